@@ -1,0 +1,124 @@
+/**
+ * Shapes the REST API returns and the dashboard renders. Times are epoch milliseconds.
+ * Requests are validated on the server by DTO classes; these are the responses.
+ */
+import type { AntiPassbackMode, CardStatus, CardType, ReaderDirection, UserRole, ZoneLevel } from '../access/model.js';
+import type { ReasonCode } from '../access/reason-codes.js';
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  personId: string | null;
+  locale: Locale;
+}
+
+export interface LoginResponse {
+  token: string;
+  expiresAt: number;
+  user: UserView;
+}
+
+export interface ZoneView {
+  id: string;
+  name: string;
+  level: ZoneLevel;
+  parentId: string | null;
+  ownerPersonId: string | null;
+  antiPassback: AntiPassbackMode;
+}
+
+export interface DoorView {
+  id: string;
+  name: string;
+  fromZoneId: string;
+  toZoneId: string;
+  agentId: string | null;
+  releaseMs: number;
+  heldOpenMs: number;
+}
+
+export type PersonKind = 'employee' | 'contractor' | 'visitor';
+export type PersonStatus = 'active' | 'departed';
+
+export interface PersonView {
+  id: string;
+  name: string;
+  kind: PersonKind;
+  department: string | null;
+  email: string | null;
+  status: PersonStatus;
+}
+
+export interface CardView {
+  id: string;
+  credential: string;
+  /** The number as people read it (FC:CN, 10-digit EM number). */
+  display: string;
+  type: CardType;
+  status: CardStatus;
+  personId: string | null;
+  holder: string | null;
+  validFrom: number | null;
+  validUntil: number | null;
+}
+
+export type EventKind = 'access' | 'door' | 'device';
+
+export interface EventView {
+  eventId: string;
+  agentId: string;
+  seq: number;
+  kind: EventKind;
+  /** Device time. */
+  occurredAt: number;
+  /** Server time when first stored. */
+  receivedAt: number;
+  doorId: string | null;
+  doorName: string | null;
+  /** Access events: reader direction; door/device events: null. */
+  direction: ReaderDirection | null;
+  zoneId: string | null;
+  credential: string | null;
+  credentialDisplay: string | null;
+  cardId: string | null;
+  personId: string | null;
+  holder: string | null;
+  granted: boolean | null;
+  reason: ReasonCode | null;
+  /** Door and device events: what happened (`forced_open`, `reader_fault`, ...). */
+  type: string | null;
+  detail: string | null;
+}
+
+export interface AgentView {
+  id: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: number | null;
+  /** Latest permission version compiled for this agent. */
+  targetVersion: number;
+  appliedVersion: number | null;
+  appliedAt: number | null;
+  /** Whether the hash the agent reported equals what the server compiled for that version. */
+  hashMatches: boolean | null;
+  doors: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, null at the end. */
+  next: string | null;
+}
+
+/** Error body of every failed API call. */
+export interface ApiError {
+  statusCode: number;
+  /** Stable machine-readable code, e.g. `validation_failed`, `forbidden`. */
+  error: string;
+  message: string | string[];
+}

@@ -1,0 +1,10 @@
+// Isomorphic contracts (safe for the browser). Node-only helpers such as
+// `@acs/shared/sync/permission-hash` are imported by their own path.
+export * from './access/model.js';
+export * from './access/reason-codes.js';
+export * from './credentials/credential.js';
+export * from './mqtt/topics.js';
+export * from './mqtt/payloads.js';
+export * from './api/views.js';
+export * from './realtime/events.js';
+export type * from './hardware/interfaces.js';

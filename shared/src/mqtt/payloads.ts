@@ -1,0 +1,263 @@
+/**
+ * Payloads of every MQTT channel, as zod schemas (validated at each boundary) and the
+ * TypeScript types inferred from them. Times are epoch milliseconds (UTC).
+ */
+import { z } from 'zod';
+import { REASON_CODES } from '../access/reason-codes.js';
+import {
+  antiPassbackModeSchema,
+  cardStatusSchema,
+  cardTypeSchema,
+  readerDirectionSchema,
+  slugSchema,
+  zoneLevelSchema,
+} from '../access/model.js';
+import type { Channel } from './topics.js';
+
+const epochMs = z.number().int().nonnegative();
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM between 00:00 and 24:00');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const id = z.string().min(1).max(64);
+
+// ---------------------------------------------------------------- permission set
+
+export const scheduleWindowSchema = z.object({
+  /** ISO weekdays, 1 = Monday ... 7 = Sunday, in the site's time zone. */
+  days: z.array(z.number().int().min(1).max(7)).min(1),
+  start: hhmm,
+  /** Exclusive. An end before the start runs past midnight into the next day. */
+  end: hhmm,
+});
+export type ScheduleWindow = z.infer<typeof scheduleWindowSchema>;
+
+export const scheduleSchema = z.object({
+  id,
+  name: z.string().max(200),
+  windows: z.array(scheduleWindowSchema),
+  /** `closed`: no access on site holidays; `normal`: holidays are ordinary days. */
+  holidays: z.enum(['closed', 'normal']),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const permissionZoneSchema = z.object({
+  id,
+  name: z.string().max(200),
+  level: zoneLevelSchema,
+  parentId: id.nullable(),
+  antiPassback: antiPassbackModeSchema,
+});
+export type PermissionZone = z.infer<typeof permissionZoneSchema>;
+
+export const permissionDoorSchema = z.object({
+  id: slugSchema,
+  name: z.string().max(200),
+  fromZoneId: id,
+  toZoneId: id,
+  /** How long the lock stays released after a grant (minimum 3 s: hardware.md, Doors). */
+  releaseMs: z.number().int().min(3000).max(600_000),
+  /** Open longer than this raises held-open. */
+  heldOpenMs: z.number().int().min(5000).max(3_600_000),
+});
+export type PermissionDoor = z.infer<typeof permissionDoorSchema>;
+
+export const permissionGrantSchema = z.object({
+  zoneId: id,
+  /** null: at any time. */
+  scheduleId: id.nullable(),
+  validUntil: epochMs.nullable(),
+});
+export type PermissionGrant = z.infer<typeof permissionGrantSchema>;
+
+export const permissionCardSchema = z.object({
+  credential: z.string().min(3).max(100),
+  cardId: id,
+  personId: id.nullable(),
+  holder: z.string().max(200),
+  type: cardTypeSchema,
+  status: cardStatusSchema,
+  validFrom: epochMs.nullable(),
+  validUntil: epochMs.nullable(),
+  /** Recorded exception raising this card above its type's ceiling (requirements §1). */
+  levelCeilingOverride: zoneLevelSchema.nullable(),
+  grants: z.array(permissionGrantSchema),
+});
+export type PermissionCard = z.infer<typeof permissionCardSchema>;
+
+export const permissionSetSchema = z.object({
+  agentId: slugSchema,
+  version: z.number().int().nonnegative(),
+  issuedAt: epochMs,
+  site: z.object({
+    /** IANA time zone for schedules and holidays, e.g. `Asia/Shanghai`. */
+    timeZone: z.string().min(1).max(64),
+    holidays: z.array(isoDate),
+  }),
+  cardTypeCeilings: z.record(cardTypeSchema, zoneLevelSchema),
+  zones: z.array(permissionZoneSchema),
+  doors: z.array(permissionDoorSchema),
+  schedules: z.array(scheduleSchema),
+  cards: z.array(permissionCardSchema),
+});
+export type PermissionSet = z.infer<typeof permissionSetSchema>;
+
+/** Server → agent on `permissions`: a complete set replacing whatever the agent held. */
+export const permissionsMessageSchema = z.object({
+  kind: z.literal('snapshot'),
+  set: permissionSetSchema,
+  /** `permissionSetHash(set)`: the agent checks it before applying and reports its own. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type PermissionsMessage = z.infer<typeof permissionsMessageSchema>;
+
+/** Agent → server on `sync`: what the agent holds, asking for what it lacks. */
+export const syncRequestSchema = z.object({
+  haveVersion: z.number().int().nonnegative().nullable(),
+  haveHash: z.string().nullable(),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+/** Agent → server on `applied`: proof that a version is in force at the doors. */
+export const appliedMessageSchema = z.object({
+  version: z.number().int().nonnegative(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  appliedAt: epochMs,
+});
+export type AppliedMessage = z.infer<typeof appliedMessageSchema>;
+
+// ---------------------------------------------------------------- agent state
+
+/** Agent → server on `state`, retained; the last will publishes `online: false`. */
+export const agentStateSchema = z.object({
+  agentId: slugSchema,
+  online: z.boolean(),
+  at: epochMs,
+  softwareVersion: z.string().max(50).optional(),
+  permissionVersion: z.number().int().nonnegative().nullable().optional(),
+  doors: z.array(slugSchema).optional(),
+});
+export type AgentState = z.infer<typeof agentStateSchema>;
+
+// ---------------------------------------------------------------- events
+
+const eventBase = {
+  /** UUID made by the agent; the server stores each id once. */
+  eventId: z.uuid(),
+  agentId: slugSchema,
+  /** Per-agent sequence number, strictly increasing; gaps tell the server something is missing. */
+  seq: z.number().int().positive(),
+  /** Device time. The server adds its own receive time. */
+  occurredAt: epochMs,
+};
+
+export const accessEventSchema = z.object({
+  ...eventBase,
+  kind: z.literal('access'),
+  doorId: slugSchema,
+  readerId: z.string().min(1).max(64),
+  direction: readerDirectionSchema,
+  /** Zone the holder asked to enter. */
+  zoneId: id.nullable(),
+  credential: z.string().min(1).max(100),
+  cardId: id.nullable(),
+  personId: id.nullable(),
+  holder: z.string().max(200).nullable(),
+  granted: z.boolean(),
+  reason: z.enum(REASON_CODES),
+  permissionVersion: z.number().int().nonnegative().nullable(),
+  /** Software time from last frame byte to relay command, for monitoring. */
+  decisionMicros: z.number().nonnegative().optional(),
+});
+export type AccessEvent = z.infer<typeof accessEventSchema>;
+
+export const DOOR_EVENT_TYPES = [
+  'opened',
+  'closed',
+  'forced_open',
+  'held_open_prealarm',
+  'held_open',
+  'exit_request',
+  'relocked',
+] as const;
+
+export const doorEventSchema = z.object({
+  ...eventBase,
+  kind: z.literal('door'),
+  doorId: slugSchema,
+  type: z.enum(DOOR_EVENT_TYPES),
+});
+export type DoorEvent = z.infer<typeof doorEventSchema>;
+
+export const DEVICE_EVENT_TYPES = ['reader_fault', 'reader_recovered', 'tamper'] as const;
+
+export const deviceEventSchema = z.object({
+  ...eventBase,
+  kind: z.literal('device'),
+  deviceId: z.string().min(1).max(64),
+  type: z.enum(DEVICE_EVENT_TYPES),
+  detail: z.string().max(500),
+});
+export type DeviceEvent = z.infer<typeof deviceEventSchema>;
+
+export const agentEventSchema = z.discriminatedUnion('kind', [accessEventSchema, doorEventSchema, deviceEventSchema]);
+export type AgentEvent = z.infer<typeof agentEventSchema>;
+
+/** Agent → server on `events`, QoS 1. Batches keep replay after an outage fast. */
+export const eventsMessageSchema = z.object({
+  events: z.array(agentEventSchema).min(1).max(1000),
+});
+export type EventsMessage = z.infer<typeof eventsMessageSchema>;
+
+/** Server → agent on `events-ack`: these sequence numbers are stored; drop them from the outbox. */
+export const eventsAckSchema = z.object({
+  seqs: z.array(z.number().int().positive()).max(1000),
+});
+export type EventsAck = z.infer<typeof eventsAckSchema>;
+
+// ---------------------------------------------------------------- commands
+
+export const commandMessageSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('resync'), commandId: z.uuid() }),
+]);
+export type CommandMessage = z.infer<typeof commandMessageSchema>;
+
+// ---------------------------------------------------------------- decoding
+
+/** Schema of each channel's payload. */
+export const CHANNEL_SCHEMAS = {
+  state: agentStateSchema,
+  events: eventsMessageSchema,
+  sync: syncRequestSchema,
+  applied: appliedMessageSchema,
+  permissions: permissionsMessageSchema,
+  'events-ack': eventsAckSchema,
+  commands: commandMessageSchema,
+} as const satisfies Record<Channel, z.ZodType>;
+
+export type ChannelPayload<C extends Channel> = z.infer<(typeof CHANNEL_SCHEMAS)[C]>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * Parses and validates a raw MQTT payload for a channel. Never throws: a bad payload
+ * from the network becomes a readable error for the log.
+ */
+export function decodePayload<C extends Channel>(channel: C, payload: Uint8Array | string): DecodeResult<ChannelPayload<C>> {
+  let json: unknown;
+  try {
+    const text = typeof payload === 'string' ? payload : utf8.decode(payload);
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `payload is not JSON: ${(err as Error).message}` };
+  }
+  const result = CHANNEL_SCHEMAS[channel].safeParse(json);
+  if (!result.success) {
+    return { ok: false, error: z.prettifyError(result.error) };
+  }
+  return { ok: true, value: result.data as ChannelPayload<C> };
+}
+
+export function encodePayload<C extends Channel>(_channel: C, payload: ChannelPayload<C>): string {
+  return JSON.stringify(payload);
+}

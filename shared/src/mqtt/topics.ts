@@ -1,0 +1,53 @@
+/**
+ * Every MQTT topic the system uses. The version sits in the root so a future payload
+ * change can live beside this one (`acs/v2/...`) instead of breaking deployed agents.
+ *
+ * Agent `A` may publish only to `acs/v1/agents/A/{state,events,sync,applied}` and
+ * subscribe only to `acs/v1/agents/A/{permissions,events-ack,commands}`; both the
+ * embedded broker and the Mosquitto ACL enforce it.
+ */
+export const TOPIC_ROOT = 'acs/v1';
+
+/** Channels an agent publishes on. */
+export const AGENT_PUBLISHES = ['state', 'events', 'sync', 'applied'] as const;
+/** Channels the server publishes on, to one agent. */
+export const SERVER_PUBLISHES = ['permissions', 'events-ack', 'commands'] as const;
+
+export type AgentChannel = (typeof AGENT_PUBLISHES)[number];
+export type ServerChannel = (typeof SERVER_PUBLISHES)[number];
+export type Channel = AgentChannel | ServerChannel;
+
+export function agentTopic(agentId: string, channel: Channel): string {
+  return `${TOPIC_ROOT}/agents/${agentId}/${channel}`;
+}
+
+/** What the server subscribes to: every agent's outgoing channels. */
+export const SERVER_SUBSCRIPTIONS: readonly string[] = AGENT_PUBLISHES.map((c) => `${TOPIC_ROOT}/agents/+/${c}`);
+
+export function agentSubscriptions(agentId: string): string[] {
+  return SERVER_PUBLISHES.map((c) => agentTopic(agentId, c));
+}
+
+const AGENT_TOPIC = /^acs\/v1\/agents\/([a-z0-9][a-z0-9-]{0,62})\/([a-z-]+)$/;
+
+export function parseAgentTopic(topic: string): { agentId: string; channel: Channel } | null {
+  const m = AGENT_TOPIC.exec(topic);
+  if (!m) return null;
+  const channel = m[2] as Channel;
+  if (!(AGENT_PUBLISHES as readonly string[]).includes(channel) && !(SERVER_PUBLISHES as readonly string[]).includes(channel)) {
+    return null;
+  }
+  return { agentId: m[1]!, channel };
+}
+
+/** True when `agentId` may publish to `topic` (used by the embedded broker's ACL). */
+export function agentMayPublish(agentId: string, topic: string): boolean {
+  const parsed = parseAgentTopic(topic);
+  return parsed !== null && parsed.agentId === agentId && (AGENT_PUBLISHES as readonly string[]).includes(parsed.channel);
+}
+
+/** True when `agentId` may subscribe to `filter`. Wildcards are refused: an agent names its own topics. */
+export function agentMaySubscribe(agentId: string, filter: string): boolean {
+  const parsed = parseAgentTopic(filter);
+  return parsed !== null && parsed.agentId === agentId && (SERVER_PUBLISHES as readonly string[]).includes(parsed.channel);
+}

@@ -1,0 +1,20 @@
+/**
+ * socket.io events between server and dashboard. Names carry a version: when a payload
+ * changes, add `...:v2` beside the old name rather than changing it under old clients.
+ */
+import type { AgentView, EventView } from '../api/views.js';
+
+export interface ServerToClientEvents {
+  /** A newly stored agent event (access decision, door or device event). */
+  'event:v1': (event: EventView) => void;
+  /** An agent's online state or applied permission version changed. */
+  'agent:v1': (agent: AgentView) => void;
+}
+
+// The dashboard only listens for now; requests go through the REST API.
+export type ClientToServerEvents = Record<string, never>;
+
+/** socket.io handshake `auth` payload. */
+export interface RealtimeAuth {
+  token: string;
+}
