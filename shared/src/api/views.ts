@@ -122,3 +122,27 @@ export interface ApiError {
   error: string;
   message: string | string[];
 }
+
+/** `GET /api/health`, the only route besides sign-in that needs no session. */
+export interface HealthView {
+  status: 'ok';
+  mode: 'demo' | 'production';
+  version: string;
+}
+
+/** A live permission of a person for a zone. */
+export interface GrantView {
+  id: string;
+  personId: string;
+  zoneId: string;
+  /** null: at any time. */
+  scheduleId: string | null;
+  validUntil: number | null;
+  createdAt: number;
+}
+
+/** Answer of `POST /api/agents`: the MQTT password is shown this once and stored only as a hash. */
+export interface CreatedAgentView {
+  agent: AgentView;
+  mqttPassword: string;
+}

@@ -1,0 +1,56 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { decodePayload } from './payloads.js';
+
+const accessEvent = () => ({
+  kind: 'access',
+  eventId: randomUUID(),
+  agentId: 'agent-1',
+  seq: 1,
+  occurredAt: 1_700_000_000_000,
+  doorId: 'lab',
+  readerId: 'lab-in',
+  direction: 'in',
+  zoneId: 'lab',
+  credential: 'em4100:3887558',
+  cardId: 'c1',
+  personId: 'p1',
+  holder: '张伟',
+  granted: true,
+  reason: 'granted',
+  permissionVersion: 3,
+});
+
+describe('payload decoding', () => {
+  test('accepts a valid events batch and keeps its types', () => {
+    const result = decodePayload('events', JSON.stringify({ events: [accessEvent()] }));
+    assert.equal(result.ok, true);
+    if (result.ok) assert.equal(result.value.events[0]!.kind, 'access');
+  });
+
+  test('rejects bytes that are not JSON with a readable error', () => {
+    const result = decodePayload('events', new Uint8Array([0x7b, 0x22, 0xff]));
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.error, /not JSON/);
+  });
+
+  test('rejects an unknown reason code and names the field', () => {
+    const event = { ...accessEvent(), reason: 'because' };
+    const result = decodePayload('events', JSON.stringify({ events: [event] }));
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.error, /reason/);
+  });
+
+  test('rejects an event without an event id', () => {
+    const { eventId: _omitted, ...event } = accessEvent();
+    const result = decodePayload('events', JSON.stringify({ events: [event] }));
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.error, /eventId/);
+  });
+
+  test('rejects an empty batch and a permission snapshot with a malformed hash', () => {
+    assert.equal(decodePayload('events', '{"events":[]}').ok, false);
+    assert.equal(decodePayload('permissions', '{"kind":"snapshot","hash":"abc","set":{}}').ok, false);
+  });
+});
