@@ -1,0 +1,74 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Level } from '@acs/shared/hardware/interfaces';
+import { SimGpio } from './sim-gpio.js';
+
+describe('simulated GPIO', () => {
+  test('records every output write with an hrtime stamp', () => {
+    const gpio = new SimGpio();
+    const before = process.hrtime.bigint();
+    const relay = gpio.output(17, 0);
+    relay.write(1);
+    relay.write(0);
+    const writes = gpio.outputWrites(17);
+    assert.deepEqual(writes.map((w) => w.level), [0, 1, 0]);
+    assert.ok(writes.every((w, i) => w.atNs >= before && (i === 0 || w.atNs >= writes[i - 1]!.atNs)));
+    assert.equal(gpio.level(17), 0);
+    assert.equal(relay.read(), 0);
+  });
+
+  test('tells output listeners about each write', () => {
+    const gpio = new SimGpio();
+    const seen: number[] = [];
+    const stop = gpio.onOutput((w) => seen.push(w.level));
+    const relay = gpio.output(5, 1);
+    relay.write(0);
+    stop();
+    relay.write(1);
+    assert.deepEqual(seen, [1, 0]);
+  });
+
+  test('reports input changes at once without debounce', () => {
+    const gpio = new SimGpio();
+    const input = gpio.input(27, { debounceMs: 0 });
+    const seen: Level[] = [];
+    input.watch((level) => seen.push(level));
+    gpio.setInput(27, 1);
+    gpio.setInput(27, 1);
+    gpio.setInput(27, 0);
+    assert.deepEqual(seen, [1, 0]);
+  });
+
+  test('ignores a change shorter than the debounce time and reports one that lasts', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const gpio = new SimGpio();
+    const input = gpio.input(27, { debounceMs: 50 });
+    const seen: Level[] = [];
+    input.watch((level) => seen.push(level));
+    gpio.setInput(27, 1);
+    t.mock.timers.tick(30);
+    gpio.setInput(27, 0);
+    t.mock.timers.tick(100);
+    assert.deepEqual(seen, []);
+    gpio.setInput(27, 1);
+    t.mock.timers.tick(49);
+    assert.deepEqual(seen, []);
+    t.mock.timers.tick(1);
+    assert.deepEqual(seen, [1]);
+    assert.equal(input.read(), 1);
+  });
+
+  test('refuses to claim a line twice and lets it be claimed again after close', () => {
+    const gpio = new SimGpio();
+    const relay = gpio.output(17, 0);
+    assert.throws(() => gpio.input(17, { debounceMs: 0 }), /GPIO 17 is busy/);
+    relay.close();
+    assert.doesNotThrow(() => gpio.output(17, 0));
+  });
+
+  test('does not let the simulation drive an output line', () => {
+    const gpio = new SimGpio();
+    gpio.output(17, 0);
+    assert.throws(() => gpio.setInput(17, 1), /is an output/);
+  });
+});
