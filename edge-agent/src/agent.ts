@@ -1,0 +1,371 @@
+/**
+ * The edge agent, wired by hand in one place: read this file to see the whole agent.
+ *
+ *   badge path, synchronous (memory and GPIO only):
+ *     reader ─card─▶ DecisionEngine ─granted─▶ DoorController.grant() ─▶ lock relay
+ *                         │ reads the set in force
+ *                   PermissionHolder ◀─snapshot── MqttLink ◀──▶ broker
+ *                         │ persists                 ▲ publishes durable events
+ *                    LocalStore (SQLite) ◀── Outbox ─┘
+ *                                              ▲ access, door and reader events
+ *
+ * The event of a badge is numbered and queued after the relay has been driven, written
+ * to disk in the background and published once durable.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
+import type { CardRead, CardReader, ReaderFault } from '@acs/shared/hardware/interfaces';
+import type { ControlServer } from '@acs/hardware-sim';
+import { resolveMqttPassword, type AgentConfig, type ReaderConfig } from './config/agent-config.js';
+import { DecisionEngine } from './decision/decision-engine.js';
+import { standardRules, type Decision, type DecisionRule } from './decision/decision-rules.js';
+import { PermissionHolder } from './decision/permission-holder.js';
+import type { CompiledPermissions } from './decision/compiled-permissions.js';
+import { DoorController, type DoorEventType } from './door/door-controller.js';
+import type { AgentHardware } from './hardware/agent-hardware.js';
+import { HardwareFactory } from './hardware/factory.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { LocalStore } from './store/local-store.js';
+import { Outbox, type NewAgentEvent } from './store/outbox.js';
+import { MqttLink, type MqttLinkOptions } from './sync/mqtt-link.js';
+
+export const AGENT_SOFTWARE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** One badge, decided. */
+export interface AgentDecision {
+  read: CardRead;
+  readerId: string;
+  doorId: string;
+  decision: Decision;
+  event: AccessEvent;
+}
+
+export interface AgentEvents {
+  /** Every badge decision, right after the relay command. */
+  decision: [decision: AgentDecision];
+  /** Every event queued in the outbox (access, door, device). */
+  event: [event: AgentEvent];
+  /** A permission set came into force (loaded or received). */
+  permissions: [version: number];
+}
+
+export type MqttTuning = Partial<Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs'>>;
+
+export interface StartAgentOptions {
+  /** Hardware to drive; default: built from the configuration. */
+  hardware?: AgentHardware;
+  log?: Logger;
+  /** Start the simulator's control server (sim mode only). Default: `config.sim.controlServer`. */
+  controlServer?: boolean;
+  /** Decision rules; default `standardRules()`. */
+  rules?: DecisionRule[];
+  mqtt?: MqttTuning;
+}
+
+export interface RunningAgent {
+  readonly agentId: string;
+  readonly config: AgentConfig;
+  readonly hardware: AgentHardware;
+  /** Emits `decision`, `event` and `permissions`. */
+  readonly decisions: EventEmitter<AgentEvents>;
+  /** Version of the permission set in force, null before the first one. */
+  readonly permissionVersion: number | null;
+  readonly mqttConnected: boolean;
+  readonly controlServer: ControlServer | null;
+  /** Events on disk not yet acknowledged by the server. */
+  outboxSize(): Promise<number>;
+  /** Waits until every queued event is on disk. */
+  flushOutbox(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+export interface AgentDependencies {
+  hardware: AgentHardware;
+  log: Logger;
+  rules: DecisionRule[];
+  controlServer: boolean;
+  mqtt: MqttTuning;
+}
+
+export class Agent implements RunningAgent {
+  readonly decisions = new EventEmitter<AgentEvents>();
+  private store: LocalStore | null = null;
+  private outbox: Outbox | null = null;
+  private permissions: PermissionHolder | null = null;
+  private engine: DecisionEngine | null = null;
+  private link: MqttLink | null = null;
+  private control: ControlServer | null = null;
+  private readonly doors = new Map<string, DoorController>();
+  private readonly readerConfigs = new Map<string, ReaderConfig>();
+  private readonly readers = new Map<string, CardReader>();
+  private started = false;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly config: AgentConfig,
+    private readonly deps: AgentDependencies,
+  ) {}
+
+  get agentId(): string {
+    return this.config.agentId;
+  }
+
+  get hardware(): AgentHardware {
+    return this.deps.hardware;
+  }
+
+  get permissionVersion(): number | null {
+    return this.permissions?.current?.version ?? null;
+  }
+
+  get mqttConnected(): boolean {
+    return this.link?.connected ?? false;
+  }
+
+  get controlServer(): ControlServer | null {
+    return this.control;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { config } = this;
+    const { hardware, log } = this.deps;
+    log.info(`agent ${config.agentId} starting`, { version: AGENT_SOFTWARE_VERSION, dataDir: config.dataDir, config: config.configFile });
+    const password = await resolveMqttPassword(config);
+
+    // 1. Local store and the durable outbox.
+    this.store = await LocalStore.open(config.dataDir);
+    this.outbox = new Outbox(this.store, log.child('outbox'));
+    log.info('outbox ready', { pendingEvents: await this.store.countEvents(), lastSeq: this.store.lastSeq });
+
+    // 2. Doors, driven locked before anything can decide.
+    for (const doorConfig of config.doors) {
+      const door = new DoorController({
+        id: doorConfig.id,
+        gpio: hardware.gpio,
+        lock: doorConfig.lock,
+        ...(doorConfig.contact ? { contact: doorConfig.contact } : {}),
+        ...(doorConfig.exitButton ? { exitButton: doorConfig.exitButton } : {}),
+        releaseMs: doorConfig.releaseMs,
+        heldOpenMs: doorConfig.heldOpenMs,
+        log: log.child(`door:${doorConfig.id}`),
+      });
+      door.start();
+      door.on('event', (type, at) => this.onDoorEvent(door.id, type, at));
+      this.doors.set(door.id, door);
+    }
+
+    // 3. The permission set in force, from the last run until the server sends a newer one.
+    this.engine = new DecisionEngine(this.deps.rules);
+    this.permissions = new PermissionHolder(config.agentId, this.store, log.child('permissions'));
+    this.permissions.on('changed', (compiled) => this.onPermissionsChanged(compiled));
+    await this.permissions.load();
+
+    // 4. Readers.
+    for (const reader of config.readers) this.readerConfigs.set(reader.id, reader);
+    for (const reader of hardware.readers) {
+      this.readers.set(reader.id, reader);
+      reader.on('card', (read) => this.onCard(read));
+      reader.on('fault', (fault) => this.onReaderFault(fault));
+      reader.on('recovered', (readerId) => this.onReaderRecovered(readerId));
+    }
+    await Promise.all(hardware.readers.map((r) => r.start()));
+
+    // 5. The link to the server.
+    this.link = new MqttLink({
+      agentId: config.agentId,
+      url: config.mqtt.url,
+      username: config.mqtt.username,
+      ...(password !== undefined ? { password } : {}),
+      keepaliveSec: config.mqtt.keepaliveSec,
+      outbox: this.outbox,
+      permissions: this.permissions,
+      doors: config.doors.map((d) => d.id),
+      softwareVersion: AGENT_SOFTWARE_VERSION,
+      log: log.child('mqtt'),
+      ...this.deps.mqtt,
+    });
+    this.link.start();
+
+    // 6. In simulation, the control panel `acs-sim` talks to.
+    if (hardware.sim && this.deps.controlServer) {
+      const { startControlServer, defaultRegistryDir } = await import('@acs/hardware-sim');
+      this.control = await startControlServer({
+        sim: hardware.sim,
+        agentId: config.agentId,
+        registryDir: config.sim.registryDir ?? defaultRegistryDir(config.dataDir),
+        log: log.child('sim'),
+      });
+    }
+    log.info(`agent ${config.agentId} running`, {
+      doors: [...this.doors.keys()],
+      readers: hardware.readers.map((r) => r.id),
+      permissionVersion: this.permissionVersion,
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  async outboxSize(): Promise<number> {
+    return this.outbox ? this.outbox.durableCount() : 0;
+  }
+
+  async flushOutbox(): Promise<boolean> {
+    return this.outbox ? this.outbox.flush() : true;
+  }
+
+  // ------------------------------------------------------------ the badge path
+
+  private onCard(read: CardRead): void {
+    try {
+      this.decideBadge(read);
+    } catch (err) {
+      // Nothing after the relay command may undo it, and nothing before it unlocks on failure.
+      this.deps.log.error('badge handling failed', { readerId: read.readerId, error: (err as Error).message });
+    }
+  }
+
+  private decideBadge(read: CardRead): void {
+    const reader = this.readerConfigs.get(read.readerId);
+    const permissions = this.permissions;
+    const engine = this.engine;
+    if (!reader || !permissions || !engine) {
+      this.deps.log.error('card from an unknown reader ignored', { readerId: read.readerId });
+      return;
+    }
+    const at = Date.now();
+    const decision = engine.decide(permissions.current, {
+      credential: read.credential,
+      doorId: reader.door,
+      direction: reader.direction,
+      at,
+    });
+    if (decision.granted) this.doors.get(reader.door)?.grant();
+    const decidedAtNs = process.hrtime.bigint();
+    this.readers.get(read.readerId)?.signal?.(decision.granted ? 'grant' : 'deny');
+
+    const card = decision.card;
+    const event = this.queueEvent({
+      kind: 'access',
+      eventId: randomUUID(),
+      agentId: this.config.agentId,
+      occurredAt: at,
+      doorId: reader.door,
+      readerId: reader.id,
+      direction: reader.direction,
+      zoneId: decision.zoneId,
+      credential: read.credential,
+      cardId: card?.cardId ?? null,
+      personId: card?.personId ?? null,
+      holder: card?.holder ?? null,
+      granted: decision.granted,
+      reason: decision.reason,
+      permissionVersion: decision.permissionVersion,
+      decisionMicros: Number(decidedAtNs - read.receivedAtNs) / 1000,
+    }) as AccessEvent;
+    this.deps.log.info(`${reader.door}: ${decision.granted ? 'granted' : 'denied'} ${read.credential} (${decision.reason})`, {
+      reader: reader.id,
+      holder: card?.holder ?? null,
+      micros: event.decisionMicros,
+    });
+    this.decisions.emit('decision', { read, readerId: reader.id, doorId: reader.door, decision, event });
+  }
+
+  // ------------------------------------------------------------ other events
+
+  private onDoorEvent(doorId: string, type: DoorEventType, at: number): void {
+    this.queueEvent({ kind: 'door', eventId: randomUUID(), agentId: this.config.agentId, occurredAt: at, doorId, type });
+  }
+
+  private onReaderFault(fault: ReaderFault): void {
+    this.queueEvent({
+      kind: 'device',
+      eventId: randomUUID(),
+      agentId: this.config.agentId,
+      occurredAt: Date.now(),
+      deviceId: fault.readerId,
+      type: 'reader_fault',
+      detail: `${fault.code}: ${fault.message}`.slice(0, 500),
+    });
+  }
+
+  private onReaderRecovered(readerId: string): void {
+    this.queueEvent({
+      kind: 'device',
+      eventId: randomUUID(),
+      agentId: this.config.agentId,
+      occurredAt: Date.now(),
+      deviceId: readerId,
+      type: 'reader_recovered',
+      detail: 'reading again',
+    });
+  }
+
+  private onPermissionsChanged(compiled: CompiledPermissions): void {
+    for (const [id, door] of this.doors) {
+      const fromServer = compiled.doors.get(id);
+      const local = this.config.doors.find((d) => d.id === id)!;
+      door.setTimes(fromServer ?? { releaseMs: local.releaseMs, heldOpenMs: local.heldOpenMs });
+    }
+    const unknown = this.config.doors.filter((d) => !compiled.doors.has(d.id)).map((d) => d.id);
+    if (unknown.length > 0) this.deps.log.warn('doors in the configuration that the permission set does not know deny every badge', { doors: unknown });
+    this.decisions.emit('permissions', compiled.version);
+  }
+
+  private queueEvent(event: NewAgentEvent): AgentEvent {
+    if (!this.outbox) throw new Error('the agent is not started');
+    const numbered = this.outbox.add(event);
+    this.decisions.emit('event', numbered);
+    return numbered;
+  }
+
+  private async shutdown(): Promise<void> {
+    const { log, hardware } = this.deps;
+    log.info(`agent ${this.config.agentId} stopping`);
+    const step = async (name: string, work: () => unknown) => {
+      try {
+        await work();
+      } catch (err) {
+        log.error(`error while stopping (${name})`, { error: (err as Error).message });
+      }
+    };
+    await step('readers', () => Promise.all(hardware.readers.map((r) => r.stop())));
+    // Relock before anything slower can fail.
+    for (const door of this.doors.values()) await step(`door ${door.id}`, () => door.stop());
+    await step('control server', () => this.control?.close());
+    await step('mqtt', () => this.link?.stop());
+    await step('outbox', async () => {
+      if (this.outbox && !(await this.outbox.flush())) log.error('some events could not be written before stopping');
+      this.outbox?.stop();
+    });
+    await step('store', () => this.store?.close());
+    await step('hardware', () => hardware.close());
+    log.info(`agent ${this.config.agentId} stopped`);
+  }
+}
+
+/** Builds the hardware (unless given), starts the agent, and returns it running. */
+export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<RunningAgent> {
+  const log = options.log ?? createLogger('acs:agent');
+  const hardware = options.hardware ?? (await HardwareFactory.create(config, { log }));
+  const agent = new Agent(config, {
+    hardware,
+    log,
+    rules: options.rules ?? standardRules(),
+    controlServer: options.controlServer ?? config.sim.controlServer,
+    mqtt: options.mqtt ?? {},
+  });
+  try {
+    await agent.start();
+  } catch (err) {
+    await agent.stop();
+    throw err;
+  }
+  return agent;
+}

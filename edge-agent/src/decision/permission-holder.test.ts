@@ -1,0 +1,89 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalStore } from '../store/local-store.js';
+import { captureLogger, demoPermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
+import { PermissionHolder } from './permission-holder.js';
+
+async function setup(t: import('node:test').TestContext) {
+  const dir = await tempDir();
+  t.after(() => dir.remove());
+  const store = await LocalStore.open(dir.path);
+  const log = captureLogger();
+  return { dir, store, log, holder: new PermissionHolder('agent-1', store, log.logger) };
+}
+
+describe('permission holder', () => {
+  test('applies a snapshot whose hash matches, persists it and swaps it in', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const message = snapshot(demoPermissionSet({ version: 3 }));
+    const outcome = await holder.applySnapshot(message, 1000);
+    assert.deepEqual(outcome, { status: 'applied', version: 3, hash: message.hash, appliedAt: 1000 });
+    assert.equal(holder.current?.version, 3);
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    await restarted.load();
+    assert.equal(restarted.current?.version, 3);
+    assert.equal(restarted.current?.hash, message.hash);
+  });
+
+  test('rejects a snapshot whose hash does not match its content and keeps the set in force', async (t) => {
+    const { store, holder, log } = await setup(t);
+    t.after(() => store.close());
+    await holder.applySnapshot(snapshot(demoPermissionSet({ version: 1 })));
+    const tampered = snapshot(demoPermissionSet({ version: 2 }));
+    tampered.set.cards[0]!.status = 'active';
+    tampered.set.cards[1]!.levelCeilingOverride = 3;
+    const outcome = await holder.applySnapshot(tampered);
+    assert.equal(outcome.status, 'rejected');
+    assert.equal(holder.current?.version, 1);
+    assert.equal(log.find('content hash mismatch', 'ERROR').length, 1);
+    assert.equal((await store.loadPermissions())?.set.version, 1);
+  });
+
+  test('rejects a snapshot meant for another agent', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(() => store.close());
+    const outcome = await holder.applySnapshot(snapshot(demoPermissionSet({ agentId: 'agent-2' })));
+    assert.deepEqual(outcome.status, 'rejected');
+    assert.equal(holder.current, null);
+  });
+
+  test('rejects a set that cannot be compiled (unknown time zone) and keeps the old one', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(() => store.close());
+    await holder.applySnapshot(snapshot(demoPermissionSet({ version: 1 })));
+    const outcome = await holder.applySnapshot(snapshot(demoPermissionSet({ version: 2, site: { timeZone: 'Atlantis/Capital', holidays: [] } })));
+    assert.equal(outcome.status, 'rejected');
+    assert.equal(holder.current?.version, 1);
+  });
+
+  test('confirms an identical snapshot without rewriting it', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(() => store.close());
+    const message = snapshot(demoPermissionSet({ version: 4 }));
+    await holder.applySnapshot(message, 10);
+    let saves = 0;
+    const save = store.savePermissions.bind(store);
+    store.savePermissions = async (...args) => {
+      saves++;
+      return save(...args);
+    };
+    const outcome = await holder.applySnapshot(message, 20);
+    assert.deepEqual(outcome, { status: 'unchanged', version: 4, hash: message.hash, appliedAt: 10 });
+    assert.equal(saves, 0);
+  });
+
+  test('does not swap in a set it could not persist', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(() => store.close());
+    store.savePermissions = async () => {
+      throw new Error('database is locked');
+    };
+    const outcome = await holder.applySnapshot(snapshot(demoPermissionSet()));
+    assert.equal(outcome.status, 'rejected');
+    assert.equal(holder.current, null);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Holds the permission set in force. A received snapshot is checked (agent id, content
+ * hash), compiled aside, persisted in one transaction, and only then swapped in with a
+ * single assignment, so a badge sees either the old set or the new one, never a mix,
+ * and what the doors enforce is always what survives a restart.
+ */
+import { EventEmitter } from 'node:events';
+import type { PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
+import type { Logger } from '../log/logger.js';
+import type { LocalStore } from '../store/local-store.js';
+import { compilePermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
+
+export type ApplyOutcome =
+  | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
+  | { status: 'rejected'; error: string };
+
+export interface PermissionHolderEvents {
+  /** A new set is in force. */
+  changed: [permissions: CompiledPermissions];
+}
+
+export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
+  private compiled: CompiledPermissions | null = null;
+  private appliedAtMs: number | null = null;
+  private applying: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly agentId: string,
+    private readonly store: LocalStore,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  /** The set in force, or null before the first one arrives. Read on every badge. */
+  get current(): CompiledPermissions | null {
+    return this.compiled;
+  }
+
+  get appliedAt(): number | null {
+    return this.appliedAtMs;
+  }
+
+  /** Loads the set persisted by a previous run, so doors decide before any server contact. */
+  async load(): Promise<CompiledPermissions | null> {
+    const stored = await this.store.loadPermissions();
+    if (!stored) {
+      this.log.warn('no permission set stored yet: every badge is denied (no_permission_set) until the server sends one');
+      return null;
+    }
+    try {
+      const compiled = compilePermissionSet(stored.set, restoredHashState(stored.set, stored.cardSum));
+      if (compiled.hash !== stored.hash) {
+        this.log.error('the stored permission set does not match its recorded hash; ignoring it and waiting for the server', {
+          version: stored.set.version,
+        });
+        return null;
+      }
+      this.swap(compiled, stored.appliedAt);
+      this.log.info('permission set loaded from the local store', { version: compiled.version, cards: compiled.cards.size });
+      return compiled;
+    } catch (err) {
+      this.log.error('the stored permission set cannot be compiled; waiting for the server', { error: (err as Error).message });
+      return null;
+    }
+  }
+
+  /** Applies snapshots one at a time, in arrival order. */
+  applySnapshot(message: PermissionsMessage, now: number = Date.now()): Promise<ApplyOutcome> {
+    const result = this.applying.then(() => this.apply(message, now));
+    this.applying = result.catch(() => undefined);
+    return result;
+  }
+
+  private async apply(message: PermissionsMessage, now: number): Promise<ApplyOutcome> {
+    const { set } = message;
+    const reject = (error: string): ApplyOutcome => {
+      this.log.error(`permission snapshot rejected: ${error}`, { version: set.version });
+      return { status: 'rejected', error };
+    };
+    if (set.agentId !== this.agentId) return reject(`it is for agent '${set.agentId}', not '${this.agentId}'`);
+    const hashState = PermissionHashState.of(set);
+    if (hashState.hash !== message.hash) {
+      return reject(`content hash mismatch: the message says ${message.hash}, the content hashes to ${hashState.hash}`);
+    }
+    const held = this.compiled;
+    if (held && held.version === set.version && held.hash === hashState.hash) {
+      return { status: 'unchanged', version: held.version, hash: held.hash, appliedAt: this.appliedAtMs ?? now };
+    }
+    if (held && set.version < held.version) {
+      this.log.warn('the server sent an older permission version than the one in force; applying it (the server owns the truth)', {
+        held: held.version,
+        received: set.version,
+      });
+    }
+    let compiled: CompiledPermissions;
+    try {
+      compiled = compilePermissionSet(set, hashState);
+    } catch (err) {
+      if (err instanceof PermissionSetError) return reject(err.message);
+      throw err;
+    }
+    try {
+      await this.store.savePermissions(set, compiled.hash, hashState.cardSum, now);
+    } catch (err) {
+      // Not persisted means not applied: the doors keep the set that would survive a restart.
+      return reject(`could not persist it: ${(err as Error).message}`);
+    }
+    this.swap(compiled, now);
+    this.log.info('permission set applied', { version: compiled.version, cards: compiled.cards.size, hash: compiled.hash });
+    return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
+  }
+
+  private swap(compiled: CompiledPermissions, appliedAt: number): void {
+    this.compiled = compiled;
+    this.appliedAtMs = appliedAt;
+    this.emit('changed', compiled);
+  }
+}
+
+/** The hash state of a stored set without rehashing every card: the card sum was stored with it. */
+function restoredHashState(set: Omit<PermissionSet, 'cards'>, cardSum: bigint): PermissionHashState {
+  return new PermissionHashState('', cardSum).withHeader(set);
+}

@@ -1,0 +1,58 @@
+export {
+  Agent,
+  startAgent,
+  AGENT_SOFTWARE_VERSION,
+  type AgentDecision,
+  type AgentDependencies,
+  type AgentEvents,
+  type MqttTuning,
+  type RunningAgent,
+  type StartAgentOptions,
+} from './agent.js';
+export {
+  AgentConfigError,
+  ENV_OVERRIDES,
+  agentConfigSchema,
+  loadAgentConfig,
+  parseAgentConfig,
+  resolveMqttPassword,
+  type AgentConfig,
+  type DoorConfig,
+  type GpioConfig,
+  type MqttConfig,
+  type ReaderConfig,
+} from './config/agent-config.js';
+export { DecisionEngine } from './decision/decision-engine.js';
+export {
+  cardStatusRule,
+  levelCeilingRule,
+  scheduleRule,
+  standardRules,
+  validityRule,
+  zonePermissionRule,
+  type Decision,
+  type DecisionContext,
+  type DecisionRequest,
+  type DecisionRule,
+} from './decision/decision-rules.js';
+export {
+  compilePermissionSet,
+  PermissionHashState,
+  PermissionSetError,
+  type CompiledCard,
+  type CompiledGrant,
+  type CompiledPermissions,
+} from './decision/compiled-permissions.js';
+export { PermissionHolder, type ApplyOutcome } from './decision/permission-holder.js';
+export { SiteClock, type SiteTime } from './decision/site-clock.js';
+export { compileSchedule, type CompiledSchedule } from './decision/schedule-bitmap.js';
+export { DoorController, type DoorControllerOptions, type DoorEventType } from './door/door-controller.js';
+export { Rdm6300Decoder, Rdm6300Parser, type Rdm6300Frame, type Rdm6300Rejection, type TimedRdm6300Frame } from './readers/rdm6300-parser.js';
+export { Rdm6300Reader, type Rdm6300ReaderOptions } from './readers/rdm6300-reader.js';
+export type { AgentHardware } from './hardware/agent-hardware.js';
+export { HardwareFactory, simSpecFromConfig, usesSimulation } from './hardware/factory.js';
+export { OnoffGpioProvider, findGpioBase, listGpioChips } from './hardware/onoff-gpio.js';
+export { LocalStore, type StoredPermissions } from './store/local-store.js';
+export { Outbox, type NewAgentEvent } from './store/outbox.js';
+export { MqttLink, type MqttLinkOptions } from './sync/mqtt-link.js';
+export { createLogger, silentLogger, type Logger, type LogLevel } from './log/logger.js';

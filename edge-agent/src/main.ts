@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * `acs-agent --config <file>` (or ACS_AGENT_CONFIG): runs the edge agent until SIGINT or
+ * SIGTERM, then relocks the doors and closes the store. Exit codes: 0 stopped cleanly,
+ * 1 failed while running, 2 bad flags or bad configuration.
+ */
+import { parseArgs } from 'node:util';
+import { AgentConfigError, loadAgentConfig } from './config/agent-config.js';
+import { startAgent, type RunningAgent } from './agent.js';
+import { createLogger } from './log/logger.js';
+
+const USAGE = `usage: acs-agent --config <file>
+
+  --config, -c   agent configuration (YAML); default $ACS_AGENT_CONFIG
+  --help, -h     this text
+
+environment: ACS_AGENT_ID, ACS_AGENT_MQTT_URL, ACS_AGENT_MQTT_USERNAME, ACS_AGENT_MQTT_PASSWORD,
+             ACS_AGENT_MQTT_PASSWORD_FILE, ACS_AGENT_DATA_DIR override the file; ACS_LOG_LEVEL (error|warn|info|debug)`;
+
+const log = createLogger('acs:agent');
+
+function usageError(message: string): never {
+  process.stderr.write(`acs-agent: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+let values: { config?: string | undefined; help?: boolean | undefined };
+try {
+  ({ values } = parseArgs({
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (err) {
+  usageError((err as Error).message);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const configFile = values.config ?? process.env.ACS_AGENT_CONFIG;
+if (!configFile) usageError('no configuration: pass --config <file> or set ACS_AGENT_CONFIG');
+
+// Signals are handled from the start: a SIGTERM during start-up stops the agent as soon as it is up.
+let agent: RunningAgent | null = null;
+let stopRequested: string | null = null;
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  stopRequested ??= signal;
+  if (!agent || stopping) return;
+  stopping = true;
+  log.info(`${signal} received; relocking doors and stopping`);
+  const force = setTimeout(() => {
+    log.error('stopping took longer than 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  try {
+    await agent.stop();
+    process.exitCode = 0;
+  } catch (err) {
+    log.error('error while stopping', { error: (err as Error).message });
+    process.exitCode = 1;
+  }
+  clearTimeout(force);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A stray exception in a callback must not take every door down with it; it is logged.
+process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.stack ?? err.message }));
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) }));
+
+try {
+  agent = await startAgent(loadAgentConfig(configFile), { log });
+} catch (err) {
+  if (err instanceof AgentConfigError) {
+    process.stderr.write(`acs-agent: ${err.message}\n`);
+    process.exit(2);
+  }
+  log.error('the agent could not start', { error: (err as Error).stack ?? String(err) });
+  process.exit(1);
+}
+if (stopRequested) await shutdown(stopRequested);

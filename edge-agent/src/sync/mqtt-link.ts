@@ -1,0 +1,299 @@
+/**
+ * The agent's link to the server over MQTT (mqtt.js).
+ *
+ * - Connects with the agent's own credentials; last will: retained `{online: false}` on
+ *   `state`. On every connect: retained `{online: true}`, subscriptions to the agent's
+ *   server channels, and a `sync` request with the version and hash it holds.
+ * - `permissions`: validated with the shared schema (a bad payload is logged and
+ *   ignored), handed to the `PermissionHolder`, and confirmed on `applied`.
+ * - Events: read from the durable outbox and published at QoS 1 only while connected,
+ *   in batches, with a bounded number unacknowledged; they stay in the outbox until
+ *   `events-ack` lists them and are sent again after a reconnect or an ack timeout.
+ *   Nothing is handed to mqtt.js while offline, so it never builds a queue of its own.
+ *
+ * Nothing here touches a door: losing the link changes nothing at the doors.
+ */
+import { EventEmitter } from 'node:events';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
+import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage } from '@acs/shared/mqtt/payloads';
+import type { Logger } from '../log/logger.js';
+import { redactUrl } from '../log/logger.js';
+import type { Outbox } from '../store/outbox.js';
+import type { PermissionHolder } from '../decision/permission-holder.js';
+
+export interface MqttLinkOptions {
+  agentId: string;
+  url: string;
+  username: string;
+  password?: string;
+  keepaliveSec: number;
+  outbox: Outbox;
+  permissions: PermissionHolder;
+  doors: string[];
+  softwareVersion: string;
+  log: Logger;
+  /** Events per `events` message. Default 100. */
+  batchSize?: number;
+  /** Events published but not yet acknowledged, at most. Default 500. */
+  maxUnacked?: number;
+  /** Unacknowledged events are sent again after this. Default 10 s. */
+  ackTimeoutMs?: number;
+  /** Delay between reconnect attempts. Default 2 s. */
+  reconnectPeriodMs?: number;
+}
+
+export interface MqttLinkEvents {
+  connected: [];
+  disconnected: [];
+  applied: [message: AppliedMessage];
+  acked: [seqs: number[]];
+}
+
+export class MqttLink extends EventEmitter<MqttLinkEvents> {
+  private client: MqttClient | null = null;
+  /** seq → when it was published, for events awaiting `events-ack`. */
+  private readonly unacked = new Map<number, number>();
+  /** Highest seq published in this connection; the next batch starts after it. */
+  private sentUpTo = 0;
+  private flushing = false;
+  private flushAgain = false;
+  private ackTimer: NodeJS.Timeout | null = null;
+  private inbound: Promise<unknown> = Promise.resolve();
+  private wasConnected = false;
+  /** The last connection error logged, so a broker that stays down is not logged every retry. */
+  private lastError: string | null = null;
+  private readonly onDurable = () => this.wake();
+
+  constructor(private readonly options: MqttLinkOptions) {
+    super();
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  start(): void {
+    const { agentId, url, username, password, keepaliveSec, log } = this.options;
+    const will: AgentState = { agentId, online: false, at: Date.now() };
+    const clientOptions: IClientOptions = {
+      clientId: `acs-agent-${agentId}`,
+      username,
+      ...(password !== undefined ? { password } : {}),
+      keepalive: keepaliveSec,
+      clean: true,
+      reconnectPeriod: this.options.reconnectPeriodMs ?? 2000,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      will: { topic: agentTopic(agentId, 'state'), payload: Buffer.from(encodePayload('state', will)), qos: 1, retain: true },
+    };
+    if (password === undefined) log.warn('connecting to the broker without a password');
+    log.info('connecting to the broker', { url: redactUrl(url), username });
+    const client = connect(url, clientOptions);
+    this.client = client;
+    client.on('connect', () => this.onConnect());
+    client.on('close', () => {
+      // After stop() the client is no longer ours: an intended disconnect, not an outage.
+      if (this.client !== client) return;
+      if (this.wasConnected) {
+        this.wasConnected = false;
+        log.warn('disconnected from the broker; doors keep deciding from the local set, events wait in the outbox');
+        this.emit('disconnected');
+      }
+    });
+    client.on('error', (err) => {
+      if (err.message === this.lastError) {
+        log.debug(() => `broker connection error (again): ${err.message}`);
+        return;
+      }
+      this.lastError = err.message;
+      log.warn('broker connection error; retrying in the background', { error: err.message });
+    });
+    client.on('message', (topic, payload) => {
+      this.inbound = this.inbound.then(() => this.onMessage(topic, payload)).catch((err: unknown) => {
+        log.error('failed to handle a server message', { topic, error: (err as Error).message });
+      });
+    });
+    this.options.outbox.on('durable', this.onDurable);
+    const timeout = this.options.ackTimeoutMs ?? 10_000;
+    this.ackTimer = setInterval(() => this.checkAckTimeout(timeout), Math.max(250, Math.floor(timeout / 4)));
+  }
+
+  /** Publishes the offline state (when connected) and disconnects. */
+  async stop(): Promise<void> {
+    this.options.outbox.off('durable', this.onDurable);
+    if (this.ackTimer) clearInterval(this.ackTimer);
+    this.ackTimer = null;
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (client.connected) {
+      const state: AgentState = { agentId: this.options.agentId, online: false, at: Date.now() };
+      await Promise.race([
+        client.publishAsync(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true }).catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 1000)),
+      ]);
+    }
+    await new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
+    await this.inbound;
+  }
+
+  /** There are new durable events: publish them if the link is up. */
+  wake(): void {
+    void this.flush();
+  }
+
+  /** Re-announces state (e.g. after a new permission version). */
+  publishState(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const state: AgentState = {
+      agentId: this.options.agentId,
+      online: true,
+      at: Date.now(),
+      softwareVersion: this.options.softwareVersion,
+      permissionVersion: this.options.permissions.current?.version ?? null,
+      doors: this.options.doors,
+    };
+    client.publish(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true }, (err) => {
+      if (err) this.options.log.warn('could not publish state', { error: err.message });
+    });
+  }
+
+  private onConnect(): void {
+    const { agentId, log } = this.options;
+    const client = this.client;
+    if (!client) return;
+    this.wasConnected = true;
+    this.lastError = null;
+    log.info('connected to the broker');
+    // Whatever was in flight on the old connection is sent again from the outbox.
+    this.unacked.clear();
+    this.sentUpTo = 0;
+    this.publishState();
+    client.subscribe(agentSubscriptions(agentId), { qos: 1 }, (err, granted) => {
+      if (err) {
+        log.error('subscription failed', { error: err.message });
+        return;
+      }
+      const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length > 0) log.error('the broker refused subscriptions (check the ACL)', { topics: refused });
+      this.requestSync();
+    });
+    this.emit('connected');
+    void this.flush();
+  }
+
+  private requestSync(force = false): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    const held = this.options.permissions.current;
+    const payload = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
+    client.publish(agentTopic(this.options.agentId, 'sync'), encodePayload('sync', payload), { qos: 1 }, (err) => {
+      if (err) this.options.log.warn('could not publish the sync request', { error: err.message });
+    });
+  }
+
+  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    const { log, agentId } = this.options;
+    const parsed = parseAgentTopic(topic);
+    if (!parsed || parsed.agentId !== agentId) {
+      log.warn('message on an unexpected topic ignored', { topic });
+      return;
+    }
+    switch (parsed.channel) {
+      case 'permissions': {
+        const decoded = decodePayload('permissions', payload);
+        if (!decoded.ok) {
+          log.error(`invalid permissions message ignored; keeping the set in force:\n${decoded.error}`, { bytes: payload.length });
+          return;
+        }
+        const outcome = await this.options.permissions.applySnapshot(decoded.value);
+        if (outcome.status === 'rejected') return;
+        const applied: AppliedMessage = { version: outcome.version, hash: outcome.hash, appliedAt: outcome.appliedAt };
+        // Offline, the confirmation is dropped rather than queued: the sync request on the next connect reports the version held.
+        if (this.client?.connected) {
+          this.client.publish(agentTopic(agentId, 'applied'), encodePayload('applied', applied), { qos: 1 }, (err) => {
+            if (err) log.warn('could not confirm the applied version', { error: err.message });
+          });
+        }
+        if (outcome.status === 'applied') this.publishState();
+        this.emit('applied', applied);
+        return;
+      }
+      case 'events-ack': {
+        const decoded = decodePayload('events-ack', payload);
+        if (!decoded.ok) {
+          log.error(`invalid events-ack ignored:\n${decoded.error}`);
+          return;
+        }
+        const { seqs } = decoded.value;
+        await this.options.outbox.ack(seqs);
+        for (const seq of seqs) this.unacked.delete(seq);
+        log.debug(() => `server stored ${seqs.length} events`);
+        this.emit('acked', seqs);
+        void this.flush();
+        return;
+      }
+      case 'commands': {
+        const decoded = decodePayload('commands', payload);
+        if (!decoded.ok) {
+          log.error(`invalid command ignored:\n${decoded.error}`);
+          return;
+        }
+        if (decoded.value.command === 'resync') {
+          log.info('server asked for a resync');
+          this.requestSync(true);
+        }
+        return;
+      }
+      default:
+        log.debug(() => `ignoring our own channel ${parsed.channel}`);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
+    this.flushing = true;
+    try {
+      do {
+        this.flushAgain = false;
+        await this.publishBatches();
+      } while (this.flushAgain);
+    } catch (err) {
+      this.options.log.error('could not read events from the outbox', { error: (err as Error).message });
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async publishBatches(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 100;
+    const maxUnacked = this.options.maxUnacked ?? 500;
+    while (this.connected && this.unacked.size < maxUnacked) {
+      const events: AgentEvent[] = await this.options.outbox.read(this.sentUpTo, Math.min(batchSize, maxUnacked - this.unacked.size));
+      const client = this.client;
+      if (events.length === 0 || !client?.connected) return;
+      const now = Date.now();
+      for (const event of events) this.unacked.set(event.seq, now);
+      this.sentUpTo = events[events.length - 1]!.seq;
+      client.publish(agentTopic(this.options.agentId, 'events'), encodePayload('events', { events }), { qos: 1 }, (err) => {
+        if (err) this.options.log.warn('event batch not delivered; it stays in the outbox', { error: err.message });
+      });
+      this.options.log.debug(() => `published ${events.length} events up to seq ${this.sentUpTo}`);
+    }
+  }
+
+  private checkAckTimeout(timeoutMs: number): void {
+    if (!this.connected || this.unacked.size === 0) return;
+    const oldest = Math.min(...this.unacked.values());
+    if (Date.now() - oldest < timeoutMs) return;
+    this.options.log.warn('events not acknowledged in time; sending them again', { unacked: this.unacked.size });
+    this.unacked.clear();
+    this.sentUpTo = 0;
+    void this.flush();
+  }
+}
