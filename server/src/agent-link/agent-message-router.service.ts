@@ -1,0 +1,119 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type AgentChannel, AGENT_PUBLISHES, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
+import { decodePayload, encodePayload } from '@acs/shared/mqtt/payloads';
+import { AgentsService } from '../agents/agents.service.js';
+import { EventsService } from '../events/events.service.js';
+import { type IncomingMqttMessage, MqttClientService } from '../mqtt/mqtt-client.service.js';
+import { PermissionSyncService } from '../sync/permission-sync.service.js';
+
+export interface AgentMessageStats {
+  handled: number;
+  malformed: number;
+  impersonation: number;
+  failed: number;
+}
+
+/**
+ * Everything agents send arrives here: each payload is decoded with the shared schemas,
+ * its agent id checked against the topic, and handed to the owning service. A bad
+ * message is logged and dropped; nothing an agent sends can stop the server. Messages of
+ * one agent are handled one at a time, in arrival order.
+ */
+@Injectable()
+export class AgentMessageRouter implements OnModuleInit {
+  private readonly logger = new Logger('AgentMessages');
+  private readonly queues = new Map<string, Promise<void>>();
+  readonly stats: AgentMessageStats = { handled: 0, malformed: 0, impersonation: 0, failed: 0 };
+
+  constructor(
+    private readonly mqtt: MqttClientService,
+    private readonly agents: AgentsService,
+    private readonly events: EventsService,
+    private readonly sync: PermissionSyncService,
+  ) {}
+
+  onModuleInit(): void {
+    this.mqtt.onMessage((message) => this.enqueue(message));
+  }
+
+  /** Resolves when every message received so far has been handled (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.queues.values()]);
+  }
+
+  private enqueue(message: IncomingMqttMessage): void {
+    const parsed = parseAgentTopic(message.topic);
+    if (!parsed || !(AGENT_PUBLISHES as readonly string[]).includes(parsed.channel)) {
+      this.stats.malformed += 1;
+      this.logger.warn(`dropped a message on unexpected topic ${message.topic}`);
+      return;
+    }
+    const { agentId } = parsed;
+    const channel = parsed.channel as AgentChannel;
+    const previous = this.queues.get(agentId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.handle(agentId, channel, message))
+      .catch((err: unknown) => {
+        this.stats.failed += 1;
+        this.logger.error(`handling ${channel} from agent ${agentId} failed: ${(err as Error).stack ?? String(err)}`);
+      });
+    this.queues.set(agentId, next);
+    void next.then(() => {
+      if (this.queues.get(agentId) === next) this.queues.delete(agentId);
+    });
+  }
+
+  private async handle(agentId: string, channel: AgentChannel, message: IncomingMqttMessage): Promise<void> {
+    // An empty retained payload clears a retained state; there is nothing to read.
+    if (message.payload.length === 0 && channel === 'state') return;
+    switch (channel) {
+      case 'state': {
+        const decoded = decodePayload('state', message.payload);
+        if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
+        if (decoded.value.agentId !== agentId) return this.impersonation(agentId, message.topic, decoded.value.agentId);
+        await this.agents.registerSeenByBroker(agentId);
+        await this.agents.handleState(agentId, decoded.value);
+        break;
+      }
+      case 'events': {
+        const decoded = decodePayload('events', message.payload);
+        if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
+        const foreign = decoded.value.events.find((e) => e.agentId !== agentId);
+        if (foreign) return this.impersonation(agentId, message.topic, foreign.agentId);
+        await this.agents.registerSeenByBroker(agentId);
+        await this.agents.touch(agentId);
+        const result = await this.events.ingest(agentId, decoded.value.events);
+        await this.mqtt.publish(agentTopic(agentId, 'events-ack'), encodePayload('events-ack', { seqs: result.ackSeqs }));
+        if (result.duplicates > 0) this.logger.debug?.(`agent ${agentId}: ${result.duplicates} duplicate event(s) acknowledged again`);
+        break;
+      }
+      case 'sync': {
+        const decoded = decodePayload('sync', message.payload);
+        if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
+        await this.agents.registerSeenByBroker(agentId);
+        await this.agents.touch(agentId);
+        await this.sync.handleSyncRequest(agentId, decoded.value);
+        break;
+      }
+      case 'applied': {
+        const decoded = decodePayload('applied', message.payload);
+        if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
+        await this.agents.registerSeenByBroker(agentId);
+        await this.agents.touch(agentId);
+        await this.sync.handleApplied(agentId, decoded.value);
+        break;
+      }
+    }
+    this.stats.handled += 1;
+  }
+
+  private malformed(agentId: string, topic: string, error: string): void {
+    this.stats.malformed += 1;
+    this.logger.warn(`dropped a malformed message from agent ${agentId} on ${topic}: ${error.replace(/\s+/g, ' ').slice(0, 500)}`);
+  }
+
+  private impersonation(agentId: string, topic: string, claimed: string): void {
+    this.stats.impersonation += 1;
+    this.logger.warn(`refused a message on ${topic}: it claims agent ${claimed} but came from agent ${agentId}`);
+  }
+}

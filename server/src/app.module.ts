@@ -1,0 +1,75 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgentLinkModule } from './agent-link/agent-link.module.js';
+import { AgentsModule } from './agents/agents.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { CardsModule } from './cards/cards.module.js';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { Clock } from './common/clock.js';
+import { CoreModule } from './common/core.module.js';
+import type { ServerConfig } from './config/server-config.js';
+import { dataSourceOptions, prepareDatabase } from './database/data-source.js';
+import { DemoModule } from './demo/demo.module.js';
+import { DoorsModule } from './doors/doors.module.js';
+import { EventsModule } from './events/events.module.js';
+import { GrantsModule } from './grants/grants.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PeopleModule } from './people/people.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { SchedulesModule } from './schedules/schedules.module.js';
+import { SiteModule } from './site/site.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { ZonesModule } from './zones/zones.module.js';
+
+const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServerConfig, clock: Clock, hasher: PasswordHasher, log: (message: string) => void): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, clock, hasher),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(config),
+            // A database that is still starting (docker compose) is waited for; anything else fails at once.
+            retryAttempts: config.db === 'postgres' ? 10 : 0,
+            retryDelay: 3000,
+            toRetry: (err: unknown) => CONNECTION_ERROR.test(`${(err as { code?: string }).code ?? ''} ${(err as Error).message}`),
+          }),
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = new DataSource(options!);
+            await dataSource.initialize();
+            try {
+              await prepareDatabase(dataSource, config, log);
+            } catch (err) {
+              await dataSource.destroy();
+              throw err;
+            }
+            return dataSource;
+          },
+        }),
+        SiteModule,
+        AuthModule,
+        RealtimeModule,
+        PeopleModule,
+        ZonesModule,
+        DoorsModule,
+        SchedulesModule,
+        CardsModule,
+        GrantsModule,
+        AgentsModule,
+        EventsModule,
+        SyncModule,
+        AgentLinkModule,
+        DemoModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
+
+describe('password hashing', () => {
+  const hasher = new PasswordHasher();
+
+  test('stores scrypt with its parameters and a random salt, and verifies only the right password', async () => {
+    const a = await hasher.hash('correct horse battery');
+    const b = await hasher.hash('correct horse battery');
+    assert.match(a, /^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    assert.notEqual(a, b, 'two hashes of one password differ by salt');
+    assert.equal(await hasher.verify('correct horse battery', a), true);
+    assert.equal(await hasher.verify('correct horse battery!', a), false);
+    assert.equal(await hasher.verify('anything', 'not-a-hash'), false);
+  });
+
+  test('verifies hashes made with other parameters and says when they should be raised', async () => {
+    const weak = new PasswordHasher({ logN: 12, r: 8, p: 1 });
+    const stored = await weak.hash('old password 123');
+    assert.equal(await hasher.verify('old password 123', stored), true);
+    assert.equal(hasher.needsRehash(stored), true);
+    assert.equal(hasher.needsRehash(await hasher.hash('x')), false);
+  });
+
+  test('the policy wants at least 10 characters that are not one repeated character nor the username', () => {
+    assert.match(passwordPolicyProblem('short') ?? '', /at least 10/);
+    assert.match(passwordPolicyProblem('aaaaaaaaaaaa') ?? '', /single character/);
+    assert.match(passwordPolicyProblem('alexandria1', 'Alexandria1') ?? '', /username/);
+    assert.equal(passwordPolicyProblem('a long enough passphrase'), null);
+  });
+});

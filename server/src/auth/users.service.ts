@@ -1,0 +1,105 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { UserRole } from '@acs/shared/access/model';
+import type { Locale, UserView } from '@acs/shared/api/views';
+import { ApiException, conflict } from '../common/api-exception.js';
+import { Clock } from '../common/clock.js';
+import { newId } from '../common/ids.js';
+import { PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
+import { UserEntity } from './user.entity.js';
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  password: string;
+  personId?: string | null;
+  locale?: Locale;
+  /** Demo accounts skip the password policy and are refused in production mode. */
+  isDemo?: boolean;
+}
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+export function toUserView(user: UserEntity): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    personId: user.personId,
+    locale: user.locale,
+  };
+}
+
+/** User accounts. Used by the REST API and, constructed by hand, by the CLI. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: NewUser): Promise<UserEntity> {
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME_PATTERN.test(username)) {
+      throw invalidUser('username must be 2-64 characters: lowercase letters, digits, dot, dash or underscore');
+    }
+    if (!input.isDemo) {
+      const problem = passwordPolicyProblem(input.password, username);
+      if (problem) throw invalidUser(problem);
+    }
+    if (await this.repo.existsBy({ username })) throw conflict(`user ${username} already exists`);
+    const user = this.repo.create({
+      id: newId(),
+      username,
+      displayName: input.displayName.trim() || username,
+      role: input.role,
+      personId: input.personId ?? null,
+      locale: input.locale ?? 'zh-CN',
+      passwordHash: await this.hasher.hash(input.password),
+      isDemo: input.isDemo ?? false,
+      createdAt: this.clock.now(),
+    });
+    await this.repo.insert(user);
+    return user;
+  }
+
+  /** With the linked person, so callers can apply the leaver rule. */
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.repo.findOne({ where: { username: username.trim().toLowerCase() }, relations: { person: true } });
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.repo.findOne({ where: { id }, relations: { person: true } });
+  }
+
+  async setLocale(id: string, locale: Locale): Promise<UserView> {
+    await this.repo.update({ id }, { locale });
+    const user = await this.repo.findOneByOrFail({ id });
+    return toUserView(user);
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.repo.update({ id }, { passwordHash });
+  }
+
+  /** Admin accounts that are not demo accounts: production mode needs at least one. */
+  countRealAdmins(): Promise<number> {
+    return this.repo.countBy({ role: 'admin', isDemo: false });
+  }
+
+  countAll(): Promise<number> {
+    return this.repo.count();
+  }
+
+  countDemo(): Promise<number> {
+    return this.repo.countBy({ isDemo: true });
+  }
+}
+
+function invalidUser(message: string): ApiException {
+  return new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', message);
+}

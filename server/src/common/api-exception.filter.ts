@@ -1,0 +1,80 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ApiError } from '@acs/shared/api/views';
+import { ApiException, type ApiErrorCode } from './api-exception.js';
+
+interface HttpResponseLike {
+  status(code: number): HttpResponseLike;
+  setHeader(name: string, value: string): void;
+  json(body: unknown): void;
+  headersSent?: boolean;
+}
+interface HttpRequestLike {
+  method?: string;
+  url?: string;
+}
+
+const CODE_BY_STATUS: Readonly<Record<number, ApiErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'too_many_attempts',
+};
+
+/** The one place where any failure of an HTTP request becomes an `ApiError` body. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const res = http.getResponse<HttpResponseLike>();
+    const req = http.getRequest<HttpRequestLike>();
+    const body = toApiError(exception);
+    const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
+    if (body.statusCode >= 500) {
+      this.logger.error(`${where} failed: ${(exception as Error)?.stack ?? String(exception)}`);
+    } else if (body.statusCode !== 401 && body.statusCode !== 404) {
+      const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
+      this.logger.warn(`${where} → ${body.statusCode} ${body.error}: ${message}`);
+    }
+    if (res.headersSent) return;
+    if (exception instanceof ApiException) {
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+    }
+    res.status(body.statusCode).json(body);
+  }
+}
+
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiException) {
+    const response = exception.getResponse() as ApiError;
+    return { statusCode: exception.getStatus(), error: exception.code, message: response.message };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    let message: string | string[] = exception.message;
+    if (exception.cause instanceof SyntaxError) {
+      return { statusCode: status, error: 'validation_failed', message: `The request body is not valid JSON: ${exception.cause.message}` };
+    }
+    if (typeof response === 'object' && response !== null && 'message' in response) {
+      const m = (response as { message: unknown }).message;
+      if (typeof m === 'string' || (Array.isArray(m) && m.every((x) => typeof x === 'string'))) message = m;
+    }
+    return { statusCode: status, error: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message };
+  }
+  // Body-parser errors (bad JSON, too large) arrive as plain errors carrying a status.
+  const status = (exception as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message =
+      (exception as { type?: string }).type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON'
+        : String((exception as Error).message);
+    return { statusCode: status, error: CODE_BY_STATUS[status] ?? 'bad_request', message };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'Internal server error' };
+}

@@ -1,0 +1,65 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ConfigError, loadServerConfig, REPO_ROOT } from './server-config.js';
+
+describe('server configuration', () => {
+  test('defaults to demo mode on SQLite under <repo>/data with the embedded broker on 1884', () => {
+    const config = loadServerConfig({});
+    assert.equal(config.mode, 'demo');
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.httpPort, 3000);
+    assert.equal(config.dataDir, join(REPO_ROOT, 'data'));
+    assert.equal(config.db, 'sqlite');
+    assert.equal(config.sqlitePath, join(REPO_ROOT, 'data', 'acs.sqlite'));
+    assert.equal(config.mqttUrl, null);
+    assert.equal(config.mqttPort, 1884);
+    assert.equal(config.dashboardDir, join(REPO_ROOT, 'dashboard', 'dist'));
+    assert.equal(config.sessionTtlMinutes, 480);
+    assert.equal(config.siteTimeZone, 'Asia/Shanghai');
+  });
+
+  test('reads every variable and lets the SQLite path follow the data folder', () => {
+    const config = loadServerConfig({
+      ACS_MODE: 'production',
+      ACS_HTTP_PORT: '0',
+      ACS_DATA_DIR: '/var/lib/acs',
+      ACS_MQTT_URL: 'mqtt://broker:1883',
+      ACS_MQTT_USERNAME: 'acs-server',
+      ACS_MQTT_PASSWORD: 'secret',
+      ACS_SESSION_TTL_MINUTES: '60',
+      ACS_SITE_TIMEZONE: 'Europe/Berlin',
+    });
+    assert.equal(config.mode, 'production');
+    assert.equal(config.httpPort, 0);
+    assert.equal(config.sqlitePath, '/var/lib/acs/acs.sqlite');
+    assert.equal(config.mqttUrl, 'mqtt://broker:1883');
+    assert.equal(config.mqttPassword, 'secret');
+    assert.equal(config.sessionTtlMinutes, 60);
+    assert.equal(config.siteTimeZone, 'Europe/Berlin');
+  });
+
+  test('overrides from code win, and a data folder override moves the default SQLite file', () => {
+    const config = loadServerConfig({ ACS_HTTP_PORT: '8080' }, { httpPort: 0, dataDir: '/tmp/x' });
+    assert.equal(config.httpPort, 0);
+    assert.equal(config.sqlitePath, '/tmp/x/acs.sqlite');
+  });
+
+  test('names every bad variable with its value in one clear error', () => {
+    assert.throws(
+      () => loadServerConfig({ ACS_MODE: 'staging', ACS_HTTP_PORT: 'eighty', ACS_SITE_TIMEZONE: 'Mars/Olympus' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /ACS_MODE: must be "demo" or "production" \(got "staging"\)/);
+        assert.match(err.message, /ACS_HTTP_PORT: must be a number \(got "eighty"\)/);
+        assert.match(err.message, /ACS_SITE_TIMEZONE: must be an IANA time zone/);
+        return true;
+      },
+    );
+  });
+
+  test('refuses PostgreSQL without a database URL and a port out of range', () => {
+    assert.throws(() => loadServerConfig({ ACS_DB: 'postgres' }), /ACS_DATABASE_URL: required when ACS_DB=postgres/);
+    assert.throws(() => loadServerConfig({ ACS_MQTT_PORT: '70000' }), /ACS_MQTT_PORT: must be between 0 and 65535/);
+  });
+});

@@ -1,0 +1,28 @@
+import { AgentEntity } from '../agents/agent.entity.js';
+import { SessionEntity } from '../auth/session.entity.js';
+import { UserEntity } from '../auth/user.entity.js';
+import { CardEntity } from '../cards/card.entity.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { EventEntity } from '../events/event.entity.js';
+import { GrantEntity } from '../grants/grant.entity.js';
+import { PersonEntity } from '../people/person.entity.js';
+import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
+
+/** Every entity, listed by hand: globs do not work with ESM. */
+export const ENTITIES = [
+  SiteSettingsEntity,
+  PersonEntity,
+  UserEntity,
+  SessionEntity,
+  ZoneEntity,
+  AgentEntity,
+  DoorEntity,
+  ScheduleEntity,
+  CardEntity,
+  GrantEntity,
+  EventEntity,
+  PermissionDeliveryEntity,
+];

@@ -1,0 +1,217 @@
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { PasswordHasher, randomSecret } from '../auth/password-hasher.js';
+import { UserEntity } from '../auth/user.entity.js';
+import { CardEntity } from '../cards/card.entity.js';
+import { Clock } from '../common/clock.js';
+import { newId } from '../common/ids.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { GrantEntity } from '../grants/grant.entity.js';
+import { PersonEntity } from '../people/person.entity.js';
+import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
+import {
+  DEMO_AGENT,
+  DEMO_CARDS,
+  DEMO_DOOR_TIMING,
+  DEMO_DOORS,
+  DEMO_GRANTS,
+  DEMO_PEOPLE,
+  DEMO_SCHEDULES,
+  DEMO_SIGN_INS,
+  DEMO_SITE,
+  DEMO_ZONES,
+} from './demo-data.js';
+
+/** Where the demo agent's MQTT password is kept for the demo launcher: `<dataDir>/secrets/agent-1.mqtt-password`. */
+export function demoAgentPasswordFile(dataDir: string): string {
+  return join(dataDir, 'secrets', `${DEMO_AGENT.id}.mqtt-password`);
+}
+
+/** Loads the demo site into an empty database (demo mode only) and keeps the demo agent's secret file. */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly agentCredentials: AgentCredentialsService,
+    private readonly clock: Clock,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+  ) {}
+
+  async isDatabaseEmpty(): Promise<boolean> {
+    const m = this.dataSource.manager;
+    const counts = await Promise.all([m.count(UserEntity), m.count(PersonEntity), m.count(ZoneEntity)]);
+    return counts.every((n) => n === 0);
+  }
+
+  /** No zones and no people yet (accounts may exist). */
+  async isSiteEmpty(): Promise<boolean> {
+    const m = this.dataSource.manager;
+    const counts = await Promise.all([m.count(PersonEntity), m.count(ZoneEntity)]);
+    return counts.every((n) => n === 0);
+  }
+
+  /** Demo mode: seeds everything, demo users included, when the database is empty; returns whether it did. */
+  async seedIfEmpty(): Promise<boolean> {
+    if (!(await this.isDatabaseEmpty())) return false;
+    const agentHash = await this.hasher.hash(await this.readOrCreateAgentPassword());
+    await this.seed({ users: true, agentHash, doorAgents: {} });
+    return true;
+  }
+
+  /**
+   * The demo site without any account (`cli.js seed-demo-site`, the production-like compose
+   * stack): zones, doors, schedules, people, cards and grants. The agent must be registered
+   * with `add-agent` for a usable password; a missing one is recorded without one.
+   */
+  async seedSiteIfEmpty(doorAgents: Readonly<Record<string, string>> = {}): Promise<boolean> {
+    if (!(await this.isSiteEmpty())) return false;
+    await this.seed({ users: false, agentHash: null, doorAgents });
+    return true;
+  }
+
+  private async seed(options: { users: boolean; agentHash: string | null; doorAgents: Readonly<Record<string, string>> }): Promise<void> {
+    const now = this.clock.now();
+    const passwordHashes = options.users ? await Promise.all(DEMO_SIGN_INS.map((s) => this.hasher.hash(s.password))) : [];
+    await this.dataSource.transaction(async (m) => {
+      await m.update(SiteSettingsEntity, { id: SITE_ROW_ID }, { name: DEMO_SITE.name, timeZone: DEMO_SITE.timeZone, holidays: DEMO_SITE.holidays, updatedAt: now });
+      const personIds = new Map<string, string>();
+      for (const p of DEMO_PEOPLE) {
+        const id = newId();
+        personIds.set(p.key, id);
+        await m.insert(PersonEntity, {
+          id,
+          name: p.name,
+          kind: p.kind,
+          department: p.department,
+          email: p.email,
+          status: 'active',
+          departedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      for (const z of DEMO_ZONES) {
+        await m.insert(ZoneEntity, {
+          id: z.id,
+          name: z.name,
+          level: z.level,
+          parentId: z.parentId,
+          ownerPersonId: z.ownerKey ? personIds.get(z.ownerKey)! : null,
+          antiPassback: 'off',
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      if (!(await m.existsBy(AgentEntity, { id: DEMO_AGENT.id }))) {
+        await m.insert(AgentEntity, {
+          id: DEMO_AGENT.id,
+          name: DEMO_AGENT.name,
+          // '!' matches no scrypt hash: the agent cannot sign in until `add-agent` sets a password.
+          mqttPasswordHash: options.agentHash ?? '!',
+          online: false,
+          lastSeenAt: null,
+          softwareVersion: null,
+          appliedVersion: null,
+          appliedHash: null,
+          appliedAt: null,
+          hashMatches: null,
+          contiguousSeq: 0,
+          createdAt: now,
+        });
+      }
+      for (const d of DEMO_DOORS) {
+        await m.insert(DoorEntity, { ...d, agentId: options.doorAgents[d.id] ?? DEMO_AGENT.id, ...DEMO_DOOR_TIMING, createdAt: now, updatedAt: now });
+      }
+      for (const s of DEMO_SCHEDULES) {
+        await m.insert(ScheduleEntity, { ...s, createdAt: now, updatedAt: now });
+      }
+      for (const c of DEMO_CARDS) {
+        await m.insert(CardEntity, {
+          id: newId(),
+          credential: c.credential,
+          type: c.type,
+          status: c.status,
+          personId: personIds.get(c.holderKey)!,
+          validFrom: null,
+          validUntil: null,
+          levelCeilingOverride: null,
+          statusChangedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      for (const g of DEMO_GRANTS) {
+        await m.insert(GrantEntity, {
+          id: newId(),
+          personId: personIds.get(g.holderKey)!,
+          zoneId: g.zoneId,
+          scheduleId: g.scheduleId,
+          validUntil: null,
+          createdAt: now,
+          revokedAt: null,
+          revokedReason: null,
+        });
+      }
+      for (const [i, s] of (options.users ? DEMO_SIGN_INS : []).entries()) {
+        await m.insert(UserEntity, {
+          id: newId(),
+          username: s.username,
+          displayName: s.displayName,
+          role: s.role,
+          personId: s.personKey ? personIds.get(s.personKey)! : null,
+          locale: s.locale,
+          passwordHash: passwordHashes[i]!,
+          isDemo: true,
+          createdAt: now,
+        });
+      }
+    });
+    this.logger.log(
+      `seeded the demo site "${DEMO_SITE.name}" (zones, doors, people, cards, grants${options.users ? ', demo users' : ''}, ${DEMO_AGENT.id})`,
+    );
+  }
+
+  /**
+   * Keeps `<dataDir>/secrets/agent-1.mqtt-password` and the stored hash in agreement, so
+   * the demo launcher can hand the password to the demo agent across restarts.
+   */
+  async ensureAgentSecret(): Promise<void> {
+    const exists = await this.dataSource.manager.existsBy(AgentEntity, { id: DEMO_AGENT.id });
+    if (!exists) return;
+    const password = await this.readOrCreateAgentPassword();
+    if (!(await this.agentCredentials.verify(DEMO_AGENT.id, password))) {
+      this.logger.warn(`the stored MQTT password of ${DEMO_AGENT.id} did not match its secret file; updated the stored hash`);
+      await this.agentCredentials.setPassword(DEMO_AGENT.id, password);
+    }
+  }
+
+  private async readOrCreateAgentPassword(): Promise<string> {
+    const file = demoAgentPasswordFile(this.config.dataDir);
+    try {
+      const existing = (await readFile(file, 'utf8')).trim();
+      if (existing.length >= 16) return existing;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const password = randomSecret();
+    const dir = join(this.config.dataDir, 'secrets');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, `${password}\n`, { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, file);
+    this.logger.log(`wrote the MQTT password of ${DEMO_AGENT.id} to ${file}`);
+    return password;
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import type { EventView, Page } from '@acs/shared/api/views';
+import { ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
+import { ListEventsQuery } from './dto/list-events.query.js';
+import { EventsService } from './events.service.js';
+
+@Controller('events')
+export class EventsController {
+  constructor(private readonly events: EventsService) {}
+
+  @Roles(ANY_ROLE)
+  @Get()
+  list(@CurrentAuth() auth: AuthContext, @Query() query: ListEventsQuery): Promise<Page<EventView>> {
+    return this.events.list(auth, query);
+  }
+}

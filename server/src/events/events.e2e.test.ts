@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import type { AccessEvent, AgentEvent, EventsAck } from '@acs/shared/mqtt/payloads';
+import type { EventView, Page, PersonView } from '@acs/shared/api/views';
+import type { ServerToClientEvents } from '@acs/shared/realtime/events';
+import { agentTopic } from '@acs/shared/mqtt/topics';
+import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
+
+type DashboardSocket = Socket<ServerToClientEvents>;
+
+function openSocket(url: string, token: string | undefined): Promise<DashboardSocket> {
+  const socket: DashboardSocket = io(url, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+describe('agent events over MQTT', () => {
+  let t: TestServer;
+  let agent: MqttClient;
+  let acks: MessageLog;
+  let guardSocket: DashboardSocket;
+  let employeeSocket: DashboardSocket;
+  const guardEvents: EventView[] = [];
+  const employeeEvents: EventView[] = [];
+  let zhangWei: PersonView;
+  let liNa: PersonView;
+  let seq = 0;
+
+  function access(person: PersonView, overrides: Partial<AccessEvent> = {}): AccessEvent {
+    seq += 1;
+    return {
+      eventId: randomUUID(),
+      agentId: 'agent-1',
+      seq,
+      occurredAt: Date.now() - 1000 + seq,
+      kind: 'access',
+      doorId: 'machine-room',
+      readerId: 'machine-room-in',
+      direction: 'in',
+      zoneId: 'machine-room',
+      credential: 'em4100:3887558',
+      cardId: null,
+      personId: person.id,
+      holder: person.name,
+      granted: true,
+      reason: 'granted',
+      permissionVersion: 1,
+      ...overrides,
+    };
+  }
+
+  async function publishEvents(events: AgentEvent[] | unknown, topic = agentTopic('agent-1', 'events')): Promise<void> {
+    await agent.publishAsync(topic, typeof events === 'string' ? events : JSON.stringify({ events }), { qos: 1 });
+  }
+
+  async function listAll(token: string): Promise<EventView[]> {
+    return (await t.request<Page<EventView>>('GET', '/api/events?limit=500', { token })).body.items;
+  }
+
+  before(async () => {
+    t = await startTestServer();
+    const admin = await t.token('admin');
+    const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
+    zhangWei = people.find((p) => p.name.includes('Zhang Wei'))!;
+    liNa = people.find((p) => p.name.includes('Li Na'))!;
+    agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
+    acks = new MessageLog(agent);
+    await agent.subscribeAsync(agentTopic('agent-1', 'events-ack'), { qos: 1 });
+    guardSocket = await openSocket(t.url, await t.token('guard'));
+    guardSocket.on('event:v1', (e) => guardEvents.push(e));
+    employeeSocket = await openSocket(t.url, await t.token('zhangwei'));
+    employeeSocket.on('event:v1', (e) => employeeEvents.push(e));
+  });
+
+  after(async () => {
+    guardSocket?.close();
+    employeeSocket?.close();
+    await agent?.endAsync();
+    await t?.close();
+  });
+
+  test('a batch sent twice is stored once, acknowledged both times, and pushed to the dashboard once', async () => {
+    const batch = [access(zhangWei), access(liNa, { granted: false, reason: 'outside_schedule', credential: 'em4100:1234567', doorId: 'lab', zoneId: 'lab' })];
+    await publishEvents(batch);
+    await publishEvents(batch);
+    const ackTopic = agentTopic('agent-1', 'events-ack');
+    await waitFor(() => acks.on(ackTopic).length >= 2, 'two events-ack messages');
+    for (const message of acks.on(ackTopic)) {
+      const ack = JSON.parse(message.payload) as EventsAck;
+      assert.deepEqual([...ack.seqs].sort(), batch.map((e) => e.seq).sort());
+    }
+    await sleep(200);
+    const admin = await t.token('admin');
+    const stored = (await listAll(admin)).filter((e) => batch.some((b) => b.eventId === e.eventId));
+    assert.equal(stored.length, 2, 'each event id stored once');
+    const denied = stored.find((e) => !e.granted)!;
+    assert.equal(denied.reason, 'outside_schedule');
+    assert.equal(denied.doorName, '实验室门 Lab door');
+    assert.equal(denied.credentialDisplay, '0001234567');
+    assert.ok(denied.receivedAt >= denied.occurredAt);
+    assert.deepEqual(
+      guardEvents.map((e) => e.eventId).sort(),
+      batch.map((e) => e.eventId).sort(),
+      'the guard got each event exactly once',
+    );
+  });
+
+  test('an employee receives only their own events live and in the list', async () => {
+    assert.deepEqual(
+      employeeEvents.map((e) => e.personId),
+      [zhangWei.id],
+    );
+    const mine = await listAll(await t.token('zhangwei'));
+    assert.ok(mine.length >= 1);
+    assert.ok(mine.every((e) => e.personId === zhangWei.id));
+  });
+
+  test('a malformed payload is logged and dropped, and the server keeps working', async () => {
+    const before = (await listAll(await t.token('admin'))).length;
+    await publishEvents('this is not json');
+    await publishEvents(JSON.stringify({ events: [{ eventId: 'nope', agentId: 'agent-1', kind: 'access' }] }));
+    await waitFor(() => t.logs.matching(/dropped a malformed message from agent agent-1 on acs\/v1\/agents\/agent-1\/events: payload is not JSON/, 'warn').length === 1, 'the non-JSON warning');
+    await waitFor(() => t.logs.matching(/dropped a malformed message from agent agent-1 .*eventId/, 'warn').length === 1, 'the schema warning');
+    const good = access(zhangWei);
+    await publishEvents([good]);
+    await waitFor(async () => (await listAll(await t.token('admin'))).some((e) => e.eventId === good.eventId), 'the next good event');
+    assert.equal((await listAll(await t.token('admin'))).length, before + 1);
+  });
+
+  test('an event claiming another agent than its topic is refused and logged', async () => {
+    const forged = access(zhangWei, { agentId: 'agent-2' });
+    await publishEvents([forged]);
+    await waitFor(() => t.logs.matching(/claims agent agent-2 but came from agent agent-1/, 'warn').length === 1, 'the impersonation warning');
+    await sleep(100);
+    assert.ok(!(await listAll(await t.token('admin'))).some((e) => e.eventId === forged.eventId));
+  });
+
+  test('a gap in sequence numbers is noticed and logged', async () => {
+    seq += 3;
+    await publishEvents([access(zhangWei)]);
+    await waitFor(() => t.logs.matching(/agent agent-1: events \d+\.\.\d+ missing/, 'warn').length >= 1, 'the gap warning');
+  });
+
+  test('events page newest first with a cursor, filtered by door', async () => {
+    const admin = await t.token('admin');
+    const all = await listAll(admin);
+    const pages: EventView[] = [];
+    let next: string | null = null;
+    do {
+      const res: { body: Page<EventView> } = await t.request<Page<EventView>>('GET', `/api/events?limit=2${next ? `&before=${next}` : ''}`, { token: admin });
+      pages.push(...res.body.items);
+      next = res.body.next;
+    } while (next);
+    assert.deepEqual(
+      pages.map((e) => e.eventId),
+      all.map((e) => e.eventId),
+    );
+    for (let i = 1; i < pages.length; i++) assert.ok(pages[i - 1]!.occurredAt >= pages[i]!.occurredAt, 'newest first');
+    const lab = (await t.request<Page<EventView>>('GET', '/api/events?doorId=lab', { token: admin })).body.items;
+    assert.ok(lab.length >= 1 && lab.every((e) => e.doorId === 'lab'));
+    assert.equal((await t.request('GET', '/api/events?before=garbage', { token: admin })).status, 400);
+    assert.equal((await t.request('GET', '/api/events?limit=5000', { token: admin })).status, 400);
+  });
+
+  test('a socket.io connection without a valid session is refused', async () => {
+    await assert.rejects(openSocket(t.url, undefined), /unauthorized/);
+    await assert.rejects(openSocket(t.url, 'y'.repeat(43)), /unauthorized/);
+  });
+});

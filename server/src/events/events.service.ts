@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import type { AgentEvent } from '@acs/shared/mqtt/payloads';
+import type { EventView, Page } from '@acs/shared/api/views';
+import { displayCredential } from '@acs/shared/credentials/credential';
+import type { AuthContext } from '../auth/roles.js';
+import { forbidden, invalid } from '../common/api-exception.js';
+import { Clock } from '../common/clock.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { RealtimeGateway } from '../realtime/realtime.gateway.js';
+import type { ListEventsQuery } from './dto/list-events.query.js';
+import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
+import { EventEntity } from './event.entity.js';
+import { SeqTracker } from './seq-tracker.js';
+
+const DEFAULT_PAGE = 50;
+const INSERT_CHUNK = 200;
+
+export interface IngestResult {
+  /** Every sequence number of the batch: stored now or before, so the agent may drop them. */
+  ackSeqs: number[];
+  stored: EventView[];
+  duplicates: number;
+}
+
+export function toEventRow(event: AgentEvent, receivedAt: number): EventEntity {
+  const row: EventEntity = {
+    eventId: event.eventId,
+    agentId: event.agentId,
+    seq: event.seq,
+    kind: event.kind,
+    occurredAt: event.occurredAt,
+    receivedAt,
+    doorId: null,
+    readerId: null,
+    deviceId: null,
+    direction: null,
+    zoneId: null,
+    credential: null,
+    cardId: null,
+    personId: null,
+    holder: null,
+    granted: null,
+    reason: null,
+    type: null,
+    detail: null,
+    permissionVersion: null,
+  };
+  switch (event.kind) {
+    case 'access':
+      Object.assign(row, {
+        doorId: event.doorId,
+        readerId: event.readerId,
+        direction: event.direction,
+        zoneId: event.zoneId,
+        credential: event.credential,
+        cardId: event.cardId,
+        personId: event.personId,
+        holder: event.holder,
+        granted: event.granted,
+        reason: event.reason,
+        permissionVersion: event.permissionVersion,
+      });
+      break;
+    case 'door':
+      Object.assign(row, { doorId: event.doorId, type: event.type });
+      break;
+    case 'device':
+      Object.assign(row, { deviceId: event.deviceId, type: event.type, detail: event.detail });
+      break;
+  }
+  return row;
+}
+
+export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, string>): EventView {
+  return {
+    eventId: row.eventId,
+    agentId: row.agentId,
+    seq: row.seq,
+    kind: row.kind,
+    occurredAt: row.occurredAt,
+    receivedAt: row.receivedAt,
+    doorId: row.doorId,
+    doorName: row.doorId ? (doorNames.get(row.doorId) ?? null) : null,
+    direction: row.direction,
+    zoneId: row.zoneId,
+    credential: row.credential,
+    credentialDisplay: row.credential ? displayCredential(row.credential) : null,
+    cardId: row.cardId,
+    personId: row.personId,
+    holder: row.holder,
+    granted: row.granted,
+    reason: row.reason,
+    type: row.type,
+    detail: row.detail,
+  };
+}
+
+@Injectable()
+export class EventsService {
+  constructor(
+    @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
+    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
+    private readonly seqs: SeqTracker,
+    private readonly realtime: RealtimeGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Stores a batch idempotently: an event id already stored is skipped (insert-or-ignore on
+   * both drivers). The caller serialises batches per agent, so "not there before" means "new".
+   */
+  async ingest(agentId: string, events: readonly AgentEvent[]): Promise<IngestResult> {
+    const receivedAt = this.clock.now();
+    const unique = new Map<string, AgentEvent>();
+    for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
+    const ids = [...unique.keys()];
+    const existing = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.repo.find({ select: { eventId: true }, where: { eventId: In(ids.slice(i, i + 500)) } });
+      for (const r of rows) existing.add(r.eventId);
+    }
+    const fresh = [...unique.values()].filter((e) => !existing.has(e.eventId)).map((e) => toEventRow(e, receivedAt));
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
+    }
+    await this.seqs.observe(agentId, fresh.map((e) => e.seq));
+    const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();
+    const stored = fresh.map((row) => toEventView(row, doorNames));
+    for (const view of stored) this.realtime.emitEvent(view);
+    return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length };
+  }
+
+  /** Newest first, cursor paging; employees see only their own events. */
+  async list(auth: AuthContext, query: ListEventsQuery): Promise<Page<EventView>> {
+    let personId = query.personId;
+    if (auth.user.role === 'employee') {
+      if (personId !== undefined && personId !== auth.user.personId) throw forbidden('Employees see only their own events');
+      if (!auth.user.personId) return { items: [], next: null };
+      personId = auth.user.personId;
+    }
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const qb = this.repo
+      .createQueryBuilder('e')
+      .orderBy('e.occurredAt', 'DESC')
+      .addOrderBy('e.eventId', 'DESC')
+      .limit(limit + 1);
+    if (query.doorId !== undefined) qb.andWhere('e.doorId = :doorId', { doorId: query.doorId });
+    if (personId !== undefined) qb.andWhere('e.personId = :personId', { personId });
+    if (query.before !== undefined) {
+      const cursor = decodeEventCursor(query.before);
+      if (!cursor) throw invalid('before must be the `next` cursor of a previous page');
+      qb.andWhere('(e.occurredAt < :t OR (e.occurredAt = :t AND e.eventId < :id))', { t: cursor.occurredAt, id: cursor.eventId });
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, limit);
+    const doorNames = await this.doorNames();
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toEventView(r, doorNames)),
+      next: rows.length > limit && last ? encodeEventCursor(last) : null,
+    };
+  }
+
+  private async doorNames(): Promise<Map<string, string>> {
+    const doors = await this.doors.find({ select: { id: true, name: true } });
+    return new Map(doors.map((d) => [d.id, d.name]));
+  }
+}

@@ -1,0 +1,8 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class ListGrantsQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  personId?: string;
+}

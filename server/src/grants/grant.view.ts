@@ -1,0 +1,1 @@
+export type { GrantView } from '@acs/shared/api/views';

@@ -1,0 +1,145 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { slugSchema } from '@acs/shared/access/model';
+import { TOPIC_ROOT, agentMayPublish, agentMaySubscribe } from '@acs/shared/mqtt/topics';
+import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
+import { randomSecret } from '../auth/password-hasher.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+
+/** Not a valid agent id (colon), so no agent can take the server's identity. */
+export const SERVER_MQTT_USERNAME = 'acs:server';
+
+type Principal = { kind: 'server' } | { kind: 'agent'; agentId: string };
+
+// aedes' AuthErrorCode is a const enum in a .d.ts; these are its MQTT 3.1.1 values.
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The embedded MQTT broker (aedes), used when ACS_MQTT_URL is unset. Agents sign in with
+ * their id and their own password and may use only their own topics (requirements §8);
+ * the server's client signs in with a secret made fresh for each process. Anything else
+ * is refused.
+ */
+@Injectable()
+export class EmbeddedBrokerService {
+  private readonly logger = new Logger('Broker');
+  private readonly principals = new WeakMap<Client, Principal>();
+  /** A client id belongs to the first agent that used it, so agents cannot take over each other's sessions. */
+  private readonly clientIdOwners = new Map<string, string>();
+  private broker: Aedes | null = null;
+  private server: Server | null = null;
+  readonly serverPassword = randomSecret();
+
+  constructor(
+    private readonly credentials: AgentCredentialsService,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+  ) {}
+
+  /** Starts listening; returns the port (useful when ACS_MQTT_PORT is 0). */
+  async start(): Promise<number> {
+    const broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => {
+        this.authenticate(client, username, password).then(
+          (principal) => {
+            this.principals.set(client, principal);
+            done(null, true);
+          },
+          (err: AuthenticateError) => done(err, false),
+        );
+      },
+      authorizePublish: (client, packet, callback) => {
+        const principal = client ? this.principals.get(client) : undefined;
+        if (principal && this.mayPublish(principal, packet.topic)) {
+          callback(null);
+          return;
+        }
+        this.logger.warn(`refused publish to ${packet.topic} by ${describe(principal, client)}`);
+        callback(new Error('not authorized'));
+      },
+      authorizeSubscribe: (client, subscription, callback) => {
+        const principal = this.principals.get(client);
+        if (principal && this.maySubscribe(principal, subscription.topic)) {
+          callback(null, subscription);
+          return;
+        }
+        this.logger.warn(`refused subscription to ${subscription.topic} by ${describe(principal, client)}`);
+        callback(null, null);
+      },
+    });
+    broker.on('clientError', (client, err) => this.logger.debug?.(`client ${client.id}: ${err.message}`));
+    this.broker = broker;
+    const server = createServer(broker.handle);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.mqttPort, this.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    this.logger.log(`embedded MQTT broker listening on ${this.config.host}:${port}`);
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    const broker = this.broker;
+    const server = this.server;
+    this.broker = null;
+    this.server = null;
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined): Promise<Principal> {
+    const secret = password?.toString('utf8') ?? '';
+    if (username === SERVER_MQTT_USERNAME) {
+      if (sameSecret(secret, this.serverPassword) && client.id === this.config.mqttClientId) return { kind: 'server' };
+      this.logger.warn(`refused the server identity to client ${client.id}`);
+      throw authError('bad username or password', BAD_USERNAME_OR_PASSWORD);
+    }
+    if (!username || !slugSchema.safeParse(username).success || secret.length === 0) {
+      this.logger.warn(`refused client ${client.id}: no agent id or password`);
+      throw authError('bad username or password', BAD_USERNAME_OR_PASSWORD);
+    }
+    if (!(await this.credentials.verify(username, secret))) {
+      this.logger.warn(`refused agent ${username} (client ${client.id}): wrong password or unknown agent`);
+      throw authError('bad username or password', BAD_USERNAME_OR_PASSWORD);
+    }
+    const owner = this.clientIdOwners.get(client.id);
+    if (client.id === this.config.mqttClientId || (owner !== undefined && owner !== username)) {
+      this.logger.warn(`refused agent ${username}: client id ${client.id} belongs to ${owner ?? 'the server'}`);
+      throw authError('client id in use by another identity', IDENTIFIER_REJECTED);
+    }
+    this.clientIdOwners.set(client.id, username);
+    return { kind: 'agent', agentId: username };
+  }
+
+  private mayPublish(principal: Principal, topic: string): boolean {
+    if (principal.kind === 'server') return topic.startsWith(`${TOPIC_ROOT}/`);
+    return agentMayPublish(principal.agentId, topic);
+  }
+
+  private maySubscribe(principal: Principal, filter: string): boolean {
+    if (principal.kind === 'server') return filter.startsWith(`${TOPIC_ROOT}/`);
+    return agentMaySubscribe(principal.agentId, filter);
+  }
+}
+
+function describe(principal: Principal | undefined, client: Client | null): string {
+  if (!principal) return `unauthenticated client ${client?.id ?? '?'}`;
+  return principal.kind === 'server' ? 'the server' : `agent ${principal.agentId}`;
+}

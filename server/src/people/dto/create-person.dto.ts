@@ -1,0 +1,25 @@
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+
+export const PERSON_KINDS: readonly PersonKind[] = ['employee', 'contractor', 'visitor'];
+export const PERSON_STATUSES: readonly PersonStatus[] = ['active', 'departed'];
+
+export class CreatePersonDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @IsIn(PERSON_KINDS, { message: `kind must be one of: ${PERSON_KINDS.join(', ')}` })
+  kind!: PersonKind;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  department?: string | null;
+
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+}

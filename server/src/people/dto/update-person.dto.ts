@@ -1,0 +1,30 @@
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import { PERSON_KINDS, PERSON_STATUSES } from './create-person.dto.js';
+
+export class UpdatePersonDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsIn(PERSON_KINDS, { message: `kind must be one of: ${PERSON_KINDS.join(', ')}` })
+  kind?: PersonKind;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  department?: string | null;
+
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+
+  /** `departed` revokes every card and grant of the person at once (the leaver rule). */
+  @IsOptional()
+  @IsIn(PERSON_STATUSES, { message: `status must be one of: ${PERSON_STATUSES.join(', ')}` })
+  status?: PersonStatus;
+}

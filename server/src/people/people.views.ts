@@ -1,0 +1,6 @@
+import type { PersonView } from '@acs/shared/api/views';
+import type { PersonEntity } from './person.entity.js';
+
+export function toPersonView(p: PersonEntity): PersonView {
+  return { id: p.id, name: p.name, kind: p.kind, department: p.department, email: p.email, status: p.status };
+}

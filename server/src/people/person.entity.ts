@@ -1,0 +1,34 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import { EpochMsColumn, LEN } from '../database/columns.js';
+
+@Entity({ name: 'people' })
+export class PersonEntity {
+  @PrimaryColumn({ type: 'varchar', length: LEN.uuid })
+  id!: string;
+
+  @Column({ type: 'varchar', length: LEN.name })
+  name!: string;
+
+  @Column({ type: 'varchar', length: LEN.short })
+  kind!: PersonKind;
+
+  @Column({ type: 'varchar', length: LEN.name, nullable: true })
+  department!: string | null;
+
+  @Column({ type: 'varchar', length: LEN.email, nullable: true })
+  email!: string | null;
+
+  @Column({ type: 'varchar', length: LEN.short })
+  status!: PersonStatus;
+
+  /** When the person was marked departed: the start of the leaver proof (issue 4). */
+  @EpochMsColumn('departed_at', { nullable: true })
+  departedAt!: number | null;
+
+  @EpochMsColumn('created_at')
+  createdAt!: number;
+
+  @EpochMsColumn('updated_at')
+  updatedAt!: number;
+}

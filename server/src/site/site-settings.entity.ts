@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { CardType, ZoneLevel } from '@acs/shared/access/model';
+import { EpochMsColumn, LEN } from '../database/columns.js';
+
+export const SITE_ROW_ID = 1;
+
+/** The single row of site-wide settings, and the global permission version counter. */
+@Entity({ name: 'site_settings' })
+export class SiteSettingsEntity {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: LEN.name })
+  name!: string;
+
+  /** IANA time zone in which schedules and holidays are read. */
+  @Column({ name: 'time_zone', type: 'varchar', length: LEN.ref })
+  timeZone!: string;
+
+  /** Site holidays, `YYYY-MM-DD`. */
+  @Column({ type: 'simple-json' })
+  holidays!: string[];
+
+  @Column({ name: 'card_type_ceilings', type: 'simple-json' })
+  cardTypeCeilings!: Record<CardType, ZoneLevel>;
+
+  /** Raised by every change that can affect a door; agents confirm the version they hold. */
+  @Column({ name: 'permission_version', type: 'integer' })
+  permissionVersion!: number;
+
+  @EpochMsColumn('updated_at')
+  updatedAt!: number;
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DEFAULT_CARD_TYPE_CEILINGS } from '@acs/shared/access/model';
+import { Clock } from '../common/clock.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { SITE_ROW_ID, SiteSettingsEntity } from './site-settings.entity.js';
+
+export interface SiteSettingsPatch {
+  name?: string;
+  timeZone?: string;
+  holidays?: string[];
+}
+
+@Injectable()
+export class SiteService {
+  constructor(
+    @InjectRepository(SiteSettingsEntity) private readonly repo: Repository<SiteSettingsEntity>,
+    private readonly clock: Clock,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+  ) {}
+
+  /** Creates the settings row with defaults on a new database. */
+  async ensure(): Promise<SiteSettingsEntity> {
+    const existing = await this.repo.findOneBy({ id: SITE_ROW_ID });
+    if (existing) return existing;
+    const row = this.repo.create({
+      id: SITE_ROW_ID,
+      name: 'Site',
+      timeZone: this.config.siteTimeZone,
+      holidays: [],
+      cardTypeCeilings: { ...DEFAULT_CARD_TYPE_CEILINGS },
+      permissionVersion: 1,
+      updatedAt: this.clock.now(),
+    });
+    await this.repo.insert(row);
+    return row;
+  }
+
+  async get(): Promise<SiteSettingsEntity> {
+    return (await this.repo.findOneBy({ id: SITE_ROW_ID })) ?? this.ensure();
+  }
+
+  /** Changes settings; callers that change what agents enforce record a permission change. */
+  async update(patch: SiteSettingsPatch): Promise<SiteSettingsEntity> {
+    const site = await this.get();
+    Object.assign(site, patch, { updatedAt: this.clock.now() });
+    return this.repo.save(site);
+  }
+
+  async permissionVersion(): Promise<number> {
+    return (await this.get()).permissionVersion;
+  }
+
+  /** Atomically raises the global permission version and returns the new value. */
+  async bumpPermissionVersion(): Promise<number> {
+    await this.repo
+      .createQueryBuilder()
+      .update(SiteSettingsEntity)
+      .set({ permissionVersion: () => 'permission_version + 1', updatedAt: this.clock.now() })
+      .where('id = :id', { id: SITE_ROW_ID })
+      .execute();
+    return this.permissionVersion();
+  }
+}

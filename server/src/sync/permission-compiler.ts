@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
+import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
+import { permissionSetHash } from '@acs/shared/sync/permission-hash';
+import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { GrantEntity } from '../grants/grant.entity.js';
+import { PersonEntity } from '../people/person.entity.js';
+import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
+
+/** Everything a permission set is compiled from, read once and shared by every agent's set. */
+export interface PermissionSource {
+  version: number;
+  site: SiteSettingsEntity;
+  zones: Map<string, ZoneEntity>;
+  doorsByAgent: Map<string, DoorEntity[]>;
+  schedules: Map<string, ScheduleEntity>;
+  /** One card per credential: the live one, else the most recent. */
+  cards: CardEntity[];
+  holders: Map<string, PersonEntity>;
+  grantsByPerson: Map<string, GrantEntity[]>;
+}
+
+export interface CompiledSet {
+  set: PermissionSet;
+  hash: string;
+}
+
+const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
+
+/**
+ * Compiles each agent's permission set: its doors, the zones they join (and their outer
+ * zones), the schedules its grants use, the site's time zone, holidays and card-type
+ * ceilings, and every card the agent must be able to name. Returned and destroyed cards
+ * are left out; suspended, lost and revoked ones stay so a door can say why it refuses.
+ */
+@Injectable()
+export class PermissionCompiler {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Reads the version before the data: a change is committed before it raises the
+   * version, so a set may hold more than its version promises but never less.
+   */
+  async loadSource(): Promise<PermissionSource> {
+    const m = this.dataSource.manager;
+    const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
+    const [zones, doors, schedules, cardRows, grants] = await Promise.all([
+      m.getRepository(ZoneEntity).find(),
+      m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
+      m.getRepository(ScheduleEntity).find(),
+      m.getRepository(CardEntity).find({ where: { status: Not(In(['returned', 'destroyed'])) } }),
+      m.getRepository(GrantEntity).find({ where: { revokedAt: IsNull() } }),
+    ]);
+    const byCredential = new Map<string, CardEntity>();
+    for (const card of cardRows) {
+      const other = byCredential.get(card.credential);
+      if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) {
+        byCredential.set(card.credential, card);
+      }
+    }
+    const cards = [...byCredential.values()];
+    const holderIds = [...new Set(cards.map((c) => c.personId).filter((id): id is string => id !== null))];
+    const holders = new Map<string, PersonEntity>();
+    for (let i = 0; i < holderIds.length; i += 500) {
+      for (const p of await m.getRepository(PersonEntity).find({ where: { id: In(holderIds.slice(i, i + 500)) } })) {
+        holders.set(p.id, p);
+      }
+    }
+    const doorsByAgent = new Map<string, DoorEntity[]>();
+    for (const door of doors) {
+      const list = doorsByAgent.get(door.agentId!) ?? [];
+      list.push(door);
+      doorsByAgent.set(door.agentId!, list);
+    }
+    const grantsByPerson = new Map<string, GrantEntity[]>();
+    for (const grant of grants) {
+      const list = grantsByPerson.get(grant.personId) ?? [];
+      list.push(grant);
+      grantsByPerson.set(grant.personId, list);
+    }
+    return {
+      version: site.permissionVersion,
+      site,
+      zones: new Map(zones.map((z) => [z.id, z])),
+      doorsByAgent,
+      schedules: new Map(schedules.map((s) => [s.id, s])),
+      cards,
+      holders,
+      grantsByPerson,
+    };
+  }
+
+  compileFor(source: PermissionSource, agentId: string, issuedAt: number): CompiledSet {
+    const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
+    // Zones a holder can enter through these doors (`in` enters toZone, `out` fromZone).
+    const entered = new Set(doors.flatMap((d) => [d.fromZoneId, d.toZoneId]));
+    const zoneIds = new Set<string>();
+    for (const id of entered) {
+      for (let z = source.zones.get(id); z && !zoneIds.has(z.id); z = z.parentId ? source.zones.get(z.parentId) : undefined) {
+        zoneIds.add(z.id);
+      }
+    }
+    const scheduleIds = new Set<string>();
+    const cards: PermissionCard[] = source.cards
+      .map((card) => {
+        const holder = card.personId ? source.holders.get(card.personId) : undefined;
+        const grants: PermissionGrant[] = (card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [])
+          .filter((g) => entered.has(g.zoneId))
+          .map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))
+          .sort(byGrant);
+        for (const g of grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
+        return {
+          credential: card.credential,
+          cardId: card.id,
+          personId: card.personId,
+          holder: holder?.name ?? '',
+          type: card.type,
+          status: card.status,
+          validFrom: card.validFrom,
+          validUntil: card.validUntil,
+          levelCeilingOverride: card.levelCeilingOverride,
+          grants,
+        };
+      })
+      .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
+    const set: PermissionSet = {
+      agentId,
+      version: source.version,
+      issuedAt,
+      site: { timeZone: source.site.timeZone, holidays: [...source.site.holidays].sort() },
+      cardTypeCeilings: { ...source.site.cardTypeCeilings },
+      zones: [...zoneIds]
+        .map((id) => source.zones.get(id)!)
+        .sort(byId)
+        .map((z) => ({ id: z.id, name: z.name, level: z.level, parentId: z.parentId, antiPassback: z.antiPassback })),
+      doors: doors.map((d) => ({
+        id: d.id,
+        name: d.name,
+        fromZoneId: d.fromZoneId,
+        toZoneId: d.toZoneId,
+        releaseMs: d.releaseMs,
+        heldOpenMs: d.heldOpenMs,
+      })),
+      schedules: [...scheduleIds]
+        .map((id) => source.schedules.get(id))
+        .filter((s): s is ScheduleEntity => s !== undefined)
+        .sort(byId)
+        .map((s) => ({ id: s.id, name: s.name, windows: s.windows, holidays: s.holidays })),
+      cards,
+    };
+    return { set, hash: permissionSetHash(set) };
+  }
+
+  async compile(agentId: string, issuedAt: number): Promise<CompiledSet> {
+    return this.compileFor(await this.loadSource(), agentId, issuedAt);
+  }
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function byGrant(a: PermissionGrant, b: PermissionGrant): number {
+  const ka = `${a.zoneId}\u0000${a.scheduleId ?? ''}\u0000${a.validUntil ?? ''}`;
+  const kb = `${b.zoneId}\u0000${b.scheduleId ?? ''}\u0000${b.validUntil ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
