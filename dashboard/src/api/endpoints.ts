@@ -1,0 +1,48 @@
+import type {
+  AgentView,
+  CardView,
+  DoorView,
+  EventView,
+  Locale,
+  LoginResponse,
+  Page,
+  PersonView,
+  UserView,
+  ZoneView,
+  HealthView,
+} from '@acs/shared/api/views';
+import { apiRequest } from './api-client';
+
+export interface EventQuery {
+  limit?: number;
+  /** Cursor from a previous page's `next`. */
+  before?: string;
+  doorId?: string;
+  personId?: string;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Every REST call the dashboard makes, typed with the shared view contracts. */
+export const api = {
+  health: (signal?: AbortSignal) => apiRequest<HealthView>('GET', '/api/health', undefined, { auth: false, signal }),
+  login: (username: string, password: string) =>
+    apiRequest<LoginResponse>('POST', '/api/auth/login', { username, password }, { auth: false }),
+  logout: () => apiRequest<unknown>('POST', '/api/auth/logout'),
+  me: (signal?: AbortSignal) => apiRequest<UserView>('GET', '/api/auth/me', undefined, { signal }),
+  updateMe: (changes: { locale: Locale }) => apiRequest<UserView>('PATCH', '/api/auth/me', changes),
+  zones: (signal?: AbortSignal) => apiRequest<ZoneView[]>('GET', '/api/zones', undefined, { signal }),
+  doors: (signal?: AbortSignal) => apiRequest<DoorView[]>('GET', '/api/doors', undefined, { signal }),
+  people: (signal?: AbortSignal) => apiRequest<PersonView[]>('GET', '/api/people', undefined, { signal }),
+  cards: (signal?: AbortSignal) => apiRequest<CardView[]>('GET', '/api/cards', undefined, { signal }),
+  agents: (signal?: AbortSignal) => apiRequest<AgentView[]>('GET', '/api/agents', undefined, { signal }),
+  events: (params: EventQuery = {}, signal?: AbortSignal) =>
+    apiRequest<Page<EventView>>('GET', `/api/events${query({ ...params })}`, undefined, { signal }),
+};

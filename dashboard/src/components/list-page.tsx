@@ -1,0 +1,86 @@
+import { useEffect, useMemo, useState, type HTMLAttributes, type Key } from 'react';
+import { Alert, Button, Card, Input, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { ApiQuery } from '../api/use-api-query';
+
+export interface ListPageProps<T extends { id: string }> {
+  title: string;
+  /** `page-<testId>` on the page, `<testId>-row` with `data-id` on each row. */
+  testId: string;
+  query: ApiQuery<T[]>;
+  columns: ColumnsType<T>;
+  searchPlaceholder: string;
+  /** The text a search matches against (case-insensitive). */
+  searchText: (row: T) => string;
+  /** Shapes rows for display, e.g. into a tree when nothing is being searched. */
+  arrange?: (rows: T[], searching: boolean) => T[];
+  expandAll?: boolean;
+}
+
+/** A read-only, searchable list of one kind of record; the admin pages of issue 4 grow from it. */
+export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const { data, error, loading, reload } = props.query;
+  const needle = search.trim().toLowerCase();
+
+  const rows = useMemo(() => {
+    const all = data ?? [];
+    const filtered = needle ? all.filter((row) => props.searchText(row).toLowerCase().includes(needle)) : all;
+    return props.arrange ? props.arrange(filtered, needle !== '') : filtered;
+    // props.searchText / arrange are defined once per page component.
+  }, [data, needle]);
+
+  // Trees open fully on each load; the user may then fold branches.
+  const [expanded, setExpanded] = useState<readonly Key[]>([]);
+  useEffect(() => {
+    if (props.expandAll && data) setExpanded(data.map((row) => row.id));
+  }, [data, props.expandAll]);
+
+  return (
+    <Card
+      size="small"
+      className="list-card"
+      data-testid={`page-${props.testId}`}
+      title={
+        <span>
+          {props.title}
+          {data && (
+            <Typography.Text type="secondary" className="list-count">
+              {t('common.total', { count: data.length })}
+            </Typography.Text>
+          )}
+        </span>
+      }
+      extra={
+        <div className="list-tools">
+          <Input.Search
+            allowClear
+            placeholder={props.searchPlaceholder}
+            onChange={(event) => setSearch(event.target.value)}
+            className="list-search"
+            data-testid="list-search"
+          />
+          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && data !== undefined}>
+            {t('common.refresh')}
+          </Button>
+        </div>
+      }
+    >
+      {error && <Alert type="error" showIcon title={t('common.loadFailed', { message: error.message })} className="live-alert" />}
+      <Table<T>
+        size="small"
+        rowKey="id"
+        columns={props.columns}
+        dataSource={rows}
+        loading={loading && data === undefined}
+        pagination={{ defaultPageSize: 50, showSizeChanger: true, hideOnSinglePage: true }}
+        locale={{ emptyText: t('common.noData') }}
+        expandable={props.expandAll ? { expandedRowKeys: expanded, onExpandedRowsChange: setExpanded } : undefined}
+        onRow={(row) => ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id }) as HTMLAttributes<HTMLElement>}
+      />
+    </Card>
+  );
+}
