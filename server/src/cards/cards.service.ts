@@ -82,7 +82,7 @@ export class CardsService {
       updatedAt: now,
     });
     await this.save(card, true);
-    await this.changes.record(`card ${card.id} created`);
+    await this.changes.record(`card ${card.id} created`, { cardIds: [card.id] });
     return toCardView(card, holder?.name ?? null);
   }
 
@@ -90,6 +90,7 @@ export class CardsService {
     const card = await this.repo.findOneBy({ id });
     if (!card) throw notFound(`card ${id}`);
     const now = this.clock.now();
+    const before = { status: card.status, validUntil: card.validUntil, personId: card.personId };
     if (dto.status !== undefined && dto.status !== card.status) {
       this.logger.log(`card ${id} (${card.credential}): ${card.status} → ${dto.status}`);
       card.status = dto.status;
@@ -108,7 +109,12 @@ export class CardsService {
     if (isLiveStatus(card.status)) await this.checkNoOtherLiveCard(card.credential, card.id);
     card.updatedAt = now;
     await this.save(card, false);
-    await this.changes.record(`card ${id} updated`);
+    // Anything that can end access already granted travels on the priority path.
+    const revokes =
+      (before.status === 'active' && card.status !== 'active') ||
+      before.personId !== card.personId ||
+      (card.validUntil !== null && (before.validUntil === null || card.validUntil < before.validUntil));
+    await this.changes.record(`card ${id} ${before.status !== card.status ? `${before.status} → ${card.status}` : 'updated'}`, { cardIds: [id], revokes });
     return toCardView(card, holder?.name ?? null);
   }
 

@@ -7,6 +7,7 @@ import { EventEntity } from '../events/event.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   GrantEntity,
   EventEntity,
   PermissionDeliveryEntity,
+  PermissionChangeEntity,
 ];

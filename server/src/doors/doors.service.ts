@@ -72,7 +72,7 @@ export class DoorsService {
       if (isUniqueViolation(err)) throw conflict(`door ${id} already exists`);
       throw err;
     }
-    await this.changes.record(`door ${id} created`);
+    await this.changes.record(`door ${id} created`, { structural: true });
     return toDoorView(door);
   }
 }

@@ -73,14 +73,16 @@ export class GrantsService {
       revokedReason: null,
     });
     await this.repo.insert(grant);
-    await this.changes.record(`grant ${grant.id} created`);
+    await this.changes.record(`grant ${grant.id} created`, { personIds: [grant.personId] });
     return toGrantView(grant);
   }
 
   /** Revokes the grant; the row stays as the record of when access ended. */
   async revoke(id: string): Promise<void> {
+    const grant = await this.repo.findOneBy({ id, revokedAt: IsNull() });
+    if (!grant) throw notFound(`grant ${id}`);
     const result = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'deleted' });
     if (!result.affected) throw notFound(`grant ${id}`);
-    await this.changes.record(`grant ${id} revoked`);
+    await this.changes.record(`grant ${id} revoked`, { personIds: [grant.personId], revokes: true });
   }
 }

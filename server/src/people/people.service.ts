@@ -91,7 +91,7 @@ export class PeopleService {
       this.logger.log(`${person.name} (${id}) departed: revoked ${revokedCards} card(s) and ${revokedGrants} grant(s)`);
     }
     if (departed || dto.name !== undefined || dto.status !== undefined) {
-      await this.changes.record(departed ? `person ${id} departed` : `person ${id} updated`);
+      await this.changes.record(departed ? `person ${id} departed` : `person ${id} updated`, { personIds: [id], revokes: departed || dto.status === 'departed' });
     }
     return toPersonView(person);
   }

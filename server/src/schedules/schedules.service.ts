@@ -45,7 +45,7 @@ export class SchedulesService {
       if (isUniqueViolation(err)) throw conflict(`schedule ${id} already exists`);
       throw err;
     }
-    await this.changes.record(`schedule ${id} created`);
+    await this.changes.record(`schedule ${id} created`, { structural: true });
     return toScheduleView(schedule);
   }
 }

@@ -67,7 +67,7 @@ export class ZonesService {
       if (isUniqueViolation(err)) throw conflict(`zone ${id} already exists`);
       throw err;
     }
-    await this.changes.record(`zone ${id} created`);
+    await this.changes.record(`zone ${id} created`, { structural: true });
     return toZoneView(zone);
   }
 }
