@@ -33,3 +33,17 @@ export {
   type SimRegistryEntry,
 } from './control/sim-registry.js';
 export { runSimCli, SIM_USAGE, type CliIo } from './cli.js';
+export { SimOsdpLine, type SimOsdpLineOptions, type SimOsdpLineStats } from './osdp/sim-osdp-line.js';
+export {
+  SimOsdpPd,
+  DEFAULT_SIM_CAPABILITIES,
+  h10301Bits,
+  type BuzzerState,
+  type LedState,
+  type ReceivedCommand,
+  type SimFaultKind,
+  type SimOsdpCapability,
+  type SimOsdpIdentity,
+  type SimOsdpPdOptions,
+} from './osdp/sim-osdp-pd.js';
+export { startPtyPair, ptyAvailable, PtyUnavailableError, type PtyPair } from './osdp/sim-pty.js';

@@ -35,6 +35,10 @@ interface SimPortState {
   unplugged: boolean;
   /** Bytes the host wrote to the device (kept for tests of readers that take commands). */
   received: Buffer[];
+  /** Keep host writes in `received` (off for chatty protocols such as OSDP's polling). */
+  record: boolean;
+  /** Devices that answer commands (e.g. a simulated OSDP reader) listen here. */
+  hostDataListeners: Set<(data: Buffer) => void>;
 }
 
 /** A binding-mock port that can also be yanked out: in-flight reads fail like an unplugged USB adapter. */
@@ -84,6 +88,8 @@ export class SimPortBinding extends MockPortBinding {
 export interface SimPortOptions {
   /** Largest chunk one read returns (a real UART driver hands over a few bytes at a time). */
   maxReadSize?: number;
+  /** Keep what the host writes for `hostWrites()`. Default true. */
+  recordHostWrites?: boolean;
 }
 
 export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOptions, PortInfo> {
@@ -111,6 +117,8 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
       open: null,
       unplugged: false,
       received: [],
+      record: options.recordHostWrites ?? true,
+      hostDataListeners: new Set(),
     };
     this.ports.set(path, state);
     return this.device(path);
@@ -131,6 +139,13 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
         return state.open !== null && state.open.isOpen && !state.unplugged;
       },
     };
+  }
+
+  /** Calls `listener` with every write of the host to the port at `path`; returns the unsubscribe function. */
+  onHostData(path: string, listener: (data: Buffer) => void): () => void {
+    const state = this.state(path);
+    state.hostDataListeners.add(listener);
+    return () => state.hostDataListeners.delete(listener);
   }
 
   /** Bytes the host has written to the device since the port was created. */
@@ -190,7 +205,10 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
       () => {
         if (state.open === port) state.open = null;
       },
-      (data) => state.received.push(data),
+      (data) => {
+        if (state.record) state.received.push(data);
+        for (const listener of state.hostDataListeners) listener(data);
+      },
     );
     state.open = port;
     return port;
