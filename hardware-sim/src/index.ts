@@ -10,7 +10,15 @@ export {
 } from './readers/sim-rdm6300.js';
 export { SimGpio, type OutputListener, type OutputWrite } from './gpio/sim-gpio.js';
 export { SimDoor, lockReleasesFrom, type LockRelease, type SimDoorSpec, type WalkThroughOptions } from './door/sim-door.js';
-export { SimHardware, createSimHardware, type SimHardwareSpec, type SimReaderDevice, type SimReaderSpec } from './sim-hardware.js';
+export {
+  SimHardware,
+  createSimHardware,
+  type SimHardwareSpec,
+  type SimOsdpLineSpec,
+  type SimOsdpReaderDevice,
+  type SimReaderDevice,
+  type SimReaderSpec,
+} from './sim-hardware.js';
 export {
   startControlServer,
   badgeRequestSchema,

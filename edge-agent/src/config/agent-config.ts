@@ -58,7 +58,7 @@ const serialSchema = z.strictObject({
   baudRate: z.number().int().positive().default(9600),
 });
 
-const readerSchema = z.strictObject({
+const rdm6300ReaderSchema = z.strictObject({
   id: slugSchema,
   door: slugSchema,
   direction: readerDirectionSchema,
@@ -67,6 +67,44 @@ const readerSchema = z.strictObject({
   /** Repeats of the same tag within this time are one presentation. */
   debounceMs: z.number().int().min(0).max(10_000).default(1000),
 });
+
+const osdpDeviceSchema = z.strictObject({
+  /** The reader's id (one OSDP PD). */
+  id: slugSchema,
+  door: slugSchema,
+  direction: readerDirectionSchema,
+  /** OSDP address on the line, 0-126 (127 is broadcast). */
+  address: z.number().int().min(0).max(126),
+  /** AES-128 secure channel. Keys come from the server, never from this file. */
+  secureChannel: z.boolean().default(true),
+  /** Send one-byte checksums instead of CRC-16 (very old PDs). */
+  checksum: z.boolean().default(false),
+});
+
+const osdpTimingSchema = z.strictObject({
+  replyTimeoutMs: z.number().int().min(20).max(5000).optional(),
+  pollIntervalMs: z.number().int().min(5).max(5000).optional(),
+  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
+  maxRetries: z.number().int().min(0).max(100).optional(),
+  offlineAfterMs: z.number().int().min(100).max(600_000).optional(),
+  offlineProbeMs: z.number().int().min(20).max(600_000).optional(),
+  busyRetryMs: z.number().int().min(1).max(60_000).optional(),
+  handshakeRetryMs: z.number().int().min(100).max(3_600_000).optional(),
+  keyInstallTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+});
+
+/** One RS-485 line with its OSDP readers (multi-drop): one serial port, one address per reader. */
+const osdpLineSchema = z.strictObject({
+  /** The line's id (logs); its readers have their own ids. */
+  id: slugSchema,
+  type: z.literal('osdp'),
+  serial: serialSchema,
+  /** Poll-loop timing; defaults in `osdp-timing.ts` (hardware.md, OSDP). */
+  timing: osdpTimingSchema.default({}),
+  devices: z.array(osdpDeviceSchema).min(1).max(126),
+});
+
+const readerSchema = z.discriminatedUnion('type', [rdm6300ReaderSchema, osdpLineSchema]);
 
 const mqttSchema = z.strictObject({
   url: z
@@ -131,27 +169,66 @@ export const agentConfigSchema = z
       }
     });
     const readerIds = new Set<string>();
+    const lineIds = new Set<string>();
     const faces = new Set<string>();
     const paths = new Set<string>();
     config.readers.forEach((reader, i) => {
-      if (readerIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
-      readerIds.add(reader.id);
-      if (!doorIds.has(reader.door)) {
-        ctx.addIssue({ code: 'custom', path: ['readers', i, 'door'], message: `no door '${reader.door}' in doors (${[...doorIds.keys()].join(', ')})` });
-      }
-      const face = `${reader.door}/${reader.direction}`;
-      if (faces.has(face)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'direction'], message: `door '${reader.door}' already has an '${reader.direction}' reader` });
-      faces.add(face);
       const path = `${reader.serial.driver}:${reader.serial.path}`;
       if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
       paths.add(path);
+      if (reader.type === 'osdp') {
+        if (lineIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate OSDP line id '${reader.id}'` });
+        lineIds.add(reader.id);
+        const addresses = new Set<number>();
+        reader.devices.forEach((device, k) => {
+          if (addresses.has(device.address)) {
+            ctx.addIssue({ code: 'custom', path: ['readers', i, 'devices', k, 'address'], message: `address ${device.address} is used twice on line '${reader.id}'` });
+          }
+          addresses.add(device.address);
+        });
+      }
+      for (const { placement, at } of placementsOf(reader)) {
+        const where = ['readers', i, ...at];
+        if (readerIds.has(placement.id)) ctx.addIssue({ code: 'custom', path: [...where, 'id'], message: `duplicate reader id '${placement.id}'` });
+        readerIds.add(placement.id);
+        if (!doorIds.has(placement.door)) {
+          ctx.addIssue({ code: 'custom', path: [...where, 'door'], message: `no door '${placement.door}' in doors (${[...doorIds.keys()].join(', ')})` });
+        }
+        const face = `${placement.door}/${placement.direction}`;
+        if (faces.has(face)) ctx.addIssue({ code: 'custom', path: [...where, 'direction'], message: `door '${placement.door}' already has an '${placement.direction}' reader` });
+        faces.add(face);
+      }
     });
   });
 
 type ParsedConfig = z.infer<typeof agentConfigSchema>;
 
 export type DoorConfig = ParsedConfig['doors'][number];
+/** One entry of `readers`: a reader on its own port, or an OSDP line with its readers. */
 export type ReaderConfig = ParsedConfig['readers'][number];
+export type Rdm6300ReaderConfig = Extract<ReaderConfig, { type: 'rdm6300' }>;
+export type OsdpLineConfig = Extract<ReaderConfig, { type: 'osdp' }>;
+export type OsdpDeviceConfig = OsdpLineConfig['devices'][number];
+
+/** Where one reader is: its id, door and direction, whatever its technology. */
+export interface ReaderPlacement {
+  id: string;
+  door: string;
+  direction: z.infer<typeof readerDirectionSchema>;
+  type: ReaderConfig['type'];
+}
+
+function placementsOf(reader: z.infer<typeof readerSchema>): Array<{ placement: ReaderPlacement; at: (string | number)[] }> {
+  if (reader.type === 'osdp') {
+    return reader.devices.map((d, k) => ({ placement: { id: d.id, door: d.door, direction: d.direction, type: 'osdp' as const }, at: ['devices', k] }));
+  }
+  return [{ placement: { id: reader.id, door: reader.door, direction: reader.direction, type: reader.type }, at: [] }];
+}
+
+/** Every reader of the configuration, OSDP lines expanded to their readers. */
+export function readerPlacements(config: Pick<AgentConfig, 'readers'>): ReaderPlacement[] {
+  return config.readers.flatMap((reader) => placementsOf(reader).map((p) => p.placement));
+}
 export type GpioConfig = ParsedConfig['gpio'];
 
 export interface MqttConfig {

@@ -9,15 +9,24 @@ import type { SimHardware, SimHardwareSpec } from '@acs/hardware-sim';
 import type { AgentConfig } from '../config/agent-config.js';
 import type { Logger } from '../log/logger.js';
 import { Rdm6300Reader } from '../readers/rdm6300-reader.js';
+import { OsdpBus } from '../readers/osdp/osdp-bus.js';
+import { OsdpReader } from '../readers/osdp/osdp-reader.js';
+import { osdpTiming } from '../readers/osdp/osdp-timing.js';
 import type { AgentHardware } from './agent-hardware.js';
 import { OnoffGpioProvider } from './onoff-gpio.js';
+import { systemSerialBinding } from './system-serial.js';
 
 /** The simulated parts of a configuration, in the simulator's own terms. */
 export function simSpecFromConfig(config: AgentConfig): SimHardwareSpec {
   return {
-    readers: config.readers
-      .filter((r) => r.serial.driver === 'sim')
-      .map((r) => ({ id: r.id, door: r.door, direction: r.direction, type: r.type, path: r.serial.path })),
+    readers: config.readers.flatMap((r) =>
+      r.type === 'rdm6300' && r.serial.driver === 'sim' ? [{ id: r.id, door: r.door, direction: r.direction, type: r.type, path: r.serial.path }] : [],
+    ),
+    osdpLines: config.readers.flatMap((r) =>
+      r.type === 'osdp' && r.serial.driver === 'sim'
+        ? [{ path: r.serial.path, baudRate: r.serial.baudRate, devices: r.devices.map((d) => ({ id: d.id, door: d.door, direction: d.direction, address: d.address })) }]
+        : [],
+    ),
     doors:
       config.gpio.provider === 'sim'
         ? config.doors.map((d) => ({
@@ -48,7 +57,6 @@ export class HardwareFactory {
       log.info('using simulated hardware', { readers: sim.readers.size, doors: sim.doorIds().length });
     }
 
-    let systemBinding: BindingInterface | null = null;
     const readers: CardReader[] = [];
     for (const reader of config.readers) {
       let binding: BindingInterface;
@@ -56,11 +64,25 @@ export class HardwareFactory {
         if (!sim) throw new Error(`reader ${reader.id} asks for a simulated port but no simulator is present`);
         binding = sim.serialBinding;
       } else {
-        if (!systemBinding) {
-          const { SerialPort } = await import('serialport');
-          systemBinding = SerialPort.binding as BindingInterface;
+        binding = await systemSerialBinding();
+      }
+      if (reader.type === 'osdp') {
+        const timing = osdpTiming(stripUndefined(reader.timing));
+        const bus = new OsdpBus({ path: reader.serial.path, baudRate: reader.serial.baudRate, binding, timing, log: log.child(`osdp:${reader.id}`) });
+        for (const device of reader.devices) {
+          readers.push(
+            new OsdpReader({
+              id: device.id,
+              address: device.address,
+              secureChannel: device.secureChannel,
+              useChecksum: device.checksum,
+              bus,
+              timing,
+              log: log.child(`reader:${device.id}`),
+            }),
+          );
         }
-        binding = systemBinding;
+        continue;
       }
       readers.push(
         new Rdm6300Reader({
@@ -96,4 +118,8 @@ export class HardwareFactory {
       },
     };
   }
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
