@@ -64,6 +64,8 @@ export class OsdpRig {
     readonly pds: Map<string, SimOsdpPd>,
     readonly store: MemoryReaderSettingsStore,
     readonly log: CapturedLog,
+    /** The in-process binding (transport `in-process`), to unplug the line. */
+    readonly simBinding: SimSerialBinding | null,
     private readonly cleanup: () => Promise<void>,
   ) {
     for (const reader of readers.values()) {
@@ -87,6 +89,7 @@ export class OsdpRig {
     let binding: BindingInterface;
     let path: string;
     let pty: PtyPair | null = null;
+    let simBinding: SimSerialBinding | null = null;
     if (options.transport === 'pty') {
       pty = await startPtyPair();
       binding = await systemSerialBinding();
@@ -98,8 +101,9 @@ export class OsdpRig {
       sim.createPort(path, { recordHostWrites: false });
       line.connectInProcess(sim, path);
       binding = sim;
+      simBinding = sim;
     }
-    const bus = new OsdpBus({ path, baudRate, binding, timing, log: log.logger.child('osdp') });
+    const bus = new OsdpBus({ path, baudRate, binding, timing, log: log.logger.child('osdp'), backoff: { initialMs: 50, maxMs: 200 } });
     const readers = new Map<string, OsdpReader>();
     for (const spec of options.readers) {
       const reader = new OsdpReader({
@@ -119,7 +123,7 @@ export class OsdpRig {
       await line.close();
       await pty?.close();
     };
-    return new OsdpRig(bus, readers, line, pds, store, log, cleanup);
+    return new OsdpRig(bus, readers, line, pds, store, log, simBinding, cleanup);
   }
 
   reader(id: string): OsdpReader {

@@ -26,13 +26,16 @@ export interface SimOsdpLineStats {
   replies: number;
   bytesIn: number;
   bytesOut: number;
+  /** Commands that arrived while a reply was still due: two exchanges on the wire at once. */
+  overlaps: number;
 }
 
 const BROADCAST = 0x7f;
 
 export class SimOsdpLine {
   readonly devices: SimOsdpPd[] = [];
-  readonly stats: SimOsdpLineStats = { commands: 0, replies: 0, bytesIn: 0, bytesOut: 0 };
+  readonly stats: SimOsdpLineStats = { commands: 0, replies: 0, bytesIn: 0, bytesOut: 0, overlaps: 0 };
+  private repliesDue = 0;
   baudRate: number;
   private readonly reader = new SimFrameReader();
   private sink: ((bytes: Buffer) => void) | null = null;
@@ -112,6 +115,7 @@ export class SimOsdpLine {
       // A broadcast is answered only where a single PD makes the answer unambiguous.
       if (targets.length === 0 || (address === BROADCAST && targets.length !== 1)) continue;
       this.stats.commands += 1;
+      if (this.repliesDue > 0) this.stats.overlaps += 1;
       const pd = targets[0]!;
       const commandLength = frame.macInput.length + (frame.mac ? 4 : 0) + (frame.crc ? 2 : 1) + 1;
       const reply = pd.handle(frame, Date.now());
@@ -121,8 +125,10 @@ export class SimOsdpLine {
       const now = performance.now();
       const sendAt = Math.max(now + wire(commandLength) + (this.options.turnaroundMs ?? 0.5) + reply.delayMs, this.busyUntil) + wire(reply.bytes.length);
       this.busyUntil = sendAt;
+      this.repliesDue += 1;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
+        this.repliesDue -= 1;
         this.stats.replies += 1;
         this.stats.bytesOut += reply.bytes.length;
         this.sink?.(reply.bytes);

@@ -106,8 +106,9 @@ export class SimOsdpPd {
   private lastReply: Buffer | null = null;
   private readonly events: PendingEvent[] = [];
   private readonly faults = new Map<SimFaultKind, number>();
-  private nakNext: { code: number; count: number } | null = null;
+  private nakNext: { code: number; count: number; command: number | null } | null = null;
   private slowMs = 0;
+  private notTaken = false;
   readonly leds = new Map<number, LedState>();
   buzzer: BuzzerState | null = null;
   readonly received: ReceivedCommand[] = [];
@@ -156,9 +157,9 @@ export class SimOsdpPd {
     this.faults.set(kind, count);
   }
 
-  /** Answers the next `count` commands with NAK `code`. */
-  nak(code: number, count = 1): void {
-    this.nakNext = { code, count };
+  /** Answers the next `count` commands (of code `command`, if given) with NAK `code`. */
+  nak(code: number, count = 1, command?: number): void {
+    this.nakNext = { code, count, command: command ?? null };
   }
 
   /** Every reply waits this long first. */
@@ -227,9 +228,12 @@ export class SimOsdpPd {
     }
 
     let after: (() => void) | undefined;
+    this.notTaken = false;
     const reply = this.process(frame, nowMs, (fn) => (after = fn));
-    this.lastSequence = frame.sequence;
-    this.lastReply = reply;
+    if (!this.notTaken) {
+      this.lastSequence = frame.sequence;
+      this.lastReply = reply;
+    }
     return this.send(reply, frame, delayMs, after);
   }
 
@@ -259,8 +263,11 @@ export class SimOsdpPd {
     const reply = (code: number, body: Buffer = Buffer.alloc(0)) => (secured ? this.securedReply(frame, code, body) : this.plainReply(frame, code, body));
     const nak = (reason: number) => reply(0x41, Buffer.from([reason]));
 
-    if (this.nakNext && this.nakNext.count > 0 && frame.code !== 0x76 && frame.code !== 0x77) {
+    const nakThis = this.nakNext && this.nakNext.count > 0 && (this.nakNext.command === null ? frame.code !== 0x76 && frame.code !== 0x77 : frame.code === this.nakNext.command);
+    if (this.nakNext && nakThis) {
       this.nakNext.count -= 1;
+      // A PD that found a bad check or sequence did not take the message: its sequence stays.
+      if (this.nakNext.code === NAK.CHECK || this.nakNext.code === NAK.SEQUENCE) this.notTaken = true;
       return nak(this.nakNext.code);
     }
     const handshakeOrReport = frame.code === 0x61 || frame.code === 0x62 || frame.code === 0x76 || frame.code === 0x77;

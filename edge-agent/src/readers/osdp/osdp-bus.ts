@@ -327,12 +327,14 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
 
   private onPortFailure(code: PortFaultCode, message: string): void {
     const { log } = this.options;
-    for (const session of this.sessions) session.onPortDown();
+    // Readers learn about the port first, so they report the port and not a silent reader.
     if (!this.portFaulted) {
       this.portFaulted = true;
       log.error(`OSDP line fault: ${message}; retrying in the background`, { code });
       this.emit('portDown', code, message);
-    } else {
+    }
+    for (const session of this.sessions) session.onPortDown();
+    if (this.portFaulted && this.delayMs !== this.backoff.initialMs) {
       log.debug(() => `OSDP line ${this.path} still down: ${message}; next attempt in ${this.delayMs} ms`);
     }
     const delay = this.delayMs;

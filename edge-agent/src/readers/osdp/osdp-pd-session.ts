@@ -315,6 +315,8 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   /** The port opened: probe at once. */
   onPortUp(): void {
     this.portUp = true;
+    // Whether the PD is there is unknown again until the first probe answers (or does not).
+    if (this.online === false) this.online = null;
     this.restart('port opened');
     this.nextAt = 0;
   }

@@ -156,7 +156,7 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
       keyInstalledAt: this.record.scbk ? this.record.keyInstalledAt : null,
       provisioningUntil: status.provisioningUntil,
     };
-    return { online: status.online === true && this.portFault === null, fault: this.currentFault()?.code ?? null, osdp };
+    return { online: status.online === true && this.portFault === null, fault: this.reportedFault, osdp };
   }
 
   openProvisioningWindow(durationMs: number): void {
@@ -264,9 +264,11 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     }
   }
 
-  private currentFault(): { code: string; message: string } | null {
+  /** The fault to report; `undefined` while it cannot be told (the PD not probed yet since the line came up). */
+  private currentFault(): { code: string; message: string } | null | undefined {
     if (this.portFault) return this.portFault;
     const status = this.session.status();
+    if (status.online === null) return this.reportedFault === null ? null : undefined;
     if (status.online === false) return { code: 'no_response', message: `reader ${this.id} (address ${status.address}) does not answer` };
     if (status.secureChannel === 'failed') return { code: 'secure_channel_failed', message: `the secure channel handshake with reader ${this.id} fails (another key?)` };
     if (status.secureChannel === 'unsupported') return { code: 'secure_channel_unsupported', message: `reader ${this.id} has no secure channel` };
@@ -275,8 +277,8 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
 
   private evaluate(): void {
     const fault = this.currentFault();
-    const code = fault?.code ?? null;
-    if (code !== this.reportedFault) {
+    const code = fault === undefined ? this.reportedFault : (fault?.code ?? null);
+    if (fault !== undefined && code !== this.reportedFault) {
       const previous = this.reportedFault;
       this.reportedFault = code;
       if (fault) this.emit('fault', { readerId: this.id, code: fault.code, message: fault.message });
