@@ -55,3 +55,4 @@ export {
   type SimOsdpPdOptions,
 } from './osdp/sim-osdp-pd.js';
 export { startPtyPair, ptyAvailable, PtyUnavailableError, type PtyPair } from './osdp/sim-pty.js';
+export { SimFrameReader, SimSecureSession, buildSimReply, simChecksum, simCrc16, type SimFrame } from './osdp/sim-osdp-wire.js';

@@ -105,7 +105,9 @@ export class SimOsdpPd {
   private lastSequence: number | null = null;
   private lastReply: Buffer | null = null;
   private readonly events: PendingEvent[] = [];
-  private readonly faults = new Map<SimFaultKind, number>();
+  private readonly faults = new Map<SimFaultKind, { left: number; command: number | null }>();
+  /** Code of the command being answered (faults may target one command). */
+  private answering = 0;
   private nakNext: { code: number; count: number; command: number | null } | null = null;
   private slowMs = 0;
   private notTaken = false;
@@ -152,9 +154,9 @@ export class SimOsdpPd {
     this.events.push({ kind: 'keypad', keys });
   }
 
-  /** Misbehaves for the next `count` replies (Infinity: until cleared). */
-  fault(kind: SimFaultKind, count = Infinity): void {
-    this.faults.set(kind, count);
+  /** Misbehaves for the next `count` replies (Infinity: until cleared), to command `command` only if given. */
+  fault(kind: SimFaultKind, count = Infinity, command?: number): void {
+    this.faults.set(kind, { left: count, command: command ?? null });
   }
 
   /** Answers the next `count` commands (of code `command`, if given) with NAK `code`. */
@@ -207,6 +209,7 @@ export class SimOsdpPd {
   handle(frame: SimFrame, nowMs: number): OutgoingReply | null {
     const delayMs = this.slowMs;
     if (!frame.checkOk) return { bytes: this.plainReply(frame, 0x41, Buffer.from([NAK.CHECK])), delayMs };
+    this.answering = frame.code;
     this.received.push({
       code: frame.code,
       sequence: frame.sequence,
@@ -406,9 +409,9 @@ export class SimOsdpPd {
   }
 
   private take(kind: SimFaultKind): boolean {
-    const left = this.faults.get(kind);
-    if (left === undefined || left <= 0) return false;
-    this.faults.set(kind, left - 1);
+    const fault = this.faults.get(kind);
+    if (!fault || fault.left <= 0 || (fault.command !== null && fault.command !== this.answering)) return false;
+    fault.left -= 1;
     return true;
   }
 }
