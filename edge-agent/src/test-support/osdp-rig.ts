@@ -35,11 +35,11 @@ export interface RigOptions {
 
 /** Fast timing for tests: the behaviour of the defaults, in less time. */
 export const TEST_TIMING: Partial<OsdpTiming> = {
-  replyTimeoutMs: 150,
+  replyTimeoutMs: 250,
   pollIntervalMs: 20,
   retryDelayMs: 60,
   maxRetries: 4,
-  offlineAfterMs: 800,
+  offlineAfterMs: 2000,
   offlineProbeMs: 150,
   busyRetryMs: 20,
   handshakeRetryMs: 300,
@@ -144,6 +144,7 @@ export class OsdpRig {
 
   async close(): Promise<void> {
     await this.cleanup();
+    if (process.env.ACS_TEST_VERBOSE) for (const line of this.log.lines) console.error(line);
   }
 }
 

@@ -29,8 +29,10 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     await rig.start();
 
     const caps = await eventually(() => reader.session.status().capabilities, 'capabilities');
-    const firstThree = pd.received.slice(0, 3).map((c) => [c.code, c.sequence, c.scbType]);
-    assert.deepEqual(firstThree, [
+    // A probe the PD answered too late on a loaded machine is simply sent again: look from the last one.
+    const id = pd.received.findIndex((c) => c.code === CMD.ID);
+    const startUp = pd.received.slice(id - 1, id + 2).map((c) => [c.code, c.sequence, c.scbType]);
+    assert.deepEqual(startUp, [
       [CMD.POLL, 0, null],
       [CMD.ID, 1, null],
       [CMD.CAP, 2, null],
@@ -60,14 +62,17 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     reader.indicateLockdown(false);
     await eventually(() => pd.led()?.permanent?.offTime === 0, 'steady LED again');
 
-    // After sequence 0 the numbers run 1, 2, 3, 1, 2, 3 ... and every exchange had a reply.
-    const sequences = pd.received.map((c) => c.sequence);
-    for (let i = 1; i < sequences.length; i++) assert.equal(sequences[i], sequences[i - 1]! >= 3 ? 1 : sequences[i - 1]! + 1);
-    assert.equal(rig.bus.stats.noReply, 0);
+    // After sequence 0 the numbers run 1, 2, 3, 1, 2, 3 ... (a retry repeats its number).
+    const sequences = pd.received.slice(id - 1).map((c) => c.sequence);
+    for (let i = 1; i < sequences.length; i++) {
+      const expected = sequences[i - 1]! >= 3 ? 1 : sequences[i - 1]! + 1;
+      assert.ok(sequences[i] === expected || sequences[i] === sequences[i - 1], `sequence ${sequences[i]} after ${sequences[i - 1]}`);
+    }
+    assert.ok(sequences.filter((s, i) => i > 0 && s === sequences[i - 1]).length <= rig.reader('gate-in').session.stats.retries);
     assert.equal(rig.line.stats.overlaps, 0);
   });
 
-  test('COMSET moves a reader to another address and the move is remembered in the store', async (t) => {
+  test('COMSET moves a reader to another address (even when its answer is lost) and the move is remembered in the store', async (t) => {
     const store = new MemoryReaderSettingsStore();
     const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'lab-out', address: 3 }] });
     t.after(() => rig.close());
@@ -84,6 +89,14 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     assert.equal((await eventually(() => rig.events.cards[0], 'a card after the move')).credential, 'h10301:1:1');
     const record = JSON.parse((await store.read(osdpRecordKey('lab-out')))!) as OsdpReaderRecord;
     assert.deepEqual(record.address, { configured: 3, current: 9 });
+
+    // The answer to a COMSET is lost but the PD moved: the control panel finds it at the new address.
+    pd.fault('drop_reply', Infinity, CMD.COMSET);
+    await reader.comset(12, 115200);
+    assert.equal(pd.address, 12);
+    assert.equal(reader.describe().osdp?.address, 12);
+    const moved = JSON.parse((await store.read(osdpRecordKey('lab-out')))!) as OsdpReaderRecord;
+    assert.deepEqual(moved.address, { configured: 3, current: 12 });
   });
 
   test('inside the secure channel: CHLNG/SCRYPT, then every command MACed and data encrypted, KEYSET installs a new key', async (t) => {
@@ -107,7 +120,7 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     const newKey = Buffer.from('ffeeddccbbaa99887766554433221100', 'hex');
     await reader.installKey(newKey, 'key-2');
     assert.deepEqual(pd.key, newKey, 'the reader stores the new key');
-    await eventually(() => reader.session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length === 2, 'a new session with the new key');
+    await eventually(() => reader.session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length >= 2, 'a new session with the new key');
     const record = JSON.parse((await store.read(osdpRecordKey('vault-in')))!) as OsdpReaderRecord;
     assert.deepEqual([record.scbk, record.keyId, record.pendingScbk], [newKey.toString('hex'), 'key-2', null]);
     assert.equal(reader.describe().osdp?.keyId, 'key-2');
@@ -119,7 +132,7 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
       const withData = command.code !== CMD.POLL;
       assert.equal(command.scbType, withData ? SCS.CMD_MAC_ENC : SCS.CMD_MAC, `command 0x${command.code.toString(16)} was secured`);
     }
-    assert.equal(pd.received.filter((c) => c.code === CMD.KEYSET).length, 1);
+    assert.equal(pd.keysets, 1, 'one KEYSET was carried out (a retry gets the same answer again)');
     assert.equal(rig.line.stats.overlaps, 0);
   });
 
@@ -135,10 +148,9 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     reader.signal('grant');
     reader.signal('deny');
     reader.indicateLockdown(true);
-    await new Promise((resolve) => setTimeout(resolve, 150));
     const pd = rig.pd('plain');
+    await eventually(() => pd.received.filter((c) => c.code === CMD.POLL).length > 5, 'polls all the same');
     assert.equal(pd.received.filter((c) => c.code === CMD.LED || c.code === CMD.BUZ).length, 0);
-    assert.ok(pd.received.filter((c) => c.code === CMD.POLL).length > 2, 'it is polled all the same');
   });
 
   test('a reader that declares no CRC support is spoken to with checksums', async (t) => {

@@ -34,9 +34,8 @@ describe('several OSDP readers on one line', { skip }, () => {
       await eventually(() => rig.pd('r2').buzzer !== null, 'the beep at r2');
       for (const s of specs) if (s.id !== 'r2') assert.equal(rig.pd(s.id).buzzer, null, `${s.id} stayed quiet`);
 
-      for (const s of specs) assert.ok(rig.pd(s.id).received.filter((c) => c.code === CMD.POLL).length >= 3, `${s.id} is polled`);
+      await eventually(() => specs.every((s) => rig.pd(s.id).received.filter((c) => c.code === CMD.POLL).length >= 5), 'every reader polled again and again');
       assert.equal(rig.line.stats.overlaps, 0, 'one command on the wire at a time');
-      assert.equal(rig.bus.stats.noReply, 0);
       assert.deepEqual(rig.events.faults, []);
     });
   }

@@ -87,7 +87,7 @@ export interface PdSessionEvents {
   /** The PD had its own key and answered with SCBK-D. Raised once per episode. */
   keyReset: [detail: string];
   /** A session came up with the pending key (its KEYSET reply had been lost): it is now the key in force. */
-  keyPromoted: [];
+  keyPromoted: [key: Buffer];
 }
 
 export interface PdSessionStatus {
@@ -133,7 +133,11 @@ export interface Exchange {
 }
 
 type Step = 'probe' | 'id' | 'cap' | 'chlng' | 'scrypt' | 'ready';
-type KeyCandidate = 'current' | 'pending' | 'default';
+/** A key to try in a handshake, captured when the handshake starts (the agent may change keys meanwhile). */
+interface KeyCandidate {
+  kind: 'current' | 'pending' | 'default';
+  key: Buffer;
+}
 
 interface QueuedCommand {
   request: CommandRequest;
@@ -724,9 +728,9 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   private beginHandshake(): void {
     const now = this.now();
     this.candidates = [];
-    if (this.currentKey) this.candidates.push('current');
-    if (this.pendingKey) this.candidates.push('pending');
-    if (this.windowOpen(now)) this.candidates.push('default');
+    if (this.currentKey) this.candidates.push({ kind: 'current', key: this.currentKey });
+    if (this.pendingKey) this.candidates.push({ kind: 'pending', key: this.pendingKey });
+    if (this.windowOpen(now)) this.candidates.push({ kind: 'default', key: SCBK_D });
     this.nextCandidate();
   }
 
@@ -740,9 +744,8 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       return false;
     }
     this.candidate = candidate;
-    const key = candidate === 'current' ? this.currentKey! : candidate === 'pending' ? this.pendingKey! : SCBK_D;
-    const kind: KeyKind = candidate === 'default' ? 'scbk-d' : 'scbk';
-    this.secure = new CpSecureSession(key, kind);
+    const kind: KeyKind = candidate.kind === 'default' ? 'scbk-d' : 'scbk';
+    this.secure = new CpSecureSession(candidate.key, kind);
     this.step = 'chlng';
     return true;
   }
@@ -764,7 +767,7 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       this.nextAt = now;
       return;
     }
-    if (this.candidate === 'current' && (check.answeredWithDefaultKey || pdUsedDefault)) {
+    if (this.candidate?.kind === 'current' && (check.answeredWithDefaultKey || pdUsedDefault)) {
       this.handshakeOutcome = 'key_reset';
       if (!this.keyResetRaised) {
         this.keyResetRaised = true;
@@ -786,15 +789,15 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     this.step = 'ready';
     this.nextAt = now;
     this.pendingScrypt = null;
-    if (this.candidate === 'current') {
+    if (this.candidate?.kind === 'current') {
       this.handshakeOutcome = null;
       this.keyResetRaised = false;
-    } else if (this.candidate === 'pending') {
+    } else if (this.candidate?.kind === 'pending') {
       this.handshakeOutcome = null;
       this.keyResetRaised = false;
-      this.currentKey = this.pendingKey;
+      this.currentKey = this.candidate.key;
       this.pendingKey = null;
-      this.emit('keyPromoted');
+      this.emit('keyPromoted', Buffer.from(this.candidate.key));
     } else if (this.handshakeOutcome !== 'key_reset') {
       this.handshakeOutcome = null;
     }

@@ -84,7 +84,7 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     this.session.on('card', (card) => this.emit('card', { readerId: this.id, credential: card.credential, receivedAtNs: card.receivedAtNs }));
     this.session.on('keypad', (keypad) => this.emit('keypad', { readerId: this.id, keys: keypad.keys, receivedAtNs: keypad.receivedAtNs }));
     this.session.on('keyReset', (detail) => this.emit('alert', { readerId: this.id, type: 'reader_key_reset', detail }));
-    this.session.on('keyPromoted', () => void this.promotePendingKey());
+    this.session.on('keyPromoted', (key) => void this.promotePendingKey(key));
   }
 
   useSettingsStore(store: ReaderSettingsStore): void {
@@ -202,10 +202,27 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     if (baudRate !== bus.baudRate && bus.sessionCount > 1) {
       throw new OsdpCommandError(`the line ${bus.path} has other readers; its speed cannot change for one of them`, 'comset');
     }
+    const previous = { address: this.session.address, baudRate: bus.baudRate };
     const sending = this.session.send({ code: CMD.COMSET, data: comsetPayload(address, baudRate), expect: [REPLY.COM] });
     bus.wake();
-    const reply = await sending;
-    const settings = parseCom(reply.data);
+    let settings: { address: number; baudRate: number };
+    try {
+      settings = parseCom((await sending).data);
+    } catch (err) {
+      if (!(err instanceof OsdpCommandError) || err.code !== 'timeout') throw err;
+      // The PD may have switched before its answer got through: look for it where it was sent.
+      this.options.log.warn(`reader ${this.id}: no answer to COMSET; looking for it at address ${address}, ${baudRate} baud`);
+      this.session.changeAddress(address);
+      if (baudRate !== bus.baudRate) bus.setBaudRate(baudRate);
+      bus.wake();
+      if (!(await this.waitOnline(this.options.timing.offlineAfterMs))) {
+        this.session.changeAddress(previous.address);
+        if (previous.baudRate !== baudRate) bus.setBaudRate(previous.baudRate);
+        bus.wake();
+        throw err;
+      }
+      settings = { address, baudRate };
+    }
     const configured = this.record.address?.configured ?? this.options.address;
     await this.saveRecord({ ...this.record, address: { configured, current: settings.address } });
     this.session.changeAddress(settings.address);
@@ -215,6 +232,22 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
   }
 
   // ---------------------------------------------------------------- internals
+
+  private waitOnline(timeoutMs: number): Promise<boolean> {
+    if (this.session.isOnline) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (online: boolean) => {
+        clearTimeout(timer);
+        this.session.off('changed', check);
+        resolve(online);
+      };
+      const check = () => {
+        if (this.session.isOnline) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.session.on('changed', check);
+    });
+  }
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
@@ -246,13 +279,13 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     await this.store.write(osdpRecordKey(this.id), JSON.stringify(record));
   }
 
-  private async promotePendingKey(): Promise<void> {
-    if (!this.record.pendingScbk) return;
+  private async promotePendingKey(key: Buffer): Promise<void> {
+    const hex = key.toString('hex');
     try {
       await this.saveRecord({
         ...this.record,
-        scbk: this.record.pendingScbk,
-        keyId: this.record.pendingKeyId,
+        scbk: hex,
+        keyId: this.record.pendingScbk === hex ? this.record.pendingKeyId : null,
         keyInstalledAt: this.now(),
         pendingScbk: null,
         pendingKeyId: null,

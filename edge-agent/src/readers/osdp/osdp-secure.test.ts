@@ -43,7 +43,7 @@ describe('OSDP secure channel rules', { skip }, () => {
     pd.fault('corrupt_mac', 1, CMD.POLL);
     pd.presentH10301(66, 666);
     await eventually(() => session.stats.securityFailures === 1, 'the refused reply');
-    await eventually(() => session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length === handshakes + 1, 'a new session');
+    await eventually(() => session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length > handshakes, 'a new session');
     await sleep(100);
     assert.deepEqual(rig.events.cards, [], 'the card of the refused reply was not used');
     pd.presentH10301(66, 667);
