@@ -18,6 +18,7 @@ import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PeopleModule } from './people/people.module.js';
+import { ReadersModule } from './readers/readers.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { SiteModule } from './site/site.module.js';
@@ -66,6 +67,7 @@ export class AppModule {
         EventsModule,
         SyncModule,
         AgentLinkModule,
+        ReadersModule,
         DemoModule,
         HealthModule,
       ],

@@ -31,6 +31,12 @@ export interface ServerConfig {
   /** Time zone given to a new site; the site row holds the one in force. */
   siteTimeZone: string;
   logLevel: ServerLogLevel;
+  /**
+   * File holding the master key (32 bytes, hex or base64) that seals OSDP reader keys.
+   * Demo mode generates `<dataDir>/secrets/reader-keys.master-key` when unset; production
+   * refuses key operations without it.
+   */
+  secretKeyFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,7 @@ const envSchema = z.object({
     unset,
     z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ),
+  ACS_SECRET_KEY_FILE: optionalString,
   ACS_LOG_LEVEL: z.preprocess(
     unset,
     z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
@@ -152,6 +159,7 @@ export function loadServerConfig(
     sessionTtlMinutes: e.ACS_SESSION_TTL_MINUTES,
     siteTimeZone: e.ACS_SITE_TIMEZONE,
     logLevel: e.ACS_LOG_LEVEL,
+    secretKeyFile: e.ACS_SECRET_KEY_FILE ? resolve(e.ACS_SECRET_KEY_FILE) : null,
   };
   const { dataDir: _d, sqlitePath: _s, ...rest } = overrides;
   const merged: ServerConfig = { ...config, ...stripUndefined(rest) };

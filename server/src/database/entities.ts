@@ -11,6 +11,9 @@ import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { ReaderEntity } from '../readers/reader.entity.js';
+import { ReaderKeyEntity } from '../readers/reader-key.entity.js';
+import { ReaderKeyOperationEntity } from '../readers/reader-key-operation.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
 export const ENTITIES = [
@@ -27,4 +30,7 @@ export const ENTITIES = [
   EventEntity,
   PermissionDeliveryEntity,
   PermissionChangeEntity,
+  ReaderEntity,
+  ReaderKeyEntity,
+  ReaderKeyOperationEntity,
 ];

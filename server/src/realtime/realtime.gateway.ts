@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import type { AgentView, EventView } from '@acs/shared/api/views';
+import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
@@ -70,5 +71,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   emitAgent(agent: AgentView): void {
     this.server?.to(STAFF_ROOM).emit('agent:v1', agent);
+  }
+
+  emitReader(reader: ReaderView): void {
+    this.server?.to(STAFF_ROOM).emit('reader:v1', reader);
   }
 }
