@@ -11,6 +11,7 @@ import type {
   ZoneView,
   HealthView,
 } from '@acs/shared/api/views';
+import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
 import { apiRequest } from './api-client';
 
 export interface EventQuery {
@@ -45,4 +46,8 @@ export const api = {
   agents: (signal?: AbortSignal) => apiRequest<AgentView[]>('GET', '/api/agents', undefined, { signal }),
   events: (params: EventQuery = {}, signal?: AbortSignal) =>
     apiRequest<Page<EventView>>('GET', `/api/events${query({ ...params })}`, undefined, { signal }),
+  readers: (signal?: AbortSignal) => apiRequest<ReaderView[]>('GET', '/api/readers', undefined, { signal }),
+  openProvisioningWindow: (readerId: string, minutes: number) =>
+    apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/provisioning-window`, { minutes }),
+  installReaderKey: (readerId: string) => apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/keys`, {}),
 };
