@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { App, Badge, Button, Form, InputNumber, Modal, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ClockCircleOutlined, KeyOutlined, WarningOutlined } from '@ant-design/icons';
@@ -49,20 +49,27 @@ function sortReaders(readers: ReaderView[]): ReaderView[] {
   return [...readers].sort((a, b) => a.agentId.localeCompare(b.agentId) || a.doorId.localeCompare(b.doorId) || a.readerId.localeCompare(b.readerId));
 }
 
-/** Readers from `GET /api/readers`, updated by `reader:v1`, reloaded on each (re)connection. */
+/**
+ * Readers from `GET /api/readers`, updated by `reader:v1`, reloaded on each (re)connection.
+ * A push that arrives while a reload is in flight is newer than the reload's answer, so it
+ * wins over it.
+ */
 function useLiveReaders(): ApiQuery<ReaderView[]> {
   const { connectionEpoch } = useRealtime();
   const [data, setData] = useState<ReaderView[]>();
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(true);
   const [attempt, setAttempt] = useState(0);
+  const pushedDuringLoad = useRef(new Map<string, ReaderView>());
 
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
+    pushedDuringLoad.current = new Map();
     api.readers(controller.signal).then(
       (list) => {
-        setData(sortReaders(list));
+        const pushed = pushedDuringLoad.current;
+        setData(sortReaders([...list.filter((r) => !pushed.has(r.id)), ...pushed.values()]));
         setError(null);
         setLoading(false);
       },
@@ -75,7 +82,10 @@ function useLiveReaders(): ApiQuery<ReaderView[]> {
     return () => controller.abort();
   }, [connectionEpoch, attempt]);
 
-  const onReader = useCallback((reader: ReaderView) => setData((current) => sortReaders([...(current ?? []).filter((r) => r.id !== reader.id), reader])), []);
+  const onReader = useCallback((reader: ReaderView) => {
+    pushedDuringLoad.current.set(reader.id, reader);
+    setData((current) => sortReaders([...(current ?? []).filter((r) => r.id !== reader.id), reader]));
+  }, []);
   useSocketEvent('reader:v1', onReader);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { data, error, loading, reload };
@@ -219,7 +229,7 @@ export function ReadersPage() {
           reader.key ? (
             <Tooltip title={formats.dateTime(reader.key.installedAt)}>
               <span data-testid="reader-key-age">
-                <KeyOutlined /> {t('readers.keyAge', { age: formats.relative(reader.key.installedAt, now) })}
+                <KeyOutlined /> {t('readers.keyAge', { age: formats.relative(Math.min(reader.key.installedAt, now), now) })}
                 {!reader.key.inForce && (
                   <Tooltip title={t('readers.keyNotInForce')}>
                     {' '}

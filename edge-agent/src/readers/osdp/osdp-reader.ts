@@ -192,6 +192,8 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     }
     await this.saveRecord({ ...this.record, scbk: hex, keyId, keyInstalledAt: this.now(), pendingScbk: null, pendingKeyId: null });
     this.applyKeys();
+    // With a key of its own the reader needs no install mode: the window closes now.
+    this.session.setProvisioningWindow(null);
     this.options.log.info(`reader ${this.id} now uses its new key`, { keyId });
     this.evaluate();
   }
