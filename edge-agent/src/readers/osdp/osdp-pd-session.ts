@@ -625,11 +625,14 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       return;
     }
     if (reason === 'security_conditions' || reason === 'security_block_unsupported') {
-      // The PD wants a (new) secure session before it will do this.
-      log.warn(what);
+      // The PD wants a (new) secure session before it will do this. A PD that insists on it
+      // answers every plaintext POLL so: that is logged once per state change, not 20 times a second.
+      if (inFlight.code === CMD.POLL && !this.secure) log.debug(() => what);
+      else log.warn(what);
       const hadSession = this.secure !== null;
       this.dropSession();
-      if (hadSession || this.canHandshake(now)) this.handshakeAt = 0;
+      // A session just lost is set up again at once; without one, the handshake keeps its own schedule.
+      if (hadSession) this.handshakeAt = 0;
       if (inFlight.command && this.options.secureChannel && this.canHandshake(now) && !inFlight.command.request.requiresSecure) {
         inFlight.command.request.requiresSecure = true;
         this.queue.unshift(inFlight.command);

@@ -153,6 +153,27 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.deepEqual(rig.events.alerts, []);
   });
 
+  test('a reader that insists on the secure channel (NAK 6 to plaintext) counts as online; a failing handshake keeps its retry schedule', async (t) => {
+    const store = await storeWith('r', { scbk: KEY.toString('hex'), keyId: 'key-1', keyInstalledAt: 1 });
+    const rig = await OsdpRig.create({
+      transport: 'pty',
+      store,
+      timing: { handshakeRetryMs: 1000 },
+      readers: [{ id: 'r', address: 1, secureChannel: true, pd: { scbk: Buffer.alloc(16, 0x33), requireSecure: true } }],
+    });
+    t.after(() => rig.close());
+    await rig.start();
+    const reader = rig.reader('r');
+    await eventually(() => reader.describe().osdp?.secureChannel === 'failed', 'the failed handshake');
+    assert.equal(reader.describe().online, true);
+    const pd = rig.pd('r');
+    const before = pd.received.filter((c) => c.code === CMD.CHLNG).length;
+    await sleep(600);
+    assert.equal(pd.received.filter((c) => c.code === CMD.CHLNG).length, before, 'no new handshake before the retry time');
+    assert.ok(pd.received.filter((c) => c.code === CMD.POLL).length > 5, 'polled meanwhile');
+    assert.equal(rig.log.find('requires a secure channel', 'WARN').length, 0, 'the refused polls do not flood the log');
+  });
+
   test('a KEYSET whose confirmation is lost: the new key stays pending and the next session proves the reader holds it', async (t) => {
     const rig = await secureRig();
     t.after(() => rig.close());
