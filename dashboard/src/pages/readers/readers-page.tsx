@@ -88,6 +88,8 @@ function useLiveReaders(): ApiQuery<ReaderView[]> {
   }, []);
   useSocketEvent('reader:v1', onReader);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  // An agent going on- or offline changes whether its readers are reachable.
+  useSocketEvent('agent:v1', reload);
   return { data, error, loading, reload };
 }
 
