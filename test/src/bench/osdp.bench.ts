@@ -5,6 +5,7 @@
  * baud), so the latencies include realistic wire time; the figures also say how much of
  * each latency was time on the wire (bytes that crossed the line while the card waited,
  * × 10 / baud) and how much the agent's software took (last byte in → relay command).
+ * Cards are presented after the previous card's feedback (LED, buzzer) has left the line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,7 @@ interface ScenarioResult {
   /** Presented → last byte of the RAW reply in (the protocol's part). */
   arrivalP50: number;
   wireShare: number;
+  softwareP50Us: number;
   softwareP99Us: number;
   granted: number;
 }
@@ -148,8 +150,11 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       let granted = 0;
       for (let n = 0; n < scenario.cards; n++) {
         const pd = pds[n % pds.length]!;
-        // Cards arrive at random moments of the poll cycle.
-        await sleep(Math.random() * 60);
+        // The previous card's LED and buzzer commands are off the wire first (at a real door
+        // cards come seconds apart); then the card arrives at a random moment of the poll cycle.
+        const settleMs = scenario.baudRate < 38400 ? 150 : 40;
+        const cycleMs = scenario.baudRate < 38400 ? 120 : 60;
+        await sleep(settleMs + Math.random() * cycleMs);
         const bytesBefore = line.stats.bytesIn + line.stats.bytesOut;
         const before = decisions.length;
         const decided = new Promise<void>((resolve, reject) => {
@@ -180,6 +185,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         mean: total / latencies.length,
         arrivalP50: percentile([...arrivals].sort((a, b) => a - b), 50),
         wireShare: wire / total,
+        softwareP50Us: percentile([...software].sort((a, b) => a - b), 50),
         softwareP99Us: percentile([...software].sort((a, b) => a - b), 99),
         granted,
       };
@@ -209,6 +215,7 @@ export const osdpBench: BenchModule = {
       results[`${key}.mean_ms`] = round(r.mean);
       results[`${key}.last_byte_in_p50_ms`] = round(r.arrivalP50);
       results[`${key}.wire_share`] = `${round(r.wireShare * 100, 1)} %`;
+      results[`${key}.software_p50_us`] = round(r.softwareP50Us, 1);
       results[`${key}.software_p99_us`] = round(r.softwareP99Us, 1);
     }
     return results;
