@@ -200,6 +200,8 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   private windowUntil: number | null = null;
   private candidates: KeyCandidate[] = [];
   private candidate: KeyCandidate | null = null;
+  /** The osdp_SCRYPT payload between a verified CCRYPT and its sending. */
+  private pendingScrypt: Buffer | null = null;
   private handshakeAt = 0;
   private handshakeOutcome: 'failed' | 'key_reset' | 'unsupported' | null = null;
   private keyResetRaised = false;
@@ -752,8 +754,6 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     this.step = 'chlng';
     return true;
   }
-
-  private pendingScrypt: Buffer | null = null;
 
   private handleCcrypt(packet: OsdpPacket, data: Buffer, now: number): void {
     const session = this.secure;
