@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentLinkModule } from './agent-link/agent-link.module.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { CardsModule } from './cards/cards.module.js';
@@ -22,6 +23,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { SiteModule } from './site/site.module.js';
 import { SyncModule } from './sync/sync.module.js';
+import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
@@ -53,6 +55,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        AuditModule,
         SiteModule,
         AuthModule,
         RealtimeModule,
@@ -68,6 +71,7 @@ export class AppModule {
         AgentLinkModule,
         DemoModule,
         HealthModule,
+        UsersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
