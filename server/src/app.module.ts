@@ -18,6 +18,7 @@ import { DoorsModule } from './doors/doors.module.js';
 import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
@@ -72,6 +73,7 @@ export class AppModule {
         DemoModule,
         HealthModule,
         UsersModule,
+        OpenApiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
