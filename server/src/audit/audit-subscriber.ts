@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DeleteQueryBuilder,
+  In,
   type DataSource,
   type EntityMetadata,
   type EntitySubscriberInterface,
@@ -118,9 +119,7 @@ export class AuditSubscriber implements EntitySubscriberInterface<ObjectLiteral>
     }
     const write = this.writeOf(metadata);
     if (!write?.before?.length) return;
-    const reloaded = await event.queryRunner.manager.find(metadata.target, {
-      where: write.before.map((row) => metadata.getEntityIdMap(row)!),
-    });
+    const reloaded = await reloadRows(event.queryRunner, metadata, write.before);
     const afterById = new Map(reloaded.map((row) => [entityId(metadata, row), row]));
     for (const row of write.before) {
       const id = entityId(metadata, row);
@@ -242,6 +241,23 @@ function depthOf(runner: QueryRunner): number {
 function personContext(): AuditContext | null {
   const context = currentAuditContext();
   return context?.actor ? context : null;
+}
+
+/** The rows again, by primary key, in chunks small enough for any database's parameter and expression limits. */
+async function reloadRows(runner: QueryRunner, metadata: EntityMetadata, rows: readonly ObjectLiteral[]): Promise<ObjectLiteral[]> {
+  const out: ObjectLiteral[] = [];
+  const primary = metadata.primaryColumns;
+  if (primary.length === 1) {
+    const ids = rows.map((row) => primary[0]!.getEntityValue(row) as unknown);
+    for (let i = 0; i < ids.length; i += 500) {
+      out.push(...(await runner.manager.find(metadata.target, { where: { [primary[0]!.propertyPath]: In(ids.slice(i, i + 500)) } })));
+    }
+    return out;
+  }
+  for (let i = 0; i < rows.length; i += 100) {
+    out.push(...(await runner.manager.find(metadata.target, { where: rows.slice(i, i + 100).map((row) => metadata.getEntityIdMap(row)!) })));
+  }
+  return out;
 }
 
 /** Column values by property name, without the server's own bookkeeping columns and with secrets redacted. */

@@ -59,8 +59,9 @@ describe('the audit log and user accounts pages in Chromium', { skip: chromiumSk
 
     await row.locator('.ant-select').click();
     await page.locator('.ant-select-item-option', { hasText: '保安' }).click();
+    const admin = await t.token('admin');
     await waitFor(async () => {
-      const users = (await t.request<Array<{ username: string; role: string }>>('GET', '/api/users', { token: await t.token('admin') })).body;
+      const users = (await t.request<Array<{ username: string; role: string }>>('GET', '/api/users', { token: admin })).body;
       return users.find((u) => u.username === 'meilin')?.role === 'guard';
     }, 'the role change');
     await row.getByTestId('user-enabled-switch').click();
