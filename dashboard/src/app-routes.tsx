@@ -1,9 +1,9 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
-import { ApartmentOutlined, CreditCardOutlined, MonitorOutlined, TeamOutlined, LoginOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, CreditCardOutlined, MonitorOutlined, TeamOutlined, LoginOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import type { UserRole } from '@acs/shared/access/model';
 import { LiveMonitorPage } from './pages/live/live-monitor-page';
 
-export type NavKey = 'live' | 'zones' | 'doors' | 'people' | 'cards';
+export type NavKey = 'live' | 'zones' | 'doors' | 'people' | 'cards' | 'audit' | 'users';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -22,6 +22,8 @@ const ZonesPage = lazyPage(() => import('./pages/zones/zones-page'), 'ZonesPage'
 const DoorsPage = lazyPage(() => import('./pages/doors/doors-page'), 'DoorsPage');
 const PeoplePage = lazyPage(() => import('./pages/people/people-page'), 'PeoplePage');
 const CardsPage = lazyPage(() => import('./pages/cards/cards-page'), 'CardsPage');
+const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
+const UsersPage = lazyPage(() => import('./pages/users/users-page'), 'UsersPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -36,6 +38,8 @@ export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'doors', path: '/doors', roles: SITE_READERS, icon: <LoginOutlined />, Page: DoorsPage },
   { key: 'people', path: '/people', roles: SITE_READERS, icon: <TeamOutlined />, Page: PeoplePage },
   { key: 'cards', path: '/cards', roles: SITE_READERS, icon: <CreditCardOutlined />, Page: CardsPage },
+  { key: 'audit', path: '/audit', roles: ['admin', 'auditor'], icon: <AuditOutlined />, Page: AuditPage },
+  { key: 'users', path: '/users', roles: ['admin'], icon: <UserSwitchOutlined />, Page: UsersPage },
 ];
 
 export const HOME_PATH = '/live';

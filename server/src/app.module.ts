@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentLinkModule } from './agent-link/agent-link.module.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { CardsModule } from './cards/cards.module.js';
@@ -17,11 +18,13 @@ import { DoorsModule } from './doors/doors.module.js';
 import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { SiteModule } from './site/site.module.js';
 import { SyncModule } from './sync/sync.module.js';
+import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
@@ -53,6 +56,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        AuditModule,
         SiteModule,
         AuthModule,
         RealtimeModule,
@@ -68,6 +72,8 @@ export class AppModule {
         AgentLinkModule,
         DemoModule,
         HealthModule,
+        UsersModule,
+        OpenApiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -1,5 +1,8 @@
 import type {
   AgentView,
+  AuditEntryView,
+  AuditVerifyView,
+  UserAccountView,
   CardView,
   DoorView,
   EventView,
@@ -11,6 +14,7 @@ import type {
   ZoneView,
   HealthView,
 } from '@acs/shared/api/views';
+import type { UserRole } from '@acs/shared/access/model';
 import { apiRequest } from './api-client';
 
 export interface EventQuery {
@@ -19,6 +23,29 @@ export interface EventQuery {
   before?: string;
   doorId?: string;
   personId?: string;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  /** Cursor from a previous page's `next`. */
+  before?: string;
+  entityType?: string;
+  entityId?: string;
+  actor?: string;
+  action?: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  role: UserRole;
+  password: string;
+  personId?: string;
+}
+
+export interface UserChanges {
+  role?: UserRole;
+  disabled?: boolean;
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -45,4 +72,10 @@ export const api = {
   agents: (signal?: AbortSignal) => apiRequest<AgentView[]>('GET', '/api/agents', undefined, { signal }),
   events: (params: EventQuery = {}, signal?: AbortSignal) =>
     apiRequest<Page<EventView>>('GET', `/api/events${query({ ...params })}`, undefined, { signal }),
+  audit: (params: AuditQuery = {}, signal?: AbortSignal) =>
+    apiRequest<Page<AuditEntryView>>('GET', `/api/audit${query({ ...params })}`, undefined, { signal }),
+  verifyAudit: () => apiRequest<AuditVerifyView>('GET', '/api/audit/verify'),
+  users: (signal?: AbortSignal) => apiRequest<UserAccountView[]>('GET', '/api/users', undefined, { signal }),
+  createUser: (user: NewUser) => apiRequest<UserAccountView>('POST', '/api/users', user),
+  updateUser: (id: string, changes: UserChanges) => apiRequest<UserAccountView>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
 };

@@ -1,4 +1,6 @@
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AuditChainHeadEntity } from '../audit/audit-chain-head.entity.js';
+import { AuditLogEntity } from '../audit/audit-log.entity.js';
 import { SessionEntity } from '../auth/session.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { CardEntity } from '../cards/card.entity.js';
@@ -27,4 +29,6 @@ export const ENTITIES = [
   EventEntity,
   PermissionDeliveryEntity,
   PermissionChangeEntity,
+  AuditLogEntity,
+  AuditChainHeadEntity,
 ];
