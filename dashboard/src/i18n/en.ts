@@ -1,3 +1,4 @@
+import { adminEn } from './admin.en';
 import type { Messages } from './messages';
 
 export const en: Messages = {
@@ -38,6 +39,15 @@ export const en: Messages = {
     doors: 'Doors',
     people: 'People',
     cards: 'Cards',
+    schedules: 'Schedules',
+    permissions: 'Permissions',
+    requests: 'Access requests',
+    reviews: 'Access reviews',
+    proof: 'Proof at the doors',
+    leavers: 'Leavers report',
+    site: 'Site settings',
+    myAccess: 'My access',
+    requestAccess: 'Request access',
   },
   role: {
     admin: 'Administrator',
@@ -233,4 +243,5 @@ export const en: Messages = {
     noLimit: 'No limit',
     searchPlaceholder: 'Search by card number or holder',
   },
+  ...adminEn,
 };
