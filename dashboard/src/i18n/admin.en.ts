@@ -177,7 +177,7 @@ export const adminEn: Shape<typeof adminZhCN> = {
     active: 'Activate',
     suspended: 'Suspend',
     lost: 'Report lost',
-    returned: 'Returned',
+    returned: 'Return',
     revoked: 'Revoke',
     destroyed: 'Destroy',
     requested: 'Request',
