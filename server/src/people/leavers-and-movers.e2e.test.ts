@@ -87,6 +87,9 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     await api.ok('PATCH', `/api/departments/${finance.id}`, admin, { name: '财务 Finance' });
     assert.equal((await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Zhao Min'))!.department, '财务 Finance');
     await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { name: 'IT' }, 409, [/department IT already exists/]);
+    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ zoneId: 'machine-room' }] }, 400, [/machine-room is L3; department defaults stop at L1/]);
+    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ scheduleId: 'always' }] }, 400, [/defaultZones\.0\.zoneId must be a string/]);
+    await api.fails('PATCH', '/api/departments/no-such', admin, { name: 'x' }, 404);
     await api.fails('DELETE', `/api/departments/${finance.id}`, admin, undefined, 409, [/still has 1 member/]);
     const empty = await api.ok<DepartmentView>('POST', '/api/departments', admin, { name: 'Temporary team' });
     await api.ok('DELETE', `/api/departments/${empty.id}`, admin);

@@ -107,6 +107,8 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
     await api.fails('PATCH', '/api/doors/lab-to-mr', admin, { agentId: 'agent-9' }, 400, [/no agent agent-9/]);
     await api.fails('PATCH', '/api/doors/lab-to-mr', admin, { agentId: 'Agent 9!' }, 400, [/agentId must be lowercase/]);
     await api.fails('PATCH', '/api/doors/nowhere', admin, { name: 'x' }, 404);
+    await api.fails('GET', '/api/doors/nowhere', admin, undefined, 404);
+    assert.equal((await api.ok<DoorView>('GET', '/api/doors/lab-to-mr', await t.token('guard'))).failMode, 'secure');
     await api.ok('DELETE', '/api/doors/lab-to-mr', admin);
     assert.equal((await lastChange()).reason, 'door lab-to-mr deleted');
     await api.fails('DELETE', '/api/doors/lab-to-mr', admin, undefined, 404);
