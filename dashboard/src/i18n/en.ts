@@ -1,3 +1,4 @@
+import { adminEn } from './admin.en';
 import type { Messages } from './messages';
 
 export const en: Messages = {
@@ -40,6 +41,15 @@ export const en: Messages = {
     cards: 'Cards',
     audit: 'Audit log',
     users: 'User accounts',
+    schedules: 'Schedules',
+    permissions: 'Permissions',
+    requests: 'Access requests',
+    reviews: 'Access reviews',
+    proof: 'Proof at the doors',
+    leavers: 'Leavers report',
+    site: 'Site settings',
+    myAccess: 'My access',
+    requestAccess: 'Request access',
   },
   role: {
     admin: 'Administrator',
@@ -310,4 +320,5 @@ export const en: Messages = {
     you: '(you)',
     searchPlaceholder: 'Search by username or display name',
   },
+  ...adminEn,
 };

@@ -2,6 +2,7 @@ import type { ReasonCode } from '@acs/shared/access/reason-codes';
 import type { AntiPassbackMode, CardStatus, CardType, ReaderDirection, UserRole } from '@acs/shared/access/model';
 import type { EventKind, PersonKind, PersonStatus } from '@acs/shared/api/views';
 import type { DeviceEvent, DoorEvent } from '@acs/shared/mqtt/payloads';
+import { adminZhCN } from './admin.zh-CN';
 
 /**
  * Chinese is the source catalogue: `en.ts` must have exactly these keys (see messages.ts).
@@ -49,6 +50,15 @@ export const zhCN = {
     cards: '卡片',
     audit: '审计日志',
     users: '用户账号',
+    schedules: '时间表',
+    permissions: '权限',
+    requests: '访问申请',
+    reviews: '访问审查',
+    proof: '生效证明',
+    leavers: '离职报告',
+    site: '站点设置',
+    myAccess: '我的权限',
+    requestAccess: '申请访问',
   },
   role: {
     admin: '管理员',
@@ -320,4 +330,5 @@ export const zhCN = {
     you: '（本人）',
     searchPlaceholder: '按用户名或显示名称搜索',
   },
+  ...adminZhCN,
 };

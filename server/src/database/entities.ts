@@ -1,13 +1,18 @@
+import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { AuditChainHeadEntity } from '../audit/audit-chain-head.entity.js';
 import { AuditLogEntity } from '../audit/audit-log.entity.js';
 import { SessionEntity } from '../auth/session.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
+import { CardHistoryEntity } from '../cards/card-history.entity.js';
 import { CardEntity } from '../cards/card.entity.js';
+import { DepartmentEntity } from '../departments/department.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
+import { ReviewCampaignEntity } from '../reviews/review-campaign.entity.js';
+import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
@@ -31,4 +36,9 @@ export const ENTITIES = [
   PermissionChangeEntity,
   AuditLogEntity,
   AuditChainHeadEntity,
+  CardHistoryEntity,
+  DepartmentEntity,
+  AccessRequestEntity,
+  ReviewCampaignEntity,
+  ReviewItemEntity,
 ];

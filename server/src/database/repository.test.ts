@@ -76,7 +76,7 @@ const ADMIN: AuditActor = { userId: randomUUID(), username: 'admin', role: 'admi
 const asAdmin = (requestId: string = randomUUID()): AuditContext => ({ source: 'http', actor: ADMIN, requestId, ip: '10.0.0.9' });
 
 function newPerson(name: string, at: number): PersonEntity {
-  return { id: randomUUID(), name, kind: 'employee', department: null, email: null, status: 'active', departedAt: null, createdAt: at, updatedAt: at };
+  return { id: randomUUID(), name, kind: 'employee', department: null, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: at, updatedAt: at };
 }
 
 function newCard(credential: string, status: CardEntity['status'], at: number): CardEntity {
