@@ -3,6 +3,7 @@
 export * from './access/model.js';
 export * from './access/reason-codes.js';
 export * from './credentials/credential.js';
+export * from './credentials/wiegand.js';
 export * from './mqtt/topics.js';
 export * from './mqtt/payloads.js';
 export * from './api/views.js';
