@@ -111,6 +111,7 @@ export class Pn532FrameDecoder {
     if (start < 0) {
       // Keep a trailing 00: it may be the first half of a start code.
       const keep = buf.length > 0 && buf[buf.length - 1] === 0x00 ? 1 : 0;
+      if (buf.length > 0 && !keep) this.stats.noiseBytes++;
       this.buffer = buf.subarray(buf.length - keep);
       return null;
     }
