@@ -75,6 +75,21 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => cards.length === 3, 1000, 'the first card presented again');
   });
 
+  test('even without debounce, a card left on the reader is read once; taken away and back is a new read', async (t) => {
+    const { pn532, reader, cards } = setup({ debounceMs: 0 });
+    await reader.start();
+    t.after(() => reader.stop());
+    pn532.placeCard('04a1b2c3');
+    await until(() => cards.length === 1, 2000, 'the card');
+    const polls = reader.stats.polls;
+    await until(() => reader.stats.polls >= polls + 5, 2000, 'five more polls');
+    assert.equal(cards.length, 1);
+    pn532.removeCard();
+    await until(() => reader.stats.polls >= polls + 7, 2000, 'polls of an empty field');
+    pn532.placeCard('04a1b2c3');
+    await until(() => cards.length === 2, 2000, 'the card again');
+  });
+
   test('asks again with a NACK for a reply with a bad checksum, and reads through noise and split replies', async (t) => {
     const { pn532, reader, cards, faults, log } = setup();
     await reader.start();

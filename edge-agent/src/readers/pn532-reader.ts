@@ -5,8 +5,8 @@
  * after (normal mode), GetFirmwareVersion (logged), RFConfiguration MaxRetries so an
  * empty field answers at once instead of waiting forever, then a polling loop of
  * InListPassiveTarget (1 target, 106 kbps type A) every `pollIntervalMs`. A card's UID
- * becomes `uid:<hex>`; a card left on the reader repeats its UID on every poll and is
- * debounced into one read.
+ * becomes `uid:<hex>`; a card left on the reader is read once (it is reported when it
+ * enters the field), and `debounceMs` absorbs a card that flickers in and out.
  *
  * Every command waits for the ACK and then the reply, each with a timeout. A reply with
  * a bad checksum is asked for again once with a NACK; a timeout aborts the command with
@@ -74,6 +74,8 @@ export class Pn532Reader extends CardReaderBase {
   private session = 0;
   private polls = 0;
   private failures = 0;
+  /** Credentials in the field at the last good poll: a card left on the reader is read once. */
+  private inField = new Set<string>();
   private firmware: string | null = null;
 
   constructor(private readonly options: Pn532ReaderOptions) {
@@ -98,6 +100,7 @@ export class Pn532Reader extends CardReaderBase {
     this.connection.on('open', () => {
       const session = ++this.session;
       this.decoder.reset();
+      this.inField.clear();
       void this.runSession(session);
     });
     this.connection.on('lost', (code, message) => {
@@ -196,7 +199,9 @@ export class Pn532Reader extends CardReaderBase {
       this.log.debug(() => `PN532 ${this.id}: malformed InListPassiveTarget reply ${reply.params.toString('hex')}`);
       return;
     }
-    for (const target of targets) this.emitCard(uidCredential(target.uid), reply.receivedAtNs);
+    const now = new Set(targets.map((target) => uidCredential(target.uid)));
+    for (const credential of now) if (!this.inField.has(credential)) this.emitCard(credential, reply.receivedAtNs);
+    this.inField = now;
   }
 
   private giveUp(message: string): void {
