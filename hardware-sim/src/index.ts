@@ -1,4 +1,5 @@
 export { SimSerialBinding, SimPortBinding, type SerialDeviceEnd, type SimPortOptions } from './serial/sim-serial-binding.js';
+export { PtyPair, findSocat, type PtyPairOptions } from './serial/pty-pair.js';
 export {
   encodeRdm6300Frame,
   SimRdm6300,
