@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgentConfigError, parseAgentConfig, type AgentConfig, type ReaderConfig } from './agent-config.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AgentConfigError, loadAgentConfig, parseAgentConfig, type AgentConfig, type ReaderConfig } from './agent-config.js';
 
 function doc(readers: Record<string, unknown>[]): Record<string, unknown> {
   return {
@@ -39,6 +41,14 @@ function only<T extends ReaderConfig['type']>(config: AgentConfig, type: T): Ext
 const base = { id: 'r1', door: 'd1', direction: 'in' };
 
 describe('reader configuration', () => {
+  test('the committed Raspberry Pi example has a reader of each type, feedback on the Wiegand one', () => {
+    const config = loadAgentConfig(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'example.yaml'), { env: {} });
+    assert.deepEqual(config.readers.map((r) => r.type), ['rdm6300', 'line', 'wiegand', 'pn532']);
+    const wiegand = config.readers.find((r) => r.type === 'wiegand');
+    assert.ok(wiegand?.type === 'wiegand' && wiegand.feedback?.greenLed?.activeLow === true);
+    assert.deepEqual(wiegand.wiegand.formats.map((f) => f.id), ['h10301', 'corp1000-35']);
+  });
+
   test('a Wiegand reader: rising-edge lines, 25 ms frame timeout, every built-in format, no raw by default', () => {
     const reader = only(parse([{ ...base, type: 'wiegand', wiegand: { d0Line: 5, d1Line: 6 } }]), 'wiegand');
     assert.equal(reader.wiegand.frameTimeoutMs, 25);
