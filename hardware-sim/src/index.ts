@@ -12,7 +12,7 @@ export {
 export { SimLineReader, type SendLineOptions } from './readers/sim-line-reader.js';
 export { SimPn532, PN532_BAUD_RATE, type ReceivedCommand, type SimPn532Fault, type SimPn532Options } from './readers/sim-pn532.js';
 export { SimWiegandTransmitter, TYPICAL_WIEGAND_TIMING, type SimWiegandSpec, type WiegandTiming } from './readers/sim-wiegand.js';
-export { presentationFor, SimCardError, type SimPresentation } from './readers/sim-card.js';
+export { presentationFor, SimCardError, type PresentationOptions, type SimPresentation } from './readers/sim-card.js';
 export { SimGpio, type OutputListener, type OutputWrite } from './gpio/sim-gpio.js';
 export { SimDoor, lockReleasesFrom, type LockRelease, type SimDoorSpec, type WalkThroughOptions } from './door/sim-door.js';
 export {

@@ -12,7 +12,7 @@ import type { ReaderDirection } from '@acs/shared/access/model';
 import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 import { SimDoor, type LockRelease, type SimDoorSpec } from './door/sim-door.js';
 import { SimGpio } from './gpio/sim-gpio.js';
-import { presentationFor } from './readers/sim-card.js';
+import { presentationFor, type PresentationOptions } from './readers/sim-card.js';
 import { SimLineReader } from './readers/sim-line-reader.js';
 import { SimPn532 } from './readers/sim-pn532.js';
 import { SimRdm6300, type PresentOptions } from './readers/sim-rdm6300.js';
@@ -119,10 +119,10 @@ export class SimHardware {
    * reader, the way that reader reports it. Throws `SimCardError` when the card cannot
    * come from that kind of reader.
    */
-  async present(doorId: string, card: string, direction: ReaderDirection = 'in'): Promise<SimPresentResult> {
+  async present(doorId: string, card: string, direction: ReaderDirection = 'in', options: PresentationOptions = {}): Promise<SimPresentResult> {
     const reader = this.readerAt(doorId, direction);
     if (!reader) throw new Error(`door ${doorId} has no simulated '${direction}' reader`);
-    const presentation = presentationFor(reader, card);
+    const presentation = presentationFor(reader, card, options);
     return { display: presentation.display, delivered: await presentation.present() };
   }
 

@@ -17,8 +17,9 @@ function setup(options: Partial<Pn532ReaderOptions> = {}) {
     path: 'sim/nfc',
     binding,
     pollIntervalMs: 20,
-    ackTimeoutMs: 50,
-    replyTimeoutMs: 80,
+    // The simulated module answers in ~2 ms; generous timeouts keep a loaded machine from faulting it.
+    ackTimeoutMs: 250,
+    replyTimeoutMs: 400,
     debounceMs: 200,
     backoff: { initialMs: 20, maxMs: 80 },
     log: log.logger,
@@ -119,11 +120,11 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     pn532.injectFault('silent', 4);
     pn532.injectFault('no_reply', 2);
-    await until(() => faults.length === 1, 3000, 'the fault');
+    await until(() => faults.length === 1, 8000, 'the fault');
     assert.equal(faults[0]!.code, 'no_response');
     assert.match(faults[0]!.message, /no good reply to 3 polls in a row \(last: no_ack\)/);
     // Reopened with backoff; the module still ignores a few commands, then answers.
-    await until(() => recovered.length === 1, 3000, 'recovery');
+    await until(() => recovered.length === 1, 8000, 'recovery');
     assert.equal(faults.length, 1, 'one fault for the outage');
     pn532.placeCard('04a1b2c3');
     await until(() => cards.length === 1, 1000, 'a read after recovery');
@@ -134,10 +135,10 @@ describe('PN532 reader against the simulated module', () => {
     pn532.injectFault('silent', 1000);
     await reader.start();
     t.after(() => reader.stop());
-    await until(() => faults.length === 1, 2000, 'the fault');
+    await until(() => faults.length === 1, 8000, 'the fault');
     assert.match(faults[0]!.message, /no answer to wake-up and SAMConfiguration \(no_ack\)/);
     pn532.clearFaults();
-    await until(() => recovered.length === 1, 3000, 'recovery once it answers');
+    await until(() => recovered.length === 1, 8000, 'recovery once it answers');
   });
 
   test('unplugged: port_closed fault, reopened with backoff, re-initialised and polling again when replugged', async (t) => {
@@ -146,12 +147,12 @@ describe('PN532 reader against the simulated module', () => {
     t.after(() => reader.stop());
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     binding.unplug('sim/nfc');
-    await until(() => faults.length === 1, 1000, 'the fault');
+    await until(() => faults.length === 1, 8000, 'the fault');
     assert.equal(faults[0]!.code, 'port_closed');
     await sleep(100);
     pn532.reset(); // the module lost power with its cable
     binding.replug('sim/nfc');
-    await until(() => recovered.length === 1, 2000, 'recovery');
+    await until(() => recovered.length === 1, 8000, 'recovery');
     pn532.placeCard('04a1b2c3');
     await until(() => cards.length === 1, 1000, 'a read after recovery');
     assert.equal(faults.length, 1);

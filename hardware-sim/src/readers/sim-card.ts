@@ -18,6 +18,16 @@ export interface SimPresentation {
 
 export class SimCardError extends Error {}
 
+export interface PresentationOptions {
+  /**
+   * Wiegand only: send the pulses with real timers (`send`) instead of delivering every
+   * edge at once with its wire timestamp (`sendInstant`, the default). Real timers on a
+   * busy machine stretch the gaps between bits past the frame timeout and garble frames,
+   * as a stalled sysfs reader would.
+   */
+  realTime?: boolean;
+}
+
 const MAX_EM4100 = 0xffffffff;
 
 function em4100(text: string, what: string): number {
@@ -48,7 +58,7 @@ function uid(text: string, what: string): string {
 }
 
 /** How `card` is presented at `reader`; throws `SimCardError` when it does not fit the reader. */
-export function presentationFor(reader: SimReaderDevice, card: string | number): SimPresentation {
+export function presentationFor(reader: SimReaderDevice, card: string | number, options: PresentationOptions = {}): SimPresentation {
   const text = String(card).trim();
   const what = `reader ${reader.spec.id} (${reader.spec.type})`;
   switch (reader.spec.type) {
@@ -97,9 +107,10 @@ export function presentationFor(reader: SimReaderDevice, card: string | number):
       return {
         display: `${n.facility}:${n.card}`,
         // Real timers round each gap up; allow for it.
-        expectedMs: Math.ceil(device.durationMs(bits.length) * 2) + 50,
+        expectedMs: options.realTime ? Math.ceil(device.durationMs(bits.length) * 2) + 50 : 0,
         present: async () => {
-          await device.send(bits);
+          if (options.realTime) await device.send(bits);
+          else device.sendInstant(bits);
           return true;
         },
       };

@@ -189,18 +189,23 @@ export class SimPn532 {
     if (!this.awake) return;
     const fault = this.faults.shift();
     if (fault === 'silent') return;
-    setImmediate(() => this.device.write(ACK));
-    if (fault === 'no_reply') return;
-    const reply = this.reply(code, params);
-    this.lastReply = reply;
-    const sent = Buffer.from(reply);
-    if (fault === 'bad_lcs') sent[4] = (sent[4]! + 1) % 256;
-    if (fault === 'bad_dcs') sent[sent.length - 2] = (sent[sent.length - 2]! + 1) % 256;
+    const reply = fault === 'no_reply' ? null : this.reply(code, params);
+    if (reply) this.lastReply = reply;
     if (this.replyTimer) clearTimeout(this.replyTimer);
+    // The ACK goes first, the reply after it: both scheduled from one callback so a busy
+    // event loop cannot swap them.
     this.replyTimer = setTimeout(() => {
       this.replyTimer = null;
-      void this.transmit(sent, fault);
-    }, this.options.replyDelayMs ?? 2);
+      this.device.write(ACK);
+      if (!reply) return;
+      const sent = Buffer.from(reply);
+      if (fault === 'bad_lcs') sent[4] = (sent[4]! + 1) % 256;
+      if (fault === 'bad_dcs') sent[sent.length - 2] = (sent[sent.length - 2]! + 1) % 256;
+      this.replyTimer = setTimeout(() => {
+        this.replyTimer = null;
+        void this.transmit(sent, fault);
+      }, this.options.replyDelayMs ?? 2);
+    }, 0);
   }
 
   private async transmit(bytes: Buffer, fault: SimPn532Fault | undefined): Promise<void> {

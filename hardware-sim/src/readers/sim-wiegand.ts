@@ -3,7 +3,7 @@
  * pulse on D0 (0) or D1 (1) (hardware.md, "Wiegand": pulse 20-100 µs, typically 50 µs;
  * interval 200 µs - 20 ms, typically 1-2 ms).
  *
- * Two ways to send:
+ * Two ways to send (`acs-sim badge` uses the second, which a loaded machine cannot garble):
  * - `send`: real timers. Node's timers have millisecond resolution, so a pulse shorter
  *   than 1 ms lasts until the next turn of the event loop and the gaps between pulses
  *   round up to whole milliseconds; the agent takes each bit at the pulse's end either way.
@@ -59,14 +59,15 @@ export class SimWiegandTransmitter {
   }
 
   /**
-   * Delivers every edge of the frame now, stamped as on the wire from `startNs` (default:
-   * now). Returns the stamp of the last edge (the end of the last pulse).
+   * Delivers every edge of the frame now, stamped as on the wire from `startNs`; by
+   * default the frame is stamped as if it had just finished arriving (its last edge now).
+   * Returns the stamp of the last edge (the end of the last pulse).
    */
   sendInstant(bits: WiegandBits, options: { startNs?: bigint; timing?: WiegandTiming } = {}): bigint {
     const timing = options.timing ?? this.timing;
-    const start = options.startNs ?? process.hrtime.bigint();
     const width = BigInt(Math.round(timing.pulseWidthUs * 1000));
     const interval = BigInt(Math.round(timing.intervalUs * 1000));
+    const start = options.startNs ?? process.hrtime.bigint() - (bits.length > 0 ? BigInt(bits.length - 1) * interval + width : 0n);
     let last = start;
     bits.forEach((bit, i) => {
       const line = this.lineFor(bit);

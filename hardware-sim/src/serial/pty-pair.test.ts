@@ -28,7 +28,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 3000): 
   }
 }
 
-describe('pseudo-terminal pair (socat)', { skip }, () => {
+describe('pseudo-terminal pair (socat)', { skip, timeout: 30_000 }, () => {
   async function setup(t: import('node:test').TestContext) {
     const dir = await mkdtemp(join(tmpdir(), 'acs-pty-'));
     const pair = await PtyPair.create({ dir, name: 'reader' });
