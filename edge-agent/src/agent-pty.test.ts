@@ -87,7 +87,7 @@ describe("the agent's real serial path over pseudo-terminals (socat)", { skip, t
     const badgeChip = async () => {
       await sleep(200); // the previous card has been out of the field for a few polls
       const decided = nextDecision(agent, 'machine-room-in');
-      assert.equal(await nfc.present(UID, 400), true, 'a poll saw the card');
+      assert.equal(await nfc.present(UID, 800), true, 'a poll saw the card');
       return decided;
     };
 

@@ -66,14 +66,18 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => reader.stats.polls >= polls + 10, 2000, 'ten more polls with the card left on the reader');
     assert.equal(cards.length, 1, 'a card left on the reader is one read');
     pn532.removeCard();
-    await sleep(300);
+    let emptyFrom = reader.stats.polls;
+    await until(() => reader.stats.polls >= emptyFrom + 2, 2000, 'polls of the empty field');
+    await sleep(200); // past the debounce time
     pn532.placeCard('04a1b2c3d4e5f6');
     await until(() => cards.length === 2, 1000, 'a 7-byte UID');
     assert.equal(cards[1]!.credential, 'uid:04a1b2c3d4e5f6');
     pn532.removeCard();
-    await sleep(300);
+    emptyFrom = reader.stats.polls;
+    await until(() => reader.stats.polls >= emptyFrom + 2, 2000, 'polls of the empty field');
+    await sleep(200);
     pn532.placeCard('04a1b2c3');
-    await until(() => cards.length === 3, 1000, 'the first card presented again');
+    await until(() => cards.length === 3, 2000, 'the first card presented again');
   });
 
   test('even without debounce, a card left on the reader is read once; taken away and back is a new read', async (t) => {
