@@ -1,35 +1,62 @@
 /**
- * A whole site's worth of simulated hardware for one agent: readers on simulated
- * serial ports, lock relays, door contacts and exit buttons on simulated GPIO.
+ * A whole site's worth of simulated hardware for one agent: readers on simulated serial
+ * ports (RDM6300, keyboard-wedge line readers, PN532) and on simulated GPIO (Wiegand),
+ * lock relays, door contacts and exit buttons on simulated GPIO.
  *
  * The spec is structural (derived from the agent configuration by the agent) so this
  * package never imports the agent. The agent opens the reader ports through
- * `serialBinding` with its real RDM6300 reader code and drives `gpio` as it would
- * drive a Raspberry Pi's lines.
+ * `serialBinding` with its real reader code and drives `gpio` as it would drive a
+ * Raspberry Pi's lines. Each reader type is one case of `SimReaderSpec`.
  */
 import type { ReaderDirection } from '@acs/shared/access/model';
+import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 import { SimDoor, type LockRelease, type SimDoorSpec } from './door/sim-door.js';
 import { SimGpio } from './gpio/sim-gpio.js';
+import { presentationFor, type PresentationOptions } from './readers/sim-card.js';
+import { SimLineReader } from './readers/sim-line-reader.js';
+import { SimPn532 } from './readers/sim-pn532.js';
 import { SimRdm6300, type PresentOptions } from './readers/sim-rdm6300.js';
+import { SimWiegandTransmitter, type WiegandTiming } from './readers/sim-wiegand.js';
 import { SimSerialBinding } from './serial/sim-serial-binding.js';
 
-export interface SimReaderSpec {
+interface SimReaderCommon {
   id: string;
   door: string;
   direction: ReaderDirection;
-  type: 'rdm6300';
-  /** Serial path the agent opens through `serialBinding`. */
-  path: string;
 }
+
+/** How a simulated line reader writes a card number. */
+export type SimLineFormat =
+  | { type: 'em4100-decimal' }
+  | { type: 'wiegand-fc-cn'; wiegandFormat: WiegandFormat }
+  | { type: 'hex-uid' }
+  /** The text is sent as given (for readers configured with a site's own pattern). */
+  | { type: 'verbatim' };
+
+export type SimReaderSpec =
+  /** Serial path the agent opens through `serialBinding`. */
+  | (SimReaderCommon & { type: 'rdm6300'; path: string })
+  | (SimReaderCommon & { type: 'line'; path: string; lineFormat: SimLineFormat })
+  | (SimReaderCommon & { type: 'pn532'; path: string })
+  /** GPIO lines of `gpio`; cards are sent in `format`. */
+  | (SimReaderCommon & { type: 'wiegand'; d0Line: number; d1Line: number; format: WiegandFormat; timing?: WiegandTiming });
+
+export type SimReaderType = SimReaderSpec['type'];
+
+export type SimReaderDevice =
+  | { spec: Extract<SimReaderSpec, { type: 'rdm6300' }>; device: SimRdm6300 }
+  | { spec: Extract<SimReaderSpec, { type: 'line' }>; device: SimLineReader }
+  | { spec: Extract<SimReaderSpec, { type: 'pn532' }>; device: SimPn532 }
+  | { spec: Extract<SimReaderSpec, { type: 'wiegand' }>; device: SimWiegandTransmitter };
 
 export interface SimHardwareSpec {
   readers: SimReaderSpec[];
   doors: SimDoorSpec[];
 }
 
-export interface SimReaderDevice {
-  spec: SimReaderSpec;
-  device: SimRdm6300;
+export interface SimPresentResult {
+  display: string;
+  delivered: boolean;
 }
 
 export class SimHardware {
@@ -42,7 +69,7 @@ export class SimHardware {
     const readers = new Map<string, SimReaderDevice>();
     for (const reader of spec.readers) {
       if (readers.has(reader.id)) throw new Error(`duplicate simulated reader id ${reader.id}`);
-      readers.set(reader.id, { spec: reader, device: new SimRdm6300(this.serialBinding.createPort(reader.path)) });
+      readers.set(reader.id, this.createDevice(reader));
     }
     const doors = new Map<string, SimDoor>();
     for (const door of spec.doors) {
@@ -76,13 +103,32 @@ export class SimHardware {
   }
 
   /**
-   * Presents an EM4100 card at the door's reader for `direction`. Resolves when the
-   * frame has been transmitted; false when the agent did not have the port open.
+   * Presents an EM4100 card at the door's reader for `direction` (an RDM6300, or a line
+   * reader typing 10-digit numbers). Resolves when the card has been transmitted; false
+   * when the agent did not have the port open.
    */
   async badge(doorId: string, tag: number, direction: ReaderDirection = 'in', options?: PresentOptions): Promise<boolean> {
     const reader = this.readerAt(doorId, direction);
     if (!reader) throw new Error(`door ${doorId} has no simulated '${direction}' reader`);
-    return reader.device.present(tag, options);
+    if (reader.spec.type === 'rdm6300') return (reader.device as SimRdm6300).present(tag, options);
+    return (await this.present(doorId, String(tag), direction)).delivered;
+  }
+
+  /**
+   * Presents `card` (as people type it: `3887558`, `123:4567`, `04a1b2c3`) at the door's
+   * reader, the way that reader reports it. Throws `SimCardError` when the card cannot
+   * come from that kind of reader.
+   */
+  async present(doorId: string, card: string, direction: ReaderDirection = 'in', options: PresentationOptions = {}): Promise<SimPresentResult> {
+    const reader = this.readerAt(doorId, direction);
+    if (!reader) throw new Error(`door ${doorId} has no simulated '${direction}' reader`);
+    const presentation = presentationFor(reader, card, options);
+    return { display: presentation.display, delivered: await presentation.present() };
+  }
+
+  /** Whether the agent has the reader's transport open (Wiegand lines are always wired). */
+  readerConnected(reader: SimReaderDevice): boolean {
+    return reader.spec.type === 'wiegand' ? true : (reader.device as { device: { hostConnected: boolean } }).device.hostConnected;
   }
 
   lockReleases(doorId: string): LockRelease[] {
@@ -90,7 +136,24 @@ export class SimHardware {
   }
 
   async close(): Promise<void> {
+    for (const reader of this.readers.values()) if (reader.spec.type === 'pn532') (reader.device as SimPn532).close();
     await this.gpio.close();
+  }
+
+  private createDevice(spec: SimReaderSpec): SimReaderDevice {
+    switch (spec.type) {
+      case 'rdm6300':
+        return { spec, device: new SimRdm6300(this.serialBinding.createPort(spec.path)) };
+      case 'line':
+        return { spec, device: new SimLineReader(this.serialBinding.createPort(spec.path)) };
+      case 'pn532':
+        return { spec, device: new SimPn532(this.serialBinding.createPort(spec.path)) };
+      case 'wiegand':
+        return {
+          spec,
+          device: new SimWiegandTransmitter(this.gpio, { d0Line: spec.d0Line, d1Line: spec.d1Line, ...(spec.timing ? { timing: spec.timing } : {}) }),
+        };
+    }
   }
 }
 

@@ -5,6 +5,7 @@ export * from './access/reason-codes.js';
 export * from './access/card-lifecycle.js';
 export * from './credentials/credential.js';
 export * from './credentials/card-number.js';
+export * from './credentials/wiegand.js';
 export * from './mqtt/topics.js';
 export * from './mqtt/payloads.js';
 export * from './api/views.js';

@@ -9,11 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { readerDirectionSchema, slugSchema } from '@acs/shared/access/model';
+import { slugSchema } from '@acs/shared/access/model';
+import { bcmLineSchema, isSerialReader, readerGpioLines, readerSchema } from './reader-config.js';
 
 const level = z.union([z.literal(0), z.literal(1)]);
 /** BCM numbers of the 40-pin header's GPIO lines. */
-const bcmLine = z.number().int().min(0).max(27);
+const bcmLine = bcmLineSchema;
 const inputDebounceMs = z.number().int().min(0).max(400);
 
 const lockSchema = z.strictObject({
@@ -49,23 +50,6 @@ const doorSchema = z.strictObject({
   /** Used until the server's permission set names a release time for the door. */
   releaseMs: z.number().int().min(3000).max(600_000).default(5000),
   heldOpenMs: z.number().int().min(5000).max(3_600_000).default(30_000),
-});
-
-const serialSchema = z.strictObject({
-  path: z.string().min(1),
-  /** `system`: the OS serial port; `sim`: the in-process simulated port of @acs/hardware-sim. */
-  driver: z.enum(['system', 'sim']).default('system'),
-  baudRate: z.number().int().positive().default(9600),
-});
-
-const readerSchema = z.strictObject({
-  id: slugSchema,
-  door: slugSchema,
-  direction: readerDirectionSchema,
-  type: z.literal('rdm6300'),
-  serial: serialSchema,
-  /** Repeats of the same tag within this time are one presentation. */
-  debounceMs: z.number().int().min(0).max(10_000).default(1000),
 });
 
 const mqttSchema = z.strictObject({
@@ -130,6 +114,13 @@ export const agentConfigSchema = z
         else lines.set(line, `doors[${i}].${field}`);
       }
     });
+    config.readers.forEach((reader, i) => {
+      for (const [field, line] of readerGpioLines(reader)) {
+        const owner = lines.get(line);
+        if (owner) ctx.addIssue({ code: 'custom', path: ['readers', i, ...field.split('.')], message: `GPIO ${line} is already used by ${owner}` });
+        else lines.set(line, `readers[${i}].${field}`);
+      }
+    });
     const readerIds = new Set<string>();
     const faces = new Set<string>();
     const paths = new Set<string>();
@@ -142,6 +133,7 @@ export const agentConfigSchema = z
       const face = `${reader.door}/${reader.direction}`;
       if (faces.has(face)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'direction'], message: `door '${reader.door}' already has an '${reader.direction}' reader` });
       faces.add(face);
+      if (!isSerialReader(reader)) return;
       const path = `${reader.serial.driver}:${reader.serial.path}`;
       if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
       paths.add(path);
@@ -151,7 +143,8 @@ export const agentConfigSchema = z
 type ParsedConfig = z.infer<typeof agentConfigSchema>;
 
 export type DoorConfig = ParsedConfig['doors'][number];
-export type ReaderConfig = ParsedConfig['readers'][number];
+export type { LineFormatConfig, ReaderConfig, ReaderFeedbackConfig, SerialReaderConfig } from './reader-config.js';
+export { isSerialReader } from './reader-config.js';
 export type GpioConfig = ParsedConfig['gpio'];
 
 export interface MqttConfig {
@@ -269,7 +262,7 @@ export function parseAgentConfig(
     },
     gpio: { ...parsed.gpio, sysfsRoot: inBase(parsed.gpio.sysfsRoot) },
     readers: parsed.readers.map((r) =>
-      r.serial.driver === 'system' ? { ...r, serial: { ...r.serial, path: inBase(r.serial.path) } } : r,
+      isSerialReader(r) && r.serial.driver === 'system' ? { ...r, serial: { ...r.serial, path: inBase(r.serial.path) } } : r,
     ),
     sim: {
       controlServer: parsed.sim.controlServer,

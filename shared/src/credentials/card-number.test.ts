@@ -28,7 +28,7 @@ describe('card numbers as people type them', () => {
     assert.equal(ok('h10301', '123:4567'), 'h10301:123:4567');
     assert.equal(ok('h10301', '123,4567'), 'h10301:123:4567');
     assert.equal(displayCredential(ok('h10304', '12345:123456')), '12345:123456');
-    assert.equal(ok('c1k35', '1000:123456'), 'c1k35:1000:123456');
+    assert.equal(ok('corp1000-35', '1000:123456'), 'corp1000-35:1000:123456');
     assert.match(error('h10301', '256:1'), /facility code of h10301 is 0-255/);
     assert.match(error('h10301', '1:65536'), /card number of h10301 is 0-65535/);
     assert.match(error('h10304', '1:524288'), /0-524287/);
@@ -43,7 +43,7 @@ describe('card numbers as people type them', () => {
   });
 
   test('an unknown format is refused with the list of known ones', () => {
-    assert.match(error('h99999', '1:2'), /format must be one of: em4100, h10301, h10306, c1k35, h10304, c1k48, uid, raw/);
+    assert.match(error('h99999', '1:2'), /format must be one of: em4100, h10301, h10306, corp1000-35, h10304, corp1000-48, uid, raw/);
     assert.match(error('em4100', '  '), /empty/);
   });
 });

@@ -13,36 +13,16 @@
  * facility code or card number that cannot fit the frame is refused at entry.
  */
 import { em4100Credential, rawCredential, uidCredential, wiegandCredential } from './credential.js';
+import { BUILT_IN_WIEGAND_FORMATS, BUILT_IN_WIEGAND_FORMAT_IDS } from './wiegand.js';
 
-export interface WiegandFormat {
-  id: string;
-  /** Frame length in bits. */
-  bits: number;
-  /** Width of the facility (company) code field. */
-  facilityBits: number;
-  /** Width of the card number field. */
-  cardBits: number;
-}
-
-/** The layouts of hardware.md, Wiegand table. */
-export const WIEGAND_FORMATS: readonly WiegandFormat[] = [
-  { id: 'h10301', bits: 26, facilityBits: 8, cardBits: 16 },
-  { id: 'h10306', bits: 34, facilityBits: 16, cardBits: 16 },
-  { id: 'c1k35', bits: 35, facilityBits: 12, cardBits: 20 },
-  { id: 'h10304', bits: 37, facilityBits: 16, cardBits: 19 },
-  { id: 'c1k48', bits: 48, facilityBits: 22, cardBits: 23 },
-];
-
-export const CARD_NUMBER_FORMATS = ['em4100', ...WIEGAND_FORMATS.map((f) => f.id), 'uid', 'raw'] as const;
+// The Wiegand layouts are the readers' own table (wiegand.ts), so a number typed here is
+// the credential a reader of that format reports.
+export const CARD_NUMBER_FORMATS = ['em4100', ...BUILT_IN_WIEGAND_FORMAT_IDS, 'uid', 'raw'] as const;
 export type CardNumberFormat = string;
 
 export type CardNumberResult = { ok: true; credential: string } | { ok: false; error: string };
 
 const fail = (error: string): CardNumberResult => ({ ok: false, error });
-
-export function wiegandFormat(id: string): WiegandFormat | undefined {
-  return WIEGAND_FORMATS.find((f) => f.id === id);
-}
 
 /**
  * Converts what a person typed in a given format into the canonical credential, or says
@@ -78,14 +58,14 @@ export function credentialFromCardNumber(format: string, input: string): CardNum
     if (bits < 1 || bits > 256) return fail('cardNumber: the bit count of raw data is 1-256');
     return { ok: true, credential: rawCredential(bits, m[2]!) };
   }
-  const layout = wiegandFormat(format);
+  const layout = BUILT_IN_WIEGAND_FORMATS[format];
   if (!layout) return fail(`format must be one of: ${CARD_NUMBER_FORMATS.join(', ')}`);
   const m = /^(\d{1,10})\s*[:,/]\s*(\d{1,10})$/.exec(text);
   if (!m) return fail(`cardNumber: a ${layout.bits}-bit Wiegand number is facility:card, e.g. 123:4567`);
   const facility = Number(m[1]);
   const card = Number(m[2]);
-  const facilityMax = 2 ** layout.facilityBits - 1;
-  const cardMax = 2 ** layout.cardBits - 1;
+  const facilityMax = 2 ** (layout.facility?.length ?? 0) - 1;
+  const cardMax = 2 ** layout.card.length - 1;
   if (facility > facilityMax) return fail(`cardNumber: the facility code of ${format} is 0-${facilityMax}`);
   if (card > cardMax) return fail(`cardNumber: the card number of ${format} is 0-${cardMax}`);
   return { ok: true, credential: wiegandCredential(format, facility, card) };
