@@ -90,7 +90,8 @@ console.log(`
 
  Dashboard   http://localhost:${httpPort}/
  Sign in     guard / guard-demo      (also admin / admin-demo,
-                                      zhangwei / zhangwei-demo, auditor / auditor-demo)
+                                      zhangwei / zhangwei-demo, auditor / auditor-demo,
+                                      approver / approver-demo, lina / lina-demo)
 
  Present a card at a simulated reader, from another terminal:
    npm run sim -- badge --door machine-room --card 3887558   (granted)

@@ -1,9 +1,44 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
-import { ApartmentOutlined, CreditCardOutlined, MonitorOutlined, TeamOutlined, LoginOutlined, ScanOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CreditCardOutlined,
+  FileSearchOutlined,
+  FormOutlined,
+  IdcardOutlined,
+  KeyOutlined,
+  LoginOutlined,
+  MonitorOutlined,
+  SafetyOutlined,
+  ScanOutlined,
+  ScheduleOutlined,
+  SendOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserDeleteOutlined,
+  UserSwitchOutlined,
+} from '@ant-design/icons';
 import type { UserRole } from '@acs/shared/access/model';
 import { LiveMonitorPage } from './pages/live/live-monitor-page';
 
-export type NavKey = 'live' | 'zones' | 'doors' | 'people' | 'cards' | 'readers';
+export type NavKey =
+  | 'live'
+  | 'zones'
+  | 'doors'
+  | 'people'
+  | 'cards'
+  | 'schedules'
+  | 'permissions'
+  | 'requests'
+  | 'reviews'
+  | 'proof'
+  | 'leavers'
+  | 'readers'
+  | 'site'
+  | 'myAccess'
+  | 'requestAccess'
+  | 'audit'
+  | 'users';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -22,6 +57,17 @@ const ZonesPage = lazyPage(() => import('./pages/zones/zones-page'), 'ZonesPage'
 const DoorsPage = lazyPage(() => import('./pages/doors/doors-page'), 'DoorsPage');
 const PeoplePage = lazyPage(() => import('./pages/people/people-page'), 'PeoplePage');
 const CardsPage = lazyPage(() => import('./pages/cards/cards-page'), 'CardsPage');
+const AuditPage = lazyPage(() => import('./pages/audit/audit-page'), 'AuditPage');
+const UsersPage = lazyPage(() => import('./pages/users/users-page'), 'UsersPage');
+const SchedulesPage = lazyPage(() => import('./pages/schedules/schedules-page'), 'SchedulesPage');
+const PermissionsPage = lazyPage(() => import('./pages/permissions/permissions-page'), 'PermissionsPage');
+const RequestsPage = lazyPage(() => import('./pages/requests/requests-page'), 'RequestsPage');
+const ReviewsPage = lazyPage(() => import('./pages/reviews/reviews-page'), 'ReviewsPage');
+const ProofPage = lazyPage(() => import('./pages/proof/proof-page'), 'ProofPage');
+const LeaversPage = lazyPage(() => import('./pages/leavers/leavers-page'), 'LeaversPage');
+const SitePage = lazyPage(() => import('./pages/site/site-page'), 'SitePage');
+const MyAccessPage = lazyPage(() => import('./pages/my-access/my-access-page'), 'MyAccessPage');
+const RequestAccessPage = lazyPage(() => import('./pages/my-access/request-access-page'), 'RequestAccessPage');
 const ReadersPage = lazyPage(() => import('./pages/readers/readers-page'), 'ReadersPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
@@ -29,6 +75,7 @@ const ReadersPage = lazyPage(() => import('./pages/readers/readers-page'), 'Read
 const EVERY_ROLE: Record<UserRole, true> = { admin: true, guard: true, employee: true, auditor: true };
 const ALL_ROLES = Object.keys(EVERY_ROLE) as UserRole[];
 const SITE_READERS: readonly UserRole[] = ['admin', 'guard', 'auditor'];
+const EMPLOYEES: readonly UserRole[] = ['employee'];
 
 /** Pages in navigation order. Issues 4-6 add theirs here with the roles that may open them. */
 export const APP_ROUTES: readonly AppRoute[] = [
@@ -36,8 +83,21 @@ export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'zones', path: '/zones', roles: SITE_READERS, icon: <ApartmentOutlined />, Page: ZonesPage },
   { key: 'doors', path: '/doors', roles: SITE_READERS, icon: <LoginOutlined />, Page: DoorsPage },
   { key: 'people', path: '/people', roles: SITE_READERS, icon: <TeamOutlined />, Page: PeoplePage },
-  { key: 'cards', path: '/cards', roles: SITE_READERS, icon: <CreditCardOutlined />, Page: CardsPage },
+  // Employees see their own cards here ("my cards").
+  { key: 'cards', path: '/cards', roles: [...SITE_READERS, 'employee'], icon: <CreditCardOutlined />, Page: CardsPage },
+  { key: 'myAccess', path: '/my-access', roles: EMPLOYEES, icon: <IdcardOutlined />, Page: MyAccessPage },
+  { key: 'requestAccess', path: '/request-access', roles: EMPLOYEES, icon: <SendOutlined />, Page: RequestAccessPage },
+  { key: 'schedules', path: '/schedules', roles: SITE_READERS, icon: <ScheduleOutlined />, Page: SchedulesPage },
+  { key: 'permissions', path: '/permissions', roles: ['admin', 'auditor'], icon: <KeyOutlined />, Page: PermissionsPage },
+  // Employees who own zones decide requests and review access to them here.
+  { key: 'requests', path: '/requests', roles: ALL_ROLES, icon: <FormOutlined />, Page: RequestsPage },
+  { key: 'reviews', path: '/reviews', roles: ALL_ROLES, icon: <AuditOutlined />, Page: ReviewsPage },
+  { key: 'proof', path: '/proof', roles: SITE_READERS, icon: <SafetyOutlined />, Page: ProofPage },
+  { key: 'leavers', path: '/leavers', roles: SITE_READERS, icon: <UserDeleteOutlined />, Page: LeaversPage },
   { key: 'readers', path: '/readers', roles: SITE_READERS, icon: <ScanOutlined />, Page: ReadersPage },
+  { key: 'site', path: '/site', roles: SITE_READERS, icon: <SettingOutlined />, Page: SitePage },
+  { key: 'audit', path: '/audit', roles: ['admin', 'auditor'], icon: <FileSearchOutlined />, Page: AuditPage },
+  { key: 'users', path: '/users', roles: ['admin'], icon: <UserSwitchOutlined />, Page: UsersPage },
 ];
 
 export const HOME_PATH = '/live';

@@ -42,7 +42,7 @@ describe('edge agent with an OSDP reader', () => {
     const agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100 } });
     let stopped = false;
     t.after(() => (stopped ? undefined : agent.stop()));
-    const pd = agent.hardware.sim!.osdpReaders.get('office-gate-out')!.pd;
+    const pd = agent.hardware.sim!.osdpReader('office-gate-out');
 
     // The readers report: every reader, the OSDP one with its identity, waiting for a key.
     const lastReport = () => server.received('readers').at(-1)?.payload as ReadersReport | undefined;
@@ -95,7 +95,7 @@ describe('edge agent with an OSDP reader', () => {
       5000,
       'a decision at the OSDP reader',
     );
-    agent.hardware.sim!.badgeWiegand('office-gate', 123, 4567, 'out');
+    assert.deepEqual(await agent.hardware.sim!.present('office-gate', '123:4567', 'out'), { display: '123:4567', delivered: true });
     const decision = await decided;
     assert.deepEqual([decision.event.credential, decision.event.direction, decision.decision.granted, decision.decision.reason], [WIEGAND_CARD, 'out', true, 'granted']);
     assert.equal(agent.hardware.sim!.lockReleases('office-gate').length, 1);

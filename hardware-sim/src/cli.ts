@@ -3,6 +3,8 @@
  * `acs-sim`: present cards and move doors on a running simulated agent.
  *
  *   npm run sim -- badge --door machine-room --card 3887558 [--direction in|out]
+ *       --card as the door's reader reports it: 3887558 (RDM6300 / EM line reader),
+ *       123:4567 (Wiegand, or a line reader sending FC,CN), 04a1b2c3 (PN532 chip UID)
  *   npm run sim -- door open|close|force|exit --door lab
  *   npm run sim -- list
  *
@@ -18,10 +20,12 @@ import { DOOR_ACTIONS, type BadgeResponse, type DoorAction, type DoorResponse, t
 import { readRegistry, registryDirForDataDir, type SimRegistryEntry } from './control/sim-registry.js';
 
 export const SIM_USAGE = `usage:
-  acs-sim badge --door <id> --card <EM number> [--direction in|out] [--data-dir <dir>]
+  acs-sim badge --door <id> --card <card> [--direction in|out] [--data-dir <dir>]
   acs-sim door <open|close|force|exit> --door <id> [--data-dir <dir>]
   acs-sim list [--data-dir <dir>]
 
+  --card       as the door's reader reports it: 3887558 at an EM reader (RDM6300, line reader),
+               123:4567 (facility:card) at a Wiegand or OSDP reader, 04a1b2c3 (chip UID) at a PN532
   --data-dir   the demo's data folder (default ./data); running agents register in <dir>/sim/`;
 
 export interface CliIo {
@@ -36,13 +40,13 @@ class NotFoundError extends Error {}
 /** The simulator refused or could not be reached: exit 1. */
 class FailedError extends Error {}
 
-const MAX_EM4100 = 0xffffffff;
-
-function parseCard(value: string): number {
-  if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_EM4100) {
-    throw new UsageError(`--card must be a decimal EM4100 number from 0 to ${MAX_EM4100} (e.g. 3887558), got '${value}'`);
+/** The shape every card form shares; whether it fits the door's reader is the agent's answer. */
+function parseCard(value: string): string {
+  const card = value.trim();
+  if (!/^[\x21-\x7e][\x20-\x7e]{0,63}$/.test(card)) {
+    throw new UsageError(`--card must be the card as the reader reports it (3887558, 123:4567 or 04a1b2c3), got '${value}'`);
   }
-  return Number(value);
+  return card;
 }
 
 async function findAgent(dataDir: string, doorId: string): Promise<SimRegistryEntry> {
@@ -109,7 +113,7 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
       case 'badge': {
         if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
         const doorId = requireDoor();
-        if (values.card === undefined) throw new UsageError('badge needs --card <EM number>');
+        if (values.card === undefined) throw new UsageError('badge needs --card <card>');
         const card = parseCard(values.card);
         const direction = values.direction ?? 'in';
         if (direction !== 'in' && direction !== 'out') throw new UsageError(`--direction must be in or out, got '${direction}'`);

@@ -1,4 +1,5 @@
 export { SimSerialBinding, SimPortBinding, type SerialDeviceEnd, type SimPortOptions } from './serial/sim-serial-binding.js';
+export { PtyPair, findSocat, type PtyPairOptions } from './serial/pty-pair.js';
 export {
   encodeRdm6300Frame,
   SimRdm6300,
@@ -8,16 +9,21 @@ export {
   RDM6300_STX,
   type PresentOptions,
 } from './readers/sim-rdm6300.js';
+export { SimLineReader, type SendLineOptions } from './readers/sim-line-reader.js';
+export { SimPn532, PN532_BAUD_RATE, type ReceivedCommand, type SimPn532Fault, type SimPn532Options } from './readers/sim-pn532.js';
+export { SimWiegandTransmitter, TYPICAL_WIEGAND_TIMING, type SimWiegandSpec, type WiegandTiming } from './readers/sim-wiegand.js';
+export { presentationFor, SimCardError, type PresentationOptions, type SimPresentation } from './readers/sim-card.js';
 export { SimGpio, type OutputListener, type OutputWrite } from './gpio/sim-gpio.js';
 export { SimDoor, lockReleasesFrom, type LockRelease, type SimDoorSpec, type WalkThroughOptions } from './door/sim-door.js';
 export {
   SimHardware,
   createSimHardware,
   type SimHardwareSpec,
-  type SimOsdpLineSpec,
-  type SimOsdpReaderDevice,
+  type SimLineFormat,
+  type SimPresentResult,
   type SimReaderDevice,
   type SimReaderSpec,
+  type SimReaderType,
 } from './sim-hardware.js';
 export {
   startControlServer,
@@ -45,14 +51,12 @@ export { SimOsdpLine, type SimOsdpLineOptions, type SimOsdpLineStats } from './o
 export {
   SimOsdpPd,
   DEFAULT_SIM_CAPABILITIES,
-  h10301Bits,
   type BuzzerState,
   type LedState,
-  type ReceivedCommand,
+  type ReceivedCommand as SimOsdpReceivedCommand,
   type SimFaultKind,
   type SimOsdpCapability,
   type SimOsdpIdentity,
   type SimOsdpPdOptions,
 } from './osdp/sim-osdp-pd.js';
-export { startPtyPair, ptyAvailable, PtyUnavailableError, type PtyPair } from './osdp/sim-pty.js';
 export { SimFrameReader, SimSecureSession, buildSimReply, simChecksum, simCrc16, type SimFrame } from './osdp/sim-osdp-wire.js';

@@ -2,8 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AccessRequestsModule } from './access-requests/access-requests.module.js';
 import { AgentLinkModule } from './agent-link/agent-link.module.js';
 import { AgentsModule } from './agents/agents.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { CardsModule } from './cards/cards.module.js';
@@ -13,16 +15,21 @@ import { CoreModule } from './common/core.module.js';
 import type { ServerConfig } from './config/server-config.js';
 import { dataSourceOptions, prepareDatabase } from './database/data-source.js';
 import { DemoModule } from './demo/demo.module.js';
+import { DepartmentsModule } from './departments/departments.module.js';
 import { DoorsModule } from './doors/doors.module.js';
 import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
+import { ProofModule } from './proof/proof.module.js';
 import { ReadersModule } from './readers/readers.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ReviewsModule } from './reviews/reviews.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
 import { SiteModule } from './site/site.module.js';
 import { SyncModule } from './sync/sync.module.js';
+import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
@@ -54,6 +61,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        AuditModule,
         SiteModule,
         AuthModule,
         RealtimeModule,
@@ -63,6 +71,11 @@ export class AppModule {
         SchedulesModule,
         CardsModule,
         GrantsModule,
+        DepartmentsModule,
+        AccessRequestsModule,
+        ReviewsModule,
+        // Before AgentsModule: `GET /api/agents/lag` must match before any `agents/:id`.
+        ProofModule,
         AgentsModule,
         EventsModule,
         SyncModule,
@@ -70,6 +83,8 @@ export class AppModule {
         ReadersModule,
         DemoModule,
         HealthModule,
+        UsersModule,
+        OpenApiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

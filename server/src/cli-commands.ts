@@ -2,12 +2,16 @@
 // good so that a usage error answers at once.
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { AgentCredentialsService } from './agents/agent-credentials.service.js';
 import { AgentEntity } from './agents/agent.entity.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { UserEntity } from './auth/user.entity.js';
 import { UsersService } from './auth/users.service.js';
+import { AuditChain } from './audit/audit-chain.js';
+import { runWithAuditContext } from './audit/audit-context.js';
+import { installAuditing } from './audit/audit-subscriber.js';
 import { ApiException } from './common/api-exception.js';
 import { SystemClock } from './common/clock.js';
 import { ConfigError, loadServerConfig } from './config/server-config.js';
@@ -68,12 +72,25 @@ async function readAdminPassword(passwordFile: string | undefined, env: Env): Pr
   return first;
 }
 
+/** The operator at the command line, as the audit log names them. */
+function cliOperator(): string {
+  try {
+    return `cli:${userInfo().username}`.slice(0, 64);
+  } catch {
+    return 'cli';
+  }
+}
+
 async function withDatabase<T>(env: Env, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const config = loadServerConfig(env);
   const dataSource = await openDatabase(config, (m) => console.log(m));
   console.error(`database: ${describeDatabase(config)}`);
   try {
-    return await work(dataSource);
+    // What an operator changes here is audited like a change made in the dashboard.
+    installAuditing(dataSource, new AuditChain(dataSource), new SystemClock());
+    return await runWithAuditContext({ source: 'cli', actor: { userId: null, username: cliOperator(), role: null }, requestId: null, ip: null }, () =>
+      work(dataSource),
+    );
   } finally {
     await dataSource.destroy();
   }
@@ -92,7 +109,7 @@ export async function createAdmin(
   }
   const password = await readAdminPassword(options.passwordFile, env);
   await withDatabase(env, async (ds) => {
-    const users = new UsersService(ds.getRepository(UserEntity), new PasswordHasher(), new SystemClock());
+    const users = new UsersService(ds.getRepository(UserEntity), new PasswordHasher(), new SystemClock(), loadServerConfig(env));
     const user = await users.create({ username: options.username, displayName: options.displayName ?? options.username, role: 'admin', password });
     console.log(`created administrator "${user.username}"`);
   });

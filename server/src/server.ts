@@ -17,6 +17,7 @@ import { describeDatabase } from './database/data-source.js';
 import { BootstrapService } from './demo/bootstrap.service.js';
 import { EmbeddedBrokerService, SERVER_MQTT_USERNAME } from './mqtt/embedded-broker.service.js';
 import { MqttClientService, type MqttConnection, redact } from './mqtt/mqtt-client.service.js';
+import { OpenApiDocumentHolder } from './openapi/openapi-document.holder.js';
 import { PermissionSyncService } from './sync/permission-sync.service.js';
 
 export interface RunningServer {
@@ -92,6 +93,7 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
     app.disable('x-powered-by');
     serveDashboard(app, config.dashboardDir);
     await app.init();
+    app.get(OpenApiDocumentHolder).attach(app);
     log.log(`database: ${describeDatabase(config)}`);
     await app.get(BootstrapService).prepare();
 

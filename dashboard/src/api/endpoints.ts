@@ -1,5 +1,8 @@
 import type {
   AgentView,
+  AuditEntryView,
+  AuditVerifyView,
+  UserAccountView,
   CardView,
   DoorView,
   EventView,
@@ -12,6 +15,7 @@ import type {
   HealthView,
 } from '@acs/shared/api/views';
 import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
+import type { UserRole } from '@acs/shared/access/model';
 import { apiRequest } from './api-client';
 
 export interface EventQuery {
@@ -20,6 +24,29 @@ export interface EventQuery {
   before?: string;
   doorId?: string;
   personId?: string;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  /** Cursor from a previous page's `next`. */
+  before?: string;
+  entityType?: string;
+  entityId?: string;
+  actor?: string;
+  action?: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  role: UserRole;
+  password: string;
+  personId?: string;
+}
+
+export interface UserChanges {
+  role?: UserRole;
+  disabled?: boolean;
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -50,4 +77,10 @@ export const api = {
   openProvisioningWindow: (readerId: string, minutes: number) =>
     apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/provisioning-window`, { minutes }),
   installReaderKey: (readerId: string) => apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/keys`, {}),
+  audit: (params: AuditQuery = {}, signal?: AbortSignal) =>
+    apiRequest<Page<AuditEntryView>>('GET', `/api/audit${query({ ...params })}`, undefined, { signal }),
+  verifyAudit: () => apiRequest<AuditVerifyView>('GET', '/api/audit/verify'),
+  users: (signal?: AbortSignal) => apiRequest<UserAccountView[]>('GET', '/api/users', undefined, { signal }),
+  createUser: (user: NewUser) => apiRequest<UserAccountView>('POST', '/api/users', user),
+  updateUser: (id: string, changes: UserChanges) => apiRequest<UserAccountView>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
 };

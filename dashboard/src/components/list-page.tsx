@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type HTMLAttributes, type Key } from 'react';
+import { useEffect, useMemo, useState, type HTMLAttributes, type Key, type ReactNode } from 'react';
 import { Alert, Button, Card, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined } from '@ant-design/icons';
@@ -17,6 +17,14 @@ export interface ListPageProps<T extends { id: string }> {
   /** Shapes rows for display, e.g. into a tree when nothing is being searched. */
   arrange?: (rows: T[], searching: boolean) => T[];
   expandAll?: boolean;
+  /** Buttons beside the search box (e.g. "New zone" for admins). */
+  tools?: ReactNode;
+  /** Shown above the table: rules that explain the page, results of the last action. */
+  header?: ReactNode;
+  /** Rendered after the card: the page's dialogs. */
+  children?: ReactNode;
+  /** Extra attributes of each row, beside `data-testid` and `data-id`. */
+  rowAttributes?: (row: T) => Record<string, string>;
 }
 
 /** A read-only, searchable list of one kind of record; the admin pages of issue 4 grow from it. */
@@ -56,6 +64,7 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
       }
       extra={
         <div className="list-tools">
+          {props.tools}
           <Input.Search
             allowClear
             placeholder={props.searchPlaceholder}
@@ -70,6 +79,7 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
       }
     >
       {error && <Alert type="error" showIcon title={t('common.loadFailed', { message: error.message })} className="live-alert" />}
+      {props.header}
       <Table<T>
         size="small"
         rowKey="id"
@@ -79,8 +89,9 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
         pagination={{ defaultPageSize: 50, showSizeChanger: true, hideOnSinglePage: true }}
         locale={{ emptyText: t('common.noData') }}
         expandable={props.expandAll ? { expandedRowKeys: expanded, onExpandedRowsChange: setExpanded } : undefined}
-        onRow={(row) => ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id }) as HTMLAttributes<HTMLElement>}
+        onRow={(row) => ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id, ...props.rowAttributes?.(row) }) as HTMLAttributes<HTMLElement>}
       />
+      {props.children}
     </Card>
   );
 }

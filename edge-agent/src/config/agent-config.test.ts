@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { tempDir } from '../test-support/fixtures.js';
-import { AgentConfigError, loadAgentConfig, parseAgentConfig, resolveMqttPassword } from './agent-config.js';
+import { AgentConfigError, isSerialReader, loadAgentConfig, parseAgentConfig, resolveMqttPassword, type ReaderConfig, type SerialReaderConfig } from './agent-config.js';
+
+function serial(reader: ReaderConfig | undefined): SerialReaderConfig {
+  assert.ok(reader && isSerialReader(reader), `expected a serial reader, got ${reader?.type}`);
+  return reader;
+}
 
 const CONFIG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config');
 
@@ -39,7 +44,7 @@ describe('agent configuration', () => {
     const config = loadAgentConfig(join(CONFIG_DIR, 'example.yaml'), { env: {} });
     assert.equal(config.agentId, 'building-a-floor-2');
     assert.equal(config.gpio.provider, 'onoff');
-    assert.equal(config.readers[0]!.serial.path, '/dev/ttyAMA0');
+    assert.equal(serial(config.readers[0]).serial.path, '/dev/ttyAMA0');
     assert.equal(config.mqtt.username, 'building-a-floor-2');
     assert.equal(config.doors[0]!.lock.activeLow, true);
   });
@@ -47,8 +52,8 @@ describe('agent configuration', () => {
   test('loads the demo configuration with three simulated doors, paths relative to the file', () => {
     const config = loadAgentConfig(join(CONFIG_DIR, 'demo.yaml'), { env: {} });
     assert.deepEqual(config.doors.map((d) => d.id), ['office-gate', 'lab', 'machine-room']);
-    assert.ok(config.readers.every((r) => r.serial.driver === 'sim'));
-    assert.ok(config.readers.every((r) => r.type !== 'rdm6300' || r.direction === 'in'));
+    assert.ok(config.readers.every((r) => serial(r).serial.driver === 'sim'));
+    assert.ok(config.readers.every((r) => r.type === 'osdp' || r.direction === 'in'));
     assert.equal(config.mqtt.url, 'mqtt://127.0.0.1:1884');
     assert.equal(config.dataDir, join(CONFIG_DIR, '..', '..', 'data', 'agent-1'));
     assert.equal(config.mqtt.passwordFile, join(CONFIG_DIR, '..', '..', 'data', 'secrets', 'agent-1.mqtt-password'));
@@ -63,7 +68,7 @@ describe('agent configuration', () => {
     assert.equal(config.doors[0]!.lock.failMode, 'secure');
     assert.equal(config.doors[0]!.contact!.openLevel, 1);
     assert.equal(config.readers[0]!.type === 'rdm6300' && config.readers[0]!.debounceMs, 1000);
-    assert.equal(config.readers[0]!.serial.baudRate, 9600);
+    assert.equal(serial(config.readers[0]).serial.baudRate, 9600);
     assert.equal(config.dataDir, '/etc/acs/data');
   });
 

@@ -9,11 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { readerDirectionSchema, slugSchema } from '@acs/shared/access/model';
+import { slugSchema } from '@acs/shared/access/model';
+import { bcmLineSchema, isSerialReader, placementsOf, readerGpioLines, readerSchema } from './reader-config.js';
 
 const level = z.union([z.literal(0), z.literal(1)]);
 /** BCM numbers of the 40-pin header's GPIO lines. */
-const bcmLine = z.number().int().min(0).max(27);
+const bcmLine = bcmLineSchema;
 const inputDebounceMs = z.number().int().min(0).max(400);
 
 const lockSchema = z.strictObject({
@@ -50,61 +51,6 @@ const doorSchema = z.strictObject({
   releaseMs: z.number().int().min(3000).max(600_000).default(5000),
   heldOpenMs: z.number().int().min(5000).max(3_600_000).default(30_000),
 });
-
-const serialSchema = z.strictObject({
-  path: z.string().min(1),
-  /** `system`: the OS serial port; `sim`: the in-process simulated port of @acs/hardware-sim. */
-  driver: z.enum(['system', 'sim']).default('system'),
-  baudRate: z.number().int().positive().default(9600),
-});
-
-const rdm6300ReaderSchema = z.strictObject({
-  id: slugSchema,
-  door: slugSchema,
-  direction: readerDirectionSchema,
-  type: z.literal('rdm6300'),
-  serial: serialSchema,
-  /** Repeats of the same tag within this time are one presentation. */
-  debounceMs: z.number().int().min(0).max(10_000).default(1000),
-});
-
-const osdpDeviceSchema = z.strictObject({
-  /** The reader's id (one OSDP PD). */
-  id: slugSchema,
-  door: slugSchema,
-  direction: readerDirectionSchema,
-  /** OSDP address on the line, 0-126 (127 is broadcast). */
-  address: z.number().int().min(0).max(126),
-  /** AES-128 secure channel. Keys come from the server, never from this file. */
-  secureChannel: z.boolean().default(true),
-  /** Send one-byte checksums instead of CRC-16 (very old PDs). */
-  checksum: z.boolean().default(false),
-});
-
-const osdpTimingSchema = z.strictObject({
-  replyTimeoutMs: z.number().int().min(20).max(5000).optional(),
-  pollIntervalMs: z.number().int().min(5).max(5000).optional(),
-  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
-  maxRetries: z.number().int().min(0).max(100).optional(),
-  offlineAfterMs: z.number().int().min(100).max(600_000).optional(),
-  offlineProbeMs: z.number().int().min(20).max(600_000).optional(),
-  busyRetryMs: z.number().int().min(1).max(60_000).optional(),
-  handshakeRetryMs: z.number().int().min(100).max(3_600_000).optional(),
-  keyInstallTimeoutMs: z.number().int().min(100).max(600_000).optional(),
-});
-
-/** One RS-485 line with its OSDP readers (multi-drop): one serial port, one address per reader. */
-const osdpLineSchema = z.strictObject({
-  /** The line's id (logs); its readers have their own ids. */
-  id: slugSchema,
-  type: z.literal('osdp'),
-  serial: serialSchema,
-  /** Poll-loop timing; defaults in `osdp-timing.ts` (hardware.md, OSDP). */
-  timing: osdpTimingSchema.default({}),
-  devices: z.array(osdpDeviceSchema).min(1).max(126),
-});
-
-const readerSchema = z.discriminatedUnion('type', [rdm6300ReaderSchema, osdpLineSchema]);
 
 const mqttSchema = z.strictObject({
   url: z
@@ -168,17 +114,26 @@ export const agentConfigSchema = z
         else lines.set(line, `doors[${i}].${field}`);
       }
     });
+    config.readers.forEach((reader, i) => {
+      for (const [field, line] of readerGpioLines(reader)) {
+        const owner = lines.get(line);
+        if (owner) ctx.addIssue({ code: 'custom', path: ['readers', i, ...field.split('.')], message: `GPIO ${line} is already used by ${owner}` });
+        else lines.set(line, `readers[${i}].${field}`);
+      }
+    });
+    // Reader ids and OSDP line ids share one namespace: logs and reports name either.
     const readerIds = new Set<string>();
-    const lineIds = new Set<string>();
     const faces = new Set<string>();
     const paths = new Set<string>();
     config.readers.forEach((reader, i) => {
-      const path = `${reader.serial.driver}:${reader.serial.path}`;
-      if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
-      paths.add(path);
+      if (isSerialReader(reader)) {
+        const path = `${reader.serial.driver}:${reader.serial.path}`;
+        if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
+        paths.add(path);
+      }
       if (reader.type === 'osdp') {
-        if (lineIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate OSDP line id '${reader.id}'` });
-        lineIds.add(reader.id);
+        if (readerIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
+        readerIds.add(reader.id);
         const addresses = new Set<number>();
         reader.devices.forEach((device, k) => {
           if (addresses.has(device.address)) {
@@ -204,31 +159,17 @@ export const agentConfigSchema = z
 type ParsedConfig = z.infer<typeof agentConfigSchema>;
 
 export type DoorConfig = ParsedConfig['doors'][number];
-/** One entry of `readers`: a reader on its own port, or an OSDP line with its readers. */
-export type ReaderConfig = ParsedConfig['readers'][number];
-export type Rdm6300ReaderConfig = Extract<ReaderConfig, { type: 'rdm6300' }>;
-export type OsdpLineConfig = Extract<ReaderConfig, { type: 'osdp' }>;
-export type OsdpDeviceConfig = OsdpLineConfig['devices'][number];
-
-/** Where one reader is: its id, door and direction, whatever its technology. */
-export interface ReaderPlacement {
-  id: string;
-  door: string;
-  direction: z.infer<typeof readerDirectionSchema>;
-  type: ReaderConfig['type'];
-}
-
-function placementsOf(reader: z.infer<typeof readerSchema>): Array<{ placement: ReaderPlacement; at: (string | number)[] }> {
-  if (reader.type === 'osdp') {
-    return reader.devices.map((d, k) => ({ placement: { id: d.id, door: d.door, direction: d.direction, type: 'osdp' as const }, at: ['devices', k] }));
-  }
-  return [{ placement: { id: reader.id, door: reader.door, direction: reader.direction, type: reader.type }, at: [] }];
-}
-
-/** Every reader of the configuration, OSDP lines expanded to their readers. */
-export function readerPlacements(config: Pick<AgentConfig, 'readers'>): ReaderPlacement[] {
-  return config.readers.flatMap((reader) => placementsOf(reader).map((p) => p.placement));
-}
+export type {
+  LineFormatConfig,
+  OsdpDeviceConfig,
+  OsdpLineConfig,
+  ReaderConfig,
+  ReaderFeedbackConfig,
+  ReaderPlacement,
+  SerialReaderConfig,
+  SingleReaderConfig,
+} from './reader-config.js';
+export { isSerialReader, readerPlacements } from './reader-config.js';
 export type GpioConfig = ParsedConfig['gpio'];
 
 export interface MqttConfig {
@@ -346,7 +287,7 @@ export function parseAgentConfig(
     },
     gpio: { ...parsed.gpio, sysfsRoot: inBase(parsed.gpio.sysfsRoot) },
     readers: parsed.readers.map((r) =>
-      r.serial.driver === 'system' ? { ...r, serial: { ...r.serial, path: inBase(r.serial.path) } } : r,
+      isSerialReader(r) && r.serial.driver === 'system' ? { ...r, serial: { ...r.serial, path: inBase(r.serial.path) } } : r,
     ),
     sim: {
       controlServer: parsed.sim.controlServer,

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentConfigError, parseAgentConfig, readerPlacements } from './agent-config.js';
+import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';
 import { simSpecFromConfig } from '../hardware/factory.js';
 
 function withOsdp(line: Record<string, unknown>, extraReaders: unknown[] = []): Record<string, unknown> {
@@ -59,16 +60,39 @@ describe('OSDP lines in the agent configuration', () => {
         ['d2-in', 'd2', 'in', 'osdp'],
       ],
     );
-    assert.deepEqual(simSpecFromConfig(config).osdpLines, [
-      {
-        path: 'sim/rs485-1',
-        baudRate: 115200,
-        devices: [
-          { id: 'd1-out', door: 'd1', direction: 'out', address: 1 },
-          { id: 'd2-in', door: 'd2', direction: 'in', address: 2 },
-        ],
-      },
-    ]);
+    const h10301 = BUILT_IN_WIEGAND_FORMATS.h10301!;
+    assert.deepEqual(
+      simSpecFromConfig(config).readers.filter((r) => r.type === 'osdp'),
+      [
+        { id: 'd1-out', door: 'd1', direction: 'out', type: 'osdp', path: 'sim/rs485-1', baudRate: 115200, address: 1, format: h10301 },
+        { id: 'd2-in', door: 'd2', direction: 'in', type: 'osdp', path: 'sim/rs485-1', baudRate: 115200, address: 2, format: h10301 },
+      ],
+    );
+  });
+
+  test('RAW Wiegand data is decoded with the shared formats: every built-in by default, chosen per line, overridden per reader', () => {
+    const defaults = parseAgentConfig(withOsdp(LINE), { env: {} }).readers[1]!;
+    assert.ok(defaults.type === 'osdp');
+    assert.deepEqual(defaults.wiegandFormats.map((f) => f.id), ['h10301', 'h10306', 'corp1000-35', 'h10304', 'corp1000-48']);
+    const chosen = parseAgentConfig(
+      withOsdp({
+        ...LINE,
+        wiegandFormats: ['corp1000-35', 'h10301'],
+        devices: [LINE.devices[0], { ...LINE.devices[1], wiegandFormats: ['h10304'] }],
+      }),
+      { env: {} },
+    );
+    const line = chosen.readers[1]!;
+    assert.ok(line.type === 'osdp');
+    assert.deepEqual(line.wiegandFormats.map((f) => f.id), ['corp1000-35', 'h10301']);
+    assert.equal(line.devices[0]!.wiegandFormats, undefined);
+    assert.deepEqual(line.devices[1]!.wiegandFormats?.map((f) => f.id), ['h10304']);
+    // The simulated reader presents cards in the first format that reader decodes.
+    assert.deepEqual(
+      simSpecFromConfig(chosen).readers.flatMap((r) => (r.type === 'osdp' ? [r.format.id] : [])),
+      ['corp1000-35', 'h10304'],
+    );
+    assert.ok(problemsOf(withOsdp({ ...LINE, wiegandFormats: ['h99999'] })).some((p) => p.startsWith('readers[1].wiegandFormats')));
   });
 
   test('timing can be tuned per line, within bounds', () => {
@@ -111,6 +135,10 @@ describe('OSDP lines in the agent configuration', () => {
     assert.ok(problems.some((p) => p.startsWith("readers[1].devices[1].door: no door 'nowhere'")));
     assert.ok(problems.includes("readers[1].devices[2].id: duplicate reader id 'r1'"));
     assert.ok(problems.includes("readers[1].devices[3].direction: door 'd1' already has an 'in' reader"));
+  });
+
+  test('a line id is refused when a reader already has it (logs and reports name both)', () => {
+    assert.deepEqual(problemsOf(withOsdp({ ...LINE, id: 'r1' })), ["readers[1].id: duplicate reader id 'r1'"]);
   });
 
   test('two lines on one serial port are refused', () => {

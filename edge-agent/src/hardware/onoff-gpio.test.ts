@@ -121,6 +121,14 @@ describe('onoff GPIO provider', () => {
     assert.deepEqual(seen, [1]);
   });
 
+  test('asks onoff for rising edges only, without debounce, when a Wiegand line wants them', () => {
+    FakeGpio.created = [];
+    const provider = new OnoffGpioProvider(FakeGpio, 512, silentLogger);
+    provider.input(5, { debounceMs: 0, edge: 'rising' });
+    const fake = FakeGpio.created[0]!;
+    assert.deepEqual([fake.gpio, fake.direction, fake.edge, fake.options], [517, 'in', 'rising', {}]);
+  });
+
   test('unexports inputs on close but leaves outputs driving their last level', async () => {
     FakeGpio.created = [];
     const provider = new OnoffGpioProvider(FakeGpio, 0, silentLogger);

@@ -4,8 +4,8 @@
  * Since kernel 6.6 (Raspberry Pi OS Bookworm) sysfs numbers lines from the chip's base
  * (Pi 4: 512, Pi 5: 571), so exporting a plain BCM number fails with EINVAL. The base is
  * read at run time from `/sys/class/gpio/gpiochip*\/{label,base}`; it is never
- * hard-coded (hardware.md, Wiegand pitfalls). Inputs watch both edges with onoff's
- * debounce; a Wiegand provider (issue 3) will watch `rising` edges only.
+ * hard-coded (hardware.md, Wiegand pitfalls). Inputs watch the edges they ask for
+ * (default both) with onoff's debounce; Wiegand data lines ask for `rising` only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,7 +117,7 @@ export class OnoffGpioProvider implements GpioProvider {
   }
 
   input(line: number, options: GpioInputOptions): GpioInput {
-    const gpio = new this.Gpio(this.base + line, 'in', 'both', options.debounceMs > 0 ? { debounceTimeout: options.debounceMs } : {});
+    const gpio = new this.Gpio(this.base + line, 'in', options.edge ?? 'both', options.debounceMs > 0 ? { debounceTimeout: options.debounceMs } : {});
     this.inputs.add(gpio);
     return {
       read: () => gpio.readSync(),

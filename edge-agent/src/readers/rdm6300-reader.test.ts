@@ -44,13 +44,14 @@ describe('RDM6300 reader over the simulated serial binding', () => {
   });
 
   test('debounces a card held at the reader (repeated frames) into one read', async () => {
-    const { device, reader, cards } = setup(300);
+    // Frames 20 ms apart, a 1 s window: a loaded machine stalling a timer does not split the hold.
+    const { device, reader, cards } = setup(1000);
     await reader.start();
     try {
       await device.present(3887558, { repeat: 5, repeatIntervalMs: 20 });
       await sleep(50);
       assert.equal(cards.length, 1);
-      await sleep(350);
+      await sleep(1050);
       await device.present(3887558);
       await until(() => cards.length === 2, 1000, 'a second read after the debounce time');
     } finally {

@@ -4,7 +4,10 @@
  * simulator's in-process port. Not part of the agent's runtime.
  */
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
-import { SimOsdpLine, SimOsdpPd, SimSerialBinding, startPtyPair, type PtyPair, type SimOsdpPdOptions } from '@acs/hardware-sim';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PtyPair, SimOsdpLine, SimOsdpPd, SimSerialBinding, type SimOsdpPdOptions } from '@acs/hardware-sim';
 import type { CardRead, KeypadEntry, ReaderAlert, ReaderFault } from '@acs/shared/hardware/interfaces';
 import type { Logger } from '../log/logger.js';
 import { OsdpBus } from '../readers/osdp/osdp-bus.js';
@@ -88,18 +91,18 @@ export class OsdpRig {
 
     let binding: BindingInterface;
     let path: string;
-    let pty: PtyPair | null = null;
+    let pty: { pair: PtyPair; dir: string } | null = null;
     let simBinding: SimSerialBinding | null = null;
     if (options.transport === 'pty') {
-      pty = await startPtyPair();
+      const dir = await mkdtemp(join(tmpdir(), 'acs-osdp-pty-'));
+      pty = { pair: await PtyPair.create({ dir, name: 'rs485', baudRate }), dir };
       binding = await systemSerialBinding();
-      path = pty.a;
-      await line.openOnPort(binding, pty.b);
+      path = pty.pair.hostPath;
+      line.connect(pty.pair.device);
     } else {
       const sim = new SimSerialBinding();
       path = 'sim/osdp-line';
-      sim.createPort(path, { recordHostWrites: false });
-      line.connectInProcess(sim, path);
+      line.connect(sim.createPort(path));
       binding = sim;
       simBinding = sim;
     }
@@ -121,7 +124,10 @@ export class OsdpRig {
       await Promise.all([...readers.values()].map((r) => r.stop()));
       await bus.stop();
       await line.close();
-      await pty?.close();
+      if (pty) {
+        await pty.pair.close();
+        await rm(pty.dir, { recursive: true, force: true });
+      }
     };
     return new OsdpRig(bus, readers, line, pds, store, log, simBinding, cleanup);
   }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SerialPortStream } from '@serialport/stream';
+import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand } from '@acs/shared/credentials/wiegand';
 import { createSimHardware } from '../sim-hardware.js';
 import { startStandInController } from '../test-support/stand-in-controller.js';
 import { startControlServer } from './control-server.js';
@@ -59,12 +61,14 @@ describe('simulator control server', () => {
     const { call } = await setup(t);
     const notJson = await call('POST', '/badge', '{nope');
     assert.deepEqual([notJson.status, notJson.body.error], [400, 'invalid_json']);
+    const noCard = await call('POST', '/badge', { door: 'lab', card: { tag: 1 } });
+    assert.deepEqual([noCard.status, noCard.body.error], [400, 'validation_failed']);
+    assert.match(noCard.body.message, /card/);
     const badCard = await call('POST', '/badge', { door: 'lab', card: 'abc' });
-    assert.equal(badCard.status, 400);
-    assert.equal(badCard.body.error, 'validation_failed');
-    assert.match(badCard.body.message, /card/);
+    assert.deepEqual([badCard.status, badCard.body.error], [400, 'card_mismatch']);
+    assert.match(badCard.body.message, /door lab: reader lab-in \(rdm6300\) reads EM4100 cards: the card must be a decimal number from 0 to 4294967295/);
     const tooBig = await call('POST', '/badge', { door: 'lab', card: 4294967296 });
-    assert.equal(tooBig.status, 400);
+    assert.deepEqual([tooBig.status, tooBig.body.error], [400, 'card_mismatch']);
     const badAction = await call('POST', '/door', { door: 'lab', action: 'explode' });
     assert.equal(badAction.status, 400);
     assert.match(badAction.body.message, /action/);
@@ -103,5 +107,66 @@ describe('simulator control server', () => {
     assert.equal(state.status, 200);
     assert.deepEqual(state.body.doors.map((d: any) => [d.id, d.releases]), [['lab', 1], ['store', 0]]);
     assert.deepEqual(state.body.readers.map((r: any) => [r.id, r.connected]), [['lab-in', true]]);
+  });
+
+  test('presents a card the way each kind of reader reports it and refuses one that cannot come from it', async (t) => {
+    const h10301 = BUILT_IN_WIEGAND_FORMATS.h10301!;
+    const sim = createSimHardware({
+      readers: [
+        { id: 'gate-in', door: 'gate', direction: 'in', type: 'wiegand', d0Line: 5, d1Line: 6, format: h10301 },
+        { id: 'gate-out', door: 'gate', direction: 'out', type: 'pn532', path: 'sim/pn' },
+        { id: 'dock-in', door: 'dock', direction: 'in', type: 'line', path: 'sim/line', lineFormat: { type: 'wiegand-fc-cn', wiegandFormat: h10301 } },
+      ],
+      doors: [
+        { id: 'gate', lock: { line: 17 } },
+        { id: 'dock', lock: { line: 23 } },
+      ],
+    });
+    t.after(() => sim.close());
+    const server = await startControlServer({ sim, agentId: 'agent-2', registryDir: null, releaseWaitMs: 20 });
+    t.after(() => server.close());
+    const call = async (body: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${server.port}/badge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+
+    // Wiegand: the pulse train of H10301 123:4567 on D0/D1.
+    const bits: number[] = [];
+    sim.gpio.input(5, { debounceMs: 0, edge: 'rising' }).watch(() => bits.push(0));
+    sim.gpio.input(6, { debounceMs: 0, edge: 'rising' }).watch(() => bits.push(1));
+    const wiegand = await call({ door: 'gate', card: '123:4567' });
+    assert.deepEqual([wiegand.status, wiegand.body.cardDisplay, wiegand.body.readerType, wiegand.body.released], [200, '123:4567', 'wiegand', false]);
+    assert.equal(bits.join(''), bitsToString(encodeWiegand(h10301, { facility: 123, card: 4567 })));
+
+    // Line reader: the vendor's FC,CN text.
+    const port = new SerialPortStream({ binding: sim.serialBinding, path: 'sim/line', baudRate: 9600 });
+    t.after(() => new Promise<void>((resolve) => port.close(() => resolve())));
+    await new Promise((resolve) => port.once('open', resolve));
+    let text = '';
+    port.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    const line = await call({ door: 'dock', card: '123:4567' });
+    assert.deepEqual([line.status, line.body.readerType], [200, 'line']);
+    assert.equal(text, '123,4567\r\n');
+
+    const mismatches: [unknown, RegExp][] = [
+      [{ door: 'gate', card: '3887558' }, /door gate: reader gate-in \(wiegand\) reads HID H10301 26-bit cards: the card must be <facility>:<card> with facility 0-255 and card 0-65535 \(e\.g\. 123:4567\), got '3887558'/],
+      [{ door: 'gate', card: '256:1' }, /facility 0-255/],
+      [{ door: 'gate', card: '3887558', direction: 'out' }, /reader gate-out \(pn532\) reads chip UIDs: the card must be 4, 7 or 10 bytes of hex \(e\.g\. 04a1b2c3\)/],
+      [{ door: 'dock', card: '04a1b2c3' }, /reader dock-in \(line\) reads HID H10301 26-bit cards/],
+    ];
+    for (const [body, message] of mismatches) {
+      const refused = await call(body);
+      assert.deepEqual([refused.status, refused.body.error], [400, 'card_mismatch'], JSON.stringify(body));
+      assert.match(refused.body.message, message);
+    }
+    const state = await fetch(`http://127.0.0.1:${server.port}/state`).then((r) => r.json() as Promise<any>);
+    assert.deepEqual(
+      state.readers.map((r: any) => [r.id, r.type, r.path]),
+      [
+        ['gate-in', 'wiegand', 'GPIO 5/6'],
+        ['gate-out', 'pn532', 'sim/pn'],
+        ['dock-in', 'line', 'sim/line'],
+      ],
+    );
   });
 });

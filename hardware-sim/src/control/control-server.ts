@@ -4,8 +4,10 @@
  * registry file (see `sim-registry.ts`).
  *
  * Routes (JSON bodies):
- * - `POST /badge {door, card, direction?}`: presents EM4100 card `card` (decimal) at the
- *   door's reader, waits briefly for the lock, answers `{released}`.
+ * - `POST /badge {door, card, direction?}`: presents `card` at the door's reader the way
+ *   that reader reports it (`3887558` at an EM reader, `123:4567` at a Wiegand reader,
+ *   `04a1b2c3` at a PN532), waits briefly for the lock, answers `{released}`; a card that
+ *   cannot come from that reader is refused (400 `card_mismatch`).
  * - `POST /door {door, action: open|close|force|exit}`
  * - `GET /state`
  * Errors: `{error: <code>, message}` with status 400 (bad body), 404 (unknown door or
@@ -15,7 +17,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { readerDirectionSchema } from '@acs/shared/access/model';
-import type { SimHardware } from '../sim-hardware.js';
+import { presentationFor, SimCardError } from '../readers/sim-card.js';
+import type { SimHardware, SimReaderType } from '../sim-hardware.js';
 import { removeRegistryEntry, writeRegistryEntry } from './sim-registry.js';
 
 /** Minimal logger shape; the agent's logger fits it. */
@@ -40,18 +43,12 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const MAX_EM4100 = 0xffffffff;
-
 export const badgeRequestSchema = z.object({
   door: z.string().min(1).max(64),
-  card: z.union([
-    z.number().int().min(0).max(MAX_EM4100),
-    z
-      .string()
-      .regex(/^\d{1,10}$/, 'a decimal EM4100 card number (up to 10 digits)')
-      .transform(Number)
-      .pipe(z.number().max(MAX_EM4100, 'at most 4294967295')),
-  ]),
+  /** Checked against the reader's kind once the door is known (see `sim-card.ts`). */
+  card: z.union([z.number().int().min(0), z.string().trim().min(1).max(64)], {
+    error: 'a card as the reader reports it: 3887558 (EM), 123:4567 (Wiegand) or 04a1b2c3 (chip UID)',
+  }),
   direction: readerDirectionSchema.default('in'),
 });
 export type BadgeRequest = z.input<typeof badgeRequestSchema>;
@@ -67,9 +64,10 @@ export type DoorRequest = z.infer<typeof doorRequestSchema>;
 
 export interface BadgeResponse {
   door: string;
-  card: number;
+  card: string;
   /** The number as printed on the card. */
   cardDisplay: string;
+  readerType: SimReaderType;
   direction: 'in' | 'out';
   released: boolean;
 }
@@ -85,7 +83,8 @@ export interface StateResponse {
   agentId: string;
   pid: number;
   doors: { id: string; locked: boolean; open: boolean; releases: number; lastReleaseAt: number | null }[];
-  readers: { id: string; door: string; direction: 'in' | 'out'; path: string; connected: boolean }[];
+  /** `path` for serial readers, `D0/D1 lines` for Wiegand readers. */
+  readers: { id: string; door: string; direction: 'in' | 'out'; type: SimReaderType; path: string; connected: boolean }[];
 }
 
 export interface ErrorResponse {
@@ -146,18 +145,27 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const badge = async (body: unknown): Promise<BadgeResponse> => {
     const request = validate(badgeRequestSchema, body);
     const door = doorOrThrow(request.door);
-    if (!sim.readerAt(request.door, request.direction)) {
+    const reader = sim.readerAt(request.door, request.direction);
+    if (!reader) {
       throw new HttpError(400, 'no_reader', `door ${request.door} has no '${request.direction}' reader`);
     }
-    const release = door.waitForNextRelease(releaseWaitMs);
-    const delivered = await sim.badge(request.door, request.card, request.direction);
-    if (!delivered) options.log?.warn('the agent does not have the reader port open; the card was not read', { door: request.door });
+    let presentation;
+    try {
+      presentation = presentationFor(reader, request.card);
+    } catch (err) {
+      if (err instanceof SimCardError) throw new HttpError(400, 'card_mismatch', `door ${request.door}: ${err.message}`);
+      throw err;
+    }
+    const release = door.waitForNextRelease(releaseWaitMs + presentation.expectedMs);
+    const delivered = await presentation.present();
+    if (!delivered) options.log?.warn('the agent does not have the reader open; the card was not read', { door: request.door });
     const released = await release;
-    options.log?.info('card presented', { door: request.door, card: request.card, direction: request.direction, released });
+    options.log?.info('card presented', { door: request.door, card: presentation.display, direction: request.direction, released });
     return {
       door: request.door,
-      card: request.card,
-      cardDisplay: String(request.card).padStart(10, '0'),
+      card: String(request.card),
+      cardDisplay: presentation.display,
+      readerType: reader.spec.type,
       direction: request.direction,
       released,
     };
@@ -199,12 +207,18 @@ export async function startControlServer(options: ControlServerOptions): Promise
         lastReleaseAt: releases[releases.length - 1]?.startedAt ?? null,
       };
     }),
-    readers: [...sim.readers.values()].map(({ spec, device }) => ({
-      id: spec.id,
-      door: spec.door,
-      direction: spec.direction,
-      path: spec.path,
-      connected: device.device.hostConnected,
+    readers: [...sim.readers.values()].map((reader) => ({
+      id: reader.spec.id,
+      door: reader.spec.door,
+      direction: reader.spec.direction,
+      type: reader.spec.type,
+      path:
+        reader.spec.type === 'wiegand'
+          ? `GPIO ${reader.spec.d0Line}/${reader.spec.d1Line}`
+          : reader.spec.type === 'osdp'
+            ? `${reader.spec.path} address ${reader.spec.address}`
+            : reader.spec.path,
+      connected: sim.readerConnected(reader),
     })),
   });
 

@@ -39,6 +39,27 @@ describe('simulated GPIO', () => {
     assert.deepEqual(seen, [1, 0]);
   });
 
+  test('reports only the edges a line asked for, at the synthetic time given', () => {
+    const gpio = new SimGpio();
+    const rising = gpio.input(5, { debounceMs: 0, edge: 'rising' });
+    const falling = gpio.input(6, { debounceMs: 0, edge: 'falling' });
+    const seen: string[] = [];
+    rising.watch((level, atNs) => seen.push(`5:${level}@${atNs}`));
+    falling.watch((level, atNs) => seen.push(`6:${level}@${atNs}`));
+    gpio.setInput(5, 1, 100n);
+    gpio.setInput(5, 0, 200n);
+    gpio.setInput(5, 1, 300n);
+    gpio.setInput(6, 1, 400n);
+    gpio.setInput(6, 0, 500n);
+    assert.deepEqual(seen, ['5:1@100', '5:1@300', '6:0@500']);
+  });
+
+  test('refuses synthetic timestamps on a debounced line', () => {
+    const gpio = new SimGpio();
+    gpio.input(27, { debounceMs: 50 });
+    assert.throws(() => gpio.setInput(27, 1, 1n), /synthetic timestamps need a line without debounce/);
+  });
+
   test('ignores a change shorter than the debounce time and reports one that lasts', (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const gpio = new SimGpio();

@@ -4,7 +4,7 @@
  * simulation drives inputs with `setInput` and observes outputs. Every output write is
  * kept with an hrtime stamp, so tests can assert relay pulses and their timing.
  */
-import type { GpioInput, GpioInputOptions, GpioOutput, GpioProvider, InputListener, Level } from '@acs/shared/hardware/interfaces';
+import type { GpioEdge, GpioInput, GpioInputOptions, GpioOutput, GpioProvider, InputListener, Level } from '@acs/shared/hardware/interfaces';
 
 export interface OutputWrite {
   line: number;
@@ -25,6 +25,8 @@ interface SimLine {
   /** The level last reported to watchers (debounced). */
   reported: Level;
   debounceMs: number;
+  /** Which reported changes reach the listeners. */
+  edge: GpioEdge;
   debounceTimer: NodeJS.Timeout | null;
   listeners: InputListener[];
 }
@@ -54,6 +56,7 @@ export class SimGpio implements GpioProvider {
   input(line: number, options: GpioInputOptions): GpioInput {
     const state = this.claim(line, 'input');
     state.debounceMs = Math.max(0, options.debounceMs);
+    state.edge = options.edge ?? 'both';
     state.reported = state.raw;
     return {
       read: () => state.raw,
@@ -86,16 +89,23 @@ export class SimGpio implements GpioProvider {
   /**
    * Drives an input pin. Watchers hear about it after the line's debounce time if the
    * level still differs from what they last heard (onoff's debounce semantics); with
-   * no debounce they hear at once.
+   * no debounce they hear at once, and only of the edges they asked for.
+   *
+   * `atNs` stamps the change with a synthetic time instead of `process.hrtime` (lines
+   * without debounce only): a test can deliver a whole Wiegand pulse train in one tick
+   * with the timing it would have had on the wire.
    */
-  setInput(line: number, level: Level): void {
+  setInput(line: number, level: Level, atNs?: bigint): void {
     const state = this.line(line);
     if (state.claim === 'output') throw new Error(`GPIO ${line} is an output; the simulation cannot drive it`);
+    if (atNs !== undefined && state.claim === 'input' && state.debounceMs > 0) {
+      throw new Error(`GPIO ${line} is debounced; synthetic timestamps need a line without debounce`);
+    }
     if (state.raw === level) return;
     state.raw = level;
     if (state.claim !== 'input') return;
     if (state.debounceMs === 0) {
-      this.report(state);
+      this.report(state, atNs);
       return;
     }
     if (state.debounceTimer) clearTimeout(state.debounceTimer);
@@ -121,10 +131,10 @@ export class SimGpio implements GpioProvider {
     return () => this.outputListeners.delete(listener);
   }
 
-  private report(state: SimLine): void {
+  private report(state: SimLine, atNs: bigint = process.hrtime.bigint()): void {
     if (state.raw === state.reported) return;
     state.reported = state.raw;
-    const atNs = process.hrtime.bigint();
+    if ((state.edge === 'rising' && state.raw === 0) || (state.edge === 'falling' && state.raw === 1)) return;
     for (const listener of [...state.listeners]) listener(state.raw, atNs);
   }
 
@@ -147,7 +157,7 @@ export class SimGpio implements GpioProvider {
   private line(line: number): SimLine {
     let state = this.lines.get(line);
     if (!state) {
-      state = { raw: 0, claim: 'none', reported: 0, debounceMs: 0, debounceTimer: null, listeners: [] };
+      state = { raw: 0, claim: 'none', reported: 0, debounceMs: 0, edge: 'both', debounceTimer: null, listeners: [] };
       this.lines.set(line, state);
     }
     return state;

@@ -5,11 +5,10 @@
  * reply's time on the wire (bytes × 10 bits / baud), so timings over a pseudo-terminal
  * or the in-process port match an RS-485 line at that speed.
  *
- * Transports: `connectInProcess` (the simulator's serial binding) and `openOnPort`
- * (any serialport binding, e.g. the system one on a pseudo-terminal from `startPtyPair`).
+ * Transport: any `SerialDeviceEnd`, the simulator's in-process port or one end of a
+ * `PtyPair` (socat pseudo-terminals, the operating system's serial driver).
  */
-import type { BindingInterface, BindingPortInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
-import type { SimSerialBinding } from '../serial/sim-serial-binding.js';
+import type { SerialDeviceEnd } from '../serial/sim-serial-binding.js';
 import { SimOsdpPd } from './sim-osdp-pd.js';
 import { SimFrameReader } from './sim-osdp-wire.js';
 
@@ -38,8 +37,8 @@ export class SimOsdpLine {
   private repliesDue = 0;
   baudRate: number;
   private readonly reader = new SimFrameReader();
-  private sink: ((bytes: Buffer) => void) | null = null;
-  private closer: (() => Promise<void>) | null = null;
+  private end: SerialDeviceEnd | null = null;
+  private unsubscribe: (() => void) | null = null;
   private timers = new Set<NodeJS.Timeout>();
   /** Replies leave one after another, as on a half-duplex pair. */
   private busyUntil = 0;
@@ -58,51 +57,27 @@ export class SimOsdpLine {
     return this.devices.find((d) => d.address === address);
   }
 
-  /** Speaks through the simulator's in-process serial binding: the host opens `path`. */
-  connectInProcess(binding: SimSerialBinding, path: string): void {
-    const end = binding.device(path);
-    this.sink = (bytes) => {
-      end.write(bytes);
-    };
-    const unsubscribe = binding.onHostData(path, (chunk) => this.receive(chunk));
-    this.closer = async () => {
-      unsubscribe();
-    };
+  /**
+   * Speaks through the device end of a serial port: the simulator's in-process port
+   * (`SimSerialBinding.createPort`) or a pseudo-terminal (`PtyPair.device`).
+   */
+  connect(end: SerialDeviceEnd): void {
+    if (this.end) throw new Error(`this line is already connected to ${this.end.path}`);
+    this.end = end;
+    this.unsubscribe = end.onReceive((chunk) => this.receive(chunk));
   }
 
-  /** Opens `path` with `binding` (e.g. one end of a pseudo-terminal pair) and speaks through it. */
-  async openOnPort(binding: BindingInterface, path: string): Promise<void> {
-    const port: BindingPortInterface = await binding.open({ path, baudRate: this.baudRate });
-    let open = true;
-    this.sink = (bytes) => {
-      if (open) port.write(bytes).catch(() => undefined);
-    };
-    const buffer = Buffer.alloc(1024);
-    const reading = (async () => {
-      while (open) {
-        try {
-          const { bytesRead } = await port.read(buffer, 0, buffer.length);
-          if (bytesRead > 0) this.receive(Buffer.from(buffer.subarray(0, bytesRead)));
-        } catch {
-          // Closing the port cancels the pending read; any other error ends the line too.
-          open = false;
-        }
-      }
-    })();
-    this.closer = async () => {
-      open = false;
-      await port.close().catch(() => undefined);
-      await reading;
-    };
+  /** True while a host (the agent's control panel) has the line's port open. */
+  get hostConnected(): boolean {
+    return this.end?.hostConnected ?? false;
   }
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const closer = this.closer;
-    this.closer = null;
-    this.sink = null;
-    await closer?.();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.end = null;
   }
 
   /** Bytes from the control panel. */
@@ -131,7 +106,7 @@ export class SimOsdpLine {
         this.repliesDue -= 1;
         this.stats.replies += 1;
         this.stats.bytesOut += reply.bytes.length;
-        this.sink?.(reply.bytes);
+        this.end?.write(reply.bytes);
         reply.after?.();
         if (pd.baudRate !== null && pd.baudRate !== this.baudRate && this.devices.length === 1) this.baudRate = pd.baudRate;
       }, Math.max(0, sendAt - now));

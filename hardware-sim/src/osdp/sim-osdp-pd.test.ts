@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
-import { h10301Bits, SimOsdpPd } from './sim-osdp-pd.js';
+import { SimOsdpPd } from './sim-osdp-pd.js';
 import { buildSimReply, SCBK_DEFAULT, simChecksum, simCrc16, SimFrameReader, SimSecureSession, type SimFrame } from './sim-osdp-wire.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -43,9 +43,14 @@ describe('simulated OSDP PD: its own wire code against hardware.md', () => {
       buildSimReply({ address: 0, sequence: 2, crc: true, scb: null, code: 0x50, data: hex('00 01 1A 00 BD 88 EB 80') }),
       hex('FF 53 80 10 00 06 50 00 01 1A 00 BD 88 EB 80 02 D4'),
     );
-    assert.equal(h10301Bits(123, 4567), '10111101100010001110101110');
-    assert.equal(h10301Bits(1, 1), '10000000100000000000000010');
-    assert.equal(h10301Bits(0, 0), '00000000000000000000000001');
+  });
+
+  test('a presented H10301 card goes out as the RAW reply of the published example (data BD 88 EB 80)', () => {
+    const pd = new SimOsdpPd({ address: 0 });
+    pd.presentH10301(123, 4567);
+    const reply = replyOf(pd, command(0, 0, 0x60));
+    assert.equal(reply.code, 0x50);
+    assert.deepEqual(reply.data, hex('00 01 1A 00 BD 88 EB 80'));
   });
 
   test('secure channel vectors (SCBK-D, cp_rnd B0..B7, pd_rnd A0..A7)', () => {

@@ -5,6 +5,7 @@
  * commands received) stays visible to tests.
  */
 import { randomBytes } from 'node:crypto';
+import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand, type WiegandFormat, type WiegandNumber } from '@acs/shared/credentials/wiegand';
 import { buildSimReply, SCBK_DEFAULT, simChecksum, simCrc16, SimSecureSession, type SimFrame } from './sim-osdp-wire.js';
 
 export interface SimOsdpIdentity {
@@ -143,9 +144,14 @@ export class SimOsdpPd {
     this.events.push({ kind: 'card', format, bitCount: bits.length, data, presentedAtNs: process.hrtime.bigint() });
   }
 
+  /** Presents a card of a Wiegand format (the shared format table's encoder), as RAW format 1. */
+  presentWiegand(format: WiegandFormat, number: WiegandNumber): void {
+    this.presentBits(bitsToString(encodeWiegand(format, number)));
+  }
+
   /** Presents a 26-bit H10301 card. */
   presentH10301(facility: number, card: number): void {
-    this.presentBits(h10301Bits(facility, card));
+    this.presentWiegand(BUILT_IN_WIEGAND_FORMATS.h10301!, { facility, card });
   }
 
   /** Keys typed on the keypad: digits, `*`, `#`. */
@@ -425,15 +431,4 @@ function rewriteCheck(bytes: Buffer, crc: boolean): void {
   const body = bytes.subarray(1, bytes.length - (crc ? 2 : 1));
   if (crc) bytes.writeUInt16LE(simCrc16(body), bytes.length - 2);
   else bytes[bytes.length - 1] = simChecksum(body);
-}
-
-/** H10301: even parity over bits 2-13, FC 8 bits, CN 16 bits, odd parity over bits 14-25. */
-export function h10301Bits(facility: number, card: number): string {
-  if (!Number.isInteger(facility) || facility < 0 || facility > 255) throw new RangeError('facility code is 0-255');
-  if (!Number.isInteger(card) || card < 0 || card > 65535) throw new RangeError('card number is 0-65535');
-  const payload = facility.toString(2).padStart(8, '0') + card.toString(2).padStart(16, '0');
-  const ones = (s: string) => [...s].filter((c) => c === '1').length;
-  const even = ones(payload.slice(0, 12)) % 2 === 0 ? '0' : '1';
-  const odd = ones(payload.slice(12)) % 2 === 0 ? '1' : '0';
-  return even + payload + odd;
 }

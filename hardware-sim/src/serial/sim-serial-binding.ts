@@ -27,6 +27,11 @@ export interface SerialDeviceEnd {
   write(bytes: Uint8Array): boolean;
   /** True while a host has the port open. */
   readonly hostConnected: boolean;
+  /**
+   * Calls `listener` with the bytes the host writes (commands to a reader that takes
+   * them, such as a PN532). Returns a function that removes the listener.
+   */
+  onReceive(listener: (bytes: Buffer) => void): () => void;
 }
 
 interface SimPortState {
@@ -35,10 +40,7 @@ interface SimPortState {
   unplugged: boolean;
   /** Bytes the host wrote to the device (kept for tests of readers that take commands). */
   received: Buffer[];
-  /** Keep host writes in `received` (off for chatty protocols such as OSDP's polling). */
-  record: boolean;
-  /** Devices that answer commands (e.g. a simulated OSDP reader) listen here. */
-  hostDataListeners: Set<(data: Buffer) => void>;
+  receivers: Set<(bytes: Buffer) => void>;
 }
 
 /** A binding-mock port that can also be yanked out: in-flight reads fail like an unplugged USB adapter. */
@@ -88,8 +90,6 @@ export class SimPortBinding extends MockPortBinding {
 export interface SimPortOptions {
   /** Largest chunk one read returns (a real UART driver hands over a few bytes at a time). */
   maxReadSize?: number;
-  /** Keep what the host writes for `hostWrites()`. Default true. */
-  recordHostWrites?: boolean;
 }
 
 export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOptions, PortInfo> {
@@ -117,8 +117,7 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
       open: null,
       unplugged: false,
       received: [],
-      record: options.recordHostWrites ?? true,
-      hostDataListeners: new Set(),
+      receivers: new Set(),
     };
     this.ports.set(path, state);
     return this.device(path);
@@ -138,17 +137,14 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
       get hostConnected(): boolean {
         return state.open !== null && state.open.isOpen && !state.unplugged;
       },
+      onReceive: (listener) => {
+        state.receivers.add(listener);
+        return () => state.receivers.delete(listener);
+      },
     };
   }
 
-  /** Calls `listener` with every write of the host to the port at `path`; returns the unsubscribe function. */
-  onHostData(path: string, listener: (data: Buffer) => void): () => void {
-    const state = this.state(path);
-    state.hostDataListeners.add(listener);
-    return () => state.hostDataListeners.delete(listener);
-  }
-
-  /** Bytes the host has written to the device since the port was created. */
+  /** Bytes the host has written to the device since the port was created (its last 1,000 writes). */
   hostWrites(path: string): Buffer {
     return Buffer.concat(this.state(path).received);
   }
@@ -206,8 +202,10 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
         if (state.open === port) state.open = null;
       },
       (data) => {
-        if (state.record) state.received.push(data);
-        for (const listener of state.hostDataListeners) listener(data);
+        state.received.push(data);
+        // A polled reader receives commands for days in the demo: keep the recent ones only.
+        if (state.received.length > 1000) state.received.splice(0, state.received.length - 1000);
+        for (const listener of [...state.receivers]) listener(data);
       },
     );
     state.open = port;

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the edge agent in the simulator's own tests (the simulator must not
- * depend on the agent): it opens each reader port through the simulated binding and
+ * depend on the agent): it opens each RDM6300 reader port through the simulated binding and
  * releases the door's lock for 200 ms when a frame for an allowed tag arrives.
  */
 import { SerialPortStream } from '@serialport/stream';
@@ -10,6 +10,7 @@ export async function startStandInController(sim: SimHardware, allowedTags: numb
   const ports: SerialPortStream[] = [];
   const relays = new Map(sim.spec.doors.map((d) => [d.id, { spec: d, out: sim.gpio.output(d.lock.line, d.lock.activeLow ? 1 : 0) }]));
   for (const { spec } of sim.readers.values()) {
+    if (spec.type !== 'rdm6300') continue;
     const port = new SerialPortStream({ binding: sim.serialBinding, path: spec.path, baudRate: 9600, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     let text = '';

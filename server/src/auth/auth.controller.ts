@@ -2,8 +2,9 @@ import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import type { LoginResponse, UserView } from '@acs/shared/api/views';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
+import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
-import { ANY_ROLE, type AuthContext, ClientIp, CurrentAuth, Public, Roles } from './roles.js';
+import { ANY_ROLE, type AuthContext, ClientIp, CurrentAuth, Public, Roles, SelfService } from './roles.js';
 import { UsersService } from './users.service.js';
 
 @Controller('auth')
@@ -21,6 +22,7 @@ export class AuthController {
   }
 
   @Roles(ANY_ROLE)
+  @SelfService()
   @Post('logout')
   @HttpCode(204)
   logout(@CurrentAuth() auth: AuthContext): Promise<void> {
@@ -34,8 +36,18 @@ export class AuthController {
   }
 
   @Roles(ANY_ROLE)
+  @SelfService()
   @Patch('me')
   updateMe(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateMeDto): Promise<UserView> {
     return this.users.setLocale(auth.user.id, dto.locale);
+  }
+
+  /** Changes the caller's own password; their other sessions end. */
+  @Roles(ANY_ROLE)
+  @SelfService()
+  @Post('password')
+  @HttpCode(204)
+  changePassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @ClientIp() ip: string): Promise<void> {
+    return this.auth.changePassword(auth, dto.current, dto.next, ip);
   }
 }

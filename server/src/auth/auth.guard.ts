@@ -3,12 +3,15 @@ import { Reflector } from '@nestjs/core';
 import type { UserRole } from '@acs/shared/access/model';
 import { ApiException, forbidden } from '../common/api-exception.js';
 import { AuthService } from './auth.service.js';
-import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './roles.js';
+import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY, SELF_SERVICE_KEY } from './roles.js';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`, and
  * the signed-in role must be one the route's `@Roles(...)` lists. A route without
- * `@Roles` is refused, so a forgotten decorator cannot open a route to everyone.
+ * `@Roles` is refused, so a forgotten decorator cannot open a route to everyone. Auditors
+ * are refused every write except `@SelfService()` routes.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,6 +46,13 @@ export class AuthGuard implements CanActivate {
     }
     if (!roles.includes(auth.user.role)) {
       throw forbidden(`This needs the role ${roles.join(' or ')}; you are ${auth.user.role}`);
+    }
+    // Auditors read everything and change nothing (requirements §8), whatever a route's
+    // own policy says, except their own session and account.
+    if (auth.user.role === 'auditor' && !READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
+      if (!this.reflector.getAllAndOverride<boolean>(SELF_SERVICE_KEY, targets)) {
+        throw forbidden('Auditors read; they change nothing');
+      }
     }
     return true;
   }

@@ -29,4 +29,13 @@ describe('password hashing', () => {
     assert.match(passwordPolicyProblem('alexandria1', 'Alexandria1') ?? '', /username/);
     assert.equal(passwordPolicyProblem('a long enough passphrase'), null);
   });
+
+  test('the policy refuses well-known passwords and their variants with digits or symbols appended, and digits only', () => {
+    for (const weak of ['password123', 'Password2024!', 'qwertyuiop', 'QWERTYUIOP123', 'woaini1314', '1qaz2wsx3edc', '12345678901']) {
+      assert.match(passwordPolicyProblem(weak) ?? '', /too common/, weak);
+    }
+    assert.match(passwordPolicyProblem('zhangwei2024!', 'zhangwei') ?? '', /username/);
+    assert.match(passwordPolicyProblem('twelve chars', undefined, 14) ?? '', /at least 14/);
+    assert.equal(passwordPolicyProblem('passwords are like toothbrushes'), null, 'a common word inside a passphrase is fine');
+  });
 });

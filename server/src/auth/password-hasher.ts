@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { COMMON_PASSWORDS } from './common-passwords.js';
 
 /** Work factors of new hashes. Stored hashes carry their own, so these can be raised later. */
 export interface ScryptParams {
@@ -61,12 +62,23 @@ export class PasswordHasher {
 export const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
 
-/** The password policy for people (requirements §8). Returns the problem, or null when acceptable. */
-export function passwordPolicyProblem(password: string, username?: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+/**
+ * The password policy for people (requirements §8): long enough, not one repeated
+ * character, not the username, not a well-known password (nor one with digits or
+ * punctuation appended). Returns the problem, or null when acceptable.
+ */
+export function passwordPolicyProblem(password: string, username?: string, minLength: number = MIN_PASSWORD_LENGTH): string | null {
+  if (password.length < minLength) return `password must be at least ${minLength} characters long`;
   if (password.length > MAX_PASSWORD_LENGTH) return `password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
   if (/^(.)\1*$/u.test(password)) return 'password must not repeat a single character';
-  if (username && password.toLowerCase() === username.toLowerCase()) return 'password must not equal the username';
+  const lower = password.toLowerCase();
+  if (username && (lower === username.toLowerCase() || lower.replace(/[\d\W_]+$/u, '') === username.toLowerCase())) {
+    return 'password must not equal the username';
+  }
+  const stem = lower.replace(/[\d\W_]+$/u, '');
+  if (COMMON_PASSWORDS.has(lower) || (stem.length > 0 && COMMON_PASSWORDS.has(stem)) || /^\d+$/.test(password)) {
+    return 'password is too common: choose one that is not on the lists attackers try first';
+  }
   return null;
 }
 

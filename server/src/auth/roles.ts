@@ -4,15 +4,24 @@ import type { UserView } from '@acs/shared/api/views';
 
 export const PUBLIC_KEY = 'acs:public';
 export const ROLES_KEY = 'acs:roles';
+export const SELF_SERVICE_KEY = 'acs:self-service';
 
 /** Every role. */
 export const ANY_ROLE: readonly UserRole[] = USER_ROLES;
 /** Roles that read everything site-wide (auditors read, never change). */
 export const STAFF: readonly UserRole[] = ['admin', 'guard', 'auditor'];
 export const ADMIN: readonly UserRole[] = ['admin'];
+/** Who reads the audit log and verifies its chain. */
+export const AUDIT_READERS: readonly UserRole[] = ['admin', 'auditor'];
 
 /** The route needs no sign-in (only login and health). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * The route changes only the caller's own session or account (sign-out, own language, own
+ * password), so read-only roles may use it: auditors are refused every other write.
+ */
+export const SelfService = () => SetMetadata(SELF_SERVICE_KEY, true);
 
 /** Roles allowed on the route. A route without it is refused: the guard fails closed. */
 export const Roles = (roles: readonly UserRole[]) => SetMetadata(ROLES_KEY, roles);

@@ -38,6 +38,10 @@ export class UserEntity {
   @Column({ name: 'is_demo', type: 'boolean' })
   isDemo!: boolean;
 
+  /** Disabled by an admin: cannot sign in, sessions ended. */
+  @Column({ type: 'boolean', default: false })
+  disabled!: boolean;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 }

@@ -1,12 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
-import type { Locale, UserView } from '@acs/shared/api/views';
+import type { Locale, UserAccountView, UserView } from '@acs/shared/api/views';
 import { ApiException, conflict } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
-import { PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { MIN_PASSWORD_LENGTH, PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
 import { UserEntity } from './user.entity.js';
 
 export interface NewUser {
@@ -33,6 +34,17 @@ export function toUserView(user: UserEntity): UserView {
   };
 }
 
+export function toUserAccountView(user: UserEntity): UserAccountView {
+  return { ...toUserView(user), disabled: user.disabled, createdAt: user.createdAt };
+}
+
+export interface UserPatch {
+  role?: UserRole;
+  disabled?: boolean;
+  displayName?: string;
+  personId?: string | null;
+}
+
 /** User accounts. Used by the REST API and, constructed by hand, by the CLI. */
 @Injectable()
 export class UsersService {
@@ -40,7 +52,13 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    @Optional() @Inject(SERVER_CONFIG) private readonly config?: Pick<ServerConfig, 'passwordMinLength'>,
   ) {}
+
+  /** The policy's problem with a password for this username, or null. */
+  passwordProblem(password: string, username: string): string | null {
+    return passwordPolicyProblem(password, username, this.config?.passwordMinLength ?? MIN_PASSWORD_LENGTH);
+  }
 
   async create(input: NewUser): Promise<UserEntity> {
     const username = input.username.trim().toLowerCase();
@@ -48,7 +66,7 @@ export class UsersService {
       throw invalidUser('username must be 2-64 characters: lowercase letters, digits, dot, dash or underscore');
     }
     if (!input.isDemo) {
-      const problem = passwordPolicyProblem(input.password, username);
+      const problem = this.passwordProblem(input.password, username);
       if (problem) throw invalidUser(problem);
     }
     if (await this.repo.existsBy({ username })) throw conflict(`user ${username} already exists`);
@@ -61,6 +79,7 @@ export class UsersService {
       locale: input.locale ?? 'zh-CN',
       passwordHash: await this.hasher.hash(input.password),
       isDemo: input.isDemo ?? false,
+      disabled: false,
       createdAt: this.clock.now(),
     });
     await this.repo.insert(user);
@@ -84,6 +103,30 @@ export class UsersService {
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
     await this.repo.update({ id }, { passwordHash });
+  }
+
+  async list(): Promise<UserAccountView[]> {
+    const users = await this.repo.find({ order: { username: 'ASC' } });
+    return users.map(toUserAccountView);
+  }
+
+  /**
+   * Changes role, disabled flag, display name or linked person. Refuses to leave the site
+   * without an enabled admin, so no one can lock every administrator out.
+   */
+  async update(id: string, patch: UserPatch): Promise<UserEntity> {
+    const user = await this.repo.findOneBy({ id });
+    if (!user) throw new ApiException(HttpStatus.NOT_FOUND, 'not_found', `user ${id} does not exist`);
+    const losesAdmin = user.role === 'admin' && !user.disabled && ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+    if (losesAdmin) {
+      const enabledAdmins = await this.repo.countBy({ role: 'admin', disabled: false });
+      if (enabledAdmins <= 1) throw conflict('this is the last enabled administrator; make another admin first');
+    }
+    if (patch.role !== undefined) user.role = patch.role;
+    if (patch.disabled !== undefined) user.disabled = patch.disabled;
+    if (patch.displayName !== undefined) user.displayName = patch.displayName.trim() || user.username;
+    if (patch.personId !== undefined) user.personId = patch.personId;
+    return this.repo.save(user);
   }
 
   /** Admin accounts that are not demo accounts: production mode needs at least one. */

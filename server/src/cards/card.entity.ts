@@ -47,6 +47,20 @@ export class CardEntity {
   @EpochMsColumn('status_changed_at')
   statusChangedAt!: number;
 
+  /** Separation of duties (requirements §3): the approver is neither of the other two. */
+  @Column({ name: 'requested_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  requestedByUserId!: string | null;
+
+  @Column({ name: 'approved_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  approvedByUserId!: string | null;
+
+  @Column({ name: 'issued_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  issuedByUserId!: string | null;
+
+  /** The lost or destroyed card this one replaces. */
+  @Column({ name: 'replaces_card_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  replacesCardId!: string | null;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 

@@ -8,6 +8,8 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** The same person may not both make and approve a step (requirements §3). */
+  | 'separation_of_duties'
   | 'too_many_attempts'
   | 'payload_too_large'
   | 'key_store_unavailable'
@@ -29,5 +31,7 @@ export const notFound = (what: string) => new ApiException(HttpStatus.NOT_FOUND,
 export const conflict = (message: string) => new ApiException(HttpStatus.CONFLICT, 'conflict', message);
 export const invalid = (message: string | string[]) =>
   new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', message);
+export const separationOfDuties = (message: string) =>
+  new ApiException(HttpStatus.FORBIDDEN, 'separation_of_duties', message);
 export const forbidden = (message = 'Your role may not do this') =>
   new ApiException(HttpStatus.FORBIDDEN, 'forbidden', message);

@@ -63,3 +63,26 @@ describe('server configuration', () => {
     assert.throws(() => loadServerConfig({ ACS_MQTT_PORT: '70000' }), /ACS_MQTT_PORT: must be between 0 and 65535/);
   });
 });
+
+describe('session and password settings', () => {
+  test('sessions last at most 12 h and passwords need 10 characters unless configured otherwise', () => {
+    const defaults = loadServerConfig({});
+    assert.equal(defaults.sessionMaxHours, 12);
+    assert.equal(defaults.passwordMinLength, 10);
+    const set = loadServerConfig({ ACS_SESSION_MAX_HOURS: '24', ACS_PASSWORD_MIN_LENGTH: '14' });
+    assert.equal(set.sessionMaxHours, 24);
+    assert.equal(set.passwordMinLength, 14);
+  });
+
+  test('a password minimum below 8 or a session maximum of 0 is refused with the variable named', () => {
+    assert.throws(
+      () => loadServerConfig({ ACS_PASSWORD_MIN_LENGTH: '6', ACS_SESSION_MAX_HOURS: '0' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /ACS_PASSWORD_MIN_LENGTH: must be at least 8 \(got "6"\)/);
+        assert.match(err.message, /ACS_SESSION_MAX_HOURS: must be at least 1 \(got "0"\)/);
+        return true;
+      },
+    );
+  });
+});

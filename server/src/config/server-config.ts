@@ -28,6 +28,10 @@ export interface ServerConfig {
   mqttClientId: string;
   dashboardDir: string;
   sessionTtlMinutes: number;
+  /** A session ends this long after sign-in however much it is used. */
+  sessionMaxHours: number;
+  /** Shortest password accepted for people (never below 8). */
+  passwordMinLength: number;
   /** Time zone given to a new site; the site row holds the one in force. */
   siteTimeZone: string;
   logLevel: ServerLogLevel;
@@ -110,6 +114,24 @@ const envSchema = z.object({
       .max(525_600, 'must be at most 525600 (a year)')
       .default(480),
   ),
+  ACS_SESSION_MAX_HOURS: z.preprocess(
+    unset,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number of hours')
+      .min(1, 'must be at least 1')
+      .max(8760, 'must be at most 8760 (a year)')
+      .default(12),
+  ),
+  ACS_PASSWORD_MIN_LENGTH: z.preprocess(
+    unset,
+    z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(8, 'must be at least 8')
+      .max(128, 'must be at most 128')
+      .default(10),
+  ),
   ACS_SITE_TIMEZONE: z.preprocess(
     unset,
     z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -157,6 +179,8 @@ export function loadServerConfig(
     mqttClientId: e.ACS_MQTT_CLIENT_ID,
     dashboardDir: resolve(e.ACS_DASHBOARD_DIR ?? join(REPO_ROOT, 'dashboard', 'dist')),
     sessionTtlMinutes: e.ACS_SESSION_TTL_MINUTES,
+    sessionMaxHours: e.ACS_SESSION_MAX_HOURS,
+    passwordMinLength: e.ACS_PASSWORD_MIN_LENGTH,
     siteTimeZone: e.ACS_SITE_TIMEZONE,
     logLevel: e.ACS_LOG_LEVEL,
     secretKeyFile: e.ACS_SECRET_KEY_FILE ? resolve(e.ACS_SECRET_KEY_FILE) : null,

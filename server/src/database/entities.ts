@@ -1,19 +1,26 @@
+import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AuditChainHeadEntity } from '../audit/audit-chain-head.entity.js';
+import { AuditLogEntity } from '../audit/audit-log.entity.js';
 import { SessionEntity } from '../auth/session.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
+import { CardHistoryEntity } from '../cards/card-history.entity.js';
 import { CardEntity } from '../cards/card.entity.js';
+import { DepartmentEntity } from '../departments/department.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
+import { ReaderEntity } from '../readers/reader.entity.js';
+import { ReaderKeyEntity } from '../readers/reader-key.entity.js';
+import { ReaderKeyOperationEntity } from '../readers/reader-key-operation.entity.js';
+import { ReviewCampaignEntity } from '../reviews/review-campaign.entity.js';
+import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
-import { ReaderEntity } from '../readers/reader.entity.js';
-import { ReaderKeyEntity } from '../readers/reader-key.entity.js';
-import { ReaderKeyOperationEntity } from '../readers/reader-key-operation.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
 export const ENTITIES = [
@@ -30,6 +37,13 @@ export const ENTITIES = [
   EventEntity,
   PermissionDeliveryEntity,
   PermissionChangeEntity,
+  AuditLogEntity,
+  AuditChainHeadEntity,
+  CardHistoryEntity,
+  DepartmentEntity,
+  AccessRequestEntity,
+  ReviewCampaignEntity,
+  ReviewItemEntity,
   ReaderEntity,
   ReaderKeyEntity,
   ReaderKeyOperationEntity,

@@ -27,6 +27,14 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { key: 'zhaomin', name: '赵敏 Zhao Min', kind: 'employee', department: 'Finance', email: 'zhao.min@demo.example' },
 ];
 
+/** Departments of the demo people; members get the office by default (issue 4). */
+export const DEMO_DEPARTMENTS: ReadonlyArray<{ name: string; defaultZones: Array<{ zoneId: string; scheduleId: string | null }> }> = [
+  { name: 'IT', defaultZones: [{ zoneId: 'office', scheduleId: 'always' }] },
+  { name: 'R&D', defaultZones: [{ zoneId: 'office', scheduleId: 'business-hours' }] },
+  { name: 'Facilities', defaultZones: [{ zoneId: 'office', scheduleId: 'always' }] },
+  { name: 'Finance', defaultZones: [{ zoneId: 'office', scheduleId: 'always' }] },
+];
+
 export interface DemoZone {
   id: string;
   name: string;
@@ -97,4 +105,8 @@ export const DEMO_SIGN_INS: readonly DemoSignIn[] = [
   { username: 'guard', password: 'guard-demo', role: 'guard', displayName: 'Guard 保安', locale: 'zh-CN', personKey: null },
   { username: 'zhangwei', password: 'zhangwei-demo', role: 'employee', displayName: '张伟 Zhang Wei', locale: 'zh-CN', personKey: 'zhangwei' },
   { username: 'auditor', password: 'auditor-demo', role: 'auditor', displayName: 'Auditor 审计员', locale: 'en', personKey: null },
+  // Issue 4: a second administrator, so a card requested by `admin` can be approved
+  // (separation of duties), and the owner of the lab, who decides requests for it.
+  { username: 'approver', password: 'approver-demo', role: 'admin', displayName: 'Approver 审批管理员', locale: 'en', personKey: null },
+  { username: 'lina', password: 'lina-demo', role: 'employee', displayName: '李娜 Li Na', locale: 'zh-CN', personKey: 'lina' },
 ];

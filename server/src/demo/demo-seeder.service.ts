@@ -9,6 +9,7 @@ import { PasswordHasher, randomSecret } from '../auth/password-hasher.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { CardEntity } from '../cards/card.entity.js';
 import { Clock } from '../common/clock.js';
+import { DepartmentEntity } from '../departments/department.entity.js';
 import { newId } from '../common/ids.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { DoorEntity } from '../doors/door.entity.js';
@@ -20,6 +21,7 @@ import { ZoneEntity } from '../zones/zone.entity.js';
 import {
   DEMO_AGENT,
   DEMO_CARDS,
+  DEMO_DEPARTMENTS,
   DEMO_DOOR_TIMING,
   DEMO_DOORS,
   DEMO_GRANTS,
@@ -135,6 +137,9 @@ export class DemoSeeder {
       }
       for (const s of DEMO_SCHEDULES) {
         await m.insert(ScheduleEntity, { ...s, createdAt: now, updatedAt: now });
+      }
+      for (const d of DEMO_DEPARTMENTS) {
+        await m.insert(DepartmentEntity, { id: newId(), name: d.name, defaultZones: d.defaultZones, createdAt: now, updatedAt: now });
       }
       for (const c of DEMO_CARDS) {
         await m.insert(CardEntity, {

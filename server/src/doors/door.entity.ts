@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { DoorFailMode } from '@acs/shared/api/views';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
@@ -39,6 +40,10 @@ export class DoorEntity {
 
   @Column({ name: 'held_open_ms', type: 'integer' })
   heldOpenMs!: number;
+
+  /** What the lock does without power; recorded here, wired in the agent's configuration. */
+  @Column({ name: 'fail_mode', type: 'varchar', length: LEN.short, default: 'secure' })
+  failMode!: DoorFailMode;
 
   @EpochMsColumn('created_at')
   createdAt!: number;

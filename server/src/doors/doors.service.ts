@@ -4,12 +4,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { DoorView } from '@acs/shared/api/views';
 import { AgentEntity } from '../agents/agent.entity.js';
-import { conflict, invalid } from '../common/api-exception.js';
+import type { Actor } from '../common/actor.js';
+import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { ADJACENCY_RULE, areAdjacent } from '../zones/zone-rules.js';
 import type { CreateDoorDto } from './dto/create-door.dto.js';
+import type { UpdateDoorDto } from './dto/update-door.dto.js';
 import { DoorEntity } from './door.entity.js';
 
 export const DEFAULT_RELEASE_MS = 5000;
@@ -24,9 +27,17 @@ export function toDoorView(d: DoorEntity): DoorView {
     agentId: d.agentId,
     releaseMs: d.releaseMs,
     heldOpenMs: d.heldOpenMs,
+    failMode: d.failMode,
   };
 }
 
+interface DoorShape {
+  fromZoneId: string;
+  toZoneId: string;
+  agentId: string | null;
+}
+
+/** Doors join two adjacent zones (see zone-rules.ts); every change is structural for the agents. */
 @Injectable()
 export class DoorsService {
   constructor(
@@ -42,17 +53,14 @@ export class DoorsService {
     return doors.map(toDoorView);
   }
 
-  async create(dto: CreateDoorDto): Promise<DoorView> {
-    const problems: string[] = [];
-    if (dto.fromZoneId === dto.toZoneId) problems.push('toZoneId must differ from fromZoneId');
-    for (const [field, zoneId] of [
-      ['fromZoneId', dto.fromZoneId],
-      ['toZoneId', dto.toZoneId],
-    ] as const) {
-      if (!(await this.zones.existsBy({ id: zoneId }))) problems.push(`${field}: no zone ${zoneId}`);
-    }
-    if (dto.agentId && !(await this.agents.existsBy({ id: dto.agentId }))) problems.push(`agentId: no agent ${dto.agentId}`);
-    if (problems.length) throw invalid(problems);
+  async get(id: string): Promise<DoorView> {
+    const door = await this.repo.findOneBy({ id });
+    if (!door) throw notFound(`door ${id}`);
+    return toDoorView(door);
+  }
+
+  async create(dto: CreateDoorDto, actor?: Actor): Promise<DoorView> {
+    await this.check({ fromZoneId: dto.fromZoneId, toZoneId: dto.toZoneId, agentId: dto.agentId ?? null });
     const id = dto.id ?? `door-${randomBytes(4).toString('hex')}`;
     const now = this.clock.now();
     const door = this.repo.create({
@@ -63,6 +71,7 @@ export class DoorsService {
       agentId: dto.agentId ?? null,
       releaseMs: dto.releaseMs ?? DEFAULT_RELEASE_MS,
       heldOpenMs: dto.heldOpenMs ?? DEFAULT_HELD_OPEN_MS,
+      failMode: dto.failMode ?? 'secure',
       createdAt: now,
       updatedAt: now,
     });
@@ -72,7 +81,52 @@ export class DoorsService {
       if (isUniqueViolation(err)) throw conflict(`door ${id} already exists`);
       throw err;
     }
-    await this.changes.record(`door ${id} created`, { structural: true });
+    await this.changes.record(`door ${id} created`, { structural: true, actorUserId: actor?.id ?? null });
     return toDoorView(door);
+  }
+
+  async update(id: string, dto: UpdateDoorDto, actor: Actor): Promise<DoorView> {
+    const door = await this.repo.findOneBy({ id });
+    if (!door) throw notFound(`door ${id}`);
+    const shape: DoorShape = {
+      fromZoneId: dto.fromZoneId ?? door.fromZoneId,
+      toZoneId: dto.toZoneId ?? door.toZoneId,
+      agentId: dto.agentId !== undefined ? dto.agentId : door.agentId,
+    };
+    await this.check(shape);
+    if (dto.name !== undefined) door.name = dto.name.trim();
+    Object.assign(door, shape);
+    if (dto.releaseMs !== undefined) door.releaseMs = dto.releaseMs;
+    if (dto.heldOpenMs !== undefined) door.heldOpenMs = dto.heldOpenMs;
+    if (dto.failMode !== undefined) door.failMode = dto.failMode;
+    door.updatedAt = this.clock.now();
+    await this.repo.save(door);
+    await this.changes.record(`door ${id} updated`, { structural: true, actorUserId: actor.id });
+    return toDoorView(door);
+  }
+
+  /** Events keep the door id as text, so a door can always be removed; its agent stops serving it. */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const door = await this.repo.findOneBy({ id });
+    if (!door) throw notFound(`door ${id}`);
+    await this.repo.remove(door);
+    await this.changes.record(`door ${id} deleted`, { structural: true, actorUserId: actor.id });
+  }
+
+  private async check(shape: DoorShape): Promise<void> {
+    const problems: string[] = [];
+    if (shape.fromZoneId === shape.toZoneId) problems.push('toZoneId must differ from fromZoneId');
+    const zones = new Map((await this.zones.find()).map((z) => [z.id, z]));
+    for (const [field, zoneId] of [
+      ['fromZoneId', shape.fromZoneId],
+      ['toZoneId', shape.toZoneId],
+    ] as const) {
+      if (!zones.has(zoneId)) problems.push(`${field}: no zone ${zoneId}`);
+    }
+    if (shape.agentId && !(await this.agents.existsBy({ id: shape.agentId }))) problems.push(`agentId: no agent ${shape.agentId}`);
+    if (!problems.length && !areAdjacent(zones, shape.fromZoneId, shape.toZoneId)) {
+      problems.push(`zones ${shape.fromZoneId} and ${shape.toZoneId} are not adjacent: ${ADJACENCY_RULE}`);
+    }
+    if (problems.length) throw invalid(problems);
   }
 }

@@ -148,6 +148,7 @@ export class EventsService {
       .limit(limit + 1);
     if (query.doorId !== undefined) qb.andWhere('e.doorId = :doorId', { doorId: query.doorId });
     if (personId !== undefined) qb.andWhere('e.personId = :personId', { personId });
+    if (query.reason !== undefined) qb.andWhere('e.reason = :reason', { reason: query.reason });
     if (query.before !== undefined) {
       const cursor = decodeEventCursor(query.before);
       if (!cursor) throw invalid('before must be the `next` cursor of a previous page');

@@ -4,7 +4,11 @@ import { PersonEntity } from '../people/person.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
 
-export type GrantRevocationReason = 'deleted' | 'person_departed';
+/**
+ * Why a grant ended: removed by an admin, the holder departed, moved to another
+ * department, or an owner removed it in an access review.
+ */
+export type GrantRevocationReason = 'deleted' | 'person_departed' | 'person_moved' | 'review_removed';
 
 /**
  * A permission for a person to enter a zone. Revoking keeps the row (`revokedAt`) so the
@@ -50,4 +54,14 @@ export class GrantEntity {
 
   @Column({ name: 'revoked_reason', type: 'varchar', length: LEN.short, nullable: true })
   revokedReason!: GrantRevocationReason | null;
+
+  @Column({ name: 'granted_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  grantedByUserId!: string | null;
+
+  @Column({ name: 'revoked_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  revokedByUserId!: string | null;
+
+  /** The access request whose approval created this grant. */
+  @Column({ name: 'access_request_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  accessRequestId!: string | null;
 }

@@ -12,19 +12,19 @@ export class GrantsController {
   @Roles(['admin', 'auditor', 'employee'])
   @Get()
   list(@CurrentAuth() auth: AuthContext, @Query() query: ListGrantsQuery): Promise<GrantView[]> {
-    return this.grants.list(auth, query.personId);
+    return this.grants.list(auth, query.personId, query.zoneId);
   }
 
   @Roles(ADMIN)
   @Post()
-  create(@Body() dto: CreateGrantDto): Promise<GrantView> {
-    return this.grants.create(dto);
+  create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateGrantDto): Promise<GrantView> {
+    return this.grants.create(dto, auth.user);
   }
 
   @Roles(ADMIN)
   @Delete(':id')
   @HttpCode(204)
-  revoke(@Param('id') id: string): Promise<void> {
-    return this.grants.revoke(id);
+  async revoke(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    await this.grants.revoke(id, auth.user);
   }
 }

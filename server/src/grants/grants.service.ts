@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { type EntityManager, IsNull, Repository } from 'typeorm';
 import type { AuthContext } from '../auth/roles.js';
+import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
@@ -10,7 +11,7 @@ import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
 import type { CreateGrantDto } from './dto/create-grant.dto.js';
-import { GrantEntity } from './grant.entity.js';
+import { type GrantRevocationReason, GrantEntity } from './grant.entity.js';
 import type { GrantView } from './grant.view.js';
 
 export function toGrantView(g: GrantEntity): GrantView {
@@ -22,6 +23,25 @@ export function toGrantView(g: GrantEntity): GrantView {
     validUntil: g.validUntil,
     createdAt: g.createdAt,
   };
+}
+
+/** Ends a live grant in place (the row stays as the record of when access ended). */
+export async function endGrant(
+  manager: EntityManager,
+  grant: GrantEntity,
+  reason: GrantRevocationReason,
+  at: number,
+  actorUserId: string | null,
+): Promise<void> {
+  grant.revokedAt = at;
+  grant.revokedReason = reason;
+  grant.revokedByUserId = actorUserId;
+  await manager.getRepository(GrantEntity).save(grant);
+}
+
+export interface GrantOrigin {
+  /** The access request whose approval creates the grant. */
+  accessRequestId?: string | null;
 }
 
 @Injectable()
@@ -36,26 +56,29 @@ export class GrantsService {
   ) {}
 
   /** Live grants; employees see only their own. */
-  async list(auth: AuthContext, personId?: string): Promise<GrantView[]> {
+  async list(auth: AuthContext, personId?: string, zoneId?: string): Promise<GrantView[]> {
     if (auth.user.role === 'employee') {
       if (personId !== undefined && personId !== auth.user.personId) throw forbidden('Employees see only their own grants');
       if (!auth.user.personId) return [];
       personId = auth.user.personId;
     }
     const grants = await this.repo.find({
-      where: { revokedAt: IsNull(), ...(personId !== undefined ? { personId } : {}) },
+      where: { revokedAt: IsNull(), ...(personId !== undefined ? { personId } : {}), ...(zoneId !== undefined ? { zoneId } : {}) },
       order: { createdAt: 'ASC' },
     });
     return grants.map(toGrantView);
   }
 
-  async create(dto: CreateGrantDto): Promise<GrantView> {
+  async create(dto: CreateGrantDto, actor?: Actor, origin: GrantOrigin = {}): Promise<GrantView> {
     const problems: string[] = [];
     const person = await this.people.findOneBy({ id: dto.personId });
     if (!person) problems.push(`personId: no person ${dto.personId}`);
     if (!(await this.zones.existsBy({ id: dto.zoneId }))) problems.push(`zoneId: no zone ${dto.zoneId}`);
     if (dto.scheduleId && !(await this.schedules.existsBy({ id: dto.scheduleId }))) {
       problems.push(`scheduleId: no schedule ${dto.scheduleId}`);
+    }
+    if (dto.validUntil !== undefined && dto.validUntil !== null && dto.validUntil <= this.clock.now()) {
+      problems.push('validUntil must be in the future');
     }
     if (problems.length) throw invalid(problems);
     if (person!.status === 'departed') throw conflict(`${person!.name} has departed; grant nothing to a departed person`);
@@ -71,18 +94,20 @@ export class GrantsService {
       createdAt: this.clock.now(),
       revokedAt: null,
       revokedReason: null,
+      grantedByUserId: actor?.id ?? null,
+      revokedByUserId: null,
+      accessRequestId: origin.accessRequestId ?? null,
     });
     await this.repo.insert(grant);
-    await this.changes.record(`grant ${grant.id} created`, { personIds: [grant.personId] });
+    await this.changes.record(`grant ${grant.id} created`, { personIds: [grant.personId], actorUserId: actor?.id ?? null });
     return toGrantView(grant);
   }
 
   /** Revokes the grant; the row stays as the record of when access ended. */
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, actor?: Actor, reason: GrantRevocationReason = 'deleted'): Promise<number> {
     const grant = await this.repo.findOneBy({ id, revokedAt: IsNull() });
     if (!grant) throw notFound(`grant ${id}`);
-    const result = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now(), revokedReason: 'deleted' });
-    if (!result.affected) throw notFound(`grant ${id}`);
-    await this.changes.record(`grant ${id} revoked`, { personIds: [grant.personId], revokes: true });
+    await endGrant(this.repo.manager, grant, reason, this.clock.now(), actor?.id ?? null);
+    return this.changes.record(`grant ${id} revoked (${reason})`, { personIds: [grant.personId], revokes: true, actorUserId: actor?.id ?? null });
   }
 }

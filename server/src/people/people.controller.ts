@@ -17,13 +17,13 @@ export class PeopleController {
 
   @Roles(ADMIN)
   @Post()
-  create(@Body() dto: CreatePersonDto): Promise<PersonView> {
-    return this.people.create(dto);
+  create(@CurrentAuth() auth: AuthContext, @Body() dto: CreatePersonDto): Promise<PersonView> {
+    return this.people.create(dto, auth.user);
   }
 
   @Roles(ADMIN)
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdatePersonDto): Promise<PersonView> {
-    return this.people.update(id, dto);
+  update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: UpdatePersonDto): Promise<PersonView> {
+    return this.people.update(id, dto, auth.user);
   }
 }

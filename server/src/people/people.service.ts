@@ -1,19 +1,46 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, Not, Repository } from 'typeorm';
 import type { PersonView } from '@acs/shared/api/views';
+import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { AuthContext } from '../auth/roles.js';
+import { CardHistoryEntity } from '../cards/card-history.entity.js';
 import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
-import { notFound } from '../common/api-exception.js';
+import { cardHistoryRow } from '../cards/cards.service.js';
+import type { Actor } from '../common/actor.js';
+import { invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
+import { type DepartmentZone, DepartmentEntity } from '../departments/department.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
+import { endGrant } from '../grants/grants.service.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import type { CreatePersonDto } from './dto/create-person.dto.js';
 import type { UpdatePersonDto } from './dto/update-person.dto.js';
 import { PersonEntity } from './person.entity.js';
 import { toPersonView } from './people.views.js';
 
+interface UpdateOutcome {
+  person: PersonEntity;
+  departed: boolean;
+  moved: boolean;
+  revokedCards: number;
+  endedGrants: number;
+  addedGrants: number;
+}
+
+/**
+ * People and the leaver/mover rule (requirements §2: adjust permissions promptly on
+ * transfer or departure):
+ *
+ * - **departed**: every live card is revoked, every grant ends and pending access
+ *   requests are cancelled, in one transaction; the change is recorded as a revocation
+ *   and its version kept on the person for the leavers report.
+ * - **moved** (department changed): grants for zones outside the new department's default
+ *   zones end (reason `person_moved`), including owner-approved L2/L3 grants, which must be
+ *   requested again; the new department's default zones are granted. Cards stay.
+ * - **joined** (created with a department): the department's default zones are granted.
+ */
 @Injectable()
 export class PeopleService {
   private readonly logger = new Logger('People');
@@ -36,63 +63,144 @@ export class PeopleService {
     return people.map(toPersonView);
   }
 
-  async create(dto: CreatePersonDto): Promise<PersonView> {
+  async create(dto: CreatePersonDto, actor?: Actor): Promise<PersonView> {
+    const department = dto.department ? await this.department(dto.department) : null;
     const now = this.clock.now();
     const person = this.repo.create({
       id: newId(),
       name: dto.name.trim(),
       kind: dto.kind,
-      department: dto.department ?? null,
+      department: department?.name ?? null,
       email: dto.email ?? null,
       status: 'active',
       departedAt: null,
+      departureVersion: null,
       createdAt: now,
       updatedAt: now,
     });
-    await this.repo.insert(person);
+    const added = await this.dataSource.transaction(async (m) => {
+      await m.getRepository(PersonEntity).insert(person);
+      return department ? this.grantDefaults(m, person.id, department.defaultZones, [], now, actor?.id ?? null) : 0;
+    });
+    if (added) {
+      await this.changes.record(`person ${person.id} joined ${department!.name}`, { personIds: [person.id], actorUserId: actor?.id ?? null });
+    }
     return toPersonView(person);
   }
 
-  async update(id: string, dto: UpdatePersonDto): Promise<PersonView> {
+  async update(id: string, dto: UpdatePersonDto, actor?: Actor): Promise<PersonView> {
     const now = this.clock.now();
+    const actorId = actor?.id ?? null;
     // Checks happen before the transaction: on SQLite all work shares one connection, so
     // a transaction should only ever roll back for a database error.
-    if (!(await this.repo.existsBy({ id }))) throw notFound(`person ${id}`);
-    const { person, departed, revokedCards, revokedGrants } = await this.dataSource.transaction(async (manager) => {
+    const current = await this.repo.findOneBy({ id });
+    if (!current) throw notFound(`person ${id}`);
+    const newDepartment = dto.department !== undefined && dto.department !== null ? await this.department(dto.department) : null;
+    const departing = dto.status === 'departed' && current.status !== 'departed';
+    const staysActive = (dto.status ?? current.status) === 'active';
+    const moving = dto.department !== undefined && (newDepartment?.name ?? null) !== current.department && staysActive && !departing;
+
+    const outcome: UpdateOutcome = await this.dataSource.transaction(async (manager) => {
       const people = manager.getRepository(PersonEntity);
       const person = await people.findOneByOrFail({ id });
-      const departed = dto.status === 'departed' && person.status !== 'departed';
       if (dto.name !== undefined) person.name = dto.name.trim();
       if (dto.kind !== undefined) person.kind = dto.kind;
-      if (dto.department !== undefined) person.department = dto.department;
+      if (dto.department !== undefined) person.department = newDepartment?.name ?? null;
       if (dto.email !== undefined) person.email = dto.email;
       if (dto.status !== undefined) {
         person.status = dto.status;
-        person.departedAt = dto.status === 'departed' ? (departed ? now : person.departedAt) : null;
+        person.departedAt = dto.status === 'departed' ? (departing ? now : person.departedAt) : null;
       }
       person.updatedAt = now;
       await people.save(person);
-      let revokedCards = 0;
-      let revokedGrants = 0;
-      if (departed) {
+      const outcome: UpdateOutcome = { person, departed: departing, moved: moving, revokedCards: 0, endedGrants: 0, addedGrants: 0 };
+      if (departing) {
         // The leaver rule (requirements §2): every card and grant ends now, in the same transaction.
-        const cardResult = await manager
-          .getRepository(CardEntity)
-          .update({ personId: id, status: Not(In([...CLOSED_CARD_STATUSES])) }, { status: 'revoked', statusChangedAt: now, updatedAt: now });
-        const grantResult = await manager
-          .getRepository(GrantEntity)
-          .update({ personId: id, revokedAt: IsNull() }, { revokedAt: now, revokedReason: 'person_departed' });
-        revokedCards = cardResult.affected ?? 0;
-        revokedGrants = grantResult.affected ?? 0;
+        const cards = manager.getRepository(CardEntity);
+        for (const card of await cards.findBy({ personId: id, status: Not(In([...CLOSED_CARD_STATUSES])) })) {
+          const from = card.status;
+          card.status = 'revoked';
+          card.statusChangedAt = now;
+          card.updatedAt = now;
+          await cards.save(card);
+          await manager.getRepository(CardHistoryEntity).insert(cardHistoryRow(card.id, from, 'revoked', now, actorId, 'person departed'));
+          outcome.revokedCards++;
+        }
+        for (const grant of await manager.getRepository(GrantEntity).findBy({ personId: id, revokedAt: IsNull() })) {
+          await endGrant(manager, grant, 'person_departed', now, actorId);
+          outcome.endedGrants++;
+        }
+        const requests = manager.getRepository(AccessRequestEntity);
+        for (const request of await requests.findBy({ personId: id, status: 'pending' })) {
+          Object.assign(request, { status: 'cancelled', decidedAt: now, decidedByUserId: actorId, decisionReason: 'person departed' });
+          await requests.save(request);
+        }
+      } else if (moving) {
+        const defaults = newDepartment?.defaultZones ?? [];
+        const keep = new Set(defaults.map((z) => z.zoneId));
+        const live = await manager.getRepository(GrantEntity).findBy({ personId: id, revokedAt: IsNull() });
+        for (const grant of live.filter((g) => !keep.has(g.zoneId))) {
+          await endGrant(manager, grant, 'person_moved', now, actorId);
+          outcome.endedGrants++;
+        }
+        outcome.addedGrants = await this.grantDefaults(manager, id, defaults, live.filter((g) => keep.has(g.zoneId)).map((g) => g.zoneId), now, actorId);
       }
-      return { person, departed, revokedCards, revokedGrants };
+      return outcome;
     });
-    if (departed) {
-      this.logger.log(`${person.name} (${id}) departed: revoked ${revokedCards} card(s) and ${revokedGrants} grant(s)`);
-    }
-    if (departed || dto.name !== undefined || dto.status !== undefined) {
-      await this.changes.record(departed ? `person ${id} departed` : `person ${id} updated`, { personIds: [id], revokes: departed || dto.status === 'departed' });
+
+    const { person } = outcome;
+    if (outcome.departed) {
+      this.logger.log(`${person.name} (${id}) departed: revoked ${outcome.revokedCards} card(s) and ${outcome.endedGrants} grant(s)`);
+      const version = await this.changes.record(`person ${id} departed`, { personIds: [id], revokes: true, actorUserId: actorId });
+      person.departureVersion = version;
+      await this.repo.save(person);
+    } else if (outcome.moved) {
+      this.logger.log(`${person.name} (${id}) moved to ${person.department ?? 'no department'}: ended ${outcome.endedGrants} grant(s), added ${outcome.addedGrants}`);
+      await this.changes.record(`person ${id} moved to ${person.department ?? 'no department'}`, {
+        personIds: [id],
+        revokes: outcome.endedGrants > 0,
+        actorUserId: actorId,
+      });
+    } else if (dto.name !== undefined || dto.status !== undefined) {
+      // The holder's name and status travel in the permission sets.
+      await this.changes.record(`person ${id} updated`, { personIds: [id], revokes: dto.status === 'departed', actorUserId: actorId });
     }
     return toPersonView(person);
+  }
+
+  private async department(name: string): Promise<DepartmentEntity> {
+    const department = await this.dataSource.getRepository(DepartmentEntity).findOneBy({ name: name.trim() });
+    if (!department) throw invalid(`department: no department ${name} (create it under departments first)`);
+    return department;
+  }
+
+  /** Grants the department's default zones the person does not hold yet; returns how many. */
+  private async grantDefaults(
+    manager: EntityManager,
+    personId: string,
+    defaults: readonly DepartmentZone[],
+    held: readonly string[],
+    now: number,
+    actorId: string | null,
+  ): Promise<number> {
+    let added = 0;
+    for (const zone of defaults) {
+      if (held.includes(zone.zoneId)) continue;
+      await manager.getRepository(GrantEntity).insert({
+        id: newId(),
+        personId,
+        zoneId: zone.zoneId,
+        scheduleId: zone.scheduleId,
+        validUntil: null,
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+        grantedByUserId: actorId,
+        revokedByUserId: null,
+        accessRequestId: null,
+      });
+      added++;
+    }
+    return added;
   }
 }

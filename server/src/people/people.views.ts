@@ -2,5 +2,5 @@ import type { PersonView } from '@acs/shared/api/views';
 import type { PersonEntity } from './person.entity.js';
 
 export function toPersonView(p: PersonEntity): PersonView {
-  return { id: p.id, name: p.name, kind: p.kind, department: p.department, email: p.email, status: p.status };
+  return { id: p.id, name: p.name, kind: p.kind, department: p.department, email: p.email, status: p.status, departedAt: p.departedAt };
 }

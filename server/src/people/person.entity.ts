@@ -26,6 +26,10 @@ export class PersonEntity {
   @EpochMsColumn('departed_at', { nullable: true })
   departedAt!: number | null;
 
+  /** The permission version that carried the departure to the doors (leavers report). */
+  @Column({ name: 'departure_version', type: 'integer', nullable: true })
+  departureVersion!: number | null;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 

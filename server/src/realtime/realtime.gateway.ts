@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { AgentView, EventView } from '@acs/shared/api/views';
 import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
-import { AuthService } from '../auth/auth.service.js';
+import { AuthService, type SessionsEnded } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
 
 interface SocketData {
@@ -16,21 +17,30 @@ type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<
 /** Admins, guards and auditors see everything live. */
 const STAFF_ROOM = 'staff';
 const personRoom = (personId: string) => `person:${personId}`;
+/** How often live sockets are checked against their session (expiry, departure, disabled account). */
+export const SOCKET_SESSION_CHECK_MS = 15_000;
 
 /**
  * Live pushes to the dashboard over socket.io, on the HTTP server's port. The handshake
  * must carry a valid session token (`auth.token`); employees only receive their own events.
  */
 @WebSocketGateway()
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger('Realtime');
 
   @WebSocketServer()
   private server?: RealtimeServer;
+  private ended: Subscription | null = null;
+  private sessionCheck: NodeJS.Timeout | null = null;
 
   constructor(private readonly auth: AuthService) {}
 
   afterInit(server: RealtimeServer): void {
+    // A socket lives no longer than its session: sign-out, password change and a disabled
+    // account end it at once, expiry and departure at the next check.
+    this.ended = this.auth.sessionsEnded$.subscribe((ended) => this.disconnectEnded(ended));
+    this.sessionCheck = setInterval(() => void this.checkSessions(), SOCKET_SESSION_CHECK_MS);
+    this.sessionCheck.unref();
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token !== 'string' || token.length === 0) {
@@ -52,6 +62,43 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
         },
       );
     });
+  }
+
+  onModuleDestroy(): void {
+    this.ended?.unsubscribe();
+    if (this.sessionCheck) clearInterval(this.sessionCheck);
+  }
+
+  /** Disconnects every socket whose session has expired or whose account may no longer sign in. */
+  async checkSessions(): Promise<number> {
+    let closed = 0;
+    for (const socket of this.sockets()) {
+      try {
+        if (await this.auth.isSessionLive(socket.data.auth.sessionId)) continue;
+      } catch (err) {
+        this.logger.error(`session check failed: ${(err as Error).message}`);
+        return closed;
+      }
+      this.logger.log(`closing live connection of ${socket.data.auth.user.username}: the session has ended`);
+      socket.disconnect(true);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  private disconnectEnded(ended: SessionsEnded): void {
+    for (const socket of this.sockets()) {
+      const { sessionId, user } = socket.data.auth;
+      const hit = ended.sessionIds?.includes(sessionId) || (ended.userId === user.id && ended.keepSessionId !== sessionId);
+      if (!hit) continue;
+      this.logger.log(`closing live connection of ${user.username}: ${ended.reason}`);
+      socket.disconnect(true);
+    }
+  }
+
+  private sockets(): RealtimeSocket[] {
+    const namespace = this.server?.of('/');
+    return namespace ? [...namespace.sockets.values()].filter((s) => s.data.auth) : [];
   }
 
   handleConnection(socket: RealtimeSocket): void {

@@ -24,6 +24,18 @@ export class SiteSettingsEntity {
   @Column({ name: 'card_type_ceilings', type: 'simple-json' })
   cardTypeCeilings!: Record<CardType, ZoneLevel>;
 
+  /** Names of site holidays by date; null on a database from before issue 4. */
+  @Column({ name: 'holiday_names', type: 'simple-json', nullable: true })
+  holidayNames!: Record<string, string> | null;
+
+  /** Custom names of zone levels (level number → name); absent levels use the defaults. */
+  @Column({ name: 'level_names', type: 'simple-json', nullable: true })
+  levelNames!: Record<string, string> | null;
+
+  /** Default validity in days of each card type, applied at activation; null entries: no end. */
+  @Column({ name: 'card_type_validity_days', type: 'simple-json', nullable: true })
+  cardTypeValidityDays!: Partial<Record<CardType, number | null>> | null;
+
   /** Raised by every change that can affect a door; agents confirm the version they hold. */
   @Column({ name: 'permission_version', type: 'integer' })
   permissionVersion!: number;

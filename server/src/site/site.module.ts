@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PermissionChangesService } from './permission-changes.service.js';
 import { PermissionChangeEntity } from './permission-change.entity.js';
+import { SiteAdminService } from './site-admin.service.js';
 import { SiteSettingsEntity } from './site-settings.entity.js';
+import { SiteController } from './site.controller.js';
 import { SiteService } from './site.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SiteSettingsEntity, PermissionChangeEntity])],
-  providers: [SiteService, PermissionChangesService],
-  exports: [SiteService, PermissionChangesService],
+  controllers: [SiteController],
+  providers: [SiteService, PermissionChangesService, SiteAdminService],
+  exports: [SiteService, PermissionChangesService, SiteAdminService],
 })
 export class SiteModule {}

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { DEFAULT_CARD_TYPE_CEILINGS } from '@acs/shared/access/model';
 import { Clock } from '../common/clock.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { placeholder, quotedTable, returnedRows } from '../database/raw-sql.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from './site-settings.entity.js';
 
 export interface SiteSettingsPatch {
@@ -52,14 +53,21 @@ export class SiteService {
     return (await this.get()).permissionVersion;
   }
 
-  /** Atomically raises the global permission version and returns the new value. */
+  /**
+   * Atomically raises the global permission version and returns the new value: one
+   * `UPDATE … RETURNING` statement on both databases, so two concurrent bumps never read
+   * the same value (an update followed by a read could, on PostgreSQL).
+   */
   async bumpPermissionVersion(): Promise<number> {
-    await this.repo
-      .createQueryBuilder()
-      .update(SiteSettingsEntity)
-      .set({ permissionVersion: () => 'permission_version + 1', updatedAt: this.clock.now() })
-      .where('id = :id', { id: SITE_ROW_ID })
-      .execute();
-    return this.permissionVersion();
+    const ds = this.repo.manager.dataSource;
+    const rows = returnedRows<{ permission_version: number | string }>(
+      await this.repo.query(
+        `UPDATE ${quotedTable(ds, SiteSettingsEntity)} SET permission_version = permission_version + 1, updated_at = ${placeholder(ds, 1)} ` +
+          `WHERE id = ${placeholder(ds, 2)} RETURNING permission_version`,
+        [this.clock.now(), SITE_ROW_ID],
+      ),
+    );
+    if (rows.length !== 1) throw new Error('site_settings has no row: SiteService.ensure() was not called');
+    return Number(rows[0]!.permission_version);
   }
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
+import { DataSource } from 'typeorm';
 import type { LoginResponse } from '@acs/shared/api/views';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { demoAgentPasswordFile } from '../demo/demo-seeder.service.js';
@@ -95,6 +96,11 @@ export class TestServer {
 
   async token(username: string): Promise<string> {
     return (await this.login(username, `${username}-demo`)).token;
+  }
+
+  /** The server's database connection, for tests that look behind the API (or tamper with it). */
+  dataSource(): DataSource {
+    return this.server.app.get(DataSource);
   }
 
   async demoAgentPassword(): Promise<string> {

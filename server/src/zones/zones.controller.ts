@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import type { ZoneView } from '@acs/shared/api/views';
-import { ADMIN, ANY_ROLE, Roles } from '../auth/roles.js';
+import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { CreateZoneDto } from './dto/create-zone.dto.js';
+import { UpdateZoneDto } from './dto/update-zone.dto.js';
 import { ZonesService } from './zones.service.js';
 
 @Controller('zones')
@@ -14,9 +15,28 @@ export class ZonesController {
     return this.zones.list();
   }
 
+  @Roles(ANY_ROLE)
+  @Get(':id')
+  get(@Param('id') id: string): Promise<ZoneView> {
+    return this.zones.get(id);
+  }
+
   @Roles(ADMIN)
   @Post()
-  create(@Body() dto: CreateZoneDto): Promise<ZoneView> {
-    return this.zones.create(dto);
+  create(@CurrentAuth() auth: AuthContext, @Body() dto: CreateZoneDto): Promise<ZoneView> {
+    return this.zones.create(dto, auth.user);
+  }
+
+  @Roles(ADMIN)
+  @Patch(':id')
+  update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: UpdateZoneDto): Promise<ZoneView> {
+    return this.zones.update(id, dto, auth.user);
+  }
+
+  @Roles(ADMIN)
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    return this.zones.remove(id, auth.user);
   }
 }

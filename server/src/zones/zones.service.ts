@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { ZoneView } from '@acs/shared/api/views';
-import { conflict, invalid } from '../common/api-exception.js';
+import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
+import type { Actor } from '../common/actor.js';
+import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
+import { DepartmentEntity } from '../departments/department.entity.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
+import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import type { CreateZoneDto } from './dto/create-zone.dto.js';
+import type { UpdateZoneDto } from './dto/update-zone.dto.js';
 import { ZoneEntity } from './zone.entity.js';
+import { ADJACENCY_RULE, areAdjacent, wouldCycle } from './zone-rules.js';
 
 /** Zones at or above this level need a named owner (requirements §1, responsibility). */
 export const OWNER_REQUIRED_FROM_LEVEL = 2;
@@ -25,11 +33,16 @@ export function toZoneView(z: ZoneEntity): ZoneView {
   };
 }
 
+/**
+ * Controlled areas: the zone tree with levels and owners. Every change is structural
+ * (agents receive zones with their levels and nesting), so each is recorded as such.
+ */
 @Injectable()
 export class ZonesService {
   constructor(
     @InjectRepository(ZoneEntity) private readonly repo: Repository<ZoneEntity>,
     @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
   ) {}
@@ -39,15 +52,20 @@ export class ZonesService {
     return zones.map(toZoneView);
   }
 
-  async create(dto: CreateZoneDto): Promise<ZoneView> {
+  async get(id: string): Promise<ZoneView> {
+    const zone = await this.repo.findOneBy({ id });
+    if (!zone) throw notFound(`zone ${id}`);
+    return toZoneView(zone);
+  }
+
+  async create(dto: CreateZoneDto, actor?: Actor): Promise<ZoneView> {
     const problems: string[] = [];
-    if (dto.parentId && !(await this.repo.existsBy({ id: dto.parentId }))) problems.push(`parentId: no zone ${dto.parentId}`);
-    if (dto.ownerPersonId && !(await this.people.existsBy({ id: dto.ownerPersonId }))) {
-      problems.push(`ownerPersonId: no person ${dto.ownerPersonId}`);
+    const parent = dto.parentId ? await this.repo.findOneBy({ id: dto.parentId }) : null;
+    if (dto.parentId && !parent) problems.push(`parentId: no zone ${dto.parentId}`);
+    if (parent && dto.level < parent.level) {
+      problems.push(`level: an inner zone is at least as restricted as its outer zone ${parent.id} (L${parent.level})`);
     }
-    if (dto.level >= OWNER_REQUIRED_FROM_LEVEL && !dto.ownerPersonId) {
-      problems.push(`ownerPersonId is required for a zone of level ${OWNER_REQUIRED_FROM_LEVEL} or above`);
-    }
+    problems.push(...(await this.ownerProblems(dto.level, dto.ownerPersonId ?? null)));
     if (problems.length) throw invalid(problems);
     const id = dto.id ?? `zone-${randomBytes(4).toString('hex')}`;
     const now = this.clock.now();
@@ -67,7 +85,93 @@ export class ZonesService {
       if (isUniqueViolation(err)) throw conflict(`zone ${id} already exists`);
       throw err;
     }
-    await this.changes.record(`zone ${id} created`, { structural: true });
+    await this.changes.record(`zone ${id} created`, { structural: true, actorUserId: actor?.id ?? null });
     return toZoneView(zone);
+  }
+
+  async update(id: string, dto: UpdateZoneDto, actor: Actor): Promise<ZoneView> {
+    const all = await this.repo.find();
+    const zone = all.find((z) => z.id === id);
+    if (!zone) throw notFound(`zone ${id}`);
+    const byId = new Map(all.map((z) => [z.id, z]));
+    const level = dto.level ?? zone.level;
+    const parentId = dto.parentId !== undefined ? dto.parentId : zone.parentId;
+    const ownerPersonId = dto.ownerPersonId !== undefined ? dto.ownerPersonId : zone.ownerPersonId;
+
+    const problems: string[] = [];
+    const parent = parentId ? byId.get(parentId) : undefined;
+    if (parentId && !parent) problems.push(`parentId: no zone ${parentId}`);
+    if (wouldCycle(byId, id, parentId)) problems.push(`parentId: zone ${id} cannot be inside itself or one of its inner zones`);
+    if (parent && level < parent.level) {
+      problems.push(`level: an inner zone is at least as restricted as its outer zone ${parent.id} (L${parent.level})`);
+    }
+    const looserChildren = all.filter((z) => z.parentId === id && z.level < level);
+    if (looserChildren.length) {
+      problems.push(`level: inner zones ${looserChildren.map((z) => `${z.id} (L${z.level})`).join(', ')} would be less restricted than their outer zone`);
+    }
+    if (dto.ownerPersonId !== undefined || level !== zone.level) problems.push(...(await this.ownerProblems(level, ownerPersonId, dto.ownerPersonId === undefined)));
+    if (problems.length) throw invalid(problems);
+
+    if (parentId !== zone.parentId) {
+      // Moving a zone must not leave one of its doors joining zones that are no longer adjacent.
+      const moved = new Map(byId);
+      moved.set(id, Object.assign(new ZoneEntity(), zone, { parentId }));
+      const doors = await this.dataSource.getRepository(DoorEntity).find();
+      const broken = doors.filter((d) => !areAdjacent(moved, d.fromZoneId, d.toZoneId));
+      if (broken.length) {
+        throw conflict(`moving zone ${id} would break doors ${broken.map((d) => d.id).join(', ')}: ${ADJACENCY_RULE}`);
+      }
+    }
+
+    if (dto.name !== undefined) zone.name = dto.name.trim();
+    zone.level = level;
+    zone.parentId = parentId;
+    zone.ownerPersonId = ownerPersonId;
+    if (dto.antiPassback !== undefined) zone.antiPassback = dto.antiPassback;
+    zone.updatedAt = this.clock.now();
+    await this.repo.save(zone);
+    await this.changes.record(`zone ${id} updated`, { structural: true, actorUserId: actor.id });
+    return toZoneView(zone);
+  }
+
+  /** Only a zone nothing refers to: no inner zone, door, grant (even ended: it is the record), request or review. */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const zone = await this.repo.findOneBy({ id });
+    if (!zone) throw notFound(`zone ${id}`);
+    const m = this.dataSource.manager;
+    const [children, doorsFrom, doorsTo, grants, requests, reviewItems, departments] = await Promise.all([
+      m.countBy(ZoneEntity, { parentId: id }),
+      m.countBy(DoorEntity, { fromZoneId: id }),
+      m.countBy(DoorEntity, { toZoneId: id }),
+      m.countBy(GrantEntity, { zoneId: id }),
+      m.countBy(AccessRequestEntity, { zoneId: id }),
+      m.countBy(ReviewItemEntity, { zoneId: id }),
+      m.find(DepartmentEntity),
+    ]);
+    const uses: string[] = [];
+    if (children) uses.push(`${children} inner zone(s)`);
+    if (doorsFrom + doorsTo) uses.push(`${doorsFrom + doorsTo} door(s)`);
+    if (grants) uses.push(`${grants} grant(s), past or present`);
+    if (requests) uses.push(`${requests} access request(s)`);
+    if (reviewItems) uses.push(`${reviewItems} access-review item(s)`);
+    const defaultFor = departments.filter((d) => d.defaultZones.some((z) => z.zoneId === id));
+    if (defaultFor.length) uses.push(`the default zones of ${defaultFor.map((d) => d.name).join(', ')}`);
+    if (uses.length) throw conflict(`zone ${id} is in use (${uses.join('; ')}); only an unused zone can be deleted`);
+    await this.repo.remove(zone);
+    await this.changes.record(`zone ${id} deleted`, { structural: true, actorUserId: actor.id });
+  }
+
+  private async ownerProblems(level: number, ownerPersonId: string | null, ownerUnchanged = false): Promise<string[]> {
+    if (level >= OWNER_REQUIRED_FROM_LEVEL && !ownerPersonId) {
+      return [`ownerPersonId is required for a zone of level ${OWNER_REQUIRED_FROM_LEVEL} or above`];
+    }
+    if (!ownerPersonId) return [];
+    const owner = await this.people.findOneBy({ id: ownerPersonId });
+    if (!owner) return [`ownerPersonId: no person ${ownerPersonId}`];
+    // An owner kept from before may have departed since; a new owner must be a current employee.
+    if (ownerUnchanged) return [];
+    if (owner.status !== 'active') return [`ownerPersonId: ${owner.name} has departed`];
+    if (owner.kind !== 'employee') return [`ownerPersonId: the owner must be an employee, ${owner.name} is a ${owner.kind}`];
+    return [];
   }
 }

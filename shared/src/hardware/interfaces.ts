@@ -100,9 +100,18 @@ export interface GpioInput {
   close(): void;
 }
 
+/** Which changes of an input line are reported. */
+export type GpioEdge = 'rising' | 'falling' | 'both';
+
 export interface GpioInputOptions {
   /** Changes shorter than this are ignored (contacts bounce). 0 disables debouncing. */
   debounceMs: number;
+  /**
+   * Which changes to report; default `both`. Wiegand lines watch `rising` only: the end
+   * of each active-low pulse, because sysfs reads the level after the interrupt and a
+   * 50 µs pulse is over by then (hardware.md, Wiegand pitfalls).
+   */
+  edge?: GpioEdge;
 }
 
 /**

@@ -17,10 +17,9 @@ import {
   parseAgentConfig,
   PermissionHolder,
   startAgent,
-  systemSerialBinding,
   type AgentDecision,
 } from '@acs/edge-agent';
-import { ptyAvailable, SimOsdpLine, SimOsdpPd, startPtyPair } from '@acs/hardware-sim';
+import { findSocat, PtyPair, SimOsdpLine, SimOsdpPd } from '@acs/hardware-sim';
 import type { PermissionSet } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import type { BenchModule } from './run.js';
@@ -95,12 +94,12 @@ interface ScenarioResult {
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const dir = await mkdtemp(join(tmpdir(), 'acs-bench-osdp-'));
-  const pty = await startPtyPair();
+  const pty = await PtyPair.create({ dir, name: 'rs485', baudRate: scenario.baudRate });
   const silent = createLogger('acs:bench', { level: 'silent' });
   const line = new SimOsdpLine({ baudRate: scenario.baudRate, paceAtBaud: true });
   const pds = Array.from({ length: scenario.readers }, (_, i) => line.add(new SimOsdpPd({ address: i + 1 })));
   try {
-    await line.openOnPort(await systemSerialBinding(), pty.b);
+    line.connect(pty.device);
     const set = permissionSet(scenario.readers);
     const store = await LocalStore.open(dir);
     await new PermissionHolder('bench', store, silent).applySnapshot({ kind: 'snapshot', set, hash: permissionSetHash(set) });
@@ -118,7 +117,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
           {
             id: 'rs485',
             type: 'osdp',
-            serial: { path: pty.a, driver: 'system', baudRate: scenario.baudRate },
+            serial: { path: pty.hostPath, driver: 'system', baudRate: scenario.baudRate },
             devices: pds.map((pd, i) => ({ id: `reader-${i + 1}`, door: `door-${i + 1}`, direction: 'in', address: pd.address, secureChannel: false })),
           },
         ],
@@ -203,7 +202,7 @@ export const osdpBench: BenchModule = {
   name: 'osdp',
   description: 'OSDP card presented → agent decision over a pseudo-terminal, 1 and 4 readers per line, 9600 and 115200 baud',
   async run() {
-    if (!ptyAvailable()) return { skipped: 'socat is not installed (needed for pseudo-terminals)' };
+    if (!findSocat()) return { skipped: 'socat is not installed (needed for pseudo-terminals)' };
     const results: Record<string, number | string> = {};
     for (const scenario of SCENARIOS) {
       const key = `${scenario.readers}x${scenario.baudRate}`;

@@ -79,7 +79,7 @@ describe('the Readers page in Chromium', { skip: chromiumSkipReason() }, () => {
     system.agent.decisions.on('decision', (d) => {
       if (d.readerId === 'office-gate-out') decided.push(`${d.event.credential} ${d.decision.reason}`);
     });
-    system.sim.badgeWiegand('office-gate', 123, 4567, 'out');
+    await system.sim.present('office-gate', '123:4567', 'out');
     await waitFor(() => decided.length === 1, 'the decision at the OSDP reader', 5000);
     assert.equal(decided[0], 'h10301:123:4567 unknown_card');
 

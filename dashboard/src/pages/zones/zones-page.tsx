@@ -1,12 +1,15 @@
-import { useMemo } from 'react';
-import { Tag } from 'antd';
+import { useMemo, useState } from 'react';
+import { Button, Popconfirm, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ZoneView } from '@acs/shared/api/views';
+import { adminApi, type ZoneInput } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
+import { LevelTag, useAction, useHasRole, useLevelLabel, useSite } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
-import { zoneLevelColor, zoneLevelLabel } from '../../format/labels';
+import { ZoneForm } from './zone-form';
 
 type ZoneNode = ZoneView & { children?: ZoneNode[] };
 
@@ -26,16 +29,30 @@ export function ZonesPage() {
   const { t } = useTranslation();
   const zones = useApiQuery(api.zones);
   const people = useApiQuery(api.people);
+  const site = useSite();
+  const levelLabel = useLevelLabel(site.data);
+  const isAdmin = useHasRole('admin');
+  const run = useAction();
+  const [editing, setEditing] = useState<ZoneView | null | undefined>(undefined);
   const personNames = useMemo(() => new Map((people.data ?? []).map((person) => [person.id, person.name])), [people.data]);
+
+  const save = async (values: ZoneInput): Promise<boolean> => {
+    const done = await run(() => (editing ? adminApi.updateZone(editing.id, values) : adminApi.createZone(values)), t('admin.saved'));
+    if (done) zones.reload();
+    return done !== undefined;
+  };
+  const remove = async (zone: ZoneView) => {
+    if ((await run(() => adminApi.deleteZone(zone.id), t('admin.deleted'))) !== undefined) zones.reload();
+  };
 
   const columns: ColumnsType<ZoneView> = [
     { key: 'name', title: t('zones.name'), dataIndex: 'name', sorter: (a, b) => a.name.localeCompare(b.name) },
     {
       key: 'level',
       title: t('zones.level'),
-      width: 160,
+      width: 170,
       sorter: (a, b) => a.level - b.level,
-      render: (_, zone) => <Tag color={zoneLevelColor(zone.level)}>{zoneLevelLabel(t, zone.level)}</Tag>,
+      render: (_, zone) => <LevelTag level={zone.level} label={levelLabel} />,
     },
     {
       key: 'owner',
@@ -45,10 +62,27 @@ export function ZonesPage() {
     {
       key: 'antiPassback',
       title: t('zones.antiPassback'),
-      width: 140,
-      render: (_, zone) => t(`antiPassback.${zone.antiPassback}`),
+      width: 120,
+      render: (_, zone) => (zone.antiPassback === 'off' ? t('antiPassback.off') : <Tag>{t(`antiPassback.${zone.antiPassback}`)}</Tag>),
     },
   ];
+  if (isAdmin) {
+    columns.push({
+      key: 'actions',
+      title: t('admin.actions'),
+      width: 150,
+      render: (_, zone) => (
+        <Space size="small">
+          <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(zone)} data-testid="zone-edit">
+            {t('admin.edit')}
+          </Button>
+          <Popconfirm title={t('admin.confirmDelete', { name: zone.name })} onConfirm={() => remove(zone)} okText={t('admin.delete')} cancelText={t('admin.cancel')}>
+            <Button size="small" danger icon={<DeleteOutlined />} data-testid="zone-delete" aria-label={t('admin.delete')} />
+          </Popconfirm>
+        </Space>
+      ),
+    });
+  }
 
   return (
     <ListPage<ZoneView>
@@ -60,6 +94,24 @@ export function ZonesPage() {
       searchText={(zone) => zone.name}
       arrange={(rows, searching) => (searching ? rows : zoneTree(rows))}
       expandAll
-    />
+      rowAttributes={(zone) => ({ 'data-level': String(zone.level) })}
+      tools={
+        isAdmin && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="zone-create">
+            {t('zoneAdmin.create')}
+          </Button>
+        )
+      }
+    >
+      <ZoneForm
+        open={editing !== undefined}
+        zone={editing ?? null}
+        zones={zones.data ?? []}
+        people={people.data ?? []}
+        levelLabel={levelLabel}
+        onCancel={() => setEditing(undefined)}
+        onSubmit={save}
+      />
+    </ListPage>
   );
 }

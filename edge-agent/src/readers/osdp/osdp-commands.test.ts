@@ -5,13 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ptyAvailable } from '@acs/hardware-sim';
+import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
 import { osdpRecordKey, type OsdpReaderRecord } from './osdp-reader.js';
 import { CMD, LED_COLOR, SCS } from './osdp-protocol.js';
 
-const skip = ptyAvailable() ? false : 'socat is not installed (needed for pseudo-terminals)';
+const skip = findSocat() ? false : 'socat is not installed (needed for pseudo-terminals)';
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 
 async function storeWithKey(readerId: string, key: Buffer, keyId = 'key-1'): Promise<MemoryReaderSettingsStore> {

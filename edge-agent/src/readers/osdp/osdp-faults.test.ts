@@ -6,13 +6,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ptyAvailable } from '@acs/hardware-sim';
+import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { ledPayload } from './osdp-messages.js';
 import { OsdpCommandError } from './osdp-pd-session.js';
 import { CMD, LED_COLOR } from './osdp-protocol.js';
 
-const skip = ptyAvailable() ? false : 'socat is not installed (needed for pseudo-terminals)';
+const skip = findSocat() ? false : 'socat is not installed (needed for pseudo-terminals)';
 
 async function onlineRig(transport: 'pty' | 'in-process' = 'pty') {
   const rig = await OsdpRig.create({ transport, readers: [{ id: 'r', address: 1 }] });

@@ -116,11 +116,11 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     const log = captureLogger('info');
     const binding = new SimSerialBinding();
     const path = 'sim/fuzz-line';
-    const device = binding.createPort(path, { recordHostWrites: false });
+    const device = binding.createPort(path);
     const commands = new SimFrameReader();
     let answered = 0;
     let fuzzing = true;
-    const unsubscribe = binding.onHostData(path, (chunk) => {
+    const unsubscribe = device.onReceive((chunk) => {
       if (!fuzzing) return;
       for (const command of commands.push(chunk)) {
         answered += 1;
@@ -187,7 +187,7 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     fuzzing = false;
     const line = new SimOsdpLine({ baudRate: 115200 });
     const pd = line.add(new SimOsdpPd({ address: 1 }));
-    line.connectInProcess(binding, path);
+    line.connect(device);
     t.after(() => line.close());
     const plain = readers[0]!;
     const cards: string[] = [];

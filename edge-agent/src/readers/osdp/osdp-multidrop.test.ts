@@ -5,13 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ptyAvailable } from '@acs/hardware-sim';
+import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig, type RigReaderSpec } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
 import { osdpRecordKey } from './osdp-reader.js';
 import { CMD } from './osdp-protocol.js';
 
-const skip = ptyAvailable() ? false : 'socat is not installed (needed for pseudo-terminals)';
+const skip = findSocat() ? false : 'socat is not installed (needed for pseudo-terminals)';
 
 describe('several OSDP readers on one line', { skip }, () => {
   for (const count of [2, 4]) {

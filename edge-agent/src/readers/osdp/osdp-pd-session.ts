@@ -33,6 +33,7 @@ import { CMD, commandName, describeNak, nakReason, REPLY, replyName, SCS, scbHas
 import { CpSecureSession, SCBK_D, type KeyKind } from './osdp-secure-channel.js';
 import type { OsdpTiming } from './osdp-timing.js';
 import { decodeRawCardData } from './raw-card-data.js';
+import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 
 export class OsdpCommandError extends Error {
   override readonly name = 'OsdpCommandError';
@@ -122,6 +123,8 @@ export interface PdSessionOptions {
   check?: CheckType;
   /** Send the 0xFF mark byte. Default true. */
   mark?: boolean;
+  /** Formats RAW Wiegand card data is decoded with (the shared table); default every built-in one. */
+  wiegandFormats?: readonly WiegandFormat[];
   now?: () => number;
 }
 
@@ -878,7 +881,7 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     if (!this.cardsAllowed('card data')) return;
     try {
       const raw = parseRaw(data);
-      const credential = decodeRawCardData(raw.format, raw.bitCount, raw.data);
+      const credential = decodeRawCardData(raw.format, raw.bitCount, raw.data, this.options.wiegandFormats);
       this.emit('card', { credential, receivedAtNs, reader: raw.reader, format: raw.format, bitCount: raw.bitCount });
     } catch (err) {
       this.options.log.warn(`reader ${this.readerId}: card data ignored: ${(err as Error).message}`);

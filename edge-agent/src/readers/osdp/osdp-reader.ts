@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CardReader, CardReaderEvents } from '@acs/shared/hardware/interfaces';
+import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 import type { OsdpReaderDetail } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../../log/logger.js';
 import type { ManagedReader, ReaderDescription } from '../managed-reader.js';
@@ -46,6 +47,8 @@ export interface OsdpReaderOptions {
   log: Logger;
   /** Send checksums instead of CRC-16 from the start. */
   useChecksum?: boolean;
+  /** Formats RAW Wiegand card data is decoded with; default every built-in one. */
+  wiegandFormats?: readonly WiegandFormat[];
   now?: () => number;
 }
 
@@ -78,6 +81,7 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
       timing: options.timing,
       log: options.log,
       ...(options.useChecksum ? { check: 'checksum' as const } : {}),
+      ...(options.wiegandFormats ? { wiegandFormats: options.wiegandFormats } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     this.session.on('changed', () => this.evaluate());

@@ -6,14 +6,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ptyAvailable } from '@acs/hardware-sim';
+import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
 import { OsdpCommandError } from './osdp-pd-session.js';
 import { osdpRecordKey, type OsdpReaderRecord } from './osdp-reader.js';
 import { CMD } from './osdp-protocol.js';
 
-const skip = ptyAvailable() ? false : 'socat is not installed (needed for pseudo-terminals)';
+const skip = findSocat() ? false : 'socat is not installed (needed for pseudo-terminals)';
 const KEY = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 const NEW_KEY = Buffer.from('a0a1a2a3a4a5a6a7a8a9aaabacadaeaf', 'hex');
 

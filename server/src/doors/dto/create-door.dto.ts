@@ -1,5 +1,7 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { DoorFailMode } from '@acs/shared/api/views';
 import { IsSlug } from '../../common/dto-rules.js';
+import { DOOR_FAIL_MODES } from './update-door.dto.js';
 
 export class CreateDoorDto {
   @IsOptional()
@@ -35,4 +37,9 @@ export class CreateDoorDto {
   @Min(5000)
   @Max(3_600_000)
   heldOpenMs?: number;
+
+  /** Fail-secure (stays locked without power) unless given; the agent's configuration wires the relay. */
+  @IsOptional()
+  @IsIn(DOOR_FAIL_MODES, { message: `failMode must be one of: ${DOOR_FAIL_MODES.join(', ')}` })
+  failMode?: DoorFailMode;
 }

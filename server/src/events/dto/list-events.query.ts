@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { REASON_CODES, type ReasonCode } from '@acs/shared/access/reason-codes';
 
 export class ListEventsQuery {
   @IsOptional()
@@ -24,4 +25,9 @@ export class ListEventsQuery {
   @IsString()
   @MaxLength(64)
   personId?: string;
+
+  /** Decisions with this reason, e.g. `card_lost`: a lost card presented again (until the alerts module raises them). */
+  @IsOptional()
+  @IsIn(REASON_CODES, { message: 'reason must be a reason code such as card_lost or no_permission' })
+  reason?: ReasonCode;
 }

@@ -5,4 +5,9 @@ export class ListGrantsQuery {
   @IsString()
   @MaxLength(36)
   personId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  zoneId?: string;
 }

@@ -13,6 +13,7 @@ export class UpdatePersonDto {
   @IsIn(PERSON_KINDS, { message: `kind must be one of: ${PERSON_KINDS.join(', ')}` })
   kind?: PersonKind;
 
+  /** A department by name; a change is a move (see PeopleService). null: no department. */
   @IsOptional()
   @IsString()
   @MaxLength(200)

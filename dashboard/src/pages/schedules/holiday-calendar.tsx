@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import { Button, Card, Input, Space, Table, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { HolidayView, SiteView } from '@acs/shared/api/views';
+import { adminApi } from '../../api/admin-endpoints';
+import { useAction } from '../../components/admin-kit';
+
+/** The site's holiday calendar (dates in the site time zone, with names), edited as a whole. */
+export function HolidayCalendar({ site, editable, onSaved }: { site: SiteView | undefined; editable: boolean; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const run = useAction();
+  const [rows, setRows] = useState<HolidayView[]>([]);
+  const [date, setDate] = useState('');
+  const [name, setName] = useState('');
+  useEffect(() => setRows(site?.holidays ?? []), [site]);
+
+  const add = () => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !name.trim()) return;
+    setRows((current) => [...current.filter((h) => h.date !== date), { date, name: name.trim() }].sort((a, b) => a.date.localeCompare(b.date)));
+    setDate('');
+    setName('');
+  };
+  const save = async () => {
+    if ((await run(() => adminApi.updateSite({ holidays: rows }), t('admin.saved'))) !== undefined) onSaved();
+  };
+
+  return (
+    <Card size="small" className="list-card" title={t('holidayAdmin.title')} data-testid="holiday-calendar">
+      <Typography.Paragraph type="secondary">{t('holidayAdmin.hint', { timeZone: site?.timeZone ?? '' })}</Typography.Paragraph>
+      <Table<HolidayView>
+        size="small"
+        rowKey="date"
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: t('common.noData') }}
+        onRow={(h) => ({ 'data-testid': 'holiday-row', 'data-date': h.date }) as React.HTMLAttributes<HTMLElement>}
+        columns={[
+          { key: 'date', title: t('holidayAdmin.date'), dataIndex: 'date', width: 140, render: (d: string) => <span className="mono">{d}</span> },
+          { key: 'name', title: t('holidayAdmin.name'), dataIndex: 'name' },
+          ...(editable
+            ? [
+                {
+                  key: 'actions',
+                  width: 60,
+                  render: (_: unknown, h: HolidayView) => (
+                    <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('admin.delete')} onClick={() => setRows((r) => r.filter((x) => x.date !== h.date))} />
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {editable && (
+        <Space wrap className="holiday-add">
+          <Input placeholder="YYYY-MM-DD" value={date} onChange={(e) => setDate(e.target.value)} style={{ width: 130 }} className="mono" data-testid="holiday-date" />
+          <Input placeholder={t('holidayAdmin.name')} value={name} onChange={(e) => setName(e.target.value)} style={{ width: 220 }} data-testid="holiday-name" />
+          <Button icon={<PlusOutlined />} onClick={add} data-testid="holiday-add">
+            {t('holidayAdmin.add')}
+          </Button>
+          <Button type="primary" icon={<SaveOutlined />} onClick={save} data-testid="holiday-save">
+            {t('holidayAdmin.save')}
+          </Button>
+        </Space>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,93 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SimGpio } from '@acs/hardware-sim';
+import { captureLogger } from '../test-support/fixtures.js';
+import { ReaderFeedback } from './reader-feedback.js';
+
+const GREEN = 12;
+const RED = 16;
+const BUZZER = 20;
+
+function setup(t: import('node:test').TestContext) {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const gpio = new SimGpio();
+  const feedback = new ReaderFeedback({
+    gpio,
+    greenLed: { line: GREEN, activeLow: false },
+    redLed: { line: RED, activeLow: false },
+    // Reader beeper inputs are usually active low.
+    buzzer: { line: BUZZER, activeLow: true },
+    grant: { ledMs: 1000, buzzerMs: 100, beeps: 1 },
+    deny: { ledMs: 2000, buzzerMs: 150, beeps: 3 },
+    log: captureLogger().logger,
+  });
+  feedback.start();
+  /** Levels of green, red and buzzer right now. */
+  const levels = () => [gpio.level(GREEN), gpio.level(RED), gpio.level(BUZZER)];
+  return { gpio, feedback, levels, tick: (ms: number) => t.mock.timers.tick(ms) };
+}
+
+describe('reader feedback on GPIO', () => {
+  test('starts with everything off (an active-low buzzer sits high)', (t) => {
+    const { levels } = setup(t);
+    assert.deepEqual(levels(), [0, 0, 1]);
+  });
+
+  test('a grant lights the green LED for its time and beeps once', (t) => {
+    const { feedback, levels, tick } = setup(t);
+    feedback.signal('grant');
+    assert.deepEqual(levels(), [1, 0, 0], 'green on, buzzer on (low) at once');
+    tick(100);
+    assert.deepEqual(levels(), [1, 0, 1], 'the beep ends after 100 ms');
+    tick(899);
+    assert.deepEqual(levels(), [1, 0, 1]);
+    tick(1);
+    assert.deepEqual(levels(), [0, 0, 1], 'green off after 1 s');
+  });
+
+  test('a deny lights the red LED and beeps three times', (t) => {
+    const { gpio, feedback, levels, tick } = setup(t);
+    feedback.signal('deny');
+    assert.deepEqual(levels(), [0, 1, 0]);
+    tick(2000);
+    assert.deepEqual(levels(), [0, 0, 1]);
+    const buzzer = gpio.outputWrites(BUZZER).map((w) => w.level);
+    // initial off, then on/off three times
+    assert.deepEqual(buzzer, [1, 0, 1, 0, 1, 0, 1]);
+  });
+
+  test('a new badge cuts the running pattern short', (t) => {
+    const { feedback, levels, tick } = setup(t);
+    feedback.signal('deny');
+    tick(50);
+    feedback.signal('grant');
+    assert.deepEqual(levels(), [1, 0, 0], 'red off, green on');
+    tick(2000);
+    assert.deepEqual(levels(), [0, 0, 1], 'nothing left over from the deny');
+  });
+
+  test('stop turns everything off and releases the lines', (t) => {
+    const { gpio, feedback, levels } = setup(t);
+    feedback.signal('grant');
+    feedback.stop();
+    assert.deepEqual(levels(), [0, 0, 1]);
+    assert.doesNotThrow(() => gpio.output(GREEN, 0));
+  });
+
+  test('a reader with only a buzzer still beeps', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const gpio = new SimGpio();
+    const feedback = new ReaderFeedback({
+      gpio,
+      buzzer: { line: BUZZER, activeLow: false },
+      grant: { ledMs: 1000, buzzerMs: 100, beeps: 2 },
+      deny: { ledMs: 1000, buzzerMs: 100, beeps: 0 },
+      log: captureLogger().logger,
+    });
+    feedback.start();
+    feedback.signal('deny');
+    feedback.signal('grant');
+    t.mock.timers.tick(1000);
+    assert.deepEqual(gpio.outputWrites(BUZZER).map((w) => w.level), [0, 1, 0, 1, 0]);
+  });
+});

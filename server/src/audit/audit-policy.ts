@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Tables whose writes are not a person's change and are kept out of the audit log
+ * (requirements §7): sessions (sign-in/out are recorded as actions instead), agent events
+ * and the sync's own bookkeeping, and the audit tables themselves. Every other table is
+ * audited, including tables added later: add noise tables here explicitly.
+ */
+export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
+  'migrations',
+  'audit_log',
+  'audit_chain_head',
+  'sessions',
+  'events',
+  'permission_deliveries',
+  'permission_changes',
+]);
+
+/**
+ * Columns the server maintains by itself on audited tables (agent liveness and sync
+ * confirmations, the permission version counter). They are left out of before/after, and
+ * an update that touches only them is not an entry.
+ */
+export const SYSTEM_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  agents: ['online', 'last_seen_at', 'software_version', 'applied_version', 'applied_hash', 'applied_at', 'hash_matches', 'contiguous_seq'],
+  site_settings: ['permission_version'],
+};
+
+/** Columns that change with every update and alone do not make an update worth an entry. */
+export const INCIDENTAL_COLUMNS: ReadonlySet<string> = new Set(['updated_at']);
+
+/** Secrets (password hashes) never enter the log in clear; a fingerprint shows that they changed. */
+const SECRET_COLUMN = /password|secret|token/i;
+
+export function isAuditedTable(table: string): boolean {
+  return !NOT_AUDITED_TABLES.has(table);
+}
+
+export function isSecretColumn(column: string): boolean {
+  return SECRET_COLUMN.test(column);
+}
+
+export function redact(value: unknown): string {
+  if (value === null || value === undefined) return '[redacted]';
+  const digest = createHash('sha256').update(String(value)).digest('hex').slice(0, 12);
+  return `[redacted:${digest}]`;
+}

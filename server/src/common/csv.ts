@@ -1,0 +1,34 @@
+/**
+ * CSV for exports (requirements §7, reports): RFC 4180 quoting, CRLF line ends and a
+ * UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
+ */
+export type CsvCell = string | number | boolean | null | undefined;
+
+function cell(value: CsvCell): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  // A leading = + - @ makes spreadsheets evaluate the cell; prefix it so a name cannot run a formula.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
+  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** `YYYY-MM-DD HH:mm:ss` in the site's time zone; empty for null. */
+export function formatSiteTime(ms: number | null, timeZone: string): string {
+  if (ms === null) return '';
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+}

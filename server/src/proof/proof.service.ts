@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
+import type { AgentConfirmationView, AgentLagView, LeaverView, Locale, RevocationProofView } from '@acs/shared/api/views';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { UserEntity } from '../auth/user.entity.js';
+import { CardHistoryEntity } from '../cards/card-history.entity.js';
+import { CardEntity } from '../cards/card.entity.js';
+import { notFound } from '../common/api-exception.js';
+import { formatSiteTime, toCsv } from '../common/csv.js';
+import { reportLabels, withTimeZone } from '../common/report-labels.js';
+import { loadUserRefs, refOf } from '../common/user-refs.js';
+import { DoorEntity } from '../doors/door.entity.js';
+import { GrantEntity } from '../grants/grant.entity.js';
+import { PersonEntity } from '../people/person.entity.js';
+import { PermissionChangeEntity } from '../site/permission-change.entity.js';
+import { SiteService } from '../site/site.service.js';
+import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
+import { ConfirmationIndex } from './confirmations.js';
+import type { LeaversQuery } from './dto/proof.query.js';
+
+const DEFAULT_REVOCATIONS = 20;
+const MISSING_SHOWN = 100;
+
+/**
+ * Proof that a change reached the doors (issue 4), read from `permission_changes` (the
+ * click: version, time, scope) and `permission_deliveries` (per agent and version: sent,
+ * applied, reported hash, match).
+ *
+ * An agent is affected by a change when it drives at least one door and was registered
+ * before the change: every agent's set carries every card, so any card or person change
+ * reaches all of them. A confirmation counts only with a matching content hash.
+ */
+@Injectable()
+export class ProofService {
+  constructor(
+    @InjectRepository(PermissionChangeEntity) private readonly changes: Repository<PermissionChangeEntity>,
+    @InjectRepository(PermissionDeliveryEntity) private readonly deliveries: Repository<PermissionDeliveryEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
+    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
+    @InjectRepository(CardEntity) private readonly cards: Repository<CardEntity>,
+    @InjectRepository(CardHistoryEntity) private readonly history: Repository<CardHistoryEntity>,
+    @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly site: SiteService,
+  ) {}
+
+  /** The latest changes that took access away, newest first, each with its confirmations. */
+  async revocations(limit = DEFAULT_REVOCATIONS): Promise<RevocationProofView[]> {
+    const rows = await this.changes.find({ where: { revokes: true }, order: { version: 'DESC' }, take: limit });
+    return this.proofs(rows);
+  }
+
+  /** Any one change by version (the answer of a card transition names it). */
+  async revocation(version: number): Promise<RevocationProofView> {
+    const row = Number.isSafeInteger(version) ? await this.changes.findOneBy({ version }) : null;
+    if (!row) throw notFound(`permission change ${version}`);
+    return (await this.proofs([row]))[0]!;
+  }
+
+  async agentLag(): Promise<AgentLagView[]> {
+    const [agents, current] = await Promise.all([this.agents.find({ order: { id: 'ASC' } }), this.site.permissionVersion()]);
+    const out: AgentLagView[] = [];
+    for (const a of agents) {
+      const applied = a.appliedVersion ?? 0;
+      const behind = a.appliedVersion === null || a.appliedVersion < current || a.hashMatches === false;
+      const [missing, missingCount, missingRevocations, oldest] =
+        applied < current
+          ? await Promise.all([
+              this.changes.find({ where: { version: MoreThan(applied) }, order: { version: 'DESC' }, take: MISSING_SHOWN }),
+              this.changes.countBy({ version: MoreThan(applied) }),
+              this.changes.countBy({ version: MoreThan(applied), revokes: true }),
+              this.changes.findOne({ where: { version: MoreThan(applied) }, order: { version: 'ASC' } }),
+            ])
+          : [[], 0, 0, null];
+      out.push({
+        agentId: a.id,
+        agentName: a.name,
+        online: a.online,
+        lastSeenAt: a.lastSeenAt,
+        appliedVersion: a.appliedVersion,
+        appliedAt: a.appliedAt,
+        hashMatches: a.hashMatches,
+        currentVersion: current,
+        behind,
+        missing: missing.reverse().map((c) => ({ version: c.version, at: c.at, reason: c.reason, revokes: c.revokes })),
+        missingCount,
+        missingRevocations,
+        behindSince: oldest?.at ?? null,
+      });
+    }
+    return out;
+  }
+
+  /** Departed people, newest first: when access was revoked and when every agent confirmed it. */
+  async leavers(query: LeaversQuery = {}): Promise<LeaverView[]> {
+    const where = { status: 'departed' as const, departedAt: query.from !== undefined ? MoreThanOrEqual(query.from) : Not(IsNull()) };
+    let people = await this.people.find({ where, order: { departedAt: 'DESC' } });
+    if (query.to !== undefined) people = people.filter((p) => p.departedAt! < query.to!);
+    if (!people.length) return [];
+    const ids = people.map((p) => p.id);
+
+    const changeByPerson = new Map<string, PermissionChangeEntity>();
+    const versions = people.map((p) => p.departureVersion).filter((v): v is number => v !== null);
+    const byVersion = new Map((versions.length ? await this.changes.findBy({ version: In(versions) }) : []).map((c) => [c.version, c]));
+    for (const p of people) {
+      // Departures before issue 4 kept no version on the person: find the change by its reason.
+      const change = p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.findOne({ where: { reason: `person ${p.id} departed` }, order: { version: 'DESC' } });
+      if (change) changeByPerson.set(p.id, change);
+    }
+    const [cards, grants] = await Promise.all([
+      this.cards.find({ select: { id: true, personId: true, status: true, statusChangedAt: true }, where: { personId: In(ids) } }),
+      this.grants.find({ select: { id: true, personId: true, revokedAt: true }, where: { personId: In(ids), revokedReason: 'person_departed' } }),
+    ]);
+    const steps = cards.length ? await this.history.find({ where: { cardId: In(cards.map((c) => c.id)), toStatus: 'revoked' } }) : [];
+    const affected = await this.affectedAgents();
+    const index = await this.index(Math.min(...[...changeByPerson.values()].map((c) => c.version), Number.MAX_SAFE_INTEGER));
+
+    return people.map((p) => {
+      const change = changeByPerson.get(p.id) ?? null;
+      const own = cards.filter((c) => c.personId === p.id);
+      const withHistory = steps.filter((s) => s.at === p.departedAt && own.some((c) => c.id === s.cardId));
+      const cardsRevoked = withHistory.length || own.filter((c) => c.status === 'revoked' && c.statusChangedAt === p.departedAt).length;
+      const agents = change ? this.confirmations(affected, index, change) : [];
+      const pending = agents.filter((a) => a.confirmedAt === null).map((a) => a.agentId);
+      return {
+        personId: p.id,
+        name: p.name,
+        kind: p.kind,
+        department: p.department,
+        departedAt: p.departedAt!,
+        version: change?.version ?? null,
+        revokedAt: change?.at ?? null,
+        cardsRevoked,
+        grantsEnded: grants.filter((g) => g.personId === p.id && g.revokedAt === p.departedAt).length,
+        agents,
+        allConfirmedAt: change && pending.length === 0 ? Math.max(change.at, ...agents.map((a) => a.confirmedAt!)) : null,
+        pendingAgentIds: pending,
+      };
+    });
+  }
+
+  async leaversCsv(query: LeaversQuery, locale: Locale): Promise<{ filename: string; csv: string }> {
+    const [leavers, site] = await Promise.all([this.leavers(query), this.site.get()]);
+    const l = reportLabels(locale);
+    const tz = site.timeZone;
+    const header = [
+      l.leavers.person,
+      l.leavers.kind,
+      l.leavers.department,
+      withTimeZone(l.leavers.departedAt, tz),
+      l.leavers.version,
+      l.leavers.cardsRevoked,
+      l.leavers.grantsEnded,
+      withTimeZone(l.leavers.allConfirmedAt, tz),
+      l.leavers.delaySeconds,
+      l.leavers.pendingAgents,
+    ];
+    const rows = leavers.map((p) => [
+      p.name,
+      p.kind,
+      p.department ?? '',
+      formatSiteTime(p.departedAt, tz),
+      p.version ?? '',
+      p.cardsRevoked,
+      p.grantsEnded,
+      formatSiteTime(p.allConfirmedAt, tz),
+      p.allConfirmedAt !== null && p.revokedAt !== null ? ((p.allConfirmedAt - p.revokedAt) / 1000).toFixed(3) : '',
+      p.pendingAgentIds.join(' '),
+    ]);
+    return { filename: 'leavers.csv', csv: toCsv(header, rows) };
+  }
+
+  private async proofs(rows: PermissionChangeEntity[]): Promise<RevocationProofView[]> {
+    if (!rows.length) return [];
+    const affected = await this.affectedAgents();
+    const index = await this.index(Math.min(...rows.map((r) => r.version)));
+    const users = await loadUserRefs(this.users, rows.map((r) => r.actorUserId));
+    return rows.map((r) => {
+      const agents = this.confirmations(affected, index, r);
+      const complete = agents.every((a) => a.confirmedAt !== null);
+      return {
+        version: r.version,
+        at: r.at,
+        reason: r.reason,
+        actor: refOf(users, r.actorUserId),
+        cardIds: JSON.parse(r.cardIds) as string[],
+        personIds: JSON.parse(r.personIds) as string[],
+        agents,
+        complete,
+        delayMs: complete && agents.length ? Math.max(...agents.map((a) => a.delayMs!)) : complete ? 0 : null,
+      };
+    });
+  }
+
+  private confirmations(affected: AgentEntity[], index: ConfirmationIndex, change: PermissionChangeEntity): AgentConfirmationView[] {
+    return affected
+      .filter((a) => a.createdAt <= change.at)
+      .map((a) => {
+        const c = index.confirmation(a.id, change.version);
+        return {
+          agentId: a.id,
+          agentName: a.name,
+          confirmedVersion: c?.version ?? null,
+          confirmedAt: c?.at ?? null,
+          delayMs: c ? Math.max(0, c.at - change.at) : null,
+        };
+      });
+  }
+
+  /** Agents that drive at least one door: the ones whose confirmation matters. */
+  private async affectedAgents(): Promise<AgentEntity[]> {
+    const doors = await this.doors.find({ select: { id: true, agentId: true }, where: { agentId: Not(IsNull()) } });
+    const ids = [...new Set(doors.map((d) => d.agentId!))];
+    return ids.length ? this.agents.find({ where: { id: In(ids) }, order: { id: 'ASC' } }) : [];
+  }
+
+  private async index(minVersion: number): Promise<ConfirmationIndex> {
+    const rows = await this.deliveries.find({
+      select: { agentId: true, version: true, confirmedAt: true },
+      where: { version: MoreThanOrEqual(minVersion), confirmedAt: Not(IsNull()), hashMatches: true },
+    });
+    return new ConfirmationIndex(rows.map((r) => ({ agentId: r.agentId, version: r.version, confirmedAt: r.confirmedAt! })));
+  }
+}

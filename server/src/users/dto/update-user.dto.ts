@@ -1,0 +1,24 @@
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
+
+export class UpdateUserDto {
+  @IsOptional()
+  @IsIn(USER_ROLES, { message: `role must be one of: ${USER_ROLES.join(', ')}` })
+  role?: UserRole;
+
+  /** A disabled account cannot sign in; its sessions and live connections end at once. */
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  displayName?: string;
+
+  /** null unlinks the account from its person. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
+  personId?: string | null;
+}
