@@ -2,13 +2,14 @@
  * One RS-485 line with one or more PDs (multi-drop): the serial port, the frame decoder
  * and the scheduler. Exactly one command is on the wire at a time; the PDs take turns
  * (round robin among those that want the bus), each at its own pace (idle polls, retries,
- * offline probes, queued commands). A port that closes or fails to open is reopened with
- * backoff inside the process; the line's PDs are offline meanwhile.
+ * offline probes, queued commands). The port is a `SerialConnection`, as for every serial
+ * reader: closed or unopenable, it is reopened with backoff inside the process; the line's
+ * PDs are offline meanwhile.
  */
 import { EventEmitter } from 'node:events';
-import { SerialPortStream } from '@serialport/stream';
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import type { Logger } from '../../log/logger.js';
+import { SerialConnection, type BackoffOptions, type SerialLossCode } from '../serial-connection.js';
 import { OsdpFrameDecoder, type DecodedFrame } from './osdp-packet.js';
 import { commandName, wireTimeMs } from './osdp-protocol.js';
 import type { OsdpPdSession } from './osdp-pd-session.js';
@@ -20,10 +21,10 @@ export interface OsdpBusOptions {
   binding: BindingInterface;
   timing: OsdpTiming;
   log: Logger;
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: BackoffOptions;
 }
 
-export type PortFaultCode = 'port_closed' | 'port_open_failed';
+export type PortFaultCode = SerialLossCode;
 
 export interface OsdpBusEvents {
   portDown: [code: PortFaultCode, message: string];
@@ -49,25 +50,36 @@ interface Waiting {
 export class OsdpBus extends EventEmitter<OsdpBusEvents> {
   readonly path: string;
   readonly stats: OsdpBusStats = { bytesOut: 0, bytesIn: 0, exchanges: 0, noReply: 0, strayFrames: 0, rejectedFrames: 0, noiseBytes: 0 };
-  private baud: number;
   private readonly sessions: OsdpPdSession[] = [];
   private readonly decoder: OsdpFrameDecoder;
-  private port: SerialPortStream | null = null;
+  private readonly connection: SerialConnection;
   private running = false;
   private loopDone: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private waiting: Waiting | null = null;
   private roundRobin = 0;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private delayMs: number;
   private portFaulted = false;
   private pendingBaud: number | null = null;
 
   constructor(private readonly options: OsdpBusOptions) {
     super();
     this.path = options.path;
-    this.baud = options.baudRate;
-    this.delayMs = this.backoff.initialMs;
+    this.connection = new SerialConnection({
+      path: options.path,
+      baudRate: options.baudRate,
+      binding: options.binding,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      owner: `OSDP line ${options.path}`,
+      log: options.log,
+    });
+    this.connection.on('open', () => this.onPortOpen());
+    this.connection.on('lost', (code, message) => this.onPortLost(code, message));
+    this.connection.on('data', (chunk, receivedAtNs) => {
+      this.stats.bytesIn += chunk.length;
+      this.decoder.push(chunk, receivedAtNs);
+      this.stats.rejectedFrames = this.decoder.stats.rejected;
+      this.stats.noiseBytes = this.decoder.stats.noiseBytes;
+    });
     this.decoder = new OsdpFrameDecoder({
       onFrame: (frame) => this.onFrame(frame),
       onReject: (rejection) =>
@@ -78,11 +90,11 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
   }
 
   get baudRate(): number {
-    return this.baud;
+    return this.connection.baudRate;
   }
 
   get isOpen(): boolean {
-    return this.port?.isOpen ?? false;
+    return this.connection.isOpen;
   }
 
   /** Adds a PD to the line (before or after start). */
@@ -110,22 +122,18 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
     if (this.running) return;
     this.running = true;
     this.decoder.stats.frames = 0;
-    await this.open();
+    await this.connection.start();
     this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
     this.finishWaiting(null);
     this.wake();
     await this.loopDone;
     for (const session of this.sessions) session.abort('the line stopped');
-    const port = this.port;
-    this.port = null;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    await this.connection.stop();
   }
 
   /** Something was queued: look at the sessions again now. */
@@ -139,10 +147,6 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
   setBaudRate(baudRate: number): void {
     this.pendingBaud = baudRate;
     this.wake();
-  }
-
-  private get backoff(): { initialMs: number; maxMs: number } {
-    return this.options.backoff ?? { initialMs: 250, maxMs: 10_000 };
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -213,8 +217,7 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
   }
 
   private transact(bytes: Buffer, address: number): Promise<DecodedFrame | null> {
-    const port = this.port;
-    if (!port) return Promise.resolve(null);
+    if (!this.connection.isOpen) return Promise.resolve(null);
     this.decoder.reset();
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | null = null;
@@ -233,20 +236,16 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
         // A reply under way when the time is up gets the wire time of its remaining bytes.
         if (!extended && missing !== null && missing > 0) {
           extended = true;
-          timer = setTimeout(onDeadline, Math.ceil(wireTimeMs(missing, this.baud)) + 20);
+          timer = setTimeout(onDeadline, Math.ceil(wireTimeMs(missing, this.baudRate)) + 20);
           return;
         }
         this.decoder.resync();
         if (this.waiting?.resolve === finish) finish(null);
       };
-      timer = setTimeout(onDeadline, Math.ceil(timing.replyTimeoutMs + wireTimeMs(bytes.length, this.baud)));
+      timer = setTimeout(onDeadline, Math.ceil(timing.replyTimeoutMs + wireTimeMs(bytes.length, this.baudRate)));
       this.stats.bytesOut += bytes.length;
-      port.write(bytes, (err) => {
-        if (err) {
-          this.options.log.warn(`write to ${this.path} failed`, { error: err.message });
-          finish(null);
-        }
-      });
+      // A write the driver fails is logged by the connection; the reply then times out.
+      if (!this.connection.write(bytes)) finish(null);
     });
   }
 
@@ -267,82 +266,41 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
 
   // ---------------------------------------------------------------- the port
 
-  private open(): Promise<void> {
+  private onPortOpen(): void {
     const { log } = this.options;
-    const port = new SerialPortStream({ binding: this.options.binding, path: this.path, baudRate: this.baud, autoOpen: false });
-    return new Promise<void>((resolve) => {
-      port.open((err) => {
-        if (!this.running) {
-          if (!err) port.close();
-          resolve();
-          return;
-        }
-        if (err) {
-          this.onPortFailure('port_open_failed', `cannot open ${this.path}: ${err.message}`);
-          resolve();
-          return;
-        }
-        this.port = port;
-        port.on('error', (e) => log.warn(`serial port error on OSDP line ${this.path}`, { error: e.message }));
-        port.on('close', (e?: Error | null) => {
-          if (this.port !== port) return;
-          this.port = null;
-          this.finishWaiting(null);
-          if (this.running) this.onPortFailure('port_closed', `${this.path} closed${e ? `: ${e.message}` : ''}`);
-        });
-        port.on('data', (chunk: Buffer) => {
-          this.stats.bytesIn += chunk.length;
-          this.decoder.push(chunk);
-          this.stats.rejectedFrames = this.decoder.stats.rejected;
-          this.stats.noiseBytes = this.decoder.stats.noiseBytes;
-        });
-        this.delayMs = this.backoff.initialMs;
-        if (this.portFaulted) log.info(`OSDP line ${this.path} is back`);
-        else log.info(`OSDP line ${this.path} open`, { baudRate: this.baud, readers: this.sessions.length });
-        this.portFaulted = false;
-        for (const session of this.sessions) session.onPortUp();
-        this.emit('portUp');
-        this.wake();
-        resolve();
-      });
-    });
+    // The port works; a later loss starts again from the shortest delay.
+    this.connection.resetBackoff();
+    if (this.portFaulted) log.info(`OSDP line ${this.path} is back`);
+    else log.info(`OSDP line ${this.path} open`, { baudRate: this.baudRate, readers: this.sessions.length });
+    this.portFaulted = false;
+    for (const session of this.sessions) session.onPortUp();
+    this.emit('portUp');
+    this.wake();
   }
 
   private async applyBaud(): Promise<void> {
     const baud = this.pendingBaud!;
     this.pendingBaud = null;
-    const port = this.port;
-    if (!port || baud === this.baud) return;
-    await new Promise<void>((resolve) =>
-      port.update({ baudRate: baud }, (err) => {
-        if (err) this.options.log.error(`cannot change ${this.path} to ${baud} baud: ${err.message}`);
-        else {
-          this.options.log.info(`OSDP line ${this.path} now at ${baud} baud`);
-          this.baud = baud;
-        }
-        resolve();
-      }),
-    );
+    if (baud === this.baudRate) return;
+    try {
+      await this.connection.updateBaudRate(baud);
+      this.options.log.info(`OSDP line ${this.path} now at ${baud} baud`);
+    } catch (err) {
+      this.options.log.error(`cannot change ${this.path} to ${baud} baud: ${(err as Error).message}`);
+    }
   }
 
-  private onPortFailure(code: PortFaultCode, message: string): void {
-    const { log } = this.options;
+  /** The port closed or could not be opened; the connection retries with backoff. */
+  private onPortLost(code: PortFaultCode, message: string): void {
+    this.finishWaiting(null);
     // Readers learn about the port first, so they report the port and not a silent reader.
     if (!this.portFaulted) {
       this.portFaulted = true;
-      log.error(`OSDP line fault: ${message}; retrying in the background`, { code });
+      this.options.log.error(`OSDP line fault: ${message}; retrying in the background`, { code });
       this.emit('portDown', code, message);
+    } else {
+      this.options.log.debug(() => `OSDP line ${this.path} still down: ${message}`);
     }
     for (const session of this.sessions) session.onPortDown();
-    if (this.portFaulted && this.delayMs !== this.backoff.initialMs) {
-      log.debug(() => `OSDP line ${this.path} still down: ${message}; next attempt in ${this.delayMs} ms`);
-    }
-    const delay = this.delayMs;
-    this.delayMs = Math.min(this.delayMs * 2, this.backoff.maxMs);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (this.running) void this.open();
-    }, delay);
   }
 }
