@@ -282,6 +282,11 @@ export const en: Messages = {
     auth_sign_in: 'Signed in',
     auth_sign_in_failed: 'Sign-in failed',
     auth_sign_out: 'Signed out',
+    reader_provisioning_window: 'Reader provisioning window opened',
+    reader_key_install: 'Reader key generated and sent',
+    reader_key_rotate: 'Reader key rotation sent',
+    reader_operation_done: 'Reader confirmed',
+    reader_operation_failed: 'Reader operation failed',
   },
   auditSource: {
     http: 'Dashboard',
@@ -298,6 +303,7 @@ export const en: Messages = {
     agents: 'Edge agent',
     users: 'User account',
     site_settings: 'Site settings',
+    readers: 'Reader',
   },
   users: {
     title: 'User accounts',

@@ -292,6 +292,11 @@ export const zhCN = {
     auth_sign_in: '登录',
     auth_sign_in_failed: '登录失败',
     auth_sign_out: '退出登录',
+    reader_provisioning_window: '开启读卡器配置窗口',
+    reader_key_install: '生成并下发读卡器密钥',
+    reader_key_rotate: '下发读卡器密钥轮换',
+    reader_operation_done: '读卡器确认完成',
+    reader_operation_failed: '读卡器操作失败',
   },
   auditSource: {
     http: '控制台',
@@ -308,6 +313,7 @@ export const zhCN = {
     agents: '边缘代理',
     users: '用户账号',
     site_settings: '站点设置',
+    readers: '读卡器',
   },
   users: {
     title: '用户账号',

@@ -6,12 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
-import type { ApiError } from '@acs/shared/api/views';
+import type { ApiError, AuditEntryView, Page } from '@acs/shared/api/views';
 import type { CommandMessage } from '@acs/shared/mqtt/payloads';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import type { OsdpReaderDetail, ReaderReportEntry, ReadersReport } from '@acs/shared/readers/reader-report';
 import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
 import { AgentMessageRouter } from '../agent-link/agent-message-router.service.js';
+import { AuditLogEntity } from '../audit/audit-log.entity.js';
 import { createAdmin } from '../cli-commands.js';
 import { StartupError } from '../common/startup-error.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
@@ -198,6 +199,48 @@ describe('readers and OSDP key management', () => {
       ],
     );
     assert.ok(operations.body.every((o) => o.actorUserId !== null));
+  });
+
+  test('every window and key operation is an audit entry naming the key by id; no key, sealed or clear, is ever in the log', async () => {
+    const auditor = await t.token('auditor');
+    const res = await t.request<Page<AuditEntryView>>('GET', `/api/audit?action=reader.&limit=50`, { token: auditor });
+    assert.equal(res.status, 200);
+    const entries = [...res.body.items].reverse();
+    assert.deepEqual(
+      entries.map((e) => [e.action, e.actorUsername, e.source]),
+      [
+        ['reader.provisioning_window', 'admin', 'http'],
+        ['reader.operation_done', null, 'system'],
+        ['reader.key_install', 'admin', 'http'],
+        ['reader.operation_done', null, 'system'],
+        ['reader.key_rotate', 'admin', 'http'],
+        ['reader.operation_failed', null, 'system'],
+      ],
+    );
+    assert.ok(entries.every((e) => e.entityType === 'readers' && e.entityId === REF));
+    assert.deepEqual(entries[0]!.after?.minutes, 10);
+    const keyCommands = commandsFor('reader-key').flatMap((c) => (c.command === 'reader-key' ? [c] : []));
+    assert.equal(keyCommands.length, 2);
+    const [installed, rotated] = keyCommands;
+    assert.equal(entries[2]!.after?.keyId, installed!.keyId);
+    assert.deepEqual([entries[4]!.before?.keyId, entries[4]!.after?.keyId], [installed!.keyId, rotated!.keyId]);
+    assert.match(String(entries[5]!.detail), /key_rotate failed, reported by agent agent-1: no secure session/);
+
+    // The whole log, rows as stored: neither key in clear (hex, base64) nor its sealed form, and no entity entry for the key tables.
+    const dataSource = t.server.app.get(DataSource);
+    const log = JSON.stringify(await dataSource.getRepository(AuditLogEntity).find());
+    const sealed = await dataSource.getRepository(ReaderKeyEntity).find();
+    assert.equal(sealed.length, 2);
+    for (const command of keyCommands) {
+      assert.ok(!log.includes(command.key), 'no key in hex');
+      assert.ok(!log.includes(Buffer.from(command.key, 'hex').toString('base64')), 'no key in base64');
+    }
+    for (const row of sealed) assert.ok(!log.includes(row.sealed.slice(3, 40)), 'no sealed key');
+    const tables = await t.request<Page<AuditEntryView>>('GET', `/api/audit?entityType=reader_keys`, { token: auditor });
+    assert.deepEqual(tables.body.items, []);
+    assert.deepEqual((await t.request<Page<AuditEntryView>>('GET', `/api/audit?entityType=reader_key_operations`, { token: auditor })).body.items, []);
+    const verify = await t.request<{ ok: boolean }>('GET', '/api/audit/verify', { token: auditor });
+    assert.equal(verify.body.ok, true);
   });
 
   test('refusals: a non-OSDP reader, an unknown reader, an agent that is offline', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { encodePayload, type CommandMessage } from '@acs/shared/mqtt/payloads';
 import { osdpReaderDetailSchema, type OsdpReaderDetail, type ReadersReport } from '@acs/shared/readers/reader-report';
@@ -14,6 +14,7 @@ import {
   type ReaderView,
 } from '@acs/shared/readers/reader-views';
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { conflict, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
@@ -29,6 +30,12 @@ import { ReaderEntity } from './reader.entity.js';
  * (install mode for one reader), key installation and rotation with keys the server
  * generates and keeps sealed, every operation recorded with who asked and what the agent
  * answered. Commands travel on the owning agent's `commands` topic.
+ *
+ * The audit log gets each operation as an explicit action (`reader.provisioning_window`,
+ * `reader.key_install`, `reader.key_rotate`, and `reader.operation_done`/`_failed` when the
+ * agent answers) naming the key by its id only; the key tables themselves are kept out of
+ * the generic entity audit (audit-policy.ts), so no sealed key is ever copied into the
+ * append-only log.
  */
 @Injectable()
 export class ReadersService {
@@ -44,6 +51,8 @@ export class ReadersService {
     private readonly mqtt: MqttClientService,
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   // ------------------------------------------------------------------ reads
@@ -101,8 +110,22 @@ export class ReadersService {
       operation.status = result.status;
       operation.completedAt = now;
       if (result.error) operation.detail = result.error.slice(0, 500);
-      await this.operations.save(operation);
-      if (operation.keyId) await this.settleKey(operation, result.status === 'done', now);
+      await this.dataSource.transaction(async (m) => {
+        await m.getRepository(ReaderKeyOperationEntity).save(operation);
+        if (operation.keyId) await this.settleKey(m, operation, result.status === 'done', now);
+        // The agent's answer: no person acts here, so the entry has no actor (source `system`).
+        await this.audit.record(
+          {
+            action: `reader.operation_${result.status}`,
+            entityType: 'readers',
+            entityId: operation.readerRef,
+            after: { kind: operation.kind, status: result.status, keyId: operation.keyId, commandId: operation.commandId },
+            detail: `${operation.kind} ${result.status}, reported by agent ${agentId}${result.error ? `: ${result.error.slice(0, 300)}` : ''}`,
+            actor: null,
+          },
+          m,
+        );
+      });
       this.logger.log(`reader ${operation.readerRef}: ${operation.kind} ${result.status}${result.error ? ` (${result.error})` : ''}`);
     }
     for (const id of reported) this.realtime.emitReader(await this.view(id));
@@ -114,7 +137,20 @@ export class ReadersService {
     const reader = await this.requireOsdpReader(ref);
     await this.requireAgentOnline(reader.agentId);
     const commandId = randomUUID();
-    const operation = await this.recordOperation({ readerRef: ref, kind: 'provisioning_window', commandId, keyId: null, actorUserId, detail: `${minutes} min` });
+    const operation = await this.dataSource.transaction(async (m) => {
+      const recorded = await this.recordOperation(m, { readerRef: ref, kind: 'provisioning_window', commandId, keyId: null, actorUserId, detail: `${minutes} min` });
+      await this.audit.record(
+        {
+          action: 'reader.provisioning_window',
+          entityType: 'readers',
+          entityId: ref,
+          after: { minutes, operationId: recorded.id, commandId },
+          detail: `install mode with the default key allowed for ${minutes} min`,
+        },
+        m,
+      );
+      return recorded;
+    });
     await this.sendCommand(reader.agentId, { command: 'reader-provisioning-window', commandId, readerId: reader.readerId, durationMs: minutes * 60_000 });
     this.logger.log(`provisioning window of ${minutes} min opened for reader ${ref}`);
     return (await this.operationViews([operation]))[0]!;
@@ -132,11 +168,27 @@ export class ReadersService {
     const secret = randomBytes(16);
     const keyId = randomUUID();
     const now = this.clock.now();
-    await this.keys.insert(
-      this.keys.create({ id: keyId, readerRef: ref, status: 'pending', sealed: this.vault.seal(secret), createdAt: now, createdBy: actorUserId, installedAt: null, retiredAt: null }),
-    );
     const commandId = randomUUID();
-    const operation = await this.recordOperation({ readerRef: ref, kind, commandId, keyId, actorUserId, detail: null });
+    const operation = await this.dataSource.transaction(async (m) => {
+      const keys = m.getRepository(ReaderKeyEntity);
+      await keys.insert(
+        keys.create({ id: keyId, readerRef: ref, status: 'pending', sealed: this.vault.seal(secret), createdAt: now, createdBy: actorUserId, installedAt: null, retiredAt: null }),
+      );
+      const recorded = await this.recordOperation(m, { readerRef: ref, kind, commandId, keyId, actorUserId, detail: null });
+      // The key by its id, never its value (sealed or not).
+      await this.audit.record(
+        {
+          action: `reader.${kind}`,
+          entityType: 'readers',
+          entityId: ref,
+          before: active ? { keyId: active.id } : null,
+          after: { keyId, operationId: recorded.id, commandId },
+          detail: kind === 'key_rotate' ? `new key ${keyId} generated to replace ${active!.id}` : `first key ${keyId} generated`,
+        },
+        m,
+      );
+      return recorded;
+    });
     await this.sendCommand(reader.agentId, { command: 'reader-key', commandId, readerId: reader.readerId, keyId, key: secret.toString('hex') });
     secret.fill(0);
     this.logger.log(`${kind === 'key_rotate' ? 'rotating the key of' : 'installing a key on'} reader ${ref} (key ${keyId})`);
@@ -145,32 +197,34 @@ export class ReadersService {
 
   // ------------------------------------------------------------------ internals
 
-  /**
-   * The one place a key operation is recorded. The site-wide audit log (requirements §7)
-   * should be written from here too when it exists.
-   */
-  private async recordOperation(fields: {
+  /** The one place a key operation is recorded (its audit entry is written next to it, in the same transaction). */
+  private async recordOperation(
+    manager: EntityManager,
+    fields: {
     readerRef: string;
     kind: ReaderKeyOperationKind;
     commandId: string;
     keyId: string | null;
     actorUserId: string;
     detail: string | null;
-  }): Promise<ReaderKeyOperationEntity> {
-    const operation = this.operations.create({ id: randomUUID(), ...fields, status: 'sent', requestedAt: this.clock.now(), completedAt: null });
-    await this.operations.insert(operation);
+    },
+  ): Promise<ReaderKeyOperationEntity> {
+    const operations = manager.getRepository(ReaderKeyOperationEntity);
+    const operation = operations.create({ id: randomUUID(), ...fields, status: 'sent', requestedAt: this.clock.now(), completedAt: null });
+    await operations.insert(operation);
     return operation;
   }
 
-  private async settleKey(operation: ReaderKeyOperationEntity, installed: boolean, now: number): Promise<void> {
-    const key = await this.keys.findOneBy({ id: operation.keyId! });
+  private async settleKey(manager: EntityManager, operation: ReaderKeyOperationEntity, installed: boolean, now: number): Promise<void> {
+    const keys = manager.getRepository(ReaderKeyEntity);
+    const key = await keys.findOneBy({ id: operation.keyId! });
     if (!key || key.status !== 'pending') return;
     if (!installed) {
-      await this.keys.update({ id: key.id }, { status: 'failed' });
+      await keys.update({ id: key.id }, { status: 'failed' });
       return;
     }
-    await this.keys.update({ readerRef: key.readerRef, status: 'active' }, { status: 'retired', retiredAt: now });
-    await this.keys.update({ id: key.id }, { status: 'active', installedAt: now });
+    await keys.update({ readerRef: key.readerRef, status: 'active' }, { status: 'retired', retiredAt: now });
+    await keys.update({ id: key.id }, { status: 'active', installedAt: now });
   }
 
   private async sendCommand(agentId: string, command: CommandMessage): Promise<void> {
