@@ -10,6 +10,7 @@ import {
   LoginOutlined,
   MonitorOutlined,
   SafetyOutlined,
+  ScanOutlined,
   ScheduleOutlined,
   SendOutlined,
   SettingOutlined,
@@ -32,6 +33,7 @@ export type NavKey =
   | 'reviews'
   | 'proof'
   | 'leavers'
+  | 'readers'
   | 'site'
   | 'myAccess'
   | 'requestAccess'
@@ -66,6 +68,7 @@ const LeaversPage = lazyPage(() => import('./pages/leavers/leavers-page'), 'Leav
 const SitePage = lazyPage(() => import('./pages/site/site-page'), 'SitePage');
 const MyAccessPage = lazyPage(() => import('./pages/my-access/my-access-page'), 'MyAccessPage');
 const RequestAccessPage = lazyPage(() => import('./pages/my-access/request-access-page'), 'RequestAccessPage');
+const ReadersPage = lazyPage(() => import('./pages/readers/readers-page'), 'ReadersPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -91,6 +94,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'reviews', path: '/reviews', roles: ALL_ROLES, icon: <AuditOutlined />, Page: ReviewsPage },
   { key: 'proof', path: '/proof', roles: SITE_READERS, icon: <SafetyOutlined />, Page: ProofPage },
   { key: 'leavers', path: '/leavers', roles: SITE_READERS, icon: <UserDeleteOutlined />, Page: LeaversPage },
+  { key: 'readers', path: '/readers', roles: SITE_READERS, icon: <ScanOutlined />, Page: ReadersPage },
   { key: 'site', path: '/site', roles: SITE_READERS, icon: <SettingOutlined />, Page: SitePage },
   { key: 'audit', path: '/audit', roles: ['admin', 'auditor'], icon: <FileSearchOutlined />, Page: AuditPage },
   { key: 'users', path: '/users', roles: ['admin'], icon: <UserSwitchOutlined />, Page: UsersPage },

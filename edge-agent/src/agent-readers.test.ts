@@ -23,6 +23,18 @@ const READERS = [
     debounceMs: 0,
     feedback: { greenLed: { line: 16 }, redLed: { line: 20 }, buzzer: { line: 21, activeLow: true }, grant: { ledMs: 300, buzzerMs: 50, beeps: 1 }, deny: { ledMs: 300, buzzerMs: 30, beeps: 2 } },
   },
+  // Two OSDP readers on one RS-485 line: the line decodes Corporate 1000 35-bit first, the
+  // machine room's exit reader only H10301 (the same formats a Wiegand reader takes).
+  {
+    id: 'rs485-1',
+    type: 'osdp',
+    serial: { path: 'sim/rs485-1', driver: 'sim', baudRate: 115200 },
+    wiegandFormats: ['corp1000-35', 'h10301'],
+    devices: [
+      { id: 'lab-out', door: 'lab', direction: 'out', address: 1, secureChannel: false },
+      { id: 'machine-room-out', door: 'machine-room', direction: 'out', address: 2, secureChannel: false, wiegandFormats: ['h10301'] },
+    ],
+  },
 ];
 
 const UID = '04a1b2c3';
@@ -57,7 +69,7 @@ async function present(agent: RunningAgent, doorId: string, cardText: string, di
 }
 
 describe('the agent decides badges from every reader type', () => {
-  test('RDM6300, line, PN532 and Wiegand readers on simulated hardware, with LED and buzzer feedback', async (t) => {
+  test('RDM6300, line, PN532, Wiegand and OSDP readers on simulated hardware, with LED and buzzer feedback', async (t) => {
     const dir = await tempDir();
     t.after(() => dir.remove());
     const broker = await startBroker();
@@ -95,9 +107,16 @@ describe('the agent decides badges from every reader type', () => {
     await until(() => sim.gpio.outputWrites(21).filter((w) => w.level === 0).length === 3, 1000, 'two more beeps');
     await until(() => sim.gpio.level(20) === 0 && sim.gpio.level(21) === 1, 1000, 'the deny pattern to end');
 
+    // OSDP: RAW Wiegand data through the shared format table. The H10301 card reads as at the
+    // GPIO Wiegand reader; the line's first format is Corporate 1000 35-bit.
+    const osdp = await present(agent, 'machine-room', `${WIEGAND.facility}:${WIEGAND.card}`, 'out', 'machine-room-out');
+    assert.deepEqual([osdp.read.credential, osdp.event.direction], ['h10301:123:4567', 'out']);
+    const corporate = await present(agent, 'lab', '4000:123456', 'out', 'lab-out');
+    assert.deepEqual([corporate.read.credential, corporate.decision.granted, corporate.decision.reason], ['corp1000-35:4000:123456', false, 'unknown_card']);
+
     // Every decision became an access event with the credential as read.
-    await until(() => server.events().filter((e) => e.kind === 'access').length >= 5, 3000, 'five access events');
+    await until(() => server.events().filter((e) => e.kind === 'access').length >= 7, 3000, 'seven access events');
     const credentials = server.events().filter((e) => e.kind === 'access').map((e) => (e as { credential: string }).credential);
-    assert.deepEqual(credentials, [`em4100:${TAG_EMPLOYEE}`, `em4100:${TAG_EMPLOYEE}`, `uid:${UID}`, 'h10301:123:4567', 'h10301:1:1']);
+    assert.deepEqual(credentials, [`em4100:${TAG_EMPLOYEE}`, `em4100:${TAG_EMPLOYEE}`, `uid:${UID}`, 'h10301:123:4567', 'h10301:1:1', 'h10301:123:4567', 'corp1000-35:4000:123456']);
   });
 });

@@ -16,9 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
-import type { CardRead, CardReader, ReaderFault } from '@acs/shared/hardware/interfaces';
+import type { CardRead, CardReader, KeypadEntry, ReaderAlert, ReaderFault } from '@acs/shared/hardware/interfaces';
 import type { ControlServer } from '@acs/hardware-sim';
-import { resolveMqttPassword, type AgentConfig, type ReaderConfig } from './config/agent-config.js';
+import { readerPlacements, resolveMqttPassword, type AgentConfig, type ReaderPlacement } from './config/agent-config.js';
 import { DecisionEngine } from './decision/decision-engine.js';
 import { standardRules, type Decision, type DecisionRule } from './decision/decision-rules.js';
 import { PermissionHolder } from './decision/permission-holder.js';
@@ -30,6 +30,8 @@ import { createLogger, type Logger } from './log/logger.js';
 import { LocalStore } from './store/local-store.js';
 import { Outbox, type NewAgentEvent } from './store/outbox.js';
 import { MqttLink, type MqttLinkOptions } from './sync/mqtt-link.js';
+import { isManagedReader } from './readers/managed-reader.js';
+import { ReaderReporter } from './readers/reader-reporter.js';
 
 export const AGENT_SOFTWARE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -49,6 +51,8 @@ export interface AgentEvents {
   event: [event: AgentEvent];
   /** A permission set came into force (loaded or received). */
   permissions: [version: number];
+  /** Keys typed on a reader's keypad (card + PIN is for later; the agent only surfaces them). */
+  keypad: [entry: KeypadEntry];
 }
 
 export type MqttTuning = Partial<Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs'>>;
@@ -78,6 +82,8 @@ export interface RunningAgent {
   outboxSize(): Promise<number>;
   /** Waits until every queued event is on disk. */
   flushOutbox(): Promise<boolean>;
+  /** Lockdown indication on every reader that can show it (OSDP LED). */
+  indicateLockdown(active: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -98,7 +104,8 @@ export class Agent implements RunningAgent {
   private link: MqttLink | null = null;
   private control: ControlServer | null = null;
   private readonly doors = new Map<string, DoorController>();
-  private readonly readerConfigs = new Map<string, ReaderConfig>();
+  private readonly readerConfigs = new Map<string, ReaderPlacement>();
+  private reporter: ReaderReporter | null = null;
   private readonly readers = new Map<string, CardReader>();
   private started = false;
   private stopping: Promise<void> | null = null;
@@ -164,13 +171,17 @@ export class Agent implements RunningAgent {
     this.permissions.on('changed', (compiled) => this.onPermissionsChanged(compiled));
     await this.permissions.load();
 
-    // 4. Readers.
-    for (const reader of config.readers) this.readerConfigs.set(reader.id, reader);
+    // 4. Readers. OSDP readers keep their keys and settings in the local store.
+    for (const placement of readerPlacements(config)) this.readerConfigs.set(placement.id, placement);
+    const store = this.store;
     for (const reader of hardware.readers) {
       this.readers.set(reader.id, reader);
       reader.on('card', (read) => this.onCard(read));
       reader.on('fault', (fault) => this.onReaderFault(fault));
       reader.on('recovered', (readerId) => this.onReaderRecovered(readerId));
+      reader.on('alert', (alert) => this.onReaderAlert(alert));
+      reader.on('keypad', (entry) => this.onKeypad(entry));
+      if (isManagedReader(reader)) reader.useSettingsStore({ read: (key) => store.readSetting(key), write: (key, value) => store.writeSetting(key, value) });
     }
     await Promise.all(hardware.readers.map((r) => r.start()));
 
@@ -188,6 +199,15 @@ export class Agent implements RunningAgent {
       log: log.child('mqtt'),
       ...this.deps.mqtt,
     });
+    this.reporter = new ReaderReporter({
+      agentId: config.agentId,
+      placements: [...this.readerConfigs.values()],
+      readers: this.readers,
+      publish: (report) => this.link?.publishReaders(report),
+      log: log.child('readers'),
+    });
+    this.link.on('command', (command) => void this.reporter?.handle(command));
+    this.reporter.start();
     this.link.start();
 
     // 6. In simulation, the control panel `acs-sim` talks to.
@@ -218,6 +238,10 @@ export class Agent implements RunningAgent {
 
   async flushOutbox(): Promise<boolean> {
     return this.outbox ? this.outbox.flush() : true;
+  }
+
+  indicateLockdown(active: boolean): void {
+    for (const reader of this.readers.values()) reader.indicateLockdown?.(active);
   }
 
   // ------------------------------------------------------------ the badge path
@@ -307,6 +331,23 @@ export class Agent implements RunningAgent {
     });
   }
 
+  private onReaderAlert(alert: ReaderAlert): void {
+    this.queueEvent({
+      kind: 'device',
+      eventId: randomUUID(),
+      agentId: this.config.agentId,
+      occurredAt: Date.now(),
+      deviceId: alert.readerId,
+      type: alert.type,
+      detail: alert.detail.slice(0, 500),
+    });
+  }
+
+  private onKeypad(entry: KeypadEntry): void {
+    this.deps.log.debug(() => `keypad input at ${entry.readerId} (${entry.keys.length} keys)`);
+    this.decisions.emit('keypad', entry);
+  }
+
   private onPermissionsChanged(compiled: CompiledPermissions): void {
     for (const [id, door] of this.doors) {
       const fromServer = compiled.doors.get(id);
@@ -335,6 +376,7 @@ export class Agent implements RunningAgent {
         log.error(`error while stopping (${name})`, { error: (err as Error).message });
       }
     };
+    this.reporter?.stop();
     await step('readers', () => Promise.all(hardware.readers.map((r) => r.stop())));
     // Relock before anything slower can fail.
     for (const door of this.doors.values()) await step(`door ${door.id}`, () => door.stop());

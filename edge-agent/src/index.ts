@@ -24,7 +24,12 @@ export {
   type ReaderFeedbackConfig,
   type SerialReaderConfig,
   type LineFormatConfig,
+  type OsdpDeviceConfig,
+  type OsdpLineConfig,
+  type ReaderPlacement,
+  type SingleReaderConfig,
   isSerialReader,
+  readerPlacements,
 } from './config/agent-config.js';
 export { DecisionEngine } from './decision/decision-engine.js';
 export {
@@ -62,9 +67,18 @@ export { Pn532FrameDecoder, encodeCommand, encodeFrame, parseTypeATargets, PN532
 export { WiegandReader, DEFAULT_WIEGAND_FRAME_TIMEOUT_MS, type WiegandReaderOptions, type WiegandReaderStats } from './readers/wiegand-reader.js';
 export { ReaderFeedback, type FeedbackOutputSpec, type FeedbackPattern, type ReaderFeedbackOptions } from './readers/reader-feedback.js';
 export type { AgentHardware } from './hardware/agent-hardware.js';
-export { HardwareFactory, buildReader, simSpecFromConfig, usesSimulation } from './hardware/factory.js';
+export { HardwareFactory, buildReader, buildReaders, simSpecFromConfig, usesSimulation } from './hardware/factory.js';
 export { OnoffGpioProvider, findGpioBase, listGpioChips } from './hardware/onoff-gpio.js';
 export { LocalStore, type StoredPermissions } from './store/local-store.js';
 export { Outbox, type NewAgentEvent } from './store/outbox.js';
 export { MqttLink, type MqttLinkOptions } from './sync/mqtt-link.js';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './log/logger.js';
+export { OsdpBus, type OsdpBusOptions, type OsdpBusStats } from './readers/osdp/osdp-bus.js';
+export { OsdpReader, type OsdpReaderOptions, type OsdpReaderRecord } from './readers/osdp/osdp-reader.js';
+export { OsdpPdSession, OsdpCommandError, type PdSessionStatus } from './readers/osdp/osdp-pd-session.js';
+export { DEFAULT_OSDP_TIMING, osdpTiming, type OsdpTiming } from './readers/osdp/osdp-timing.js';
+export { decodeRawCardData, DEFAULT_RAW_WIEGAND_FORMATS } from './readers/osdp/raw-card-data.js';
+export { isManagedReader, type ManagedReader, type ReaderDescription } from './readers/managed-reader.js';
+export { MemoryReaderSettingsStore, type ReaderSettingsStore } from './readers/reader-settings-store.js';
+export { ReaderReporter, type ReaderCommand } from './readers/reader-reporter.js';
+export { systemSerialBinding } from './hardware/system-serial.js';

@@ -25,7 +25,7 @@ export const SIM_USAGE = `usage:
   acs-sim list [--data-dir <dir>]
 
   --card       as the door's reader reports it: 3887558 at an EM reader (RDM6300, line reader),
-               123:4567 (facility:card) at a Wiegand reader, 04a1b2c3 (chip UID) at a PN532
+               123:4567 (facility:card) at a Wiegand or OSDP reader, 04a1b2c3 (chip UID) at a PN532
   --data-dir   the demo's data folder (default ./data); running agents register in <dir>/sim/`;
 
 export interface CliIo {

@@ -47,3 +47,16 @@ export {
   type SimRegistryEntry,
 } from './control/sim-registry.js';
 export { runSimCli, SIM_USAGE, type CliIo } from './cli.js';
+export { SimOsdpLine, type SimOsdpLineOptions, type SimOsdpLineStats } from './osdp/sim-osdp-line.js';
+export {
+  SimOsdpPd,
+  DEFAULT_SIM_CAPABILITIES,
+  type BuzzerState,
+  type LedState,
+  type ReceivedCommand as SimOsdpReceivedCommand,
+  type SimFaultKind,
+  type SimOsdpCapability,
+  type SimOsdpIdentity,
+  type SimOsdpPdOptions,
+} from './osdp/sim-osdp-pd.js';
+export { SimFrameReader, SimSecureSession, buildSimReply, simChecksum, simCrc16, type SimFrame } from './osdp/sim-osdp-wire.js';

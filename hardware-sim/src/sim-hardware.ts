@@ -1,7 +1,8 @@
 /**
  * A whole site's worth of simulated hardware for one agent: readers on simulated serial
- * ports (RDM6300, keyboard-wedge line readers, PN532) and on simulated GPIO (Wiegand),
- * lock relays, door contacts and exit buttons on simulated GPIO.
+ * ports (RDM6300, keyboard-wedge line readers, PN532, OSDP readers sharing an RS-485
+ * line) and on simulated GPIO (Wiegand), lock relays, door contacts and exit buttons on
+ * simulated GPIO.
  *
  * The spec is structural (derived from the agent configuration by the agent) so this
  * package never imports the agent. The agent opens the reader ports through
@@ -18,6 +19,8 @@ import { SimPn532 } from './readers/sim-pn532.js';
 import { SimRdm6300, type PresentOptions } from './readers/sim-rdm6300.js';
 import { SimWiegandTransmitter, type WiegandTiming } from './readers/sim-wiegand.js';
 import { SimSerialBinding } from './serial/sim-serial-binding.js';
+import { SimOsdpLine } from './osdp/sim-osdp-line.js';
+import { SimOsdpPd } from './osdp/sim-osdp-pd.js';
 
 interface SimReaderCommon {
   id: string;
@@ -39,7 +42,13 @@ export type SimReaderSpec =
   | (SimReaderCommon & { type: 'line'; path: string; lineFormat: SimLineFormat })
   | (SimReaderCommon & { type: 'pn532'; path: string })
   /** GPIO lines of `gpio`; cards are sent in `format`. */
-  | (SimReaderCommon & { type: 'wiegand'; d0Line: number; d1Line: number; format: WiegandFormat; timing?: WiegandTiming });
+  | (SimReaderCommon & { type: 'wiegand'; d0Line: number; d1Line: number; format: WiegandFormat; timing?: WiegandTiming })
+  /**
+   * One OSDP reader at `address` on the RS-485 line at `path`: readers with the same path
+   * share one line (and must agree on its baud rate). Cards go out as RAW Wiegand data in
+   * `format`. The reader starts in factory state (no key of its own).
+   */
+  | (SimReaderCommon & { type: 'osdp'; path: string; baudRate: number; address: number; format: WiegandFormat });
 
 export type SimReaderType = SimReaderSpec['type'];
 
@@ -47,7 +56,8 @@ export type SimReaderDevice =
   | { spec: Extract<SimReaderSpec, { type: 'rdm6300' }>; device: SimRdm6300 }
   | { spec: Extract<SimReaderSpec, { type: 'line' }>; device: SimLineReader }
   | { spec: Extract<SimReaderSpec, { type: 'pn532' }>; device: SimPn532 }
-  | { spec: Extract<SimReaderSpec, { type: 'wiegand' }>; device: SimWiegandTransmitter };
+  | { spec: Extract<SimReaderSpec, { type: 'wiegand' }>; device: SimWiegandTransmitter }
+  | { spec: Extract<SimReaderSpec, { type: 'osdp' }>; device: SimOsdpPd; line: SimOsdpLine };
 
 export interface SimHardwareSpec {
   readers: SimReaderSpec[];
@@ -63,6 +73,8 @@ export class SimHardware {
   readonly serialBinding = new SimSerialBinding();
   readonly gpio = new SimGpio();
   readonly readers: ReadonlyMap<string, SimReaderDevice>;
+  /** OSDP lines by serial path. */
+  private readonly osdpLines = new Map<string, SimOsdpLine>();
   private readonly doors: ReadonlyMap<string, SimDoor>;
 
   constructor(readonly spec: SimHardwareSpec) {
@@ -102,6 +114,13 @@ export class SimHardware {
     return undefined;
   }
 
+  /** The simulated OSDP reader `readerId`: its PD (key store, LED and buzzer, faults on demand). */
+  osdpReader(readerId: string): SimOsdpPd {
+    const reader = this.readers.get(readerId);
+    if (reader?.spec.type !== 'osdp') throw new Error(`no simulated OSDP reader ${readerId}`);
+    return (reader as Extract<SimReaderDevice, { spec: { type: 'osdp' } }>).device;
+  }
+
   /**
    * Presents an EM4100 card at the door's reader for `direction` (an RDM6300, or a line
    * reader typing 10-digit numbers). Resolves when the card has been transmitted; false
@@ -128,7 +147,14 @@ export class SimHardware {
 
   /** Whether the agent has the reader's transport open (Wiegand lines are always wired). */
   readerConnected(reader: SimReaderDevice): boolean {
-    return reader.spec.type === 'wiegand' ? true : (reader.device as { device: { hostConnected: boolean } }).device.hostConnected;
+    switch (reader.spec.type) {
+      case 'wiegand':
+        return true;
+      case 'osdp':
+        return (reader as Extract<SimReaderDevice, { spec: { type: 'osdp' } }>).line.hostConnected;
+      default:
+        return (reader.device as { device: { hostConnected: boolean } }).device.hostConnected;
+    }
   }
 
   lockReleases(doorId: string): LockRelease[] {
@@ -137,6 +163,7 @@ export class SimHardware {
 
   async close(): Promise<void> {
     for (const reader of this.readers.values()) if (reader.spec.type === 'pn532') (reader.device as SimPn532).close();
+    await Promise.all([...this.osdpLines.values()].map((line) => line.close()));
     await this.gpio.close();
   }
 
@@ -153,7 +180,24 @@ export class SimHardware {
           spec,
           device: new SimWiegandTransmitter(this.gpio, { d0Line: spec.d0Line, d1Line: spec.d1Line, ...(spec.timing ? { timing: spec.timing } : {}) }),
         };
+      case 'osdp': {
+        const line = this.osdpLine(spec.path, spec.baudRate);
+        return { spec, device: line.add(new SimOsdpPd({ address: spec.address })), line };
+      }
     }
+  }
+
+  /** The line at `path`, created with its port on first use. */
+  private osdpLine(path: string, baudRate: number): SimOsdpLine {
+    let line = this.osdpLines.get(path);
+    if (!line) {
+      line = new SimOsdpLine({ baudRate });
+      line.connect(this.serialBinding.createPort(path));
+      this.osdpLines.set(path, line);
+    } else if (line.baudRate !== baudRate) {
+      throw new Error(`simulated OSDP line ${path} runs at ${line.baudRate} baud, not ${baudRate}`);
+    }
+    return line;
   }
 }
 

@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { ProofModule } from './proof/proof.module.js';
+import { ReadersModule } from './readers/readers.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ReviewsModule } from './reviews/reviews.module.js';
 import { SchedulesModule } from './schedules/schedules.module.js';
@@ -79,6 +80,7 @@ export class AppModule {
         EventsModule,
         SyncModule,
         AgentLinkModule,
+        ReadersModule,
         DemoModule,
         HealthModule,
         UsersModule,

@@ -10,4 +10,6 @@ export * from './mqtt/topics.js';
 export * from './mqtt/payloads.js';
 export * from './api/views.js';
 export * from './realtime/events.js';
+export * from './readers/reader-report.js';
+export * from './readers/reader-views.js';
 export type * from './hardware/interfaces.js';

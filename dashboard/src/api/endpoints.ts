@@ -14,6 +14,7 @@ import type {
   ZoneView,
   HealthView,
 } from '@acs/shared/api/views';
+import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
 import type { UserRole } from '@acs/shared/access/model';
 import { apiRequest } from './api-client';
 
@@ -72,6 +73,10 @@ export const api = {
   agents: (signal?: AbortSignal) => apiRequest<AgentView[]>('GET', '/api/agents', undefined, { signal }),
   events: (params: EventQuery = {}, signal?: AbortSignal) =>
     apiRequest<Page<EventView>>('GET', `/api/events${query({ ...params })}`, undefined, { signal }),
+  readers: (signal?: AbortSignal) => apiRequest<ReaderView[]>('GET', '/api/readers', undefined, { signal }),
+  openProvisioningWindow: (readerId: string, minutes: number) =>
+    apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/provisioning-window`, { minutes }),
+  installReaderKey: (readerId: string) => apiRequest<ReaderKeyOperationView>('POST', `/api/readers/${encodeURIComponent(readerId)}/keys`, {}),
   audit: (params: AuditQuery = {}, signal?: AbortSignal) =>
     apiRequest<Page<AuditEntryView>>('GET', `/api/audit${query({ ...params })}`, undefined, { signal }),
   verifyAudit: () => apiRequest<AuditVerifyView>('GET', '/api/audit/verify'),

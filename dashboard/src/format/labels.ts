@@ -32,7 +32,7 @@ export function eventTypeLabel(t: TFunction, type: string | null): string {
 }
 
 /** Door/device event types that need a guard's attention. */
-export const ALARM_EVENT_TYPES: ReadonlySet<string> = new Set(['forced_open', 'held_open', 'tamper', 'reader_fault']);
+export const ALARM_EVENT_TYPES: ReadonlySet<string> = new Set(['forced_open', 'held_open', 'tamper', 'reader_fault', 'reader_key_reset']);
 export const WARNING_EVENT_TYPES: ReadonlySet<string> = new Set(['held_open_prealarm']);
 
 export function cardStatusColor(status: CardStatus): string {

@@ -52,7 +52,8 @@ describe('agent configuration', () => {
   test('loads the demo configuration with three simulated doors, paths relative to the file', () => {
     const config = loadAgentConfig(join(CONFIG_DIR, 'demo.yaml'), { env: {} });
     assert.deepEqual(config.doors.map((d) => d.id), ['office-gate', 'lab', 'machine-room']);
-    assert.ok(config.readers.every((r) => r.direction === 'in' && serial(r).serial.driver === 'sim'));
+    assert.ok(config.readers.every((r) => serial(r).serial.driver === 'sim'));
+    assert.ok(config.readers.every((r) => r.type === 'osdp' || r.direction === 'in'));
     assert.equal(config.mqtt.url, 'mqtt://127.0.0.1:1884');
     assert.equal(config.dataDir, join(CONFIG_DIR, '..', '..', 'data', 'agent-1'));
     assert.equal(config.mqtt.passwordFile, join(CONFIG_DIR, '..', '..', 'data', 'secrets', 'agent-1.mqtt-password'));
@@ -66,7 +67,7 @@ describe('agent configuration', () => {
     assert.equal(config.doors[0]!.heldOpenMs, 30000);
     assert.equal(config.doors[0]!.lock.failMode, 'secure');
     assert.equal(config.doors[0]!.contact!.openLevel, 1);
-    assert.equal(config.readers[0]!.debounceMs, 1000);
+    assert.equal(config.readers[0]!.type === 'rdm6300' && config.readers[0]!.debounceMs, 1000);
     assert.equal(serial(config.readers[0]).serial.baudRate, 9600);
     assert.equal(config.dataDir, '/etc/acs/data');
   });

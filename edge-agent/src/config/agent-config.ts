@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { slugSchema } from '@acs/shared/access/model';
-import { bcmLineSchema, isSerialReader, readerGpioLines, readerSchema } from './reader-config.js';
+import { bcmLineSchema, isSerialReader, placementsOf, readerGpioLines, readerSchema } from './reader-config.js';
 
 const level = z.union([z.literal(0), z.literal(1)]);
 /** BCM numbers of the 40-pin header's GPIO lines. */
@@ -121,30 +121,55 @@ export const agentConfigSchema = z
         else lines.set(line, `readers[${i}].${field}`);
       }
     });
+    // Reader ids and OSDP line ids share one namespace: logs and reports name either.
     const readerIds = new Set<string>();
     const faces = new Set<string>();
     const paths = new Set<string>();
     config.readers.forEach((reader, i) => {
-      if (readerIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
-      readerIds.add(reader.id);
-      if (!doorIds.has(reader.door)) {
-        ctx.addIssue({ code: 'custom', path: ['readers', i, 'door'], message: `no door '${reader.door}' in doors (${[...doorIds.keys()].join(', ')})` });
+      if (isSerialReader(reader)) {
+        const path = `${reader.serial.driver}:${reader.serial.path}`;
+        if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
+        paths.add(path);
       }
-      const face = `${reader.door}/${reader.direction}`;
-      if (faces.has(face)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'direction'], message: `door '${reader.door}' already has an '${reader.direction}' reader` });
-      faces.add(face);
-      if (!isSerialReader(reader)) return;
-      const path = `${reader.serial.driver}:${reader.serial.path}`;
-      if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
-      paths.add(path);
+      if (reader.type === 'osdp') {
+        if (readerIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
+        readerIds.add(reader.id);
+        const addresses = new Set<number>();
+        reader.devices.forEach((device, k) => {
+          if (addresses.has(device.address)) {
+            ctx.addIssue({ code: 'custom', path: ['readers', i, 'devices', k, 'address'], message: `address ${device.address} is used twice on line '${reader.id}'` });
+          }
+          addresses.add(device.address);
+        });
+      }
+      for (const { placement, at } of placementsOf(reader)) {
+        const where = ['readers', i, ...at];
+        if (readerIds.has(placement.id)) ctx.addIssue({ code: 'custom', path: [...where, 'id'], message: `duplicate reader id '${placement.id}'` });
+        readerIds.add(placement.id);
+        if (!doorIds.has(placement.door)) {
+          ctx.addIssue({ code: 'custom', path: [...where, 'door'], message: `no door '${placement.door}' in doors (${[...doorIds.keys()].join(', ')})` });
+        }
+        const face = `${placement.door}/${placement.direction}`;
+        if (faces.has(face)) ctx.addIssue({ code: 'custom', path: [...where, 'direction'], message: `door '${placement.door}' already has an '${placement.direction}' reader` });
+        faces.add(face);
+      }
     });
   });
 
 type ParsedConfig = z.infer<typeof agentConfigSchema>;
 
 export type DoorConfig = ParsedConfig['doors'][number];
-export type { LineFormatConfig, ReaderConfig, ReaderFeedbackConfig, SerialReaderConfig } from './reader-config.js';
-export { isSerialReader } from './reader-config.js';
+export type {
+  LineFormatConfig,
+  OsdpDeviceConfig,
+  OsdpLineConfig,
+  ReaderConfig,
+  ReaderFeedbackConfig,
+  ReaderPlacement,
+  SerialReaderConfig,
+  SingleReaderConfig,
+} from './reader-config.js';
+export { isSerialReader, readerPlacements } from './reader-config.js';
 export type GpioConfig = ParsedConfig['gpio'];
 
 export interface MqttConfig {

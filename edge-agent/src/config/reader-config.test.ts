@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentConfigError, loadAgentConfig, parseAgentConfig, type AgentConfig, type ReaderConfig } from './agent-config.js';
+import { AgentConfigError, loadAgentConfig, parseAgentConfig, readerPlacements, type AgentConfig, type ReaderConfig } from './agent-config.js';
 
 function doc(readers: Record<string, unknown>[]): Record<string, unknown> {
   return {
@@ -43,10 +43,21 @@ const base = { id: 'r1', door: 'd1', direction: 'in' };
 describe('reader configuration', () => {
   test('the committed Raspberry Pi example has a reader of each type, feedback on the Wiegand one', () => {
     const config = loadAgentConfig(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config', 'example.yaml'), { env: {} });
-    assert.deepEqual(config.readers.map((r) => r.type), ['rdm6300', 'line', 'wiegand', 'pn532']);
+    assert.deepEqual(config.readers.map((r) => r.type), ['rdm6300', 'line', 'wiegand', 'pn532', 'osdp']);
     const wiegand = config.readers.find((r) => r.type === 'wiegand');
     assert.ok(wiegand?.type === 'wiegand' && wiegand.feedback?.greenLed?.activeLow === true);
     assert.deepEqual(wiegand.wiegand.formats.map((f) => f.id), ['h10301', 'corp1000-35']);
+    const osdp = config.readers.find((r) => r.type === 'osdp');
+    assert.ok(osdp?.type === 'osdp');
+    assert.deepEqual(osdp.wiegandFormats.map((f) => f.id), ['h10301', 'corp1000-35']);
+    assert.deepEqual(readerPlacements(config).map((p) => `${p.door}/${p.direction}`), [
+      'server-room/in',
+      'server-room/out',
+      'project-room/in',
+      'project-room/out',
+      'lab/in',
+      'lab/out',
+    ]);
   });
 
   test('a Wiegand reader: rising-edge lines, 25 ms frame timeout, every built-in format, no raw by default', () => {

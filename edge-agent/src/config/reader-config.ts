@@ -2,6 +2,10 @@
  * The `readers` entries of the agent configuration: one schema per reader type, joined
  * in a discriminated union on `type`. A new reader type adds one schema here and one
  * case in `hardware/factory.ts`.
+ *
+ * Most entries are one reader on its own transport. An `osdp` entry is an RS-485 line:
+ * one serial port with several readers on it, each at its own address. Either way each
+ * reader has one placement (id, door, direction): `readerPlacements` lists them all.
  */
 import { z } from 'zod';
 import { readerDirectionSchema, slugSchema } from '@acs/shared/access/model';
@@ -158,20 +162,95 @@ export const wiegandReaderSchema = z.strictObject({
   debounceMs: debounceMs(500),
 });
 
-export const readerSchema = z.discriminatedUnion('type', [rdm6300ReaderSchema, lineReaderSchema, pn532ReaderSchema, wiegandReaderSchema]);
+/** Formats osdp_RAW Wiegand card data (format 1) is decoded with, tried in order; the same table as Wiegand readers'. */
+const osdpWiegandFormatsSchema = wiegandFormatListSchema;
 
+const osdpDeviceSchema = z.strictObject({
+  /** The reader's id (one OSDP PD). */
+  id: slugSchema,
+  door: slugSchema,
+  direction: readerDirectionSchema,
+  /** OSDP address on the line, 0-126 (127 is broadcast). */
+  address: z.number().int().min(0).max(126),
+  /** AES-128 secure channel. Keys come from the server, never from this file. */
+  secureChannel: z.boolean().default(true),
+  /** Send one-byte checksums instead of CRC-16 (very old PDs). */
+  checksum: z.boolean().default(false),
+  /** This reader's Wiegand formats, when they differ from the line's. */
+  wiegandFormats: osdpWiegandFormatsSchema.optional(),
+});
+
+const osdpTimingSchema = z.strictObject({
+  replyTimeoutMs: z.number().int().min(20).max(5000).optional(),
+  pollIntervalMs: z.number().int().min(5).max(5000).optional(),
+  retryDelayMs: z.number().int().min(0).max(60_000).optional(),
+  maxRetries: z.number().int().min(0).max(100).optional(),
+  offlineAfterMs: z.number().int().min(100).max(600_000).optional(),
+  offlineProbeMs: z.number().int().min(20).max(600_000).optional(),
+  busyRetryMs: z.number().int().min(1).max(60_000).optional(),
+  handshakeRetryMs: z.number().int().min(100).max(3_600_000).optional(),
+  keyInstallTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+});
+
+/**
+ * One RS-485 line with its OSDP readers (multi-drop): one serial port, one address per
+ * reader. LED and buzzer feedback travel as OSDP commands, so there is no `feedback`.
+ */
+export const osdpLineSchema = z.strictObject({
+  /** The line's id (logs); its readers have their own ids. */
+  id: slugSchema,
+  type: z.literal('osdp'),
+  serial: serialSchema(9600),
+  /** Poll-loop timing; defaults in `readers/osdp/osdp-timing.ts` (hardware.md, OSDP). */
+  timing: osdpTimingSchema.default({}),
+  /** Built-in ids (h10301, h10306, corp1000-35, h10304, corp1000-48) and custom layouts, as for Wiegand readers. */
+  wiegandFormats: osdpWiegandFormatsSchema.prefault([...BUILT_IN_WIEGAND_FORMAT_IDS]),
+  devices: z.array(osdpDeviceSchema).min(1).max(126),
+});
+
+export const readerSchema = z.discriminatedUnion('type', [rdm6300ReaderSchema, lineReaderSchema, pn532ReaderSchema, wiegandReaderSchema, osdpLineSchema]);
+
+/** One entry of `readers`: a reader on its own transport, or an OSDP line with its readers. */
 export type ReaderConfig = z.infer<typeof readerSchema>;
+/** The entries with a serial port (an OSDP line too). */
 export type SerialReaderConfig = Extract<ReaderConfig, { serial: unknown }>;
+/** The entries that are exactly one reader, with their own door and direction. */
+export type SingleReaderConfig = Exclude<ReaderConfig, { type: 'osdp' }>;
+export type OsdpLineConfig = Extract<ReaderConfig, { type: 'osdp' }>;
+export type OsdpDeviceConfig = OsdpLineConfig['devices'][number];
 export type ReaderFeedbackConfig = z.infer<typeof readerFeedbackSchema>;
 export type LineFormatConfig = z.infer<typeof lineFormatSchema>;
+export type ReaderType = ReaderConfig['type'];
 
 export function isSerialReader(reader: ReaderConfig): reader is SerialReaderConfig {
   return 'serial' in reader;
 }
 
+/** Where one reader is: its id, door and direction, whatever its technology and transport. */
+export interface ReaderPlacement {
+  id: string;
+  door: string;
+  direction: z.infer<typeof readerDirectionSchema>;
+  type: ReaderType;
+}
+
+/** The readers of one `readers` entry, with the path of each within the entry (for error messages). */
+export function placementsOf(reader: ReaderConfig): Array<{ placement: ReaderPlacement; at: (string | number)[] }> {
+  if (reader.type === 'osdp') {
+    return reader.devices.map((d, k) => ({ placement: { id: d.id, door: d.door, direction: d.direction, type: reader.type }, at: ['devices', k] }));
+  }
+  return [{ placement: { id: reader.id, door: reader.door, direction: reader.direction, type: reader.type }, at: [] }];
+}
+
+/** Every reader of the configuration, OSDP lines expanded to their readers. */
+export function readerPlacements(config: { readers: readonly ReaderConfig[] }): ReaderPlacement[] {
+  return config.readers.flatMap((reader) => placementsOf(reader).map((p) => p.placement));
+}
+
 /** The GPIO lines a reader drives or watches, with the field that names each. */
 export function readerGpioLines(reader: ReaderConfig): [field: string, line: number][] {
   const lines: [string, number][] = [];
+  if (reader.type === 'osdp') return lines;
   if (reader.type === 'wiegand') lines.push(['wiegand.d0Line', reader.wiegand.d0Line], ['wiegand.d1Line', reader.wiegand.d1Line]);
   const feedback = reader.feedback;
   if (feedback?.greenLed) lines.push(['feedback.greenLed.line', feedback.greenLed.line]);

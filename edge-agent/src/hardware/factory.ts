@@ -1,7 +1,8 @@
 /**
  * Builds the agent's hardware from its configuration, in one place: business logic never
  * asks whether it runs on a Raspberry Pi. The simulator package is loaded only when the
- * configuration asks for simulated parts. Each reader type is one case of `buildReader`.
+ * configuration asks for simulated parts. Each reader type is one case of `buildReaders`
+ * (an OSDP line is one entry that gives several readers).
  */
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import type { CardReader, GpioProvider } from '@acs/shared/hardware/interfaces';
@@ -9,19 +10,40 @@ import type { SimHardware, SimHardwareSpec, SimLineFormat, SimReaderSpec } from 
 import { isSerialReader, type AgentConfig, type ReaderConfig, type SerialReaderConfig } from '../config/agent-config.js';
 import type { Logger } from '../log/logger.js';
 import { LineReader } from '../readers/line-reader.js';
+import { OsdpBus } from '../readers/osdp/osdp-bus.js';
+import { OsdpReader } from '../readers/osdp/osdp-reader.js';
+import { osdpTiming } from '../readers/osdp/osdp-timing.js';
 import { Pn532Reader } from '../readers/pn532-reader.js';
 import { Rdm6300Reader } from '../readers/rdm6300-reader.js';
 import { ReaderFeedback } from '../readers/reader-feedback.js';
 import { WiegandReader } from '../readers/wiegand-reader.js';
 import type { AgentHardware } from './agent-hardware.js';
 import { OnoffGpioProvider } from './onoff-gpio.js';
+import { systemSerialBinding } from './system-serial.js';
 
 /** Whether the simulator provides this reader's transport. */
 function isSimulated(reader: ReaderConfig, config: AgentConfig): boolean {
   return isSerialReader(reader) ? reader.serial.driver === 'sim' : config.gpio.provider === 'sim';
 }
 
-function simReaderSpec(reader: ReaderConfig): SimReaderSpec {
+/** The simulated readers of one entry (an OSDP line: one per device, all on the line's path). */
+function simReaderSpecs(reader: ReaderConfig): SimReaderSpec[] {
+  if (reader.type === 'osdp') {
+    return reader.devices.map((device) => ({
+      id: device.id,
+      door: device.door,
+      direction: device.direction,
+      type: 'osdp',
+      path: reader.serial.path,
+      baudRate: reader.serial.baudRate,
+      address: device.address,
+      format: (device.wiegandFormats ?? reader.wiegandFormats)[0]!,
+    }));
+  }
+  return [simReaderSpec(reader)];
+}
+
+function simReaderSpec(reader: Exclude<ReaderConfig, { type: 'osdp' }>): SimReaderSpec {
   const common = { id: reader.id, door: reader.door, direction: reader.direction };
   switch (reader.type) {
     case 'rdm6300':
@@ -42,7 +64,7 @@ function simReaderSpec(reader: ReaderConfig): SimReaderSpec {
 /** The simulated parts of a configuration, in the simulator's own terms. */
 export function simSpecFromConfig(config: AgentConfig): SimHardwareSpec {
   return {
-    readers: config.readers.filter((r) => isSimulated(r, config)).map(simReaderSpec),
+    readers: config.readers.filter((r) => isSimulated(r, config)).flatMap(simReaderSpecs),
     doors:
       config.gpio.provider === 'sim'
         ? config.doors.map((d) => ({
@@ -65,8 +87,34 @@ interface ReaderBuildContext {
   log: Logger;
 }
 
-/** One reader from its configuration. */
-export async function buildReader(reader: ReaderConfig, context: ReaderBuildContext): Promise<CardReader> {
+/** The readers of one `readers` entry: one, or an OSDP line's readers sharing its bus. */
+export async function buildReaders(reader: ReaderConfig, context: ReaderBuildContext): Promise<CardReader[]> {
+  if (reader.type !== 'osdp') return [await buildReader(reader, context)];
+  const timing = osdpTiming(stripUndefined(reader.timing));
+  const bus = new OsdpBus({
+    path: reader.serial.path,
+    baudRate: reader.serial.baudRate,
+    binding: await context.binding(reader),
+    timing,
+    log: context.log.child(`osdp:${reader.id}`),
+  });
+  return reader.devices.map(
+    (device) =>
+      new OsdpReader({
+        id: device.id,
+        address: device.address,
+        secureChannel: device.secureChannel,
+        useChecksum: device.checksum,
+        wiegandFormats: device.wiegandFormats ?? reader.wiegandFormats,
+        bus,
+        timing,
+        log: context.log.child(`reader:${device.id}`),
+      }),
+  );
+}
+
+/** One reader on its own transport, from its configuration. */
+export async function buildReader(reader: Exclude<ReaderConfig, { type: 'osdp' }>, context: ReaderBuildContext): Promise<CardReader> {
   const log = context.log.child(`reader:${reader.id}`);
   const feedback = reader.feedback
     ? new ReaderFeedback({
@@ -142,20 +190,15 @@ export class HardwareFactory {
       });
     }
 
-    let systemBinding: BindingInterface | null = null;
     const binding = async (reader: SerialReaderConfig): Promise<BindingInterface> => {
       if (reader.serial.driver === 'sim') {
         if (!sim) throw new Error(`reader ${reader.id} asks for a simulated port but no simulator is present`);
         return sim.serialBinding;
       }
-      if (!systemBinding) {
-        const { SerialPort } = await import('serialport');
-        systemBinding = SerialPort.binding as BindingInterface;
-      }
-      return systemBinding;
+      return systemSerialBinding();
     };
     const readers: CardReader[] = [];
-    for (const reader of config.readers) readers.push(await buildReader(reader, { gpio, binding, log }));
+    for (const reader of config.readers) readers.push(...(await buildReaders(reader, { gpio, binding, log })));
 
     return {
       readers,
@@ -168,4 +211,9 @@ export class HardwareFactory {
       },
     };
   }
+}
+
+/** zod leaves absent optional keys undefined; `exactOptionalPropertyTypes` wants them absent. */
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }

@@ -45,10 +45,17 @@ export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
   private running = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private delayMs: number;
+  private baud: number;
 
   constructor(private readonly options: SerialConnectionOptions) {
     super();
     this.delayMs = this.backoff.initialMs;
+    this.baud = options.baudRate;
+  }
+
+  /** The speed the port runs at (and is reopened at). */
+  get baudRate(): number {
+    return this.baud;
   }
 
   get isOpen(): boolean {
@@ -94,6 +101,16 @@ export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
     this.scheduleRetry();
   }
 
+  /**
+   * Changes the speed of the open port, and of every later reopening (a device told to
+   * change speed, such as an OSDP reader after COMSET). Rejects when the driver refuses.
+   */
+  async updateBaudRate(baudRate: number): Promise<void> {
+    const port = this.port;
+    if (port?.isOpen) await new Promise<void>((resolve, reject) => port.update({ baudRate }, (err) => (err ? reject(err) : resolve())));
+    this.baud = baudRate;
+  }
+
   /** Called by the reader once the device works: the next failure starts from the initial delay. */
   resetBackoff(): void {
     this.delayMs = this.backoff.initialMs;
@@ -104,8 +121,8 @@ export class SerialConnection extends EventEmitter<SerialConnectionEvents> {
   }
 
   private open(): Promise<void> {
-    const { log, owner, path, baudRate } = this.options;
-    const port = new SerialPortStream({ binding: this.options.binding, path, baudRate, autoOpen: false });
+    const { log, owner, path } = this.options;
+    const port = new SerialPortStream({ binding: this.options.binding, path, baudRate: this.baud, autoOpen: false });
     return new Promise<void>((resolve) => {
       port.open((err) => {
         if (!this.running) {

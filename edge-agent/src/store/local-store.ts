@@ -179,6 +179,19 @@ export class LocalStore {
     return this.exclusive(async () => (await get<{ n: number }>(this.db, 'SELECT COUNT(*) AS n FROM outbox'))?.n ?? 0);
   }
 
+  // ------------------------------------------------------------ reader settings
+
+  /** A value readers keep across restarts (OSDP keys, COMSET changes); see `ReaderSettingsStore`. */
+  async readSetting(key: string): Promise<string | null> {
+    return this.exclusive(async () => (await get<{ value: string }>(this.db, 'SELECT value FROM meta WHERE key = ?', [`setting:${key}`]))?.value ?? null);
+  }
+
+  async writeSetting(key: string, value: string): Promise<void> {
+    await this.exclusive(() =>
+      run(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`setting:${key}`, value]),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -16,7 +16,8 @@
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
-import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage } from '@acs/shared/mqtt/payloads';
+import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
+import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/logger.js';
 import type { Outbox } from '../store/outbox.js';
@@ -48,6 +49,8 @@ export interface MqttLinkEvents {
   disconnected: [];
   applied: [message: AppliedMessage];
   acked: [seqs: number[]];
+  /** A server command other than `resync` (reader commands), already validated. */
+  command: [command: Exclude<CommandMessage, { command: 'resync' }>];
 }
 
 export class MqttLink extends EventEmitter<MqttLinkEvents> {
@@ -64,6 +67,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   /** The last connection error logged, so a broker that stays down is not logged every retry. */
   private lastError: string | null = null;
   private readonly onDurable = () => this.wake();
+  /** The latest readers report, published again on every (re)connection. */
+  private readersReport: ReadersReport | null = null;
 
   constructor(private readonly options: MqttLinkOptions) {
     super();
@@ -160,6 +165,16 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     });
   }
 
+  /** Publishes the state of the agent's readers (retained); kept and sent again after a reconnection. */
+  publishReaders(report: ReadersReport): void {
+    this.readersReport = report;
+    const client = this.client;
+    if (!client?.connected) return;
+    client.publish(agentTopic(this.options.agentId, 'readers'), encodePayload('readers', report), { qos: 1, retain: true }, (err) => {
+      if (err) this.options.log.warn('could not publish the readers report', { error: err.message });
+    });
+  }
+
   private onConnect(): void {
     const { agentId, log } = this.options;
     const client = this.client;
@@ -171,6 +186,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     this.unacked.clear();
     this.sentUpTo = 0;
     this.publishState();
+    if (this.readersReport) this.publishReaders(this.readersReport);
     client.subscribe(agentSubscriptions(agentId), { qos: 1 }, (err, granted) => {
       if (err) {
         log.error('subscription failed', { error: err.message });
@@ -244,6 +260,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
         if (decoded.value.command === 'resync') {
           log.info('server asked for a resync');
           this.requestSync(true);
+        } else {
+          this.emit('command', decoded.value);
         }
         return;
       }

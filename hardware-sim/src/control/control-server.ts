@@ -212,7 +212,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
       door: reader.spec.door,
       direction: reader.spec.direction,
       type: reader.spec.type,
-      path: reader.spec.type === 'wiegand' ? `GPIO ${reader.spec.d0Line}/${reader.spec.d1Line}` : reader.spec.path,
+      path:
+        reader.spec.type === 'wiegand'
+          ? `GPIO ${reader.spec.d0Line}/${reader.spec.d1Line}`
+          : reader.spec.type === 'osdp'
+            ? `${reader.spec.path} address ${reader.spec.address}`
+            : reader.spec.path,
       connected: sim.readerConnected(reader),
     })),
   });

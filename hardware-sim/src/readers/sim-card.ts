@@ -2,7 +2,7 @@
  * What "present card X at this reader" means for each kind of simulated reader: the
  * card text people type (`acs-sim badge --card …`) is read the way the reader would
  * report it, and refused with a clear message when it cannot come from that reader
- * (an EM number at a PN532, a UID at a Wiegand reader).
+ * (an EM number at a PN532, a UID at a Wiegand or OSDP reader).
  */
 import { encodeWiegand, type WiegandFormat } from '@acs/shared/credentials/wiegand';
 import type { SimReaderDevice } from '../sim-hardware.js';
@@ -112,6 +112,20 @@ export function presentationFor(reader: SimReaderDevice, card: string | number, 
           if (options.realTime) await device.send(bits);
           else device.sendInstant(bits);
           return true;
+        },
+      };
+    }
+    case 'osdp': {
+      const { format } = reader.spec;
+      const n = facilityAndCard(text, format, what);
+      const osdp = reader as Extract<SimReaderDevice, { spec: { type: 'osdp' } }>;
+      return {
+        display: `${n.facility}:${n.card}`,
+        // The card leaves with the reply to the next POLL (hardware.md: ≈ 77 ms worst case at 9600 baud).
+        expectedMs: 100,
+        present: async () => {
+          osdp.device.presentWiegand(format, n);
+          return osdp.line.hostConnected;
         },
       };
     }

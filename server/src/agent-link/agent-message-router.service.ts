@@ -5,6 +5,7 @@ import { AgentsService } from '../agents/agents.service.js';
 import { EventsService } from '../events/events.service.js';
 import { type IncomingMqttMessage, MqttClientService } from '../mqtt/mqtt-client.service.js';
 import { PermissionSyncService } from '../sync/permission-sync.service.js';
+import { ReadersService } from '../readers/readers.service.js';
 
 export interface AgentMessageStats {
   handled: number;
@@ -30,6 +31,7 @@ export class AgentMessageRouter implements OnModuleInit {
     private readonly agents: AgentsService,
     private readonly events: EventsService,
     private readonly sync: PermissionSyncService,
+    private readonly readers: ReadersService,
   ) {}
 
   onModuleInit(): void {
@@ -101,6 +103,16 @@ export class AgentMessageRouter implements OnModuleInit {
         await this.agents.registerSeenByBroker(agentId);
         await this.agents.touch(agentId);
         await this.sync.handleApplied(agentId, decoded.value);
+        break;
+      }
+      case 'readers': {
+        // Retained: an empty payload clears it and says nothing.
+        if (message.payload.length === 0) return;
+        const decoded = decodePayload('readers', message.payload);
+        if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
+        if (decoded.value.agentId !== agentId) return this.impersonation(agentId, message.topic, decoded.value.agentId);
+        await this.agents.registerSeenByBroker(agentId);
+        await this.readers.handleReport(agentId, decoded.value);
         break;
       }
     }

@@ -5,6 +5,11 @@ import { createHash } from 'node:crypto';
  * (requirements §7): sessions (sign-in/out are recorded as actions instead), agent events
  * and the sync's own bookkeeping, and the audit tables themselves. Every other table is
  * audited, including tables added later: add noise tables here explicitly.
+ *
+ * OSDP reader keys and their operations are recorded as actions too (`reader.*`, by
+ * ReadersService, naming keys by id): a row of `reader_keys` holds key material (sealed, but
+ * the log is append-only and kept for years, so it must never hold a copy), and an entity
+ * entry next to each action would say the same thing twice.
  */
 export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
   'migrations',
@@ -14,6 +19,8 @@ export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
   'events',
   'permission_deliveries',
   'permission_changes',
+  'reader_keys',
+  'reader_key_operations',
 ]);
 
 /**
@@ -29,8 +36,11 @@ export const SYSTEM_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** Columns that change with every update and alone do not make an update worth an entry. */
 export const INCIDENTAL_COLUMNS: ReadonlySet<string> = new Set(['updated_at']);
 
-/** Secrets (password hashes) never enter the log in clear; a fingerprint shows that they changed. */
-const SECRET_COLUMN = /password|secret|token/i;
+/**
+ * Secrets (password hashes, sealed keys) never enter the log in clear; a fingerprint shows
+ * that they changed. `sealed` also covers key material in tables audited one day.
+ */
+const SECRET_COLUMN = /password|secret|token|sealed/i;
 
 export function isAuditedTable(table: string): boolean {
   return !NOT_AUDITED_TABLES.has(table);

@@ -92,6 +92,12 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/agents/lag': STAFF,
   'GET /api/reports/leavers': STAFF,
   'GET /api/reports/leavers.csv': ['admin', 'auditor'],
+
+  // Readers and OSDP key management (issue 7).
+  'GET /api/readers': STAFF,
+  'GET /api/readers/:id/operations': STAFF,
+  'POST /api/readers/:id/provisioning-window': ADMIN,
+  'POST /api/readers/:id/keys': ADMIN,
 };
 
 /** Writes that touch only the caller's own session or account: auditors may make these. */

@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'separation_of_duties'
   | 'too_many_attempts'
   | 'payload_too_large'
+  | 'key_store_unavailable'
   | 'internal_error';
 
 /** An error with a stable code; the exception filter turns it into an `ApiError` body. */

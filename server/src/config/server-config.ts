@@ -35,6 +35,12 @@ export interface ServerConfig {
   /** Time zone given to a new site; the site row holds the one in force. */
   siteTimeZone: string;
   logLevel: ServerLogLevel;
+  /**
+   * File holding the master key (32 bytes, hex or base64) that seals OSDP reader keys.
+   * Demo mode generates `<dataDir>/secrets/reader-keys.master-key` when unset; production
+   * refuses key operations without it.
+   */
+  secretKeyFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +136,7 @@ const envSchema = z.object({
     unset,
     z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ),
+  ACS_SECRET_KEY_FILE: optionalString,
   ACS_LOG_LEVEL: z.preprocess(
     unset,
     z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
@@ -176,6 +183,7 @@ export function loadServerConfig(
     passwordMinLength: e.ACS_PASSWORD_MIN_LENGTH,
     siteTimeZone: e.ACS_SITE_TIMEZONE,
     logLevel: e.ACS_LOG_LEVEL,
+    secretKeyFile: e.ACS_SECRET_KEY_FILE ? resolve(e.ACS_SECRET_KEY_FILE) : null,
   };
   const { dataDir: _d, sqlitePath: _s, ...rest } = overrides;
   const merged: ServerConfig = { ...config, ...stripUndefined(rest) };

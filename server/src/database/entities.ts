@@ -11,6 +11,9 @@ import { DoorEntity } from '../doors/door.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
+import { ReaderEntity } from '../readers/reader.entity.js';
+import { ReaderKeyEntity } from '../readers/reader-key.entity.js';
+import { ReaderKeyOperationEntity } from '../readers/reader-key-operation.entity.js';
 import { ReviewCampaignEntity } from '../reviews/review-campaign.entity.js';
 import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
@@ -41,4 +44,7 @@ export const ENTITIES = [
   AccessRequestEntity,
   ReviewCampaignEntity,
   ReviewItemEntity,
+  ReaderEntity,
+  ReaderKeyEntity,
+  ReaderKeyOperationEntity,
 ];

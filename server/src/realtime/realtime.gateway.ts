@@ -3,6 +3,7 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSock
 import type { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { AgentView, EventView } from '@acs/shared/api/views';
+import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AuthService, type SessionsEnded } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
@@ -117,5 +118,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   emitAgent(agent: AgentView): void {
     this.server?.to(STAFF_ROOM).emit('agent:v1', agent);
+  }
+
+  emitReader(reader: ReaderView): void {
+    this.server?.to(STAFF_ROOM).emit('reader:v1', reader);
   }
 }

@@ -28,6 +28,24 @@ export interface ReaderFault {
   message: string;
 }
 
+/** Keys typed on a reader's keypad (for card + PIN), as typed: digits, `*` and `#`. */
+export interface KeypadEntry {
+  readerId: string;
+  keys: string;
+  receivedAtNs: bigint;
+}
+
+/**
+ * Something about a reader that people must look at, though it may still work (or
+ * work again by itself): e.g. `reader_key_reset`, an OSDP reader that had its own key
+ * answering with the default one. Reported as a device event of that type.
+ */
+export interface ReaderAlert {
+  readerId: string;
+  type: 'reader_key_reset';
+  detail: string;
+}
+
 export interface CardReaderEvents {
   /** A complete, checksum-valid, debounced card read. */
   card: [read: CardRead];
@@ -35,6 +53,12 @@ export interface CardReaderEvents {
   fault: [fault: ReaderFault];
   /** The reader works again after a fault. */
   recovered: [readerId: string];
+  /** Keypad input (readers with a keypad). */
+  keypad: [entry: KeypadEntry];
+  /** See {@link ReaderAlert}. */
+  alert: [alert: ReaderAlert];
+  /** What the reader reports about itself changed (identity, secure channel, online). */
+  changed: [readerId: string];
 }
 
 /**
@@ -52,6 +76,8 @@ export interface CardReader extends EventEmitter<CardReaderEvents> {
    * Never awaited on the decision path.
    */
   signal?(outcome: 'grant' | 'deny'): void;
+  /** Lockdown indication (e.g. a flashing red LED) where the hardware has it. Never awaited. */
+  indicateLockdown?(active: boolean): void;
 }
 
 /** An output line, e.g. a lock relay or a reader LED. */

@@ -13,6 +13,7 @@ import {
   zoneLevelSchema,
 } from '../access/model.js';
 import type { Channel } from './topics.js';
+import { readerKeyCommandSchema, readerProvisioningWindowCommandSchema, readersReportSchema } from '../readers/reader-report.js';
 
 const epochMs = z.number().int().nonnegative();
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM between 00:00 and 24:00');
@@ -187,7 +188,8 @@ export const doorEventSchema = z.object({
 });
 export type DoorEvent = z.infer<typeof doorEventSchema>;
 
-export const DEVICE_EVENT_TYPES = ['reader_fault', 'reader_recovered', 'tamper'] as const;
+/** `reader_key_reset`: an OSDP reader that had its own key answers with the default key (issue 7). */
+export const DEVICE_EVENT_TYPES = ['reader_fault', 'reader_recovered', 'tamper', 'reader_key_reset'] as const;
 
 export const deviceEventSchema = z.object({
   ...eventBase,
@@ -217,6 +219,8 @@ export type EventsAck = z.infer<typeof eventsAckSchema>;
 
 export const commandMessageSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('resync'), commandId: z.uuid() }),
+  readerProvisioningWindowCommandSchema,
+  readerKeyCommandSchema,
 ]);
 export type CommandMessage = z.infer<typeof commandMessageSchema>;
 
@@ -231,6 +235,7 @@ export const CHANNEL_SCHEMAS = {
   permissions: permissionsMessageSchema,
   'events-ack': eventsAckSchema,
   commands: commandMessageSchema,
+  readers: readersReportSchema,
 } as const satisfies Record<Channel, z.ZodType>;
 
 export type ChannelPayload<C extends Channel> = z.infer<(typeof CHANNEL_SCHEMAS)[C]>;

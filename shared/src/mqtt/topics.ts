@@ -2,14 +2,14 @@
  * Every MQTT topic the system uses. The version sits in the root so a future payload
  * change can live beside this one (`acs/v2/...`) instead of breaking deployed agents.
  *
- * Agent `A` may publish only to `acs/v1/agents/A/{state,events,sync,applied}` and
+ * Agent `A` may publish only to `acs/v1/agents/A/{state,events,sync,applied,readers}` and
  * subscribe only to `acs/v1/agents/A/{permissions,events-ack,commands}`; both the
  * embedded broker and the Mosquitto ACL enforce it.
  */
 export const TOPIC_ROOT = 'acs/v1';
 
 /** Channels an agent publishes on. */
-export const AGENT_PUBLISHES = ['state', 'events', 'sync', 'applied'] as const;
+export const AGENT_PUBLISHES = ['state', 'events', 'sync', 'applied', 'readers'] as const;
 /** Channels the server publishes on, to one agent. */
 export const SERVER_PUBLISHES = ['permissions', 'events-ack', 'commands'] as const;
 

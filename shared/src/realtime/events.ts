@@ -3,12 +3,15 @@
  * changes, add `...:v2` beside the old name rather than changing it under old clients.
  */
 import type { AgentView, EventView } from '../api/views.js';
+import type { ReaderView } from '../readers/reader-views.js';
 
 export interface ServerToClientEvents {
   /** A newly stored agent event (access decision, door or device event). */
   'event:v1': (event: EventView) => void;
   /** An agent's online state or applied permission version changed. */
   'agent:v1': (agent: AgentView) => void;
+  /** A reader's report or key operation changed (staff only). */
+  'reader:v1': (reader: ReaderView) => void;
 }
 
 // The dashboard only listens for now; requests go through the REST API.

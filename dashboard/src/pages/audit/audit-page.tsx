@@ -20,6 +20,11 @@ const ACTION_LABELS: Partial<Record<string, keyof Messages['auditAction']>> = {
   'auth.sign_in': 'auth_sign_in',
   'auth.sign_in_failed': 'auth_sign_in_failed',
   'auth.sign_out': 'auth_sign_out',
+  'reader.provisioning_window': 'reader_provisioning_window',
+  'reader.key_install': 'reader_key_install',
+  'reader.key_rotate': 'reader_key_rotate',
+  'reader.operation_done': 'reader_operation_done',
+  'reader.operation_failed': 'reader_operation_failed',
 };
 
 const ENTITY_LABELS: Partial<Record<string, keyof Messages['auditEntity']>> = {
@@ -32,6 +37,7 @@ const ENTITY_LABELS: Partial<Record<string, keyof Messages['auditEntity']>> = {
   agents: 'agents',
   users: 'users',
   site_settings: 'site_settings',
+  readers: 'readers',
 };
 
 function clean(filters: Filters): Filters {

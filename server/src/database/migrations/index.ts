@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { PermissionChanges1764100000000 } from './1764100000000-permission-changes.js';
+import { Readers1764300000000 } from './1764300000000-readers.js';
 import { AuditLogAndAccounts1764400000000 } from './1764400000000-audit-log-and-accounts.js';
 import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-permissions.js';
 
@@ -7,6 +8,7 @@ import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   PermissionChanges1764100000000,
+  Readers1764300000000,
   AuditLogAndAccounts1764400000000,
   CardsZonesPermissions1764500000000,
 ];

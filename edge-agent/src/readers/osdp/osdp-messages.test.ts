@@ -1,0 +1,65 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  buzzerPayload,
+  comsetPayload,
+  keysetPayload,
+  ledPayload,
+  OsdpReplyError,
+  parseCom,
+  parseKeypad,
+  parsePdcap,
+  parsePdid,
+  parseRaw,
+  summariseCapabilities,
+} from './osdp-messages.js';
+
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+describe('OSDP command payloads', () => {
+  test('LED: one 14-byte record with temporary and permanent settings in protocol order', () => {
+    const record = ledPayload({
+      temporary: { onTime: 5, offTime: 5, onColor: 2, offColor: 0, timer: 0x0123 },
+      permanent: { onTime: 1, offTime: 0, onColor: 1, offColor: 1 },
+    });
+    assert.deepEqual(record, hex('00 00 02 05 05 02 00 23 01 01 01 00 01 01'));
+    assert.deepEqual(ledPayload({ cancelTemporary: true }), hex('00 00 01 00 00 00 00 00 00 00 00 00 00 00'));
+  });
+
+  test('BUZ, COMSET (baud little-endian, as in the published COMSET vector) and KEYSET', () => {
+    assert.deepEqual(buzzerPayload({ tone: 2, onTime: 1, offTime: 1, count: 3 }), hex('00 02 01 01 03'));
+    assert.deepEqual(comsetPayload(0, 9600), hex('00 80 25 00 00'));
+    assert.deepEqual(keysetPayload(Buffer.alloc(16, 0xab)).subarray(0, 3), hex('01 10 ab'));
+    assert.throws(() => comsetPayload(127, 9600), /address/);
+    assert.throws(() => keysetPayload(Buffer.alloc(8)), /16 bytes/);
+  });
+});
+
+describe('OSDP reply parsing', () => {
+  test('PDID: vendor code, model, version, serial (little-endian) and firmware', () => {
+    assert.deepEqual(parsePdid(hex('5a 43 53 02 01 01 10 00 00 01 04 02')), {
+      vendorCode: '5a4353',
+      model: 2,
+      version: 1,
+      serialNumber: 0x1001,
+      firmware: '1.4.2',
+    });
+    assert.throws(() => parsePdid(hex('5a 43')), OsdpReplyError);
+  });
+
+  test('PDCAP: triples, summarised into what the agent may use', () => {
+    const caps = parsePdcap(hex('04 01 02  05 01 01  08 00 00  09 01 01'));
+    assert.equal(caps.length, 4);
+    assert.deepEqual(summariseCapabilities(caps), { leds: 2, buzzer: true, crc: false, secureChannel: true, readers: 0 });
+    assert.deepEqual(summariseCapabilities(parsePdcap(hex('03 01 00'))), { leds: 0, buzzer: false, crc: true, secureChannel: false, readers: 0 });
+    assert.throws(() => parsePdcap(hex('04 01')), OsdpReplyError);
+  });
+
+  test('RAW, KEYPAD and COM', () => {
+    assert.deepEqual(parseRaw(hex('00 01 1A 00 BD 88 EB 80')), { reader: 0, format: 1, bitCount: 26, data: hex('BD 88 EB 80') });
+    assert.throws(() => parseRaw(hex('00 01 1A 00 BD 88')), /26 bits/);
+    assert.deepEqual(parseKeypad(hex('00 04 31 32 7F 0D')), { reader: 0, keys: '12*#' });
+    assert.throws(() => parseKeypad(hex('00 05 31')), OsdpReplyError);
+    assert.deepEqual(parseCom(hex('05 00 C2 01 00')), { address: 5, baudRate: 115200 });
+  });
+});

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { UserEntity } from '../auth/user.entity.js';
+import { MqttModule } from '../mqtt/mqtt.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { ReaderKeyEntity } from './reader-key.entity.js';
+import { ReaderKeyOperationEntity } from './reader-key-operation.entity.js';
+import { ReaderKeyVault } from './reader-key-vault.js';
+import { ReaderEntity } from './reader.entity.js';
+import { ReadersController } from './readers.controller.js';
+import { ReadersService } from './readers.service.js';
+
+/** Readers reported by agents, and OSDP key management (issue 7). */
+@Module({
+  imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity, AgentEntity, UserEntity]), MqttModule, RealtimeModule],
+  controllers: [ReadersController],
+  providers: [ReadersService, ReaderKeyVault],
+  exports: [ReadersService],
+})
+export class ReadersModule {}
