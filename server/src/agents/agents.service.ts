@@ -5,6 +5,7 @@ import type { AgentState } from '@acs/shared/mqtt/payloads';
 import type { AgentView } from '@acs/shared/api/views';
 import { notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { SiteService } from '../site/site.service.js';
@@ -31,6 +32,7 @@ export class AgentsService {
     private readonly site: SiteService,
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
+    private readonly signals: DomainSignalBus,
   ) {}
 
   async list(): Promise<AgentView[]> {
@@ -99,7 +101,8 @@ export class AgentsService {
   async handleState(id: string, state: AgentState): Promise<void> {
     const agent = await this.repo.findOneByOrFail({ id });
     const now = this.clock.now();
-    const changed = agent.online !== state.online || (state.softwareVersion ?? agent.softwareVersion) !== agent.softwareVersion;
+    const presenceChanged = agent.online !== state.online;
+    const changed = presenceChanged || (state.softwareVersion ?? agent.softwareVersion) !== agent.softwareVersion;
     agent.online = state.online;
     agent.lastSeenAt = now;
     if (state.softwareVersion !== undefined) agent.softwareVersion = state.softwareVersion;
@@ -107,6 +110,7 @@ export class AgentsService {
     if (changed) {
       this.logger.log(`agent ${id} is ${state.online ? 'online' : 'offline'}`);
       this.realtime.emitAgent(await this.view(id));
+      if (presenceChanged) this.signals.emit('agent.presence', { agentId: id, online: state.online, at: now });
     }
   }
 
@@ -119,6 +123,7 @@ export class AgentsService {
       // A message after a last will means the agent is back even before its state arrives.
       await this.repo.update({ id }, { online: true, lastSeenAt: now });
       this.realtime.emitAgent(await this.view(id));
+      this.signals.emit('agent.presence', { agentId: id, online: true, at: now });
     } else if (agent.lastSeenAt === null || now - agent.lastSeenAt >= LAST_SEEN_WRITE_MS) {
       await this.repo.update({ id }, { lastSeenAt: now });
     }

@@ -30,6 +30,7 @@ import { PermissionChangesService } from '../site/permission-changes.service.js'
 import { SiteService } from '../site/site.service.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { openDatabase } from './data-source.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
 
 interface Backend {
   name: string;
@@ -294,7 +295,7 @@ for (const backend of BACKENDS) {
         createdAt: clock.now(),
       });
       const realtime = { emitEvent: () => undefined } as unknown as RealtimeGateway;
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(DoorEntity), new SeqTracker(agents), realtime, clock);
+      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(DoorEntity), new SeqTracker(agents), realtime, clock, new DomainSignalBus());
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',

@@ -7,6 +7,7 @@ import { displayCredential } from '@acs/shared/credentials/credential';
 import type { AuthContext } from '../auth/roles.js';
 import { forbidden, invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
@@ -105,6 +106,7 @@ export class EventsService {
     private readonly seqs: SeqTracker,
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
+    private readonly signals: DomainSignalBus,
   ) {}
 
   /**
@@ -128,7 +130,10 @@ export class EventsService {
     await this.seqs.observe(agentId, fresh.map((e) => e.seq));
     const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();
     const stored = fresh.map((row) => toEventView(row, doorNames));
-    for (const view of stored) this.realtime.emitEvent(view);
+    for (const view of stored) {
+      this.realtime.emitEvent(view);
+      this.signals.emit('agent.event', view);
+    }
     return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length };
   }
 

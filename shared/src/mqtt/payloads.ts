@@ -81,6 +81,12 @@ export const permissionCardSchema = z.object({
   /** Recorded exception raising this card above its type's ceiling (requirements §1). */
   levelCeilingOverride: zoneLevelSchema.nullable(),
   grants: z.array(permissionGrantSchema),
+  /**
+   * A visitor card's escorts, from the visit (requirements §2): at L1+ doors only a badge of
+   * one of these people at the same door within the escort window lets the visitor through.
+   * Absent or empty: any active employee card with a grant to the target zone may escort.
+   */
+  escortPersonIds: z.array(id).optional(),
 });
 export type PermissionCard = z.infer<typeof permissionCardSchema>;
 
