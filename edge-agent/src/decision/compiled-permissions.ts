@@ -5,7 +5,7 @@
  * swapped in with one assignment.
  */
 import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
-import type { PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
+import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
 import { compileSchedule, type CompiledSchedule } from './schedule-bitmap.js';
 import { SiteClock } from './site-clock.js';
@@ -31,6 +31,31 @@ export interface CompiledCard {
   readonly ceiling: ZoneLevel;
   /** Usually one grant per zone; a set may carry several (different schedules). */
   readonly grants: ReadonlyMap<string, readonly CompiledGrant[]>;
+  /** A visitor's named escorts; null: any employee authorised for the zone may escort. */
+  readonly escortPersonIds: ReadonlySet<string> | null;
+  /** Opens (within its grants) while its doors are locked down. */
+  readonly lockdownAccess: boolean;
+}
+
+/** The rule tunables with the agent's defaults filled in. */
+export interface CompiledDoorRules {
+  readonly escortWindowMs: number;
+  readonly twoPersonWindowMs: number;
+  readonly offlineLimitsMs: Readonly<Partial<Record<CardType, number>>>;
+}
+
+export const DEFAULT_DOOR_RULES: CompiledDoorRules = {
+  escortWindowMs: 30_000,
+  twoPersonWindowMs: 15_000,
+  offlineLimitsMs: {},
+};
+
+export function compileDoorRules(rules: DoorRules | undefined): CompiledDoorRules {
+  return {
+    escortWindowMs: rules?.escortWindowMs ?? DEFAULT_DOOR_RULES.escortWindowMs,
+    twoPersonWindowMs: rules?.twoPersonWindowMs ?? DEFAULT_DOOR_RULES.twoPersonWindowMs,
+    offlineLimitsMs: { ...(rules?.offlineLimitsMs ?? {}) },
+  };
 }
 
 export interface CompiledPermissions {
@@ -45,6 +70,9 @@ export interface CompiledPermissions {
   readonly schedules: ReadonlyMap<string, CompiledSchedule>;
   readonly cards: ReadonlyMap<string, CompiledCard>;
   readonly hashState: PermissionHashState;
+  /** Zones under lockdown; `site` locks down every door. */
+  readonly lockdown: { readonly site: boolean; readonly zoneIds: ReadonlySet<string> };
+  readonly rules: CompiledDoorRules;
 }
 
 export class PermissionSetError extends Error {
@@ -113,6 +141,8 @@ function compileCard(
     validUntil: card.validUntil,
     ceiling: card.levelCeilingOverride ?? ceilings[card.type] ?? DEFAULT_CARD_TYPE_CEILINGS[card.type],
     grants,
+    escortPersonIds: card.escortPersonIds?.length ? new Set(card.escortPersonIds) : null,
+    lockdownAccess: card.lockdownAccess === true,
   };
 }
 
@@ -154,5 +184,24 @@ export function compilePermissionSet(set: PermissionSet, hashState: PermissionHa
     schedules,
     cards,
     hashState,
+    lockdown: { site: set.lockdown?.site ?? false, zoneIds: lockedDownZones(zones, set.lockdown?.zoneIds ?? []) },
+    rules: compileDoorRules(set.rules),
   };
+}
+
+/** A zone under lockdown locks down the zones nested in it too. */
+function lockedDownZones(zones: ReadonlyMap<string, PermissionZone>, lockedIds: readonly string[]): Set<string> {
+  const locked = new Set(lockedIds);
+  if (locked.size === 0) return locked;
+  const result = new Set<string>();
+  for (const zone of zones.values()) {
+    for (let z: PermissionZone | undefined = zone, depth = 0; z && depth < 32; z = z.parentId ? zones.get(z.parentId) : undefined, depth++) {
+      if (locked.has(z.id)) {
+        result.add(zone.id);
+        break;
+      }
+    }
+  }
+  for (const id of locked) result.add(id);
+  return result;
 }

@@ -6,7 +6,7 @@ import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import { card, demoPermissionSet, TAG_CONTRACTOR, TAG_EMPLOYEE } from '../test-support/fixtures.js';
 import { compilePermissionSet, PermissionHashState, PermissionSetError } from './compiled-permissions.js';
 import { DecisionEngine } from './decision-engine.js';
-import { standardRules, type DecisionRule } from './decision-rules.js';
+import { basicRules, standardRules, type DecisionRule } from './decision-rules.js';
 import { SiteClock } from './site-clock.js';
 
 const EMPLOYEE = `em4100:${TAG_EMPLOYEE}`;
@@ -250,7 +250,7 @@ describe('decision engine: rule pipeline', () => {
       check: (ctx) => (ctx.zone.id === 'machine-room' ? 'lockdown' : null),
       observe: (_ctx, decision) => observed.push(decision.reason),
     };
-    const rules = [...standardRules(), lockdown];
+    const rules = [...basicRules(), lockdown];
     assert.equal(decide(demoPermissionSet(), EMPLOYEE, 'machine-room', WED_10_SHANGHAI, 'in', rules).reason, 'lockdown');
     assert.equal(decide(demoPermissionSet(), EMPLOYEE, 'lab', WED_10_SHANGHAI, 'in', rules).reason, 'granted');
     assert.deepEqual(observed, ['lockdown', 'granted']);

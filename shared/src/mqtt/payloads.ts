@@ -46,6 +46,8 @@ export const permissionZoneSchema = z.object({
   level: zoneLevelSchema,
   parentId: id.nullable(),
   antiPassback: antiPassbackModeSchema,
+  /** Two-person rule (requirements §1, on by default for L3 zones): two authorised people open together. */
+  twoPerson: z.boolean().optional(),
 });
 export type PermissionZone = z.infer<typeof permissionZoneSchema>;
 
@@ -87,8 +89,28 @@ export const permissionCardSchema = z.object({
    * Absent or empty: any active employee card with a grant to the target zone may escort.
    */
   escortPersonIds: z.array(id).optional(),
+  /** Designated for lockdown: still opens doors (within its permissions) while they are locked down. */
+  lockdownAccess: z.boolean().optional(),
 });
 export type PermissionCard = z.infer<typeof permissionCardSchema>;
+
+/** Site or zone lockdown in force (requirements §1): affected doors open only for designated cards. */
+export const lockdownStateSchema = z.object({
+  site: z.boolean(),
+  zoneIds: z.array(id),
+});
+export type LockdownState = z.infer<typeof lockdownStateSchema>;
+
+/** Tunables of the rules the agent enforces; absent values use the agent's defaults. */
+export const doorRulesSchema = z.object({
+  /** How long an escort's badge at a door covers a visitor's badge at the same door. */
+  escortWindowMs: z.number().int().min(1000).max(600_000).optional(),
+  /** How long the first person of an L3 two-person entry waits for the second. */
+  twoPersonWindowMs: z.number().int().min(1000).max(600_000).optional(),
+  /** Per card type: after this long without contact with the server the agent refuses the card. */
+  offlineLimitsMs: z.partialRecord(cardTypeSchema, z.number().int().min(60_000).max(30 * 24 * 3_600_000)).optional(),
+});
+export type DoorRules = z.infer<typeof doorRulesSchema>;
 
 export const permissionSetSchema = z.object({
   agentId: slugSchema,
@@ -104,6 +126,8 @@ export const permissionSetSchema = z.object({
   doors: z.array(permissionDoorSchema),
   schedules: z.array(scheduleSchema),
   cards: z.array(permissionCardSchema),
+  lockdown: lockdownStateSchema.optional(),
+  rules: doorRulesSchema.optional(),
 });
 export type PermissionSet = z.infer<typeof permissionSetSchema>;
 

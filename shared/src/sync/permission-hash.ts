@@ -28,6 +28,9 @@ export function cardHash(card: PermissionCard): bigint {
     card.validUntil,
     card.levelCeilingOverride,
     grants,
+    // Later fields join only when set, so sets without them keep the hashes they had.
+    ...(card.escortPersonIds?.length ? [['escorts', [...card.escortPersonIds].sort()]] : []),
+    ...(card.lockdownAccess ? [['lockdownAccess', true]] : []),
   ]);
   const digest = createHash('sha256').update(canonical).digest();
   return digest.readBigUInt64BE(0) * (1n << 64n) + digest.readBigUInt64BE(8);
@@ -56,9 +59,11 @@ export function headerCanonical(set: Omit<PermissionSet, 'cards'>): string {
     set.site.timeZone,
     [...set.site.holidays].sort(),
     Object.entries(set.cardTypeCeilings).sort(),
-    byId(set.zones).map((z) => [z.id, z.name, z.level, z.parentId, z.antiPassback]),
+    byId(set.zones).map((z) => [z.id, z.name, z.level, z.parentId, z.antiPassback, ...(z.twoPerson ? ['twoPerson'] : [])]),
     byId(set.doors).map((d) => [d.id, d.name, d.fromZoneId, d.toZoneId, d.releaseMs, d.heldOpenMs]),
     byId(set.schedules).map((s) => [s.id, s.name, s.holidays, s.windows.map((w) => [[...w.days].sort(), w.start, w.end])]),
+    ...(set.lockdown ? [['lockdown', set.lockdown.site, [...set.lockdown.zoneIds].sort()]] : []),
+    ...(set.rules ? [['rules', set.rules.escortWindowMs ?? null, set.rules.twoPersonWindowMs ?? null, Object.entries(set.rules.offlineLimitsMs ?? {}).sort()]] : []),
   ]);
 }
 
