@@ -94,7 +94,7 @@ console.log(`
                                       approver / approver-demo, lina / lina-demo)
 
  Present a card at a simulated reader, from another terminal:
-   npm run sim -- badge --door machine-room --card 3887558   (granted)
+   npm run sim -- badge --door lab --card 3887558            (granted)
    npm run sim -- badge --door machine-room --card 7654321   (denied: contractor ceiling)
    npm run sim -- door force --door lab                      (forced open)
 ────────────────────────────────────────────────────────────────────

@@ -109,6 +109,9 @@ export class Agent implements RunningAgent {
   private readonly readers = new Map<string, CardReader>();
   private started = false;
   private stopping: Promise<void> | null = null;
+  /** Since when the agent has had no session with the server's broker (offline limits); null while connected. */
+  private offlineSince: number | null = null;
+  private contactTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly config: AgentConfig,
@@ -207,6 +210,7 @@ export class Agent implements RunningAgent {
       log: log.child('readers'),
     });
     this.link.on('command', (command) => void this.reporter?.handle(command));
+    await this.trackServerContact(this.link, this.store);
     this.reporter.start();
     this.link.start();
 
@@ -269,6 +273,7 @@ export class Agent implements RunningAgent {
       doorId: reader.door,
       direction: reader.direction,
       at,
+      offlineSince: this.link?.connected ? null : this.offlineSince,
     });
     if (decision.granted) this.doors.get(reader.door)?.grant();
     const decidedAtNs = process.hrtime.bigint();
@@ -299,6 +304,30 @@ export class Agent implements RunningAgent {
       micros: event.decisionMicros,
     });
     this.decisions.emit('decision', { read, readerId: reader.id, doorId: reader.door, decision, event });
+  }
+
+  /**
+   * Offline limits count from the last moment the agent was connected, kept in the local
+   * store so a restart while the network is down does not reset the clock. Written at most
+   * once a minute while connected: the limits are hours long.
+   */
+  private async trackServerContact(link: MqttLink, store: LocalStore): Promise<void> {
+    const CONTACT_KEY = 'server.lastContactAt';
+    const persisted = Number(await store.readSetting(CONTACT_KEY));
+    this.offlineSince = Number.isFinite(persisted) && persisted > 0 ? persisted : Date.now();
+    const remember = () => void store.writeSetting(CONTACT_KEY, String(Date.now())).catch(() => undefined);
+    link.on('connected', () => {
+      this.offlineSince = null;
+      remember();
+    });
+    link.on('disconnected', () => {
+      this.offlineSince = Date.now();
+      remember();
+    });
+    this.contactTimer = setInterval(() => {
+      if (link.connected) remember();
+    }, 60_000);
+    this.contactTimer.unref();
   }
 
   // ------------------------------------------------------------ other events
@@ -356,6 +385,11 @@ export class Agent implements RunningAgent {
     }
     const unknown = this.config.doors.filter((d) => !compiled.doors.has(d.id)).map((d) => d.id);
     if (unknown.length > 0) this.deps.log.warn('doors in the configuration that the permission set does not know deny every badge', { doors: unknown });
+    for (const [readerId, reader] of this.readers) {
+      const door = compiled.doors.get(this.readerConfigs.get(readerId)?.door ?? '');
+      const lockedDown = door !== undefined && (compiled.lockdown.site || compiled.lockdown.zoneIds.has(door.fromZoneId) || compiled.lockdown.zoneIds.has(door.toZoneId));
+      reader.indicateLockdown?.(lockedDown);
+    }
     this.decisions.emit('permissions', compiled.version);
   }
 
@@ -377,6 +411,7 @@ export class Agent implements RunningAgent {
       }
     };
     this.reporter?.stop();
+    if (this.contactTimer) clearInterval(this.contactTimer);
     await step('readers', () => Promise.all(hardware.readers.map((r) => r.stop())));
     // Relock before anything slower can fail.
     for (const door of this.doors.values()) await step(`door ${door.id}`, () => door.stop());

@@ -31,6 +31,7 @@ import { SiteModule } from './site/site.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
+import { LockdownModule } from './lockdown/lockdown.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -67,6 +68,7 @@ export class AppModule {
         RealtimeModule,
         PeopleModule,
         ZonesModule,
+        LockdownModule,
         DoorsModule,
         SchedulesModule,
         CardsModule,

@@ -57,6 +57,9 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   // Controlled areas, cards, permissions and proof (issue 4).
   'GET /api/site': EVERYONE,
   'PATCH /api/site': ADMIN,
+  'GET /api/lockdown': STAFF,
+  'POST /api/lockdown/start': ['admin', 'guard'],
+  'POST /api/lockdown/end': ['admin', 'guard'],
   'GET /api/zones/:id': EVERYONE,
   'PATCH /api/zones/:id': ADMIN,
   'DELETE /api/zones/:id': ADMIN,

@@ -44,6 +44,10 @@ export class CardEntity {
   @Column({ name: 'level_ceiling_override', type: 'integer', nullable: true })
   levelCeilingOverride!: number | null;
 
+  /** Designated for lockdown: opens its doors (within its grants) while they are locked down. */
+  @Column({ name: 'lockdown_access', type: 'boolean', default: false })
+  lockdownAccess!: boolean;
+
   @EpochMsColumn('status_changed_at')
   statusChangedAt!: number;
 

@@ -44,6 +44,7 @@ export function toCardView(card: CardEntity, holder: string | null, users: Reado
     validFrom: card.validFrom,
     validUntil: card.validUntil,
     levelCeilingOverride: card.levelCeilingOverride,
+    lockdownAccess: card.lockdownAccess,
     statusChangedAt: card.statusChangedAt,
     requestedBy: refOf(users, card.requestedByUserId ?? null),
     approvedBy: refOf(users, card.approvedByUserId ?? null),
@@ -207,7 +208,7 @@ export class CardsService {
     const card = await this.repo.findOneBy({ id });
     if (!card) throw notFound(`card ${id}`);
     const now = this.clock.now();
-    const before = { status: card.status, validUntil: card.validUntil, validFrom: card.validFrom, personId: card.personId, type: card.type, override: card.levelCeilingOverride };
+    const before = { status: card.status, validUntil: card.validUntil, validFrom: card.validFrom, personId: card.personId, type: card.type, override: card.levelCeilingOverride, lockdownAccess: card.lockdownAccess };
     let step: CardHistoryEntity | null = null;
     if (dto.status !== undefined && dto.status !== card.status) {
       await this.applyTransition(card, dto.status, actor, now);
@@ -225,6 +226,10 @@ export class CardsService {
     if (dto.validFrom !== undefined) card.validFrom = dto.validFrom;
     if (dto.validUntil !== undefined) card.validUntil = dto.validUntil;
     if (dto.levelCeilingOverride !== undefined) card.levelCeilingOverride = dto.levelCeilingOverride;
+    if (dto.lockdownAccess !== undefined) {
+      if (dto.lockdownAccess && card.type === 'visitor') throw invalid('lockdownAccess: visitor cards are never designated for lockdown');
+      card.lockdownAccess = dto.lockdownAccess;
+    }
     this.checkValidity(card.validFrom, card.validUntil);
     this.checkOverride(card.type, card.levelCeilingOverride);
     card.updatedAt = now;
@@ -237,7 +242,8 @@ export class CardsService {
       before.personId !== card.personId ||
       (card.validUntil !== null && (before.validUntil === null || card.validUntil < before.validUntil)) ||
       (card.validFrom !== null && (before.validFrom === null || card.validFrom > before.validFrom)) ||
-      ceilingOf(card.type, card.levelCeilingOverride) < ceilingOf(before.type, before.override);
+      ceilingOf(card.type, card.levelCeilingOverride) < ceilingOf(before.type, before.override) ||
+      (before.lockdownAccess && !card.lockdownAccess);
     await this.changes.record(`card ${id} ${before.status !== card.status ? `${before.status} → ${card.status}` : 'updated'}`, {
       cardIds: [id],
       revokes,

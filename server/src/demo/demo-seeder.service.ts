@@ -111,6 +111,7 @@ export class DemoSeeder {
           parentId: z.parentId,
           ownerPersonId: z.ownerKey ? personIds.get(z.ownerKey)! : null,
           antiPassback: 'off',
+          twoPerson: z.level >= 3,
           createdAt: now,
           updatedAt: now,
         });

@@ -2,7 +2,7 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
-import type { AgentView, EventView } from '@acs/shared/api/views';
+import type { AgentView, EventView, LockdownView } from '@acs/shared/api/views';
 import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AuthService, type SessionsEnded } from '../auth/auth.service.js';
@@ -122,5 +122,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   emitReader(reader: ReaderView): void {
     this.server?.to(STAFF_ROOM).emit('reader:v1', reader);
+  }
+
+  emitLockdown(lockdown: LockdownView): void {
+    this.server?.to(STAFF_ROOM).emit('lockdown:v1', lockdown);
   }
 }

@@ -8,7 +8,8 @@ import { invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import type { UpdateSiteDto } from './dto/update-site.dto.js';
 import { PermissionChangesService } from './permission-changes.service.js';
-import { SiteSettingsEntity } from './site-settings.entity.js';
+import { type DoorRuleSettings, SiteSettingsEntity } from './site-settings.entity.js';
+import { effectiveDoorRules, mergeDoorRules } from './door-rules.js';
 import { SiteService } from './site.service.js';
 
 /**
@@ -59,6 +60,7 @@ export function toSiteView(site: SiteSettingsEntity): SiteView {
     holidays: [...site.holidays].sort().map((date) => ({ date, name: names[date] ?? '' })),
     levelNames: { ...(site.levelNames ?? {}) },
     cardTypes: cardTypeSettings(site),
+    doorRules: effectiveDoorRules(site),
     permissionVersion: site.permissionVersion,
   };
 }
@@ -159,8 +161,16 @@ export class SiteAdminService {
       }
       if (JSON.stringify(ceilings) !== JSON.stringify(site.cardTypeCeilings)) reachesDoors.push('card type ceilings');
     }
+    let doorRules: DoorRuleSettings | undefined;
+    if (dto.doorRules !== undefined) {
+      const merged = mergeDoorRules(site.doorRules, dto.doorRules);
+      problems.push(...merged.problems);
+      doorRules = merged.rules;
+      if (JSON.stringify(effectiveDoorRules({ doorRules })) !== JSON.stringify(effectiveDoorRules(site))) reachesDoors.push('door rules');
+    }
     if (problems.length) throw invalid(problems);
 
+    if (doorRules) site.doorRules = doorRules;
     if (dto.name !== undefined) site.name = dto.name.trim();
     if (dto.timeZone !== undefined) site.timeZone = dto.timeZone;
     if (holidays) {
@@ -173,7 +183,7 @@ export class SiteAdminService {
     site.updatedAt = this.clock.now();
     // Saved without the permission version, which record() raises concurrently on this row:
     // save() writes only the columns present on the object.
-    const { permissionVersion: _version, ...columns } = site;
+    const { permissionVersion: _version, lockdown: _lockdown, ...columns } = site;
     await this.repo.save(columns);
     if (reachesDoors.length) {
       await this.changes.record(`site settings changed: ${reachesDoors.join(', ')}`, { structural: true, actorUserId: actor.id });

@@ -4,6 +4,25 @@ import { EpochMsColumn, LEN } from '../database/columns.js';
 
 export const SITE_ROW_ID = 1;
 
+export interface LockdownPart {
+  startedAt: number;
+  startedByUserId: string | null;
+  reason: string;
+}
+
+export interface LockdownRecord {
+  site: LockdownPart | null;
+  /** Zone id → who locked it down. */
+  zones: Record<string, LockdownPart>;
+}
+
+export interface DoorRuleSettings {
+  escortWindowSec?: number;
+  twoPersonWindowSec?: number;
+  /** Card type → hours without server contact after which the agent refuses the card; null: no limit. */
+  offlineLimitHours?: Partial<Record<CardType, number | null>>;
+}
+
 /** The single row of site-wide settings, and the global permission version counter. */
 @Entity({ name: 'site_settings' })
 export class SiteSettingsEntity {
@@ -35,6 +54,14 @@ export class SiteSettingsEntity {
   /** Default validity in days of each card type, applied at activation; null entries: no end. */
   @Column({ name: 'card_type_validity_days', type: 'simple-json', nullable: true })
   cardTypeValidityDays!: Partial<Record<CardType, number | null>> | null;
+
+  /** The lockdown in force (site-wide and/or zones), with who started each part and why. */
+  @Column({ type: 'simple-json', nullable: true })
+  lockdown!: LockdownRecord | null;
+
+  /** Escort and two-person windows (seconds) and offline limits per card type (hours). */
+  @Column({ name: 'door_rules', type: 'simple-json', nullable: true })
+  doorRules!: DoorRuleSettings | null;
 
   /** Raised by every change that can affect a door; agents confirm the version they hold. */
   @Column({ name: 'permission_version', type: 'integer' })

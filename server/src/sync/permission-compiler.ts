@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
+import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
@@ -9,6 +10,7 @@ import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { effectiveDoorRules } from '../site/door-rules.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
 
 /** Everything a permission set is compiled from, read once and shared by every agent's set. */
@@ -124,6 +126,7 @@ export class PermissionCompiler {
           validUntil: card.validUntil,
           levelCeilingOverride: card.levelCeilingOverride,
           grants,
+          ...(card.lockdownAccess ? { lockdownAccess: true } : {}),
         };
       })
       .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
@@ -136,7 +139,7 @@ export class PermissionCompiler {
       zones: [...zoneIds]
         .map((id) => source.zones.get(id)!)
         .sort(byId)
-        .map((z) => ({ id: z.id, name: z.name, level: z.level, parentId: z.parentId, antiPassback: z.antiPassback })),
+        .map((z) => ({ id: z.id, name: z.name, level: z.level, parentId: z.parentId, antiPassback: z.antiPassback, ...(z.twoPerson ? { twoPerson: true } : {}) })),
       doors: doors.map((d) => ({
         id: d.id,
         name: d.name,
@@ -151,6 +154,8 @@ export class PermissionCompiler {
         .sort(byId)
         .map((s) => ({ id: s.id, name: s.name, windows: s.windows, holidays: s.holidays })),
       cards,
+      ...lockdownFor(source.site, zoneIds),
+      rules: doorRulesFor(source.site),
     };
     return { set, hash: permissionSetHash(set) };
   }
@@ -158,6 +163,25 @@ export class PermissionCompiler {
   async compile(agentId: string, issuedAt: number): Promise<CompiledSet> {
     return this.compileFor(await this.loadSource(), agentId, issuedAt);
   }
+}
+
+/** The lockdown parts that concern this agent's zones; nothing when none is in force. */
+function lockdownFor(site: SiteSettingsEntity, zoneIds: ReadonlySet<string>): Pick<PermissionSet, 'lockdown'> {
+  const lockdown = site.lockdown;
+  if (!lockdown) return {};
+  const zones = Object.keys(lockdown.zones).filter((id) => zoneIds.has(id)).sort();
+  if (!lockdown.site && zones.length === 0) return {};
+  return { lockdown: { site: lockdown.site !== null, zoneIds: zones } };
+}
+
+export function doorRulesFor(site: SiteSettingsEntity): NonNullable<PermissionSet['rules']> {
+  const settings = effectiveDoorRules(site);
+  const offlineLimitsMs: Partial<Record<CardType, number>> = {};
+  for (const type of CARD_TYPES) {
+    const hours = settings.offlineLimitHours[type];
+    if (hours !== null && hours !== undefined) offlineLimitsMs[type] = hours * 3_600_000;
+  }
+  return { escortWindowMs: settings.escortWindowSec * 1000, twoPersonWindowMs: settings.twoPersonWindowSec * 1000, offlineLimitsMs };
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

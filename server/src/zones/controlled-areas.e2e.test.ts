@@ -48,6 +48,7 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
       parentId: 'office',
       ownerPersonId: person('Zhang Wei').id,
       antiPassback: 'hard',
+      twoPerson: true,
     });
     const change = await lastChange();
     assert.equal(change.reason, 'zone archive updated');

@@ -32,6 +32,10 @@ export class ZoneEntity {
   @Column({ name: 'anti_passback', type: 'varchar', length: LEN.short })
   antiPassback!: AntiPassbackMode;
 
+  /** Two authorised people must badge together to enter (requirements §1: L3 zones). */
+  @Column({ name: 'two_person', type: 'boolean', default: false })
+  twoPerson!: boolean;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 

@@ -30,6 +30,7 @@ export function toZoneView(z: ZoneEntity): ZoneView {
     parentId: z.parentId,
     ownerPersonId: z.ownerPersonId,
     antiPassback: z.antiPassback,
+    twoPerson: z.twoPerson,
   };
 }
 
@@ -76,6 +77,8 @@ export class ZonesService {
       parentId: dto.parentId ?? null,
       ownerPersonId: dto.ownerPersonId ?? null,
       antiPassback: dto.antiPassback ?? 'off',
+      // The manual's two-person rule is for L3; an admin may still switch it per zone.
+      twoPerson: dto.twoPerson ?? dto.level >= 3,
       createdAt: now,
       updatedAt: now,
     });
@@ -124,10 +127,14 @@ export class ZonesService {
     }
 
     if (dto.name !== undefined) zone.name = dto.name.trim();
+    const previousLevel = zone.level;
     zone.level = level;
     zone.parentId = parentId;
     zone.ownerPersonId = ownerPersonId;
     if (dto.antiPassback !== undefined) zone.antiPassback = dto.antiPassback;
+    if (dto.twoPerson !== undefined) zone.twoPerson = dto.twoPerson;
+    // Raised to L3 without saying otherwise: the manual's two-person rule comes with the level.
+    else if (level >= 3 && previousLevel < 3) zone.twoPerson = true;
     zone.updatedAt = this.clock.now();
     await this.repo.save(zone);
     await this.changes.record(`zone ${id} updated`, { structural: true, actorUserId: actor.id });

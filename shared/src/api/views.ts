@@ -30,6 +30,8 @@ export interface ZoneView {
   parentId: string | null;
   ownerPersonId: string | null;
   antiPassback: AntiPassbackMode;
+  /** Two authorised people must badge together to enter. */
+  twoPerson: boolean;
 }
 
 export interface DoorView {
@@ -73,6 +75,8 @@ export interface CardView {
   validUntil: number | null;
   /** Recorded exception lifting the card above its type's ceiling, else null. */
   levelCeilingOverride: number | null;
+  /** Designated for lockdown (opens within its grants while doors are locked down). */
+  lockdownAccess: boolean;
   statusChangedAt: number;
   /** Separation of duties (requirements §3): the approver is neither the requester nor the issuer. */
   requestedBy: UserRef | null;
@@ -242,7 +246,30 @@ export interface SiteView {
   /** Custom level names set by the site (level number → name); absent levels use the default names. */
   levelNames: Record<string, string>;
   cardTypes: Record<CardType, CardTypeSettingsView>;
+  doorRules: DoorRulesView;
   permissionVersion: number;
+}
+
+/** Rule tunables the agents receive (issue 3). */
+export interface DoorRulesView {
+  escortWindowSec: number;
+  twoPersonWindowSec: number;
+  /** Card type → hours without server contact before the agent refuses the card; null: no limit. */
+  offlineLimitHours: Record<CardType, number | null>;
+}
+
+/** A lockdown in force: who started it, when, why. */
+export interface LockdownPartView {
+  startedAt: number;
+  startedBy: string | null;
+  reason: string;
+}
+
+/** `GET /api/lockdown`. */
+export interface LockdownView {
+  site: LockdownPartView | null;
+  zones: Array<LockdownPartView & { zoneId: string; zoneName: string }>;
+  active: boolean;
 }
 
 /** A department and the zones its members get by default (levels L0/L1 only). */

@@ -2,7 +2,7 @@
  * socket.io events between server and dashboard. Names carry a version: when a payload
  * changes, add `...:v2` beside the old name rather than changing it under old clients.
  */
-import type { AgentView, EventView } from '../api/views.js';
+import type { AgentView, EventView, LockdownView } from '../api/views.js';
 import type { ReaderView } from '../readers/reader-views.js';
 
 export interface ServerToClientEvents {
@@ -12,6 +12,8 @@ export interface ServerToClientEvents {
   'agent:v1': (agent: AgentView) => void;
   /** A reader's report or key operation changed (staff only). */
   'reader:v1': (reader: ReaderView) => void;
+  /** A lockdown started or ended (staff only). */
+  'lockdown:v1': (lockdown: LockdownView) => void;
 }
 
 // The dashboard only listens for now; requests go through the REST API.

@@ -19,16 +19,17 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
   after(() => system?.close());
 
   test('releases the lock for an allowed card only, stores both decisions once and pushes both live', async () => {
-    const releasesBefore = system.sim.lockReleases('machine-room').length;
+    const releasesBefore = system.sim.lockReleases('lab').length;
+    const machineRoomBefore = system.sim.lockReleases('machine-room').length;
     const decisions: string[] = [];
     system.agent.decisions.on('decision', (d) => decisions.push(d.event.eventId));
 
-    assert.equal(await system.sim.badge('machine-room', 3887558), true, 'the reader port is open');
+    assert.equal(await system.sim.badge('lab', 3887558), true, 'the reader port is open');
     await waitFor(() => decisions.length === 1, 'the first decision');
     assert.equal(await system.sim.badge('machine-room', 7654321), true);
     await waitFor(() => decisions.length === 2, 'the second decision');
 
-    await waitFor(() => system.sim.lockReleases('machine-room').length > releasesBefore, 'the lock relay to release');
+    await waitFor(() => system.sim.lockReleases('lab').length > releasesBefore, 'the lock relay to release');
     const [allowedId, deniedId] = decisions as [string, string];
 
     const stored = await waitFor(async () => {
@@ -41,7 +42,7 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
     assert.equal(allowed.granted, true);
     assert.equal(allowed.reason, 'granted');
     assert.equal(allowed.holder, '张伟 Zhang Wei');
-    assert.equal(allowed.doorId, 'machine-room');
+    assert.equal(allowed.doorId, 'lab');
     assert.equal(allowed.credentialDisplay, '0003887558');
     assert.equal(denied.granted, false);
     assert.equal(denied.reason, 'level_ceiling');
@@ -51,7 +52,8 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
     assert.equal(live.events.filter((e: EventView) => e.eventId === allowedId).length, 1);
 
     // Relay: one release for the allowed card, none for the denied one.
-    assert.equal(system.sim.lockReleases('machine-room').length, releasesBefore + 1);
+    assert.equal(system.sim.lockReleases('lab').length, releasesBefore + 1);
+    assert.equal(system.sim.lockReleases('machine-room').length, machineRoomBefore);
     await waitFor(async () => (await system.agent.outboxSize()) === 0, 'the server to acknowledge every event');
   });
 

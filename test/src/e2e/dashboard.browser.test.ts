@@ -35,7 +35,7 @@ describe('the guard dashboard in Chromium', { skip: chromiumSkipReason() }, () =
 
     const decided: string[] = [];
     system.agent.decisions.on('decision', (d) => decided.push(d.event.eventId));
-    await system.sim.badge('machine-room', 3887558);
+    await system.sim.badge('lab', 3887558);
     await waitFor(() => decided.length === 1, 'the decision');
     const row = page.locator(`[data-testid="event-row"][data-event-id="${decided[0]}"]`);
     await row.waitFor({ timeout: 5000 });

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CARD_STATUSES, CARD_TYPES, type CardStatus, type CardType } from '@acs/shared/access/model';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 
@@ -37,6 +37,11 @@ export class UpdateCardDto {
   @Min(0)
   @Max(9)
   levelCeilingOverride?: number | null;
+
+  /** Designated for lockdown: keeps opening its doors (within its grants) during a lockdown. */
+  @IsOptional()
+  @IsBoolean({ message: 'lockdownAccess must be true or false' })
+  lockdownAccess?: boolean;
 }
 
 /** `POST /api/cards/:id/transition`: one step of the lifecycle. */

@@ -3,6 +3,7 @@ import { PermissionChanges1764100000000 } from './1764100000000-permission-chang
 import { Readers1764300000000 } from './1764300000000-readers.js';
 import { AuditLogAndAccounts1764400000000 } from './1764400000000-audit-log-and-accounts.js';
 import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-permissions.js';
+import { DoorRulesAndLockdown1764600000000 } from './1764600000000-door-rules-and-lockdown.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Readers1764300000000,
   AuditLogAndAccounts1764400000000,
   CardsZonesPermissions1764500000000,
+  DoorRulesAndLockdown1764600000000,
 ];

@@ -45,4 +45,9 @@ export class UpdateSiteDto {
   @IsOptional()
   @IsObject()
   cardTypes?: Record<string, unknown>;
+
+  /** `{ escortWindowSec?, twoPersonWindowSec?, offlineLimitHours?: { type: hours | null } }`, merged. */
+  @IsOptional()
+  @IsObject()
+  doorRules?: Record<string, unknown>;
 }

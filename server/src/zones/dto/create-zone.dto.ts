@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ANTI_PASSBACK_MODES, type AntiPassbackMode } from '@acs/shared/access/model';
 import { IsSlug } from '../../common/dto-rules.js';
 
@@ -33,4 +33,9 @@ export class CreateZoneDto {
   @IsOptional()
   @IsIn(ANTI_PASSBACK_MODES, { message: `antiPassback must be one of: ${ANTI_PASSBACK_MODES.join(', ')}` })
   antiPassback?: AntiPassbackMode;
+
+  /** Two authorised people must badge together (default: on for L3 zones when created). */
+  @IsOptional()
+  @IsBoolean({ message: 'twoPerson must be true or false' })
+  twoPerson?: boolean;
 }

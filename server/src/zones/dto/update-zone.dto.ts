@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ANTI_PASSBACK_MODES, type AntiPassbackMode } from '@acs/shared/access/model';
 
 /** Absent fields stay as they are; `parentId: null` makes a top-level zone; `ownerPersonId: null` clears the owner (L0/L1 only). */
@@ -28,4 +28,9 @@ export class UpdateZoneDto {
   @IsOptional()
   @IsIn(ANTI_PASSBACK_MODES, { message: `antiPassback must be one of: ${ANTI_PASSBACK_MODES.join(', ')}` })
   antiPassback?: AntiPassbackMode;
+
+  /** Two authorised people must badge together (default: on for L3 zones when created). */
+  @IsOptional()
+  @IsBoolean({ message: 'twoPerson must be true or false' })
+  twoPerson?: boolean;
 }
