@@ -44,6 +44,7 @@ export interface ZoneInput {
   parentId?: string | null;
   ownerPersonId?: string | null;
   antiPassback?: AntiPassbackMode;
+  twoPerson?: boolean;
 }
 
 export interface DoorInput {
@@ -70,6 +71,7 @@ export interface SiteInput {
   holidays?: HolidayView[];
   levelNames?: Record<string, string>;
   cardTypes?: Partial<Record<CardType, { ceiling?: number; validityDays?: number | null }>>;
+  doorRules?: { escortWindowSec?: number; twoPersonWindowSec?: number; offlineLimitHours?: Partial<Record<CardType, number | null>> };
 }
 
 export interface PersonInput {
@@ -136,6 +138,7 @@ export const adminApi = {
     apiRequest<CardTransitionResult>('POST', `/api/cards/${enc(id)}/transition`, { to, ...(note ? { note } : {}) }),
   replaceCard: (id: string, body: { format: string; cardNumber: string; note?: string }) =>
     apiRequest<CardView>('POST', `/api/cards/${enc(id)}/replacement`, body),
+  updateCard: (id: string, body: { lockdownAccess?: boolean }) => apiRequest<CardView>('PATCH', `/api/cards/${enc(id)}`, body),
   cardHistory: (id: string, signal?: AbortSignal) => apiRequest<CardHistoryView[]>('GET', `/api/cards/${enc(id)}/history`, undefined, { signal }),
 
   grants: (params: { personId?: string; zoneId?: string } = {}, signal?: AbortSignal) =>

@@ -13,6 +13,7 @@ import type {
   UserView,
   ZoneView,
   HealthView,
+  LockdownView,
 } from '@acs/shared/api/views';
 import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
 import type { UserRole } from '@acs/shared/access/model';
@@ -42,6 +43,12 @@ export interface NewUser {
   role: UserRole;
   password: string;
   personId?: string;
+}
+
+export interface LockdownCommand {
+  scope: 'site' | 'zone';
+  zoneId?: string;
+  reason?: string;
 }
 
 export interface UserChanges {
@@ -82,5 +89,8 @@ export const api = {
   verifyAudit: () => apiRequest<AuditVerifyView>('GET', '/api/audit/verify'),
   users: (signal?: AbortSignal) => apiRequest<UserAccountView[]>('GET', '/api/users', undefined, { signal }),
   createUser: (user: NewUser) => apiRequest<UserAccountView>('POST', '/api/users', user),
+  lockdown: (signal?: AbortSignal) => apiRequest<LockdownView>('GET', '/api/lockdown', undefined, { signal }),
+  startLockdown: (body: LockdownCommand) => apiRequest<LockdownView>('POST', '/api/lockdown/start', body),
+  endLockdown: (body: LockdownCommand) => apiRequest<LockdownView>('POST', '/api/lockdown/end', body),
   updateUser: (id: string, changes: UserChanges) => apiRequest<UserAccountView>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
 };

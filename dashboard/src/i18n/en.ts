@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en';
+import { rulesEn } from './rules.en';
 import type { Messages } from './messages';
 
 export const en: Messages = {
@@ -329,6 +330,7 @@ export const en: Messages = {
     searchPlaceholder: 'Search by username or display name',
   },
   ...adminEn,
+  ...rulesEn,
   readers: {
     title: 'Readers',
     searchPlaceholder: 'Search by reader, door, agent or serial number',

@@ -3,6 +3,7 @@ import type { AntiPassbackMode, CardStatus, CardType, ReaderDirection, UserRole 
 import type { EventKind, PersonKind, PersonStatus } from '@acs/shared/api/views';
 import type { DeviceEvent, DoorEvent } from '@acs/shared/mqtt/payloads';
 import { adminZhCN } from './admin.zh-CN';
+import { rulesZhCN } from './rules.zh-CN';
 
 /**
  * Chinese is the source catalogue: `en.ts` must have exactly these keys (see messages.ts).
@@ -339,6 +340,7 @@ export const zhCN = {
     searchPlaceholder: '按用户名或显示名称搜索',
   },
   ...adminZhCN,
+  ...rulesZhCN,
   readers: {
     title: '读卡器',
     searchPlaceholder: '按读卡器、门、代理或序列号搜索',

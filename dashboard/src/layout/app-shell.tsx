@@ -9,6 +9,7 @@ import { useApiQuery } from '../api/use-api-query';
 import { useAuth, useSignedInUser } from '../auth/auth-context';
 import { LanguageSwitch } from './language-switch';
 import { SocketStatus } from './socket-status';
+import { LockdownBanners, LockdownButton } from './lockdown-bar';
 
 const { Header, Sider, Content } = Layout;
 
@@ -34,6 +35,7 @@ export function AppShell() {
           )}
         </div>
         <div className="app-header-tools">
+          <LockdownButton className="app-header-lockdown" />
           <SocketStatus />
           <LanguageSwitch className="app-header-button" />
           <span className="app-user" data-testid="current-user" data-role={user.role}>
@@ -70,6 +72,7 @@ export function AppShell() {
           )}
         </Sider>
         <Content className="app-content">
+          {user.role !== 'employee' && <LockdownBanners />}
           <Suspense
             fallback={
               <div className="page-loading">

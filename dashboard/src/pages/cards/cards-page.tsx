@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -115,6 +115,22 @@ export function CardsPage() {
               <span key={i}>{u?.name ?? '—'}</span>
             ))}
           </span>
+        ),
+      },
+      {
+        key: 'lockdownAccess',
+        title: <Tooltip title={t('doorRules.lockdownAccessHelp')}>{t('doorRules.lockdownAccess')}</Tooltip>,
+        width: 110,
+        render: (_, card) => (
+          <Switch
+            size="small"
+            checked={card.lockdownAccess}
+            disabled={card.type === 'visitor'}
+            data-testid="card-lockdown-access"
+            onChange={async (checked) => {
+              if (await run(() => adminApi.updateCard(card.id, { lockdownAccess: checked }), t('admin.saved'))) cards.reload();
+            }}
+          />
         ),
       },
       {

@@ -48,7 +48,7 @@ export function AgentsPanel({ live, doorNames }: { live: LiveAgents; doorNames: 
     {
       key: 'status',
       title: t('live.agents.status'),
-      width: 120,
+      width: 96,
       render: (_, agent) => (
         <div>
           <Badge
@@ -76,7 +76,7 @@ export function AgentsPanel({ live, doorNames }: { live: LiveAgents; doorNames: 
     {
       key: 'permissions',
       title: t('live.agents.permissions'),
-      width: 150,
+      width: 128,
       render: (_, agent) => {
         const sync = agentSyncState(agent);
         const hash =

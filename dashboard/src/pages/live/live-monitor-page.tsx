@@ -16,10 +16,10 @@ export function LiveMonitorPage() {
 
   return (
     <Row gutter={[12, 12]} className="live-page" data-testid="page-live">
-      <Col xs={24} xl={16} xxl={17}>
+      <Col xs={24} xl={15} xxl={16}>
         <EventStreamTable stream={events} />
       </Col>
-      <Col xs={24} xl={8} xxl={7}>
+      <Col xs={24} xl={9} xxl={8}>
         <AgentsPanel live={agents} doorNames={doorNames} />
       </Col>
     </Row>

@@ -14,6 +14,7 @@ interface SiteFormValues {
   timeZone: string;
   levelNames: Record<string, string>;
   cardTypes: Record<CardType, { ceiling: number; validityDays: number | null }>;
+  doorRules: { escortWindowSec: number; twoPersonWindowSec: number; offlineLimitHours: Record<CardType, number | null> };
 }
 
 function timeZones(): string[] {
@@ -38,6 +39,7 @@ export function SitePage() {
       timeZone: site.data.timeZone,
       levelNames: Object.fromEntries(LEVEL_LIST.map((l) => [String(l), site.data!.levelNames[String(l)] ?? ''])),
       cardTypes: site.data.cardTypes,
+      doorRules: site.data.doorRules,
     });
   }, [site.data, form]);
 
@@ -50,6 +52,11 @@ export function SitePage() {
       cardTypes: Object.fromEntries(
         CARD_TYPE_LIST.map((type) => [type, { ceiling: v.cardTypes[type].ceiling, validityDays: v.cardTypes[type].validityDays ?? null }]),
       ),
+      doorRules: {
+        escortWindowSec: v.doorRules.escortWindowSec,
+        twoPersonWindowSec: v.doorRules.twoPersonWindowSec,
+        offlineLimitHours: Object.fromEntries(CARD_TYPE_LIST.map((type) => [type, v.doorRules.offlineLimitHours?.[type] ?? null])),
+      },
     };
     if ((await run(() => adminApi.updateSite(body), t('admin.saved'))) !== undefined) site.reload();
   };
@@ -118,8 +125,27 @@ export function SitePage() {
                   </Form.Item>
                 ),
               },
+              {
+                key: 'offline',
+                title: <span title={t('doorRules.offlineLimitHelp')}>{t('doorRules.offlineLimit')}</span>,
+                render: (_, type: CardType) => (
+                  <Form.Item name={['doorRules', 'offlineLimitHours', type]} noStyle>
+                    <InputNumber min={1} max={720} placeholder={t('doorRules.noLimit')} data-testid={`offline-limit-${type}`} />
+                  </Form.Item>
+                ),
+              },
             ]}
           />
+          <Typography.Title level={5}>{t('doorRules.settingsTitle')}</Typography.Title>
+          <Typography.Paragraph type="secondary">{t('doorRules.offlineLimitHelp')}</Typography.Paragraph>
+          <div className="form-grid">
+            <Form.Item name={['doorRules', 'escortWindowSec']} label={t('doorRules.escortWindow')} rules={[{ required: true }]}>
+              <InputNumber min={1} max={600} data-testid="escort-window" />
+            </Form.Item>
+            <Form.Item name={['doorRules', 'twoPersonWindowSec']} label={t('doorRules.twoPersonWindow')} rules={[{ required: true }]}>
+              <InputNumber min={1} max={600} data-testid="two-person-window" />
+            </Form.Item>
+          </div>
           {isAdmin && (
             <Button type="primary" icon={<SaveOutlined />} onClick={save} className="form-submit" data-testid="site-save">
               {t('admin.save')}

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Alert, Form, Input, Modal, Select } from 'antd';
+import { Alert, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PersonView, ZoneView } from '@acs/shared/api/views';
 import type { ZoneInput } from '../../api/admin-endpoints';
@@ -26,8 +26,8 @@ export function ZoneForm({ open, zone, zones, people, levelLabel, onCancel, onSu
     form.resetFields();
     form.setFieldsValue(
       zone
-        ? { name: zone.name, level: zone.level, parentId: zone.parentId, ownerPersonId: zone.ownerPersonId, antiPassback: zone.antiPassback }
-        : { level: 1, parentId: null, ownerPersonId: null, antiPassback: 'off' },
+        ? { name: zone.name, level: zone.level, parentId: zone.parentId, ownerPersonId: zone.ownerPersonId, antiPassback: zone.antiPassback, twoPerson: zone.twoPerson }
+        : { level: 1, parentId: null, ownerPersonId: null, antiPassback: 'off', twoPerson: false },
     );
   }, [open, zone, form]);
 
@@ -51,7 +51,15 @@ export function ZoneForm({ open, zone, zones, people, levelLabel, onCancel, onSu
       okButtonProps={{ 'data-testid': 'zone-save' }}
     >
       <Alert type="info" showIcon title={t('zoneAdmin.nestingRule')} className="form-rule" />
-      <Form form={form} layout="vertical" data-testid="zone-form">
+      <Form
+        form={form}
+        layout="vertical"
+        data-testid="zone-form"
+        // The manual's two-person rule comes with L3; the admin may still switch it off.
+        onValuesChange={(changed: Partial<ZoneInput>) => {
+          if (changed.level !== undefined && (zone === null || zone.level < 3)) form.setFieldValue('twoPerson', changed.level >= 3);
+        }}
+      >
         {!zone && (
           <Form.Item name="id" label={t('admin.id')} extra={t('admin.idHelp')} rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}>
             <Input data-testid="zone-id" />
@@ -87,6 +95,9 @@ export function ZoneForm({ open, zone, zones, people, levelLabel, onCancel, onSu
         </Form.Item>
         <Form.Item name="antiPassback" label={t('zoneAdmin.antiPassback')}>
           <Select data-testid="zone-anti-passback" options={ANTI_PASSBACK_LIST.map((m) => ({ value: m, label: t(`antiPassback.${m}`) }))} />
+        </Form.Item>
+        <Form.Item name="twoPerson" label={t('doorRules.twoPerson')} extra={t('doorRules.twoPersonHelp')} valuePropName="checked">
+          <Switch data-testid="zone-two-person" />
         </Form.Item>
       </Form>
     </Modal>

@@ -63,7 +63,16 @@ export function ZonesPage() {
       key: 'antiPassback',
       title: t('zones.antiPassback'),
       width: 120,
-      render: (_, zone) => (zone.antiPassback === 'off' ? t('antiPassback.off') : <Tag>{t(`antiPassback.${zone.antiPassback}`)}</Tag>),
+      render: (_, zone) => (
+        <>
+          {zone.antiPassback === 'off' ? t('antiPassback.off') : <Tag>{t(`antiPassback.${zone.antiPassback}`)}</Tag>}
+          {zone.twoPerson && (
+            <Tag color="purple" data-testid="zone-two-person-tag">
+              {t('doorRules.twoPersonOn')}
+            </Tag>
+          )}
+        </>
+      ),
     },
   ];
   if (isAdmin) {
