@@ -29,6 +29,7 @@ import { HardwareFactory } from './hardware/factory.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { LocalStore } from './store/local-store.js';
 import { Outbox, type NewAgentEvent } from './store/outbox.js';
+import { EventJournal } from './store/event-journal.js';
 import { MqttLink, type MqttLinkOptions } from './sync/mqtt-link.js';
 import { isManagedReader } from './readers/managed-reader.js';
 import { ReaderReporter } from './readers/reader-reporter.js';
@@ -99,6 +100,7 @@ export class Agent implements RunningAgent {
   readonly decisions = new EventEmitter<AgentEvents>();
   private store: LocalStore | null = null;
   private outbox: Outbox | null = null;
+  private journal: EventJournal | null = null;
   private permissions: PermissionHolder | null = null;
   private engine: DecisionEngine | null = null;
   private link: MqttLink | null = null;
@@ -148,7 +150,16 @@ export class Agent implements RunningAgent {
 
     // 1. Local store and the durable outbox.
     this.store = await LocalStore.open(config.dataDir);
-    this.outbox = new Outbox(this.store, log.child('outbox'));
+    const { journal, recovered, unreadable } = EventJournal.open(config.dataDir);
+    const lost = recovered.filter((e) => e.seq > this.store!.lastSeq);
+    if (lost.length > 0) {
+      await this.store.appendEvents(lost);
+      log.warn('recovered events from the journal after an unclean stop', { events: lost.length, lastSeq: this.store.lastSeq });
+    }
+    if (unreadable > 0) log.warn('skipped unreadable journal lines (a write torn by the stop)', { lines: unreadable });
+    journal.clear();
+    this.journal = journal;
+    this.outbox = new Outbox(this.store, log.child('outbox'), journal);
     log.info('outbox ready', { pendingEvents: await this.store.countEvents(), lastSeq: this.store.lastSeq });
 
     // 2. Doors, driven locked before anything can decide.
@@ -421,6 +432,7 @@ export class Agent implements RunningAgent {
       if (this.outbox && !(await this.outbox.flush())) log.error('some events could not be written before stopping');
       this.outbox?.stop();
     });
+    await step('journal', () => this.journal?.close());
     await step('store', () => this.store?.close());
     await step('hardware', () => hardware.close());
     log.info(`agent ${this.config.agentId} stopped`);

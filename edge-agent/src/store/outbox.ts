@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
+import type { EventJournal } from './event-journal.js';
 import type { LocalStore } from './local-store.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -33,6 +34,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   constructor(
     private readonly store: LocalStore,
     private readonly log: Logger,
+    /** Write-ahead journal: an event decided is on disk before add() returns, even if the process dies. */
+    private readonly journal: EventJournal | null = null,
   ) {
     super();
     this.seq = store.lastSeq;
@@ -41,6 +44,12 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   /** Numbers the event and queues it for the disk. Synchronous and cheap. */
   add(event: NewAgentEvent): AgentEvent {
     const numbered = { ...event, seq: ++this.seq } as AgentEvent;
+    try {
+      this.journal?.append(numbered);
+    } catch (err) {
+      // A full or failing disk must not stop the door: the event still goes to SQLite.
+      this.log.error('could not journal an event', { seq: numbered.seq, error: (err as Error).message });
+    }
     this.pending.push(numbered);
     this.schedule();
     return numbered;
@@ -99,6 +108,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const writing = this.store.appendEvents(batch).then(
       () => {
         this.retryMs = RETRY_MIN_MS;
+        // Everything journaled so far is durable only when nothing else is queued.
+        if (this.pending.length === 0) {
+          try {
+            this.journal?.clear();
+          } catch (err) {
+            this.log.warn('could not empty the event journal', { error: (err as Error).message });
+          }
+        }
         this.emit('durable', batch[batch.length - 1]!.seq);
       },
       (err: unknown) => {
