@@ -7,35 +7,11 @@
 import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
 import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
+import { CardTable, DuplicateCredentialError } from './card-table.js';
 import { compileSchedule, type CompiledSchedule } from './schedule-bitmap.js';
 import { SiteClock } from './site-clock.js';
 
-export interface CompiledGrant {
-  readonly zoneId: string;
-  readonly scheduleId: string | null;
-  /** Undefined when the grant names a schedule the set does not contain (it then never matches). */
-  readonly schedule: CompiledSchedule | null | undefined;
-  readonly validUntil: number | null;
-}
-
-export interface CompiledCard {
-  readonly credential: string;
-  readonly cardId: string;
-  readonly personId: string | null;
-  readonly holder: string;
-  readonly type: CardType;
-  readonly status: CardStatus;
-  readonly validFrom: number | null;
-  readonly validUntil: number | null;
-  /** Highest zone level this card may open: its recorded exception, else its type's ceiling. */
-  readonly ceiling: ZoneLevel;
-  /** Usually one grant per zone; a set may carry several (different schedules). */
-  readonly grants: ReadonlyMap<string, readonly CompiledGrant[]>;
-  /** A visitor's named escorts; null: any employee authorised for the zone may escort. */
-  readonly escortPersonIds: ReadonlySet<string> | null;
-  /** Opens (within its grants) while its doors are locked down. */
-  readonly lockdownAccess: boolean;
-}
+export type { CompiledCard, CompiledGrant } from './card-table.js';
 
 /** The rule tunables with the agent's defaults filled in. */
 export interface CompiledDoorRules {
@@ -68,7 +44,7 @@ export interface CompiledPermissions {
   readonly zones: ReadonlyMap<string, PermissionZone>;
   readonly doors: ReadonlyMap<string, PermissionDoor>;
   readonly schedules: ReadonlyMap<string, CompiledSchedule>;
-  readonly cards: ReadonlyMap<string, CompiledCard>;
+  readonly cards: CardTable;
   readonly hashState: PermissionHashState;
   /** Zones under lockdown; `site` locks down every door. */
   readonly lockdown: { readonly site: boolean; readonly zoneIds: ReadonlySet<string> };
@@ -113,45 +89,49 @@ export class PermissionHashState {
   }
 }
 
-function compileCard(
-  card: PermissionCard,
-  ceilings: PermissionSet['cardTypeCeilings'],
-  schedules: ReadonlyMap<string, CompiledSchedule>,
-): CompiledCard {
-  const grants = new Map<string, CompiledGrant[]>();
-  for (const grant of card.grants) {
-    const compiled: CompiledGrant = {
-      zoneId: grant.zoneId,
-      scheduleId: grant.scheduleId,
-      schedule: grant.scheduleId === null ? null : schedules.get(grant.scheduleId),
-      validUntil: grant.validUntil,
-    };
-    const list = grants.get(grant.zoneId);
-    if (list) list.push(compiled);
-    else grants.set(grant.zoneId, [compiled]);
-  }
-  return {
-    credential: card.credential,
-    cardId: card.cardId,
-    personId: card.personId,
-    holder: card.holder,
-    type: card.type,
-    status: card.status,
-    validFrom: card.validFrom,
-    validUntil: card.validUntil,
-    ceiling: card.levelCeilingOverride ?? ceilings[card.type] ?? DEFAULT_CARD_TYPE_CEILINGS[card.type],
-    grants,
-    escortPersonIds: card.escortPersonIds?.length ? new Set(card.escortPersonIds) : null,
-    lockdownAccess: card.lockdownAccess === true,
-  };
-}
-
 /**
  * Compiles a validated set. Throws `PermissionSetError` for a set that cannot be
  * enforced safely (unknown time zone, a door between unknown zones, one credential on
  * two cards); the caller then keeps the set it had.
  */
 export function compilePermissionSet(set: PermissionSet, hashState: PermissionHashState = PermissionHashState.of(set)): CompiledPermissions {
+  const header = compileHeader(set);
+  const builder = CardTable.builder(set.cards.length, set.cardTypeCeilings, header.schedules);
+  addCards(builder, set.cards);
+  return { ...header, hash: hashState.hash, hashState, cards: builder.build() };
+}
+
+/**
+ * Compiles a set whose cards arrive in chunks (read from the local store a page at a time),
+ * so a million cardholders never sit in memory twice: as parsed objects and compiled.
+ */
+export async function compileStreamedPermissionSet(
+  set: Omit<PermissionSet, 'cards'>,
+  cardCount: number,
+  chunks: AsyncIterable<readonly PermissionCard[]>,
+  hashState: PermissionHashState,
+): Promise<CompiledPermissions> {
+  const header = compileHeader(set);
+  const builder = CardTable.builder(cardCount, set.cardTypeCeilings, header.schedules);
+  for await (const chunk of chunks) addCards(builder, chunk);
+  try {
+    return { ...header, hash: hashState.hash, hashState, cards: builder.build() };
+  } catch (err) {
+    if (err instanceof RangeError) throw new PermissionSetError(err.message);
+    throw err;
+  }
+}
+
+function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly PermissionCard[]): void {
+  try {
+    for (const card of cards) builder.add(card);
+  } catch (err) {
+    if (err instanceof DuplicateCredentialError || err instanceof RangeError) throw new PermissionSetError(err.message);
+    throw err;
+  }
+}
+
+function compileHeader(set: Omit<PermissionSet, 'cards'>): Omit<CompiledPermissions, 'cards' | 'hash' | 'hashState'> {
   let clock: SiteClock;
   try {
     clock = new SiteClock(set.site.timeZone);
@@ -166,24 +146,15 @@ export function compilePermissionSet(set: PermissionSet, hashState: PermissionHa
     }
     doors.set(door.id, door);
   }
-  const schedules = new Map(set.schedules.map((s) => [s.id, compileSchedule(s)]));
-  const cards = new Map<string, CompiledCard>();
-  for (const card of set.cards) {
-    if (cards.has(card.credential)) throw new PermissionSetError(`credential ${card.credential} appears on two cards`);
-    cards.set(card.credential, compileCard(card, set.cardTypeCeilings, schedules));
-  }
   return {
     agentId: set.agentId,
     version: set.version,
-    hash: hashState.hash,
     issuedAt: set.issuedAt,
     clock,
     holidays: new Set(set.site.holidays),
     zones,
     doors,
-    schedules,
-    cards,
-    hashState,
+    schedules: new Map(set.schedules.map((s) => [s.id, compileSchedule(s)])),
     lockdown: { site: set.lockdown?.site ?? false, zoneIds: lockedDownZones(zones, set.lockdown?.zoneIds ?? []) },
     rules: compileDoorRules(set.rules),
   };

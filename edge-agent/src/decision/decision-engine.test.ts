@@ -5,6 +5,7 @@ import type { PermissionCard, PermissionSet } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import { card, demoPermissionSet, TAG_CONTRACTOR, TAG_EMPLOYEE } from '../test-support/fixtures.js';
 import { compilePermissionSet, PermissionHashState, PermissionSetError } from './compiled-permissions.js';
+import { CardTable } from './card-table.js';
 import { DecisionEngine } from './decision-engine.js';
 import { basicRules, standardRules, type DecisionRule } from './decision-rules.js';
 import { SiteClock } from './site-clock.js';
@@ -268,7 +269,7 @@ describe('decision engine: rule pipeline', () => {
 describe('compiling a permission set', () => {
   test('indexes cards by credential and grants by zone', () => {
     const compiled = compilePermissionSet(demoPermissionSet());
-    assert.ok(compiled.cards instanceof Map);
+    assert.ok(compiled.cards instanceof CardTable);
     assert.equal(compiled.cards.get(EMPLOYEE)?.grants.get('lab')?.length, 1);
     assert.equal(compiled.cards.get(CONTRACTOR)?.ceiling, 2);
   });
@@ -299,5 +300,33 @@ describe('compiling a permission set', () => {
   test('rejects one credential on two cards', () => {
     const set = withCard(card({ credential: EMPLOYEE, cardId: 'other' }));
     assert.throws(() => compilePermissionSet(set), /appears on two cards/);
+  });
+});
+
+describe('the compact card table', () => {
+  test('gives back every card field for field (the content hash of each card is unchanged)', async () => {
+    const { cardHash } = await import('@acs/shared/sync/permission-hash');
+    const cards: PermissionCard[] = [
+      card({ credential: 'em4100:1', grants: [grant('office'), grant('lab', 'office-hours', Date.UTC(2030, 0, 1))] }),
+      card({ credential: 'em4100:2', personId: null, holder: '', type: 'visitor', status: 'suspended', validFrom: 5, validUntil: 10, escortPersonIds: ['p-9', 'p-1'] }),
+      card({ credential: 'em4100:3', type: 'contractor', levelCeilingOverride: 3, lockdownAccess: true, grants: [grant('office')] }),
+      card({ credential: 'em4100:4', cardId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', personId: 'ffffffff-0000-4abc-9def-123456789abc', holder: '张伟' }),
+    ];
+    const compiled = compilePermissionSet({ ...demoPermissionSet(), cards });
+    for (const original of cards) {
+      const back = compiled.cards.payload(original.credential)!;
+      assert.equal(cardHash(back), cardHash(original), original.credential);
+      assert.deepEqual({ ...back, grants: back.grants }, original);
+    }
+    const visitor = compiled.cards.get('em4100:2')!;
+    assert.deepEqual([visitor.personId, visitor.validFrom, visitor.validUntil, [...visitor.escortPersonIds!]], [null, 5, 10, ['p-9', 'p-1']]);
+    assert.equal(compiled.cards.get('em4100:3')!.ceiling, 3);
+    assert.equal(compiled.cards.get('em4100:404'), undefined);
+  });
+
+  test('cards with the same grants share one compiled grant list', () => {
+    const cards = [card({ credential: 'em4100:1', grants: [grant('office')] }), card({ credential: 'em4100:2', cardId: 'c2', grants: [grant('office')] })];
+    const compiled = compilePermissionSet({ ...demoPermissionSet(), cards });
+    assert.equal(compiled.cards.get('em4100:1')!.grants, compiled.cards.get('em4100:2')!.grants);
   });
 });

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
-import { compilePermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
+import { compilePermissionSet, compileStreamedPermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
 
 export type ApplyOutcome =
   | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
@@ -43,16 +43,16 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
 
   /** Loads the set persisted by a previous run, so doors decide before any server contact. */
   async load(): Promise<CompiledPermissions | null> {
-    const stored = await this.store.loadPermissions();
+    const stored = await this.store.loadPermissionsPaged();
     if (!stored) {
       this.log.warn('no permission set stored yet: every badge is denied (no_permission_set) until the server sends one');
       return null;
     }
     try {
-      const compiled = compilePermissionSet(stored.set, restoredHashState(stored.set, stored.cardSum));
+      const compiled = await compileStreamedPermissionSet(stored.header, stored.cardCount, stored.pages, restoredHashState(stored.header, stored.cardSum));
       if (compiled.hash !== stored.hash) {
         this.log.error('the stored permission set does not match its recorded hash; ignoring it and waiting for the server', {
-          version: stored.set.version,
+          version: stored.header.version,
         });
         return null;
       }

@@ -106,6 +106,46 @@ export class LocalStore {
     });
   }
 
+  /**
+   * The stored set's header, card count and hash state, and its cards as an async sequence of
+   * pages: the agent compiles them as they come instead of holding every parsed card at once.
+   * The pages are read after the header within one exclusive turn of the store, so a set
+   * being replaced is never read half old, half new.
+   */
+  async loadPermissionsPaged(pageSize = 2_000): Promise<{ header: Omit<PermissionSet, 'cards'>; cardCount: number; hash: string; cardSum: bigint; appliedAt: number; pages: AsyncIterable<PermissionCard[]> } | null> {
+    const head = await this.exclusive(async () => {
+      const header = await get<{ hash: string; card_sum: string; applied_at: number; header: string }>(
+        this.db,
+        'SELECT hash, card_sum, applied_at, header FROM permission_header WHERE id = 1',
+      );
+      if (!header) return null;
+      const count = (await get<{ n: number }>(this.db, 'SELECT COUNT(*) AS n FROM permission_cards'))?.n ?? 0;
+      return { header, count };
+    });
+    if (!head) return null;
+    const db = this.db;
+    const store = this;
+    async function* pages(): AsyncGenerator<PermissionCard[]> {
+      let after = '';
+      for (;;) {
+        const rows = await store.exclusive(() =>
+          all<{ credential: string; card: string }>(db, 'SELECT credential, card FROM permission_cards WHERE credential > ? ORDER BY credential LIMIT ?', [after, pageSize]),
+        );
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]!.credential;
+        yield rows.map((r) => JSON.parse(r.card) as PermissionCard);
+      }
+    }
+    return {
+      header: JSON.parse(head.header.header) as Omit<PermissionSet, 'cards'>,
+      cardCount: head.count,
+      hash: head.header.hash,
+      cardSum: BigInt(`0x${head.header.card_sum}`),
+      appliedAt: head.header.applied_at,
+      pages: pages(),
+    };
+  }
+
   /** Replaces the stored set in one transaction. */
   async savePermissions(set: PermissionSet, hash: string, cardSum: bigint, appliedAt: number): Promise<void> {
     const { cards, ...header } = set;

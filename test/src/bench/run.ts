@@ -4,6 +4,7 @@
  * and prints each one's figures. Modules register here with one line; each exports
  * `{ name, description, run() }` and measures with real timing (no fake clocks).
  */
+import { edgeBench } from './edge.bench.js';
 import { osdpBench } from './osdp.bench.js';
 
 export interface BenchModule {
@@ -12,7 +13,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [osdpBench];
+const MODULES: BenchModule[] = [edgeBench, osdpBench];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !MODULES.some((m) => m.name === name));
