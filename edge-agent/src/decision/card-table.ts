@@ -88,7 +88,7 @@ interface CardColumns {
 }
 
 /** Read-only view of the cards: what the decision engine and the agent use. */
-export class CardTable {
+export class CardTable implements CardLookup {
   /** Use {@link CardTable.builder}. */
   constructor(private readonly c: CardColumns) {}
 
@@ -291,3 +291,65 @@ export class CardTableBuilder {
 function nullable(value: number): number | null {
   return Number.isNaN(value) ? null : value;
 }
+
+/** What the decision engine and the delta path need of a set's cards. */
+export interface CardLookup {
+  readonly size: number;
+  has(credential: string): boolean;
+  get(credential: string): CompiledCard | undefined;
+  payload(credential: string): PermissionCard | undefined;
+  credentials(): IterableIterator<string>;
+}
+
+type CardChange = { compiled: CompiledCard; payload: PermissionCard } | null;
+
+/**
+ * A compact table with the cards a few deltas changed laid over it: a delta costs O(changed
+ * cards), not a rebuild of a million rows. Overlays do not stack: a delta on an overlay merges
+ * into one map over the same table; past {@link OVERLAY_LIMIT} changes the caller rebuilds.
+ */
+export class OverlayCards implements CardLookup {
+  readonly size: number;
+
+  private constructor(
+    readonly base: CardTable,
+    readonly changes: ReadonlyMap<string, CardChange>,
+  ) {
+    let size = base.size;
+    for (const [credential, change] of changes) {
+      const inBase = base.has(credential);
+      if (change === null && inBase) size--;
+      else if (change !== null && !inBase) size++;
+    }
+    this.size = size;
+  }
+
+  static over(cards: CardLookup, changes: ReadonlyMap<string, CardChange>): OverlayCards {
+    if (cards instanceof OverlayCards) return new OverlayCards(cards.base, new Map([...cards.changes, ...changes]));
+    if (cards instanceof CardTable) return new OverlayCards(cards, changes);
+    throw new TypeError('unknown card lookup');
+  }
+
+  has(credential: string): boolean {
+    const change = this.changes.get(credential);
+    return change === undefined ? this.base.has(credential) : change !== null;
+  }
+
+  get(credential: string): CompiledCard | undefined {
+    const change = this.changes.get(credential);
+    return change === undefined ? this.base.get(credential) : (change?.compiled ?? undefined);
+  }
+
+  payload(credential: string): PermissionCard | undefined {
+    const change = this.changes.get(credential);
+    return change === undefined ? this.base.payload(credential) : (change?.payload ?? undefined);
+  }
+
+  *credentials(): IterableIterator<string> {
+    for (const credential of this.base.credentials()) if (!this.changes.has(credential)) yield credential;
+    for (const [credential, change] of this.changes) if (change !== null) yield credential;
+  }
+}
+
+/** Changes an overlay carries before the agent folds them into a fresh table. */
+export const OVERLAY_LIMIT = 5_000;

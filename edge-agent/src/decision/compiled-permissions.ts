@@ -7,10 +7,11 @@
 import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
 import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
-import { CardTable, DuplicateCredentialError } from './card-table.js';
+import { CardTable, DuplicateCredentialError, OVERLAY_LIMIT, OverlayCards, type CardLookup } from './card-table.js';
 import { compileSchedule, type CompiledSchedule } from './schedule-bitmap.js';
 import { SiteClock } from './site-clock.js';
 
+import type { CompiledCard } from './card-table.js';
 export type { CompiledCard, CompiledGrant } from './card-table.js';
 
 /** The rule tunables with the agent's defaults filled in. */
@@ -44,7 +45,9 @@ export interface CompiledPermissions {
   readonly zones: ReadonlyMap<string, PermissionZone>;
   readonly doors: ReadonlyMap<string, PermissionDoor>;
   readonly schedules: ReadonlyMap<string, CompiledSchedule>;
-  readonly cards: CardTable;
+  readonly cards: CardLookup;
+  /** Everything but the cards, as the server sent it (deltas replace version and issue time). */
+  readonly header: Omit<PermissionSet, 'cards'>;
   readonly hashState: PermissionHashState;
   /** Zones under lockdown; `site` locks down every door. */
   readonly lockdown: { readonly site: boolean; readonly zoneIds: ReadonlySet<string> };
@@ -131,6 +134,33 @@ function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly
   }
 }
 
+/**
+ * The set after a delta: the header with the new version and issue time, the cards changed
+ * over the old ones. Throws PermissionSetError for a card that cannot be compiled.
+ */
+export function applyCardDelta(
+  held: CompiledPermissions,
+  delta: { version: number; issuedAt: number; upserts: readonly PermissionCard[]; removals: readonly string[] },
+  hashState: PermissionHashState,
+): CompiledPermissions {
+  const header = { ...held.header, version: delta.version, issuedAt: delta.issuedAt };
+  const changes = new Map<string, { compiled: CompiledCard; payload: PermissionCard } | null>();
+  for (const credential of delta.removals) changes.set(credential, null);
+  for (const card of delta.upserts) {
+    const one = CardTable.builder(1, header.cardTypeCeilings, held.schedules);
+    addCards(one, [card]);
+    changes.set(card.credential, { compiled: one.build().get(card.credential)!, payload: card });
+  }
+  let cards: CardLookup = OverlayCards.over(held.cards, changes);
+  if ((cards as OverlayCards).changes.size > OVERLAY_LIMIT) {
+    // Fold the overlay into a fresh compact table now and then, so lookups stay one Map read.
+    const builder = CardTable.builder(cards.size, header.cardTypeCeilings, held.schedules);
+    for (const credential of cards.credentials()) builder.add(cards.payload(credential)!);
+    cards = builder.build();
+  }
+  return { ...held, version: delta.version, issuedAt: delta.issuedAt, header, hash: hashState.hash, hashState, cards };
+}
+
 function compileHeader(set: Omit<PermissionSet, 'cards'>): Omit<CompiledPermissions, 'cards' | 'hash' | 'hashState'> {
   let clock: SiteClock;
   try {
@@ -146,7 +176,9 @@ function compileHeader(set: Omit<PermissionSet, 'cards'>): Omit<CompiledPermissi
     }
     doors.set(door.id, door);
   }
+  const { cards: _cards, ...header } = set as PermissionSet;
   return {
+    header,
     agentId: set.agentId,
     version: set.version,
     issuedAt: set.issuedAt,

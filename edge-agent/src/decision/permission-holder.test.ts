@@ -87,3 +87,63 @@ describe('permission holder', () => {
     assert.equal(holder.current, null);
   });
 });
+
+describe('permission deltas', () => {
+  const v1 = () => demoPermissionSet({ version: 1 });
+  /** The full set the server would have at version 2, and the delta that leads there from v1. */
+  function revokeFirstCard() {
+    const before = v1();
+    const revoked = { ...before.cards[0]!, status: 'revoked' as const };
+    const added = { ...before.cards[1]!, credential: 'em4100:4242', cardId: 'card-new' };
+    const after = { ...before, version: 2, issuedAt: before.issuedAt + 1000, cards: [revoked, before.cards[1]!, added] };
+    const delta = {
+      kind: 'delta' as const,
+      agentId: 'agent-1',
+      baseVersion: 1,
+      baseHash: snapshot(before).hash,
+      version: 2,
+      issuedAt: after.issuedAt,
+      upserts: [revoked, added],
+      removals: [] as string[],
+      hash: snapshot(after).hash,
+    };
+    return { before, after, delta };
+  }
+
+  test('a delta on the version held: applied in place, the result hashes like the full set, and survives a restart', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const { before, after, delta } = revokeFirstCard();
+    await holder.applySnapshot(snapshot(before));
+    const outcome = await holder.applyDelta(delta, 2000);
+    assert.deepEqual(outcome, { status: 'applied', version: 2, hash: snapshot(after).hash, appliedAt: 2000 });
+    assert.equal(holder.current?.cards.get(before.cards[0]!.credential)?.status, 'revoked');
+    assert.equal(holder.current?.cards.size, 3);
+    const removal = { ...delta, baseVersion: 2, baseHash: delta.hash, version: 3, removals: ['em4100:4242'], upserts: [] };
+    const afterRemoval = { ...after, version: 3, cards: after.cards.slice(0, 2) };
+    removal.hash = snapshot(afterRemoval).hash;
+    assert.equal((await holder.applyDelta(removal)).status, 'applied');
+    assert.equal(holder.current?.cards.has('em4100:4242'), false);
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    await restarted.load();
+    assert.equal(restarted.current?.version, 3);
+    assert.equal(restarted.current?.hash, snapshot(afterRemoval).hash);
+    assert.equal(restarted.current?.cards.get(before.cards[0]!.credential)?.status, 'revoked');
+  });
+
+  test('a delta on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(() => store.close());
+    const { before, delta } = revokeFirstCard();
+    assert.deepEqual(await holder.applyDelta(delta), { status: 'rejected', error: 'it applies to version 1, the agent holds nothing', needsSnapshot: true });
+    await holder.applySnapshot(snapshot(before));
+    const wrongHash = await holder.applyDelta({ ...delta, hash: 'f'.repeat(64) });
+    assert.equal(wrongHash.status, 'rejected');
+    assert.equal(wrongHash.status === 'rejected' && wrongHash.needsSnapshot, true);
+    assert.equal(holder.current?.version, 1, 'the set in force is kept');
+    assert.equal(holder.current?.cards.get(before.cards[0]!.credential)?.status, 'active');
+  });
+});

@@ -5,14 +5,15 @@
  * and what the doors enforce is always what survives a restart.
  */
 import { EventEmitter } from 'node:events';
-import type { PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
+import type { PermissionDelta, PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
-import { compilePermissionSet, compileStreamedPermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
+import { applyCardDelta, compilePermissionSet, compileStreamedPermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
 
 export type ApplyOutcome =
   | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
-  | { status: 'rejected'; error: string };
+  /** `needsSnapshot`: a delta that does not fit what the agent holds; ask the server for a snapshot. */
+  | { status: 'rejected'; error: string; needsSnapshot?: boolean };
 
 export interface PermissionHolderEvents {
   /** A new set is in force. */
@@ -70,6 +71,49 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     const result = this.applying.then(() => this.apply(message, now));
     this.applying = result.catch(() => undefined);
     return result;
+  }
+
+  /** Applies a delta after the snapshots and deltas before it, in arrival order. */
+  applyDelta(delta: PermissionDelta, now: number = Date.now()): Promise<ApplyOutcome> {
+    const result = this.applying.then(() => this.delta(delta, now));
+    this.applying = result.catch(() => undefined);
+    return result;
+  }
+
+  private async delta(delta: PermissionDelta, now: number): Promise<ApplyOutcome> {
+    const reject = (error: string, needsSnapshot: boolean): ApplyOutcome => {
+      this.log.warn(`permission delta not applied: ${error}`, { version: delta.version, needsSnapshot });
+      return { status: 'rejected', error, needsSnapshot };
+    };
+    if (delta.agentId !== this.agentId) return reject(`it is for agent '${delta.agentId}', not '${this.agentId}'`, false);
+    const held = this.compiled;
+    if (held && held.version === delta.version && held.hash === delta.hash) {
+      return { status: 'unchanged', version: held.version, hash: held.hash, appliedAt: this.appliedAtMs ?? now };
+    }
+    if (!held || held.version !== delta.baseVersion || held.hash !== delta.baseHash) {
+      return reject(`it applies to version ${delta.baseVersion}, the agent holds ${held ? held.version : 'nothing'}`, true);
+    }
+    // The content hash after the delta, from the cards replaced: O(changed cards).
+    let state = held.hashState;
+    for (const credential of delta.removals) state = state.withCard(held.cards.payload(credential) ?? null, null);
+    for (const card of delta.upserts) state = state.withCard(held.cards.payload(card.credential) ?? null, card);
+    state = state.withHeader({ ...held.header, version: delta.version, issuedAt: delta.issuedAt });
+    if (state.hash !== delta.hash) return reject(`content hash mismatch after the delta: expected ${delta.hash}, got ${state.hash}`, true);
+    let compiled: CompiledPermissions;
+    try {
+      compiled = applyCardDelta(held, delta, state);
+    } catch (err) {
+      if (err instanceof PermissionSetError) return reject(err.message, true);
+      throw err;
+    }
+    try {
+      await this.store.applyPermissionDelta(compiled.header, delta.upserts, delta.removals, compiled.hash, state.cardSum, now);
+    } catch (err) {
+      return reject(`could not persist it: ${(err as Error).message}`, true);
+    }
+    this.swap(compiled, now);
+    this.log.info('permission delta applied', { version: compiled.version, upserts: delta.upserts.length, removals: delta.removals.length, cards: compiled.cards.size });
+    return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
   }
 
   private async apply(message: PermissionsMessage, now: number): Promise<ApplyOutcome> {

@@ -146,6 +146,38 @@ export class LocalStore {
     };
   }
 
+  /** Applies a delta to the stored set in one transaction: cards replaced or removed, new header. */
+  async applyPermissionDelta(
+    header: Omit<PermissionSet, 'cards'>,
+    upserts: readonly PermissionCard[],
+    removals: readonly string[],
+    hash: string,
+    cardSum: bigint,
+    appliedAt: number,
+  ): Promise<void> {
+    await this.exclusive(() =>
+      this.transaction(async () => {
+        for (let i = 0; i < removals.length; i += ROWS_PER_INSERT) {
+          const chunk = removals.slice(i, i + ROWS_PER_INSERT);
+          await run(this.db, `DELETE FROM permission_cards WHERE credential IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
+        }
+        for (let i = 0; i < upserts.length; i += ROWS_PER_INSERT) {
+          const chunk = upserts.slice(i, i + ROWS_PER_INSERT);
+          const params: string[] = [];
+          for (const card of chunk) params.push(card.credential, JSON.stringify(card));
+          await run(this.db, `INSERT OR REPLACE INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, params);
+        }
+        await run(this.db, 'UPDATE permission_header SET version = ?, hash = ?, card_sum = ?, applied_at = ?, header = ? WHERE id = 1', [
+          header.version,
+          hash,
+          cardSum.toString(16),
+          appliedAt,
+          JSON.stringify(header),
+        ]);
+      }),
+    );
+  }
+
   /** Replaces the stored set in one transaction. */
   async savePermissions(set: PermissionSet, hash: string, cardSum: bigint, appliedAt: number): Promise<void> {
     const { cards, ...header } = set;

@@ -224,8 +224,13 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
           log.error(`invalid permissions message ignored; keeping the set in force:\n${decoded.error}`, { bytes: payload.length });
           return;
         }
-        const outcome = await this.options.permissions.applySnapshot(decoded.value);
-        if (outcome.status === 'rejected') return;
+        const message = decoded.value;
+        const outcome = message.kind === 'delta' ? await this.options.permissions.applyDelta(message) : await this.options.permissions.applySnapshot(message);
+        if (outcome.status === 'rejected') {
+          // A delta that does not fit what the doors hold: ask for the whole set.
+          if (outcome.needsSnapshot) this.requestSync();
+          return;
+        }
         const applied: AppliedMessage = { version: outcome.version, hash: outcome.hash, appliedAt: outcome.appliedAt };
         // Offline, the confirmation is dropped rather than queued: the sync request on the next connect reports the version held.
         if (this.client?.connected) {

@@ -131,14 +131,44 @@ export const permissionSetSchema = z.object({
 });
 export type PermissionSet = z.infer<typeof permissionSetSchema>;
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
 /** Server → agent on `permissions`: a complete set replacing whatever the agent held. */
-export const permissionsMessageSchema = z.object({
+export const permissionSnapshotSchema = z.object({
   kind: z.literal('snapshot'),
   set: permissionSetSchema,
   /** `permissionSetHash(set)`: the agent checks it before applying and reports its own. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: sha256Hex,
 });
-export type PermissionsMessage = z.infer<typeof permissionsMessageSchema>;
+export type PermissionSnapshot = z.infer<typeof permissionSnapshotSchema>;
+/** The snapshot message (the name existing code and tests use). */
+export type PermissionsMessage = PermissionSnapshot;
+
+/**
+ * Server → agent on `permissions`: the cards that changed since the version the agent holds
+ * (first contact and structural changes get a snapshot). The agent applies it only on top of
+ * exactly `baseVersion`/`baseHash`, and only if the result hashes to `hash`; otherwise it asks
+ * for a snapshot. Revocations travel this way at once, ahead of any coalescing.
+ */
+export const permissionDeltaSchema = z.object({
+  kind: z.literal('delta'),
+  agentId: slugSchema,
+  baseVersion: z.number().int().nonnegative(),
+  baseHash: sha256Hex,
+  version: z.number().int().nonnegative(),
+  issuedAt: epochMs,
+  /** Cards added or replaced, whole. */
+  upserts: z.array(permissionCardSchema).max(100_000),
+  /** Credentials no longer in the set. */
+  removals: z.array(z.string().min(3).max(100)).max(100_000),
+  /** Content hash of the whole set after the delta (`permissionSetHash`). */
+  hash: sha256Hex,
+});
+export type PermissionDelta = z.infer<typeof permissionDeltaSchema>;
+
+/** Everything the `permissions` channel carries. */
+export const permissionsMessageSchema = z.discriminatedUnion('kind', [permissionSnapshotSchema, permissionDeltaSchema]);
+export type PermissionsChannelMessage = z.infer<typeof permissionsMessageSchema>;
 
 /** Agent → server on `sync`: what the agent holds, asking for what it lacks. */
 export const syncRequestSchema = z.object({
