@@ -14,7 +14,8 @@ import type {
   RevocationProofView,
   UserView,
 } from '@acs/shared/api/views';
-import type { PermissionsMessage } from '@acs/shared/mqtt/payloads';
+import type { PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
+import { foldPermissions } from '../testing/permission-fold.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { ManualClock } from '../common/clock.js';
 import { GrantEntity } from '../grants/grant.entity.js';
@@ -34,7 +35,8 @@ describe('departments, movers and leavers, with proof from the agents', () => {
   let people: PersonView[];
   const person = (name: string) => people.find((p) => p.name.includes(name))!;
   const permissionsTopic = agentTopic('agent-1', 'permissions');
-  const latest = () => JSON.parse(inbox.on(permissionsTopic).at(-1)!.payload) as PermissionsMessage;
+  /** What the agent holds after every snapshot and delta received. */
+  const latest = () => foldPermissions(inbox.on(permissionsTopic).map((m) => JSON.parse(m.payload) as PermissionsChannelMessage))!;
 
   async function confirmLatest(minVersion: number): Promise<number> {
     const message = await waitFor(() => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
-import { permissionSetHash } from '@acs/shared/sync/permission-hash';
+import { combineHash, headerCanonical, sumCardHashes } from '@acs/shared/sync/permission-hash';
 import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
@@ -29,6 +29,17 @@ export interface PermissionSource {
 export interface CompiledSet {
   set: PermissionSet;
   hash: string;
+  /** The additive hash of the cards (see permission-hash.ts): deltas update it card by card. */
+  cardSum: bigint;
+  /** Zones whose grants the agent's doors can use: agents with the same ones get the same cards. */
+  entered: ReadonlySet<string>;
+}
+
+/** A card row as a delta needs it: the card, its holder and their grants. */
+export interface CardSource {
+  card: CardEntity;
+  holder: PersonEntity | undefined;
+  grants: readonly GrantEntity[];
 }
 
 const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
@@ -96,6 +107,61 @@ export class PermissionCompiler {
     };
   }
 
+  /**
+   * The cards behind a card-level change, now: for every credential the change touches, the
+   * card that credential names (the live one, else the most recent), or null when the
+   * credential is no longer in any set (returned, destroyed).
+   */
+  async loadAffected(cardIds: readonly string[], personIds: readonly string[]): Promise<Map<string, CardSource | null>> {
+    const m = this.dataSource.manager;
+    const touched = [
+      ...(cardIds.length ? await m.getRepository(CardEntity).find({ select: { credential: true }, where: { id: In([...cardIds]) } }) : []),
+      ...(personIds.length ? await m.getRepository(CardEntity).find({ select: { credential: true }, where: { personId: In([...personIds]) } }) : []),
+    ];
+    const credentials = [...new Set(touched.map((c) => c.credential))];
+    const result = new Map<string, CardSource | null>(credentials.map((c) => [c, null]));
+    if (credentials.length === 0) return result;
+    const rows = await m.getRepository(CardEntity).find({ where: { credential: In(credentials), status: Not(In(['returned', 'destroyed'])) } });
+    const chosen = new Map<string, CardEntity>();
+    for (const card of rows) {
+      const other = chosen.get(card.credential);
+      if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
+    }
+    const holderIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((id): id is string => id !== null))];
+    const holders = new Map((holderIds.length ? await m.getRepository(PersonEntity).find({ where: { id: In(holderIds) } }) : []).map((p) => [p.id, p]));
+    const grants = holderIds.length ? await m.getRepository(GrantEntity).find({ where: { personId: In(holderIds), revokedAt: IsNull() } }) : [];
+    for (const [credential, card] of chosen) {
+      result.set(credential, {
+        card,
+        holder: card.personId ? holders.get(card.personId) : undefined,
+        grants: card.personId ? grants.filter((g) => g.personId === card.personId) : [],
+      });
+    }
+    return result;
+  }
+
+  /** One card as an agent whose doors lead into `entered` receives it. */
+  cardPayload(source: CardSource, entered: ReadonlySet<string>): PermissionCard {
+    const { card, holder } = source;
+    const grants: PermissionGrant[] = source.grants
+      .filter((g) => entered.has(g.zoneId))
+      .map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))
+      .sort(byGrant);
+    return {
+      credential: card.credential,
+      cardId: card.id,
+      personId: card.personId,
+      holder: holder?.name ?? '',
+      type: card.type,
+      status: card.status,
+      validFrom: card.validFrom,
+      validUntil: card.validUntil,
+      levelCeilingOverride: card.levelCeilingOverride,
+      grants,
+      ...(card.lockdownAccess ? { lockdownAccess: true } : {}),
+    };
+  }
+
   compileFor(source: PermissionSource, agentId: string, issuedAt: number): CompiledSet {
     const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
     // Zones a holder can enter through these doors (`in` enters toZone, `out` fromZone).
@@ -109,25 +175,12 @@ export class PermissionCompiler {
     const scheduleIds = new Set<string>();
     const cards: PermissionCard[] = source.cards
       .map((card) => {
-        const holder = card.personId ? source.holders.get(card.personId) : undefined;
-        const grants: PermissionGrant[] = (card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [])
-          .filter((g) => entered.has(g.zoneId))
-          .map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))
-          .sort(byGrant);
-        for (const g of grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
-        return {
-          credential: card.credential,
-          cardId: card.id,
-          personId: card.personId,
-          holder: holder?.name ?? '',
-          type: card.type,
-          status: card.status,
-          validFrom: card.validFrom,
-          validUntil: card.validUntil,
-          levelCeilingOverride: card.levelCeilingOverride,
-          grants,
-          ...(card.lockdownAccess ? { lockdownAccess: true } : {}),
-        };
+        const payload = this.cardPayload(
+          { card, holder: card.personId ? source.holders.get(card.personId) : undefined, grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [] },
+          entered,
+        );
+        for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
+        return payload;
       })
       .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
     const set: PermissionSet = {
@@ -157,7 +210,8 @@ export class PermissionCompiler {
       ...lockdownFor(source.site, zoneIds),
       rules: doorRulesFor(source.site),
     };
-    return { set, hash: permissionSetHash(set) };
+    const cardSum = sumCardHashes(set.cards);
+    return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered };
   }
 
   async compile(agentId: string, issuedAt: number): Promise<CompiledSet> {

@@ -4,7 +4,8 @@ import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import type { AgentView, CardView, PersonView } from '@acs/shared/api/views';
-import { type PermissionsMessage, permissionsMessageSchema } from '@acs/shared/mqtt/payloads';
+import { type PermissionsChannelMessage, type PermissionsMessage, permissionsMessageSchema } from '@acs/shared/mqtt/payloads';
+import { foldPermissions, type HeldSet } from '../testing/permission-fold.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
@@ -20,8 +21,10 @@ describe('permission sync', () => {
   const agentUpdates: AgentView[] = [];
   const permissionsTopic = agentTopic('agent-1', 'permissions');
 
-  const snapshots = (): PermissionsMessage[] => inbox.on(permissionsTopic).map((m) => JSON.parse(m.payload) as PermissionsMessage);
-  const latest = (): PermissionsMessage => snapshots().at(-1)!;
+  const messages = (): PermissionsChannelMessage[] => inbox.on(permissionsTopic).map((m) => JSON.parse(m.payload) as PermissionsChannelMessage);
+  const snapshots = (): PermissionsMessage[] => messages().filter((m): m is PermissionsMessage => m.kind === 'snapshot');
+  /** What the agent holds after every snapshot and delta so far. */
+  const latest = (): HeldSet => foldPermissions(messages())!;
   const agentView = async (): Promise<AgentView> =>
     (await t.request<AgentView[]>('GET', '/api/agents', { token: admin })).body.find((a) => a.id === 'agent-1')!;
 
@@ -101,21 +104,25 @@ describe('permission sync', () => {
     assert.equal(snapshots().length, count);
   });
 
-  test('revoking a card raises the version and pushes a new snapshot with the card revoked', async () => {
+  test('revoking a card raises the version and pushes a delta at once with the card revoked, hashing like the whole set', async () => {
     const before = latest().set.version;
+    const count = messages().length;
     const cards = (await t.request<CardView[]>('GET', '/api/cards', { token: admin })).body;
     const card = cards.find((c) => c.credential === 'em4100:3887558')!;
     const started = Date.now();
     assert.equal((await t.request('PATCH', `/api/cards/${card.id}`, { token: admin, body: { status: 'revoked' } })).status, 200);
-    const pushed = await waitFor(() => (latest().set.version > before ? latest() : null), 'a new snapshot');
+    const pushed = await waitFor(() => (latest().set.version > before ? latest() : null), 'a delta');
     assert.ok(Date.now() - started < 1000, 'pushed within a second');
+    assert.equal(pushed.kind, 'delta');
+    const delta = messages()[count]!;
+    assert.ok(delta.kind === 'delta' && delta.upserts.length === 1 && delta.removals.length === 0, 'only the revoked card travels');
     assert.equal(pushed.set.version, before + 1);
-    assert.equal(pushed.hash, permissionSetHash(pushed.set));
+    assert.equal(pushed.hash, permissionSetHash(pushed.set), 'the announced hash is the hash of the whole resulting set');
     assert.equal(pushed.set.cards.find((c) => c.credential === 'em4100:3887558')!.status, 'revoked');
   });
 
-  test('a burst of changes is coalesced into few snapshots carrying the final version', async () => {
-    const count = snapshots().length;
+  test('a burst of card changes goes out as one small delta per change, each on top of the one before', async () => {
+    const count = messages().length;
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
     const visitor = people.find((p) => p.kind === 'visitor')!;
     for (let i = 0; i < 5; i++) {
@@ -124,8 +131,10 @@ describe('permission sync', () => {
     const target = (await agentView()).targetVersion;
     await waitFor(() => latest().set.version === target, 'the final version');
     await sleep(150);
-    const pushed = snapshots().length - count;
-    assert.ok(pushed >= 1 && pushed < 5, `${pushed} snapshots for 5 changes`);
+    const pushed = messages().slice(count);
+    assert.equal(pushed.length, 5, `${pushed.length} messages for 5 changes`);
+    assert.ok(pushed.every((m) => m.kind === 'delta' && m.upserts.length === 1), 'each a delta of the one card');
+    assert.equal(latest().hash, permissionSetHash(latest().set));
     assert.equal(latest().set.cards.find((c) => c.credential === 'em4100:5550001')!.holder, '访客 Visitor 06');
   });
 

@@ -2,17 +2,25 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Subscription } from 'rxjs';
-import type { AppliedMessage, SyncRequest } from '@acs/shared/mqtt/payloads';
+import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, SyncRequest } from '@acs/shared/mqtt/payloads';
+import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } from '@acs/shared/sync/permission-hash';
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
-import { PermissionChangesService } from '../site/permission-changes.service.js';
+import { type PermissionChange, PermissionChangesService } from '../site/permission-changes.service.js';
 import { type CompiledSet, PermissionCompiler, type PermissionSource } from './permission-compiler.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
-/** Changes closer together than this go out as one snapshot. */
+interface CardGroup {
+  entered: ReadonlySet<string>;
+  cards: Map<string, PermissionCard>;
+  cardSum: bigint;
+  version: number;
+}
+
+/** Structural changes closer together than this go out as one snapshot. */
 export const COALESCE_MS = 50;
 
 /**
@@ -27,6 +35,10 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   private subscription?: Subscription;
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Per group of agents with the same zones: the cards of the current version, as sent. */
+  private readonly groups = new Map<string, CardGroup>();
+  /** Per agent: the version last sent and its header, the base of the next delta. */
+  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string }>();
   private stopped = false;
 
   constructor(
@@ -39,7 +51,16 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = this.changes.changes$.subscribe(() => this.schedulePush());
+    this.subscription = this.changes.changes$.subscribe((change) => {
+      if (change.structural) {
+        // Zones, doors, schedules, site settings: every agent gets a whole new set.
+        this.groups.clear();
+        this.schedulePush();
+      } else {
+        // A card-level change (revocations first among them) goes out at once as deltas.
+        this.enqueue(() => this.pushDelta(change));
+      }
+    });
   }
 
   onModuleDestroy(): void {
@@ -55,18 +76,86 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     await this.chain;
   }
 
+  private enqueue(work: () => Promise<void>): void {
+    this.chain = this.chain.then(work).catch((err: unknown) => {
+      this.logger.error(`pushing permission changes failed: ${(err as Error).stack ?? String(err)}`);
+    });
+  }
+
+  /**
+   * Brings every cached card group up to the change, then sends each online agent the cards
+   * that changed on top of the version it was last sent; an agent with nothing to build on
+   * (never sent, offline meanwhile, a schedule its set lacks) gets a snapshot instead.
+   */
+  private async pushDelta(change: PermissionChange): Promise<void> {
+    if (this.stopped) return;
+    const affected = await this.compiler.loadAffected(change.cardIds, change.personIds);
+    for (const group of this.groups.values()) {
+      for (const [credential, source] of affected) {
+        const next = source ? this.compiler.cardPayload(source, group.entered) : null;
+        const previous = group.cards.get(credential) ?? null;
+        if (previous && next && cardHash(previous) === cardHash(next)) continue;
+        if (previous) group.cardSum = removeCardHash(group.cardSum, previous);
+        if (next) {
+          group.cardSum = addCardHash(group.cardSum, next);
+          group.cards.set(credential, next);
+        } else {
+          group.cards.delete(credential);
+        }
+      }
+    }
+    const online = new Set(await this.agents.onlineAgentIds());
+    // An agent that missed a delta while offline starts again from a snapshot.
+    for (const agentId of this.lastSent.keys()) if (!online.has(agentId)) this.lastSent.delete(agentId);
+    let source: PermissionSource | null = null;
+    const now = this.clock.now();
+    for (const agentId of online) {
+      const last = this.lastSent.get(agentId);
+      const group = last ? this.groups.get(last.groupKey) : undefined;
+      if (!last || !group) {
+        source ??= await this.compiler.loadSource();
+        await this.send(agentId, source, `change ${change.version} (no base for a delta)`);
+        continue;
+      }
+      const upserts: PermissionCard[] = [];
+      const removals: string[] = [];
+      for (const credential of affected.keys()) {
+        const card = group.cards.get(credential);
+        if (card) upserts.push(card);
+        else removals.push(credential);
+      }
+      const known = new Set(last.header.schedules.map((s) => s.id));
+      if (upserts.some((c) => c.grants.some((g) => g.scheduleId !== null && !known.has(g.scheduleId)))) {
+        source ??= await this.compiler.loadSource();
+        await this.send(agentId, source, `change ${change.version} (a schedule the agent's set lacks)`);
+        continue;
+      }
+      const header = { ...last.header, version: change.version, issuedAt: now };
+      const hash = combineHash(headerCanonical(header), group.cardSum);
+      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version: change.version, issuedAt: now, upserts, removals, hash };
+      await this.recordSent(agentId, change.version, hash, group.cards.size, now);
+      this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey });
+      this.mqtt.publish(agentTopic(agentId, 'permissions'), encodePayload('permissions', delta)).catch((err: unknown) => {
+        this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+      });
+      this.logger.log(`sent permission delta ${last.version} → ${change.version} to agent ${agentId} (${upserts.length} cards, ${removals.length} removed${change.revokes ? ', revocation' : ''})`);
+    }
+    await this.agents.broadcastAll();
+  }
+
   private schedulePush(): void {
     if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.chain = this.chain.then(() => this.pushToOnlineAgents()).catch((err: unknown) => {
+      this.chain = this.chain.then(() => this.pushToOnlineAgents(true)).catch((err: unknown) => {
         this.logger.error(`pushing permission sets failed: ${(err as Error).stack ?? String(err)}`);
       });
     }, COALESCE_MS);
   }
 
-  private async pushToOnlineAgents(): Promise<void> {
+  private async pushToOnlineAgents(structural = false): Promise<void> {
     if (this.stopped) return;
+    if (structural) this.groups.clear();
     const online = await this.agents.onlineAgentIds();
     if (online.length > 0) {
       const source = await this.compiler.loadSource();
@@ -116,6 +205,14 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const compiled = this.compiler.compileFor(source, agentId, now);
     const { set, hash } = compiled;
     await this.recordSent(agentId, set.version, hash, set.cards.length, now);
+    // Remember what this agent now holds (for deltas) and the cards of agents like it.
+    const groupKey = [...compiled.entered].sort().join('|');
+    const group = this.groups.get(groupKey);
+    if (!group || group.version <= set.version) {
+      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version });
+    }
+    const { cards: _cards, ...header } = set;
+    this.lastSent.set(agentId, { version: set.version, hash, header, groupKey });
     const payload = encodePayload('permissions', { kind: 'snapshot', set, hash });
     this.mqtt.publish(agentTopic(agentId, 'permissions'), payload).catch((err: unknown) => {
       this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
