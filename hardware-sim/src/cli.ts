@@ -18,11 +18,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DOOR_ACTIONS, type BadgeResponse, type DoorAction, type DoorResponse, type ErrorResponse } from './control/control-server.js';
 import { readRegistry, registryDirForDataDir, type SimRegistryEntry } from './control/sim-registry.js';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { BUILT_IN_SCENARIOS, scenarioSchema, type ScenarioStep } from './control/scenarios.js';
 
 export const SIM_USAGE = `usage:
   acs-sim badge --door <id> --card <card> [--direction in|out] [--data-dir <dir>]
   acs-sim door <open|close|force|exit> --door <id> [--data-dir <dir>]
   acs-sim list [--data-dir <dir>]
+  acs-sim scenario <day|file.json> [--data-dir <dir>]
 
   --card       as the door's reader reports it: 3887558 at an EM reader (RDM6300, line reader),
                123:4567 (facility:card) at a Wiegand or OSDP reader, 04a1b2c3 (chip UID) at a PN532
@@ -85,6 +89,27 @@ async function post<T>(agent: SimRegistryEntry, path: string, body: unknown): Pr
 }
 
 /** Runs one command; returns the process exit code. */
+async function loadScenario(name: string): Promise<ScenarioStep[]> {
+  const builtIn = BUILT_IN_SCENARIOS[name];
+  if (builtIn) return builtIn;
+  if (!name.endsWith('.json')) throw new UsageError(`unknown scenario '${name}': built in are ${Object.keys(BUILT_IN_SCENARIOS).join(', ')}; or give a .json file`);
+  let text: string;
+  try {
+    text = await readFile(name, 'utf8');
+  } catch (err) {
+    throw new NotFoundError(`cannot read scenario file ${name}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`scenario file ${name} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = scenarioSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`scenario file ${name} is not a valid scenario:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data.steps;
+}
+
 export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
@@ -145,6 +170,35 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
           io.out(`${agent.agentId}  pid ${agent.pid}  http://127.0.0.1:${agent.port}  doors: ${agent.doors.join(', ')}`);
         }
         return 0;
+      }
+      case 'scenario': {
+        const [name, ...extra] = rest;
+        if (!name) throw new UsageError(`scenario needs a name (${Object.keys(BUILT_IN_SCENARIOS).join(', ')}) or a JSON file`);
+        if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+        const steps = await loadScenario(name);
+        let failed = 0;
+        for (const [i, step] of steps.entries()) {
+          const label = `${String(i + 1).padStart(2)}.`;
+          if (step.do === 'wait') {
+            await new Promise((r) => setTimeout(r, step.ms));
+            continue;
+          }
+          const agent = await findAgent(dataDir, step.door);
+          if (step.do === 'door') {
+            const result = await post<DoorResponse>(agent, '/door', { door: step.door, action: step.action });
+            io.out(`${label} ${step.door}: ${step.action} → door ${result.open ? 'open' : 'closed'}${step.note ? `   ${step.note}` : ''}`);
+            continue;
+          }
+          const result = await post<BadgeResponse>(agent, '/badge', { door: step.door, card: parseCard(step.card), direction: step.direction });
+          const ok = step.expectRelease === undefined || step.expectRelease === result.released;
+          if (!ok) failed++;
+          io.out(
+            `${label} ${step.direction === 'in' ? step.door : `${step.door} (out)`}: card ${result.cardDisplay} → ${result.released ? 'lock released' : 'stayed locked'}` +
+              `${ok ? '' : `  ✗ expected ${step.expectRelease ? 'a release' : 'no release'}`}${step.note ? `   ${step.note}` : ''}`,
+          );
+        }
+        io.out(failed === 0 ? `scenario ${name}: every step as expected` : `scenario ${name}: ${failed} step(s) not as expected`);
+        return failed === 0 ? 0 : 1;
       }
       case undefined:
         throw new UsageError('missing command');

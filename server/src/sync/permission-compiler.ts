@@ -50,9 +50,22 @@ const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
  * ceilings, and every card the agent must be able to name. Returned and destroyed cards
  * are left out; suspended, lost and revoked ones stay so a door can say why it refuses.
  */
+interface CompiledCards {
+  cards: PermissionCard[];
+  scheduleIds: Set<string>;
+  cardSum: bigint;
+}
+
 @Injectable()
 export class PermissionCompiler {
+  /** Agents whose doors lead into the same zones get the same cards: compiled once per source. */
+  private readonly cardCache = new WeakMap<PermissionSource, Map<string, CompiledCards>>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async currentVersion(): Promise<number> {
+    return (await this.dataSource.manager.getRepository(SiteSettingsEntity).findOneOrFail({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } })).permissionVersion;
+  }
 
   /**
    * Reads the version before the data: a change is committed before it raises the
@@ -172,17 +185,26 @@ export class PermissionCompiler {
         zoneIds.add(z.id);
       }
     }
-    const scheduleIds = new Set<string>();
-    const cards: PermissionCard[] = source.cards
-      .map((card) => {
-        const payload = this.cardPayload(
-          { card, holder: card.personId ? source.holders.get(card.personId) : undefined, grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [] },
-          entered,
-        );
-        for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
-        return payload;
-      })
-      .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
+    const groupKey = [...entered].sort().join('|');
+    let byGroup = this.cardCache.get(source);
+    if (!byGroup) this.cardCache.set(source, (byGroup = new Map()));
+    let compiledCards = byGroup.get(groupKey);
+    if (!compiledCards) {
+      const scheduleIds = new Set<string>();
+      const cards: PermissionCard[] = source.cards
+        .map((card) => {
+          const payload = this.cardPayload(
+            { card, holder: card.personId ? source.holders.get(card.personId) : undefined, grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [] },
+            entered,
+          );
+          for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
+          return payload;
+        })
+        .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
+      compiledCards = { cards, scheduleIds, cardSum: sumCardHashes(cards) };
+      byGroup.set(groupKey, compiledCards);
+    }
+    const { cards, scheduleIds, cardSum } = compiledCards;
     const set: PermissionSet = {
       agentId,
       version: source.version,
@@ -210,7 +232,6 @@ export class PermissionCompiler {
       ...lockdownFor(source.site, zoneIds),
       rules: doorRulesFor(source.site),
     };
-    const cardSum = sumCardHashes(set.cards);
     return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered };
   }
 

@@ -166,7 +166,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   /** An agent asks for what it lacks: on first contact, or when it holds an old or unknown version. */
   async handleSyncRequest(agentId: string, request: SyncRequest): Promise<void> {
-    const source = await this.compiler.loadSource();
+    const source = await this.recentSource();
     if (request.haveVersion === source.version && request.haveHash !== null) {
       const delivery = await this.deliveries.findOneBy({ agentId, version: source.version });
       if (delivery?.compiledHash === request.haveHash) {
@@ -175,6 +175,24 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       }
     }
     await this.send(agentId, source, `sync request (holds ${request.haveVersion ?? 'nothing'})`);
+  }
+
+  private recent: { source: Promise<PermissionSource>; at: number } | null = null;
+
+  /**
+   * Agents coming online together (after a server restart, a network outage) ask at once: they
+   * share one read of the database while its version stays the same (the version is raised
+   * after each change commits, so a source of the current version is complete).
+   */
+  private async recentSource(): Promise<PermissionSource> {
+    const now = this.clock.now();
+    if (this.recent && now - this.recent.at < 2000) {
+      const cached = await this.recent.source.catch(() => null);
+      if (cached && cached.version === (await this.compiler.currentVersion())) return cached;
+    }
+    const source = this.compiler.loadSource();
+    this.recent = { source, at: now };
+    return source;
   }
 
   /** The agent's proof that a version is in force at its doors. */

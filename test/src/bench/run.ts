@@ -6,6 +6,7 @@
  */
 import { edgeBench } from './edge.bench.js';
 import { osdpBench } from './osdp.bench.js';
+import { syncBench } from './sync.bench.js';
 
 export interface BenchModule {
   name: string;
@@ -13,7 +14,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [edgeBench, osdpBench];
+const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !MODULES.some((m) => m.name === name));

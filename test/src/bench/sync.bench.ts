@@ -1,0 +1,215 @@
+/**
+ * Issue 4's numbers: the server with 100,000 cardholders (SQLite, embedded broker) and
+ * - a full snapshot for a new agent: from its first sync request to the server recording
+ *   its confirmation (compile, send, the real edge agent's apply, confirm), target < 3 s;
+ * - revocation to enforcement with 100 agents connected: one real edge agent and 99
+ *   protocol-level simulated agents (MQTT clients that hold every card's status from the
+ *   snapshots and deltas they receive, check each delta's base, and confirm like an agent).
+ *   A revocation goes through the REST API; the clock stops when the last of the 100 holds
+ *   the card as revoked. p50/p99 over 100 revocations, target p99 < 1 s.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { DataSource } from 'typeorm';
+import { createLogger, parseAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
+import type { CardView } from '@acs/shared/api/views';
+import type { PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
+import { agentTopic } from '@acs/shared/mqtt/topics';
+import { CardEntity } from '@acs/server/cards/card.entity';
+import { GrantEntity } from '@acs/server/grants/grant.entity';
+import { PermissionDeliveryEntity } from '@acs/server/sync/permission-delivery.entity';
+import { PersonEntity } from '@acs/server/people/person.entity';
+import { startTestServer, type TestServer } from '@acs/server/testing/server-harness';
+import { stats } from './bench-data.js';
+import type { BenchModule } from './run.js';
+
+const CARDHOLDERS = 100_000;
+const AGENTS = 100;
+const REVOCATIONS = 100;
+
+async function seed(server: TestServer): Promise<void> {
+  const ds = server.server.app.get(DataSource);
+  const now = Date.now();
+  const CHUNK = 500;
+  for (let i = 0; i < CARDHOLDERS; i += CHUNK) {
+    const people: Partial<PersonEntity>[] = [];
+    const cards: Partial<CardEntity>[] = [];
+    const grants: Partial<GrantEntity>[] = [];
+    for (let j = i; j < Math.min(CARDHOLDERS, i + CHUNK); j++) {
+      const personId = randomUUID();
+      people.push({ id: personId, name: `Bench ${j}`, kind: 'employee', department: null, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: now, updatedAt: now });
+      cards.push({
+        id: randomUUID(),
+        credential: `h10301:${(j >> 16) & 255}:${j & 65535}`,
+        type: 'employee',
+        status: 'active',
+        personId,
+        validFrom: null,
+        validUntil: null,
+        levelCeilingOverride: null,
+        lockdownAccess: false,
+        statusChangedAt: now,
+        requestedByUserId: null,
+        approvedByUserId: null,
+        issuedByUserId: null,
+        replacesCardId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      grants.push({ id: randomUUID(), personId, zoneId: 'office', scheduleId: null, validUntil: null, createdAt: now, revokedAt: null, revokedReason: null, grantedByUserId: null, revokedByUserId: null, accessRequestId: null });
+    }
+    await ds.createQueryBuilder().insert().into(PersonEntity).values(people).execute();
+    await ds.createQueryBuilder().insert().into(CardEntity).values(cards).execute();
+    await ds.createQueryBuilder().insert().into(GrantEntity).values(grants).execute();
+  }
+}
+
+/**
+ * An agent at the protocol level: knows which cards are not active (all it must refuse beyond
+ * unknown cards), applies deltas only on their exact base, confirms each version. 99 of them
+ * share this process with the server, so they keep no more than that.
+ */
+class ProtocolAgent {
+  private notActive = new Set<string>();
+  version: number | null = null;
+  private hash: string | null = null;
+  readonly revokedAt = new Map<string, number>();
+  private constructor(
+    readonly id: string,
+    private readonly client: MqttClient,
+  ) {}
+
+  static async connect(url: string, id: string, password: string): Promise<ProtocolAgent> {
+    const client = await mqtt.connectAsync(url, { clientId: id, username: id, password, reconnectPeriod: 0, clean: true });
+    const agent = new ProtocolAgent(id, client);
+    client.on('message', (_topic, payload) => agent.onPermissions(JSON.parse(payload.toString('utf8')) as PermissionsChannelMessage));
+    await client.subscribeAsync(agentTopic(id, 'permissions'), { qos: 1 });
+    await client.publishAsync(agentTopic(id, 'state'), JSON.stringify({ agentId: id, online: true, at: Date.now() }), { qos: 1, retain: true });
+    await client.publishAsync(agentTopic(id, 'sync'), JSON.stringify({ haveVersion: null, haveHash: null }), { qos: 1 });
+    return agent;
+  }
+
+  private onPermissions(message: PermissionsChannelMessage): void {
+    if (message.kind === 'snapshot') {
+      this.notActive = new Set(message.set.cards.filter((c) => c.status !== 'active').map((c) => c.credential));
+      this.version = message.set.version;
+      this.hash = message.hash;
+    } else {
+      if (message.baseVersion !== this.version || message.baseHash !== this.hash) {
+        void this.client.publishAsync(agentTopic(this.id, 'sync'), JSON.stringify({ haveVersion: this.version, haveHash: this.hash }), { qos: 1 });
+        return;
+      }
+      for (const credential of message.removals) this.notActive.add(credential);
+      for (const card of message.upserts) {
+        if (card.status === 'active') this.notActive.delete(card.credential);
+        else this.notActive.add(card.credential);
+        if (card.status === 'revoked') this.revokedAt.set(card.credential, performance.now());
+      }
+      this.version = message.version;
+      this.hash = message.hash;
+    }
+    void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
+  }
+
+  close(): Promise<void> {
+    return this.client.endAsync(true);
+  }
+}
+
+export const syncBench: BenchModule = {
+  name: 'sync',
+  description: `server → agents: full snapshot and revocation to enforcement with ${CARDHOLDERS.toLocaleString('en')} cardholders and ${AGENTS} agents`,
+  async run() {
+    const server = await startTestServer({ mode: 'demo' });
+    const protocolAgents: ProtocolAgent[] = [];
+    let realAgent: RunningAgent | null = null;
+    try {
+      const seedStarted = performance.now();
+      await seed(server);
+      const seedMs = performance.now() - seedStarted;
+      const admin = await server.token('admin');
+
+      // 1. Full snapshot for a new agent: the real edge agent, first contact.
+      const created = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id: 'bench-real', name: 'Bench real agent' } });
+      await server.request('POST', '/api/doors', { token: admin, body: { id: 'bench-real-lab', name: 'Bench lab', fromZoneId: 'office', toZoneId: 'lab', agentId: 'bench-real' } });
+      const config = parseAgentConfig({
+        version: 1,
+        agentId: 'bench-real',
+        mqtt: { url: server.server.mqttUrl, password: created.body.mqttPassword },
+        dataDir: join(server.dataDir, 'bench-real'),
+        gpio: { provider: 'sim' },
+        readers: [{ id: 'bench-real-lab-in', door: 'bench-real-lab', direction: 'in', type: 'rdm6300', serial: { path: 'sim/bench-real-lab-in', driver: 'sim' } }],
+        doors: [{ id: 'bench-real-lab', lock: { line: 23 }, contact: { line: 24, openLevel: 1 } }],
+      });
+      const deliveries = server.server.app.get(DataSource).getRepository(PermissionDeliveryEntity);
+      const snapshotStarted = performance.now();
+      realAgent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }) });
+      for (;;) {
+        const confirmed = await deliveries.findOne({ where: { agentId: 'bench-real' }, order: { version: 'DESC' } });
+        if (confirmed?.confirmedAt && confirmed.hashMatches) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const snapshotMs = performance.now() - snapshotStarted;
+
+      // 2. 99 more agents, at the protocol level: registered with their doors first, then all connect.
+      const passwords: string[] = [];
+      for (let i = 0; i < AGENTS - 1; i++) {
+        const id = `bench-${i}`;
+        const made = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id, name: `Bench ${i}` } });
+        await server.request('POST', '/api/doors', { token: admin, body: { id: `${id}-lab`, name: `Bench lab ${i}`, fromZoneId: 'office', toZoneId: 'lab', agentId: id } });
+        passwords.push(made.body.mqttPassword);
+      }
+      // The door changes above went to the real agent as snapshots; let them settle.
+      await new Promise((r) => setTimeout(r, 2000));
+      const connectStarted = performance.now();
+      for (let i = 0; i < AGENTS - 1; i++) protocolAgents.push(await ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, passwords[i]!));
+      const target = async () => (await server.request<{ permissionVersion: number }>('GET', '/api/site', { token: admin })).body.permissionVersion;
+      const version = await target();
+      while (protocolAgents.some((a) => a.version !== version) || (realAgent.permissionVersion ?? 0) < version) await new Promise((r) => setTimeout(r, 50));
+      const allSyncedMs = performance.now() - connectStarted;
+
+      // 3. Revocations through the API.
+      const cards = (await server.request<CardView[]>('GET', '/api/cards', { token: admin })).body.filter((c) => c.status === 'active' && c.credential.startsWith('h10301:'));
+      const latencies: number[] = [];
+      const realLatencies: number[] = [];
+      for (let i = 0; i < REVOCATIONS; i++) {
+        const card = cards[i * 997]!;
+        const started = performance.now();
+        const res = await server.request<{ permissionVersion: number }>('POST', `/api/cards/${card.id}/transition`, { token: admin, body: { to: 'revoked', note: 'bench' } });
+        if (res.status !== 201) throw new Error(`revocation → ${res.status} ${JSON.stringify(res.body)}`);
+        const wanted = res.body.permissionVersion;
+        let realDone = 0;
+        for (;;) {
+          if (!realDone && (realAgent.permissionVersion ?? 0) >= wanted) realDone = performance.now();
+          if (realDone && protocolAgents.every((a) => a.revokedAt.has(card.credential))) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        const last = Math.max(realDone, ...protocolAgents.map((a) => a.revokedAt.get(card.credential)!));
+        latencies.push(last - started);
+        realLatencies.push(realDone - started);
+      }
+      // The real agent's doors do refuse the last card revoked.
+      const lastCard = cards[(REVOCATIONS - 1) * 997]!;
+      const refused = await new Promise<string>((resolve) => {
+        realAgent!.decisions.once('decision', (d) => resolve(d.decision.reason));
+        const reader = realAgent!.hardware.readers[0]!;
+        reader.emit('card', { readerId: reader.id, credential: lastCard.credential, receivedAtNs: process.hrtime.bigint() });
+      });
+      const all = stats(latencies);
+      const real = stats(realLatencies);
+      return {
+        'seeding 100,000 cardholders': `${(seedMs / 1000).toFixed(1)} s (not measured below)`,
+        'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms from start to confirmed (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`,
+        '99 more agents in sync': `${(allSyncedMs / 1000).toFixed(1)} s after they connected`,
+        'revocation → all 100 agents p50 / p99 / max': `${all.p50.toFixed(0)} / ${all.p99.toFixed(0)} / ${all.max.toFixed(0)} ms (n=${all.n}; target p99 1000 ms: ${all.p99 < 1000 ? 'met' : 'NOT met'})`,
+        'revocation → the real edge agent p50 / p99': `${real.p50.toFixed(0)} / ${real.p99.toFixed(0)} ms`,
+        'the real agent then decides': refused,
+      };
+    } finally {
+      await realAgent?.stop();
+      for (const a of protocolAgents) await a.close().catch(() => undefined);
+      await server.close();
+    }
+  },
+};
