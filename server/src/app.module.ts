@@ -32,6 +32,7 @@ import { SyncModule } from './sync/sync.module.js';
 import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
 import { LockdownModule } from './lockdown/lockdown.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -80,6 +81,7 @@ export class AppModule {
         ProofModule,
         AgentsModule,
         EventsModule,
+        AlertsModule,
         SyncModule,
         AgentLinkModule,
         ReadersModule,

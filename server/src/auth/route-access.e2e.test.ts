@@ -58,6 +58,8 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/site': EVERYONE,
   'PATCH /api/site': ADMIN,
   'GET /api/lockdown': STAFF,
+  'GET /api/alerts': STAFF,
+  'POST /api/alerts/:id/acknowledge': ['admin', 'guard'],
   'POST /api/lockdown/start': ['admin', 'guard'],
   'POST /api/lockdown/end': ['admin', 'guard'],
   'GET /api/zones/:id': EVERYONE,

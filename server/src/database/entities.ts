@@ -21,6 +21,7 @@ import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { AlertEntity } from '../alerts/alert.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
 export const ENTITIES = [
@@ -47,4 +48,5 @@ export const ENTITIES = [
   ReaderEntity,
   ReaderKeyEntity,
   ReaderKeyOperationEntity,
+  AlertEntity,
 ];

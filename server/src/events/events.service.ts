@@ -78,6 +78,7 @@ export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, str
   return {
     eventId: row.eventId,
     agentId: row.agentId,
+    deviceId: row.deviceId,
     seq: row.seq,
     kind: row.kind,
     occurredAt: row.occurredAt,

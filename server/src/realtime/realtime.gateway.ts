@@ -3,6 +3,7 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSock
 import type { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { AgentView, EventView, LockdownView } from '@acs/shared/api/views';
+import type { AlertView } from '@acs/shared/api/alerts';
 import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AuthService, type SessionsEnded } from '../auth/auth.service.js';
@@ -122,6 +123,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   emitReader(reader: ReaderView): void {
     this.server?.to(STAFF_ROOM).emit('reader:v1', reader);
+  }
+
+  emitAlert(alert: AlertView): void {
+    this.server?.to(STAFF_ROOM).emit('alert:v1', alert);
   }
 
   emitLockdown(lockdown: LockdownView): void {

@@ -92,6 +92,8 @@ export type EventKind = 'access' | 'door' | 'device';
 export interface EventView {
   eventId: string;
   agentId: string;
+  /** The reader or other device of a device event. */
+  deviceId?: string | null;
   seq: number;
   kind: EventKind;
   /** Device time. */

@@ -4,6 +4,7 @@
  */
 import type { AgentView, EventView, LockdownView } from '../api/views.js';
 import type { ReaderView } from '../readers/reader-views.js';
+import type { AlertView } from '../api/alerts.js';
 
 export interface ServerToClientEvents {
   /** A newly stored agent event (access decision, door or device event). */
@@ -14,6 +15,8 @@ export interface ServerToClientEvents {
   'reader:v1': (reader: ReaderView) => void;
   /** A lockdown started or ended (staff only). */
   'lockdown:v1': (lockdown: LockdownView) => void;
+  /** An alert raised, repeated, acknowledged or cleared (staff only). */
+  'alert:v1': (alert: AlertView) => void;
 }
 
 // The dashboard only listens for now; requests go through the REST API.

@@ -130,6 +130,15 @@ export const syncBench: BenchModule = {
       const seedMs = performance.now() - seedStarted;
       const admin = await server.token('admin');
 
+      // Every agent and door registered first (each door is a structural change).
+      const passwords: string[] = [];
+      for (let i = 0; i < AGENTS - 1; i++) {
+        const id = `bench-${i}`;
+        const made = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id, name: `Bench ${i}` } });
+        await server.request('POST', '/api/doors', { token: admin, body: { id: `${id}-lab`, name: `Bench lab ${i}`, fromZoneId: 'office', toZoneId: 'lab', agentId: id } });
+        passwords.push(made.body.mqttPassword);
+      }
+
       // 1. Full snapshot for a new agent: the real edge agent, first contact.
       const created = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id: 'bench-real', name: 'Bench real agent' } });
       await server.request('POST', '/api/doors', { token: admin, body: { id: 'bench-real-lab', name: 'Bench lab', fromZoneId: 'office', toZoneId: 'lab', agentId: 'bench-real' } });
@@ -152,16 +161,7 @@ export const syncBench: BenchModule = {
       }
       const snapshotMs = performance.now() - snapshotStarted;
 
-      // 2. 99 more agents, at the protocol level: registered with their doors first, then all connect.
-      const passwords: string[] = [];
-      for (let i = 0; i < AGENTS - 1; i++) {
-        const id = `bench-${i}`;
-        const made = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id, name: `Bench ${i}` } });
-        await server.request('POST', '/api/doors', { token: admin, body: { id: `${id}-lab`, name: `Bench lab ${i}`, fromZoneId: 'office', toZoneId: 'lab', agentId: id } });
-        passwords.push(made.body.mqttPassword);
-      }
-      // The door changes above went to the real agent as snapshots; let them settle.
-      await new Promise((r) => setTimeout(r, 2000));
+      // 2. 99 more agents, at the protocol level.
       const connectStarted = performance.now();
       for (let i = 0; i < AGENTS - 1; i++) protocolAgents.push(await ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, passwords[i]!));
       const target = async () => (await server.request<{ permissionVersion: number }>('GET', '/api/site', { token: admin })).body.permissionVersion;

@@ -4,6 +4,7 @@ import { Readers1764300000000 } from './1764300000000-readers.js';
 import { AuditLogAndAccounts1764400000000 } from './1764400000000-audit-log-and-accounts.js';
 import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-permissions.js';
 import { DoorRulesAndLockdown1764600000000 } from './1764600000000-door-rules-and-lockdown.js';
+import { Alerts1764700000000 } from './1764700000000-alerts.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditLogAndAccounts1764400000000,
   CardsZonesPermissions1764500000000,
   DoorRulesAndLockdown1764600000000,
+  Alerts1764700000000,
 ];
