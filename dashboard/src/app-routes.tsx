@@ -1,6 +1,7 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   ApartmentOutlined,
+  AlertOutlined,
   AuditOutlined,
   CreditCardOutlined,
   FileSearchOutlined,
@@ -38,7 +39,8 @@ export type NavKey =
   | 'myAccess'
   | 'requestAccess'
   | 'audit'
-  | 'users';
+  | 'users'
+  | 'alerts';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -69,6 +71,7 @@ const SitePage = lazyPage(() => import('./pages/site/site-page'), 'SitePage');
 const MyAccessPage = lazyPage(() => import('./pages/my-access/my-access-page'), 'MyAccessPage');
 const RequestAccessPage = lazyPage(() => import('./pages/my-access/request-access-page'), 'RequestAccessPage');
 const ReadersPage = lazyPage(() => import('./pages/readers/readers-page'), 'ReadersPage');
+const AlertsPage = lazyPage(() => import('./pages/alerts/alerts-page'), 'AlertsPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -80,6 +83,7 @@ const EMPLOYEES: readonly UserRole[] = ['employee'];
 /** Pages in navigation order. Issues 4-6 add theirs here with the roles that may open them. */
 export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'live', path: '/live', roles: ALL_ROLES, icon: <MonitorOutlined />, Page: LiveMonitorPage },
+  { key: 'alerts', path: '/alerts', roles: SITE_READERS, icon: <AlertOutlined />, Page: AlertsPage },
   { key: 'zones', path: '/zones', roles: SITE_READERS, icon: <ApartmentOutlined />, Page: ZonesPage },
   { key: 'doors', path: '/doors', roles: SITE_READERS, icon: <LoginOutlined />, Page: DoorsPage },
   { key: 'people', path: '/people', roles: SITE_READERS, icon: <TeamOutlined />, Page: PeoplePage },

@@ -16,6 +16,7 @@ import type {
   LockdownView,
 } from '@acs/shared/api/views';
 import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
+import type { AlertView } from '@acs/shared/api/alerts';
 import type { UserRole } from '@acs/shared/access/model';
 import { apiRequest } from './api-client';
 
@@ -89,6 +90,8 @@ export const api = {
   verifyAudit: () => apiRequest<AuditVerifyView>('GET', '/api/audit/verify'),
   users: (signal?: AbortSignal) => apiRequest<UserAccountView[]>('GET', '/api/users', undefined, { signal }),
   createUser: (user: NewUser) => apiRequest<UserAccountView>('POST', '/api/users', user),
+  alerts: (scope: 'active' | 'recent', signal?: AbortSignal) => apiRequest<AlertView[]>('GET', `/api/alerts?scope=${scope}`, undefined, { signal }),
+  acknowledgeAlert: (id: string, note: string) => apiRequest<AlertView>('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, { note }),
   lockdown: (signal?: AbortSignal) => apiRequest<LockdownView>('GET', '/api/lockdown', undefined, { signal }),
   startLockdown: (body: LockdownCommand) => apiRequest<LockdownView>('POST', '/api/lockdown/start', body),
   endLockdown: (body: LockdownCommand) => apiRequest<LockdownView>('POST', '/api/lockdown/end', body),

@@ -52,6 +52,7 @@ export const en: Messages = {
     myAccess: 'My access',
     requestAccess: 'Request access',
     readers: 'Readers',
+    alerts: 'Alerts',
   },
   role: {
     admin: 'Administrator',

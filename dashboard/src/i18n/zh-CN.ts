@@ -61,6 +61,7 @@ export const zhCN = {
     myAccess: '我的权限',
     requestAccess: '申请访问',
     readers: '读卡器',
+    alerts: '告警',
   },
   role: {
     admin: '管理员',

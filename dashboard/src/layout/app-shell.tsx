@@ -10,6 +10,7 @@ import { useAuth, useSignedInUser } from '../auth/auth-context';
 import { LanguageSwitch } from './language-switch';
 import { SocketStatus } from './socket-status';
 import { LockdownBanners, LockdownButton } from './lockdown-bar';
+import { AlertBanner } from '../pages/alerts/alert-banner';
 
 const { Header, Sider, Content } = Layout;
 
@@ -73,6 +74,7 @@ export function AppShell() {
         </Sider>
         <Content className="app-content">
           {user.role !== 'employee' && <LockdownBanners />}
+          {user.role !== 'employee' && <AlertBanner />}
           <Suspense
             fallback={
               <div className="page-loading">
