@@ -18,7 +18,7 @@ import type { AgentEvent, PermissionCard, PermissionSet } from '@acs/shared/mqtt
 export const STORE_FILE = 'agent.sqlite';
 const SCHEMA_VERSION = 1;
 /** Rows per multi-row INSERT (two parameters each, well under SQLite's variable limit). */
-const ROWS_PER_INSERT = 400;
+const ROWS_PER_INSERT = 2000;
 
 export interface StoredPermissions {
   set: PermissionSet;

@@ -12,6 +12,7 @@ import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { effectiveDoorRules } from '../site/door-rules.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { quotedTable } from '../database/raw-sql.js';
 
 /** Everything a permission set is compiled from, read once and shared by every agent's set. */
 export interface PermissionSource {
@@ -74,12 +75,14 @@ export class PermissionCompiler {
   async loadSource(): Promise<PermissionSource> {
     const m = this.dataSource.manager;
     const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
+    // Cards, holders and grants are read as plain rows: hydrating 100,000s of entities costs
+    // seconds, and a new agent's snapshot must be out in well under three (issue 4).
     const [zones, doors, schedules, cardRows, grants] = await Promise.all([
       m.getRepository(ZoneEntity).find(),
       m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
       m.getRepository(ScheduleEntity).find(),
-      m.getRepository(CardEntity).find({ where: { status: Not(In(['returned', 'destroyed'])) } }),
-      m.getRepository(GrantEntity).find({ where: { revokedAt: IsNull() } }),
+      this.rawCards(),
+      this.rawGrants(),
     ]);
     const byCredential = new Map<string, CardEntity>();
     for (const card of cardRows) {
@@ -90,12 +93,7 @@ export class PermissionCompiler {
     }
     const cards = [...byCredential.values()];
     const holderIds = [...new Set(cards.map((c) => c.personId).filter((id): id is string => id !== null))];
-    const holders = new Map<string, PersonEntity>();
-    for (let i = 0; i < holderIds.length; i += 500) {
-      for (const p of await m.getRepository(PersonEntity).find({ where: { id: In(holderIds.slice(i, i + 500)) } })) {
-        holders.set(p.id, p);
-      }
-    }
+    const holders = await this.rawHolders(new Set(holderIds));
     const doorsByAgent = new Map<string, DoorEntity[]>();
     for (const door of doors) {
       const list = doorsByAgent.get(door.agentId!) ?? [];
@@ -175,6 +173,43 @@ export class PermissionCompiler {
     };
   }
 
+  private async rawCards(): Promise<CardEntity[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, credential, type, status, person_id, valid_from, valid_until, level_ceiling_override, lockdown_access, updated_at
+       FROM ${quotedTable(this.dataSource, CardEntity)} WHERE status NOT IN ('returned', 'destroyed')`,
+    );
+    return rows.map(
+      (r) =>
+        ({
+          id: r.id,
+          credential: r.credential,
+          type: r.type,
+          status: r.status,
+          personId: r.person_id ?? null,
+          validFrom: epoch(r.valid_from),
+          validUntil: epoch(r.valid_until),
+          levelCeilingOverride: r.level_ceiling_override === null ? null : Number(r.level_ceiling_override),
+          lockdownAccess: r.lockdown_access === true || r.lockdown_access === 1,
+          updatedAt: epoch(r.updated_at)!,
+        }) as CardEntity,
+    );
+  }
+
+  private async rawGrants(): Promise<GrantEntity[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT person_id, zone_id, schedule_id, valid_until FROM ${quotedTable(this.dataSource, GrantEntity)} WHERE revoked_at IS NULL`,
+    );
+    return rows.map((r) => ({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epoch(r.valid_until) }) as GrantEntity);
+  }
+
+  private async rawHolders(ids: ReadonlySet<string>): Promise<Map<string, PersonEntity>> {
+    const holders = new Map<string, PersonEntity>();
+    if (ids.size === 0) return holders;
+    const rows: Array<{ id: string; name: string }> = await this.dataSource.query(`SELECT id, name FROM ${quotedTable(this.dataSource, PersonEntity)}`);
+    for (const r of rows) if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
+    return holders;
+  }
+
   compileFor(source: PermissionSource, agentId: string, issuedAt: number): CompiledSet {
     const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
     // Zones a holder can enter through these doors (`in` enters toZone, `out` fromZone).
@@ -199,8 +234,8 @@ export class PermissionCompiler {
           );
           for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
           return payload;
-        })
-        .sort((a, b) => (a.credential < b.credential ? -1 : a.credential > b.credential ? 1 : 0));
+        });
+      // Unsorted: the content hash ignores order, and sorting 100,000 cards costs ~100 ms per snapshot.
       compiledCards = { cards, scheduleIds, cardSum: sumCardHashes(cards) };
       byGroup.set(groupKey, compiledCards);
     }
@@ -257,6 +292,11 @@ export function doorRulesFor(site: SiteSettingsEntity): NonNullable<PermissionSe
     if (hours !== null && hours !== undefined) offlineLimitsMs[type] = hours * 3_600_000;
   }
   return { escortWindowMs: settings.escortWindowSec * 1000, twoPersonWindowMs: settings.twoPersonWindowSec * 1000, offlineLimitsMs };
+}
+
+/** bigint columns: numbers from SQLite, strings from PostgreSQL. */
+function epoch(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

