@@ -154,10 +154,9 @@ export class PermissionCompiler {
   /** One card as an agent whose doors lead into `entered` receives it. */
   cardPayload(source: CardSource, entered: ReadonlySet<string>): PermissionCard {
     const { card, holder } = source;
-    const grants: PermissionGrant[] = source.grants
-      .filter((g) => entered.has(g.zoneId))
-      .map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))
-      .sort(byGrant);
+    const grants: PermissionGrant[] = [];
+    for (const g of source.grants) if (entered.has(g.zoneId)) grants.push({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil });
+    if (grants.length > 1) grants.sort(byGrant);
     return {
       credential: card.credential,
       cardId: card.id,
