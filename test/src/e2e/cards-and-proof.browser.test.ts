@@ -45,7 +45,10 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     await cardRow(page).getByTestId(`card-action-${action}`).click();
     if (note) await page.getByTestId('transition-note').fill(note);
     await page.getByTestId('transition-confirm').click();
-    await page.locator(`[data-testid="cards-row"][data-credential="${CREDENTIAL}"][data-status="${expected}"]`).waitFor();
+    await page.locator(`[data-testid="cards-row"][data-credential="${CREDENTIAL}"][data-status="${expected}"]`).waitFor().catch(async (err: unknown) => {
+      await page.screenshot({ path: join(screenshots, `step-${action}-failed.png`) });
+      throw err;
+    });
   }
 
   async function agentHoldsCurrentVersion(): Promise<void> {
@@ -54,7 +57,12 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     await waitFor(() => (system.agent.permissionVersion ?? 0) >= site.body.permissionVersion, 'the agent to apply the current version', 10_000);
   }
 
+  let lastBadgeAt = 0;
   async function badge(): Promise<{ granted: boolean; reason: string }> {
+    // The reader ignores the same tag presented again within its debounce window (1 s).
+    const wait = lastBadgeAt + 1100 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastBadgeAt = Date.now();
     const count = decided.length;
     await system.sim.badge('lab', TAG);
     return waitFor(() => decided[count], 'the door decision');
