@@ -54,8 +54,16 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 
 /** Ids are UUIDs on a real site: 16 bytes instead of a 36-character string (~56 bytes on the heap). */
 function packUuid(id: string, into: Uint8Array, at: number): void {
-  const hex = id.replaceAll('-', '');
-  for (let i = 0; i < 16; i++) into[at + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  // Character arithmetic: 16 parseInt calls per id cost a tenth of a second per 100,000 cards.
+  let out = at;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    into[out++] = (hexValue(id.charCodeAt(i)) << 4) | hexValue(id.charCodeAt(i + 1));
+  }
+}
+
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : code - 87; // '0'-'9', 'a'-'f' (the UUID test allows nothing else)
 }
 
 function unpackUuid(from: Uint8Array, at: number): string {
@@ -255,7 +263,8 @@ export class CardTableBuilder {
   }
 
   private internGrants(grants: readonly PermissionGrant[]): number {
-    const key = JSON.stringify(grants.map((g) => [g.zoneId, g.scheduleId, g.validUntil]));
+    let key = '';
+    for (const g of grants) key += `${g.zoneId}${SEP}${g.scheduleId ?? NO_PERSON}${SEP}${g.validUntil ?? ''}${SEP}`;
     const known = this.grantKeys.get(key);
     if (known !== undefined) return known;
     const byZone = new Map<string, CompiledGrant[]>();

@@ -16,13 +16,25 @@ export interface BenchModule {
 
 const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench];
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !MODULES.some((m) => m.name === name));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark module(s): ${unknown.join(', ')}; known: ${MODULES.map((m) => m.name).join(', ')}\n`);
   process.exit(2);
 }
-for (const module of MODULES.filter((m) => wanted.length === 0 || wanted.includes(m.name))) {
+const selected = MODULES.filter((m) => wanted.length === 0 || wanted.includes(m.name));
+if (selected.length > 1) {
+  // Each module in a fresh process: one module's heap and garbage must not slow the next.
+  for (const module of selected) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), module.name], { stdio: 'inherit' });
+    if (child.status !== 0) process.exitCode = 1;
+  }
+  process.exit();
+}
+for (const module of selected) {
   process.stdout.write(`\n== ${module.name}: ${module.description}\n`);
   const started = Date.now();
   try {
