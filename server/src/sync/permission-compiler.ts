@@ -45,6 +45,16 @@ export interface CardSource {
 
 const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
 
+/** The card each credential names: the live one, else the most recently changed. */
+function cardPerCredential(rows: readonly CardEntity[]): Map<string, CardEntity> {
+  const chosen = new Map<string, CardEntity>();
+  for (const card of rows) {
+    const other = chosen.get(card.credential);
+    if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
+  }
+  return chosen;
+}
+
 /**
  * Compiles each agent's permission set: its doors, the zones they join (and their outer
  * zones), the schedules its grants use, the site's time zone, holidays and card-type
@@ -84,14 +94,7 @@ export class PermissionCompiler {
       this.rawCards(),
       this.rawGrants(),
     ]);
-    const byCredential = new Map<string, CardEntity>();
-    for (const card of cardRows) {
-      const other = byCredential.get(card.credential);
-      if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) {
-        byCredential.set(card.credential, card);
-      }
-    }
-    const cards = [...byCredential.values()];
+    const cards = [...cardPerCredential(cardRows).values()];
     const holderIds = [...new Set(cards.map((c) => c.personId).filter((id): id is string => id !== null))];
     const holders = await this.rawHolders(new Set(holderIds));
     const doorsByAgent = new Map<string, DoorEntity[]>();
@@ -133,11 +136,7 @@ export class PermissionCompiler {
     const result = new Map<string, CardSource | null>(credentials.map((c) => [c, null]));
     if (credentials.length === 0) return result;
     const rows = await m.getRepository(CardEntity).find({ where: { credential: In(credentials), status: Not(In(['returned', 'destroyed'])) } });
-    const chosen = new Map<string, CardEntity>();
-    for (const card of rows) {
-      const other = chosen.get(card.credential);
-      if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
-    }
+    const chosen = cardPerCredential(rows);
     const holderIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((id): id is string => id !== null))];
     const holders = new Map((holderIds.length ? await m.getRepository(PersonEntity).find({ where: { id: In(holderIds) } }) : []).map((p) => [p.id, p]));
     const grants = holderIds.length ? await m.getRepository(GrantEntity).find({ where: { personId: In(holderIds), revokedAt: IsNull() } }) : [];

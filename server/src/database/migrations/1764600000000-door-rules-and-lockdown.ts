@@ -1,19 +1,9 @@
 import { type MigrationInterface, type QueryRunner, TableColumn } from 'typeorm';
+import { isPostgres, table } from './migration-sql.js';
 
 // See 1764000000000-initial-schema.ts for the conventions. Issue 3's door rules: the
 // two-person rule per zone (on for existing L3 zones, as the manual asks), cards designated
 // for lockdown, the lockdown in force, and the rule tunables the agents receive.
-function isPostgres(queryRunner: QueryRunner): boolean {
-  return queryRunner.dataSource.driver.options.type === 'postgres';
-}
-
-/** `"schema"."table"` on PostgreSQL (tests and deployments may use a schema other than public). */
-function table(queryRunner: QueryRunner, name: string): string {
-  if (!isPostgres(queryRunner)) return `"${name}"`;
-  const schema = (queryRunner.dataSource.driver as { schema?: string }).schema ?? 'public';
-  return `"${schema}"."${name}"`;
-}
-
 export class DoorRulesAndLockdown1764600000000 implements MigrationInterface {
   name = 'DoorRulesAndLockdown1764600000000';
 
