@@ -70,4 +70,6 @@ export interface AlertView {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   note: string | null;
+  /** Set when a critical alert stayed unacknowledged past the escalation delay. */
+  escalatedAt: number | null;
 }
