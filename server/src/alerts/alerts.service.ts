@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Repository } from 'typeorm';
 import { ALERT_SEVERITY, type AlertType, type AlertView } from '@acs/shared/api/alerts';
 import type { EventView } from '@acs/shared/api/views';
 import { UserEntity } from '../auth/user.entity.js';
@@ -54,11 +54,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private chain: Promise<void> = Promise.resolve();
   private readonly denials = new Map<string, number[]>();
   private escalationTimer: NodeJS.Timeout | null = null;
-  /**
-   * Open critical alerts not yet escalated (id → first seen), kept in memory so the periodic
-   * check touches the database only when one is due, never while nothing is pending.
-   */
-  private readonly awaitingEscalation = new Map<string, number>();
 
   constructor(
     @InjectRepository(AlertEntity) private readonly repo: Repository<AlertEntity>,
@@ -81,11 +76,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
    */
   async escalateDue(): Promise<number> {
     const now = this.clock.now();
-    const cutoff = now - this.config.alertEscalationSeconds * 1000;
-    const dueIds = [...this.awaitingEscalation].filter(([, firstAt]) => firstAt <= cutoff).map(([id]) => id);
-    if (dueIds.length === 0) return 0;
-    for (const id of dueIds) this.awaitingEscalation.delete(id);
-    const due = await this.repo.find({ where: { id: In(dueIds), status: 'open', escalatedAt: IsNull() } });
+    const due = await this.repo.find({
+      where: { severity: 'critical', status: 'open', escalatedAt: IsNull(), firstAt: LessThanOrEqual(now - this.config.alertEscalationSeconds * 1000) },
+    });
     for (const alert of due) {
       alert.escalatedAt = now;
       await this.repo.save(alert);
@@ -96,10 +89,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return due.length;
   }
 
-  async onModuleInit(): Promise<void> {
-    for (const alert of await this.repo.find({ select: { id: true, firstAt: true }, where: { severity: 'critical', status: 'open', escalatedAt: IsNull() } })) {
-      this.awaitingEscalation.set(alert.id, alert.firstAt);
-    }
+  onModuleInit(): void {
     this.escalationTimer = setInterval(() => this.enqueue(async () => void (await this.escalateDue())), 5000);
     this.escalationTimer.unref();
     this.signals.on('agent.event', (event) => this.enqueue(() => this.onAgentEvent(event)));
@@ -139,7 +129,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     if (!alert) throw notFound(`alert ${id}`);
     if (alert.status !== 'open') throw conflict(`alert ${id} is already ${alert.status}`);
     alert.status = alert.active ? 'acknowledged' : 'cleared';
-    this.awaitingEscalation.delete(id);
     alert.acknowledgedAt = this.clock.now();
     alert.acknowledgedByUserId = actor.id;
     alert.note = note.trim();
@@ -223,7 +212,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       });
     }
     await this.repo.save(alert);
-    if (alert.severity === 'critical' && alert.status === 'open' && alert.escalatedAt === null) this.awaitingEscalation.set(alert.id, alert.firstAt);
     const [view] = await this.views([alert]);
     this.realtime.emitAlert(view!);
   }
