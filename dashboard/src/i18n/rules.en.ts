@@ -47,7 +47,6 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
     count: 'Count',
     by: '{{name}} at {{time}}: {{note}}',
     empty: 'No alert to handle',
-    escalated: 'Escalated',
     activeNow: 'still going on',
     severity: { info: 'Info', warning: 'Warning', critical: 'Critical' },
     statusName: { open: 'Unacknowledged', acknowledged: 'Acknowledged', cleared: 'Over' },

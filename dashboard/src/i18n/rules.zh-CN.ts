@@ -47,7 +47,6 @@ export const rulesZhCN = {
     count: '次数',
     by: '{{name}} 于 {{time}}：{{note}}',
     empty: '没有待处理的告警',
-    escalated: '已升级',
     activeNow: '仍在持续',
     severity: { info: '提示', warning: '警告', critical: '严重' },
     statusName: { open: '未确认', acknowledged: '已确认', cleared: '已结束' },

@@ -62,8 +62,4 @@ export class AlertEntity {
 
   @Column({ type: 'varchar', length: LEN.detail, nullable: true })
   note!: string | null;
-
-  /** When it escalated to the administrators for staying unacknowledged. */
-  @EpochMsColumn('escalated_at', { nullable: true })
-  escalatedAt!: number | null;
 }

@@ -120,34 +120,3 @@ describe('alerts from agent events, presence and domain signals', () => {
     assert.match((await find('seal_broken'))[0]!.detail!, /SEAL-0042: tape cut/);
   });
 });
-
-describe('alert escalation', () => {
-  test('a critical alert left unacknowledged past ACS_ALERT_ESCALATION_SECONDS escalates once, audited; an acknowledged one does not', async () => {
-    const { ManualClock } = await import('../common/clock.js');
-    const clock = new ManualClock(Date.now());
-    const t = await startTestServer({ alertEscalationSeconds: 60 }, { clock });
-    try {
-      const api = apiCaller(t);
-      const guard = await t.token('guard');
-      const admin = await t.token('admin');
-      const signals = t.server.app.get(DomainSignalBus);
-      const alerts = t.server.app.get(AlertsService);
-      signals.emit('seal.broken', { sealId: 's-1', sealNumber: 'SEAL-1', equipmentId: null, zoneId: null, inspectedByUserId: null, note: null, at: clock.now() });
-      signals.emit('seal.broken', { sealId: 's-2', sealNumber: 'SEAL-2', equipmentId: null, zoneId: null, inspectedByUserId: null, note: null, at: clock.now() });
-      await alerts.idle();
-      const [one, two] = await api.ok<AlertView[]>('GET', '/api/alerts', guard);
-      await api.ok('POST', `/api/alerts/${two!.id}/acknowledge`, guard, { note: 'seal replaced' }, 200);
-      clock.advance(59_000);
-      assert.equal(await alerts.escalateDue(), 0, 'not before the delay');
-      clock.advance(2_000);
-      assert.equal(await alerts.escalateDue(), 1);
-      assert.equal(await alerts.escalateDue(), 0, 'only once');
-      const after = await api.ok<AlertView[]>('GET', '/api/alerts', guard);
-      assert.ok(after.find((a) => a.id === one!.id)!.escalatedAt !== null);
-      const audit = await api.ok<Page<AuditEntryView>>('GET', '/api/audit?limit=20', admin);
-      assert.ok(audit.items.some((e) => e.action === 'alert.escalate' && e.entityId === one!.id));
-    } finally {
-      await t.close();
-    }
-  });
-});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThanOrEqual, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ALERT_SEVERITY, type AlertType, type AlertView } from '@acs/shared/api/alerts';
 import type { EventView } from '@acs/shared/api/views';
 import { UserEntity } from '../auth/user.entity.js';
@@ -10,7 +10,6 @@ import type { Actor } from '../common/actor.js';
 import { conflict, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
-import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
@@ -49,11 +48,10 @@ const ACCESS_ALERTS: Partial<Record<string, AlertType>> = {
  * arrival order, so folding never races.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit, OnModuleDestroy {
+export class AlertsService implements OnModuleInit {
   private readonly logger = new Logger('Alerts');
   private chain: Promise<void> = Promise.resolve();
   private readonly denials = new Map<string, number[]>();
-  private escalationTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectRepository(AlertEntity) private readonly repo: Repository<AlertEntity>,
@@ -63,35 +61,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     private readonly realtime: RealtimeGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
   ) {}
 
-  onModuleDestroy(): void {
-    if (this.escalationTimer) clearInterval(this.escalationTimer);
-  }
-
-  /**
-   * Critical alerts nobody acknowledged within `ACS_ALERT_ESCALATION_SECONDS` escalate: marked,
-   * audited, pushed again so administrators see them on their banner too.
-   */
-  async escalateDue(): Promise<number> {
-    const now = this.clock.now();
-    const due = await this.repo.find({
-      where: { severity: 'critical', status: 'open', escalatedAt: IsNull(), firstAt: LessThanOrEqual(now - this.config.alertEscalationSeconds * 1000) },
-    });
-    for (const alert of due) {
-      alert.escalatedAt = now;
-      await this.repo.save(alert);
-      await this.audit.record({ action: 'alert.escalate', entityType: 'alert', entityId: alert.id, detail: `${alert.type} unacknowledged for ${this.config.alertEscalationSeconds} s`, actor: { userId: null, username: 'system', role: null } });
-      const [view] = await this.views([alert]);
-      this.realtime.emitAlert(view!);
-    }
-    return due.length;
-  }
-
   onModuleInit(): void {
-    this.escalationTimer = setInterval(() => this.enqueue(async () => void (await this.escalateDue())), 5000);
-    this.escalationTimer.unref();
     this.signals.on('agent.event', (event) => this.enqueue(() => this.onAgentEvent(event)));
     this.signals.on('agent.presence', ({ agentId, online, at }) =>
       this.enqueue(() =>
@@ -208,7 +180,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
         acknowledgedAt: null,
         acknowledgedByUserId: null,
         note: null,
-        escalatedAt: null,
       });
     }
     await this.repo.save(alert);
@@ -251,7 +222,6 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       acknowledgedAt: r.acknowledgedAt,
       acknowledgedBy: r.acknowledgedByUserId ? (users.get(r.acknowledgedByUserId)?.name ?? r.acknowledgedByUserId) : null,
       note: r.note,
-      escalatedAt: r.escalatedAt,
     }));
   }
 }

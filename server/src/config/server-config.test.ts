@@ -86,18 +86,3 @@ describe('session and password settings', () => {
     );
   });
 });
-
-describe('alert settings', () => {
-  test('critical alerts escalate after 300 s unless configured; a bad value is refused with the variable named', () => {
-    assert.equal(loadServerConfig({}).alertEscalationSeconds, 300);
-    assert.equal(loadServerConfig({ ACS_ALERT_ESCALATION_SECONDS: '60' }).alertEscalationSeconds, 60);
-    assert.throws(
-      () => loadServerConfig({ ACS_ALERT_ESCALATION_SECONDS: 'soon' }),
-      (err: unknown) => err instanceof ConfigError && /ACS_ALERT_ESCALATION_SECONDS: must be a number/.test(err.message),
-    );
-    assert.throws(
-      () => loadServerConfig({ ACS_ALERT_ESCALATION_SECONDS: '5' }),
-      (err: unknown) => err instanceof ConfigError && /ACS_ALERT_ESCALATION_SECONDS: must be at least 10/.test(err.message),
-    );
-  });
-});

@@ -28,8 +28,6 @@ export interface ServerConfig {
   mqttClientId: string;
   dashboardDir: string;
   sessionTtlMinutes: number;
-  /** An unacknowledged critical alert escalates (to administrators) after this many seconds. */
-  alertEscalationSeconds: number;
   /** A session ends this long after sign-in however much it is used. */
   sessionMaxHours: number;
   /** Shortest password accepted for people (never below 8). */
@@ -116,15 +114,6 @@ const envSchema = z.object({
       .max(525_600, 'must be at most 525600 (a year)')
       .default(480),
   ),
-  ACS_ALERT_ESCALATION_SECONDS: z.preprocess(
-    unset,
-    z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be a whole number of seconds')
-      .min(10, 'must be at least 10')
-      .max(86_400, 'must be at most 86400 (a day)')
-      .default(300),
-  ),
   ACS_SESSION_MAX_HOURS: z.preprocess(
     unset,
     z.coerce
@@ -190,7 +179,6 @@ export function loadServerConfig(
     mqttClientId: e.ACS_MQTT_CLIENT_ID,
     dashboardDir: resolve(e.ACS_DASHBOARD_DIR ?? join(REPO_ROOT, 'dashboard', 'dist')),
     sessionTtlMinutes: e.ACS_SESSION_TTL_MINUTES,
-    alertEscalationSeconds: e.ACS_ALERT_ESCALATION_SECONDS,
     sessionMaxHours: e.ACS_SESSION_MAX_HOURS,
     passwordMinLength: e.ACS_PASSWORD_MIN_LENGTH,
     siteTimeZone: e.ACS_SITE_TIMEZONE,

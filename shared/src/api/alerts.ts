@@ -70,6 +70,4 @@ export interface AlertView {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   note: string | null;
-  /** Set when a critical alert stayed unacknowledged past the escalation delay. */
-  escalatedAt: number | null;
 }

@@ -38,11 +38,6 @@ export function AlertsPage() {
           <Tag color={SEVERITY_COLOR[a.severity]}>{t(`alerts.severity.${a.severity}`)}</Tag>
           {t(`alerts.typeName.${a.type}`)}
           {a.active && <Typography.Text type="danger"> · {t('alerts.activeNow')}</Typography.Text>}
-          {a.escalatedAt !== null && (
-            <Tag color="magenta" className="alert-escalated">
-              {t('alerts.escalated')}
-            </Tag>
-          )}
         </span>
       ),
     },

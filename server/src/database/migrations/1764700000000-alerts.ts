@@ -29,7 +29,6 @@ export class Alerts1764700000000 implements MigrationInterface {
           epochMs('acknowledged_at', true),
           text('acknowledged_by_user_id', '36', true),
           text('note', '500', true),
-          epochMs('escalated_at', true),
         ],
       }),
     );
