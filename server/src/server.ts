@@ -39,6 +39,9 @@ export interface StartOptions {
   hasher?: PasswordHasher;
 }
 
+/** How long a stop waits for each part before going on. */
+const CLOSE_STEP_MS = 5000;
+
 const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 export function logLevelsFrom(level: ServerLogLevel): LogLevel[] {
@@ -81,11 +84,20 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
   const close = async () => {
     if (closed) return;
     closed = true;
-    await mqttClient.close();
-    await broker?.stop();
-    await app.get(AgentMessageRouter).idle();
-    await app.get(PermissionSyncService).idle();
-    await app.close();
+    // Each step is bounded: a stop must finish even if some work in flight never settles
+    // (seen in tests: the process then kept its HTTP port open forever).
+    const step = async (what: string, work: () => Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_STEP_MS)));
+      const outcome = await Promise.race([work().then(() => 'done' as const), limit]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') log.warn(`stopping: ${what} did not finish within ${CLOSE_STEP_MS} ms; going on`);
+    };
+    await step('the MQTT client', () => mqttClient.close());
+    await step('the embedded broker', async () => broker?.stop());
+    await step('agent messages in flight', () => app.get(AgentMessageRouter).idle());
+    await step('permission pushes in flight', () => app.get(PermissionSyncService).idle());
+    await step('the application', () => app.close());
   };
   try {
     app.setGlobalPrefix('api');
