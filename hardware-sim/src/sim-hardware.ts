@@ -33,6 +33,8 @@ export type SimLineFormat =
   | { type: 'em4100-decimal' }
   | { type: 'wiegand-fc-cn'; wiegandFormat: WiegandFormat }
   | { type: 'hex-uid' }
+  /** A QR scanner: the visitor's invitation (`ACSV1:<token>`, or given as `qr:<token>`). */
+  | { type: 'qr-invitation' }
   /** The text is sent as given (for readers configured with a site's own pattern). */
   | { type: 'verbatim' };
 

@@ -33,6 +33,8 @@ import { UsersModule } from './users/users.module.js';
 import { ZonesModule } from './zones/zones.module.js';
 import { LockdownModule } from './lockdown/lockdown.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { ReceptionModule } from './reception/reception.module.js';
+import { EquipmentModule } from './equipment/equipment.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -82,6 +84,8 @@ export class AppModule {
         AgentsModule,
         EventsModule,
         AlertsModule,
+        ReceptionModule,
+        EquipmentModule,
         SyncModule,
         AgentLinkModule,
         ReadersModule,

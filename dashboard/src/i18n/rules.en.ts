@@ -66,6 +66,11 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
       visit_overstay: 'Visitor overstaying',
       equipment_overdue: 'Equipment overdue',
       seal_broken: 'Seal broken',
+      watchlist_match: 'Watch-list match',
+      visitor_items_mismatch: 'Visitor items differ',
+      equipment_stopped: 'Equipment stopped',
+      media_unregistered: 'Unregistered storage media',
+      visit_forced_signout: 'Visitor signed out at end of day',
     },
   },
   doorRules: {

@@ -66,6 +66,11 @@ export const rulesZhCN = {
       visit_overstay: '访客超时滞留',
       equipment_overdue: '设备逾期未归还',
       seal_broken: '封条破损',
+      watchlist_match: '关注名单匹配',
+      visitor_items_mismatch: '访客物品不符',
+      equipment_stopped: '设备被拦截',
+      media_unregistered: '未登记存储介质',
+      visit_forced_signout: '访客日终自动离场',
     },
   },
   doorRules: {

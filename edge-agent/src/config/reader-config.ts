@@ -62,12 +62,13 @@ const oneWiegandFormatSchema = z.unknown().transform((value, ctx) => {
 
 const GROUPS_BY_CREDENTIAL = { em4100: ['tag'], wiegand: ['card'], uid: ['uid'] } as const;
 
-/** `em4100-decimal` and `hex-uid` may be written as plain strings. */
+/** `em4100-decimal`, `hex-uid` and `qr-invitation` may be written as plain strings. */
 const lineFormatSchema = z.preprocess(
   (value) => (typeof value === 'string' ? { type: value } : value),
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('em4100-decimal') }),
     z.strictObject({ type: z.literal('hex-uid') }),
+    z.strictObject({ type: z.literal('qr-invitation') }),
     z.strictObject({ type: z.literal('wiegand-fc-cn'), wiegandFormat: oneWiegandFormatSchema.prefault('h10301') }),
     z
       .strictObject({

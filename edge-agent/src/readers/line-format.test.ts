@@ -34,6 +34,14 @@ describe('line formats of keyboard-wedge readers', () => {
     assert.ok('error' in parseLine('1234567', fcCn));
   });
 
+  test('reads a visitor invitation QR as a qr: credential and refuses anything else', () => {
+    const qr: LineFormat = { type: 'qr-invitation' };
+    assert.deepEqual(parseLine('ACSV1:0123456789abcdefghij\r', qr), { credential: 'qr:0123456789abcdefghij' });
+    for (const line of ['0123456789abcdefghij', 'ACSV1:short', 'ACSV1:UPPERCASE0123456789', 'ACSV2:0123456789abcdefghij', 'ACSV1:0123456789abcdefghij;drop']) {
+      assert.ok('error' in parseLine(line, qr), line);
+    }
+  });
+
   test('reads hex UIDs of 4, 7 and 10 bytes, with or without separators', () => {
     assert.deepEqual(parseLine('04A1B2C3', uid), { credential: 'uid:04a1b2c3' });
     assert.deepEqual(parseLine('04:a1:b2:c3:d4:e5:f6', uid), { credential: 'uid:04a1b2c3d4e5f6' });

@@ -5,7 +5,8 @@
  * a regular expression with named groups. Lines are split by `LineDecoder` (CR, LF or
  * CRLF; overlong lines dropped) and turned into credentials by `parseLine`.
  */
-import { em4100Credential, uidCredential, wiegandCredential } from '@acs/shared/credentials/credential';
+import { INVITATION_PREFIX } from '@acs/shared/api/reception';
+import { em4100Credential, qrCredential, uidCredential, wiegandCredential } from '@acs/shared/credentials/credential';
 import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 
 export type LineFormat =
@@ -15,6 +16,8 @@ export type LineFormat =
   | { type: 'wiegand-fc-cn'; wiegandFormat: WiegandFormat }
   /** 4 to 10 bytes of hex, optionally separated by `:`, `-` or spaces → `uid:<hex>`. */
   | { type: 'hex-uid' }
+  /** A QR scanner reading a visitor invitation (`ACSV1:<token>`) → `qr:<token>` (issue 5). */
+  | { type: 'qr-invitation' }
   /**
    * A site's own layout. Named groups: `tag` for em4100 (decimal, or hex with radix 16),
    * `facility` and `card` for wiegand, `uid` for uid.
@@ -27,6 +30,7 @@ const TEN_DIGITS = /^\d{10}$/;
 const FC_CN = /^(\d{1,10})\s*[,:]\s*(\d{1,10})$/;
 const HEX_UID = /^[0-9a-fA-F]{2}(?:[:\- ]?[0-9a-fA-F]{2}){3,9}$/;
 const HEX = /^[0-9a-fA-F]+$/;
+const QR_TOKEN = /^[a-z0-9]{16,64}$/;
 const MAX_EM4100 = 0xffffffff;
 
 function wiegandFromNumbers(format: WiegandFormat, facilityText: string, cardText: string): LineParseResult {
@@ -62,6 +66,11 @@ export function parseLine(line: string, format: LineFormat): LineParseResult {
     case 'hex-uid': {
       if (!HEX_UID.test(text)) return { error: 'expected 4 to 10 bytes of hex' };
       return { credential: uidCredential(text.replace(/[:\- ]/g, '')) };
+    }
+    case 'qr-invitation': {
+      const token = text.startsWith(INVITATION_PREFIX) ? text.slice(INVITATION_PREFIX.length) : '';
+      if (!QR_TOKEN.test(token)) return { error: `expected ${INVITATION_PREFIX}<16 to 64 lowercase letters and digits>` };
+      return { credential: qrCredential(token) };
     }
     case 'regex': {
       const groups = format.pattern.exec(text)?.groups;

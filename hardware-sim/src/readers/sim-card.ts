@@ -86,6 +86,13 @@ export function presentationFor(reader: SimReaderDevice, card: string | number, 
           line = uid(text, what).toUpperCase();
           display = line;
           break;
+        case 'qr-invitation': {
+          const token = /^(?:qr:|ACSV1:)?([a-z0-9]{16,64})$/.exec(text)?.[1];
+          if (!token) throw new SimCardError(`${what} scans visitor invitations: ACSV1:<token> or qr:<token>, got '${text}'`);
+          line = `ACSV1:${token}`;
+          display = `QR ${token.slice(0, 8)}…`;
+          break;
+        }
         case 'verbatim':
           if (!/^[\x20-\x7e]{1,64}$/.test(text)) throw new SimCardError(`${what} sends the text as typed: 1-64 printable ASCII characters, got '${text}'`);
           display = line = text;

@@ -81,6 +81,34 @@ export class AlertsService implements OnModuleInit {
     this.signals.on('seal.broken', (s) =>
       this.enqueue(() => this.raise({ type: 'seal_broken', key: `seal_broken:${s.sealId}`, at: s.at, lasting: false, detail: `seal ${s.sealNumber}${s.note ? `: ${s.note}` : ''}` })),
     );
+    // Reception and the checkpoint (issue 5).
+    this.signals.on('visit.watchlist_match', (s) => {
+      if (s.decision !== 'pending') return;
+      this.enqueue(() => this.raise({ type: 'watchlist_match', key: `watchlist_match:${s.visitId}`, at: s.at, lasting: false, holder: s.visitorName, detail: `visit ${s.visitId}: ${Math.round(s.score * 100)}% match, a supervisor decides` }));
+    });
+    this.signals.on('visit.items_mismatch', (s) =>
+      this.enqueue(() =>
+        this.raise({
+          type: 'visitor_items_mismatch',
+          key: `visitor_items_mismatch:${s.visitId}`,
+          at: s.at,
+          lasting: false,
+          holder: s.visitorName,
+          detail: `missing: ${s.missing.join(', ') || '-'}; extra: ${s.extra.join(', ') || '-'}`,
+        }),
+      ),
+    );
+    this.signals.on('visit.forced_signout', (s) =>
+      this.enqueue(() => this.raise({ type: 'visit_forced_signout', key: `visit_forced_signout:${s.visitId}`, at: s.at, lasting: false, holder: s.visitorName, detail: s.reason })),
+    );
+    this.signals.on('equipment.stopped', (s) =>
+      this.enqueue(() => this.raise({ type: 'equipment_stopped', key: `equipment_stopped:${s.assetTag}`, at: s.at, lasting: false, detail: `${s.assetTag}: ${s.reason}` })),
+    );
+    this.signals.on('media.unregistered', (s) =>
+      this.enqueue(() =>
+        this.raise({ type: 'media_unregistered', key: `media_unregistered:${s.zoneId}:${s.personId ?? s.visitId ?? 'unknown'}`, at: s.at, lasting: false, personId: s.personId, detail: `L${s.zoneLevel} ${s.zoneId}: ${s.description}` }),
+      ),
+    );
   }
 
   /** Resolves once every signal received so far is handled (tests, shutdown). */

@@ -21,6 +21,7 @@ export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
   'permission_changes',
   'reader_keys',
   'reader_key_operations',
+  'person_presence',
 ]);
 
 /**
@@ -42,12 +43,18 @@ export const INCIDENTAL_COLUMNS: ReadonlySet<string> = new Set(['updated_at']);
  */
 const SECRET_COLUMN = /password|secret|token|sealed/i;
 
+/**
+ * A visitor's personal data (requirements §2): anonymised after the retention period, so
+ * the append-only log must not keep a copy either; a fingerprint shows what changed.
+ */
+const PERSONAL_COLUMNS: ReadonlySet<string> = new Set(['visitor_name', 'visitor_company', 'visitor_phone', 'photo', 'id_number_masked', 'id_number_hash']);
+
 export function isAuditedTable(table: string): boolean {
   return !NOT_AUDITED_TABLES.has(table);
 }
 
 export function isSecretColumn(column: string): boolean {
-  return SECRET_COLUMN.test(column);
+  return SECRET_COLUMN.test(column) || PERSONAL_COLUMNS.has(column);
 }
 
 export function redact(value: unknown): string {

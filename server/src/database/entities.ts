@@ -22,6 +22,9 @@ import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
+import { VisitEntity } from '../reception/visit.entity.js';
+import { PoolCardEntity, PresenceEntity, WatchlistEntryEntity } from '../reception/reception-records.entity.js';
+import { EquipmentEntity, GatePassEntity, MovementEntity, SealEntity } from '../equipment/equipment.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
 export const ENTITIES = [
@@ -49,4 +52,12 @@ export const ENTITIES = [
   ReaderKeyEntity,
   ReaderKeyOperationEntity,
   AlertEntity,
+  VisitEntity,
+  WatchlistEntryEntity,
+  PoolCardEntity,
+  PresenceEntity,
+  EquipmentEntity,
+  GatePassEntity,
+  SealEntity,
+  MovementEntity,
 ];

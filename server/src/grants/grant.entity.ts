@@ -8,7 +8,7 @@ import { ZoneEntity } from '../zones/zone.entity.js';
  * Why a grant ended: removed by an admin, the holder departed, moved to another
  * department, or an owner removed it in an access review.
  */
-export type GrantRevocationReason = 'deleted' | 'person_departed' | 'person_moved' | 'review_removed';
+export type GrantRevocationReason = 'deleted' | 'person_departed' | 'person_moved' | 'review_removed' | 'visit_ended';
 
 /**
  * A permission for a person to enter a zone. Revoking keeps the row (`revokedAt`) so the

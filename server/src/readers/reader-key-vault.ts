@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, hkdfSync, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HttpStatus, Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
@@ -77,6 +77,15 @@ export class ReaderKeyVault implements OnModuleInit {
         'Reader key operations need the master key: set ACS_SECRET_KEY_FILE to a file with 32 random bytes (hex or base64)',
       );
     }
+  }
+
+  /**
+   * A key for another purpose derived from the master key (HKDF-SHA256), so one secret file
+   * protects everything and no purpose's key reveals another's. Null without a master key.
+   */
+  derive(purpose: string): Buffer | null {
+    if (!this.masterKey) return null;
+    return Buffer.from(hkdfSync('sha256', this.masterKey, Buffer.alloc(0), `acs:${purpose}`, 32));
   }
 
   seal(secret: Buffer): string {

@@ -16,6 +16,6 @@ import { ReadersService } from './readers.service.js';
   imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity, AgentEntity, UserEntity]), MqttModule, RealtimeModule],
   controllers: [ReadersController],
   providers: [ReadersService, ReaderKeyVault],
-  exports: [ReadersService],
+  exports: [ReadersService, ReaderKeyVault],
 })
 export class ReadersModule {}

@@ -1,3 +1,5 @@
+import type { VisitView } from '@acs/shared/api/reception';
+import type { GatePassView } from '@acs/shared/api/equipment';
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
@@ -127,6 +129,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
 
   emitAlert(alert: AlertView): void {
     this.server?.to(STAFF_ROOM).emit('alert:v1', alert);
+  }
+
+  /** To every staff member and to the host, who approves walk-ins from their own page. */
+  emitVisit(visit: VisitView): void {
+    this.server?.to([STAFF_ROOM, personRoom(visit.hostPersonId)]).emit('visit:v1', visit);
+  }
+
+  emitGatePass(pass: GatePassView, requesterPersonId: string | null): void {
+    this.server?.to(requesterPersonId ? [STAFF_ROOM, personRoom(requesterPersonId)] : [STAFF_ROOM]).emit('gate-pass:v1', pass);
   }
 
   emitLockdown(lockdown: LockdownView): void {

@@ -1,3 +1,4 @@
+import type { ReceptionSettingsView } from '@acs/shared/api/reception';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CardType, ZoneLevel } from '@acs/shared/access/model';
 import { EpochMsColumn, LEN } from '../database/columns.js';
@@ -62,6 +63,10 @@ export class SiteSettingsEntity {
   /** Escort and two-person windows (seconds) and offline limits per card type (hours). */
   @Column({ name: 'door_rules', type: 'simple-json', nullable: true })
   doorRules!: DoorRuleSettings | null;
+
+  /** Reception settings set by an admin (end-of-day sign-out, retention); null: defaults. */
+  @Column({ type: 'simple-json', nullable: true })
+  reception!: Partial<ReceptionSettingsView> | null;
 
   /** Raised by every change that can affect a door; agents confirm the version they hold. */
   @Column({ name: 'permission_version', type: 'integer' })

@@ -12,6 +12,7 @@ import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { effectiveDoorRules } from '../site/door-rules.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { VisitEntity } from '../reception/visit.entity.js';
 import { quotedTable } from '../database/raw-sql.js';
 
 /** Everything a permission set is compiled from, read once and shared by every agent's set. */
@@ -25,6 +26,8 @@ export interface PermissionSource {
   cards: CardEntity[];
   holders: Map<string, PersonEntity>;
   grantsByPerson: Map<string, GrantEntity[]>;
+  /** A visitor card's escorts, from its visit (requirements §2). */
+  escortsByCard: Map<string, string[]>;
 }
 
 export interface CompiledSet {
@@ -41,6 +44,7 @@ export interface CardSource {
   card: CardEntity;
   holder: PersonEntity | undefined;
   grants: readonly GrantEntity[];
+  escortPersonIds?: readonly string[];
 }
 
 const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
@@ -87,12 +91,13 @@ export class PermissionCompiler {
     const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
     // Cards, holders and grants are read as plain rows: hydrating 100,000s of entities costs
     // seconds, and a new agent's snapshot must be out in well under three (issue 4).
-    const [zones, doors, schedules, cardRows, grants] = await Promise.all([
+    const [zones, doors, schedules, cardRows, grants, escortsByCard] = await Promise.all([
       m.getRepository(ZoneEntity).find(),
       m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
       m.getRepository(ScheduleEntity).find(),
       this.rawCards(),
       this.rawGrants(),
+      this.visitEscorts(),
     ]);
     const cards = [...cardPerCredential(cardRows).values()];
     const holderIds = [...new Set(cards.map((c) => c.personId).filter((id): id is string => id !== null))];
@@ -118,7 +123,23 @@ export class PermissionCompiler {
       cards,
       holders,
       grantsByPerson,
+      escortsByCard,
     };
+  }
+
+  /** Escorts of the visits on site, by their card: few rows (visitors on site now). */
+  private async visitEscorts(cardIds?: readonly string[]): Promise<Map<string, string[]>> {
+    const rows: Array<{ card_id: string; escort_person_ids: string }> = await this.dataSource.query(
+      `SELECT card_id, escort_person_ids FROM ${quotedTable(this.dataSource, VisitEntity)} WHERE status = 'on_site' AND card_id IS NOT NULL`,
+    );
+    const wanted = cardIds ? new Set(cardIds) : null;
+    const result = new Map<string, string[]>();
+    for (const r of rows) {
+      if (wanted && !wanted.has(r.card_id)) continue;
+      const escorts = JSON.parse(r.escort_person_ids || '[]') as string[];
+      if (escorts.length) result.set(r.card_id, escorts);
+    }
+    return result;
   }
 
   /**
@@ -140,11 +161,13 @@ export class PermissionCompiler {
     const holderIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((id): id is string => id !== null))];
     const holders = new Map((holderIds.length ? await m.getRepository(PersonEntity).find({ where: { id: In(holderIds) } }) : []).map((p) => [p.id, p]));
     const grants = holderIds.length ? await m.getRepository(GrantEntity).find({ where: { personId: In(holderIds), revokedAt: IsNull() } }) : [];
+    const escorts = await this.visitEscorts([...chosen.values()].map((c) => c.id));
     for (const [credential, card] of chosen) {
       result.set(credential, {
         card,
         holder: card.personId ? holders.get(card.personId) : undefined,
         grants: card.personId ? grants.filter((g) => g.personId === card.personId) : [],
+        escortPersonIds: escorts.get(card.id),
       });
     }
     return result;
@@ -168,6 +191,7 @@ export class PermissionCompiler {
       levelCeilingOverride: card.levelCeilingOverride,
       grants,
       ...(card.lockdownAccess ? { lockdownAccess: true } : {}),
+      ...(source.escortPersonIds?.length ? { escortPersonIds: [...source.escortPersonIds].sort() } : {}),
     };
   }
 
@@ -227,7 +251,12 @@ export class PermissionCompiler {
       const cards: PermissionCard[] = source.cards
         .map((card) => {
           const payload = this.cardPayload(
-            { card, holder: card.personId ? source.holders.get(card.personId) : undefined, grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [] },
+            {
+              card,
+              holder: card.personId ? source.holders.get(card.personId) : undefined,
+              grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [],
+              escortPersonIds: source.escortsByCard.get(card.id),
+            },
             entered,
           );
           for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);

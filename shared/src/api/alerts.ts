@@ -18,6 +18,11 @@ export const ALERT_TYPES = [
   'visit_overstay',
   'equipment_overdue',
   'seal_broken',
+  'watchlist_match',
+  'visitor_items_mismatch',
+  'equipment_stopped',
+  'media_unregistered',
+  'visit_forced_signout',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -40,6 +45,11 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, AlertSeverity>> = {
   visit_overstay: 'warning',
   equipment_overdue: 'info',
   seal_broken: 'critical',
+  watchlist_match: 'critical',
+  visitor_items_mismatch: 'warning',
+  equipment_stopped: 'warning',
+  media_unregistered: 'warning',
+  visit_forced_signout: 'info',
 };
 
 /**

@@ -8,11 +8,12 @@
  * | Wiegand   | `<format>:<facility>:<card>` e.g. `h10301:123:4567` | `123:4567` |
  * | chip UID  | `uid:<hex lowercase>`     | `04A1B2C3`          |
  * | other     | `raw:<bit count>:<hex>`   | `raw 26-bit 2f623ae`|
+ * | QR code   | `qr:<token>`              | `QR 7f3a…`          |
  *
  * The format is data the reader configuration chooses; nothing downstream branches on
  * reader hardware.
  */
-export type CredentialKind = 'em4100' | 'wiegand' | 'uid' | 'raw';
+export type CredentialKind = 'em4100' | 'wiegand' | 'uid' | 'raw' | 'qr';
 
 export interface ParsedCredential {
   kind: CredentialKind;
@@ -24,12 +25,19 @@ export interface ParsedCredential {
   uid?: string;
   bitCount?: number;
   hex?: string;
+  /** A visitor's QR credential: the invitation's token, active only from check-in (issue 5). */
+  token?: string;
 }
 
 const EM4100 = /^em4100:(\d{1,10})$/;
 const WIEGAND = /^([a-z][a-z0-9_-]{1,31}):(\d{1,10}):(\d{1,10})$/;
 const UID = /^uid:([0-9a-f]{2,40})$/;
 const RAW = /^raw:(\d{1,3}):([0-9a-f]{1,64})$/;
+const QR = /^qr:([a-z0-9]{16,64})$/;
+
+export function qrCredential(token: string): string {
+  return `qr:${token.toLowerCase()}`;
+}
 
 export function em4100Credential(tag: number): string {
   return `em4100:${tag}`;
@@ -58,8 +66,10 @@ export function parseCredential(credential: string): ParsedCredential | null {
   if (m) return m[1]!.length % 2 === 0 ? { kind: 'uid', uid: m[1] } : null;
   m = RAW.exec(credential);
   if (m) return { kind: 'raw', bitCount: Number(m[1]), hex: m[2] };
+  m = QR.exec(credential);
+  if (m) return { kind: 'qr', token: m[1] };
   m = WIEGAND.exec(credential);
-  if (m && m[1] !== 'em4100' && m[1] !== 'uid' && m[1] !== 'raw') {
+  if (m && m[1] !== 'em4100' && m[1] !== 'uid' && m[1] !== 'raw' && m[1] !== 'qr') {
     return { kind: 'wiegand', format: m[1], facility: Number(m[2]), card: Number(m[3]) };
   }
   return null;
@@ -82,5 +92,7 @@ export function displayCredential(credential: string): string {
       return parsed.uid!.toUpperCase();
     case 'raw':
       return `raw ${parsed.bitCount}-bit ${parsed.hex}`;
+    case 'qr':
+      return `QR ${parsed.token!.slice(0, 8)}…`;
   }
 }

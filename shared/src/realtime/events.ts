@@ -5,6 +5,8 @@
 import type { AgentView, EventView, LockdownView } from '../api/views.js';
 import type { ReaderView } from '../readers/reader-views.js';
 import type { AlertView } from '../api/alerts.js';
+import type { VisitView } from '../api/reception.js';
+import type { GatePassView } from '../api/equipment.js';
 
 export interface ServerToClientEvents {
   /** A newly stored agent event (access decision, door or device event). */
@@ -17,6 +19,10 @@ export interface ServerToClientEvents {
   'lockdown:v1': (lockdown: LockdownView) => void;
   /** An alert raised, repeated, acknowledged or cleared (staff only). */
   'alert:v1': (alert: AlertView) => void;
+  /** A visit registered, decided, checked in or out (staff, and the host in person). */
+  'visit:v1': (visit: VisitView) => void;
+  /** A gate pass requested, decided or used (staff, and the requester in person). */
+  'gate-pass:v1': (pass: GatePassView) => void;
 }
 
 // The dashboard only listens for now; requests go through the REST API.

@@ -5,6 +5,7 @@ import { AuditLogAndAccounts1764400000000 } from './1764400000000-audit-log-and-
 import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-permissions.js';
 import { DoorRulesAndLockdown1764600000000 } from './1764600000000-door-rules-and-lockdown.js';
 import { Alerts1764700000000 } from './1764700000000-alerts.js';
+import { ReceptionAndEquipment1764800000000 } from './1764800000000-reception-and-equipment.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CardsZonesPermissions1764500000000,
   DoorRulesAndLockdown1764600000000,
   Alerts1764700000000,
+  ReceptionAndEquipment1764800000000,
 ];
