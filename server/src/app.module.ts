@@ -13,7 +13,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { Clock } from './common/clock.js';
 import { CoreModule } from './common/core.module.js';
 import type { ServerConfig } from './config/server-config.js';
-import { dataSourceOptions, prepareDatabase } from './database/data-source.js';
+import { dataSourceOptions, prepareDatabase, serialiseSqliteTransactions } from './database/data-source.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DepartmentsModule } from './departments/departments.module.js';
 import { DoorsModule } from './doors/doors.module.js';
@@ -55,6 +55,7 @@ export class AppModule {
           }),
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = new DataSource(options!);
+            if (config.db === 'sqlite') serialiseSqliteTransactions(dataSource);
             await dataSource.initialize();
             try {
               await prepareDatabase(dataSource, config, log);

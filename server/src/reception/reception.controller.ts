@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import type { OnSiteList, PoolCardView, ReceptionSettingsView, VisitView, WatchlistEntryView } from '@acs/shared/api/reception';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { invalid } from '../common/api-exception.js';
@@ -39,10 +39,11 @@ export class VisitsController {
 
   @Roles(['admin', 'auditor'])
   @Get('export.csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
   async exportCsv(@CurrentAuth() auth: AuthContext, @Query() query: ListVisitsQuery, @Res() res: CsvResponse): Promise<void> {
     if (query.from === undefined || query.to === undefined) throw invalid('from and to (epoch ms) are required');
     const { filename, csv } = await this.visits.exportCsv(query.from, query.to, auth.user.locale);
+    // Set here, not by decorator: an error before this point must still answer in JSON.
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.send(csv);
   }
