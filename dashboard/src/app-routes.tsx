@@ -3,6 +3,10 @@ import {
   ApartmentOutlined,
   AlertOutlined,
   AuditOutlined,
+  ContactsOutlined,
+  LaptopOutlined,
+  SolutionOutlined,
+  UnorderedListOutlined,
   CreditCardOutlined,
   FileSearchOutlined,
   FormOutlined,
@@ -40,7 +44,11 @@ export type NavKey =
   | 'requestAccess'
   | 'audit'
   | 'users'
-  | 'alerts';
+  | 'alerts'
+  | 'reception'
+  | 'visits'
+  | 'onSite'
+  | 'equipment';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -72,6 +80,10 @@ const MyAccessPage = lazyPage(() => import('./pages/my-access/my-access-page'), 
 const RequestAccessPage = lazyPage(() => import('./pages/my-access/request-access-page'), 'RequestAccessPage');
 const ReadersPage = lazyPage(() => import('./pages/readers/readers-page'), 'ReadersPage');
 const AlertsPage = lazyPage(() => import('./pages/alerts/alerts-page'), 'AlertsPage');
+const ReceptionPage = lazyPage(() => import('./pages/reception/reception-page'), 'ReceptionPage');
+const VisitsPage = lazyPage(() => import('./pages/reception/visits-page'), 'VisitsPage');
+const OnSitePage = lazyPage(() => import('./pages/reception/on-site-page'), 'OnSitePage');
+const EquipmentPage = lazyPage(() => import('./pages/equipment/equipment-page'), 'EquipmentPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -84,6 +96,10 @@ const EMPLOYEES: readonly UserRole[] = ['employee'];
 export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'live', path: '/live', roles: ALL_ROLES, icon: <MonitorOutlined />, Page: LiveMonitorPage },
   { key: 'alerts', path: '/alerts', roles: SITE_READERS, icon: <AlertOutlined />, Page: AlertsPage },
+  { key: 'reception', path: '/reception', roles: ['admin', 'guard'], icon: <SolutionOutlined />, Page: ReceptionPage },
+  { key: 'visits', path: '/visits', roles: ALL_ROLES, icon: <ContactsOutlined />, Page: VisitsPage },
+  { key: 'onSite', path: '/on-site', roles: SITE_READERS, icon: <UnorderedListOutlined />, Page: OnSitePage },
+  { key: 'equipment', path: '/equipment', roles: ALL_ROLES, icon: <LaptopOutlined />, Page: EquipmentPage },
   { key: 'zones', path: '/zones', roles: SITE_READERS, icon: <ApartmentOutlined />, Page: ZonesPage },
   { key: 'doors', path: '/doors', roles: SITE_READERS, icon: <LoginOutlined />, Page: DoorsPage },
   { key: 'people', path: '/people', roles: SITE_READERS, icon: <TeamOutlined />, Page: PeoplePage },

@@ -1,5 +1,6 @@
 import { adminEn } from './admin.en';
 import { rulesEn } from './rules.en';
+import { receptionEn } from './reception.en';
 import type { Messages } from './messages';
 
 export const en: Messages = {
@@ -53,6 +54,10 @@ export const en: Messages = {
     requestAccess: 'Request access',
     readers: 'Readers',
     alerts: 'Alerts',
+    reception: 'Reception',
+    visits: 'Visitors',
+    onSite: 'On site',
+    equipment: 'Equipment & media',
   },
   role: {
     admin: 'Administrator',
@@ -332,6 +337,7 @@ export const en: Messages = {
   },
   ...adminEn,
   ...rulesEn,
+  ...receptionEn,
   readers: {
     title: 'Readers',
     searchPlaceholder: 'Search by reader, door, agent or serial number',

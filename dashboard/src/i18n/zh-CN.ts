@@ -4,6 +4,7 @@ import type { EventKind, PersonKind, PersonStatus } from '@acs/shared/api/views'
 import type { DeviceEvent, DoorEvent } from '@acs/shared/mqtt/payloads';
 import { adminZhCN } from './admin.zh-CN';
 import { rulesZhCN } from './rules.zh-CN';
+import { receptionZhCN } from './reception.zh-CN';
 
 /**
  * Chinese is the source catalogue: `en.ts` must have exactly these keys (see messages.ts).
@@ -62,6 +63,10 @@ export const zhCN = {
     requestAccess: '申请访问',
     readers: '读卡器',
     alerts: '告警',
+    reception: '前台登记',
+    visits: '访客',
+    onSite: '在场名单',
+    equipment: '设备与介质',
   },
   role: {
     admin: '管理员',
@@ -342,6 +347,7 @@ export const zhCN = {
   },
   ...adminZhCN,
   ...rulesZhCN,
+  ...receptionZhCN,
   readers: {
     title: '读卡器',
     searchPlaceholder: '按读卡器、门、代理或序列号搜索',

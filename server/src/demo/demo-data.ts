@@ -1,3 +1,4 @@
+import type { EquipmentKind } from '@acs/shared/api/equipment';
 import type { CardStatus, CardType, UserRole } from '@acs/shared/access/model';
 import type { Locale, PersonKind } from '@acs/shared/api/views';
 import type { ScheduleWindow } from '@acs/shared/mqtt/payloads';
@@ -109,4 +110,17 @@ export const DEMO_SIGN_INS: readonly DemoSignIn[] = [
   // (separation of duties), and the owner of the lab, who decides requests for it.
   { username: 'approver', password: 'approver-demo', role: 'admin', displayName: 'Approver 审批管理员', locale: 'en', personKey: null },
   { username: 'lina', password: 'lina-demo', role: 'employee', displayName: '李娜 Li Na', locale: 'zh-CN', personKey: 'lina' },
+];
+
+/** Visitor cards kept at reception (EM4100, numbers printed on the cards: 0005550101…). */
+export const DEMO_POOL_CARDS: ReadonlyArray<{ credential: string; label: string }> = Array.from({ length: 10 }, (_, i) => ({
+  credential: `em4100:${5550101 + i}`,
+  label: `V-${String(i + 1).padStart(2, '0')}`,
+}));
+
+export const DEMO_EQUIPMENT: ReadonlyArray<{ assetTag: string; serial: string | null; kind: EquipmentKind; description: string; ownerKey: string | null; homeZoneId: string | null; storesData: boolean }> = [
+  { assetTag: 'LT-0001', serial: 'PF-2X4K7', kind: 'equipment', description: 'ThinkPad X1 笔记本', ownerKey: 'zhangwei', homeZoneId: 'office', storesData: true },
+  { assetTag: 'SRV-0042', serial: 'CN7-99812', kind: 'equipment', description: 'Rack server 机架服务器 R740', ownerKey: 'zhangwei', homeZoneId: 'machine-room', storesData: true },
+  { assetTag: 'PRN-0003', serial: null, kind: 'office_equipment', description: 'Printer 打印机 M479', ownerKey: null, homeZoneId: 'office', storesData: false },
+  { assetTag: 'USB-0007', serial: 'KS-64-0007', kind: 'storage_medium', description: 'USB drive 64 GB 加密U盘', ownerKey: 'lina', homeZoneId: 'lab', storesData: true },
 ];

@@ -1,3 +1,5 @@
+import { PoolCardEntity } from '../reception/reception-records.entity.js';
+import { EquipmentEntity } from '../equipment/equipment.entity.js';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -21,6 +23,8 @@ import { ZoneEntity } from '../zones/zone.entity.js';
 import {
   DEMO_AGENT,
   DEMO_CARDS,
+  DEMO_EQUIPMENT,
+  DEMO_POOL_CARDS,
   DEMO_DEPARTMENTS,
   DEMO_DOOR_TIMING,
   DEMO_DOORS,
@@ -169,6 +173,24 @@ export class DemoSeeder {
           revokedReason: null,
         });
       }
+      for (const c of DEMO_POOL_CARDS) {
+        await m.insert(PoolCardEntity, { credential: c.credential, label: c.label, status: 'available', visitId: null, updatedAt: now });
+      }
+      for (const e of DEMO_EQUIPMENT) {
+        await m.insert(EquipmentEntity, {
+          id: newId(),
+          assetTag: e.assetTag,
+          serial: e.serial,
+          kind: e.kind,
+          description: e.description,
+          ownerPersonId: e.ownerKey ? personIds.get(e.ownerKey)! : null,
+          homeZoneId: e.homeZoneId,
+          storesData: e.storesData,
+          status: 'in_service',
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
       for (const [i, s] of (options.users ? DEMO_SIGN_INS : []).entries()) {
         await m.insert(UserEntity, {
           id: newId(),
@@ -184,7 +206,7 @@ export class DemoSeeder {
       }
     });
     this.logger.log(
-      `seeded the demo site "${DEMO_SITE.name}" (zones, doors, people, cards, grants${options.users ? ', demo users' : ''}, ${DEMO_AGENT.id})`,
+      `seeded the demo site "${DEMO_SITE.name}" (zones, doors, people, cards, grants, visitor card pool, equipment${options.users ? ', demo users' : ''}, ${DEMO_AGENT.id})`,
     );
   }
 
