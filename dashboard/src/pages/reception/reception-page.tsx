@@ -103,7 +103,7 @@ export function ReceptionPage() {
     <Row gutter={16} data-testid="page-reception">
       <Col xs={24} lg={9}>
         <Card size="small" title={t('reception.walkIn')}>
-          <Form form={form} layout="vertical" onFinish={register} initialValues={{ hours: 4, zoneIds: [] }} data-testid="walkin-form">
+          <Form form={form} layout="vertical" onFinish={register} initialValues={{ hours: 4, zoneIds: [] }} data-testid="walkin-form" data-ready={people.data && zones.data ? 'yes' : 'no'}>
             <Form.Item name="visitorName" label={t('reception.visitorName')} rules={[{ required: true, whitespace: true }]}>
               <Input ref={nameRef} autoFocus size="large" data-testid="walkin-name" />
             </Form.Item>
