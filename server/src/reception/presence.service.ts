@@ -16,6 +16,9 @@ import { VisitEntity } from './visit.entity.js';
  * let them off site since. Most sites have no exit readers at every way out, so a badge
  * from yesterday must not put someone on today's muster list.
  */
+/** One collator for the whole list: `localeCompare` per pair is ten times slower on 5,000 names. */
+const byName = new Intl.Collator('zh-CN');
+
 export const PRESENCE_WINDOW_MS = 16 * 3_600_000;
 
 interface PendingPresence {
@@ -121,7 +124,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
         return { personId: v.person_id, visitId: v.id, name: v.visitor_name, kind: 'visitor' as const, zoneId, zoneName: zoneId ? (zones.get(zoneId) ?? zoneId) : null, since: badged ? Number(v.at) : Number(v.checked_in_at), hostName: v.host };
       }),
     ];
-    list.sort((a, b) => (a.zoneName ?? '').localeCompare(b.zoneName ?? '') || a.name.localeCompare(b.name));
+    list.sort((a, b) => byName.compare(a.zoneName ?? '', b.zoneName ?? '') || byName.compare(a.name, b.name));
     const counts = new Map<string | null, number>();
     for (const p of list) counts.set(p.zoneId, (counts.get(p.zoneId) ?? 0) + 1);
     return {

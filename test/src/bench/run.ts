@@ -7,6 +7,7 @@
 import { edgeBench } from './edge.bench.js';
 import { osdpBench } from './osdp.bench.js';
 import { syncBench } from './sync.bench.js';
+import { receptionBench } from './reception.bench.js';
 
 export interface BenchModule {
   name: string;
@@ -14,7 +15,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench];
+const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench];
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
