@@ -35,6 +35,7 @@ import { LockdownModule } from './lockdown/lockdown.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { ReceptionModule } from './reception/reception.module.js';
 import { EquipmentModule } from './equipment/equipment.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -87,6 +88,7 @@ export class AppModule {
         AlertsModule,
         ReceptionModule,
         EquipmentModule,
+        IncidentsModule,
         SyncModule,
         AgentLinkModule,
         ReadersModule,

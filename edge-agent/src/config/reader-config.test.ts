@@ -123,7 +123,7 @@ describe('reader configuration', () => {
 
   test('names a bad line format', () => {
     const serial = { path: '/dev/ttyUSB0' };
-    assert.match(problems([{ ...base, type: 'line', serial, format: 'decimal' }])[0]!, /^readers\[0\]\.format\.type: Invalid discriminator value\. Expected 'em4100-decimal' \| 'hex-uid' \| 'wiegand-fc-cn' \| 'regex'/);
+    assert.match(problems([{ ...base, type: 'line', serial, format: 'decimal' }])[0]!, /^readers\[0\]\.format\.type: Invalid discriminator value\. Expected 'em4100-decimal' \| 'hex-uid' \| 'qr-invitation' \| 'wiegand-fc-cn' \| 'regex'/);
     assert.deepEqual(problems([{ ...base, type: 'line', serial, format: { type: 'regex', pattern: '^(\\d+)$', credential: 'em4100' } }]), [
       'readers[0].format.pattern: a em4100 credential needs a named group (?<tag>…)',
     ]);

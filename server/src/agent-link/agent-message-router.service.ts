@@ -6,6 +6,8 @@ import { EventsService } from '../events/events.service.js';
 import { type IncomingMqttMessage, MqttClientService } from '../mqtt/mqtt-client.service.js';
 import { PermissionSyncService } from '../sync/permission-sync.service.js';
 import { ReadersService } from '../readers/readers.service.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
+import { Clock } from '../common/clock.js';
 
 export interface AgentMessageStats {
   handled: number;
@@ -32,6 +34,8 @@ export class AgentMessageRouter implements OnModuleInit {
     private readonly events: EventsService,
     private readonly sync: PermissionSyncService,
     private readonly readers: ReadersService,
+    private readonly signals: DomainSignalBus,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -103,6 +107,9 @@ export class AgentMessageRouter implements OnModuleInit {
         await this.agents.registerSeenByBroker(agentId);
         await this.agents.touch(agentId);
         await this.sync.handleApplied(agentId, decoded.value);
+        // The agent stamps `appliedAt` with its own clock just before sending: the difference
+        // to ours is its clock drift (plus the broker's few milliseconds).
+        this.signals.emit('agent.clock', { agentId, driftMs: decoded.value.appliedAt - this.clock.now(), at: this.clock.now() });
         break;
       }
       case 'readers': {

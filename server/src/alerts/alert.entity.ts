@@ -62,4 +62,10 @@ export class AlertEntity {
 
   @Column({ type: 'varchar', length: LEN.detail, nullable: true })
   note!: string | null;
+
+  @EpochMsColumn('escalated_at', { nullable: true })
+  escalatedAt!: number | null;
+
+  @Column({ name: 'incident_id', type: 'varchar', length: LEN.uuid, nullable: true })
+  incidentId!: string | null;
 }

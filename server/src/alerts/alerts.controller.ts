@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import type { AlertRulesView } from '@acs/shared/api/incidents';
 import type { AlertView } from '@acs/shared/api/alerts';
 import { type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
-import { AcknowledgeAlertDto, ListAlertsQuery } from './dto/alerts.dto.js';
+import { AcknowledgeAlertDto, AlertRulesDto, ListAlertsQuery } from './dto/alerts.dto.js';
 import { AlertsService } from './alerts.service.js';
 
 @Controller('alerts')
@@ -12,6 +13,18 @@ export class AlertsController {
   @Get()
   list(@Query() query: ListAlertsQuery): Promise<AlertView[]> {
     return this.alerts.list(query.scope ?? 'active');
+  }
+
+  @Roles(STAFF)
+  @Get('rules')
+  rules(): Promise<AlertRulesView> {
+    return this.alerts.rules();
+  }
+
+  @Roles(['admin'])
+  @Put('rules')
+  updateRules(@Body() dto: AlertRulesDto): Promise<AlertRulesView> {
+    return this.alerts.updateRules(dto);
   }
 
   @Roles(['admin', 'guard'])

@@ -4,12 +4,15 @@ import { UserEntity } from '../auth/user.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AlertEntity } from './alert.entity.js';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertsService } from './alerts.service.js';
 
 /** Live alerts from agent events, presence and the other domains' signals (issue 6). */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, DoorEntity, UserEntity]), RealtimeModule],
+  imports: [TypeOrmModule.forFeature([AlertEntity, DoorEntity, UserEntity, ZoneEntity, AgentEntity, SiteSettingsEntity]), RealtimeModule],
   controllers: [AlertsController],
   providers: [AlertsService],
   exports: [AlertsService],

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { ALERT_SEVERITY, type AlertType, type AlertView } from '@acs/shared/api/alerts';
+import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { ALERT_SEVERITY, type AlertSeverity, type AlertType, type AlertView } from '@acs/shared/api/alerts';
+import { type AlertRulesView, DEFAULT_ALERT_RULES } from '@acs/shared/api/incidents';
 import type { EventView } from '@acs/shared/api/views';
 import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -14,9 +15,23 @@ import { loadUserRefs } from '../common/user-refs.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { AlertEntity } from './alert.entity.js';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
 
-/** Denials by one card at one door within this window, this many times, raise `repeated_denials`. */
-export const REPEATED_DENIALS = { count: 3, windowMs: 60_000 };
+/** How often escalation and sync lag are checked. */
+const SWEEP_MS = 5_000;
+
+/** The site's rules with the defaults filled in (level overrides merge per level). */
+export function effectiveAlertRules(stored: Partial<AlertRulesView> | null | undefined): AlertRulesView {
+  const rules = { ...DEFAULT_ALERT_RULES, ...(stored ?? {}) };
+  const levels: AlertRulesView['levels'] = {};
+  for (const level of ['0', '1', '2', '3'] as const) {
+    const merged = { ...(DEFAULT_ALERT_RULES.levels[level] ?? {}), ...(stored?.levels?.[level] ?? {}) };
+    if (Object.keys(merged).length) levels[level] = merged;
+  }
+  return { ...rules, repeatedDenials: { ...DEFAULT_ALERT_RULES.repeatedDenials, ...(stored?.repeatedDenials ?? {}) }, levels };
+}
 
 interface Occurrence {
   type: AlertType;
@@ -48,15 +63,24 @@ const ACCESS_ALERTS: Partial<Record<string, AlertType>> = {
  * arrival order, so folding never races.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit {
+export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   private chain: Promise<void> = Promise.resolve();
   private readonly denials = new Map<string, number[]>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Agents seen behind the current permission version, and since when. */
+  private readonly lagging = new Map<string, number>();
+  /** Door → level of the zone it leads into, refreshed every 30 s (alert rules per level). */
+  private doorLevels: { at: number; levels: Map<string, number> } | null = null;
 
   constructor(
     @InjectRepository(AlertEntity) private readonly repo: Repository<AlertEntity>,
     @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(SiteSettingsEntity) private readonly site: Repository<SiteSettingsEntity>,
     private readonly signals: DomainSignalBus,
     private readonly realtime: RealtimeGateway,
     private readonly audit: AuditService,
@@ -64,6 +88,21 @@ export class AlertsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    this.sweepTimer = setInterval(() => {
+      if (!this.stopped) this.enqueue(() => this.sweep(this.clock.now()));
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+    this.signals.on('agent.clock', (s) =>
+      this.enqueue(async () => {
+        const rules = await this.rules();
+        const key = `clock_drift:${s.agentId}`;
+        if (Math.abs(s.driftMs) > rules.clockDriftSeconds * 1000) {
+          await this.raise({ type: 'clock_drift', key, at: s.at, lasting: true, agentId: s.agentId, detail: `agent clock ${s.driftMs > 0 ? 'ahead' : 'behind'} by ${(Math.abs(s.driftMs) / 1000).toFixed(1)} s` });
+        } else {
+          await this.clear(key, s.at);
+        }
+      }),
+    );
     this.signals.on('agent.event', (event) => this.enqueue(() => this.onAgentEvent(event)));
     this.signals.on('agent.presence', ({ agentId, online, at }) =>
       this.enqueue(() =>
@@ -111,9 +150,113 @@ export class AlertsService implements OnModuleInit {
     );
   }
 
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.chain;
+  }
+
   /** Resolves once every signal received so far is handled (tests, shutdown). */
   idle(): Promise<void> {
     return this.chain;
+  }
+
+  async rules(): Promise<AlertRulesView> {
+    const site = await this.site.findOne({ select: { id: true, alertRules: true }, where: { id: SITE_ROW_ID } });
+    return effectiveAlertRules(site?.alertRules);
+  }
+
+  async updateRules(patch: Partial<AlertRulesView>): Promise<AlertRulesView> {
+    const current = await this.rules();
+    const next: AlertRulesView = {
+      ...current,
+      ...patch,
+      repeatedDenials: { ...current.repeatedDenials, ...(patch.repeatedDenials ?? {}) },
+      levels: { ...current.levels, ...(patch.levels ?? {}) },
+    };
+    // Only this column: the permission version on the same row is raised concurrently.
+    await this.site.update({ id: SITE_ROW_ID }, { alertRules: next, updatedAt: this.clock.now() });
+    await this.audit.record({ action: 'alert.rules', entityType: 'site', entityId: null, detail: JSON.stringify(patch).slice(0, 500) });
+    return next;
+  }
+
+  /**
+   * Time rules: unacknowledged alerts of the escalating severities escalate once (marked,
+   * audited, pushed again: the banner shows them as escalated to every admin); online agents
+   * behind the current permission version for longer than the threshold raise `sync_lagging`.
+   */
+  async sweep(now: number): Promise<void> {
+    const rules = await this.rules();
+    const due = await this.repo.find({
+      where: { status: 'open', escalatedAt: IsNull(), severity: In(rules.escalateSeverities), firstAt: LessThan(now - rules.escalateAfterSeconds * 1000) },
+      take: 100,
+    });
+    for (const alert of due) {
+      alert.escalatedAt = now;
+      await this.repo.update({ id: alert.id }, { escalatedAt: now });
+      await this.audit.record({ action: 'alert.escalate', entityType: 'alert', entityId: alert.id, detail: `${alert.type} unacknowledged for ${rules.escalateAfterSeconds} s` });
+      const [view] = await this.views([alert]);
+      this.realtime.emitAlert(view!);
+    }
+    const site = await this.site.findOne({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } });
+    const version = site?.permissionVersion ?? 0;
+    const online = await this.agents.find({ select: { id: true, appliedVersion: true, online: true }, where: { online: true } });
+    const behind = new Set<string>();
+    for (const agent of online) {
+      if ((agent.appliedVersion ?? 0) >= version) continue;
+      behind.add(agent.id);
+      const since = this.lagging.get(agent.id) ?? now;
+      this.lagging.set(agent.id, since);
+      if (now - since >= rules.syncLagSeconds * 1000) {
+        await this.raise({ type: 'sync_lagging', key: `sync_lagging:${agent.id}`, at: now, lasting: true, agentId: agent.id, detail: `applied ${agent.appliedVersion ?? 'none'}, current ${version}, behind for ${Math.round((now - since) / 1000)} s` });
+      }
+    }
+    for (const [agentId] of this.lagging) {
+      if (behind.has(agentId)) continue;
+      this.lagging.delete(agentId);
+      await this.clear(`sync_lagging:${agentId}`, now);
+    }
+  }
+
+  /** The alert became an incident: linked, and acknowledged with that as its note when still open. */
+  async linkIncident(alertId: string, incidentId: string, incidentNumber: string, actor: Actor): Promise<AlertView> {
+    const alert = await this.repo.findOneBy({ id: alertId });
+    if (!alert) throw notFound(`alert ${alertId}`);
+    if (alert.incidentId) throw conflict(`alert ${alertId} is already incident ${alert.incidentId}`);
+    alert.incidentId = incidentId;
+    if (alert.status === 'open') {
+      alert.status = alert.active ? 'acknowledged' : 'cleared';
+      alert.acknowledgedAt = this.clock.now();
+      alert.acknowledgedByUserId = actor.id;
+      alert.note = `escalated to incident ${incidentNumber}`;
+    }
+    await this.repo.save(alert);
+    const [view] = await this.views([alert]);
+    this.realtime.emitAlert(view!);
+    return view!;
+  }
+
+  async get(id: string): Promise<AlertEntity> {
+    const alert = await this.repo.findOneBy({ id });
+    if (!alert) throw notFound(`alert ${id}`);
+    return alert;
+  }
+
+  private async levelOfDoor(doorId: string): Promise<number | null> {
+    const now = this.clock.now();
+    if (!this.doorLevels || now - this.doorLevels.at > 30_000) {
+      const zones = new Map((await this.zones.find({ select: { id: true, level: true } })).map((z) => [z.id, z.level]));
+      const doors = await this.doors.find({ select: { id: true, toZoneId: true } });
+      this.doorLevels = { at: now, levels: new Map(doors.map((d) => [d.id, zones.get(d.toZoneId) ?? 0])) };
+    }
+    return this.doorLevels.levels.get(doorId) ?? null;
+  }
+
+  /** The severity the site's rules give this alert at this door, or `off`. */
+  private async severityOf(o: Occurrence, rules: AlertRulesView): Promise<AlertSeverity | 'off'> {
+    const level = o.doorId ? await this.levelOfDoor(o.doorId) : null;
+    const override = level === null ? undefined : rules.levels[String(level) as '0' | '1' | '2' | '3']?.[o.type];
+    return override ?? ALERT_SEVERITY[o.type];
   }
 
   async list(scope: 'active' | 'recent'): Promise<AlertView[]> {
@@ -169,17 +312,20 @@ export class AlertsService implements OnModuleInit {
     if (type) await this.raise({ ...who, type, key: `${type}:${e.doorId}:${e.credential}`, at, lasting: false, detail: e.reason });
     if (!e.granted && e.credential && e.doorId) {
       const key = `${e.doorId}:${e.credential}`;
-      const recent = (this.denials.get(key) ?? []).filter((t) => at - t <= REPEATED_DENIALS.windowMs);
+      const { repeatedDenials } = await this.rules();
+      const recent = (this.denials.get(key) ?? []).filter((t) => at - t <= repeatedDenials.windowSeconds * 1000);
       recent.push(at);
       this.denials.set(key, recent);
-      if (recent.length >= REPEATED_DENIALS.count) {
-        await this.raise({ ...who, type: 'repeated_denials', key: `repeated_denials:${key}`, at, lasting: false, detail: `${recent.length} denials within ${REPEATED_DENIALS.windowMs / 1000} s (${e.reason})` });
+      if (recent.length >= repeatedDenials.count) {
+        await this.raise({ ...who, type: 'repeated_denials', key: `repeated_denials:${key}`, at, lasting: false, detail: `${recent.length} denials within ${repeatedDenials.windowSeconds} s (${e.reason})` });
       }
     }
   }
 
   /** Folds into the alert of the same condition that is unacknowledged or still holding, else opens a new one. */
   private async raise(o: Occurrence): Promise<void> {
+    const severity = await this.severityOf(o, await this.rules());
+    if (severity === 'off') return;
     const existing = await this.repo.findOne({ where: { dedupeKey: o.key, status: In(['open', 'acknowledged']) }, order: { firstAt: 'DESC' } });
     let alert: AlertEntity;
     if (existing && (existing.status === 'open' || existing.active)) {
@@ -192,7 +338,7 @@ export class AlertsService implements OnModuleInit {
       alert = this.repo.create({
         id: randomUUID(),
         type: o.type,
-        severity: ALERT_SEVERITY[o.type],
+        severity,
         status: 'open',
         active: o.lasting,
         dedupeKey: o.key.slice(0, 200),
@@ -208,6 +354,8 @@ export class AlertsService implements OnModuleInit {
         acknowledgedAt: null,
         acknowledgedByUserId: null,
         note: null,
+        escalatedAt: null,
+        incidentId: null,
       });
     }
     await this.repo.save(alert);
@@ -250,6 +398,8 @@ export class AlertsService implements OnModuleInit {
       acknowledgedAt: r.acknowledgedAt,
       acknowledgedBy: r.acknowledgedByUserId ? (users.get(r.acknowledgedByUserId)?.name ?? r.acknowledgedByUserId) : null,
       note: r.note,
+      escalatedAt: r.escalatedAt,
+      incidentId: r.incidentId,
     }));
   }
 }

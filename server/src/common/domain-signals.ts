@@ -15,6 +15,8 @@ export interface DomainSignals {
   'agent.event': EventView;
   /** An agent's MQTT session went away (last will) or came back. */
   'agent.presence': { agentId: string; online: boolean; at: number };
+  /** An agent's clock compared with the server's (agent time minus server time) when it confirmed a set. */
+  'agent.clock': { agentId: string; driftMs: number; at: number };
   /** A visitor still on site after the end of the visit window. */
   'visit.overstay': { visitId: string; visitorName: string; hostPersonId: string | null; windowEnd: number; at: number };
   /** A visit closed by the end-of-day sweep rather than by a guard. */

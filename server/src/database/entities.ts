@@ -24,6 +24,7 @@ import { ZoneEntity } from '../zones/zone.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { VisitEntity } from '../reception/visit.entity.js';
 import { PoolCardEntity, PresenceEntity, WatchlistEntryEntity } from '../reception/reception-records.entity.js';
+import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from '../incidents/incident.entity.js';
 import { EquipmentEntity, GatePassEntity, MovementEntity, SealEntity } from '../equipment/equipment.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
@@ -60,4 +61,7 @@ export const ENTITIES = [
   GatePassEntity,
   SealEntity,
   MovementEntity,
+  IncidentEntity,
+  IncidentEntryEntity,
+  ViolationEntity,
 ];

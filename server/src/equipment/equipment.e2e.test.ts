@@ -40,12 +40,12 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
   });
 
   test('register: asset tags are unique, storage media always store data, bad input is refused', async () => {
-    const laptop = await api.ok<EquipmentView>('POST', '/api/equipment', guard, { assetTag: 'lt-0001', serial: 'PF-1', kind: 'equipment', description: 'ThinkPad X1', ownerPersonId: ownerId, homeZoneId: 'lab', storesData: true });
-    assert.equal(laptop.assetTag, 'LT-0001');
+    const laptop = await api.ok<EquipmentView>('POST', '/api/equipment', guard, { assetTag: 'eq-t-0001', serial: 'PF-1', kind: 'equipment', description: 'ThinkPad X1', ownerPersonId: ownerId, homeZoneId: 'lab', storesData: true });
+    assert.equal(laptop.assetTag, 'EQ-T-0001');
     assert.equal(laptop.status, 'in_service');
-    const usb = await api.ok<EquipmentView>('POST', '/api/equipment', guard, { assetTag: 'USB-7', kind: 'storage_medium', description: 'Kingston 64 GB', storesData: false });
+    const usb = await api.ok<EquipmentView>('POST', '/api/equipment', guard, { assetTag: 'USB-T7', kind: 'storage_medium', description: 'Kingston 64 GB', storesData: false });
     assert.equal(usb.storesData, true);
-    await api.fails('POST', '/api/equipment', guard, { assetTag: 'LT-0001', kind: 'equipment', description: 'again' }, 409, [/already registered/]);
+    await api.fails('POST', '/api/equipment', guard, { assetTag: 'EQ-T-0001', kind: 'equipment', description: 'again' }, 409, [/already registered/]);
     await api.fails('POST', '/api/equipment', guard, { assetTag: 'bad tag!', kind: 'equipment', description: 'x' }, 400, [/assetTag/]);
     await api.fails('POST', '/api/equipment', guard, { assetTag: 'X-1', kind: 'spaceship', description: 'x' }, 400, [/kind must be one of/]);
     await api.fails('POST', '/api/equipment', guard, { assetTag: 'X-1', kind: 'equipment', description: 'x', homeZoneId: 'nowhere' }, 400, [/zone nowhere/]);
@@ -53,56 +53,56 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
   });
 
   test('a gate pass from request to return: approved by someone else, checked at the checkpoint both ways', async () => {
-    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'LT-0001', type: 'returnable', reason: 'Customer demo', expectedReturnAt: Date.now() + 2 * DAY });
+    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'EQ-T-0001', type: 'returnable', reason: 'Customer demo', expectedReturnAt: Date.now() + 2 * DAY });
     assert.equal(pass.status, 'requested');
     assert.match(pass.number, /^GP-\d{6}$/);
     // At the checkpoint before approval: stop, and why.
-    const early = await checkpoint({ assetTag: 'lt-0001', passNumber: pass.number, direction: 'out' });
+    const early = await checkpoint({ assetTag: 'eq-t-0001', passNumber: pass.number, direction: 'out' });
     assert.equal(early.decision, 'stop');
     assert.equal(early.reason, 'pass_not_approved');
     // Approver is never the requester.
-    const own = await api.ok<GatePassView>('POST', '/api/gate-passes', admin, { assetTag: 'USB-7', type: 'non_returnable', reason: 'Give to auditor' });
+    const own = await api.ok<GatePassView>('POST', '/api/gate-passes', admin, { assetTag: 'USB-T7', type: 'non_returnable', reason: 'Give to auditor' });
     await api.fails('POST', `/api/gate-passes/${own.id}/decision`, admin, { decision: 'approved' }, 403, [/someone other/]);
     await api.fails('POST', `/api/gate-passes/${pass.id}/decision`, guard, { decision: 'approved' }, 403);
     const approved = await api.ok<GatePassView>('POST', `/api/gate-passes/${pass.id}/decision`, admin, { decision: 'approved', note: 'ok' }, 200);
     assert.equal(approved.approvedBy, 'Admin 管理员');
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', direction: 'out' })).reason, 'no_pass');
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', passNumber: own.number, direction: 'out' })).reason, 'pass_not_for_item');
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', direction: 'out' })).reason, 'no_pass');
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', passNumber: own.number, direction: 'out' })).reason, 'pass_not_for_item');
     assert.equal((await checkpoint({ assetTag: 'NOPE-1', passNumber: pass.number, direction: 'out' })).reason, 'unknown_item');
-    const out = await checkpoint({ assetTag: 'LT-0001', passNumber: pass.number, direction: 'out' });
+    const out = await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' });
     assert.equal(out.decision, 'allow');
     assert.equal(out.equipment!.status, 'off_site');
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', passNumber: pass.number, direction: 'out' })).reason, 'pass_used');
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' })).reason, 'pass_used');
     assert.ok((await alerts()).some((a) => a.type === 'equipment_stopped'));
-    const back = await checkpoint({ assetTag: 'LT-0001', direction: 'in' });
+    const back = await checkpoint({ assetTag: 'EQ-T-0001', direction: 'in' });
     assert.equal(back.decision, 'allow');
     assert.equal(back.reason, 'return_recorded');
     assert.equal(back.pass!.status, 'returned');
     assert.equal(back.equipment!.status, 'in_service');
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', direction: 'in' })).reason, 'item_not_out');
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', direction: 'in' })).reason, 'item_not_out');
   });
 
   test('an overdue returnable pass raises an alert once', async () => {
-    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'LT-0001', type: 'returnable', reason: 'Trade fair', expectedReturnAt: Date.now() + DAY });
+    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'EQ-T-0001', type: 'returnable', reason: 'Trade fair', expectedReturnAt: Date.now() + DAY });
     await api.ok('POST', `/api/gate-passes/${pass.id}/decision`, approver, { decision: 'approved' }, 200);
-    await checkpoint({ assetTag: 'LT-0001', passNumber: pass.number, direction: 'out' });
+    await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' });
     const service = t.server.app.get(EquipmentService);
     assert.equal(await service.checkOverdue(Date.now() + 2 * DAY), 1);
     assert.equal(await service.checkOverdue(Date.now() + 3 * DAY), 0);
-    assert.ok((await alerts()).some((a) => a.type === 'equipment_overdue' && a.detail!.includes('LT-0001')));
+    assert.ok((await alerts()).some((a) => a.type === 'equipment_overdue' && a.detail!.includes('EQ-T-0001')));
     const passes = await api.ok<GatePassView[]>('GET', '/api/gate-passes?status=out', guard);
     assert.ok(passes.some((p) => p.id === pass.id));
-    await checkpoint({ assetTag: 'LT-0001', direction: 'in' });
+    await checkpoint({ assetTag: 'EQ-T-0001', direction: 'in' });
   });
 
   test('repair: leaves only with a recorded wipe or storage removal, returns to service only after a seal/tamper check', async () => {
-    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'LT-0001', type: 'repair', reason: 'Broken screen', expectedReturnAt: Date.now() + 5 * DAY });
+    const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'EQ-T-0001', type: 'repair', reason: 'Broken screen', expectedReturnAt: Date.now() + 5 * DAY });
     await api.ok('POST', `/api/gate-passes/${pass.id}/decision`, admin, { decision: 'approved' }, 200);
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', passNumber: pass.number, direction: 'out' })).reason, 'repair_without_data_handling');
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' })).reason, 'repair_without_data_handling');
     await api.fails('POST', `/api/gate-passes/${pass.id}/data-handling`, employee, { dataHandling: 'wiped' }, 400, [/note/]);
     await api.ok('POST', `/api/gate-passes/${pass.id}/data-handling`, employee, { dataHandling: 'storage_removed', note: 'SSD kept in safe B2' }, 200);
-    assert.equal((await checkpoint({ assetTag: 'LT-0001', passNumber: pass.number, direction: 'out' })).equipment!.status, 'in_repair');
-    const back = await checkpoint({ assetTag: 'LT-0001', direction: 'in' });
+    assert.equal((await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' })).equipment!.status, 'in_repair');
+    const back = await checkpoint({ assetTag: 'EQ-T-0001', direction: 'in' });
     assert.equal(back.equipment!.status, 'awaiting_check');
     const item = back.equipment!;
     // No intact seal on record: a seal check is impossible, a tamper check is recorded instead.
@@ -113,7 +113,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
   });
 
   test('seals: applied, inspected, a broken one raises an alert, replaced', async () => {
-    const seal = await api.ok<SealView>('POST', '/api/seals', guard, { number: 's-100', assetTag: 'LT-0001' });
+    const seal = await api.ok<SealView>('POST', '/api/seals', guard, { number: 's-100', assetTag: 'EQ-T-0001' });
     assert.equal(seal.number, 'S-100');
     assert.equal(seal.appliedBy, 'Guard 保安');
     await api.fails('POST', '/api/seals', guard, { number: 'S-100', location: 'Rack 4' }, 409, [/already on record/]);
@@ -135,7 +135,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
     const violation = await api.ok<{ decision: string; violation: boolean }>('POST', '/api/equipment/media-check', guard, { description: 'Red USB stick', zoneId: 'lab', personId: ownerId }, 200);
     assert.equal(violation.violation, true);
     assert.ok((await alerts()).some((a) => a.type === 'media_unregistered'));
-    const registered = await api.ok<{ violation: boolean }>('POST', '/api/equipment/media-check', guard, { assetTag: 'usb-7', description: 'Kingston', zoneId: 'machine-room' }, 200);
+    const registered = await api.ok<{ violation: boolean }>('POST', '/api/equipment/media-check', guard, { assetTag: 'usb-t7', description: 'Kingston', zoneId: 'machine-room' }, 200);
     assert.equal(registered.violation, false);
     const low = await api.ok<{ violation: boolean }>('POST', '/api/equipment/media-check', guard, { description: 'SD card', zoneId: 'office' }, 200);
     assert.equal(low.violation, false);
@@ -143,7 +143,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
   });
 
   test('every movement is appended with the item as it was then', async () => {
-    const [item] = await api.ok<EquipmentView[]>('GET', '/api/equipment?q=LT-0001', guard);
+    const [item] = await api.ok<EquipmentView[]>('GET', '/api/equipment?q=EQ-T-0001', guard);
     await api.ok('PATCH', `/api/equipment/${item!.id}`, guard, { description: 'ThinkPad X1 (new screen)' });
     const moves = await api.ok<MovementView[]>('GET', `/api/equipment/movements?equipmentId=${item!.id}&limit=1000`, guard);
     const kinds = moves.map((m) => m.kind);

@@ -1,4 +1,5 @@
 import type { ReceptionSettingsView } from '@acs/shared/api/reception';
+import type { AlertRulesView } from '@acs/shared/api/incidents';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CardType, ZoneLevel } from '@acs/shared/access/model';
 import { EpochMsColumn, LEN } from '../database/columns.js';
@@ -67,6 +68,10 @@ export class SiteSettingsEntity {
   /** Reception settings set by an admin (end-of-day sign-out, retention); null: defaults. */
   @Column({ type: 'simple-json', nullable: true })
   reception!: Partial<ReceptionSettingsView> | null;
+
+  /** Alert rules and thresholds (issue 6); null: the defaults. */
+  @Column({ name: 'alert_rules', type: 'simple-json', nullable: true })
+  alertRules!: Partial<AlertRulesView> | null;
 
   /** Raised by every change that can affect a door; agents confirm the version they hold. */
   @Column({ name: 'permission_version', type: 'integer' })

@@ -23,6 +23,8 @@ export const ALERT_TYPES = [
   'equipment_stopped',
   'media_unregistered',
   'visit_forced_signout',
+  'sync_lagging',
+  'clock_drift',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -50,6 +52,8 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, AlertSeverity>> = {
   equipment_stopped: 'warning',
   media_unregistered: 'warning',
   visit_forced_signout: 'info',
+  sync_lagging: 'warning',
+  clock_drift: 'warning',
 };
 
 /**
@@ -80,4 +84,8 @@ export interface AlertView {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   note: string | null;
+  /** Unacknowledged past the site's escalation time (issue 6): shown to every admin as escalated. */
+  escalatedAt: number | null;
+  /** The incident the alert became, if any. */
+  incidentId: string | null;
 }

@@ -6,6 +6,7 @@ import { CardsZonesPermissions1764500000000 } from './1764500000000-cards-zones-
 import { DoorRulesAndLockdown1764600000000 } from './1764600000000-door-rules-and-lockdown.js';
 import { Alerts1764700000000 } from './1764700000000-alerts.js';
 import { ReceptionAndEquipment1764800000000 } from './1764800000000-reception-and-equipment.js';
+import { IncidentsAndAlertRules1764900000000 } from './1764900000000-incidents-and-alert-rules.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   DoorRulesAndLockdown1764600000000,
   Alerts1764700000000,
   ReceptionAndEquipment1764800000000,
+  IncidentsAndAlertRules1764900000000,
 ];

@@ -1,0 +1,169 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { INCIDENT_CAUSES, INCIDENT_LEVELS, type IncidentCause, type IncidentLevel, VIOLATION_LEVELS, type ViolationLevel } from '@acs/shared/api/incidents';
+import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+
+const LEVEL_MESSAGE = 'level must be 1 (minor), 2 (serious) or 3 (critical)';
+
+/** `POST /api/incidents`: a report typed by anyone. */
+export class CreateIncidentDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  description!: string;
+
+  /** Staff set it; a report by an employee starts at 1 and staff raise it. */
+  @IsOptional()
+  @IsIn(INCIDENT_LEVELS, { message: LEVEL_MESSAGE })
+  level?: IncidentLevel;
+
+  @IsOptional()
+  @IsIn(INCIDENT_CAUSES, { message: `cause must be one of: ${INCIDENT_CAUSES.join(', ')}` })
+  cause?: IncidentCause;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  zoneId?: string;
+}
+
+/** `POST /api/alerts/:id/incident`: a guard escalates an alert. */
+export class AlertToIncidentDto {
+  @IsIn(INCIDENT_LEVELS, { message: LEVEL_MESSAGE })
+  level!: IncidentLevel;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  note?: string;
+}
+
+export class UpdateIncidentDto {
+  @IsOptional()
+  @IsIn(INCIDENT_LEVELS, { message: LEVEL_MESSAGE })
+  level?: IncidentLevel;
+
+  @IsOptional()
+  @IsIn(['open', 'investigating'], { message: 'status must be open or investigating (close with POST …/close)' })
+  status?: 'open' | 'investigating';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  ownerUserId?: string;
+
+  @IsOptional()
+  @IsIn(INCIDENT_CAUSES, { message: `cause must be one of: ${INCIDENT_CAUSES.join(', ')}` })
+  cause?: IncidentCause;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  zoneId?: string;
+}
+
+export class AttachmentDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(/^[^/\\\u0000-\u001f]+$/, { message: 'attachment.name must be a plain file name' })
+  name!: string;
+
+  @IsString()
+  @Matches(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'attachment.type must be a MIME type such as image/jpeg' })
+  @MaxLength(100)
+  type!: string;
+
+  /** Base64, at most 2 MB decoded. */
+  @IsString()
+  @MaxLength(2_800_000, { message: 'attachment must be at most 2 MB' })
+  @Matches(/^[A-Za-z0-9+/]+=*$/, { message: 'attachment.dataBase64 must be base64' })
+  dataBase64!: string;
+}
+
+export class IncidentNoteDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  text!: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AttachmentDto)
+  attachment?: AttachmentDto;
+}
+
+export class CloseIncidentDto {
+  @IsString()
+  @MinLength(1, { message: 'outcome: record what the investigation found' })
+  @MaxLength(4000)
+  outcome!: string;
+
+  @IsString()
+  @MinLength(1, { message: 'correctiveActions: record what is done so it does not happen again' })
+  @MaxLength(4000)
+  correctiveActions!: string;
+
+  /** What the reporter is told. */
+  @IsString()
+  @MinLength(1, { message: 'feedback: say what the reporter is told' })
+  @MaxLength(4000)
+  feedback!: string;
+}
+
+export class CreateViolationDto {
+  @IsString()
+  @MaxLength(36)
+  personId!: string;
+
+  @IsIn(VIOLATION_LEVELS, { message: 'level must be 1, 2, 3 or 4' })
+  level!: ViolationLevel;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  description!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  incidentId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  alertId?: string;
+}
+
+export class PeriodQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_EPOCH_MS)
+  from?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_EPOCH_MS)
+  to?: number;
+}
+
+export class ListViolationsQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
+  personId?: string;
+}
