@@ -7,6 +7,7 @@ import {
   LaptopOutlined,
   SolutionOutlined,
   UnorderedListOutlined,
+  WarningOutlined,
   CreditCardOutlined,
   FileSearchOutlined,
   FormOutlined,
@@ -48,7 +49,8 @@ export type NavKey =
   | 'reception'
   | 'visits'
   | 'onSite'
-  | 'equipment';
+  | 'equipment'
+  | 'incidents';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -84,6 +86,7 @@ const ReceptionPage = lazyPage(() => import('./pages/reception/reception-page'),
 const VisitsPage = lazyPage(() => import('./pages/reception/visits-page'), 'VisitsPage');
 const OnSitePage = lazyPage(() => import('./pages/reception/on-site-page'), 'OnSitePage');
 const EquipmentPage = lazyPage(() => import('./pages/equipment/equipment-page'), 'EquipmentPage');
+const IncidentsPage = lazyPage(() => import('./pages/incidents/incidents-page'), 'IncidentsPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -96,6 +99,7 @@ const EMPLOYEES: readonly UserRole[] = ['employee'];
 export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'live', path: '/live', roles: ALL_ROLES, icon: <MonitorOutlined />, Page: LiveMonitorPage },
   { key: 'alerts', path: '/alerts', roles: SITE_READERS, icon: <AlertOutlined />, Page: AlertsPage },
+  { key: 'incidents', path: '/incidents', roles: ALL_ROLES, icon: <WarningOutlined />, Page: IncidentsPage },
   { key: 'reception', path: '/reception', roles: ['admin', 'guard'], icon: <SolutionOutlined />, Page: ReceptionPage },
   { key: 'visits', path: '/visits', roles: ALL_ROLES, icon: <ContactsOutlined />, Page: VisitsPage },
   { key: 'onSite', path: '/on-site', roles: SITE_READERS, icon: <UnorderedListOutlined />, Page: OnSitePage },

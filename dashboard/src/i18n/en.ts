@@ -1,6 +1,7 @@
 import { adminEn } from './admin.en';
 import { rulesEn } from './rules.en';
 import { receptionEn } from './reception.en';
+import { incidentsEn } from './incidents.en';
 import type { Messages } from './messages';
 
 export const en: Messages = {
@@ -58,6 +59,7 @@ export const en: Messages = {
     visits: 'Visitors',
     onSite: 'On site',
     equipment: 'Equipment & media',
+    incidents: 'Incidents',
   },
   role: {
     admin: 'Administrator',
@@ -338,6 +340,7 @@ export const en: Messages = {
   ...adminEn,
   ...rulesEn,
   ...receptionEn,
+  ...incidentsEn,
   readers: {
     title: 'Readers',
     searchPlaceholder: 'Search by reader, door, agent or serial number',

@@ -5,6 +5,7 @@ import type { DeviceEvent, DoorEvent } from '@acs/shared/mqtt/payloads';
 import { adminZhCN } from './admin.zh-CN';
 import { rulesZhCN } from './rules.zh-CN';
 import { receptionZhCN } from './reception.zh-CN';
+import { incidentsZhCN } from './incidents.zh-CN';
 
 /**
  * Chinese is the source catalogue: `en.ts` must have exactly these keys (see messages.ts).
@@ -67,6 +68,7 @@ export const zhCN = {
     visits: '访客',
     onSite: '在场名单',
     equipment: '设备与介质',
+    incidents: '安全事件',
   },
   role: {
     admin: '管理员',
@@ -348,6 +350,7 @@ export const zhCN = {
   ...adminZhCN,
   ...rulesZhCN,
   ...receptionZhCN,
+  ...incidentsZhCN,
   readers: {
     title: '读卡器',
     searchPlaceholder: '按读卡器、门、代理或序列号搜索',

@@ -8,6 +8,8 @@ import { useSignedInUser } from '../../auth/auth-context';
 import { useDateFormatters } from '../../format/date-format';
 import { useSocketEvent } from '../../realtime/realtime-context';
 import { AcknowledgeDialog, alertWhere } from './alert-banner';
+import { ToIncidentDialog } from './to-incident-dialog';
+import { useNavigate } from 'react-router';
 
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const;
 
@@ -19,6 +21,8 @@ export function AlertsPage() {
   const [scope, setScope] = useState<'active' | 'recent'>('active');
   const [rows, setRows] = useState<AlertView[]>([]);
   const [acknowledging, setAcknowledging] = useState<AlertView | null>(null);
+  const [escalating, setEscalating] = useState<AlertView | null>(null);
+  const navigate = useNavigate();
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
@@ -38,6 +42,7 @@ export function AlertsPage() {
           <Tag color={SEVERITY_COLOR[a.severity]}>{t(`alerts.severity.${a.severity}`)}</Tag>
           {t(`alerts.typeName.${a.type}`)}
           {a.active && <Typography.Text type="danger"> · {t('alerts.activeNow')}</Typography.Text>}
+          {a.escalatedAt && <Tag color="magenta" style={{ marginLeft: 6 }} data-testid="alert-escalated">{t('alerts.escalated')}</Tag>}
         </span>
       ),
     },
@@ -60,6 +65,22 @@ export function AlertsPage() {
             <Tag>{t(`alerts.statusName.${a.status}`)}</Tag>
             <Typography.Text type="secondary">{t('alerts.by', { name: a.acknowledgedBy ?? '—', time: a.acknowledgedAt ? formats.dateTime(a.acknowledgedAt) : '', note: a.note ?? '' })}</Typography.Text>
           </span>
+        ),
+    },
+    {
+      key: 'incident',
+      title: t('alerts.incidentLink'),
+      render: (_, a) =>
+        a.incidentId ? (
+          <Button size="small" type="link" onClick={() => navigate(`/incidents?incident=${encodeURIComponent(a.incidentId!)}`)}>
+            {t('alerts.incidentLink')}
+          </Button>
+        ) : (
+          canAck && (
+            <Button size="small" onClick={() => setEscalating(a)} data-testid="alert-to-incident">
+              {t('alerts.toIncident')}
+            </Button>
+          )
         ),
     },
   ];
@@ -91,6 +112,16 @@ export function AlertsPage() {
         onRow={(a) => ({ 'data-testid': 'alert-row', 'data-alert-type': a.type, 'data-status': a.status }) as React.HTMLAttributes<HTMLElement>}
       />
       <AcknowledgeDialog alert={acknowledging} onClose={() => setAcknowledging(null)} onDone={() => setAttempt((n) => n + 1)} />
+      {escalating && (
+        <ToIncidentDialog
+          alert={escalating}
+          onClose={() => setEscalating(null)}
+          onDone={(incidentId) => {
+            setEscalating(null);
+            navigate(`/incidents?incident=${encodeURIComponent(incidentId)}`);
+          }}
+        />
+      )}
     </Card>
   );
 }

@@ -1,0 +1,22 @@
+import type { AlertRulesView, IncidentCause, IncidentDetailView, IncidentLevel, IncidentStatsView, IncidentView, ViolationLevel, ViolationView } from '@acs/shared/api/incidents';
+import { apiRequest } from './api-client';
+
+const id = (value: string) => encodeURIComponent(value);
+
+/** Incidents, violations, statistics and alert rules (issue 6). */
+export const incidentsApi = {
+  incidents: (signal?: AbortSignal) => apiRequest<IncidentView[]>('GET', '/api/incidents', undefined, { signal }),
+  incident: (incidentId: string, signal?: AbortSignal) => apiRequest<IncidentDetailView>('GET', `/api/incidents/${id(incidentId)}`, undefined, { signal }),
+  report: (body: { title: string; description: string; level?: IncidentLevel; cause?: IncidentCause; zoneId?: string }) => apiRequest<IncidentDetailView>('POST', '/api/incidents', body),
+  fromAlert: (alertId: string, level: IncidentLevel, note?: string) => apiRequest<IncidentDetailView>('POST', `/api/alerts/${id(alertId)}/incident`, { level, note }),
+  update: (incidentId: string, body: { level?: IncidentLevel; status?: 'open' | 'investigating'; ownerUserId?: string; cause?: IncidentCause }) =>
+    apiRequest<IncidentDetailView>('PATCH', `/api/incidents/${id(incidentId)}`, body),
+  note: (incidentId: string, text: string, attachment?: { name: string; type: string; dataBase64: string }) =>
+    apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/notes`, { text, ...(attachment ? { attachment } : {}) }),
+  close: (incidentId: string, body: { outcome: string; correctiveActions: string; feedback: string }) => apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/close`, body),
+  violations: (personId?: string, signal?: AbortSignal) => apiRequest<ViolationView[]>('GET', `/api/violations${personId ? `?personId=${id(personId)}` : ''}`, undefined, { signal }),
+  recordViolation: (body: { personId: string; level: ViolationLevel; description: string; incidentId?: string }) => apiRequest<ViolationView>('POST', '/api/violations', body),
+  stats: (from: number, to: number, signal?: AbortSignal) => apiRequest<IncidentStatsView>('GET', `/api/incidents/stats?from=${from}&to=${to}`, undefined, { signal }),
+  rules: (signal?: AbortSignal) => apiRequest<AlertRulesView>('GET', '/api/alerts/rules', undefined, { signal }),
+  updateRules: (body: Partial<AlertRulesView>) => apiRequest<AlertRulesView>('PUT', '/api/alerts/rules', body),
+};

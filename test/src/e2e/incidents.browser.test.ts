@@ -1,0 +1,80 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { IncidentView } from '@acs/shared/api/incidents';
+import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
+import { repoRoot, startSystem, type TestSystem } from '../support/system.js';
+
+const screenshots = join(repoRoot, 'test-results');
+
+describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
+  let system: TestSystem;
+  let browser: Browser;
+
+  async function signIn(username: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    await page.goto(system.server.url);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(`${username}-demo`);
+    await page.getByTestId('login-submit').click();
+    await page.locator('[data-testid="socket-status"][data-state="connected"]').waitFor();
+    return page;
+  }
+
+  before(async () => {
+    system = await startSystem({ dashboard: true });
+    browser = await launchChromium();
+    await mkdir(screenshots, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  test('a forced door: banner, the guard acknowledges, makes an incident of it, investigates and closes it', async () => {
+    const guard = await signIn('guard');
+    await system.sim.door('lab').force();
+    const banner = guard.locator('[data-testid="alert-banner"][data-alert-type="door_forced"]');
+    await banner.waitFor({ timeout: 5000 });
+    await guard.getByTestId('alert-banner-ack').click();
+    await guard.getByTestId('alert-ack-note').fill('监控显示门被撬开，已派人到场');
+    await guard.getByTestId('alert-ack-confirm').click();
+    await banner.waitFor({ state: 'detached', timeout: 5000 });
+
+    await guard.getByTestId('nav-alerts').click();
+    await guard.getByTestId('page-alerts').waitFor();
+    await guard.getByRole('radio', { name: '最近' }).click().catch(() => undefined);
+    const row = guard.locator('[data-testid="alert-row"][data-alert-type="door_forced"]').first();
+    await row.waitFor();
+    await row.getByTestId('alert-to-incident').click();
+    await guard.getByTestId('to-incident-note').fill('锁扣损坏，门无法锁闭');
+    await guard.getByTestId('to-incident-confirm').click();
+
+    const drawer = guard.getByTestId('incident-drawer');
+    await drawer.waitFor({ timeout: 5000 });
+    assert.match(await drawer.innerText(), /强行开门|door_forced/);
+    await drawer.locator('[data-testid="incident-entry"][data-kind="alert"]').waitFor();
+    await guard.getByTestId('incident-investigate').click();
+    await drawer.locator('[data-testid="incident-entry"][data-kind="status"]').waitFor();
+    await guard.getByTestId('incident-note').fill('已更换锁扣');
+    await guard.getByTestId('incident-note-submit').click();
+    await drawer.locator('[data-testid="incident-entry"][data-kind="note"]').waitFor();
+    await guard.getByTestId('incident-close').click();
+    await guard.getByTestId('close-outcome').fill('锁扣老化导致门未锁闭，被外力推开');
+    await guard.getByTestId('close-actions').fill('更换锁扣；每周检查门锁');
+    await guard.getByTestId('close-feedback').fill('已处理，感谢报告');
+    await guard.getByTestId('close-submit').click();
+    await drawer.locator('[data-testid="incident-entry"][data-kind="closed"]').waitFor({ timeout: 5000 });
+    assert.match(await guard.getByTestId('incident-status').innerText(), /已关闭/);
+    await guard.screenshot({ path: join(screenshots, 'incident-closed-zh-CN.png') });
+
+    const admin = await system.token('admin');
+    const incidents = (await system.api<IncidentView[]>(admin, 'GET', '/api/incidents')).body;
+    assert.equal(incidents.length, 1);
+    assert.equal(incidents[0]!.status, 'closed');
+    assert.equal(incidents[0]!.cause, 'forced_entry');
+    assert.equal(incidents[0]!.closedBy, 'Guard 保安');
+  });
+});
