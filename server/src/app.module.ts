@@ -36,6 +36,7 @@ import { AlertsModule } from './alerts/alerts.module.js';
 import { ReceptionModule } from './reception/reception.module.js';
 import { EquipmentModule } from './equipment/equipment.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -89,6 +90,7 @@ export class AppModule {
         ReceptionModule,
         EquipmentModule,
         IncidentsModule,
+        EvidenceModule,
         SyncModule,
         AgentLinkModule,
         ReadersModule,

@@ -258,6 +258,8 @@ export const en: Messages = {
   },
   audit: {
     title: 'Audit log',
+    evidencePack: 'ISO 27001 evidence pack',
+    evidenceDays: 'days',
     loaded: '{{count}} loaded',
     seq: 'No.',
     time: 'Time',

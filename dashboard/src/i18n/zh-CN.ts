@@ -268,6 +268,8 @@ export const zhCN = {
   },
   audit: {
     title: '审计日志',
+    evidencePack: 'ISO 27001 证据包',
+    evidenceDays: '天',
     loaded: '已加载 {{count}} 条',
     seq: '序号',
     time: '时间',

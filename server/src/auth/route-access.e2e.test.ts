@@ -116,6 +116,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/incidents/:id/close': ['admin', 'guard'],
   'GET /api/violations': ['admin', 'auditor'],
   'POST /api/violations': ['admin', 'guard'],
+  'GET /api/evidence-pack': ['admin', 'auditor'],
   'GET /api/zones/:id': EVERYONE,
   'PATCH /api/zones/:id': ADMIN,
   'DELETE /api/zones/:id': ADMIN,

@@ -2,6 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import type { IncidentView } from '@acs/shared/api/incidents';
 import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
@@ -76,5 +79,22 @@ describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
     assert.equal(incidents[0]!.status, 'closed');
     assert.equal(incidents[0]!.cause, 'forced_entry');
     assert.equal(incidents[0]!.closedBy, 'Guard 保安');
+  });
+
+  test('an auditor downloads the ISO 27001 evidence pack: one file per control in both languages, hashes that match', async () => {
+    const auditor = await signIn('auditor');
+    await auditor.getByTestId('nav-audit').click();
+    await auditor.getByTestId('page-audit').waitFor();
+    const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByTestId('evidence-pack').click()]);
+    const path = await download.path();
+    const entries = unzipSync(new Uint8Array(await readFile(path)));
+    const files = Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, strFromU8(data)]));
+    const manifest = JSON.parse(files['manifest.json']!) as { auditChain: { ok: boolean }; files: Record<string, string> };
+    assert.equal(Object.keys(manifest.files).length, 28);
+    for (const [name, hash] of Object.entries(manifest.files)) assert.equal(createHash('sha256').update(files[name]!, 'utf8').digest('hex'), hash, name);
+    assert.equal(manifest.auditChain.ok, true);
+    // The closed incident of the first test is in the monitoring control's figures.
+    assert.match(files['en/A.7.4.md']!, /\| Incidents opened \/ closed \| 1 \/ 1 \|/);
+    assert.match(files['zh-CN/A.7.4.md']!, /物理安全监视/);
   });
 });

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { FileZipOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/views';
 import { api, type AuditQuery } from '../../api/endpoints';
 import { useDateFormatters } from '../../format/date-format';
+import { downloadCsv } from '../../api/admin-endpoints';
+import { useAction } from '../../components/admin-kit';
 import type { Messages } from '../../i18n/messages';
 import { AuditDiff } from './audit-diff';
 
@@ -157,6 +159,7 @@ export function AuditPage() {
       }
       extra={
         <Space>
+          <EvidencePackButton />
           <Button icon={<SafetyCertificateOutlined />} onClick={runVerify} loading={verify.running} data-testid="audit-verify">
             {t('audit.verify')}
           </Button>
@@ -248,5 +251,27 @@ export function AuditPage() {
         </div>
       )}
     </Card>
+  );
+}
+
+/** ISO/IEC 27001:2022 evidence pack for a period (default: the last 365 days), downloaded as a zip. */
+function EvidencePackButton() {
+  const { t } = useTranslation();
+  const run = useAction();
+  const [days, setDays] = useState(365);
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    const to = Date.now();
+    await run(() => downloadCsv(`/api/evidence-pack?from=${to - days * 86_400_000}&to=${to}`, `iso27001-evidence-${days}d.zip`));
+    setBusy(false);
+  };
+  return (
+    <Space.Compact>
+      <InputNumber min={1} max={1095} value={days} onChange={(v) => setDays(Number(v) || 365)} addonAfter={t('audit.evidenceDays')} style={{ width: 130 }} />
+      <Button icon={<FileZipOutlined />} onClick={download} loading={busy} data-testid="evidence-pack">
+        {t('audit.evidencePack')}
+      </Button>
+    </Space.Compact>
   );
 }
