@@ -37,6 +37,8 @@ import { ReceptionModule } from './reception/reception.module.js';
 import { EquipmentModule } from './equipment/equipment.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
+import { RetentionModule } from './retention/retention.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|starting up|shutting down/i;
 
@@ -91,6 +93,8 @@ export class AppModule {
         EquipmentModule,
         IncidentsModule,
         EvidenceModule,
+        RetentionModule,
+        ReportsModule,
         SyncModule,
         AgentLinkModule,
         ReadersModule,

@@ -25,6 +25,7 @@ import { AlertEntity } from '../alerts/alert.entity.js';
 import { VisitEntity } from '../reception/visit.entity.js';
 import { PoolCardEntity, PresenceEntity, WatchlistEntryEntity } from '../reception/reception-records.entity.js';
 import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from '../incidents/incident.entity.js';
+import { LegalHoldEntity } from '../retention/legal-hold.entity.js';
 import { EquipmentEntity, GatePassEntity, MovementEntity, SealEntity } from '../equipment/equipment.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
@@ -64,4 +65,5 @@ export const ENTITIES = [
   IncidentEntity,
   IncidentEntryEntity,
   ViolationEntity,
+  LegalHoldEntity,
 ];

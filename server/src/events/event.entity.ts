@@ -13,6 +13,7 @@ import { BigIntColumn, EpochMsColumn, LEN } from '../database/columns.js';
 @Index('ix_events_occurred_at', ['occurredAt'])
 @Index('ix_events_person_occurred_at', ['personId', 'occurredAt'])
 @Index('ix_events_door_occurred_at', ['doorId', 'occurredAt'])
+@Index('ix_events_zone_occurred_at', ['zoneId', 'occurredAt'])
 export class EventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'varchar', length: LEN.uuid })
   eventId!: string;

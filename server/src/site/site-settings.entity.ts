@@ -1,5 +1,6 @@
 import type { ReceptionSettingsView } from '@acs/shared/api/reception';
 import type { AlertRulesView } from '@acs/shared/api/incidents';
+import type { RetentionSettingsView } from '@acs/shared/api/retention';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CardType, ZoneLevel } from '@acs/shared/access/model';
 import { EpochMsColumn, LEN } from '../database/columns.js';
@@ -72,6 +73,10 @@ export class SiteSettingsEntity {
   /** Alert rules and thresholds (issue 6); null: the defaults. */
   @Column({ name: 'alert_rules', type: 'simple-json', nullable: true })
   alertRules!: Partial<AlertRulesView> | null;
+
+  /** Days to keep each record type (issue 6); null: the defaults. */
+  @Column({ type: 'simple-json', nullable: true })
+  retention!: Partial<RetentionSettingsView> | null;
 
   /** Raised by every change that can affect a door; agents confirm the version they hold. */
   @Column({ name: 'permission_version', type: 'integer' })

@@ -8,6 +8,7 @@ import { edgeBench } from './edge.bench.js';
 import { osdpBench } from './osdp.bench.js';
 import { syncBench } from './sync.bench.js';
 import { receptionBench } from './reception.bench.js';
+import { alertsBench } from './alerts.bench.js';
 
 export interface BenchModule {
   name: string;
@@ -15,7 +16,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench];
+const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench, alertsBench];
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

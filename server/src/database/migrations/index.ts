@@ -7,6 +7,7 @@ import { DoorRulesAndLockdown1764600000000 } from './1764600000000-door-rules-an
 import { Alerts1764700000000 } from './1764700000000-alerts.js';
 import { ReceptionAndEquipment1764800000000 } from './1764800000000-reception-and-equipment.js';
 import { IncidentsAndAlertRules1764900000000 } from './1764900000000-incidents-and-alert-rules.js';
+import { RetentionAndHolds1765000000000 } from './1765000000000-retention-and-holds.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Alerts1764700000000,
   ReceptionAndEquipment1764800000000,
   IncidentsAndAlertRules1764900000000,
+  RetentionAndHolds1765000000000,
 ];

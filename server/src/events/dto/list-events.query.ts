@@ -30,4 +30,30 @@ export class ListEventsQuery {
   @IsOptional()
   @IsIn(REASON_CODES, { message: 'reason must be a reason code such as card_lost or no_permission' })
   reason?: ReasonCode;
+
+  /** Events in this zone (access decisions name the zone entered). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  zoneId?: string;
+
+  /** Period, epoch ms: from inclusive, to exclusive. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(253_402_300_799_999)
+  from?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(253_402_300_799_999)
+  to?: number;
+
+  /** Only access decisions (the access-history report). */
+  @IsOptional()
+  @IsIn(['access', 'door', 'device'])
+  kind?: 'access' | 'door' | 'device';
 }
