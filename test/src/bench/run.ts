@@ -9,6 +9,7 @@ import { osdpBench } from './osdp.bench.js';
 import { syncBench } from './sync.bench.js';
 import { receptionBench } from './reception.bench.js';
 import { alertsBench } from './alerts.bench.js';
+import { historyBench } from './history.bench.js';
 
 export interface BenchModule {
   name: string;
@@ -16,7 +17,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench, alertsBench];
+const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench, alertsBench, historyBench];
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,144 @@
+/**
+ * Issue 6: the access history of one person over 10,000,000 stored events (SQLite, and
+ * PostgreSQL when ACS_TEST_POSTGRES_URL is set), target < 200 ms per query through the REST
+ * API; and a CSV export of 1,000,000 events streamed to a client that reads it as it comes,
+ * with the server process's memory sampled throughout (bounded: it must not grow with the
+ * export). ACS_BENCH_HISTORY_EVENTS changes the 10,000,000 (seeding takes minutes).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { EventView, Page } from '@acs/shared/api/views';
+import { startTestServer, type TestServer } from '@acs/server/testing/server-harness';
+import { stats } from './bench-data.js';
+import type { BenchModule } from './run.js';
+
+const EVENTS = Number(process.env.ACS_BENCH_HISTORY_EVENTS ?? 10_000_000);
+const PEOPLE = 20_000;
+const EXPORT_EVENTS = 1_000_000;
+const QUERIES = 50;
+const DAY = 86_400_000;
+const progress = (line: string) => process.stderr.write(`  [history] ${line}\n`);
+
+/** Events spread over a year; every 10th event (from the end) belongs to the export window. */
+async function seed(server: TestServer, now: number): Promise<string[]> {
+  const ds = server.server.app.get(DataSource);
+  const pg = ds.options.type === 'postgres';
+  const table = pg ? `"${(ds.driver as { schema?: string }).schema ?? 'public'}"."events"` : '"events"';
+  const people = Array.from({ length: PEOPLE }, () => randomUUID());
+  const columns = '(event_id, agent_id, seq, kind, occurred_at, received_at, door_id, reader_id, direction, zone_id, credential, person_id, holder, granted, reason, permission_version)';
+  const runner = ds.createQueryRunner();
+  const started = performance.now();
+  const ROWS = 1000;
+  try {
+    for (let i = 0; i < EVENTS; i += 100_000) {
+      await runner.startTransaction();
+      for (let k = i; k < Math.min(EVENTS, i + 100_000); k += ROWS) {
+        const values: string[] = [];
+        for (let j = k; j < Math.min(EVENTS, k + ROWS); j++) {
+          // The last EXPORT_EVENTS events fall in the final 10 days (the export window).
+          const at = j >= EVENTS - EXPORT_EVENTS ? now - 10 * DAY + Math.floor(((j - (EVENTS - EXPORT_EVENTS)) / EXPORT_EVENTS) * 10 * DAY) : now - 365 * DAY + Math.floor((j / EVENTS) * 355 * DAY);
+          const person = people[j % PEOPLE]!;
+          values.push(`('${randomBytes(16).toString('hex')}', 'agent-1', ${j + 1}, 'access', ${at}, ${at}, 'lab', 'lab-in', 'in', 'lab', 'em4100:${j % 4_000_000}', '${person}', 'Bench ${j % PEOPLE}', ${pg ? 'true' : 1}, 'granted', 1)`);
+        }
+        await runner.query(`INSERT INTO ${table} ${columns} VALUES ${values.join(',')}`);
+      }
+      await runner.commitTransaction();
+      if ((i / 100_000) % 10 === 9) progress(`${((i + 100_000) / 1e6).toFixed(1)}M events (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    }
+    if (pg) await runner.query(`ANALYZE ${table}`);
+  } finally {
+    await runner.release();
+  }
+  progress(`seeded ${EVENTS.toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return people;
+}
+
+async function measure(label: string, server: TestServer, people: string[], now: number): Promise<Record<string, string>> {
+  const admin = await server.token('admin');
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < QUERIES + 5; i++) {
+    const person = people[(i * 397) % PEOPLE]!;
+    const started = performance.now();
+    const res = await server.request<Page<EventView>>('GET', `/api/events?personId=${person}&from=${now - 365 * DAY}&to=${now}&limit=100`, { token: admin });
+    const ms = performance.now() - started;
+    if (res.status !== 200) throw new Error(`history → ${res.status}`);
+    rows = res.body.items.length;
+    if (i >= 5) times.push(ms);
+  }
+  const q = stats(times);
+
+  // The export: the client reads the stream as it arrives; the server's memory is sampled.
+  // Live memory: collected before each sample (the bench runs with --expose-gc and a large
+  // heap limit, so uncollected garbage would say nothing about what the export holds).
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  gc();
+  const baseline = process.memoryUsage();
+  let peakRss = baseline.rss;
+  let peakHeap = baseline.heapUsed;
+  let samples = 0;
+  const sampler = setInterval(() => {
+    gc();
+    const m = process.memoryUsage();
+    samples += 1;
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 1000);
+  const started = performance.now();
+  const res = await fetch(`${server.url}/api/reports/access-history.csv?from=${now - 10 * DAY - 1}&to=${now + 1}`, { headers: { authorization: `Bearer ${admin}` } });
+  let lines = 0;
+  let bytes = 0;
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    const text = decoder.decode(chunk, { stream: true });
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines += 1;
+  }
+  clearInterval(sampler);
+  const exportMs = performance.now() - started;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return {
+    [`${label}: one person's history, first page of 100`]: `p50 ${q.p50.toFixed(1)} / p99 ${q.p99.toFixed(1)} / max ${q.max.toFixed(1)} ms over ${q.n} people (${rows} rows each; target 200 ms: ${q.p99 < 200 ? 'met' : 'NOT met'})`,
+    [`${label}: CSV export of the last 10 days`]: `${(lines - 1).toLocaleString('en')} rows, ${mb(bytes)} in ${(exportMs / 1000).toFixed(1)} s; live heap (after GC, sampled every second, n=${samples}) ${mb(baseline.heapUsed)} before, peak ${mb(peakHeap)}; RSS ${mb(baseline.rss)} before, peak ${mb(peakRss)} (server and reading client in one process; the ${mb(bytes)} file is never held)`,
+  };
+}
+
+async function one(label: string, overrides: Parameters<typeof startTestServer>[0], cleanup?: () => Promise<void>): Promise<Record<string, string>> {
+  const server = await startTestServer({ mode: 'demo', ...overrides });
+  try {
+    const now = Date.now();
+    const people = await seed(server, now);
+    (globalThis as { gc?: () => void }).gc?.();
+    return await measure(label, server, people, now);
+  } finally {
+    await server.close();
+    await cleanup?.();
+  }
+}
+
+export const historyBench: BenchModule = {
+  name: 'history',
+  description: `access history over ${EVENTS.toLocaleString('en')} events and a ${EXPORT_EVENTS.toLocaleString('en')}-row CSV export`,
+  async run() {
+    const results: Record<string, string> = { ...(await one('SQLite', {})) };
+    const pgUrl = process.env.ACS_TEST_POSTGRES_URL;
+    if (pgUrl) {
+      const schema = `acs_bench_${randomBytes(4).toString('hex')}`;
+      const { default: pgModule } = await import('pg');
+      const query = async (sql: string) => {
+        const client = new pgModule.Client({ connectionString: pgUrl });
+        await client.connect();
+        try {
+          await client.query(sql);
+        } finally {
+          await client.end();
+        }
+      };
+      await query(`CREATE SCHEMA ${schema}`);
+      Object.assign(results, await one('PostgreSQL', { db: 'postgres', databaseUrl: pgUrl, dbSchema: schema }, () => query(`DROP SCHEMA ${schema} CASCADE`)));
+    } else {
+      results['PostgreSQL'] = 'skipped (set ACS_TEST_POSTGRES_URL)';
+    }
+    return results;
+  },
+};
