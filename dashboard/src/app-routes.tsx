@@ -3,6 +3,7 @@ import {
   ApartmentOutlined,
   AlertOutlined,
   AuditOutlined,
+  BarChartOutlined,
   ContactsOutlined,
   LaptopOutlined,
   SolutionOutlined,
@@ -50,7 +51,8 @@ export type NavKey =
   | 'visits'
   | 'onSite'
   | 'equipment'
-  | 'incidents';
+  | 'incidents'
+  | 'reports';
 
 export interface AppRoute {
   /** Also the i18n key `nav.<key>` and the test id `nav-<key>`. */
@@ -87,6 +89,7 @@ const VisitsPage = lazyPage(() => import('./pages/reception/visits-page'), 'Visi
 const OnSitePage = lazyPage(() => import('./pages/reception/on-site-page'), 'OnSitePage');
 const EquipmentPage = lazyPage(() => import('./pages/equipment/equipment-page'), 'EquipmentPage');
 const IncidentsPage = lazyPage(() => import('./pages/incidents/incidents-page'), 'IncidentsPage');
+const ReportsPage = lazyPage(() => import('./pages/reports/reports-page'), 'ReportsPage');
 
 // Keyed by role so a new role in @acs/shared is a compile error here; a type-only import
 // keeps zod (which access/model uses at run time) out of the browser bundle.
@@ -100,6 +103,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'live', path: '/live', roles: ALL_ROLES, icon: <MonitorOutlined />, Page: LiveMonitorPage },
   { key: 'alerts', path: '/alerts', roles: SITE_READERS, icon: <AlertOutlined />, Page: AlertsPage },
   { key: 'incidents', path: '/incidents', roles: ALL_ROLES, icon: <WarningOutlined />, Page: IncidentsPage },
+  { key: 'reports', path: '/reports', roles: SITE_READERS, icon: <BarChartOutlined />, Page: ReportsPage },
   { key: 'reception', path: '/reception', roles: ['admin', 'guard'], icon: <SolutionOutlined />, Page: ReceptionPage },
   { key: 'visits', path: '/visits', roles: ALL_ROLES, icon: <ContactsOutlined />, Page: VisitsPage },
   { key: 'onSite', path: '/on-site', roles: SITE_READERS, icon: <UnorderedListOutlined />, Page: OnSitePage },

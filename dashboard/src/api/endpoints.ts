@@ -26,6 +26,10 @@ export interface EventQuery {
   before?: string;
   doorId?: string;
   personId?: string;
+  zoneId?: string;
+  from?: number;
+  to?: number;
+  kind?: 'access' | 'door' | 'device';
 }
 
 export interface AuditQuery {

@@ -1,3 +1,4 @@
+import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
 import type { AlertRulesView, IncidentCause, IncidentDetailView, IncidentLevel, IncidentStatsView, IncidentView, ViolationLevel, ViolationView } from '@acs/shared/api/incidents';
 import { apiRequest } from './api-client';
 
@@ -19,4 +20,15 @@ export const incidentsApi = {
   stats: (from: number, to: number, signal?: AbortSignal) => apiRequest<IncidentStatsView>('GET', `/api/incidents/stats?from=${from}&to=${to}`, undefined, { signal }),
   rules: (signal?: AbortSignal) => apiRequest<AlertRulesView>('GET', '/api/alerts/rules', undefined, { signal }),
   updateRules: (body: Partial<AlertRulesView>) => apiRequest<AlertRulesView>('PUT', '/api/alerts/rules', body),
+};
+
+
+/** Retention per record type and legal holds (issue 6). */
+export const retentionApi = {
+  settings: (signal?: AbortSignal) => apiRequest<RetentionSettingsView>('GET', '/api/retention', undefined, { signal }),
+  update: (body: Partial<RetentionSettingsView>) => apiRequest<RetentionSettingsView>('PUT', '/api/retention', body),
+  run: () => apiRequest<RetentionRunView>('POST', '/api/retention/run'),
+  holds: (signal?: AbortSignal) => apiRequest<LegalHoldView[]>('GET', '/api/retention/holds', undefined, { signal }),
+  placeHold: (body: { reason: string; personId?: string; periodFrom: number; periodTo: number }) => apiRequest<LegalHoldView>('POST', '/api/retention/holds', body),
+  release: (holdId: string) => apiRequest<LegalHoldView>('POST', `/api/retention/holds/${encodeURIComponent(holdId)}/release`),
 };

@@ -60,6 +60,7 @@ export const en: Messages = {
     onSite: 'On site',
     equipment: 'Equipment & media',
     incidents: 'Incidents',
+    reports: 'Reports',
   },
   role: {
     admin: 'Administrator',

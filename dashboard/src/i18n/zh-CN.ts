@@ -69,6 +69,7 @@ export const zhCN = {
     onSite: '在场名单',
     equipment: '设备与介质',
     incidents: '安全事件',
+    reports: '报表',
   },
   role: {
     admin: '管理员',

@@ -159,4 +159,14 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
     assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
     assert.equal(await t.dataSource().getRepository(MovementEntity).count(), (await api.ok<MovementView[]>('GET', '/api/equipment/movements?limit=1000', guard)).length);
   });
+
+  test('the equipment and media log as CSV keeps each row\'s description as it was', async () => {
+    const res = await t.request<string>('GET', `/api/reports/movements.csv?from=${Date.now() - 86_400_000}&to=${Date.now() + 1000}`, { token: admin });
+    assert.equal(res.status, 200);
+    const lines = String(res.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.match(lines[0]!, /^Seq,Time \(Asia\/Shanghai\),Event,Asset tag,Description \(then\)/);
+    assert.ok(lines.some((l) => /,registered,EQ-T-0001,ThinkPad X1,/.test(l)));
+    assert.ok(lines.some((l) => /,updated,EQ-T-0001,ThinkPad X1 \(new screen\),/.test(l)));
+    assert.ok(lines.some((l) => /,media_violation,,Red USB stick,stop,/.test(l)));
+  });
 });

@@ -160,4 +160,23 @@ describe('incidents, violations, escalation and alert rules', () => {
     assert.ok(stats.acknowledged >= 1);
     await api.fails('GET', '/api/incidents/stats?from=10&to=5', guard, undefined, 400, [/before/]);
   });
+
+  test('alerts and incidents reports as CSV, with response times, in the reader\'s language', async () => {
+    const incidents = await t.request<string>('GET', `/api/reports/incidents.csv?from=${Date.now() - 86_400_000}&to=${Date.now() + 1000}`, { token: auditor });
+    assert.equal(incidents.status, 200);
+    const lines = String(incidents.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.match(lines[0]!, /^Number,Level,Title,Cause,Zone,Status,Opened/);
+    assert.equal(lines.length, 3);
+    assert.ok(lines.slice(1).every((l) => /^INC-\d{6},/.test(l)));
+    const guardZh = await t.token('guard');
+    const alertsCsv = await t.request<string>('GET', `/api/reports/alerts.csv?from=${Date.now() - 86_400_000}&to=${Date.now() + 1000}`, { token: guardZh });
+    assert.equal(alertsCsv.status, 200);
+    const alertLines = String(alertsCsv.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.match(alertLines[0]!, /^发生时间 \(Asia\/Shanghai\),类型,严重程度/);
+    const forced = alertLines.find((l) => l.includes(',door_forced,'))!;
+    assert.match(forced, /,critical,lab,/);
+    assert.match(forced, /,\d+,escalated to incident INC-\d{6},yes,/);
+    await api.fails('GET', '/api/reports/alerts.csv?from=10&to=5', guard, undefined, 400, [/before/]);
+    assert.equal((await t.request('GET', '/api/reports/incidents.csv', { token: employee })).status, 403);
+  });
 });

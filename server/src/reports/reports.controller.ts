@@ -7,6 +7,14 @@ import { formatSiteTime, toCsv } from '../common/csv.js';
 import { ListEventsQuery } from '../events/dto/list-events.query.js';
 import { EventsService } from '../events/events.service.js';
 import { SiteService } from '../site/site.service.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Between, DataSource } from 'typeorm';
+import { AlertEntity } from '../alerts/alert.entity.js';
+import { UserEntity } from '../auth/user.entity.js';
+import { loadUserRefs } from '../common/user-refs.js';
+import { MovementEntity } from '../equipment/equipment.entity.js';
+import { IncidentEntity } from '../incidents/incident.entity.js';
+import { PeriodQuery } from '../incidents/dto/incident.dto.js';
 
 interface StreamResponse {
   setHeader(name: string, value: string): void;
@@ -31,7 +39,73 @@ export class ReportsController {
     private readonly events: EventsService,
     private readonly site: SiteService,
     private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /** Alerts of a period with their response times (raised → acknowledged). */
+  @Roles(['admin', 'guard', 'auditor'])
+  @Get('alerts.csv')
+  async alerts(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
+    const { from, to, tz } = await this.period(query);
+    const rows = await this.dataSource.getRepository(AlertEntity).find({ where: { firstAt: Between(from, to) }, order: { firstAt: 'ASC' } });
+    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.map((r) => r.acknowledgedByUserId));
+    const L = auth.user.locale === 'zh-CN';
+    const heading = L
+      ? [`发生时间 (${tz})`, '类型', '严重程度', '门', '人员', '次数', `确认时间 (${tz})`, '确认人', '响应用时（秒）', '备注', '已升级', '事件']
+      : [`Raised (${tz})`, 'Type', 'Severity', 'Door', 'Person', 'Count', `Acknowledged (${tz})`, 'By', 'Response (s)', 'Note', 'Escalated', 'Incident'];
+    await this.send(res, 'alerts.csv', toCsv(heading, rows.map((r) => [
+      formatSiteTime(r.firstAt, tz), r.type, r.severity, r.doorId, r.holder, r.count, formatSiteTime(r.acknowledgedAt, tz),
+      r.acknowledgedByUserId ? (refs.get(r.acknowledgedByUserId)?.name ?? '') : '', r.acknowledgedAt ? Math.round((r.acknowledgedAt - r.firstAt) / 1000) : '', r.note, r.escalatedAt ? 'yes' : '', r.incidentId,
+    ])), `alerts ${rows.length}`);
+  }
+
+  /** Incidents of a period with response and closing times. */
+  @Roles(['admin', 'guard', 'auditor'])
+  @Get('incidents.csv')
+  async incidents(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
+    const { from, to, tz } = await this.period(query);
+    const rows = await this.dataSource.getRepository(IncidentEntity).find({ where: { createdAt: Between(from, to) }, order: { createdAt: 'ASC' } });
+    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.flatMap((r) => [r.ownerUserId, r.closedByUserId]));
+    const name = (id: string | null) => (id ? (refs.get(id)?.name ?? '') : '');
+    const L = auth.user.locale === 'zh-CN';
+    const heading = L
+      ? ['编号', '等级', '标题', '原因', '区域', '状态', `创建 (${tz})`, '首次响应（分钟）', `关闭 (${tz})`, '处理用时（小时）', '负责人', '关闭人', '结论', '纠正措施']
+      : ['Number', 'Level', 'Title', 'Cause', 'Zone', 'Status', `Opened (${tz})`, 'First response (min)', `Closed (${tz})`, 'To close (h)', 'Owner', 'Closed by', 'Outcome', 'Corrective actions'];
+    await this.send(res, 'incidents.csv', toCsv(heading, rows.map((r) => [
+      r.number, r.level, r.title, r.cause, r.zoneId, r.status, formatSiteTime(r.createdAt, tz), r.respondedAt ? ((r.respondedAt - r.createdAt) / 60_000).toFixed(1) : '',
+      formatSiteTime(r.closedAt, tz), r.closedAt ? ((r.closedAt - r.createdAt) / 3_600_000).toFixed(1) : '', name(r.ownerUserId), name(r.closedByUserId), r.outcome, r.correctiveActions,
+    ])), `incidents ${rows.length}`);
+  }
+
+  /** The equipment and media log of a period: every movement with the item as it was. */
+  @Roles(['admin', 'guard', 'auditor'])
+  @Get('movements.csv')
+  async movements(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
+    const { from, to, tz } = await this.period(query);
+    const rows = await this.dataSource.getRepository(MovementEntity).find({ where: { at: Between(from, to) }, order: { seq: 'ASC' } });
+    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.map((r) => r.actorUserId));
+    const L = auth.user.locale === 'zh-CN';
+    const heading = L ? ['序号', `时间 (${tz})`, '事件', '资产标签', '描述（当时）', '决定', '原因', '经办人'] : ['Seq', `Time (${tz})`, 'Event', 'Asset tag', 'Description (then)', 'Decision', 'Reason', 'By'];
+    await this.send(res, 'equipment-log.csv', toCsv(heading, rows.map((r) => {
+      const snapshot = r.itemSnapshot ? (JSON.parse(r.itemSnapshot) as { description?: string }) : null;
+      return [r.seq, formatSiteTime(r.at, tz), r.kind, r.assetTag, snapshot?.description ?? '', r.decision, r.reason, r.actorUserId ? (refs.get(r.actorUserId)?.name ?? '') : ''];
+    })), `equipment movements ${rows.length}`);
+  }
+
+  private async period(query: PeriodQuery): Promise<{ from: number; to: number; tz: string }> {
+    const to = query.to ?? Date.now();
+    const from = query.from ?? to - 90 * 86_400_000;
+    if (to < from) throw invalid('to must not be before from');
+    return { from, to, tz: (await this.site.get()).timeZone };
+  }
+
+  private async send(res: StreamResponse, filename: string, csv: string, what: string): Promise<void> {
+    await this.audit.record({ action: 'report.export', entityType: 'report', entityId: null, detail: `${filename}: ${what}` });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.write(csv);
+    res.end();
+  }
 
   @Roles(['admin', 'guard', 'auditor'])
   @Get('access-history.csv')

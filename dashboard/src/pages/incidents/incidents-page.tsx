@@ -11,6 +11,7 @@ import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { RetentionTab } from './retention-tab';
 
 const LEVEL_COLOR: Record<IncidentLevel, string> = { 1: 'blue', 2: 'orange', 3: 'red' };
 
@@ -24,6 +25,7 @@ export function IncidentsPage() {
     ...(user.role === 'admin' || user.role === 'auditor' ? [{ key: 'violations', label: t('incidents.tabs.violations'), children: <ViolationsTab /> }] : []),
     ...(staff ? [{ key: 'stats', label: t('incidents.tabs.stats'), children: <StatsTab /> }] : []),
     ...(staff ? [{ key: 'rules', label: t('incidents.tabs.rules'), children: <RulesTab /> }] : []),
+    ...(user.role === 'admin' || user.role === 'auditor' ? [{ key: 'retention', label: t('incidents.tabs.retention'), children: <RetentionTab /> }] : []),
   ];
   return (
     <Card size="small" title={staff ? t('incidents.title') : t('incidents.mine')} data-testid="page-incidents">

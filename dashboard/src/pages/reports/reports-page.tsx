@@ -1,0 +1,199 @@
+import { useMemo, useState } from 'react';
+import { Button, Card, DatePicker, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { EventView, GrantView } from '@acs/shared/api/views';
+import { adminApi, downloadCsv } from '../../api/admin-endpoints';
+import { api, type EventQuery } from '../../api/endpoints';
+import { receptionApi } from '../../api/reception-endpoints';
+import { useApiQuery } from '../../api/use-api-query';
+import { useSignedInUser } from '../../auth/auth-context';
+import { useAction } from '../../components/admin-kit';
+import { useDateFormatters } from '../../format/date-format';
+
+const DAY = 86_400_000;
+type Range = [{ valueOf(): number }, { valueOf(): number }] | null;
+
+function search(params: Record<string, string | number | undefined>): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  return s.toString();
+}
+
+/**
+ * Reports (requirements §7): each on screen, as a CSV (long ones streamed by the server) and
+ * printable (the print stylesheet drops the navigation).
+ */
+export function ReportsPage() {
+  const { t } = useTranslation();
+  const user = useSignedInUser();
+  const items = [
+    { key: 'history', label: t('reports.tabs.history'), children: <AccessHistoryTab /> },
+    ...(user.role !== 'guard' ? [{ key: 'zone', label: t('reports.tabs.zoneAccess'), children: <ZoneAccessTab /> }] : []),
+    { key: 'alerts', label: t('reports.tabs.alerts'), children: <PeriodCsvTab kind="alerts" /> },
+    { key: 'equipment', label: t('reports.tabs.equipment'), children: <EquipmentLogTab /> },
+  ];
+  return (
+    <Card size="small" title={t('reports.title')} data-testid="page-reports" extra={<Button className="no-print" icon={<PrinterOutlined />} onClick={() => window.print()}>{t('reports.print')}</Button>}>
+      <Tabs items={items} destroyOnHidden />
+    </Card>
+  );
+}
+
+function AccessHistoryTab() {
+  const { t } = useTranslation();
+  const run = useAction();
+  const formats = useDateFormatters();
+  const people = useApiQuery(api.people);
+  const zones = useApiQuery(api.zones);
+  const doors = useApiQuery(api.doors);
+  const [filters, setFilters] = useState<EventQuery>({});
+  const [rows, setRows] = useState<EventView[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const load = async (query: EventQuery, before?: string) => {
+    setLoading(true);
+    const page = await run(() => api.events({ ...query, kind: 'access', limit: 500, ...(before ? { before } : {}) }));
+    setLoading(false);
+    if (!page) return;
+    setRows((r) => (before ? [...r, ...page.items] : page.items));
+    setNext(page.next);
+  };
+  const apply = (values: { personId?: string; zoneId?: string; doorId?: string; period?: Range }) => {
+    const query: EventQuery = { personId: values.personId, zoneId: values.zoneId, doorId: values.doorId, from: values.period?.[0].valueOf(), to: values.period ? values.period[1].valueOf() + DAY : undefined };
+    setFilters(query);
+    void load(query);
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Form layout="inline" onFinish={apply} className="no-print">
+        <Form.Item name="personId">
+          <Select allowClear showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('reports.person')} options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} data-testid="report-person" />
+        </Form.Item>
+        <Form.Item name="zoneId">
+          <Select allowClear style={{ width: 160 }} placeholder={t('reports.zone')} options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))} />
+        </Form.Item>
+        <Form.Item name="doorId">
+          <Select allowClear style={{ width: 160 }} placeholder={t('reports.door')} options={(doors.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+        </Form.Item>
+        <Form.Item name="period">
+          <DatePicker.RangePicker />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={loading} data-testid="report-search">
+          {t('reports.search')}
+        </Button>
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => run(() => downloadCsv(`/api/reports/access-history.csv?${search({ ...filters })}`, 'access-history.csv'))}
+          data-testid="report-csv"
+        >
+          {t('reports.csv')}
+        </Button>
+      </Form>
+      <Table<EventView>
+        size="small"
+        rowKey="eventId"
+        dataSource={rows}
+        pagination={false}
+        data-testid="report-history"
+        columns={[
+          { key: 'at', title: t('reports.time'), render: (_, e) => formats.dateTime(e.occurredAt) },
+          { key: 'door', title: t('reports.door'), render: (_, e) => e.doorName ?? e.doorId },
+          { key: 'zone', title: t('reports.zone'), render: (_, e) => e.zoneId },
+          { key: 'person', title: t('reports.person'), render: (_, e) => e.holder },
+          { key: 'card', title: t('reports.card'), render: (_, e) => e.credentialDisplay },
+          { key: 'result', title: t('reports.result'), render: (_, e) => <Tag color={e.granted ? 'green' : 'red'}>{e.reason}</Tag> },
+        ]}
+      />
+      {next && (
+        <Button className="no-print" onClick={() => void load(filters, next)} loading={loading}>
+          {t('reports.more')}
+        </Button>
+      )}
+    </Space>
+  );
+}
+
+function ZoneAccessTab() {
+  const { t } = useTranslation();
+  const formats = useDateFormatters();
+  const zones = useApiQuery(api.zones);
+  const people = useApiQuery(api.people);
+  const [zoneId, setZoneId] = useState<string>();
+  const [grants, setGrants] = useState<GrantView[]>([]);
+  const names = useMemo(() => new Map((people.data ?? []).map((p) => [p.id, p])), [people.data]);
+  const choose = async (id: string) => {
+    setZoneId(id);
+    setGrants(await adminApi.grants({ zoneId: id }));
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Select className="no-print" style={{ width: 240 }} value={zoneId} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
+      {zoneId && <Typography.Text strong>{t('reports.zoneAccessCount', { count: grants.length })}</Typography.Text>}
+      <Table<GrantView>
+        size="small"
+        rowKey="id"
+        dataSource={grants}
+        pagination={false}
+        columns={[
+          { key: 'person', title: t('reports.person'), render: (_, g) => names.get(g.personId)?.name ?? g.personId },
+          { key: 'kind', title: t('reports.kind'), render: (_, g) => names.get(g.personId)?.kind ?? '' },
+          { key: 'schedule', title: t('reports.schedule'), render: (_, g) => g.scheduleId ?? t('reports.anyTime') },
+          { key: 'until', title: t('reports.validUntil'), render: (_, g) => (g.validUntil ? formats.dateTime(g.validUntil) : t('reports.noEnd')) },
+        ]}
+      />
+    </Space>
+  );
+}
+
+function PeriodCsvTab({ kind }: { kind: 'alerts' }) {
+  const { t } = useTranslation();
+  const run = useAction();
+  const [range, setRange] = useState<Range>(null);
+  const period = () => {
+    const to = range ? range[1].valueOf() + DAY : Date.now();
+    return search({ from: range ? range[0].valueOf() : to - 90 * DAY, to });
+  };
+  return (
+    <Space direction="vertical">
+      <Typography.Paragraph>{t('reports.alertsHelp')}</Typography.Paragraph>
+      <Space>
+        <DatePicker.RangePicker onChange={(v) => setRange(v as Range)} />
+        <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/alerts.csv?${period()}`, 'alerts.csv'))} data-testid={`report-${kind}-csv`}>
+          {t('reports.alertsCsv')}
+        </Button>
+        <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/incidents.csv?${period()}`, 'incidents.csv'))}>
+          {t('reports.incidentsCsv')}
+        </Button>
+      </Space>
+    </Space>
+  );
+}
+
+function EquipmentLogTab() {
+  const { t } = useTranslation();
+  const run = useAction();
+  const formats = useDateFormatters();
+  const list = useApiQuery(receptionApi.movements);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Button className="no-print" icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/movements.csv?${search({ from: Date.now() - 90 * DAY, to: Date.now() })}`, 'equipment-log.csv'))}>
+        {t('reports.csv')}
+      </Button>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={list.data ?? []}
+        pagination={false}
+        columns={[
+          { key: 'at', title: t('reports.time'), render: (_, m) => formats.dateTime(m.at) },
+          { key: 'kind', title: t('reports.event'), render: (_, m) => <Tag color={m.decision === 'stop' ? 'red' : undefined}>{m.kind}</Tag> },
+          { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
+          { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
+          { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },
+          { key: 'actor', title: t('equipment.actor'), render: (_, m) => m.actor ?? '' },
+        ]}
+      />
+    </Space>
+  );
+}
