@@ -167,8 +167,11 @@ export const adminApi = {
   leavers: (signal?: AbortSignal) => apiRequest<LeaverView[]>('GET', '/api/reports/leavers', undefined, { signal }),
 };
 
-/** Downloads a CSV export with the session's token (a plain link could not send it). */
-export async function downloadCsv(path: string, filename: string): Promise<void> {
+/**
+ * Downloads an export with the session's token (a plain link could not send it). Long
+ * exports stream: `onProgress` hears the bytes received so far, so the page can show it.
+ */
+export async function downloadCsv(path: string, filename: string, onProgress?: (bytes: number) => void): Promise<void> {
   const token = readToken();
   const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (!response.ok) {
@@ -182,7 +185,23 @@ export async function downloadCsv(path: string, filename: string): Promise<void>
       throw new ApiRequestError(response.status, `http_${response.status}`, message);
     }
   }
-  const url = URL.createObjectURL(await response.blob());
+  let blob: Blob;
+  if (onProgress && response.body) {
+    const parts: Uint8Array[] = [];
+    let bytes = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      bytes += value.length;
+      onProgress(bytes);
+    }
+    blob = new Blob(parts as BlobPart[], { type: response.headers.get('content-type') ?? 'application/octet-stream' });
+  } else {
+    blob = await response.blob();
+  }
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;

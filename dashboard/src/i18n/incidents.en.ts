@@ -119,5 +119,6 @@ export const incidentsEn: Pick<Messages, 'incidents' | 'retention' | 'reports'> 
     alertsCsv: 'Export alerts CSV',
     incidentsCsv: 'Export incidents CSV',
     event: 'Event',
+    downloading: 'Downloading… {{size}} MB received',
   },
 };

@@ -118,5 +118,6 @@ export const incidentsZhCN = {
     alertsCsv: '导出告警 CSV',
     incidentsCsv: '导出事件 CSV',
     event: '事件',
+    downloading: '正在下载… 已接收 {{size}} MB',
   },
 };

@@ -127,6 +127,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/reports/alerts.csv': STAFF,
   'GET /api/reports/incidents.csv': STAFF,
   'GET /api/reports/movements.csv': STAFF,
+  'GET /api/reports/zone-access.csv': ['admin', 'auditor'],
   'GET /api/zones/:id': EVERYONE,
   'PATCH /api/zones/:id': ADMIN,
   'DELETE /api/zones/:id': ADMIN,

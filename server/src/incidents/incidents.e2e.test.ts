@@ -179,4 +179,15 @@ describe('incidents, violations, escalation and alert rules', () => {
     await api.fails('GET', '/api/reports/alerts.csv?from=10&to=5', guard, undefined, 400, [/before/]);
     assert.equal((await t.request('GET', '/api/reports/incidents.csv', { token: employee })).status, 403);
   });
+
+  test('current access per zone as CSV: every active grant with its holder', async () => {
+    const res = await t.request<string>('GET', '/api/reports/zone-access.csv?zoneId=lab', { token: auditor });
+    assert.equal(res.status, 200);
+    const lines = String(res.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.match(lines[0]!, /^Zone,Person,Kind,Person status,Schedule/);
+    assert.ok(lines.some((l) => l.includes('Zhang Wei') && l.includes(',always,')));
+    assert.ok(lines.some((l) => l.includes('Li Na') && l.includes(',business-hours,')));
+    await api.fails('GET', '/api/reports/zone-access.csv?zoneId=nowhere', auditor, undefined, 404);
+    await api.fails('GET', '/api/reports/zone-access.csv', auditor, undefined, 400, [/zoneId/]);
+  });
 });

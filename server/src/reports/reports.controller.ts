@@ -2,13 +2,16 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import type { Locale } from '@acs/shared/api/views';
 import { type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
-import { invalid } from '../common/api-exception.js';
+import { invalid, notFound } from '../common/api-exception.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { ListEventsQuery } from '../events/dto/list-events.query.js';
 import { EventsService } from '../events/events.service.js';
 import { SiteService } from '../site/site.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource } from 'typeorm';
+import { Between, DataSource, In, IsNull } from 'typeorm';
+import { GrantEntity } from '../grants/grant.entity.js';
+import { PersonEntity } from '../people/person.entity.js';
+import { ZoneEntity } from '../zones/zone.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { loadUserRefs } from '../common/user-refs.js';
@@ -90,6 +93,24 @@ export class ReportsController {
       const snapshot = r.itemSnapshot ? (JSON.parse(r.itemSnapshot) as { description?: string }) : null;
       return [r.seq, formatSiteTime(r.at, tz), r.kind, r.assetTag, snapshot?.description ?? '', r.decision, r.reason, r.actorUserId ? (refs.get(r.actorUserId)?.name ?? '') : ''];
     })), `equipment movements ${rows.length}`);
+  }
+
+  /** Who may enter a zone now: active grants with the holder, schedule and expiry (requirements §7 "current access per zone"). */
+  @Roles(['admin', 'auditor'])
+  @Get('zone-access.csv')
+  async zoneAccess(@CurrentAuth() auth: AuthContext, @Query('zoneId') zoneId: string | undefined, @Res() res: StreamResponse): Promise<void> {
+    if (!zoneId || typeof zoneId !== 'string' || zoneId.length > 64) throw invalid('zoneId is required');
+    const zone = await this.dataSource.getRepository(ZoneEntity).findOneBy({ id: zoneId });
+    if (!zone) throw notFound(`zone ${zoneId}`);
+    const tz = (await this.site.get()).timeZone;
+    const grants = await this.dataSource.getRepository(GrantEntity).find({ where: { zoneId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    const people = new Map((grants.length ? await this.dataSource.getRepository(PersonEntity).find({ select: { id: true, name: true, kind: true, status: true }, where: { id: In([...new Set(grants.map((g) => g.personId))]) } }) : []).map((p) => [p.id, p]));
+    const L = auth.user.locale === 'zh-CN';
+    const heading = L ? ['区域', '人员', '类别', '人员状态', '时间表', `有效期至 (${tz})`, `授权时间 (${tz})`] : ['Zone', 'Person', 'Kind', 'Person status', 'Schedule', `Valid until (${tz})`, `Granted (${tz})`];
+    await this.send(res, `zone-access-${zoneId}.csv`, toCsv(heading, grants.map((g) => {
+      const p = people.get(g.personId);
+      return [zone.name, p?.name ?? g.personId, p?.kind, p?.status, g.scheduleId ?? (L ? '全天' : 'at any time'), formatSiteTime(g.validUntil, tz), formatSiteTime(g.createdAt, tz)];
+    })), `zone ${zoneId}: ${grants.length} grants`);
   }
 
   private async period(query: PeriodQuery): Promise<{ from: number; to: number; tz: string }> {

@@ -8,7 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import type { IncidentView } from '@acs/shared/api/incidents';
 import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
-import { repoRoot, startSystem, type TestSystem } from '../support/system.js';
+import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 const screenshots = join(repoRoot, 'test-results');
 
@@ -96,5 +96,26 @@ describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
     // The closed incident of the first test is in the monitoring control's figures.
     assert.match(files['en/A.7.4.md']!, /\| Incidents opened \/ closed \| 1 \/ 1 \|/);
     assert.match(files['zh-CN/A.7.4.md']!, /物理安全监视/);
+  });
+
+  test('a guard reads one person\'s access history on the reports page and downloads it as CSV', async () => {
+    await system.sim.badge('office-gate', 3887558);
+    const admin = await system.token('admin');
+    await waitFor(async () => (await system.events(admin)).some((e) => e.kind === 'access' && e.credential === 'em4100:3887558'), 'the badge stored');
+    const guard = await signIn('guard');
+    await guard.getByTestId('nav-reports').click();
+    await guard.getByTestId('page-reports').waitFor();
+    await guard.getByTestId('report-person').click();
+    await guard.keyboard.type('Zhang Wei');
+    await guard.locator('.ant-select-item-option-active', { hasText: 'Zhang Wei' }).waitFor();
+    await guard.keyboard.press('Enter');
+    await guard.getByTestId('report-search').click();
+    await guard.getByTestId('report-history').locator('tbody tr', { hasText: '办公区门' }).first().waitFor();
+    const [download] = await Promise.all([guard.waitForEvent('download'), guard.getByTestId('report-csv').click()]);
+    const csv = (await readFile(await download.path())).toString('utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trim().split('\r\n');
+    assert.match(lines[0]!, /^时间 \(Asia\/Shanghai\),门,方向,区域,人员/);
+    assert.ok(lines.length >= 2);
+    assert.ok(lines.slice(1).every((l) => l.includes('Zhang Wei')));
   });
 });

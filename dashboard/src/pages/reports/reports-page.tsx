@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Button, Card, DatePicker, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { EventView, GrantView } from '@acs/shared/api/views';
@@ -42,6 +42,7 @@ export function ReportsPage() {
 
 function AccessHistoryTab() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const run = useAction();
   const formats = useDateFormatters();
   const people = useApiQuery(api.people);
@@ -84,7 +85,16 @@ function AccessHistoryTab() {
         </Button>
         <Button
           icon={<DownloadOutlined />}
-          onClick={() => run(() => downloadCsv(`/api/reports/access-history.csv?${search({ ...filters })}`, 'access-history.csv'))}
+          onClick={async () => {
+            // A long history streams: the received size is shown until the file is saved.
+            const key = 'access-history-download';
+            await run(() =>
+              downloadCsv(`/api/reports/access-history.csv?${search({ ...filters })}`, 'access-history.csv', (bytes) =>
+                message.loading({ key, content: t('reports.downloading', { size: (bytes / 1024 / 1024).toFixed(1) }), duration: 0 }),
+              ),
+            );
+            message.destroy(key);
+          }}
           data-testid="report-csv"
         >
           {t('reports.csv')}
@@ -116,6 +126,7 @@ function AccessHistoryTab() {
 
 function ZoneAccessTab() {
   const { t } = useTranslation();
+  const run = useAction();
   const formats = useDateFormatters();
   const zones = useApiQuery(api.zones);
   const people = useApiQuery(api.people);
@@ -128,7 +139,12 @@ function ZoneAccessTab() {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Select className="no-print" style={{ width: 240 }} value={zoneId} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
+      <Space className="no-print">
+        <Select style={{ width: 240 }} value={zoneId} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
+        <Button icon={<DownloadOutlined />} disabled={!zoneId} onClick={() => run(() => downloadCsv(`/api/reports/zone-access.csv?${search({ zoneId })}`, `zone-access-${zoneId}.csv`))}>
+          {t('reports.csv')}
+        </Button>
+      </Space>
       {zoneId && <Typography.Text strong>{t('reports.zoneAccessCount', { count: grants.length })}</Typography.Text>}
       <Table<GrantView>
         size="small"
