@@ -70,4 +70,47 @@ describe('scripted scenarios from the command line', () => {
     assert.equal(mismatch.code, 1, 'an outcome other than expected fails the run');
     assert.match(mismatch.out.join('\n'), /expected a release/);
   });
+
+  test('every door-side alert type from a simulated cause reaches the alerts list', async () => {
+    const admin = await system.token('admin');
+    const guard = await system.token('guard');
+    // Causes the day scenario already made: a visitor alone at an L1 door, a forced L3 door.
+    // More: a lost card presented, repeated denials of an unknown card, a door held open,
+    // an anti-passback breach is covered by door-rules tests; the agent's last will at the end.
+    const cards = (await system.api<Array<{ id: string; credential: string; status: string }>>(admin, 'GET', '/api/cards')).body;
+    const contractor = cards.find((c) => c.credential === 'em4100:7654321')!;
+    assert.equal((await system.api(admin, 'POST', `/api/cards/${contractor.id}/transition`, { to: 'lost', note: 'reported lost at reception' })).status, 201);
+    assert.equal((await system.api(admin, 'PATCH', '/api/doors/lab', { heldOpenMs: 5000 })).status, 200);
+    const version = (await system.api<{ permissionVersion: number }>(admin, 'GET', '/api/site')).body.permissionVersion;
+    await waitFor(() => (system.agent.permissionVersion ?? 0) >= version, 'the agent to apply the lost card and the door timing', 10_000);
+    const file = join(dataDir, 'alarms.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        steps: [
+          { do: 'badge', door: 'office-gate', card: '7654321', expectRelease: false, note: 'the lost card' },
+          { do: 'badge', door: 'lab', card: '1111111', expectRelease: false },
+          { do: 'wait', ms: 1200 },
+          { do: 'badge', door: 'lab', card: '1111111', expectRelease: false },
+          { do: 'wait', ms: 1200 },
+          { do: 'badge', door: 'lab', card: '1111111', expectRelease: false, note: 'third denial within a minute' },
+          { do: 'badge', door: 'lab', card: '3887558', expectRelease: true },
+          { do: 'door', door: 'lab', action: 'open' },
+          { do: 'wait', ms: 5800, note: 'held open past 5 s' },
+          { do: 'door', door: 'lab', action: 'close' },
+        ],
+      }),
+    );
+    const run = await cli('scenario', file);
+    assert.equal(run.code, 0, [...run.out, ...run.err].join('\n'));
+    const types = await waitFor(async () => {
+      const alerts = (await system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts?scope=recent')).body.map((a) => a.type);
+      const wanted = ['escort_violation', 'door_forced', 'card_lost_used', 'repeated_denials', 'door_held_prealarm', 'door_held_open'];
+      return wanted.every((w) => alerts.includes(w)) ? alerts : null;
+    }, 'the alerts of every simulated cause', 10_000);
+    assert.ok(types.length >= 6);
+    // The agent goes away (it says so on stopping, as its last will says for it when it dies).
+    await system.agent.stop();
+    await waitFor(async () => (await system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts')).body.some((a) => a.type === 'agent_offline'), 'agent_offline when the agent is gone', 15_000);
+  });
 });
