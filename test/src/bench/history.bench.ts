@@ -11,6 +11,7 @@ import type { EventView, Page } from '@acs/shared/api/views';
 import { startTestServer, type TestServer } from '@acs/server/testing/server-harness';
 import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';
+import { onBothDatabases } from './on-both-databases.js';
 
 const EVENTS = Number(process.env.ACS_BENCH_HISTORY_EVENTS ?? 10_000_000);
 const PEOPLE = 20_000;
@@ -119,26 +120,7 @@ async function one(label: string, overrides: Parameters<typeof startTestServer>[
 export const historyBench: BenchModule = {
   name: 'history',
   description: `access history over ${EVENTS.toLocaleString('en')} events and a ${EXPORT_EVENTS.toLocaleString('en')}-row CSV export`,
-  async run() {
-    const results: Record<string, string> = { ...(await one('SQLite', {})) };
-    const pgUrl = process.env.ACS_TEST_POSTGRES_URL;
-    if (pgUrl) {
-      const schema = `acs_bench_${randomBytes(4).toString('hex')}`;
-      const { default: pgModule } = await import('pg');
-      const query = async (sql: string) => {
-        const client = new pgModule.Client({ connectionString: pgUrl });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await query(`CREATE SCHEMA ${schema}`);
-      Object.assign(results, await one('PostgreSQL', { db: 'postgres', databaseUrl: pgUrl, dbSchema: schema }, () => query(`DROP SCHEMA ${schema} CASCADE`)));
-    } else {
-      results['PostgreSQL'] = 'skipped (set ACS_TEST_POSTGRES_URL)';
-    }
-    return results;
+  run() {
+    return onBothDatabases(one);
   },
 };

@@ -15,6 +15,7 @@ import { VisitEntity } from '@acs/server/reception/visit.entity';
 import { startTestServer, type TestServer } from '@acs/server/testing/server-harness';
 import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';
+import { onBothDatabases } from './on-both-databases.js';
 
 const progress = (line: string) => process.stderr.write(`  [reception] ${line}\n`);
 const EMPLOYEES_ON_SITE = 4_800;
@@ -124,26 +125,7 @@ async function run(label: string, overrides: Parameters<typeof startTestServer>[
 export const receptionBench: BenchModule = {
   name: 'reception',
   description: `on-site list with ${(EMPLOYEES_ON_SITE + VISITORS_ON_SITE).toLocaleString('en')} people on site and ${PAST_EVENTS.toLocaleString('en')} past events`,
-  async run() {
-    const results: Record<string, string> = { ...(await run('SQLite', {})) };
-    const pgUrl = process.env.ACS_TEST_POSTGRES_URL;
-    if (pgUrl) {
-      const schema = `acs_bench_${randomBytes(4).toString('hex')}`;
-      const { default: pgModule } = await import('pg');
-      const query = async (sql: string) => {
-        const client = new pgModule.Client({ connectionString: pgUrl });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await query(`CREATE SCHEMA ${schema}`);
-      Object.assign(results, await run('PostgreSQL', { db: 'postgres', databaseUrl: pgUrl, dbSchema: schema }, () => query(`DROP SCHEMA ${schema} CASCADE`)));
-    } else {
-      results['PostgreSQL'] = 'skipped (set ACS_TEST_POSTGRES_URL)';
-    }
-    return results;
+  run() {
+    return onBothDatabases(run);
   },
 };
