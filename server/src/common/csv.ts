@@ -16,19 +16,22 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
   return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
+/** Formatters by time zone: building one costs as much as formatting a few hundred dates. */
+const siteTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function siteTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = siteTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    siteTimeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** `YYYY-MM-DD HH:mm:ss` in the site's time zone; empty for null. */
 export function formatSiteTime(ms: number | null, timeZone: string): string {
   if (ms === null) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(ms);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  const parts: Record<string, string> = {};
+  for (const part of siteTimeFormat(timeZone).formatToParts(ms)) parts[part.type] = part.value;
+  return `${parts.year ?? '0000'}-${parts.month ?? '00'}-${parts.day ?? '00'} ${parts.hour ?? '00'}:${parts.minute ?? '00'}:${parts.second ?? '00'}`;
 }
