@@ -6,6 +6,7 @@
  *       --card as the door's reader reports it: 3887558 (RDM6300 / EM line reader),
  *       123:4567 (Wiegand, or a line reader sending FC,CN), 04a1b2c3 (PN532 chip UID)
  *   npm run sim -- door open|close|force|exit --door lab
+ *   npm run sim -- reader unplug|replug|tamper|untamper --door office-gate --direction out
  *   npm run sim -- list
  *
  * Finds the agent that has the door through the registry files under
@@ -16,7 +17,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DOOR_ACTIONS, type BadgeResponse, type DoorAction, type DoorResponse, type ErrorResponse } from './control/control-server.js';
+import { DOOR_ACTIONS, type BadgeResponse, type DoorAction, type DoorResponse, type ErrorResponse, type ReaderResponse } from './control/control-server.js';
+import { READER_ACTIONS, type ReaderAction } from './sim-hardware.js';
 import { readRegistry, registryDirForDataDir, type SimRegistryEntry } from './control/sim-registry.js';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -25,11 +27,14 @@ import { BUILT_IN_SCENARIOS, scenarioSchema, type ScenarioStep } from './control
 export const SIM_USAGE = `usage:
   acs-sim badge --door <id> --card <card> [--direction in|out] [--data-dir <dir>]
   acs-sim door <open|close|force|exit> --door <id> [--data-dir <dir>]
+  acs-sim reader <unplug|replug|tamper|untamper> --door <id> [--direction in|out] [--data-dir <dir>]
   acs-sim list [--data-dir <dir>]
   acs-sim scenario <day|file.json> [--data-dir <dir>]
 
   --card       as the door's reader reports it: 3887558 at an EM reader (RDM6300, line reader),
                123:4567 (facility:card) at a Wiegand or OSDP reader, 04a1b2c3 (chip UID) at a PN532
+  reader       trouble at the door's reader: pull its cable and put it back (a reader fault the
+               server shows), open or close its tamper switch (OSDP readers)
   --data-dir   the demo's data folder (default ./data); running agents register in <dir>/sim/`;
 
 export interface CliIo {
@@ -161,6 +166,21 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
         io.out(`${doorId}: ${action} → door ${result.open ? 'open' : 'closed'}, lock ${result.locked ? 'locked' : 'released'}`);
         return 0;
       }
+      case 'reader': {
+        const [action, ...extra] = rest;
+        if (!action || !(READER_ACTIONS as readonly string[]).includes(action)) {
+          throw new UsageError(`reader needs an action: ${READER_ACTIONS.join(', ')}${action ? ` (got '${action}')` : ''}`);
+        }
+        if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+        if (values.card !== undefined) throw new UsageError('reader takes --door, --direction and --data-dir');
+        const direction = values.direction ?? 'in';
+        if (direction !== 'in' && direction !== 'out') throw new UsageError(`--direction must be in or out, got '${direction}'`);
+        const doorId = requireDoor();
+        const agent = await findAgent(dataDir, doorId);
+        const result = await post<ReaderResponse>(agent, '/reader', { door: doorId, direction, action: action as ReaderAction });
+        io.out(result.result);
+        return 0;
+      }
       case 'list': {
         if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
         const registryDir = registryDirForDataDir(dataDir);
@@ -187,6 +207,11 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
           if (step.do === 'door') {
             const result = await post<DoorResponse>(agent, '/door', { door: step.door, action: step.action });
             io.out(`${label} ${step.door}: ${step.action} → door ${result.open ? 'open' : 'closed'}${step.note ? `   ${step.note}` : ''}`);
+            continue;
+          }
+          if (step.do === 'reader') {
+            const result = await post<ReaderResponse>(agent, '/reader', { door: step.door, direction: step.direction, action: step.action });
+            io.out(`${label} ${result.result}${step.note ? `   ${step.note}` : ''}`);
             continue;
           }
           const result = await post<BadgeResponse>(agent, '/badge', { door: step.door, card: parseCard(step.card), direction: step.direction });

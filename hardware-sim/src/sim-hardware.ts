@@ -66,6 +66,13 @@ export interface SimHardwareSpec {
   doors: SimDoorSpec[];
 }
 
+/** Trouble at a reader: its cable pulled out and put back, its tamper switch opened and closed. */
+export const READER_ACTIONS = ['unplug', 'replug', 'tamper', 'untamper'] as const;
+export type ReaderAction = (typeof READER_ACTIONS)[number];
+
+/** The reader cannot do that (a Wiegand reader has no connector to pull, an EM reader no tamper switch). */
+export class SimReaderActionError extends Error {}
+
 export interface SimPresentResult {
   display: string;
   delivered: boolean;
@@ -145,6 +152,27 @@ export class SimHardware {
     if (!reader) throw new Error(`door ${doorId} has no simulated '${direction}' reader`);
     const presentation = presentationFor(reader, card, options);
     return { display: presentation.display, delivered: await presentation.present() };
+  }
+
+  /**
+   * Trouble at the door's reader for `direction`. Unplugging an OSDP reader pulls its
+   * RS-485 line, so every reader on that line goes with it; tamper switches are an OSDP
+   * reader's (reported as osdp_LSTATR). Returns what happened, for people.
+   */
+  troubleAt(doorId: string, direction: ReaderDirection, action: ReaderAction): string {
+    const reader = this.readerAt(doorId, direction);
+    if (!reader) throw new SimReaderActionError(`door ${doorId} has no simulated '${direction}' reader`);
+    const { id, type } = reader.spec;
+    if (action === 'tamper' || action === 'untamper') {
+      if (reader.spec.type !== 'osdp') throw new SimReaderActionError(`reader ${id} (${type}) has no tamper switch; OSDP readers report one`);
+      this.osdpReader(id).setTamper(action === 'tamper');
+      return `reader ${id}: tamper switch ${action === 'tamper' ? 'open' : 'closed'}`;
+    }
+    if (reader.spec.type === 'wiegand') throw new SimReaderActionError(`reader ${id} is wired to GPIO lines: there is no cable to ${action}`);
+    if (action === 'unplug') this.serialBinding.unplug(reader.spec.path);
+    else this.serialBinding.replug(reader.spec.path);
+    const shared = [...this.readers.values()].filter((r) => r.spec.type !== 'wiegand' && r.spec.path === (reader.spec as { path: string }).path).map((r) => r.spec.id);
+    return `${reader.spec.path} ${action === 'unplug' ? 'unplugged' : 'plugged in again'} (${shared.join(', ')})`;
   }
 
   /** Whether the agent has the reader's transport open (Wiegand lines are always wired). */

@@ -9,6 +9,8 @@
  *   `04a1b2c3` at a PN532), waits briefly for the lock, answers `{released}`; a card that
  *   cannot come from that reader is refused (400 `card_mismatch`).
  * - `POST /door {door, action: open|close|force|exit}`
+ * - `POST /reader {door, direction?, action: unplug|replug|tamper|untamper}`: trouble at
+ *   the door's reader (400 `not_possible` when that reader cannot have it)
  * - `GET /state`
  * Errors: `{error: <code>, message}` with status 400 (bad body), 404 (unknown door or
  * route), 409 (the door is locked).
@@ -18,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { readerDirectionSchema } from '@acs/shared/access/model';
 import { presentationFor, SimCardError } from '../readers/sim-card.js';
-import type { SimHardware, SimReaderType } from '../sim-hardware.js';
+import { READER_ACTIONS, SimReaderActionError, type ReaderAction, type SimHardware, type SimReaderType } from '../sim-hardware.js';
 import { removeRegistryEntry, writeRegistryEntry } from './sim-registry.js';
 
 /** Minimal logger shape; the agent's logger fits it. */
@@ -61,6 +63,21 @@ export const doorRequestSchema = z.object({
   action: z.enum(DOOR_ACTIONS),
 });
 export type DoorRequest = z.infer<typeof doorRequestSchema>;
+
+export const readerRequestSchema = z.object({
+  door: z.string().min(1).max(64),
+  direction: readerDirectionSchema.default('in'),
+  action: z.enum(READER_ACTIONS),
+});
+export type ReaderRequest = z.input<typeof readerRequestSchema>;
+
+export interface ReaderResponse {
+  door: string;
+  direction: 'in' | 'out';
+  action: ReaderAction;
+  /** What happened, for people: `sim/lab-in unplugged (lab-in)`. */
+  result: string;
+}
 
 export interface BadgeResponse {
   door: string;
@@ -193,6 +210,19 @@ export async function startControlServer(options: ControlServerOptions): Promise
     return { door: request.door, action: request.action, open: door.isOpen, locked: door.isLocked };
   };
 
+  const troubleReader = (body: unknown): ReaderResponse => {
+    const request = validate(readerRequestSchema, body);
+    doorOrThrow(request.door);
+    try {
+      const result = sim.troubleAt(request.door, request.direction, request.action);
+      options.log?.info('reader trouble', { door: request.door, direction: request.direction, action: request.action, result });
+      return { door: request.door, direction: request.direction, action: request.action, result };
+    } catch (err) {
+      if (err instanceof SimReaderActionError) throw new HttpError(400, 'not_possible', err.message);
+      throw err;
+    }
+  };
+
   const state = (): StateResponse => ({
     agentId,
     pid: process.pid,
@@ -230,10 +260,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
           return badge(await readJson(req));
         case 'POST /door':
           return moveDoor(await readJson(req));
+        case 'POST /reader':
+          return troubleReader(await readJson(req));
         case 'GET /state':
           return state();
         default:
-          throw new HttpError(404, 'not_found', `no route ${route}; routes: POST /badge, POST /door, GET /state`);
+          throw new HttpError(404, 'not_found', `no route ${route}; routes: POST /badge, POST /door, POST /reader, GET /state`);
       }
     };
     handle().then(

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DOOR_ACTIONS } from './control-server.js';
+import { READER_ACTIONS } from '../sim-hardware.js';
 
 export const scenarioStepSchema = z.discriminatedUnion('do', [
   z.strictObject({
@@ -17,6 +18,13 @@ export const scenarioStepSchema = z.discriminatedUnion('do', [
     note: z.string().max(200).optional(),
   }),
   z.strictObject({ do: z.literal('door'), door: z.string().min(1), action: z.enum(DOOR_ACTIONS), note: z.string().max(200).optional() }),
+  z.strictObject({
+    do: z.literal('reader'),
+    door: z.string().min(1),
+    direction: z.enum(['in', 'out']).default('in'),
+    action: z.enum(READER_ACTIONS),
+    note: z.string().max(200).optional(),
+  }),
   z.strictObject({ do: z.literal('wait'), ms: z.number().int().min(0).max(600_000), note: z.string().max(200).optional() }),
 ]);
 export type ScenarioStep = z.infer<typeof scenarioStepSchema>;

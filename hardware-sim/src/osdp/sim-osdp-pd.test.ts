@@ -53,6 +53,20 @@ describe('simulated OSDP PD: its own wire code against hardware.md', () => {
     assert.deepEqual(reply.data, hex('00 01 1A 00 BD 88 EB 80'));
   });
 
+  test('the tamper switch: LSTATR on the next POLL when it changes, and on LSTAT at any time', () => {
+    const pd = new SimOsdpPd({ address: 0 });
+    assert.equal(replyOf(pd, command(0, 0, 0x64)).code, 0x48);
+    assert.deepEqual(replyOf(pd, command(0, 1, 0x64)).data, hex('00 00'));
+    pd.setTamper(true);
+    pd.setTamper(true); // no change, no second report
+    const report = replyOf(pd, command(0, 2, 0x60));
+    assert.equal(report.code, 0x48);
+    assert.deepEqual(report.data, hex('01 00'));
+    assert.equal(replyOf(pd, command(0, 3, 0x60)).code, 0x40, 'reported once');
+    pd.setTamper(false);
+    assert.deepEqual(replyOf(pd, command(0, 1, 0x60)).data, hex('00 00'));
+  });
+
   test('secure channel vectors (SCBK-D, cp_rnd B0..B7, pd_rnd A0..A7)', () => {
     const session = new SimSecureSession(SCBK_DEFAULT, true, hex('B0B1B2B3B4B5B6B7'), hex('A0A1A2A3A4A5A6A7'));
     assert.deepEqual(session.sEnc, hex('BF8DC2A8329ACB8C67C6D0CD9A451682'));

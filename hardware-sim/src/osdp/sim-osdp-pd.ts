@@ -81,7 +81,11 @@ export interface ReceivedCommand {
 }
 
 /** What the PD has to send on POLL. */
-type PendingEvent = { kind: 'card'; format: number; bitCount: number; data: Buffer; presentedAtNs: bigint } | { kind: 'keypad'; keys: string };
+type PendingEvent =
+  | { kind: 'card'; format: number; bitCount: number; data: Buffer; presentedAtNs: bigint }
+  | { kind: 'keypad'; keys: string }
+  /** osdp_LSTATR, sent on POLL when the tamper switch or power monitor changes. */
+  | { kind: 'status' };
 
 export interface OutgoingReply {
   bytes: Buffer;
@@ -118,6 +122,9 @@ export class SimOsdpPd {
   /** Cards sent in reply to POLL, with when they were presented. */
   readonly delivered: Array<{ presentedAtNs: bigint; sentAtNs: bigint }> = [];
   keysets = 0;
+  /** The tamper switch and the power monitor (osdp_LSTAT / LSTATR). */
+  tamper = false;
+  powerFailure = false;
 
   constructor(options: SimOsdpPdOptions) {
     this.address = options.address;
@@ -158,6 +165,20 @@ export class SimOsdpPd {
   type(keys: string): void {
     if (!/^[0-9*#]{1,32}$/.test(keys)) throw new RangeError('keys: 1-32 of 0-9, * and #');
     this.events.push({ kind: 'keypad', keys });
+  }
+
+  /** The enclosure is opened (true) or closed again (false): reported on the next POLL. */
+  setTamper(active: boolean): void {
+    if (this.tamper === active) return;
+    this.tamper = active;
+    this.events.push({ kind: 'status' });
+  }
+
+  /** The power monitor reports a failure (true) or normal power (false). */
+  setPowerFailure(failed: boolean): void {
+    if (this.powerFailure === failed) return;
+    this.powerFailure = failed;
+    this.events.push({ kind: 'status' });
   }
 
   /** Misbehaves for the next `count` replies (Infinity: until cleared), to command `command` only if given. */
@@ -286,6 +307,7 @@ export class SimOsdpPd {
       case 0x60: {
         const event = this.events.shift();
         if (!event) return reply(0x40);
+        if (event.kind === 'status') return reply(0x48, this.localStatus());
         if (event.kind === 'card') {
           this.delivered.push({ presentedAtNs: event.presentedAtNs, sentAtNs: process.hrtime.bigint() });
           const body = Buffer.alloc(4 + event.data.length);
@@ -298,6 +320,9 @@ export class SimOsdpPd {
         const digits = Buffer.from([...event.keys].map((k) => (k === '*' ? 0x7f : k === '#' ? 0x0d : k.charCodeAt(0))));
         return reply(0x53, Buffer.concat([Buffer.from([0, digits.length]), digits]));
       }
+      case 0x64:
+        if (data.length !== 0) return nak(NAK.LENGTH);
+        return reply(0x48, this.localStatus());
       case 0x61: {
         if (data.length !== 1) return nak(NAK.LENGTH);
         const id = this.identity;
@@ -394,6 +419,10 @@ export class SimOsdpPd {
       rewriteCheck(bytes, frame.crc);
     }
     return bytes;
+  }
+
+  private localStatus(): Buffer {
+    return Buffer.from([this.tamper ? 1 : 0, this.powerFailure ? 1 : 0]);
   }
 
   /** Applies the reply faults to a copy of `reply`. */

@@ -37,12 +37,13 @@ export interface KeypadEntry {
 
 /**
  * Something about a reader that people must look at, though it may still work (or
- * work again by itself): e.g. `reader_key_reset`, an OSDP reader that had its own key
- * answering with the default one. Reported as a device event of that type.
+ * work again by itself): `reader_key_reset`, an OSDP reader that had its own key
+ * answering with the default one; `tamper`, its enclosure opened or torn off the wall
+ * (OSDP local status). Reported as a device event of that type.
  */
 export interface ReaderAlert {
   readerId: string;
-  type: 'reader_key_reset';
+  type: 'reader_key_reset' | 'tamper';
   detail: string;
 }
 

@@ -114,3 +114,108 @@ describe('scripted scenarios from the command line', () => {
     await waitFor(async () => (await system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts')).body.some((a) => a.type === 'agent_offline'), 'agent_offline when the agent is gone', 15_000);
   });
 });
+
+/**
+ * The rest of the hardware-caused alerts, each from its cause in the simulator: a reader's
+ * cable pulled (fault, then cleared when it is back), an OSDP reader's tamper switch, a
+ * revoked and an expired card presented, an anti-passback breach.
+ */
+describe('alerts from reader trouble and card states in a scenario file', () => {
+  let system: TestSystem;
+  let control: ControlServer;
+  let dataDir: string;
+  const reasons: string[] = [];
+
+  const cli = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runSimCli([...argv, '--data-dir', dataDir], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out, err };
+  };
+
+  before(async () => {
+    system = await startSystem();
+    dataDir = await mkdtemp(join(tmpdir(), 'acs-scenario-trouble-'));
+    control = await startControlServer({ sim: system.sim, agentId: system.agent.agentId, registryDir: registryDirForDataDir(dataDir) });
+    system.agent.decisions.on('decision', (d) => reasons.push(d.decision.reason));
+  });
+  after(async () => {
+    await control?.close();
+    await system?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('what a reader cannot do is refused with the reason', async () => {
+    const wiegandless = await cli('reader', 'tamper', '--door', 'lab');
+    assert.equal(wiegandless.code, 2);
+    assert.match(wiegandless.err.join('\n'), /reader lab-in \(rdm6300\) has no tamper switch/);
+    const noReader = await cli('reader', 'unplug', '--door', 'lab', '--direction', 'out');
+    assert.equal(noReader.code, 2);
+    assert.match(noReader.err.join('\n'), /door lab has no simulated 'out' reader/);
+    const badAction = await cli('reader', 'shake', '--door', 'lab');
+    assert.equal(badAction.code, 2);
+    assert.match(badAction.err.join('\n'), /reader needs an action: unplug, replug, tamper, untamper \(got 'shake'\)/);
+  });
+
+  test('reader fault and recovery, tamper, revoked and expired cards, anti-passback', async () => {
+    const admin = await system.token('admin');
+    const guard = await system.token('guard');
+    const cards = (await system.api<Array<{ id: string; credential: string; personId: string | null }>>(admin, 'GET', '/api/cards')).body;
+    const lina = cards.find((c) => c.credential === 'em4100:1234567')!.personId!;
+    const now = Date.now();
+    const revoked = await system.api<{ id: string }>(admin, 'POST', '/api/cards', { credential: 'em4100:4400001', type: 'employee', personId: lina, note: 'second card' });
+    assert.equal(revoked.status, 201, JSON.stringify(revoked.body));
+    assert.equal((await system.api(admin, 'POST', `/api/cards/${revoked.body.id}/transition`, { to: 'revoked', note: 'left the project' })).status, 201);
+    const expiring = await system.api<{ id: string }>(admin, 'POST', '/api/cards', { credential: 'em4100:4400002', type: 'employee', personId: lina, validFrom: now - 60_000, validUntil: now + 4000 });
+    assert.equal(expiring.status, 201, JSON.stringify(expiring.body));
+    // Requested by one admin, approved by another, issued by the first, then active.
+    const approver = await system.token('approver');
+    for (const [token, to] of [[approver, 'approved'], [admin, 'issued'], [admin, 'active']] as const) {
+      const step = await system.api(token, 'POST', `/api/cards/${expiring.body.id}/transition`, { to });
+      assert.equal(step.status, 201, `${to}: ${JSON.stringify(step.body)}`);
+    }
+    assert.equal((await system.api(admin, 'PATCH', '/api/zones/lab', { antiPassback: 'hard' })).status, 200);
+    const version = (await system.api<{ permissionVersion: number }>(admin, 'GET', '/api/site')).body.permissionVersion;
+    await waitFor(() => (system.agent.permissionVersion ?? 0) >= version, 'the agent to apply the cards and the zone rule', 10_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, now + 4500 - Date.now())));
+
+    const file = join(dataDir, 'trouble.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        steps: [
+          { do: 'reader', door: 'lab', action: 'unplug', note: 'the lab reader cable is pulled' },
+          { do: 'wait', ms: 1500 },
+          { do: 'reader', door: 'lab', action: 'replug' },
+          { do: 'wait', ms: 1500, note: 'the agent reopens the port' },
+          { do: 'reader', door: 'office-gate', direction: 'out', action: 'tamper', note: 'the exit reader is prised off the wall' },
+          { do: 'wait', ms: 500 },
+          { do: 'reader', door: 'office-gate', direction: 'out', action: 'untamper' },
+          { do: 'badge', door: 'lab', card: '4400001', expectRelease: false, note: 'the revoked card' },
+          { do: 'badge', door: 'lab', card: '4400002', expectRelease: false, note: 'the expired card' },
+          { do: 'badge', door: 'lab', card: '3887558', expectRelease: true, note: 'Zhang Wei enters the lab' },
+          { do: 'wait', ms: 1200 },
+          { do: 'badge', door: 'lab', card: '3887558', expectRelease: false, note: 'and badges in again without having left: anti-passback' },
+        ],
+      }),
+    );
+    const run = await cli('scenario', file);
+    assert.equal(run.code, 0, [...run.out, ...run.err].join('\n'));
+    assert.match(run.out[0]!, /sim\/lab-in unplugged \(lab-in\)/);
+    assert.deepEqual(reasons.slice(-4), ['card_revoked', 'card_expired', 'granted', 'anti_passback']);
+
+    type Alert = { type: string; active: boolean; detail: string | null; credential: string | null; doorId: string | null };
+    const alerts = await waitFor(async () => {
+      const list = (await system.api<Alert[]>(guard, 'GET', '/api/alerts?scope=recent')).body;
+      const wanted = ['reader_fault', 'tamper', 'card_revoked_used', 'card_expired_used', 'anti_passback'];
+      const fault = list.find((a) => a.type === 'reader_fault');
+      return wanted.every((w) => list.some((a) => a.type === w)) && fault && !fault.active ? list : null;
+    }, 'an alert for every cause, and the reader fault cleared once the reader works again', 15_000);
+    const byType = (type: string) => alerts.find((a) => a.type === type)!;
+    assert.match(byType('reader_fault').detail ?? '', /lab-in/);
+    assert.match(byType('tamper').detail ?? '', /office-gate-out: tamper switch active/);
+    assert.equal(byType('card_revoked_used').credential, 'em4100:4400001');
+    assert.equal(byType('card_expired_used').credential, 'em4100:4400002');
+    assert.equal(byType('anti_passback').doorId, 'lab');
+  });
+});

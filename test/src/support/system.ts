@@ -54,7 +54,7 @@ export class TestSystem {
     return sim;
   }
 
-  token(user: 'admin' | 'guard' | 'zhangwei' | 'auditor'): Promise<string> {
+  token(user: 'admin' | 'approver' | 'guard' | 'zhangwei' | 'auditor'): Promise<string> {
     return this.server.token(user);
   }
 

@@ -8,6 +8,7 @@ import {
   OsdpReplyError,
   parseCom,
   parseKeypad,
+  parseLocalStatus,
   parsePdcap,
   parsePdid,
   parseRaw,
@@ -61,5 +62,14 @@ describe('OSDP reply parsing', () => {
     assert.deepEqual(parseKeypad(hex('00 04 31 32 7F 0D')), { reader: 0, keys: '12*#' });
     assert.throws(() => parseKeypad(hex('00 05 31')), OsdpReplyError);
     assert.deepEqual(parseCom(hex('05 00 C2 01 00')), { address: 5, baudRate: 115200 });
+  });
+
+  test('LSTATR: tamper then power, each 0 normal or 1 alarm; anything else is refused', () => {
+    assert.deepEqual(parseLocalStatus(hex('01 00')), { tamper: true, powerFailure: false });
+    assert.deepEqual(parseLocalStatus(hex('00 01')), { tamper: false, powerFailure: true });
+    assert.deepEqual(parseLocalStatus(hex('00 00')), { tamper: false, powerFailure: false });
+    assert.throws(() => parseLocalStatus(hex('01')), /2 bytes, got 1/);
+    assert.throws(() => parseLocalStatus(hex('01 00 00')), /2 bytes, got 3/);
+    assert.throws(() => parseLocalStatus(hex('02 00')), /must be 0 or 1/);
   });
 });

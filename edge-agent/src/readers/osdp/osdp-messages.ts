@@ -205,6 +205,18 @@ export function parseKeypad(data: Buffer): KeypadRead {
   return { reader: data[0]!, keys };
 }
 
+/** osdp_LSTATR: the PD's tamper switch and power monitor (each 0 normal, 1 alarm). */
+export interface LocalStatus {
+  tamper: boolean;
+  powerFailure: boolean;
+}
+
+export function parseLocalStatus(data: Buffer): LocalStatus {
+  if (data.length !== 2) throw new OsdpReplyError(`osdp_LSTATR needs 2 bytes, got ${data.length}`);
+  if (data[0]! > 1 || data[1]! > 1) throw new OsdpReplyError(`osdp_LSTATR values must be 0 or 1, got ${data[0]} and ${data[1]}`);
+  return { tamper: data[0] === 1, powerFailure: data[1] === 1 };
+}
+
 export interface ComSettings {
   address: number;
   baudRate: number;

@@ -19,12 +19,14 @@ import type { SecureChannelState } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../../log/logger.js';
 import {
   parseKeypad,
+  parseLocalStatus,
   parsePdcap,
   parsePdid,
   parseRaw,
   REPORT_REQUEST,
   summariseCapabilities,
   type CapabilitySummary,
+  type LocalStatus,
   type PdCapability,
   type PdIdentity,
 } from './osdp-messages.js';
@@ -85,6 +87,8 @@ export interface PdSessionEvents {
   changed: [];
   card: [card: CardData];
   keypad: [keypad: KeypadData];
+  /** The PD reported its tamper switch or power monitor (osdp_LSTATR in reply to POLL). */
+  localStatus: [status: LocalStatus];
   /** The PD had its own key and answered with SCBK-D. Raised once per episode. */
   keyReset: [detail: string];
   /** A session came up with the pending key (its KEYSET reply had been lost): it is now the key in force. */
@@ -865,6 +869,9 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       case REPLY.KEYPAD:
         this.onKeypad(data, receivedAtNs);
         return;
+      case REPLY.LSTATR:
+        this.onLocalStatus(data);
+        return;
       default:
         this.options.log.debug(() => `reader ${this.readerId}: ${replyName(code)} to POLL ignored`);
     }
@@ -885,6 +892,18 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       this.emit('card', { credential, receivedAtNs, reader: raw.reader, format: raw.format, bitCount: raw.bitCount });
     } catch (err) {
       this.options.log.warn(`reader ${this.readerId}: card data ignored: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Tamper and power reports count even outside a required secure channel: a forged
+   * "tampered" costs a guard a look, while dropping a real one hides a reader being torn off.
+   */
+  private onLocalStatus(data: Buffer): void {
+    try {
+      this.emit('localStatus', parseLocalStatus(data));
+    } catch (err) {
+      this.options.log.warn(`reader ${this.readerId}: local status ignored: ${(err as Error).message}`);
     }
   }
 

@@ -33,6 +33,7 @@ export const REPLY = {
   PDID: 0x45,
   PDCAP: 0x46,
   RAW: 0x50,
+  LSTATR: 0x48,
   KEYPAD: 0x53,
   COM: 0x54,
   CCRYPT: 0x76,

@@ -15,7 +15,7 @@ import type { Logger } from '../../log/logger.js';
 import type { ManagedReader, ReaderDescription } from '../managed-reader.js';
 import { MemoryReaderSettingsStore, type ReaderSettingsStore } from '../reader-settings-store.js';
 import type { OsdpBus, PortFaultCode } from './osdp-bus.js';
-import { buzzerPayload, comsetPayload, keysetPayload, ledPayload, parseCom, type LedRequest } from './osdp-messages.js';
+import { buzzerPayload, comsetPayload, keysetPayload, ledPayload, parseCom, type LedRequest, type LocalStatus } from './osdp-messages.js';
 import { OsdpCommandError, OsdpPdSession } from './osdp-pd-session.js';
 import { CMD, LED_COLOR, REPLY } from './osdp-protocol.js';
 import type { OsdpTiming } from './osdp-timing.js';
@@ -62,6 +62,7 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
   private portFault: { code: PortFaultCode; message: string } | null = null;
   private reportedFault: string | null = null;
   private lockdown = false;
+  private tampered = false;
   private readonly onPortDown = (code: PortFaultCode, message: string) => {
     this.portFault = { code, message };
     this.evaluate();
@@ -89,6 +90,18 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     this.session.on('keypad', (keypad) => this.emit('keypad', { readerId: this.id, keys: keypad.keys, receivedAtNs: keypad.receivedAtNs }));
     this.session.on('keyReset', (detail) => this.emit('alert', { readerId: this.id, type: 'reader_key_reset', detail }));
     this.session.on('keyPromoted', (key) => void this.promotePendingKey(key));
+    this.session.on('localStatus', (status) => this.onLocalStatus(status));
+  }
+
+  /**
+   * A PD reports its local status when it changes: tamper going active is an alert; power
+   * failures are logged (a reader that loses power goes offline, which is a fault already).
+   */
+  private onLocalStatus(status: LocalStatus): void {
+    if (status.tamper && !this.tampered) this.emit('alert', { readerId: this.id, type: 'tamper', detail: 'tamper switch active (enclosure opened or reader removed)' });
+    else if (!status.tamper && this.tampered) this.options.log.info(`reader ${this.id}: tamper switch back to normal`);
+    if (status.powerFailure) this.options.log.warn(`reader ${this.id}: reports a power failure`);
+    this.tampered = status.tamper;
   }
 
   useSettingsStore(store: ReaderSettingsStore): void {
