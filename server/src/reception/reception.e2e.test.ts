@@ -287,6 +287,11 @@ describe('reception: visits from registration to sign-out', () => {
     assert.equal(closed.signoutKind, 'end_of_day');
     assert.match(closed.signoutReason!, /end-of-day sign-out at 23:59/);
     assert.ok(closed.signedOutAt);
+    // The guard is told: a visitor signed out by the system may still be in the building.
+    await t.server.app.get(AlertsService).idle();
+    const forced = (await api.ok<AlertView[]>('GET', '/api/alerts', guard)).find((a) => a.type === 'visit_forced_signout' && a.holder === 'Late Leaver');
+    assert.ok(forced, 'a visit_forced_signout alert for the visitor');
+    assert.match(forced.detail ?? '', /end-of-day sign-out at 23:59/);
     const pool = await api.ok<PoolCardView[]>('GET', '/api/reception/pool', guard);
     assert.equal(pool.find((c) => c.label === 'T-03')!.status, 'available');
     // After the retention period the personal data goes; the visit and its times stay.
