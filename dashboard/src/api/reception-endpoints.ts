@@ -27,6 +27,9 @@ export interface CheckIn {
 /** Reception and equipment calls (issue 5). */
 export const receptionApi = {
   visits: (scope: 'today' | 'active' | 'pending' | 'history' | 'mine', signal?: AbortSignal) => apiRequest<VisitView[]>('GET', `/api/visits?scope=${scope}`, undefined, { signal }),
+  /** The visitor log: visits whose window starts in [from, to), newest first (at most 2,000). */
+  visitLog: (from: number, to: number, q?: string) =>
+    apiRequest<VisitView[]>('GET', `/api/visits?${new URLSearchParams({ scope: 'history', from: String(from), to: String(to), ...(q ? { q } : {}) })}`),
   walkIn: (visit: NewVisit) => apiRequest<VisitView>('POST', '/api/visits/walk-in', visit),
   invite: (visit: NewVisit) => apiRequest<VisitView>('POST', '/api/visits', visit),
   hostDecision: (visitId: string, decision: 'approved' | 'denied', note?: string) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/host-decision`, { decision, note }),

@@ -99,7 +99,7 @@ export const incidentsEn: Pick<Messages, 'incidents' | 'retention' | 'reports'> 
   reports: {
     title: 'Reports',
     print: 'Print',
-    tabs: { history: 'Access history', zoneAccess: 'Current access per zone', alerts: 'Alerts and incidents', equipment: 'Equipment and media log' },
+    tabs: { history: 'Access history', visitors: 'Visitor log', zoneAccess: 'Current access per zone', alerts: 'Alerts and incidents', equipment: 'Equipment and media log' },
     person: 'Person',
     zone: 'Zone',
     door: 'Door',
@@ -120,5 +120,12 @@ export const incidentsEn: Pick<Messages, 'incidents' | 'retention' | 'reports'> 
     incidentsCsv: 'Export incidents CSV',
     event: 'Event',
     downloading: 'Downloading… {{size}} MB received',
+    visitorSearch: 'Visitor or company',
+    visitorsHelp: 'Visits whose window starts in the period (default: the last 30 days): who came, whom they saw, when they came in and left, and how they were signed out.',
+    visitorsCount: '{{count}} visits',
+    checkedIn: 'In',
+    signedOut: 'Out',
+    signout: 'Signed out by',
+    signoutKinds: { guard: 'Guard', end_of_day: 'End-of-day sign-out' },
   },
 };

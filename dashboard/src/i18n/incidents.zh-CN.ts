@@ -98,7 +98,7 @@ export const incidentsZhCN = {
   reports: {
     title: '报表',
     print: '打印',
-    tabs: { history: '通行记录', zoneAccess: '区域现有权限', alerts: '告警与事件', equipment: '设备与介质记录' },
+    tabs: { history: '通行记录', visitors: '访客登记簿', zoneAccess: '区域现有权限', alerts: '告警与事件', equipment: '设备与介质记录' },
     person: '人员',
     zone: '区域',
     door: '门',
@@ -119,5 +119,12 @@ export const incidentsZhCN = {
     incidentsCsv: '导出事件 CSV',
     event: '事件',
     downloading: '正在下载… 已接收 {{size}} MB',
+    visitorSearch: '访客或单位',
+    visitorsHelp: '来访时段开始于所选期间（默认最近 30 天）的访客：来访人、被访人、进出时间及签退方式。',
+    visitorsCount: '共 {{count}} 次来访',
+    checkedIn: '进入',
+    signedOut: '离开',
+    signout: '签退方式',
+    signoutKinds: { guard: '门卫签退', end_of_day: '日终自动签退' },
   },
 };

@@ -118,4 +118,42 @@ describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
     assert.ok(lines.length >= 2);
     assert.ok(lines.slice(1).every((l) => l.includes('Zhang Wei')));
   });
+  test('an auditor reads the visitor log on the reports page, with how each visitor was signed out, and exports it', async () => {
+    const admin = await system.token('admin');
+    const guard = await system.token('guard');
+    const host = await system.token('zhangwei');
+    const people = (await system.api<Array<{ id: string; name: string }>>(admin, 'GET', '/api/people')).body;
+    const hostPersonId = people.find((p) => p.name.includes('Zhang Wei'))!.id;
+    const walkIn = await system.api<{ id: string }>(guard, 'POST', '/api/visits/walk-in', {
+      visitorName: 'Log Visitor 记录访客',
+      visitorCompany: 'Audit Co',
+      hostPersonId,
+      purpose: 'Quarterly audit',
+      zoneIds: ['office'],
+      windowEnd: Date.now() + 3_600_000,
+    });
+    assert.equal(walkIn.status, 201, JSON.stringify(walkIn.body));
+    const visit = walkIn.body.id;
+    assert.equal((await system.api(host, 'POST', `/api/visits/${visit}/host-decision`, { decision: 'approved' })).status, 200);
+    const checkIn = await system.api(guard, 'POST', `/api/visits/${visit}/check-in`, { cardNumber: '0005550105', identity: { idDocumentType: 'passport', idNumber: 'E12345678' } });
+    assert.equal(checkIn.status, 200, JSON.stringify(checkIn.body));
+    assert.equal((await system.api(guard, 'POST', `/api/visits/${visit}/sign-out`, {})).status, 200);
+
+    const auditor = await signIn('auditor');
+    await auditor.getByTestId('nav-reports').click();
+    await auditor.getByTestId('page-reports').waitFor();
+    // The demo auditor reads English (their own language setting).
+    await auditor.getByRole('tab', { name: 'Visitor log' }).click();
+    const row = auditor.getByTestId('report-visitors').locator('tbody tr', { hasText: 'Log Visitor 记录访客' });
+    await row.waitFor();
+    const cells = await row.locator('td').allInnerTexts();
+    assert.equal(cells[0], 'Log Visitor 记录访客 · Audit Co');
+    assert.equal(cells[2], 'Quarterly audit');
+    assert.match(cells[4]!, /\d{2}:\d{2}/, 'the time the visitor came in');
+    assert.match(cells[5]!, /\d{2}:\d{2}/, 'the time the visitor left');
+    assert.equal(cells[6], 'Guard');
+    const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByTestId('visitor-log-csv').click()]);
+    const csv = (await readFile(await download.path())).toString('utf8').replace(/^\uFEFF/, '');
+    assert.ok(csv.split('\r\n').some((line) => line.includes('Log Visitor 记录访客') && line.includes('Quarterly audit')), csv.slice(0, 500));
+  });
 });

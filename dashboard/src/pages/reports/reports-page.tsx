@@ -1,7 +1,8 @@
-import { useMemo, useState } from 'react';
-import { App, Button, Card, DatePicker, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import type { VisitView } from '@acs/shared/api/reception';
 import type { EventView, GrantView } from '@acs/shared/api/views';
 import { adminApi, downloadCsv } from '../../api/admin-endpoints';
 import { api, type EventQuery } from '../../api/endpoints';
@@ -10,6 +11,7 @@ import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { VisitStateTag } from '../reception/reception-page';
 
 const DAY = 86_400_000;
 type Range = [{ valueOf(): number }, { valueOf(): number }] | null;
@@ -29,6 +31,7 @@ export function ReportsPage() {
   const user = useSignedInUser();
   const items = [
     { key: 'history', label: t('reports.tabs.history'), children: <AccessHistoryTab /> },
+    { key: 'visitors', label: t('reports.tabs.visitors'), children: <VisitorLogTab /> },
     ...(user.role !== 'guard' ? [{ key: 'zone', label: t('reports.tabs.zoneAccess'), children: <ZoneAccessTab /> }] : []),
     { key: 'alerts', label: t('reports.tabs.alerts'), children: <PeriodCsvTab kind="alerts" /> },
     { key: 'equipment', label: t('reports.tabs.equipment'), children: <EquipmentLogTab /> },
@@ -120,6 +123,70 @@ function AccessHistoryTab() {
           {t('reports.more')}
         </Button>
       )}
+    </Space>
+  );
+}
+
+/** The visitor log (requirements §3): on screen for guards too; the CSV for admins and auditors. */
+function VisitorLogTab() {
+  const { t } = useTranslation();
+  const run = useAction();
+  const user = useSignedInUser();
+  const formats = useDateFormatters();
+  const [rows, setRows] = useState<VisitView[] | null>(null);
+  const [period, setPeriod] = useState<{ from: number; to: number }>(() => ({ from: Date.now() - 30 * DAY, to: Date.now() }));
+  const load = async (values: { period?: Range; q?: string }) => {
+    const to = values.period ? values.period[1].valueOf() + DAY : Date.now();
+    const chosen = { from: values.period ? values.period[0].valueOf() : to - 30 * DAY, to };
+    setPeriod(chosen);
+    const list = await run(() => receptionApi.visitLog(chosen.from, chosen.to, values.q?.trim() || undefined));
+    if (list) setRows(list);
+  };
+  useEffect(() => {
+    void load({});
+    // Once, on opening the tab: the last 30 days.
+  }, []);
+  const time = (ms: number | null) => (ms ? formats.dateTime(ms) : '');
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Paragraph className="no-print">{t('reports.visitorsHelp')}</Typography.Paragraph>
+      <Form layout="inline" onFinish={load} className="no-print">
+        <Form.Item name="period">
+          <DatePicker.RangePicker />
+        </Form.Item>
+        <Form.Item name="q">
+          <Input allowClear placeholder={t('reports.visitorSearch')} style={{ width: 200 }} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" data-testid="visitor-log-search">
+          {t('reports.search')}
+        </Button>
+        {(user.role === 'admin' || user.role === 'auditor') && (
+          <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/visits/export.csv?${search(period)}`, 'visitor-log.csv'))} data-testid="visitor-log-csv">
+            {t('reports.csv')}
+          </Button>
+        )}
+      </Form>
+      {rows && <Typography.Text strong>{t('reports.visitorsCount', { count: rows.length })}</Typography.Text>}
+      <Table<VisitView>
+        size="small"
+        rowKey="id"
+        dataSource={rows ?? []}
+        pagination={false}
+        data-testid="report-visitors"
+        columns={[
+          { key: 'visitor', title: t('reception.visitorName'), render: (_, v) => `${v.visitorName}${v.visitorCompany ? ` · ${v.visitorCompany}` : ''}` },
+          { key: 'host', title: t('reception.host'), render: (_, v) => v.hostName },
+          { key: 'purpose', title: t('reception.purpose'), render: (_, v) => v.purpose },
+          { key: 'card', title: t('reports.card'), render: (_, v) => v.credentialDisplay ?? '' },
+          { key: 'in', title: t('reports.checkedIn'), render: (_, v) => time(v.checkedInAt) },
+          { key: 'out', title: t('reports.signedOut'), render: (_, v) => time(v.signedOutAt) },
+          {
+            key: 'how',
+            title: t('reports.signout'),
+            render: (_, v) => (v.signoutKind ? <span title={v.signoutReason ?? undefined}>{t(`reports.signoutKinds.${v.signoutKind}`)}</span> : <VisitStateTag visit={v} />),
+          },
+        ]}
+      />
     </Space>
   );
 }
