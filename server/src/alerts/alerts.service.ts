@@ -12,6 +12,7 @@ import { conflict, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { loadUserRefs } from '../common/user-refs.js';
+import { SerialWork } from '../common/serial-work.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { AlertEntity } from './alert.entity.js';
@@ -65,10 +66,9 @@ const ACCESS_ALERTS: Partial<Record<string, AlertType>> = {
 @Injectable()
 export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
-  private chain: Promise<void> = Promise.resolve();
+  /** Signals, agent events and the sweep, one at a time: dedup reads what the last one wrote. */
+  private readonly work = new SerialWork(this.logger, 'alert handling');
   private readonly denials = new Map<string, number[]>();
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private stopped = false;
   /** Agents seen behind the current permission version, and since when. */
   private readonly lagging = new Map<string, number>();
   /** Door → level of the zone it leads into, refreshed every 30 s (alert rules per level). */
@@ -88,10 +88,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.sweepTimer = setInterval(() => {
-      if (!this.stopped) this.enqueue(() => this.sweep(this.clock.now()));
-    }, SWEEP_MS);
-    this.sweepTimer.unref();
+    this.work.every(SWEEP_MS, () => this.sweep(this.clock.now()));
     this.signals.on('agent.clock', (s) =>
       this.enqueue(async () => {
         const rules = await this.rules();
@@ -151,14 +148,12 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.chain;
+    await this.work.stop();
   }
 
   /** Resolves once every signal received so far is handled (tests, shutdown). */
   idle(): Promise<void> {
-    return this.chain;
+    return this.work.idle();
   }
 
   async rules(): Promise<AlertRulesView> {
@@ -282,8 +277,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return view!;
   }
 
-  private enqueue(work: () => Promise<void>): void {
-    this.chain = this.chain.then(work).catch((err: unknown) => this.logger.error(`alert handling failed: ${(err as Error).stack ?? String(err)}`));
+  private enqueue(job: () => Promise<void>): void {
+    void this.work.run(job);
   }
 
   private async onAgentEvent(e: EventView): Promise<void> {

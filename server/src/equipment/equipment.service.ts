@@ -10,6 +10,7 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { newId } from '../common/ids.js';
+import { SerialWork } from '../common/serial-work.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
@@ -58,9 +59,7 @@ const tag = (value: string) => value.trim().toUpperCase();
 @Injectable()
 export class EquipmentService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Equipment');
-  private timer: NodeJS.Timeout | null = null;
-  private checking: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly overdueChecks = new SerialWork(this.logger, 'overdue check');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,17 +76,11 @@ export class EquipmentService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      if (this.stopped) return;
-      this.checking = this.checking.then(() => this.checkOverdue(this.clock.now())).catch((err: unknown) => this.logger.error(`overdue check failed: ${(err as Error).message}`));
-    }, OVERDUE_CHECK_MS);
-    this.timer.unref();
+    this.overdueChecks.every(OVERDUE_CHECK_MS, () => this.checkOverdue(this.clock.now()));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.checking;
+  onModuleDestroy(): Promise<void> {
+    return this.overdueChecks.stop();
   }
 
   // ---- register -----------------------------------------------------------------------

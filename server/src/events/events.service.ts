@@ -7,6 +7,7 @@ import type { EventView, Page } from '@acs/shared/api/views';
 import { displayCredential } from '@acs/shared/credentials/credential';
 import type { AuthContext } from '../auth/roles.js';
 import { forbidden, invalid } from '../common/api-exception.js';
+import { checkPeriodOrder } from '../common/period.query.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { DoorEntity } from '../doors/door.entity.js';
@@ -160,7 +161,7 @@ export class EventsService {
     if (query.kind !== undefined) qb.andWhere('e.kind = :kind', { kind: query.kind });
     if (query.from !== undefined) qb.andWhere('e.occurredAt >= :from', { from: query.from });
     if (query.to !== undefined) qb.andWhere('e.occurredAt < :to', { to: query.to });
-    if (query.from !== undefined && query.to !== undefined && query.to < query.from) throw invalid('to must not be before from');
+    checkPeriodOrder(query);
     if (query.before !== undefined) {
       const cursor = decodeEventCursor(query.before);
       if (!cursor) throw invalid('before must be the `next` cursor of a previous page');

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { AUDIT_READERS, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
-import { PeriodQuery } from '../incidents/dto/incident.dto.js';
+import { PeriodQuery, resolvePeriod } from '../common/period.query.js';
 import { EvidenceService } from './evidence.service.js';
 
 interface ZipResponse {
@@ -16,8 +16,8 @@ export class EvidenceController {
   @Roles(AUDIT_READERS)
   @Get()
   async download(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: ZipResponse): Promise<void> {
-    const to = query.to ?? Date.now();
-    const { filename, zip, manifest } = await this.evidence.pack(query.from ?? to - 365 * 86_400_000, to, auth.user);
+    const { from, to } = resolvePeriod(query, 365, Date.now());
+    const { filename, zip, manifest } = await this.evidence.pack(from, to, auth.user);
     res.setHeader('Content-Type', 'application/zip');
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.setHeader('X-Evidence-Files', String(Object.keys(manifest).length));

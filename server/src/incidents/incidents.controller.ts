@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { IncidentDetailView, IncidentStatsView, IncidentView, ViolationView } from '@acs/shared/api/incidents';
 import { ANY_ROLE, type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
-import { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, IncidentNoteDto, ListViolationsQuery, PeriodQuery, UpdateIncidentDto } from './dto/incident.dto.js';
+import { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, IncidentNoteDto, ListViolationsQuery, UpdateIncidentDto } from './dto/incident.dto.js';
+import { PeriodQuery, resolvePeriod } from '../common/period.query.js';
 import { IncidentsService } from './incidents.service.js';
 
 const OPERATORS = ['admin', 'guard'] as const;
@@ -25,8 +26,8 @@ export class IncidentsController {
   @Roles(STAFF)
   @Get('stats')
   stats(@Query() query: PeriodQuery): Promise<IncidentStatsView> {
-    const to = query.to ?? Date.now();
-    return this.incidents.stats(query.from ?? to - 365 * 86_400_000, to);
+    const { from, to } = resolvePeriod(query, 365, Date.now());
+    return this.incidents.stats(from, to);
   }
 
   /** A report typed by anyone who may change things (auditors only read). */

@@ -9,6 +9,7 @@ import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound } from '../common/api-exception.js';
+import { checkPeriodOrder } from '../common/period.query.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { newId } from '../common/ids.js';
@@ -279,7 +280,7 @@ export class IncidentsService {
 
   /** Incidents by level, cause, zone and month; mean time to acknowledge alerts and to close incidents. */
   async stats(from: number, to: number): Promise<IncidentStatsView> {
-    if (to < from) throw invalid('to must not be before from');
+    checkPeriodOrder({ from, to });
     const site = await this.site.get();
     const month = new Intl.DateTimeFormat('en-CA', { timeZone: site.timeZone, year: 'numeric', month: '2-digit' });
     const rows = await this.incidents.find({ where: { createdAt: Between(from, to) } });

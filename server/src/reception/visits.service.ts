@@ -17,6 +17,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound } from '../common/api-exception.js';
+import { checkPeriodOrder, resolvePeriod } from '../common/period.query.js';
+import { SerialWork } from '../common/serial-work.js';
 import { Clock } from '../common/clock.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
@@ -83,9 +85,7 @@ export function compareItems(before: readonly VisitorItem[], after: readonly Vis
 @Injectable()
 export class VisitsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Visits');
-  private sweepTimer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly sweeps = new SerialWork(this.logger, 'visit sweep');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -106,14 +106,11 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.sweepTimer = setInterval(() => void this.runSweep(), SWEEP_INTERVAL_MS);
-    this.sweepTimer.unref();
+    this.sweeps.every(SWEEP_INTERVAL_MS, () => this.sweep(this.clock.now()));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.sweeping;
+  onModuleDestroy(): Promise<void> {
+    return this.sweeps.stop();
   }
 
   // ---- registration -------------------------------------------------------------------
@@ -423,12 +420,6 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
 
   // ---- the sweep: overstay, end of day, no-shows, anonymisation -----------------------
 
-  private runSweep(): Promise<unknown> {
-    if (this.stopped) return this.sweeping;
-    this.sweeping = this.sweeping.then(() => this.sweep(this.clock.now())).catch((err: unknown) => this.logger.error(`sweep failed: ${(err as Error).message}`));
-    return this.sweeping;
-  }
-
   /** One pass of the time rules; the timer runs it every 30 s and tests call it with their clock. */
   async sweep(now: number): Promise<{ overstays: number; signedOut: number; cancelled: number; anonymised: number }> {
     const site = await this.site.get();
@@ -529,9 +520,7 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
         order: { windowStart: 'ASC' },
       });
     } else {
-      const from = query.from ?? now - 30 * 86_400_000;
-      const to = query.to ?? now;
-      if (to < from) throw invalid('to must not be before from');
+      const { from, to } = resolvePeriod(query, 30, now);
       rows = await this.visits.find({ where: { windowStart: Between(from, to) }, order: { windowStart: 'DESC' }, take: 2000 });
     }
     if (query.q?.trim()) {
@@ -543,7 +532,7 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
 
   /** The visitor log for a period as CSV, in the reader's language and the site's time. */
   async exportCsv(from: number, to: number, locale: Locale): Promise<{ filename: string; csv: string }> {
-    if (to < from) throw invalid('to must not be before from');
+    checkPeriodOrder({ from, to });
     const site = await this.site.get();
     const tz = site.timeZone;
     const L = reportLabels(locale).visits;

@@ -17,7 +17,7 @@ import { UserEntity } from '../auth/user.entity.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { MovementEntity } from '../equipment/equipment.entity.js';
 import { IncidentEntity } from '../incidents/incident.entity.js';
-import { PeriodQuery } from '../incidents/dto/incident.dto.js';
+import { checkPeriodOrder, PeriodQuery, resolvePeriod } from '../common/period.query.js';
 
 interface StreamResponse {
   setHeader(name: string, value: string): void;
@@ -114,10 +114,7 @@ export class ReportsController {
   }
 
   private async period(query: PeriodQuery): Promise<{ from: number; to: number; tz: string }> {
-    const to = query.to ?? Date.now();
-    const from = query.from ?? to - 90 * 86_400_000;
-    if (to < from) throw invalid('to must not be before from');
-    return { from, to, tz: (await this.site.get()).timeZone };
+    return { ...resolvePeriod(query, 90, Date.now()), tz: (await this.site.get()).timeZone };
   }
 
   private async send(res: StreamResponse, filename: string, csv: string, what: string): Promise<void> {
@@ -131,7 +128,7 @@ export class ReportsController {
   @Roles(['admin', 'guard', 'auditor'])
   @Get('access-history.csv')
   async accessHistory(@CurrentAuth() auth: AuthContext, @Query() query: ListEventsQuery, @Res() res: StreamResponse): Promise<void> {
-    if (query.from !== undefined && query.to !== undefined && query.to < query.from) throw invalid('to must not be before from');
+    checkPeriodOrder(query);
     const tz = (await this.site.get()).timeZone;
     const locale = auth.user.locale;
     const filter: ListEventsQuery = { ...query, kind: 'access' };

@@ -9,6 +9,7 @@ import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
+import { SerialWork } from '../common/serial-work.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { placeholder, quotedTable } from '../database/raw-sql.js';
 import { MovementEntity } from '../equipment/equipment.entity.js';
@@ -40,9 +41,7 @@ const TARGETS: Record<RetentionRecordType, { entity: new () => object; time: str
 @Injectable()
 export class RetentionService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Retention');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = false;
+  private readonly runs = new SerialWork(this.logger, 'retention run');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,17 +54,11 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      if (this.stopped) return;
-      this.running = this.running.then(() => this.run(this.clock.now(), null)).catch((err: unknown) => this.logger.error(`retention run failed: ${(err as Error).message}`));
-    }, RUN_EVERY_MS);
-    this.timer.unref();
+    this.runs.every(RUN_EVERY_MS, () => this.run(this.clock.now(), null));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.runs.stop();
   }
 
   async settings(): Promise<RetentionSettingsView> {

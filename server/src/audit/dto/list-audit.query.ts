@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { PeriodQuery } from '../../common/period.query.js';
 
-export class ListAuditQuery {
+/** Entries in the period `from`–`to`, newest first. */
+export class ListAuditQuery extends PeriodQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -41,20 +42,4 @@ export class ListAuditQuery {
   @IsOptional()
   @IsIn(['http', 'cli', 'system'])
   source?: 'http' | 'cli' | 'system';
-
-  /** Entries at or after this time (epoch ms). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  from?: number;
-
-  /** Entries before this time (epoch ms). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  to?: number;
 }

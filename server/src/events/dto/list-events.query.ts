@@ -1,8 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { REASON_CODES, type ReasonCode } from '@acs/shared/access/reason-codes';
+import { PeriodQuery } from '../../common/period.query.js';
 
-export class ListEventsQuery {
+/** Period (`from` inclusive, `to` exclusive) and filters; newest first. */
+export class ListEventsQuery extends PeriodQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -36,21 +38,6 @@ export class ListEventsQuery {
   @IsString()
   @MaxLength(64)
   zoneId?: string;
-
-  /** Period, epoch ms: from inclusive, to exclusive. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(253_402_300_799_999)
-  from?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(253_402_300_799_999)
-  to?: number;
 
   /** Only access decisions (the access-history report). */
   @IsOptional()

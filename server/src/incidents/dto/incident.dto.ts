@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { INCIDENT_CAUSES, INCIDENT_LEVELS, type IncidentCause, type IncidentLevel, VIOLATION_LEVELS, type ViolationLevel } from '@acs/shared/api/incidents';
-import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 
 const LEVEL_MESSAGE = 'level must be 1 (minor), 2 (serious) or 3 (critical)';
 
@@ -143,22 +142,6 @@ export class CreateViolationDto {
   @IsString()
   @MaxLength(36)
   alertId?: string;
-}
-
-export class PeriodQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  from?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  to?: number;
 }
 
 export class ListViolationsQuery {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { PeriodQuery } from '../../common/period.query.js';
 
 export class ListRevocationsQuery {
   @IsOptional()
@@ -11,20 +11,5 @@ export class ListRevocationsQuery {
   limit?: number;
 }
 
-export class LeaversQuery {
-  /** Departed at or after (epoch ms). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  from?: number;
-
-  /** Departed before (epoch ms). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  to?: number;
-}
+/** People who departed in the period `from`–`to`. */
+export class LeaversQuery extends PeriodQuery {}

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { ID_DOCUMENT_TYPES, type IdDocumentType, VISITOR_ITEM_KINDS, type VisitorItemKind, WATCHLIST_LISTS, type WatchlistList } from '@acs/shared/api/reception';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { PeriodQuery } from '../../common/period.query.js';
 
 export class VisitorItemDto {
   @IsIn(VISITOR_ITEM_KINDS, { message: `kind must be one of: ${VISITOR_ITEM_KINDS.join(', ')}` })
@@ -185,24 +186,11 @@ export class SignOutDto {
   itemsDecision?: string;
 }
 
-export class ListVisitsQuery {
+/** `from`/`to` bound the history scope (visits whose window starts in the period). */
+export class ListVisitsQuery extends PeriodQuery {
   @IsOptional()
   @IsIn(['today', 'active', 'pending', 'history', 'mine'])
   scope?: 'today' | 'active' | 'pending' | 'history' | 'mine';
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  from?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_EPOCH_MS)
-  to?: number;
 
   @IsOptional()
   @IsString()
