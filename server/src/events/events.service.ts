@@ -165,7 +165,8 @@ export class EventsService {
     if (query.before !== undefined) {
       const cursor = decodeEventCursor(query.before);
       if (!cursor) throw invalid('before must be the `next` cursor of a previous page');
-      qb.andWhere('(e.occurredAt < :t OR (e.occurredAt = :t AND e.eventId < :id))', { t: cursor.occurredAt, id: cursor.eventId });
+      // `<=` first so the index range ends at the cursor (see `stream`).
+      qb.andWhere('e.occurredAt <= :t AND (e.occurredAt < :t OR e.eventId < :id)', { t: cursor.occurredAt, id: cursor.eventId });
     }
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
@@ -192,7 +193,9 @@ export class EventsService {
       if (query.kind !== undefined) qb.andWhere('e.kind = :kind', { kind: query.kind });
       if (query.from !== undefined) qb.andWhere('e.occurredAt >= :from', { from: query.from });
       if (query.to !== undefined) qb.andWhere('e.occurredAt < :to', { to: query.to });
-      if (cursor) qb.andWhere('(e.occurredAt > :t OR (e.occurredAt = :t AND e.eventId > :id))', { t: cursor.occurredAt, id: cursor.eventId });
+      // The redundant `>=` lets the occurred_at index start at the cursor: with the OR alone,
+      // PostgreSQL scanned from the period's start on every page (1M rows: 75 s).
+      if (cursor) qb.andWhere('e.occurredAt >= :t AND (e.occurredAt > :t OR e.eventId > :id)', { t: cursor.occurredAt, id: cursor.eventId });
       const rows = await qb.getMany();
       if (!rows.length) return;
       yield rows.map((r) => toEventView(r, doorNames));

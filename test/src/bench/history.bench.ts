@@ -89,6 +89,7 @@ async function measure(label: string, server: TestServer, people: string[], now:
   loopDelay.enable();
   const started = performance.now();
   const res = await fetch(`${server.url}/api/reports/access-history.csv?from=${now - 10 * DAY - 1}&to=${now + 1}`, { headers: { authorization: `Bearer ${admin}` } });
+  if (res.status !== 200) throw new Error(`access-history.csv → ${res.status} ${await res.text()}`);
   let lines = 0;
   let bytes = 0;
   const decoder = new TextDecoder();
