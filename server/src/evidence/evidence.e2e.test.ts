@@ -57,7 +57,8 @@ describe('ISO/IEC 27001 evidence pack', () => {
 
   test('only admins and auditors; a bad period is refused', async () => {
     assert.equal((await download('', await t.token('guard'))).status, 403);
-    await api.fails('GET', '/api/evidence-pack?from=20&to=10', auditor, undefined, 400, [/after/]);
+    await api.fails('GET', '/api/evidence-pack?from=20&to=10', auditor, undefined, 400, [/to must not be before from/]);
+    await api.fails('GET', '/api/evidence-pack?from=20&to=20', auditor, undefined, 400, [/to must be after from/]);
     await api.fails('GET', `/api/evidence-pack?from=0&to=${Date.now()}`, auditor, undefined, 400, [/three years/]);
     await api.fails('GET', '/api/evidence-pack?from=abc', auditor, undefined, 400);
   });
