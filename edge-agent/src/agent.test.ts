@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { AccessEvent } from '@acs/shared/mqtt/payloads';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { LocalStore } from './store/local-store.js';
@@ -97,7 +98,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
     wrongHash.hash = 'f'.repeat(64);
     await server.publish('permissions', wrongHash);
     await until(() => log.find('content hash mismatch', 'ERROR').length === 1, 3000, 'the hash mismatch to be logged');
-    assert.equal(log.find('invalid permissions message ignored', 'ERROR').length, 2);
+    // Compressed, but not gzip after its first bytes.
+    await server.publish('permissions', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('garbage')]));
+    await until(() => log.find('is unusable', 'ERROR').length === 1, 3000, 'the corrupt compressed payload to be logged');
+    assert.equal(log.find('invalid permissions message ignored', 'ERROR').length, 3);
     assert.equal(agent.permissionVersion, 1);
     assert.equal(server.received('applied').length, 1, 'nothing else was confirmed');
     const stillWorking = await badge(agent, 'lab', TAG_EMPLOYEE);
@@ -158,6 +162,22 @@ describe('edge agent against a broker, with simulated hardware', () => {
     await until(() => decisions.every((d) => server.events().some((e) => e.eventId === d.event.eventId)), 5000, 'the queued events');
     const ids = server.events().map((e) => e.eventId);
     assert.equal(new Set(ids).size, ids.length, 'each event published once after the reconnect');
+  });
+
+  test('applies a snapshot that arrives gzip-compressed, as the server sends large ones', async (t) => {
+    const dir = await tempDir();
+    t.after(() => dir.remove());
+    const broker = await startBroker();
+    t.after(() => broker.close());
+    const server = await FakeServer.connect(broker.url);
+    t.after(() => server.close());
+    const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger });
+    t.after(() => agent.stop());
+    await server.waitFor('sync');
+    await server.publish('permissions', gzipSync(JSON.stringify(snapshot(SET))));
+    const applied = await server.waitFor('applied');
+    assert.equal(applied.version, 1);
+    assert.equal((await badge(agent, 'lab', TAG_EMPLOYEE)).decision.reason, 'granted');
   });
 
   test('sends unacknowledged events again after the ack timeout', async (t) => {

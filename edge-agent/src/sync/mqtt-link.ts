@@ -17,6 +17,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
+import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/logger.js';
@@ -219,7 +220,14 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     }
     switch (parsed.channel) {
       case 'permissions': {
-        const decoded = decodePayload('permissions', payload);
+        let json: Buffer;
+        try {
+          json = await decompressIfNeeded(payload);
+        } catch (err) {
+          log.error(`invalid permissions message ignored; keeping the set in force: ${(err as Error).message}`, { bytes: payload.length });
+          return;
+        }
+        const decoded = decodePayload('permissions', json);
         if (!decoded.ok) {
           log.error(`invalid permissions message ignored; keeping the set in force:\n${decoded.error}`, { bytes: payload.length });
           return;

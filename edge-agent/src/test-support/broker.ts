@@ -97,7 +97,7 @@ export class FakeServer extends EventEmitter<{ message: [ServerMessage] }> {
   }
 
   async publish(channel: Channel, payload: unknown): Promise<void> {
-    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
     await this.client.publishAsync(`acs/v1/agents/${this.agentId}/${channel}`, body, { qos: 1 });
   }
 

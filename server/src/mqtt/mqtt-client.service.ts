@@ -109,7 +109,7 @@ export class MqttClientService {
   }
 
   /** Publishes at QoS 1; resolves when the broker acknowledged it. */
-  async publish(topic: string, payload: string): Promise<void> {
+  async publish(topic: string, payload: string | Buffer): Promise<void> {
     if (!this.client) throw new Error('the MQTT client is not started');
     await this.client.publishAsync(topic, payload, { qos: 1, retain: false });
   }

@@ -5,6 +5,7 @@ import type { Subscription } from 'rxjs';
 import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, SyncRequest } from '@acs/shared/mqtt/payloads';
 import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } from '@acs/shared/sync/permission-hash';
 import { encodePayload } from '@acs/shared/mqtt/payloads';
+import { compressLarge } from '@acs/shared/mqtt/compression';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
@@ -135,7 +136,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version: change.version, issuedAt: now, upserts, removals, hash };
       await this.recordSent(agentId, change.version, hash, group.cards.size, now);
       this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey });
-      this.mqtt.publish(agentTopic(agentId, 'permissions'), encodePayload('permissions', delta)).catch((err: unknown) => {
+      this.mqtt.publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta))).catch((err: unknown) => {
         this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
       });
       this.logger.log(`sent permission delta ${last.version} → ${change.version} to agent ${agentId} (${upserts.length} cards, ${removals.length} removed${change.revokes ? ', revocation' : ''})`);
@@ -231,7 +232,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     }
     const { cards: _cards, ...header } = set;
     this.lastSent.set(agentId, { version: set.version, hash, header, groupKey });
-    const payload = encodePayload('permissions', { kind: 'snapshot', set, hash });
+    const payload = await compressLarge(encodePayload('permissions', { kind: 'snapshot', set, hash }));
     this.mqtt.publish(agentTopic(agentId, 'permissions'), payload).catch((err: unknown) => {
       this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
     });
