@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +26,17 @@ async function badge(agent: RunningAgent, doorId: string, tag: number): Promise<
   return decided;
 }
 
+/** A data folder, a broker and a fake server on it, all removed when the test ends. */
+async function brokerAndServer(t: TestContext) {
+  const dir = await tempDir();
+  t.after(() => dir.remove());
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  const server = await FakeServer.connect(broker.url);
+  t.after(() => server.close());
+  return { dir, broker, server };
+}
+
 // Release times in the set are the minimum (3 s) so relock events do not race the assertions.
 const SET = demoPermissionSet({
   doors: demoPermissionSet().doors.map((d) => ({ ...d, releaseMs: 3000 })),
@@ -33,12 +44,7 @@ const SET = demoPermissionSet({
 
 describe('edge agent against a broker, with simulated hardware', () => {
   test('applies a snapshot, decides badges locally, pulses only the granted relay, delivers and forgets acknowledged events, survives bad payloads and restarts from its own store', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const log = captureLogger();
     const config = simAgentConfig(dir.path, broker.url);
 
@@ -165,12 +171,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
   });
 
   test('applies a snapshot that arrives gzip-compressed, as the server sends large ones', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger });
     t.after(() => agent.stop());
     await server.waitFor('sync');
@@ -181,12 +182,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
   });
 
   test('sends unacknowledged events again after the ack timeout', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { ackTimeoutMs: 300 } });
     t.after(() => agent.stop());
     await server.waitFor('sync');
