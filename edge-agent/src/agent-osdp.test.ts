@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import { startAgent, type AgentDecision } from './agent.js';
 import { LocalStore } from './store/local-store.js';
-import { FakeServer, startBroker } from './test-support/broker.js';
-import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, tempDir, until, waitFor } from './test-support/fixtures.js';
+import { brokerAndServer } from './test-support/broker.js';
+import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, until, waitFor } from './test-support/fixtures.js';
 import { osdpRecordKey, type OsdpReaderRecord } from './readers/osdp/osdp-reader.js';
 import { LED_COLOR } from './readers/osdp/osdp-protocol.js';
 
@@ -19,12 +19,7 @@ const WIEGAND_CARD = 'h10301:123:4567';
 
 describe('edge agent with an OSDP reader', () => {
   test('reports the reader, installs its key on the server’s command, decides a badge presented at it, and alerts on a key reset', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const log = captureLogger();
     const base = simAgentConfig(dir.path, broker.url);
     const config = simAgentConfig(dir.path, broker.url, {

@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
-import { FakeServer, startBroker } from './test-support/broker.js';
-import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, TAG_EMPLOYEE, tempDir, until, waitFor } from './test-support/fixtures.js';
+import { brokerAndServer } from './test-support/broker.js';
+import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, TAG_EMPLOYEE, until, waitFor } from './test-support/fixtures.js';
 
 /**
  * One reader of each type on simulated hardware, in front of the real agent: the
@@ -70,12 +70,7 @@ async function present(agent: RunningAgent, doorId: string, cardText: string, di
 
 describe('the agent decides badges from every reader type', () => {
   test('RDM6300, line, PN532, Wiegand and OSDP readers on simulated hardware, with LED and buzzer feedback', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const agent = await startAgent(simAgentConfig(dir.path, broker.url, { readers: READERS }), { log: captureLogger().logger });
     t.after(() => agent.stop());
     await server.waitFor('sync');

@@ -1,11 +1,11 @@
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { AccessEvent } from '@acs/shared/mqtt/payloads';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { LocalStore } from './store/local-store.js';
-import { FakeServer, startBroker } from './test-support/broker.js';
+import { brokerAndServer, FakeServer, startBroker } from './test-support/broker.js';
 import { captureLogger, demoPermissionSet, simAgentConfig, snapshot, TAG_CONTRACTOR, TAG_EMPLOYEE, tempDir, until, waitFor } from './test-support/fixtures.js';
 
 function nextDecision(agent: RunningAgent, doorId: string): Promise<AgentDecision> {
@@ -24,17 +24,6 @@ async function badge(agent: RunningAgent, doorId: string, tag: number): Promise<
   const decided = nextDecision(agent, doorId);
   await agent.hardware.sim!.badge(doorId, tag);
   return decided;
-}
-
-/** A data folder, a broker and a fake server on it, all removed when the test ends. */
-async function brokerAndServer(t: TestContext) {
-  const dir = await tempDir();
-  t.after(() => dir.remove());
-  const broker = await startBroker();
-  t.after(() => broker.close());
-  const server = await FakeServer.connect(broker.url);
-  t.after(() => server.close());
-  return { dir, broker, server };
 }
 
 // Release times in the set are the minimum (3 s) so relock events do not race the assertions.

@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runSimCli } from '@acs/hardware-sim';
 import { startAgent } from './agent.js';
-import { FakeServer, startBroker } from './test-support/broker.js';
-import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, tempDir } from './test-support/fixtures.js';
+import { brokerAndServer } from './test-support/broker.js';
+import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot } from './test-support/fixtures.js';
 
 describe('acs-sim badge learns the reader type of the door', () => {
   test('--card 123:4567 at a Wiegand door, --card 04a1b2c3 at a PN532 door, 3887558 at an EM line reader, clear errors otherwise', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, {
       sim: { controlServer: true },
       readers: [

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from './agent.js';
-import { captureLogger, demoPermissionSet, simAgentConfig, snapshot, TAG_CONTRACTOR, TAG_EMPLOYEE, tempDir, until } from './test-support/fixtures.js';
-import { FakeServer, startBroker } from './test-support/broker.js';
+import { captureLogger, demoPermissionSet, simAgentConfig, snapshot, TAG_CONTRACTOR, TAG_EMPLOYEE, until } from './test-support/fixtures.js';
+import { brokerAndServer } from './test-support/broker.js';
 import { runNode } from './test-support/spawn.js';
 import { runSimCli } from '@acs/hardware-sim';
 
@@ -12,12 +12,7 @@ const SIM_CLI = fileURLToPath(import.meta.resolve('@acs/hardware-sim/cli'));
 
 describe('acs-sim against a running simulated agent', () => {
   test('presents cards and moves doors through the agent\'s control server', async (t) => {
-    const dir = await tempDir();
-    t.after(() => dir.remove());
-    const broker = await startBroker();
-    t.after(() => broker.close());
-    const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    const { dir, broker, server } = await brokerAndServer(t);
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, { sim: { controlServer: true } });
     const agent = await startAgent(config, { log: captureLogger().logger });
     t.after(() => agent.stop());

@@ -1,9 +1,11 @@
 /** An in-process aedes broker on an ephemeral port, and a client playing the server. */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
+import type { TestContext } from 'node:test';
 import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { parseAgentTopic, type Channel } from '@acs/shared/mqtt/topics';
+import { tempDir } from './fixtures.js';
 
 export interface TestBroker {
   url: string;
@@ -104,4 +106,15 @@ export class FakeServer extends EventEmitter<{ message: [ServerMessage] }> {
   async close(): Promise<void> {
     await this.client.endAsync(true);
   }
+}
+
+/** A data folder, a broker and a fake server on it, all removed when the test ends. */
+export async function brokerAndServer(t: TestContext): Promise<{ dir: Awaited<ReturnType<typeof tempDir>>; broker: TestBroker; server: FakeServer }> {
+  const dir = await tempDir();
+  t.after(() => dir.remove());
+  const broker = await startBroker();
+  t.after(() => broker.close());
+  const server = await FakeServer.connect(broker.url);
+  t.after(() => server.close());
+  return { dir, broker, server };
 }
