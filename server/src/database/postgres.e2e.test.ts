@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENTITIES } from './entities.js';
@@ -7,6 +7,7 @@ import type { ApiError, CardView, EventView, Page, PersonView } from '@acs/share
 import type { AccessEvent, PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
+import { grantedAccess } from '../testing/access-events.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
@@ -58,24 +59,9 @@ describe('the server on PostgreSQL', { skip }, () => {
     try {
       const inbox = new MessageLog(agent);
       await agent.subscribeAsync([agentTopic('agent-1', 'events-ack'), agentTopic('agent-1', 'permissions')], { qos: 1 });
-      const events: AccessEvent[] = [1, 2, 3].map((seq) => ({
-        eventId: randomUUID(),
-        agentId: 'agent-1',
-        seq,
-        occurredAt: Date.now() + seq,
-        kind: 'access',
-        doorId: 'office-gate',
-        readerId: 'office-gate-in',
-        direction: 'in',
-        zoneId: 'office',
-        credential: 'em4100:3887558',
-        cardId: null,
-        personId: person.id,
-        holder: person.name,
-        granted: true,
-        reason: 'granted',
-        permissionVersion: 1,
-      }));
+      const events: AccessEvent[] = [1, 2, 3].map((seq) =>
+        grantedAccess(person, { seq, occurredAt: Date.now() + seq, doorId: 'office-gate', readerId: 'office-gate-in', zoneId: 'office' }),
+      );
       await agent.publishAsync(agentTopic('agent-1', 'events'), JSON.stringify({ events }), { qos: 1 });
       await agent.publishAsync(agentTopic('agent-1', 'events'), JSON.stringify({ events }), { qos: 1 });
       await waitFor(() => inbox.on(agentTopic('agent-1', 'events-ack')).length === 2, 'two acks');

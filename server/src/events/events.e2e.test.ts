@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
@@ -7,6 +6,7 @@ import type { AccessEvent, AgentEvent, EventsAck } from '@acs/shared/mqtt/payloa
 import type { EventView, Page, PersonView } from '@acs/shared/api/views';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { agentTopic } from '@acs/shared/mqtt/topics';
+import { grantedAccess } from '../testing/access-events.js';
 import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 
 type DashboardSocket = Socket<ServerToClientEvents>;
@@ -36,25 +36,7 @@ describe('agent events over MQTT', () => {
 
   function access(person: PersonView, overrides: Partial<AccessEvent> = {}): AccessEvent {
     seq += 1;
-    return {
-      eventId: randomUUID(),
-      agentId: 'agent-1',
-      seq,
-      occurredAt: Date.now() - 1000 + seq,
-      kind: 'access',
-      doorId: 'machine-room',
-      readerId: 'machine-room-in',
-      direction: 'in',
-      zoneId: 'machine-room',
-      credential: 'em4100:3887558',
-      cardId: null,
-      personId: person.id,
-      holder: person.name,
-      granted: true,
-      reason: 'granted',
-      permissionVersion: 1,
-      ...overrides,
-    };
+    return grantedAccess(person, { seq, occurredAt: Date.now() - 1000 + seq, doorId: 'machine-room', readerId: 'machine-room-in', zoneId: 'machine-room', ...overrides });
   }
 
   async function publishEvents(events: AgentEvent[] | unknown, topic = agentTopic('agent-1', 'events')): Promise<void> {

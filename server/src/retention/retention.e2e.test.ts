@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
 import type { AuditEntryView, Page, PersonView } from '@acs/shared/api/views';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { EventsService } from '../events/events.service.js';
 import { EventEntity } from '../events/event.entity.js';
+import { grantedAccess } from '../testing/access-events.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
@@ -24,24 +24,7 @@ describe('retention with legal hold, and the streamed access-history report', ()
     for (let i = 0; i < count; i += 1000) {
       const batch: AgentEvent[] = [];
       for (let j = i; j < Math.min(count, i + 1000); j++) {
-        batch.push({
-          eventId: randomUUID(),
-          agentId: 'agent-1',
-          seq: seq++,
-          occurredAt: start + j * step,
-          kind: 'access',
-          doorId: 'lab',
-          readerId: 'lab-in',
-          direction: 'in',
-          zoneId: 'lab',
-          credential: 'em4100:3887558',
-          cardId: null,
-          personId: person.id,
-          holder: person.name,
-          granted: true,
-          reason: 'granted',
-          permissionVersion: 1,
-        } as AgentEvent);
+        batch.push(grantedAccess(person, { seq: seq++, occurredAt: start + j * step }));
       }
       await t.server.app.get(EventsService).ingest('agent-1', batch);
     }
