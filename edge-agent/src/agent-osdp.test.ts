@@ -34,7 +34,7 @@ describe('edge agent with an OSDP reader', () => {
         },
       ],
     });
-    const agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100 } });
+    const agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
     let stopped = false;
     t.after(() => (stopped ? undefined : agent.stop()));
     const pd = agent.hardware.sim!.osdpReader('office-gate-out');

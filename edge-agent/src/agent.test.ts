@@ -37,7 +37,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
     const log = captureLogger();
     const config = simAgentConfig(dir.path, broker.url);
 
-    let agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100 } });
+    let agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
     let stopped = false;
     t.after(() => (stopped ? undefined : agent.stop()));
     assert.equal(agent.permissionVersion, null);
@@ -115,7 +115,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
 
     // Restart with no broker at all: the persisted set decides.
     const offline = simAgentConfig(dir.path, 'mqtt://127.0.0.1:1');
-    agent = await startAgent(offline, { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 1000 } });
+    agent = await startAgent(offline, { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 1000, reconnectMaxMs: 2000 } });
     stopped = false;
     assert.equal(agent.permissionVersion, 1, 'the set from the last run is in force before any server contact');
     assert.equal(agent.mqttConnected, false);
@@ -133,7 +133,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
     let broker = await startBroker();
     const port = broker.port;
     let server = await FakeServer.connect(broker.url);
-    const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 100 } });
+    const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
     t.after(async () => {
       await agent.stop();
       await server.close();

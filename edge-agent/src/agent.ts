@@ -56,7 +56,7 @@ export interface AgentEvents {
   keypad: [entry: KeypadEntry];
 }
 
-export type MqttTuning = Partial<Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs'>>;
+export type MqttTuning = Partial<Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs' | 'reconnectMaxMs'>>;
 
 export interface StartAgentOptions {
   /** Hardware to drive; default: built from the configuration. */
@@ -206,6 +206,8 @@ export class Agent implements RunningAgent {
       username: config.mqtt.username,
       ...(password !== undefined ? { password } : {}),
       keepaliveSec: config.mqtt.keepaliveSec,
+      reconnectPeriodMs: config.mqtt.reconnect.minMs,
+      reconnectMaxMs: config.mqtt.reconnect.maxMs,
       outbox: this.outbox,
       permissions: this.permissions,
       doors: config.doors.map((d) => d.id),

@@ -79,6 +79,8 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
       visit_forced_signout: 'Visitor signed out at end of day',
       sync_lagging: 'Permission sync lagging',
       clock_drift: 'Door controller clock drift',
+      agent_refused: 'Door controller identity refused',
+      events_missing: 'Door controller events missing',
     },
   },
   doorRules: {

@@ -79,6 +79,8 @@ export const rulesZhCN = {
       visit_forced_signout: '访客日终自动离场',
       sync_lagging: '权限同步滞后',
       clock_drift: '门控制器时钟偏差',
+      agent_refused: '门控制器身份被拒绝',
+      events_missing: '门控制器事件缺失',
     },
   },
   doorRules: {

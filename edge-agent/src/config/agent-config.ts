@@ -62,6 +62,14 @@ const mqttSchema = z.strictObject({
   /** File holding the password (first line); relative to the config file. */
   passwordFile: z.string().min(1).optional(),
   keepaliveSec: z.number().int().min(5).max(3600).default(30),
+  /** Retries after a lost or refused connection: from minMs, doubling with jitter, up to maxMs; never giving up. */
+  reconnect: z
+    .strictObject({
+      minMs: z.number().int().min(100).max(60_000).default(1000),
+      maxMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+    })
+    .refine((r) => r.maxMs >= r.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
+    .default({ minMs: 1000, maxMs: 60_000 }),
 });
 
 const gpioSchema = z.strictObject({
@@ -179,6 +187,7 @@ export interface MqttConfig {
   /** Absolute path. */
   passwordFile?: string;
   keepaliveSec: number;
+  reconnect: { minMs: number; maxMs: number };
 }
 
 export interface AgentConfig extends Omit<ParsedConfig, 'mqtt' | 'sim'> {
@@ -282,6 +291,7 @@ export function parseAgentConfig(
       url: parsed.mqtt.url,
       username: parsed.mqtt.username ?? parsed.agentId,
       keepaliveSec: parsed.mqtt.keepaliveSec,
+      reconnect: parsed.mqtt.reconnect,
       ...(parsed.mqtt.password !== undefined ? { password: parsed.mqtt.password } : {}),
       ...(parsed.mqtt.passwordFile !== undefined ? { passwordFile: inBase(parsed.mqtt.passwordFile) } : {}),
     },

@@ -15,7 +15,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
+import { agentClientId, agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
 import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
@@ -23,6 +23,7 @@ import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/logger.js';
 import type { Outbox } from '../store/outbox.js';
 import type { PermissionHolder } from '../decision/permission-holder.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
 
 export interface MqttLinkOptions {
   agentId: string;
@@ -41,8 +42,10 @@ export interface MqttLinkOptions {
   maxUnacked?: number;
   /** Unacknowledged events are sent again after this. Default 10 s. */
   ackTimeoutMs?: number;
-  /** Delay between reconnect attempts. Default 2 s. */
+  /** First delay between reconnect attempts; it doubles per failed attempt (with jitter). Default 1 s. */
   reconnectPeriodMs?: number;
+  /** Longest delay between reconnect attempts. Default 60 s. */
+  reconnectMaxMs?: number;
 }
 
 export interface MqttLinkEvents {
@@ -70,9 +73,13 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private readonly onDurable = () => this.wake();
   /** The latest readers report, published again on every (re)connection. */
   private readersReport: ReadersReport | null = null;
+  private readonly backoff: ReconnectBackoff;
+  private reconnectTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: MqttLinkOptions) {
     super();
+    const minMs = options.reconnectPeriodMs ?? 1000;
+    this.backoff = new ReconnectBackoff({ minMs, maxMs: Math.max(minMs, options.reconnectMaxMs ?? 60_000) });
   }
 
   get connected(): boolean {
@@ -83,12 +90,15 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     const { agentId, url, username, password, keepaliveSec, log } = this.options;
     const will: AgentState = { agentId, online: false, at: Date.now() };
     const clientOptions: IClientOptions = {
-      clientId: `acs-agent-${agentId}`,
+      clientId: agentClientId(agentId),
       username,
       ...(password !== undefined ? { password } : {}),
       keepalive: keepaliveSec,
       clean: true,
-      reconnectPeriod: this.options.reconnectPeriodMs ?? 2000,
+      // mqtt.js retries at a fixed period and stops for good after a refused CONNACK
+      // ("Identifier rejected", "Not authorized"): the process would live on with doors
+      // deciding but revocations never arriving. The link schedules every retry itself.
+      reconnectPeriod: 0,
       connectTimeout: 10_000,
       queueQoSZero: false,
       will: { topic: agentTopic(agentId, 'state'), payload: Buffer.from(encodePayload('state', will)), qos: 1, retain: true },
@@ -106,6 +116,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
         log.warn('disconnected from the broker; doors keep deciding from the local set, events wait in the outbox');
         this.emit('disconnected');
       }
+      this.scheduleReconnect(client);
     });
     client.on('error', (err) => {
       if (err.message === this.lastError) {
@@ -128,6 +139,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   /** Publishes the offline state (when connected) and disconnects. */
   async stop(): Promise<void> {
     this.options.outbox.off('durable', this.onDurable);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     if (this.ackTimer) clearInterval(this.ackTimer);
     this.ackTimer = null;
     const client = this.client;
@@ -142,6 +155,25 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     }
     await new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
     await this.inbound;
+  }
+
+  /** Reconnection attempts since the last successful connection. */
+  get failedAttempts(): number {
+    return this.backoff.attempts;
+  }
+
+  /**
+   * Every way a connection ends (network error, broker down, CONNACK refusal, keepalive
+   * timeout) closes the stream, so this one place retries them all, forever.
+   */
+  private scheduleReconnect(client: MqttClient): void {
+    if (this.reconnectTimer || this.client !== client) return;
+    const delay = this.backoff.next();
+    this.options.log.debug(() => `reconnecting in ${delay} ms (attempt ${this.backoff.attempts})`);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.client === client && !client.connected) client.reconnect();
+    }, delay);
   }
 
   /** There are new durable events: publish them if the link is up. */
@@ -182,6 +214,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     if (!client) return;
     this.wasConnected = true;
     this.lastError = null;
+    this.backoff.reset();
     log.info('connected to the broker');
     // Whatever was in flight on the old connection is sent again from the outbox.
     this.unacked.clear();

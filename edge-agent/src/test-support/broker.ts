@@ -2,7 +2,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { TestContext } from 'node:test';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { parseAgentTopic, type Channel } from '@acs/shared/mqtt/topics';
 import { tempDir } from './fixtures.js';
@@ -13,8 +13,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startBroker(port = 0): Promise<TestBroker> {
-  const broker = await Aedes.createBroker();
+export async function startBroker(port = 0, options: Pick<AedesOptions, 'authenticate'> = {}): Promise<TestBroker> {
+  const broker = await Aedes.createBroker(options);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

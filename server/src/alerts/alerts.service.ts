@@ -100,6 +100,26 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
         }
       }),
     );
+    this.signals.on('agent.refused', (s) =>
+      this.enqueue(() =>
+        this.raise({
+          type: 'agent_refused',
+          key: `agent_refused:${s.agentId ?? 'unknown'}`,
+          at: s.at,
+          lasting: false,
+          detail: `${s.agentId ?? 'an unknown identity'} (client ${s.clientId}): ${s.reason}`,
+        }),
+      ),
+    );
+    this.signals.on('agent.events_missing', (s) =>
+      this.enqueue(() => {
+        if (s.givenUp) {
+          return this.raise({ type: 'events_missing', key: `events_lost:${s.agentId}`, at: s.at, lasting: false, agentId: s.agentId, detail: `events ${s.missing} will never arrive` });
+        }
+        const key = `events_missing:${s.agentId}`;
+        return s.open ? this.raise({ type: 'events_missing', key, at: s.at, lasting: true, agentId: s.agentId, detail: `events ${s.missing} missing` }) : this.clear(key, s.at);
+      }),
+    );
     this.signals.on('agent.event', (event) => this.enqueue(() => this.onAgentEvent(event)));
     this.signals.on('agent.presence', ({ agentId, online, at }) =>
       this.enqueue(() =>

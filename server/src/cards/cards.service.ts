@@ -81,6 +81,19 @@ export function resolveCredential(dto: CardNumberInput): string {
  * issuer. Every step is kept in `card_history` and recorded as a permission change of
  * the card; one that ends access travels on the priority path.
  */
+/** Key of `holdersOf`' answer for one read. */
+export function holderKey(credential: string, cardId: string | null): string {
+  return `${credential}\u0000${cardId ?? ''}`;
+}
+
+/** A card and the person holding it, as the server's records say. */
+export interface CardHolder {
+  cardId: string;
+  credential: string;
+  personId: string | null;
+  holder: string | null;
+}
+
 @Injectable()
 export class CardsService {
   private readonly logger = new Logger('Cards');
@@ -109,6 +122,44 @@ export class CardsService {
       order: { createdAt: 'DESC' },
     });
     return this.views(cards);
+  }
+
+  /**
+   * Who holds each of these credentials, from the server's own records: the card carrying
+   * it (the live one; the newest closed one when none is live, for late events of a card
+   * since returned or revoked), its person and that person's name. Agents' events are
+   * filled from this, never from what the agent wrote (an agent may be old, broken or
+   * lying). A card id the agent names is preferred when it really carries the credential.
+   * Credentials no card carries are absent.
+   */
+  async holdersOf(reads: ReadonlyArray<{ credential: string; cardId: string | null }>): Promise<Map<string, CardHolder>> {
+    const byCredential = new Map<string, CardEntity[]>();
+    const credentials = [...new Set(reads.map((r) => r.credential))];
+    for (let i = 0; i < credentials.length; i += 500) {
+      const cards = await this.repo.find({
+        select: { id: true, credential: true, personId: true, status: true, createdAt: true },
+        where: { credential: In(credentials.slice(i, i + 500)) },
+        order: { createdAt: 'DESC' },
+      });
+      for (const card of cards) byCredential.set(card.credential, [...(byCredential.get(card.credential) ?? []), card]);
+    }
+    const chosen = new Map<string, CardEntity>();
+    for (const { credential, cardId } of reads) {
+      const cards = byCredential.get(credential);
+      if (!cards) continue;
+      const card = cards.find((c) => c.id === cardId) ?? cards.find((c) => !CLOSED_CARD_STATUSES.includes(c.status)) ?? cards[0]!;
+      chosen.set(holderKey(credential, cardId), card);
+    }
+    const personIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((p): p is string => p !== null))];
+    const names = new Map<string, string>();
+    for (let i = 0; i < personIds.length; i += 500) {
+      for (const p of await this.people.find({ select: { id: true, name: true }, where: { id: In(personIds.slice(i, i + 500)) } })) names.set(p.id, p.name);
+    }
+    const found = new Map<string, CardHolder>();
+    for (const [key, card] of chosen) {
+      found.set(key, { cardId: card.id, credential: card.credential, personId: card.personId, holder: card.personId ? (names.get(card.personId) ?? null) : null });
+    }
+    return found;
   }
 
   async get(auth: AuthContext, id: string): Promise<CardView> {

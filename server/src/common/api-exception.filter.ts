@@ -7,6 +7,7 @@ interface HttpResponseLike {
   setHeader(name: string, value: string): void;
   json(body: unknown): void;
   headersSent?: boolean;
+  destroy?(error?: Error): void;
 }
 interface HttpRequestLike {
   method?: string;
@@ -35,13 +36,20 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<HttpRequestLike>();
     const body = toApiError(exception);
     const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
+    if (res.headersSent) {
+      // A streamed answer (a CSV export) failed after its status line went out: no error body
+      // can follow, and ending it normally would pass a truncated file off as complete. Cut
+      // the connection so the client sees the transfer fail.
+      this.logger.error(`${where} failed after the response started; connection closed: ${(exception as Error)?.stack ?? String(exception)}`);
+      res.destroy?.(exception instanceof Error ? exception : new Error(String(exception)));
+      return;
+    }
     if (body.statusCode >= 500) {
       this.logger.error(`${where} failed: ${(exception as Error)?.stack ?? String(exception)}`);
     } else if (body.statusCode !== 401 && body.statusCode !== 404) {
       const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
       this.logger.warn(`${where} → ${body.statusCode} ${body.error}: ${message}`);
     }
-    if (res.headersSent) return;
     if (exception instanceof ApiException) {
       for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
     }

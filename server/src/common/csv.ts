@@ -29,8 +29,13 @@ function siteTimeFormat(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in the site's time zone; empty for null. */
+/** The largest epoch millisecond a JavaScript Date holds (±100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
+
 export function formatSiteTime(ms: number | null, timeZone: string): string {
   if (ms === null) return '';
+  // Rows stored before device times were checked can hold anything; an export must still finish.
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return `invalid time (${ms} ms)`;
   const parts: Record<string, string> = {};
   for (const part of siteTimeFormat(timeZone).formatToParts(ms)) parts[part.type] = part.value;
   return `${parts.year ?? '0000'}-${parts.month ?? '00'}-${parts.day ?? '00'} ${parts.hour ?? '00'}:${parts.minute ?? '00'}:${parts.second ?? '00'}`;

@@ -15,6 +15,17 @@ export interface DomainSignals {
   'agent.event': EventView;
   /** An agent's MQTT session went away (last will) or came back. */
   'agent.presence': { agentId: string; online: boolean; at: number };
+  /**
+   * The broker refused an agent identity: wrong password, unknown agent, or a client id that
+   * is not its own. `agentId` is null when the name given was not even a valid agent id.
+   */
+  'agent.refused': { agentId: string | null; clientId: string; reason: string; at: number };
+  /**
+   * Events of an agent that have not arrived: `open` while a hole outlives its grace period
+   * (false once it filled); `givenUp` for ranges that can never arrive (a jump no outbox
+   * replay explains, or too many events waiting above a hole).
+   */
+  'agent.events_missing': { agentId: string; missing: string; open: boolean; givenUp: boolean; at: number };
   /** An agent's clock compared with the server's (agent time minus server time) when it confirmed a set. */
   'agent.clock': { agentId: string; driftMs: number; at: number };
   /** A visitor still on site after the end of the visit window. */

@@ -32,6 +32,10 @@ export class EventEntity {
   occurredAt!: number;
 
   /** Server time when first stored. */
+  /** The device's own time when it was outside the accepted window and replaced (see EventAdmission). */
+  @BigIntColumn('device_occurred_at', { nullable: true })
+  deviceOccurredAt!: number | null;
+
   @EpochMsColumn('received_at')
   receivedAt!: number;
 

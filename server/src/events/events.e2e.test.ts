@@ -4,6 +4,8 @@ import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AccessEvent, AgentEvent, EventsAck } from '@acs/shared/mqtt/payloads';
 import type { EventView, Page, PersonView } from '@acs/shared/api/views';
+import type { AlertView } from '@acs/shared/api/alerts';
+import type { OnSiteList } from '@acs/shared/api/reception';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { grantedAccess } from '../testing/access-events.js';
@@ -125,10 +127,81 @@ describe('agent events over MQTT', () => {
     assert.ok(!(await listAll(await t.token('admin'))).some((e) => e.eventId === forged.eventId));
   });
 
-  test('a gap in sequence numbers is noticed and logged', async () => {
-    seq += 3;
+  test('a sequence number no outbox replay can reach is an events_missing alert at once', async () => {
+    const jump = access(zhangWei, { seq: 2 ** 52 });
+    await publishEvents([jump]);
+    await waitFor(() => t.logs.matching(/agent agent-1: sequence jumped from \d+ to 4503599627370496/, 'error').length === 1, 'the jump in the log');
+    const alerts = await t.request<AlertView[]>('GET', '/api/alerts', { token: await t.token('guard') });
+    const missing = alerts.body.find((a) => a.type === 'events_missing' && a.agentId === 'agent-1');
+    assert.ok(missing, 'an events_missing alert for agent-1');
+    assert.match(missing.detail ?? '', /events \d+\.\.4503599627370495 will never arrive/);
+    // The next events continue from the new number without another alert.
+    seq = 2 ** 52;
     await publishEvents([access(zhangWei)]);
-    await waitFor(() => t.logs.matching(/agent agent-1: events \d+\.\.\d+ missing/, 'warn').length >= 1, 'the gap warning');
+    await waitFor(async () => (await listAll(await t.token('admin'))).some((e) => e.seq === 2 ** 52 + 1), 'the next event stored');
+  });
+
+  test('an event for a door the agent does not drive, or that does not exist, is refused, logged and acknowledged', async () => {
+    const created = await t.request('POST', '/api/doors', { token: await t.token('admin'), body: { id: 'warehouse-gate', name: 'Warehouse gate', fromZoneId: 'lobby', toZoneId: 'office', agentId: null } });
+    assert.equal(created.status, 201, 'a door no agent drives yet');
+    const foreignDoor = access(zhangWei, { doorId: 'warehouse-gate', readerId: 'warehouse-gate-in' });
+    const noDoor = access(zhangWei, { doorId: 'nowhere', readerId: 'nowhere-in' });
+    const ackTopic = agentTopic('agent-1', 'events-ack');
+    const acked = acks.on(ackTopic).length;
+    await publishEvents([foreignDoor, noDoor]);
+    await waitFor(() => acks.on(ackTopic).length > acked, 'the acknowledgement');
+    const ack = JSON.parse(acks.on(ackTopic).at(-1)!.payload) as EventsAck;
+    assert.deepEqual([...ack.seqs].sort(), [foreignDoor.seq, noDoor.seq].sort(), 'refused for good, so the agent may drop them');
+    assert.equal(t.logs.matching(/refused event .* door (warehouse-gate|nowhere) is not driven by this agent/, 'warn').length, 2);
+    const all = await listAll(await t.token('admin'));
+    assert.ok(!all.some((e) => e.eventId === foreignDoor.eventId || e.eventId === noDoor.eventId));
+  });
+
+  test('the holder, person and zone of an event come from the server’s records, not from what the agent wrote', async () => {
+    const lying = access(liNa, {
+      credential: 'em4100:3887558',
+      holder: '<img src=x onerror=alert(1)>',
+      personId: liNa.id,
+      cardId: 'a-card-the-agent-made-up',
+      doorId: 'lab',
+      readerId: 'lab-in',
+      zoneId: 'machine-room',
+    });
+    const stranger = access(zhangWei, { credential: 'em4100:424242', holder: 'Someone Important', granted: false, reason: 'unknown_card' });
+    await publishEvents([lying, stranger]);
+    let stored: EventView[] = [];
+    await waitFor(async () => (stored = (await listAll(await t.token('admin'))).filter((e) => e.eventId === lying.eventId || e.eventId === stranger.eventId)).length === 2, 'both events');
+    const fromZhangsCard = stored.find((e) => e.eventId === lying.eventId)!;
+    assert.equal(fromZhangsCard.holder, zhangWei.name, 'the card em4100:3887558 is Zhang Wei’s');
+    assert.equal(fromZhangsCard.personId, zhangWei.id);
+    assert.notEqual(fromZhangsCard.cardId, 'a-card-the-agent-made-up');
+    assert.equal(fromZhangsCard.zoneId, 'lab', 'the lab door leads into the lab');
+    const unknown = stored.find((e) => e.eventId === stranger.eventId)!;
+    assert.deepEqual([unknown.holder, unknown.personId, unknown.cardId], [null, null, null]);
+  });
+
+  test('device times outside the window are stored at the server’s time, flagged, raise clock drift and never move presence', async () => {
+    const guard = await t.token('guard');
+    const onSiteBefore = (await t.request<OnSiteList>('GET', '/api/reception/on-site', { token: guard })).body;
+    const wangBefore = onSiteBefore.people.find((p) => p.personId === liNa.id) ?? null;
+    const claims = [0, Date.UTC(2100, 0, 1), 8.64e15];
+    const batch = claims.map((occurredAt) => access(liNa, { occurredAt, doorId: 'machine-room', readerId: 'machine-room-in' }));
+    const sentAt = Date.now();
+    await publishEvents(batch);
+    let stored: EventView[] = [];
+    await waitFor(async () => (stored = (await listAll(await t.token('admin'))).filter((e) => batch.some((b) => b.eventId === e.eventId))).length === 3, 'the three events');
+    for (const event of stored) {
+      assert.ok(event.occurredAt >= sentAt - 1000 && event.occurredAt <= Date.now(), `stored at the server's time, not ${event.occurredAt}`);
+      assert.equal(event.occurredAt, event.receivedAt);
+      assert.ok(claims.includes(event.deviceOccurredAt!), 'the device’s claim is kept aside');
+    }
+    await waitFor(async () => (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.some((a) => a.type === 'clock_drift' && a.agentId === 'agent-1'), 'a clock_drift alert');
+    await sleep(100);
+    const onSiteAfter = (await t.request<OnSiteList>('GET', '/api/reception/on-site', { token: guard })).body;
+    assert.deepEqual(onSiteAfter.people.find((p) => p.personId === liNa.id) ?? null, wangBefore, 'presence did not move');
+    // The history export formats every row, these included.
+    const csv = await t.request<string>('GET', `/api/reports/access-history.csv?from=0&to=${Date.now() + 60_000}`, { token: await t.token('admin') });
+    assert.equal(csv.status, 200);
   });
 
   test('events page newest first with a cursor, filtered by door', async () => {

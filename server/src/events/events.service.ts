@@ -15,25 +15,29 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
 import { EventEntity } from './event.entity.js';
+import { type AdmittedEvent, EventAdmission } from './event-admission.js';
 import { SeqTracker } from './seq-tracker.js';
 
 const DEFAULT_PAGE = 50;
 const INSERT_CHUNK = 200;
 
 export interface IngestResult {
-  /** Every sequence number of the batch: stored now or before, so the agent may drop them. */
+  /** Every sequence number of the batch: stored now or before, or refused for good, so the agent may drop them. */
   ackSeqs: number[];
   stored: EventView[];
   duplicates: number;
+  /** Events refused by the admission checks (logged with the reason). */
+  refused: number;
 }
 
-export function toEventRow(event: AgentEvent, receivedAt: number): EventEntity {
+export function toEventRow(event: AgentEvent, receivedAt: number, deviceOccurredAt: number | null = null): EventEntity {
   const row: EventEntity = {
     eventId: event.eventId,
     agentId: event.agentId,
     seq: event.seq,
     kind: event.kind,
     occurredAt: event.occurredAt,
+    deviceOccurredAt,
     receivedAt,
     doorId: null,
     readerId: null,
@@ -85,6 +89,7 @@ export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, str
     kind: row.kind,
     occurredAt: row.occurredAt,
     receivedAt: row.receivedAt,
+    deviceOccurredAt: row.deviceOccurredAt,
     doorId: row.doorId,
     doorName: row.doorId ? (doorNames.get(row.doorId) ?? null) : null,
     direction: row.direction,
@@ -107,6 +112,7 @@ export class EventsService {
     @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
     @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
     private readonly seqs: SeqTracker,
+    private readonly admission: EventAdmission,
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
     private readonly signals: DomainSignalBus,
@@ -115,6 +121,8 @@ export class EventsService {
   /**
    * Stores a batch idempotently: an event id already stored is skipped (insert-or-ignore on
    * both drivers). The caller serialises batches per agent, so "not there before" means "new".
+   * Each event first passes the admission checks: refused events are not stored but are
+   * acknowledged (the refusal is final and logged), corrected ones are stored as corrected.
    */
   async ingest(agentId: string, events: readonly AgentEvent[]): Promise<IngestResult> {
     const receivedAt = this.clock.now();
@@ -126,18 +134,25 @@ export class EventsService {
       const rows = await this.repo.find({ select: { eventId: true }, where: { eventId: In(ids.slice(i, i + 500)) } });
       for (const r of rows) existing.add(r.eventId);
     }
-    const fresh = [...unique.values()].filter((e) => !existing.has(e.eventId)).map((e) => toEventRow(e, receivedAt));
+    const candidates = [...unique.values()].filter((e) => !existing.has(e.eventId));
+    const { admitted, refused } = candidates.length ? await this.admission.admit(agentId, candidates, receivedAt) : { admitted: [], refused: [] };
+    const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
     for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
       await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
     }
-    await this.seqs.observe(agentId, fresh.map((e) => e.seq));
+    await this.seqs.observe(agentId, [...fresh.map((e) => e.seq), ...refused.map((r) => r.event.seq)]);
     const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();
     const stored = fresh.map((row) => toEventView(row, doorNames));
+    const worst = admitted.reduce<AdmittedEvent | null>((w, a) => (a.deviceOccurredAt !== null && (!w || Math.abs(a.deviceOccurredAt - receivedAt) > Math.abs(w.deviceOccurredAt! - receivedAt)) ? a : w), null);
+    if (worst) {
+      // The agent's clock (or its honesty) is off by more than the window: the clock-drift alert says so.
+      this.signals.emit('agent.clock', { agentId, driftMs: worst.deviceOccurredAt! - receivedAt, at: receivedAt });
+    }
     for (const view of stored) {
       this.realtime.emitEvent(view);
       this.signals.emit('agent.event', view);
     }
-    return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length };
+    return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length - refused.length, refused: refused.length };
   }
 
   /** Newest first, cursor paging; employees see only their own events. */

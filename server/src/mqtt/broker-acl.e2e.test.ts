@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import type { EventView, Page } from '@acs/shared/api/views';
 import type { PermissionsMessage } from '@acs/shared/mqtt/payloads';
-import { agentTopic } from '@acs/shared/mqtt/topics';
+import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
 import type { CreatedAgentView } from '../agents/agent.views.js';
@@ -25,8 +25,11 @@ interface BrokerUnderTest {
 
 const WILDCARDS = ['acs/v1/#', 'acs/v1/agents/+/permissions', '#', 'acs/v1/agents/agent-b/#'];
 
+/** A door agent-b drives (the server stores events only for an agent's own doors). */
+const B_DOOR = 'b-door';
+
 function doorEvent(agentId: string, seq: number) {
-  return { eventId: randomUUID(), agentId, seq, occurredAt: Date.now(), kind: 'door', doorId: 'lab', type: 'opened' };
+  return { eventId: randomUUID(), agentId, seq, occurredAt: Date.now(), kind: 'door', doorId: B_DOOR, type: 'opened' };
 }
 
 /** Publishes the agent's sync until the server answers with its permission set (the server may still be subscribing). */
@@ -60,6 +63,8 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
     before(async () => {
       broker = await start();
       admin = await broker.t.token('admin');
+      const door = await broker.t.request('POST', '/api/doors', { token: admin, body: { id: B_DOOR, name: 'B door', fromZoneId: 'lobby', toZoneId: 'office', agentId: 'agent-b' } });
+      assert.equal(door.status, 201);
     });
     after(async () => {
       for (const c of clients) await c.endAsync(true).catch(() => undefined);
@@ -129,10 +134,10 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
     });
 
     test('agent A cannot take over agent B’s connection by using B’s client id', async () => {
-      const b = await connect('agent-b', 'agent-b');
+      const b = await connect('agent-b', agentClientId('agent-b'));
       let bClosed = false;
       b.on('close', () => (bClosed = true));
-      const takeover = await connectAgent(broker.url, 'agent-a', broker.passwords['agent-a'], { clientId: 'agent-b' }).then(
+      const takeover = await connectAgent(broker.url, 'agent-a', broker.passwords['agent-a'], { clientId: agentClientId('agent-b') }).then(
         (client) => {
           clients.push(client);
           return 'connected';

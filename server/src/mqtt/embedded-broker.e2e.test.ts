@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import type { EventView, Page } from '@acs/shared/api/views';
-import { agentTopic } from '@acs/shared/mqtt/topics';
+import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';
+import type { AlertView } from '@acs/shared/api/alerts';
 import type { CreatedAgentView } from '../agents/agent.views.js';
 import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 import { SERVER_MQTT_USERNAME } from './embedded-broker.service.js';
@@ -81,5 +82,41 @@ describe('embedded broker access control', () => {
     await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-1', password, { clientId: 'agent-2' }), /Identifier rejected|client id/i);
     await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-1', password, { clientId: 'acs-server' }), /Identifier rejected|client id/i);
     assert.ok(b.connected, 'agent-2 keeps its session');
+  });
+});
+
+describe('client ids follow the identity the broker authenticated', () => {
+  let t: TestServer;
+
+  before(async () => {
+    // A fresh server is what a restarted one looks like to the broker: nothing remembered.
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  test('another agent connecting first with an agent’s client id is refused, the real agent gets in, and each refusal is an alert', async () => {
+    const admin = await t.token('admin');
+    const created = await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: 'agent-2', name: 'Second' } });
+    assert.equal(created.status, 201);
+    await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-2', created.body.mqttPassword, { clientId: agentClientId('agent-1') }), /Identifier rejected/);
+    await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-2', 'not-its-password'), /Bad username or password|Not authorized/);
+    const real = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
+    assert.ok(real.connected, 'agent-1 connects with its own client id');
+    // The same identity may open a second, suffixed connection (a diagnostic tool) without displacing the agent.
+    const tool = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword(), { clientId: `${agentClientId('agent-1')}/doctor` });
+    await sleep(100);
+    assert.ok(real.connected && tool.connected);
+    await tool.endAsync(true);
+    await real.endAsync(true);
+
+    const guard = await t.token('guard');
+    const refused = await waitFor(async () => {
+      const alerts = (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.filter((a) => a.type === 'agent_refused');
+      return alerts.length === 1 && alerts[0]!.count === 2 ? alerts[0] : undefined;
+    }, 'one agent_refused alert counting both refusals of agent-2');
+    assert.match(refused.detail ?? '', /agent-2 .*wrong password/);
+    assert.equal(t.logs.matching(/refused agent agent-2: client id acs-agent-agent-1 is not its own/, 'warn').length, 1);
   });
 });

@@ -3,10 +3,12 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { slugSchema } from '@acs/shared/access/model';
-import { TOPIC_ROOT, agentMayPublish, agentMaySubscribe } from '@acs/shared/mqtt/topics';
+import { TOPIC_ROOT, agentClientId, agentMayPublish, agentMaySubscribe, isAgentClientId } from '@acs/shared/mqtt/topics';
 import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
 import { randomSecret } from '../auth/password-hasher.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
+import { Clock } from '../common/clock.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
 
 /** Not a valid agent id (colon), so no agent can take the server's identity. */
 export const SERVER_MQTT_USERNAME = 'acs:server';
@@ -37,8 +39,6 @@ function sameSecret(a: string, b: string): boolean {
 export class EmbeddedBrokerService {
   private readonly logger = new Logger('Broker');
   private readonly principals = new WeakMap<Client, Principal>();
-  /** A client id belongs to the first agent that used it, so agents cannot take over each other's sessions. */
-  private readonly clientIdOwners = new Map<string, string>();
   private broker: Aedes | null = null;
   private server: Server | null = null;
   readonly serverPassword = randomSecret();
@@ -46,6 +46,8 @@ export class EmbeddedBrokerService {
   constructor(
     private readonly credentials: AgentCredentialsService,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly signals: DomainSignalBus,
+    private readonly clock: Clock,
   ) {}
 
   /** Starts listening; returns the port (useful when ACS_MQTT_PORT is 0). */
@@ -113,19 +115,27 @@ export class EmbeddedBrokerService {
     }
     if (!username || !slugSchema.safeParse(username).success || secret.length === 0) {
       this.logger.warn(`refused client ${client.id}: no agent id or password`);
-      throw authError('bad username or password', BAD_USERNAME_OR_PASSWORD);
+      throw this.refuse(null, client, 'no agent id or password', BAD_USERNAME_OR_PASSWORD);
     }
     if (!(await this.credentials.verify(username, secret))) {
       this.logger.warn(`refused agent ${username} (client ${client.id}): wrong password or unknown agent`);
-      throw authError('bad username or password', BAD_USERNAME_OR_PASSWORD);
+      throw this.refuse(username, client, 'wrong password or unknown agent', BAD_USERNAME_OR_PASSWORD);
     }
-    const owner = this.clientIdOwners.get(client.id);
-    if (client.id === this.config.mqttClientId || (owner !== undefined && owner !== username)) {
-      this.logger.warn(`refused agent ${username}: client id ${client.id} belongs to ${owner ?? 'the server'}`);
-      throw authError('client id in use by another identity', IDENTIFIER_REJECTED);
+    // The client id follows from the identity just proven: another agent's id (or the
+    // server's) is refused, whatever connected first and however often the broker restarted.
+    if (!isAgentClientId(client.id, username)) {
+      this.logger.warn(`refused agent ${username}: client id ${client.id} is not its own (${agentClientId(username)})`);
+      throw this.refuse(username, client, `client id ${client.id.slice(0, 80)} is not its own (${agentClientId(username)})`, IDENTIFIER_REJECTED);
     }
-    this.clientIdOwners.set(client.id, username);
     return { kind: 'agent', agentId: username };
+  }
+
+  /** Tells the alerts that an agent identity was refused, and builds the CONNACK error. */
+  private refuse(username: string | null, client: Client, reason: string, returnCode: number): AuthenticateError {
+    // Only a well-formed name is echoed into an alert: anything else is someone guessing.
+    const claimed = username !== null && slugSchema.safeParse(username).success ? username : null;
+    this.signals.emit('agent.refused', { agentId: claimed, clientId: client.id.slice(0, 80), reason, at: this.clock.now() });
+    return authError(returnCode === IDENTIFIER_REJECTED ? 'client id in use by another identity' : 'bad username or password', returnCode);
   }
 
   private mayPublish(principal: Principal, topic: string): boolean {

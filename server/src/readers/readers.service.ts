@@ -63,6 +63,12 @@ export class ReadersService {
     return this.views(readers, online);
   }
 
+  /** The readers an agent reported, by reader id, with the door and direction each serves. */
+  async readersOf(agentId: string): Promise<Map<string, { doorId: string; direction: string }>> {
+    const rows = await this.readers.find({ select: { id: true, readerId: true, doorId: true, direction: true }, where: { agentId } });
+    return new Map(rows.map((r) => [r.readerId, { doorId: r.doorId, direction: r.direction }]));
+  }
+
   async view(ref: string): Promise<ReaderView> {
     const reader = await this.readers.findOneBy({ id: ref });
     if (!reader) throw notFound(`reader ${ref}`);

@@ -57,6 +57,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   observe(event: EventView): void {
     if (event.kind !== 'access' || event.granted !== true || !event.personId) return;
+    // The device's time was not believable: where the person is cannot be told from it.
+    if (event.deviceOccurredAt != null) return;
     const seen = this.pending.get(event.personId);
     if (seen && seen.at > event.occurredAt) return;
     this.pending.set(event.personId, { zoneId: event.zoneId, doorId: event.doorId, at: event.occurredAt });

@@ -88,4 +88,22 @@ describe('retention with legal hold, and the streamed access-history report', ()
     const bad = await fetch(`${t.url}/api/reports/access-history.csv?from=10&to=5`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(bad.status, 400);
   });
+
+  test('rows whose times no date can hold, on the first page and past it, still export completely', async () => {
+    // Stored before device times were checked; written straight to the table as such a row was.
+    const repo = t.dataSource().getRepository(EventEntity);
+    const wang = (await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Wang Qiang'))!;
+    const start = Date.now() - 3 * DAY;
+    await ingest(wang, 2500, start, 10);
+    const wild = [8.64e15 + 1, 9e15];
+    for (const occurredAt of wild) {
+      const event = grantedAccess(wang, { seq: seq++, occurredAt: start });
+      await repo.insert({ ...event, occurredAt, receivedAt: Date.now(), deviceOccurredAt: null, deviceId: null, type: null, detail: null });
+    }
+    const res = await fetch(`${t.url}/api/reports/access-history.csv?personId=${wang.id}&from=${start}`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(res.status, 200);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines.length, 1 + 2500 + wild.length, 'every row, the last past the first 2,000-row page');
+    assert.deepEqual(lines.slice(-2).map((l) => l.split(',')[0]), wild.map((ms) => `invalid time (${ms} ms)`));
+  });
 });

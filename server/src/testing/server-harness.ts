@@ -7,6 +7,7 @@ import type { LoggerService } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import type { LoginResponse } from '@acs/shared/api/views';
+import { agentClientId } from '@acs/shared/mqtt/topics';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { demoAgentPasswordFile } from '../demo/demo-seeder.service.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -125,7 +126,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
   return new TestServer(server, dataDir, logs);
 }
 
-/** Connects as an agent (username = agent id) to the server's broker. */
+/** Connects as an agent (username = agent id, its own client id unless told otherwise) to the server's broker. */
 export async function connectAgent(
   url: string,
   agentId: string,
@@ -133,7 +134,7 @@ export async function connectAgent(
   options: { clientId?: string } = {},
 ): Promise<MqttClient> {
   return mqtt.connectAsync(url, {
-    clientId: options.clientId ?? agentId,
+    clientId: options.clientId ?? agentClientId(agentId),
     username: agentId,
     password,
     clean: true,

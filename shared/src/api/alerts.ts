@@ -25,6 +25,8 @@ export const ALERT_TYPES = [
   'visit_forced_signout',
   'sync_lagging',
   'clock_drift',
+  'agent_refused',
+  'events_missing',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -54,6 +56,8 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, AlertSeverity>> = {
   visit_forced_signout: 'info',
   sync_lagging: 'warning',
   clock_drift: 'warning',
+  agent_refused: 'warning',
+  events_missing: 'warning',
 };
 
 /**

@@ -96,10 +96,15 @@ export interface EventView {
   deviceId?: string | null;
   seq: number;
   kind: EventKind;
-  /** Device time. */
+  /** Device time, or the server's receive time when the device's was not believable. */
   occurredAt: number;
   /** Server time when first stored. */
   receivedAt: number;
+  /**
+   * Set when the device's own time was outside the window the server accepts (a clock far
+   * off, or an agent lying): what the device said. Such events never move presence.
+   */
+  deviceOccurredAt?: number | null;
   doorId: string | null;
   doorName: string | null;
   /** Access events: reader direction; door/device events: null. */

@@ -21,6 +21,25 @@ export function agentTopic(agentId: string, channel: Channel): string {
   return `${TOPIC_ROOT}/agents/${agentId}/${channel}`;
 }
 
+/**
+ * The MQTT client id an agent connects with. It is derived from the identity the broker
+ * authenticated (as Mosquitto's `use_username_as_clientid` does), so nothing about who owns
+ * a client id has to be remembered, and nothing is forgotten when a broker restarts.
+ */
+export function agentClientId(agentId: string): string {
+  return `acs-agent-${agentId}`;
+}
+
+/**
+ * True when `clientId` may be used by `agentId`: its own id, or its own id followed by `/`
+ * and a suffix (a second connection of the same identity, e.g. a diagnostic tool). Agent ids
+ * cannot contain `/`, so no agent's id is a prefix of another's.
+ */
+export function isAgentClientId(clientId: string, agentId: string): boolean {
+  const own = agentClientId(agentId);
+  return clientId === own || (clientId.startsWith(`${own}/`) && clientId.length > own.length + 1);
+}
+
 /** What the server subscribes to: every agent's outgoing channels. */
 export const SERVER_SUBSCRIPTIONS: readonly string[] = AGENT_PUBLISHES.map((c) => `${TOPIC_ROOT}/agents/+/${c}`);
 

@@ -128,7 +128,7 @@ export const edgeBench: BenchModule = {
         { baseDir: dataDir },
       );
       // Phase 1: the agent starts with a backlog and flushes it to the server while badges arrive.
-      agent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }), mqtt: { reconnectPeriodMs: 200 } });
+      agent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
       const backlogBefore = await agent.outboxSize();
       const flushing = stats(await badges(agent, BADGES));
       const backlogAfter = await agent.outboxSize();

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { agentTopic } from '@acs/shared/mqtt/topics';
+import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 // Bad input from the network is refused with a clear, logged error; nothing crashes,
@@ -15,7 +15,7 @@ describe('bad input at the server boundaries', () => {
     system = await startSystem();
     // Speaks MQTT with agent-1's own credentials, like a buggy or compromised agent would.
     intruder = await mqtt.connectAsync(system.server.server.mqttUrl, {
-      clientId: `agent-1-bad-${randomUUID().slice(0, 8)}`,
+      clientId: `${agentClientId('agent-1')}/bad-${randomUUID().slice(0, 8)}`,
       username: 'agent-1',
       password: await system.server.demoAgentPassword(),
       reconnectPeriod: 0,

@@ -66,7 +66,7 @@ describe('fault injection: the agent loses no event', () => {
 
     // The same agent, started again on the same data folder.
     const config = loadAgentConfig(DEMO_CONFIG, { env });
-    const agent: RunningAgent = await startAgent(config, { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200 } });
+    const agent: RunningAgent = await startAgent(config, { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
     cleanups.push(() => agent.stop());
     const rows = await waitFor(async () => {
       const r = await storedEvents(server, 'agent-1');
@@ -84,7 +84,7 @@ describe('fault injection: the agent loses no event', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-outage-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = { ACS_AGENT_MQTT_URL: broker.url, ACS_AGENT_MQTT_PASSWORD: await server.demoAgentPassword(), ACS_AGENT_DATA_DIR: dataDir };
-    const agent = await startAgent(loadAgentConfig(DEMO_CONFIG, { env }), { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200 } });
+    const agent = await startAgent(loadAgentConfig(DEMO_CONFIG, { env }), { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
     cleanups.push(() => agent.stop());
     await waitFor(() => agent.permissionVersion !== null && agent.mqttConnected, 'the agent online with its permission set', 15_000);
 

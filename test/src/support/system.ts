@@ -138,7 +138,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
 
   // Quiet unless ACS_TEST_VERBOSE: failures print their own story.
   const log = createLogger('acs:agent', { level: process.env.ACS_TEST_VERBOSE ? 'debug' : 'error' });
-  const agent = await startAgent(config, { controlServer: false, log, mqtt: { reconnectPeriodMs: 200 } });
+  const agent = await startAgent(config, { controlServer: false, log, mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
   const system = new TestSystem(server, agent, doors);
   for (const cleanup of cleanups) system.onClose(cleanup);
   if (options.mqttUrl) system.onClose(() => clearRetained(options.mqttUrl!, agentTopic(config.agentId, 'state')));

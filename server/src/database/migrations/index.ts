@@ -8,6 +8,7 @@ import { Alerts1764700000000 } from './1764700000000-alerts.js';
 import { ReceptionAndEquipment1764800000000 } from './1764800000000-reception-and-equipment.js';
 import { IncidentsAndAlertRules1764900000000 } from './1764900000000-incidents-and-alert-rules.js';
 import { RetentionAndHolds1765000000000 } from './1765000000000-retention-and-holds.js';
+import { DeviceTime1765100000000 } from './1765100000000-device-time.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ReceptionAndEquipment1764800000000,
   IncidentsAndAlertRules1764900000000,
   RetentionAndHolds1765000000000,
+  DeviceTime1765100000000,
 ];
