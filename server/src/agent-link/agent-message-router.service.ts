@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type AgentChannel, AGENT_PUBLISHES, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload } from '@acs/shared/mqtt/payloads';
+import { AGENT_PAYLOAD_LIMIT_BYTES } from '@acs/shared/mqtt/limits';
 import { AgentsService } from '../agents/agents.service.js';
 import { EventsService } from '../events/events.service.js';
 import { type IncomingMqttMessage, MqttClientService } from '../mqtt/mqtt-client.service.js';
@@ -12,6 +13,8 @@ import { Clock } from '../common/clock.js';
 export interface AgentMessageStats {
   handled: number;
   malformed: number;
+  /** Payloads over AGENT_PAYLOAD_LIMIT_BYTES, dropped before decoding. */
+  oversized: number;
   impersonation: number;
   failed: number;
 }
@@ -26,7 +29,7 @@ export interface AgentMessageStats {
 export class AgentMessageRouter implements OnModuleInit {
   private readonly logger = new Logger('AgentMessages');
   private readonly queues = new Map<string, Promise<void>>();
-  readonly stats: AgentMessageStats = { handled: 0, malformed: 0, impersonation: 0, failed: 0 };
+  readonly stats: AgentMessageStats = { handled: 0, malformed: 0, oversized: 0, impersonation: 0, failed: 0 };
 
   constructor(
     private readonly mqtt: MqttClientService,
@@ -56,6 +59,13 @@ export class AgentMessageRouter implements OnModuleInit {
     }
     const { agentId } = parsed;
     const channel = parsed.channel as AgentChannel;
+    // The brokers refuse such packets already; an external broker set up with a larger
+    // limit must not make the server decode (and hold) them either.
+    if (message.payload.length > AGENT_PAYLOAD_LIMIT_BYTES) {
+      this.stats.oversized += 1;
+      this.logger.warn(`dropped a message of ${message.payload.length} bytes from agent ${agentId} on ${message.topic}: over the limit of ${AGENT_PAYLOAD_LIMIT_BYTES} bytes`);
+      return;
+    }
     const previous = this.queues.get(agentId) ?? Promise.resolve();
     const next = previous
       .then(() => this.handle(agentId, channel, message))

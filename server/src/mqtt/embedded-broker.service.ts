@@ -4,7 +4,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { slugSchema } from '@acs/shared/access/model';
 import { TOPIC_ROOT, agentClientId, agentMayPublish, agentMaySubscribe, isAgentClientId } from '@acs/shared/mqtt/topics';
+import { AGENT_PAYLOAD_LIMIT_BYTES, PACKET_OVERHEAD_BYTES, SERVER_PAYLOAD_LIMIT_BYTES } from '@acs/shared/mqtt/limits';
 import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
+import { type ConnectInfo, guardedConnection } from './packet-size-guard.js';
 import { randomSecret } from '../auth/password-hasher.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { Clock } from '../common/clock.js';
@@ -83,7 +85,14 @@ export class EmbeddedBrokerService {
     });
     broker.on('clientError', (client, err) => this.logger.debug?.(`client ${client.id}: ${err.message}`));
     this.broker = broker;
-    const server = createServer(broker.handle);
+    const server = createServer((socket) => {
+      const connection = guardedConnection(
+        socket,
+        (connect) => this.packetLimitFor(connect),
+        (err) => this.logger.warn(`cut the MQTT connection from ${socket.remoteAddress ?? '?'}: ${err.message}`),
+      );
+      broker.handle(connection);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -104,6 +113,15 @@ export class EmbeddedBrokerService {
     this.server = null;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Only the server's own connection (proven by its per-process secret) may send packets as
+   * large as a permission set; agents and anyone else are held to the agent limit.
+   */
+  private packetLimitFor(connect: ConnectInfo | null): number {
+    const isServer = connect?.username === SERVER_MQTT_USERNAME && connect.password !== undefined && sameSecret(connect.password.toString('utf8'), this.serverPassword);
+    return (isServer ? SERVER_PAYLOAD_LIMIT_BYTES : AGENT_PAYLOAD_LIMIT_BYTES) + PACKET_OVERHEAD_BYTES;
   }
 
   private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined): Promise<Principal> {
