@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { PasswordHasher, randomSecret } from '../auth/password-hasher.js';
+import { MACHINE_SECRET_SCRYPT_PARAMS, PasswordHasher, randomSecret } from '../auth/password-hasher.js';
 import { conflict } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
@@ -18,6 +18,8 @@ const VERIFIED_CACHE_MS = 60_000;
 @Injectable()
 export class AgentCredentialsService {
   private readonly verified = new Map<string, { digest: string; until: number }>();
+  /** For the random secrets made here; a password an operator chose gets the people's hasher. */
+  private readonly randomSecretHasher = new PasswordHasher(MACHINE_SECRET_SCRYPT_PARAMS);
 
   constructor(
     @InjectRepository(AgentEntity) private readonly repo: Repository<AgentEntity>,
@@ -26,12 +28,14 @@ export class AgentCredentialsService {
   ) {}
 
   /** Registers an agent and returns its new MQTT password (the only time it is visible). */
-  async create(id: string, name: string, password: string = randomSecret()): Promise<{ agent: AgentEntity; mqttPassword: string }> {
+  async create(id: string, name: string, given?: string): Promise<{ agent: AgentEntity; mqttPassword: string }> {
     if (await this.repo.existsBy({ id })) throw conflict(`agent ${id} already exists`);
+    const password = given ?? randomSecret();
+    const hasher = given === undefined ? this.randomSecretHasher : this.hasher;
     const agent = this.repo.create({
       id,
       name: name.trim() || id,
-      mqttPasswordHash: await this.hasher.hash(password),
+      mqttPasswordHash: await hasher.hash(password),
       online: false,
       lastSeenAt: null,
       softwareVersion: null,

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
+import { hashingLoad, PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
 
 describe('password hashing', () => {
   const hasher = new PasswordHasher();
@@ -8,7 +8,7 @@ describe('password hashing', () => {
   test('stores scrypt with its parameters and a random salt, and verifies only the right password', async () => {
     const a = await hasher.hash('correct horse battery');
     const b = await hasher.hash('correct horse battery');
-    assert.match(a, /^\$scrypt\$ln=15,r=8,p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    assert.match(a, /^\$scrypt\$ln=17,r=8,p=1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     assert.notEqual(a, b, 'two hashes of one password differ by salt');
     assert.equal(await hasher.verify('correct horse battery', a), true);
     assert.equal(await hasher.verify('correct horse battery!', a), false);
@@ -23,7 +23,25 @@ describe('password hashing', () => {
     assert.equal(hasher.needsRehash(await hasher.hash('x')), false);
   });
 
-  test('the policy wants at least 10 characters that are not one repeated character nor the username', () => {
+  test('new hashes meet OWASP’s scrypt minimum (N=2^17, r=8, p=1); the former 2^15 hashes are raised at the next sign-in', async () => {
+    assert.equal(new PasswordHasher().needsRehash(await new PasswordHasher({ logN: 15, r: 8, p: 1 }).hash('an older password')), true);
+    assert.match(await new PasswordHasher().hash('a new password'), /^\$scrypt\$ln=17,r=8,p=1\$/);
+  });
+
+  test('hashing runs at most two derivations at once, however many sign-ins arrive together', async () => {
+    const cheap = new PasswordHasher({ logN: 12, r: 8, p: 1 });
+    const all = Promise.all(Array.from({ length: 20 }, (_, i) => cheap.hash(`secret ${i}`)));
+    assert.ok(hashingLoad().waiting >= 17, `queued: ${hashingLoad().waiting}`);
+    const hashes = await all;
+    assert.equal(new Set(hashes).size, 20);
+    assert.equal(hashingLoad().peak, 2);
+    assert.deepEqual([hashingLoad().running, hashingLoad().waiting], [0, 0]);
+  });
+
+  test('the policy wants at least 10 characters that are not one repeated character nor contain the username', () => {
+    assert.match(passwordPolicyProblem('my-meilin-is-secret', 'MeiLin') ?? '', /must not contain the username/);
+    assert.match(passwordPolicyProblem('2024meilin!!x', 'meilin') ?? '', /must not contain the username/);
+    assert.equal(passwordPolicyProblem('a long enough passphrase', 'al'), null, 'a username of two letters is too short to mean anything');
     assert.match(passwordPolicyProblem('short') ?? '', /at least 10/);
     assert.match(passwordPolicyProblem('aaaaaaaaaaaa') ?? '', /single character/);
     assert.match(passwordPolicyProblem('alexandria1', 'Alexandria1') ?? '', /username/);

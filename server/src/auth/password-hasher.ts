@@ -9,7 +9,44 @@ export interface ScryptParams {
   p: number;
 }
 
-export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { logN: 15, r: 8, p: 1 };
+/**
+ * OWASP's Password Storage Cheat Sheet minimum for scrypt: N=2^17 (128 MiB), r=8, p=1.
+ * Hashes made with less are upgraded at the next successful sign-in.
+ */
+export const DEFAULT_SCRYPT_PARAMS: ScryptParams = { logN: 17, r: 8, p: 1 };
+
+/**
+ * For machine secrets (agents' MQTT passwords): 24 random bytes, 192 bits that no amount of
+ * guessing reaches, so a slow hash protects nothing and would only make a thousand agents
+ * reconnecting after a restart cost minutes of CPU. Still scrypt, so one format and verifier.
+ */
+export const MACHINE_SECRET_SCRYPT_PARAMS: ScryptParams = { logN: 10, r: 8, p: 1 };
+
+/**
+ * Derivations running at once, at most. One at N=2^17 holds 128 MiB: unbounded, a burst of
+ * sign-ins (or someone hammering the login) could take the server's memory.
+ */
+const MAX_CONCURRENT_DERIVATIONS = 2;
+let running = 0;
+let peak = 0;
+const waiting: Array<() => void> = [];
+
+/** How many derivations run now, at most so far, and wait (for tests and metrics). */
+export function hashingLoad(): { running: number; peak: number; waiting: number } {
+  return { running, peak, waiting: waiting.length };
+}
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_DERIVATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  peak = Math.max(peak, running);
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
 
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
@@ -19,8 +56,11 @@ function derive(secret: string, salt: Buffer, params: ScryptParams, keyLength: n
   const N = 2 ** params.logN;
   // N=2^15, r=8 needs 32 MiB, which is exactly Node's default limit; leave room.
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r };
-  return new Promise((resolve, reject) =>
-    scrypt(secret.normalize('NFC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))),
+  return limited(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(secret.normalize('NFC'), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 }
 
@@ -63,17 +103,18 @@ export const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 256;
 
 /**
- * The password policy for people (requirements §8): long enough, not one repeated
- * character, not the username, not a well-known password (nor one with digits or
- * punctuation appended). Returns the problem, or null when acceptable.
+ * The password policy for people: long enough, not one repeated character, not containing
+ * the username, not a well-known password (nor one with digits or punctuation appended).
+ * Returns the problem, or null when acceptable.
  */
 export function passwordPolicyProblem(password: string, username?: string, minLength: number = MIN_PASSWORD_LENGTH): string | null {
   if (password.length < minLength) return `password must be at least ${minLength} characters long`;
   if (password.length > MAX_PASSWORD_LENGTH) return `password must be at most ${MAX_PASSWORD_LENGTH} characters long`;
   if (/^(.)\1*$/u.test(password)) return 'password must not repeat a single character';
   const lower = password.toLowerCase();
-  if (username && (lower === username.toLowerCase() || lower.replace(/[\d\W_]+$/u, '') === username.toLowerCase())) {
-    return 'password must not equal the username';
+  // Anyone who knows the person knows the username: "meilin-2024!!" is one guess away.
+  if (username && username.length >= 3 && lower.includes(username.toLowerCase())) {
+    return 'password must not contain the username';
   }
   const stem = lower.replace(/[\d\W_]+$/u, '');
   if (COMMON_PASSWORDS.has(lower) || (stem.length > 0 && COMMON_PASSWORDS.has(stem)) || /^\d+$/.test(password)) {

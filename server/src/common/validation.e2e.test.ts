@@ -96,4 +96,20 @@ describe('request validation', () => {
     assert.equal(res.body.error, 'not_found');
     assert.equal((await t.request<ApiError>('DELETE', '/api/grants/no-such-grant', { token: admin })).status, 404);
   });
+  test('names and texts people type follow one rule: trimmed, NFC, never blank, no control, invisible or direction-changing characters', async () => {
+    await rejects('POST', '/api/people', { name: '   ', kind: 'employee' }, [/name must not be blank/]);
+    await rejects('POST', '/api/zones', { name: '\t \n', level: 1 }, [/name must not be blank/]);
+    await rejects('POST', '/api/schedules', { name: ' ', windows: [{ days: [1], start: '08:00', end: '18:00' }] }, [/name must not be blank/]);
+    await rejects('POST', '/api/people', { name: 'Admin\u202Egnp.exe', kind: 'employee' }, [/name contains a text-direction override/]);
+    await rejects('POST', '/api/people', { name: 'Zhang\u200BWei', kind: 'employee' }, [/name contains an invisible character/]);
+    await rejects('POST', '/api/people', { name: 'Bell\u0007', kind: 'employee' }, [/name contains a control character/]);
+    await rejects('POST', '/api/people', { name: 'Two\nlines', kind: 'employee' }, [/name must be a single line/]);
+    await rejects('POST', '/api/people', { name: 'broken \uD800 surrogate', kind: 'employee' }, [/name contains a broken character/]);
+    const created = await t.request<PersonView>('POST', '/api/people', { token: admin, body: { name: '  Jose\u0301 Garci\u0301a  ', kind: 'employee' } });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.name, 'Jos\u00e9 Garc\u00eda', 'trimmed and composed (NFC)');
+    // A multi-line note keeps its line breaks; emoji joiners are not "invisible characters".
+    const zone = await t.request<ZoneView>('POST', '/api/zones', { token: admin, body: { name: '会议室 👩\u200D💻', level: 1 } });
+    assert.equal(zone.status, 201);
+  });
 });

@@ -1,6 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { AccessRequestStatus } from '@acs/shared/api/views';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 export const ACCESS_REQUEST_STATUSES: readonly AccessRequestStatus[] = ['pending', 'approved', 'refused', 'cancelled'];
 export const ACCESS_REQUEST_SCOPES = ['mine', 'to-decide', 'all'] as const;
@@ -25,7 +26,7 @@ export class CreateAccessRequestDto {
   @Max(MAX_EPOCH_MS)
   until?: number | null;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(3)
   @MaxLength(500)
   reason!: string;
@@ -40,7 +41,7 @@ export class CreateAccessRequestDto {
 export class DecideAccessRequestDto {
   /** Required to refuse; optional to approve. */
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MinLength(1)
   @MaxLength(500)
   reason?: string;

@@ -1,5 +1,6 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsSlug } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 export class CreateAgentDto {
   /** Also the agent's MQTT username and the id in its topics. */
@@ -7,7 +8,7 @@ export class CreateAgentDto {
   id!: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   name?: string;
 }

@@ -4,6 +4,7 @@ import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
 import { CARD_NUMBER_FORMATS } from '@acs/shared/credentials/card-number';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { IsCredential } from '../../common/is-credential.validator.js';
+import { HumanText } from '../../common/human-text.js';
 
 export const normalizeCredential = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -61,7 +62,7 @@ export class CreateCardDto {
   levelCeilingOverride?: number | null;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }
@@ -85,7 +86,7 @@ export class ReplaceCardDto {
   cardNumber?: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }

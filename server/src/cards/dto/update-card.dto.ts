@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CARD_STATUSES, CARD_TYPES, type CardStatus, type CardType } from '@acs/shared/access/model';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 /**
  * Absent fields stay as they are; `null` clears a validity bound, the holder or the
@@ -50,7 +51,7 @@ export class CardTransitionDto {
   to!: CardStatus;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MinLength(1)
   @MaxLength(500)
   note?: string;

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { HumanText } from '../../common/human-text.js';
 
 export class DepartmentZoneDto {
   @IsString()
@@ -15,7 +16,7 @@ export class DepartmentZoneDto {
 }
 
 export class CreateDepartmentDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;
@@ -31,7 +32,7 @@ export class CreateDepartmentDto {
 /** Absent fields stay; a new name is carried to every member; `defaultZones` replaces the list (for future joiners and movers). */
 export class UpdateDepartmentDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;

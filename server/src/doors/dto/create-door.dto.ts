@@ -2,13 +2,14 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } fro
 import type { DoorFailMode } from '@acs/shared/api/views';
 import { IsSlug } from '../../common/dto-rules.js';
 import { DOOR_FAIL_MODES } from './update-door.dto.js';
+import { HumanText } from '../../common/human-text.js';
 
 export class CreateDoorDto {
   @IsOptional()
   @IsSlug()
   id?: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;

@@ -1,13 +1,14 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { DoorFailMode } from '@acs/shared/api/views';
 import { IsSlug } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 export const DOOR_FAIL_MODES: readonly DoorFailMode[] = ['secure', 'safe'];
 
 /** Absent fields stay as they are; `agentId: null` takes the door off its agent. */
 export class UpdateDoorDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { DATA_HANDLING, type DataHandling, EQUIPMENT_KINDS, type EquipmentKind, GATE_PASS_STATUSES, GATE_PASS_TYPES, type GatePassStatus, type GatePassType } from '@acs/shared/api/equipment';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 const TAG_MESSAGE = (field: string) => `${field} must be 1-64 letters, digits, . _ / -`;
@@ -18,7 +19,7 @@ export class CreateEquipmentDto {
   @IsIn(EQUIPMENT_KINDS, { message: `kind must be one of: ${EQUIPMENT_KINDS.join(', ')}` })
   kind!: EquipmentKind;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(500)
   description!: string;
@@ -45,7 +46,7 @@ export class UpdateEquipmentDto {
   serial?: string | null;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MinLength(1)
   @MaxLength(500)
   description?: string;
@@ -72,7 +73,7 @@ export class CreateGatePassDto {
   @IsIn(GATE_PASS_TYPES, { message: `type must be one of: ${GATE_PASS_TYPES.join(', ')}` })
   type!: GatePassType;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(500)
   reason!: string;
@@ -96,7 +97,7 @@ export class CreateGatePassDto {
   dataHandling?: DataHandling;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   dataHandlingNote?: string;
 }
@@ -106,7 +107,7 @@ export class DecideGatePassDto {
   decision!: 'approved' | 'rejected';
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }
@@ -115,7 +116,7 @@ export class RecordDataHandlingDto {
   @IsIn(DATA_HANDLING, { message: `dataHandling must be one of: ${DATA_HANDLING.join(', ')}` })
   dataHandling!: DataHandling;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'note: say how (wipe tool and report number, or where the disk is kept)' })
   @MaxLength(500)
   note!: string;
@@ -140,7 +141,7 @@ export class ReturnToServiceDto {
   @IsIn(['intact', 'tamper_free'], { message: 'check must be intact (seals intact) or tamper_free (no seal; inspected for tampering)' })
   check!: 'intact' | 'tamper_free';
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'note: record what was inspected' })
   @MaxLength(500)
   note!: string;
@@ -155,7 +156,7 @@ export class ApplySealDto {
   assetTag?: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   location?: string;
 
@@ -170,7 +171,7 @@ export class InspectSealDto {
   result!: 'intact' | 'broken';
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }
@@ -179,7 +180,7 @@ export class ReplaceSealDto {
   @Matches(TAG, { message: TAG_MESSAGE('newNumber') })
   newNumber!: string;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(500)
   note!: string;
@@ -192,7 +193,7 @@ export class MediaCheckDto {
   @MaxLength(64)
   assetTag?: string;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(200)
   description!: string;

@@ -1,17 +1,18 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { INCIDENT_CAUSES, INCIDENT_LEVELS, type IncidentCause, type IncidentLevel, VIOLATION_LEVELS, type ViolationLevel } from '@acs/shared/api/incidents';
+import { HumanText } from '../../common/human-text.js';
 
 const LEVEL_MESSAGE = 'level must be 1 (minor), 2 (serious) or 3 (critical)';
 
 /** `POST /api/incidents`: a report typed by anyone. */
 export class CreateIncidentDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   title!: string;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(4000)
   description!: string;
@@ -37,12 +38,12 @@ export class AlertToIncidentDto {
   level!: IncidentLevel;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   title?: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(4000)
   note?: string;
 }
@@ -72,7 +73,7 @@ export class UpdateIncidentDto {
 }
 
 export class AttachmentDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   @Matches(/^[^/\\\u0000-\u001f]+$/, { message: 'attachment.name must be a plain file name' })
@@ -91,7 +92,7 @@ export class AttachmentDto {
 }
 
 export class IncidentNoteDto {
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(4000)
   text!: string;
@@ -103,18 +104,18 @@ export class IncidentNoteDto {
 }
 
 export class CloseIncidentDto {
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'outcome: record what the investigation found' })
   @MaxLength(4000)
   outcome!: string;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'correctiveActions: record what is done so it does not happen again' })
   @MaxLength(4000)
   correctiveActions!: string;
 
   /** What the reporter is told. */
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'feedback: say what the reporter is told' })
   @MaxLength(4000)
   feedback!: string;
@@ -128,7 +129,7 @@ export class CreateViolationDto {
   @IsIn(VIOLATION_LEVELS, { message: 'level must be 1, 2, 3 or 4' })
   level!: ViolationLevel;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(2000)
   description!: string;

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { HumanText } from '../../common/human-text.js';
 
 export const LOCKDOWN_SCOPES = ['site', 'zone'] as const;
 export type LockdownScope = (typeof LOCKDOWN_SCOPES)[number];
@@ -16,7 +17,7 @@ export class LockdownCommandDto {
 
   /** Why: kept in the audit log and shown to every guard. Required to start, optional to end. */
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MinLength(1)
   @MaxLength(500)
   reason?: string;

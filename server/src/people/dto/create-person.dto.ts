@@ -1,11 +1,12 @@
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import { HumanText } from '../../common/human-text.js';
 
 export const PERSON_KINDS: readonly PersonKind[] = ['employee', 'contractor', 'visitor'];
 export const PERSON_STATUSES: readonly PersonStatus[] = ['active', 'departed'];
 
 export class CreatePersonDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;
@@ -14,7 +15,7 @@ export class CreatePersonDto {
   kind!: PersonKind;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   department?: string | null;
 

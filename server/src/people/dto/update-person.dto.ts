@@ -1,10 +1,11 @@
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
 import { PERSON_KINDS, PERSON_STATUSES } from './create-person.dto.js';
+import { HumanText } from '../../common/human-text.js';
 
 export class UpdatePersonDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;
@@ -15,7 +16,7 @@ export class UpdatePersonDto {
 
   /** A department by name; a change is a move (see PeopleService). null: no department. */
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   department?: string | null;
 

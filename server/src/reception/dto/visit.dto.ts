@@ -18,12 +18,13 @@ import {
 import { ID_DOCUMENT_TYPES, type IdDocumentType, VISITOR_ITEM_KINDS, type VisitorItemKind, WATCHLIST_LISTS, type WatchlistList } from '@acs/shared/api/reception';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { PeriodQuery } from '../../common/period.query.js';
+import { HumanText } from '../../common/human-text.js';
 
 export class VisitorItemDto {
   @IsIn(VISITOR_ITEM_KINDS, { message: `kind must be one of: ${VISITOR_ITEM_KINDS.join(', ')}` })
   kind!: VisitorItemKind;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(200)
   description!: string;
@@ -46,13 +47,13 @@ export class IdentityCheckDto {
 
 /** `POST /api/visits` (host pre-registers) and `POST /api/visits/walk-in` (guard at the counter). */
 export class CreateVisitDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   visitorName!: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   visitorCompany?: string | null;
 
@@ -67,7 +68,7 @@ export class CreateVisitDto {
   @MaxLength(36)
   hostPersonId?: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(500)
   purpose!: string;
@@ -110,7 +111,7 @@ export class DecisionDto {
   decision!: 'approved' | 'denied';
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }
@@ -119,7 +120,7 @@ export class WatchlistDecisionDto {
   @IsIn(['allowed', 'refused'], { message: 'decision must be allowed or refused' })
   decision!: 'allowed' | 'refused';
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1, { message: 'note: a supervisor records why' })
   @MaxLength(500)
   note!: string;
@@ -180,7 +181,7 @@ export class SignOutDto {
 
   /** Required when the items differ: what the guard decided and why. */
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MinLength(1)
   @MaxLength(500)
   itemsDecision?: string;
@@ -199,7 +200,7 @@ export class ListVisitsQuery extends PeriodQuery {
 }
 
 export class CreateWatchlistEntryDto {
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;
@@ -207,7 +208,7 @@ export class CreateWatchlistEntryDto {
   @IsIn(WATCHLIST_LISTS, { message: `list must be one of: ${WATCHLIST_LISTS.join(', ')}` })
   list!: WatchlistList;
 
-  @IsString()
+  @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(500)
   reason!: string;
@@ -225,7 +226,7 @@ export class CreatePoolCardDto {
   @MaxLength(100)
   cardNumber!: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(40)
   label!: string;

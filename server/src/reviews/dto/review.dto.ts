@@ -1,12 +1,13 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { ReviewDecision } from '@acs/shared/api/views';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 export const REVIEW_DECISIONS: readonly ReviewDecision[] = ['keep', 'remove'];
 
 export class StartReviewDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;
@@ -33,7 +34,7 @@ export class ReviewDecisionDto {
   decision!: ReviewDecision;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ multiline: true, allowEmpty: true })
   @MaxLength(500)
   note?: string;
 }

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsSlug } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -42,7 +43,7 @@ export class CreateScheduleDto {
   @IsSlug()
   id?: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;

@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ScheduleWindowDto } from './create-schedule.dto.js';
+import { HumanText } from '../../common/human-text.js';
 
 /** Absent fields stay as they are; `windows` replaces every window. */
 export class UpdateScheduleDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;

@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { HumanText } from '../../common/human-text.js';
 
 export class HolidayDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date!: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(100)
   name!: string;
@@ -18,7 +19,7 @@ export class HolidayDto {
  */
 export class UpdateSiteDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;

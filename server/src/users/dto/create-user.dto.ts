@@ -1,6 +1,7 @@
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
 import { LOCALES, type Locale } from '@acs/shared/api/views';
+import { HumanText } from '../../common/human-text.js';
 
 export class CreateUserDto {
   @Matches(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/, {
@@ -9,7 +10,7 @@ export class CreateUserDto {
   username!: string;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   displayName?: string;
 

@@ -1,5 +1,6 @@
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
+import { HumanText } from '../../common/human-text.js';
 
 export class UpdateUserDto {
   @IsOptional()
@@ -12,7 +13,7 @@ export class UpdateUserDto {
   disabled?: boolean;
 
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MaxLength(200)
   displayName?: string;
 

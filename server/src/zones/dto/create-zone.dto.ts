@@ -1,6 +1,7 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ANTI_PASSBACK_MODES, type AntiPassbackMode } from '@acs/shared/access/model';
 import { IsSlug } from '../../common/dto-rules.js';
+import { HumanText } from '../../common/human-text.js';
 
 export class CreateZoneDto {
   /** Readable id (`machine-room`); generated when absent. */
@@ -8,7 +9,7 @@ export class CreateZoneDto {
   @IsSlug()
   id?: string;
 
-  @IsString()
+  @HumanText()
   @MinLength(1)
   @MaxLength(200)
   name!: string;

@@ -1,10 +1,11 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ANTI_PASSBACK_MODES, type AntiPassbackMode } from '@acs/shared/access/model';
+import { HumanText } from '../../common/human-text.js';
 
 /** Absent fields stay as they are; `parentId: null` makes a top-level zone; `ownerPersonId: null` clears the owner (L0/L1 only). */
 export class UpdateZoneDto {
   @IsOptional()
-  @IsString()
+  @HumanText({ allowEmpty: true })
   @MinLength(1)
   @MaxLength(200)
   name?: string;
