@@ -1,5 +1,6 @@
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import { IsEmailAddress } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 
 export const PERSON_KINDS: readonly PersonKind[] = ['employee', 'contractor', 'visitor'];
@@ -20,7 +21,7 @@ export class CreatePersonDto {
   department?: string | null;
 
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(320)
   email?: string | null;
 }

@@ -1,6 +1,7 @@
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
 import { PERSON_KINDS, PERSON_STATUSES } from './create-person.dto.js';
+import { IsEmailAddress } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 
 export class UpdatePersonDto {
@@ -21,7 +22,7 @@ export class UpdatePersonDto {
   department?: string | null;
 
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(320)
   email?: string | null;
 
