@@ -114,6 +114,8 @@ export const zhCN = {
       deviceTime: '设备时间：{{time}}',
       serverTime: '服务器时间：{{time}}',
       delayed: '延迟送达',
+      deviceTimeRejected: '门控制器报告的时间超出可接受范围（1970 年起 {{ms}} 毫秒），按服务器收到的时间显示',
+      deviceTimeRejectedShort: '门控制器时间不可信',
       filterAll: '全部',
       filterDenied: '仅拒绝',
       filterDoor: '门与设备',

@@ -51,10 +51,13 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
       width: 150,
       render: (_, event) => {
         const late = event.receivedAt - event.occurredAt > LATE_DELIVERY_MS;
+        // The agent's own time was not believable; the server's receive time stands in for it.
+        const untrusted = event.deviceOccurredAt != null;
         return (
           <Tooltip
             title={
               <>
+                {untrusted && <div>{t('live.events.deviceTimeRejected', { ms: String(event.deviceOccurredAt) })}</div>}
                 <div>{t('live.events.deviceTime', { time: formats.dateTime(event.occurredAt) })}</div>
                 <div>{t('live.events.serverTime', { time: formats.dateTime(event.receivedAt) })}</div>
                 {late && <div>{t('live.events.delayed')}</div>}
@@ -64,6 +67,7 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
             <span className="event-time">
               {formats.compact(event.occurredAt, now)}
               {late && <ClockCircleOutlined className="event-late" aria-label={t('live.events.delayed')} />}
+              {untrusted && <WarningFilled className="event-late" aria-label={t('live.events.deviceTimeRejectedShort')} />}
             </span>
           </Tooltip>
         );
