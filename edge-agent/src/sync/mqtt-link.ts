@@ -7,7 +7,7 @@
  * - `permissions`: validated with the shared schema (a bad payload is logged and
  *   ignored), handed to the `PermissionHolder`, and confirmed on `applied`.
  * - Events: read from the durable outbox and published at QoS 1 only while connected,
- *   in batches, with a bounded number unacknowledged; they stay in the outbox until
+ *   one batch at a time (see `maxUnacked`); they stay in the outbox until
  *   `events-ack` lists them and are sent again after a reconnect or an ack timeout.
  *   Nothing is handed to mqtt.js while offline, so it never builds a queue of its own.
  *
@@ -38,7 +38,12 @@ export interface MqttLinkOptions {
   log: Logger;
   /** Events per `events` message. Default 100. */
   batchSize?: number;
-  /** Events published but not yet acknowledged, at most. Default 500. */
+  /**
+   * Events published but not yet acknowledged, at most. Default: one batch. With several
+   * server instances sharing the agents' traffic (MQTT shared subscriptions), one batch in
+   * flight is what keeps an agent's events handled in order: batch n+1 is not sent before
+   * some instance stored and acknowledged batch n.
+   */
   maxUnacked?: number;
   /** Unacknowledged events are sent again after this. Default 10 s. */
   ackTimeoutMs?: number;
@@ -336,7 +341,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
 
   private async publishBatches(): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
-    const maxUnacked = this.options.maxUnacked ?? 500;
+    const maxUnacked = this.options.maxUnacked ?? batchSize;
     while (this.connected && this.unacked.size < maxUnacked) {
       const events: AgentEvent[] = await this.options.outbox.read(this.sentUpTo, Math.min(batchSize, maxUnacked - this.unacked.size));
       const client = this.client;

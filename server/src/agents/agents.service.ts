@@ -97,20 +97,21 @@ export class AgentsService {
     return agents.map((a) => a.id);
   }
 
-  /** The agent's retained state or last will. */
+  /**
+   * The agent's retained state or last will. Every server instance receives it; the
+   * presence change is acted on (pushed, signalled to the alerts) by the one instance whose
+   * conditional update actually flipped the row, so N instances raise one alert, not N.
+   */
   async handleState(id: string, state: AgentState): Promise<void> {
     const agent = await this.repo.findOneByOrFail({ id });
     const now = this.clock.now();
-    const presenceChanged = agent.online !== state.online;
-    const changed = presenceChanged || (state.softwareVersion ?? agent.softwareVersion) !== agent.softwareVersion;
-    agent.online = state.online;
-    agent.lastSeenAt = now;
-    if (state.softwareVersion !== undefined) agent.softwareVersion = state.softwareVersion;
-    await this.repo.save(agent);
-    if (changed) {
+    const flipped = await this.setOnline(id, state.online, now);
+    const versionChanged = state.softwareVersion !== undefined && state.softwareVersion !== agent.softwareVersion;
+    await this.repo.update({ id }, { lastSeenAt: now, ...(state.softwareVersion !== undefined ? { softwareVersion: state.softwareVersion } : {}) });
+    if (flipped || versionChanged) {
       this.logger.log(`agent ${id} is ${state.online ? 'online' : 'offline'}`);
       this.realtime.emitAgent(await this.view(id));
-      if (presenceChanged) this.signals.emit('agent.presence', { agentId: id, online: state.online, at: now });
+      if (flipped) this.signals.emit('agent.presence', { agentId: id, online: state.online, at: now });
     }
   }
 
@@ -121,12 +122,19 @@ export class AgentsService {
     if (!agent) return;
     if (!agent.online) {
       // A message after a last will means the agent is back even before its state arrives.
-      await this.repo.update({ id }, { online: true, lastSeenAt: now });
-      this.realtime.emitAgent(await this.view(id));
-      this.signals.emit('agent.presence', { agentId: id, online: true, at: now });
+      if (await this.setOnline(id, true, now)) {
+        this.realtime.emitAgent(await this.view(id));
+        this.signals.emit('agent.presence', { agentId: id, online: true, at: now });
+      }
     } else if (agent.lastSeenAt === null || now - agent.lastSeenAt >= LAST_SEEN_WRITE_MS) {
       await this.repo.update({ id }, { lastSeenAt: now });
     }
+  }
+
+  /** Sets the presence flag; true only for the caller whose update changed it. */
+  private async setOnline(id: string, online: boolean, now: number): Promise<boolean> {
+    const result = await this.repo.update({ id, online: !online }, { online, lastSeenAt: now });
+    return (result.affected ?? 0) > 0;
   }
 
   async recordApplied(id: string, version: number, hash: string, appliedAt: number, hashMatches: boolean | null): Promise<void> {

@@ -24,8 +24,16 @@ export interface ServerConfig {
   mqttPort: number;
   mqttUsername: string | null;
   mqttPassword: string | null;
-  /** Fixed so the broker keeps the server's QoS 1 messages while it is down (clean: false). */
+  /**
+   * One server: fixed, so the broker keeps the server's QoS 1 messages while it is down
+   * (clean: false). Several: each instance needs its own (see `mqttSharedGroup`).
+   */
   mqttClientId: string;
+  /**
+   * Several server instances on one broker: the agents' traffic is spread over them with
+   * MQTT shared subscriptions (`$share/<group>/...`); null for a single server.
+   */
+  mqttSharedGroup: string | null;
   dashboardDir: string;
   sessionTtlMinutes: number;
   /** A session ends this long after sign-in however much it is used. */
@@ -104,6 +112,7 @@ const envSchema = z.object({
   ACS_MQTT_USERNAME: optionalString,
   ACS_MQTT_PASSWORD: optionalString,
   ACS_MQTT_CLIENT_ID: z.preprocess(unset, z.string().min(1).max(64).default('acs-server')),
+  ACS_MQTT_SHARED_GROUP: z.preprocess(unset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes').optional()),
   ACS_DASHBOARD_DIR: optionalString,
   ACS_SESSION_TTL_MINUTES: z.preprocess(
     unset,
@@ -177,6 +186,7 @@ export function loadServerConfig(
     mqttUsername: e.ACS_MQTT_USERNAME ?? null,
     mqttPassword: e.ACS_MQTT_PASSWORD ?? null,
     mqttClientId: e.ACS_MQTT_CLIENT_ID,
+    mqttSharedGroup: e.ACS_MQTT_SHARED_GROUP ?? null,
     dashboardDir: resolve(e.ACS_DASHBOARD_DIR ?? join(REPO_ROOT, 'dashboard', 'dist')),
     sessionTtlMinutes: e.ACS_SESSION_TTL_MINUTES,
     sessionMaxHours: e.ACS_SESSION_MAX_HOURS,
@@ -191,6 +201,12 @@ export function loadServerConfig(
   if (merged.db === 'postgres' && !merged.databaseUrl) problems.push('  ACS_DATABASE_URL: required when ACS_DB=postgres');
   if (merged.dbSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(merged.dbSchema)) {
     problems.push('  ACS_DB_SCHEMA: must be a lowercase SQL identifier');
+  }
+  if (merged.mqttSharedGroup !== null && merged.mqttUrl === null) {
+    problems.push('  ACS_MQTT_SHARED_GROUP: several server instances need an external broker (ACS_MQTT_URL); the embedded one serves a single server');
+  }
+  if (merged.mqttSharedGroup !== null && merged.mqttClientId === 'acs-server') {
+    problems.push('  ACS_MQTT_CLIENT_ID: with ACS_MQTT_SHARED_GROUP every instance needs its own client id (e.g. acs-server-1), or they take each other\'s connection over');
   }
   if (!isTimeZone(merged.siteTimeZone)) problems.push('  ACS_SITE_TIMEZONE: must be an IANA time zone such as Asia/Shanghai');
   if (problems.length > 0) throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);

@@ -9,6 +9,7 @@ import { CardEntity } from '../cards/card.entity.js';
 import { DepartmentEntity } from '../departments/department.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { EventEntity } from '../events/event.entity.js';
+import { RefusedEventEntity } from '../events/refused-event.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { ReaderEntity } from '../readers/reader.entity.js';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   CardEntity,
   GrantEntity,
   EventEntity,
+  RefusedEventEntity,
   PermissionDeliveryEntity,
   PermissionChangeEntity,
   AuditLogEntity,

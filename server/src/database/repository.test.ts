@@ -23,6 +23,7 @@ import { DoorEntity } from '../doors/door.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { SeqTracker } from '../events/seq-tracker.js';
+import { RefusedEventEntity } from '../events/refused-event.entity.js';
 import type { EventAdmission } from '../events/event-admission.js';
 import { PersonEntity } from '../people/person.entity.js';
 import type { RealtimeGateway } from '../realtime/realtime.gateway.js';
@@ -299,7 +300,8 @@ for (const backend of BACKENDS) {
       const signals = new DomainSignalBus();
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
       const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(DoorEntity), new SeqTracker(agents, signals, clock), admitAll, realtime, clock, signals);
+      const seqs = new SeqTracker(agents, ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
+      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), ds.getRepository(DoorEntity), seqs, admitAll, realtime, clock, signals);
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',

@@ -134,7 +134,7 @@ describe('production set-up commands (as docker-compose runs them)', () => {
     const env = {
       ACS_DATA_DIR: dir,
       ACS_MODE: 'production',
-      ACS_ADMIN_PASSWORD: 'compose admin passphrase',
+      ACS_ADMIN_PASSWORD: 'compose keeper passphrase',
       AGENT_1_PASSWORD: 'agent-one-password-0123456789',
     };
     try {
@@ -148,7 +148,7 @@ describe('production set-up commands (as docker-compose runs them)', () => {
       await assert.rejects(addAgent({ id: 'agent-2', passwordEnv: 'UNSET_VARIABLE' }, env), /UNSET_VARIABLE: that variable is not set/);
       const t = await startTestServer({ mode: 'production', dataDir: dir });
       try {
-        const admin = (await t.login('admin', 'compose admin passphrase')).token;
+        const admin = (await t.login('admin', 'compose keeper passphrase')).token;
         assert.equal((await t.request<ZoneView[]>('GET', '/api/zones', { token: admin })).body.length, 4);
         assert.equal((await t.request('POST', '/api/auth/login', { body: { username: 'guard', password: 'guard-demo' } })).status, 401, 'no demo accounts');
         const agent = await connectAgent(t.server.mqttUrl, 'agent-1', env.AGENT_1_PASSWORD);

@@ -7,12 +7,13 @@ import { ReadersModule } from '../readers/readers.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { EventAdmission } from './event-admission.js';
 import { EventEntity } from './event.entity.js';
+import { RefusedEventEntity } from './refused-event.entity.js';
 import { EventsController } from './events.controller.js';
 import { EventsService } from './events.service.js';
 import { SeqTracker } from './seq-tracker.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, DoorEntity, AgentEntity]), RealtimeModule, CardsModule, ReadersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, RefusedEventEntity, DoorEntity, AgentEntity]), RealtimeModule, CardsModule, ReadersModule],
   controllers: [EventsController],
   providers: [EventsService, SeqTracker, EventAdmission],
   exports: [EventsService],

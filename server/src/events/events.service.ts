@@ -15,6 +15,7 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
 import { EventEntity } from './event.entity.js';
+import { RefusedEventEntity } from './refused-event.entity.js';
 import { type AdmittedEvent, EventAdmission } from './event-admission.js';
 import { SeqTracker } from './seq-tracker.js';
 
@@ -110,6 +111,7 @@ export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, str
 export class EventsService {
   constructor(
     @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
+    @InjectRepository(RefusedEventEntity) private readonly refusedRepo: Repository<RefusedEventEntity>,
     @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
     private readonly seqs: SeqTracker,
     private readonly admission: EventAdmission,
@@ -139,6 +141,10 @@ export class EventsService {
     const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
     for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
       await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
+    }
+    if (refused.length > 0) {
+      const rows = refused.map(({ event, reason }) => ({ eventId: event.eventId, agentId, seq: event.seq, reason: reason.slice(0, 500), payload: JSON.stringify(event).slice(0, 2000), receivedAt }));
+      await this.refusedRepo.createQueryBuilder().insert().into(RefusedEventEntity).values(rows).orIgnore().execute();
     }
     await this.seqs.observe(agentId, [...fresh.map((e) => e.seq), ...refused.map((r) => r.event.seq)]);
     const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();

@@ -1,56 +1,116 @@
-import { test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Repository } from 'typeorm';
-import type { AgentEntity } from '../agents/agent.entity.js';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity.js';
 import { ManualClock } from '../common/clock.js';
 import { DomainSignalBus, type DomainSignals } from '../common/domain-signals.js';
-import { HOLE_GRACE_MS, MAX_SEQ_JUMP, SeqTracker } from './seq-tracker.js';
+import { openDatabase } from '../database/data-source.js';
+import { toEventRow } from './events.service.js';
+import { EventEntity } from './event.entity.js';
+import { RefusedEventEntity } from './refused-event.entity.js';
+import { HOLE_GIVE_UP_MS, HOLE_GRACE_MS, MAX_SEQ_JUMP, SeqTracker } from './seq-tracker.js';
 
-function tracker() {
-  const stored = new Map<string, number>();
-  const repo = {
-    findOne: async () => ({ id: 'agent-1', contiguousSeq: 0 }),
-    update: async (where: { id: string }, values: { contiguousSeq: number }) => void stored.set(where.id, values.contiguousSeq),
-  } as unknown as Repository<AgentEntity>;
-  const signals = new DomainSignalBus();
-  const reports: Array<DomainSignals['agent.events_missing']> = [];
-  signals.on('agent.events_missing', (s) => reports.push(s));
-  const clock = new ManualClock();
-  return { seqs: new SeqTracker(repo, signals, clock), clock, reports, stored };
-}
+describe('sequence tracking from the stored events', () => {
+  let ds: DataSource;
+  let dir: string;
+  let agentId: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acs-seq-'));
+    ds = await openDatabase({ db: 'sqlite', sqlitePath: join(dir, 'acs.sqlite'), databaseUrl: null, dbSchema: null });
+  });
+  after(async () => {
+    await ds?.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    agentId = `agent-${randomUUID().slice(0, 8)}`;
+    await ds.getRepository(AgentEntity).insert({ id: agentId, name: agentId, mqttPasswordHash: '!', online: false, lastSeenAt: null, softwareVersion: null, appliedVersion: null, appliedHash: null, appliedAt: null, hashMatches: null, contiguousSeq: 0, createdAt: 0 });
+  });
 
-test('a hole that fills within the grace period is never reported', async () => {
-  const { seqs, clock, reports, stored } = tracker();
-  assert.deepEqual(await seqs.observe('agent-1', [1, 2, 5]), [[3, 4]]);
-  clock.advance(HOLE_GRACE_MS - 1);
-  assert.deepEqual(await seqs.observe('agent-1', [3, 4]), []);
-  assert.deepEqual(reports, []);
-  assert.equal(stored.get('agent-1'), 5);
-});
+  /** Two trackers on one database: two server instances ingesting parts of one agent's batches. */
+  function instances(count = 2) {
+    const clock = new ManualClock();
+    const reports: Array<DomainSignals['agent.events_missing']> = [];
+    const trackers = Array.from({ length: count }, () => {
+      const signals = new DomainSignalBus();
+      signals.on('agent.events_missing', (s) => reports.push(s));
+      return new SeqTracker(ds.getRepository(AgentEntity), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
+    });
+    return { trackers, clock, reports };
+  }
 
-test('a hole still open after the grace period is reported once, and cleared when it fills', async () => {
-  const { seqs, clock, reports } = tracker();
-  await seqs.observe('agent-1', [1, 4]);
-  clock.advance(HOLE_GRACE_MS);
-  await seqs.observe('agent-1', [5]);
-  await seqs.observe('agent-1', [6]);
-  assert.deepEqual(reports.map((r) => [r.missing, r.open, r.givenUp]), [['2..3', true, false]]);
-  await seqs.observe('agent-1', [2, 3]);
-  assert.deepEqual(reports.map((r) => [r.missing, r.open]), [['2..3', true], ['', false]]);
-});
+  async function store(...seqs: number[]): Promise<void> {
+    await ds.getRepository(EventEntity).insert(seqs.map((seq) => toEventRow({ kind: 'door', eventId: randomUUID(), agentId, seq, occurredAt: 1, doorId: 'lab', type: 'opened' }, 1)));
+  }
+  const contiguous = async () => (await ds.getRepository(AgentEntity).findOneByOrFail({ id: agentId })).contiguousSeq;
 
-test('a jump no outbox replay can explain is reported at once as given up, and the count goes on from it', async () => {
-  const { seqs, reports, stored } = tracker();
-  await seqs.observe('agent-1', [1, 2]);
-  const far = 2 ** 53 - 1;
-  assert.deepEqual(await seqs.observe('agent-1', [far]), []);
-  assert.deepEqual(reports.map((r) => [r.missing, r.givenUp]), [[`3..${far - 1}`, true]]);
-  assert.equal(stored.get('agent-1'), far);
-});
+  test('batches of one agent ingested by two instances leave no false hole', async () => {
+    const { trackers: [a, b], reports } = instances();
+    await store(1, 2);
+    await a!.observe(agentId, [1, 2]);
+    await store(5, 6);
+    assert.deepEqual(await b!.observe(agentId, [5, 6]), [[3, 4]], 'batch 3 is still with the other instance');
+    await store(3, 4);
+    assert.deepEqual(await a!.observe(agentId, [3, 4]), []);
+    assert.equal(await contiguous(), 6);
+    assert.deepEqual(reports, []);
+  });
 
-test('a jump just inside the limit is an ordinary hole: waited for, not given up', async () => {
-  const { seqs, reports } = tracker();
-  await seqs.observe('agent-1', [1]);
-  assert.deepEqual(await seqs.observe('agent-1', [1 + MAX_SEQ_JUMP]), [[2, MAX_SEQ_JUMP]]);
-  assert.deepEqual(reports, []);
+  test('events refused for good count as arrived', async () => {
+    const { trackers: [a] } = instances(1);
+    await store(1, 3);
+    await ds.getRepository(RefusedEventEntity).insert({ eventId: randomUUID(), agentId, seq: 2, reason: 'door x is not driven by this agent', payload: '{}', receivedAt: 1 });
+    assert.deepEqual(await a!.observe(agentId, [1, 2, 3]), []);
+    assert.equal(await contiguous(), 3);
+  });
+
+  test('a hole still open after the grace period is reported once, and cleared when it fills', async () => {
+    const { trackers: [a, b], clock, reports } = instances();
+    await store(1, 4);
+    await a!.observe(agentId, [1, 4]);
+    clock.advance(HOLE_GRACE_MS);
+    await a!.checkAll();
+    await a!.checkAll();
+    assert.deepEqual(reports.map((r) => [r.missing, r.open, r.givenUp]), [['2..3', true, false]]);
+    await store(2, 3);
+    await b!.observe(agentId, [2, 3]);
+    await a!.checkAll();
+    assert.deepEqual(reports.map((r) => [r.missing, r.open]), [['2..3', true], ['', false]]);
+    assert.equal(await contiguous(), 4);
+  });
+
+  test('a hole open for an hour is given up and the count goes on past it', async () => {
+    const { trackers: [a], clock, reports } = instances(1);
+    await store(1, 5, 6);
+    await a!.observe(agentId, [1, 5, 6]);
+    clock.advance(HOLE_GIVE_UP_MS);
+    await a!.checkAll();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(reports.some((r) => r.givenUp && r.missing === '2..4'));
+    assert.equal(await contiguous(), 6);
+  });
+
+  test('a jump no outbox replay can explain is reported at once as given up', async () => {
+    const { trackers: [a], reports } = instances(1);
+    await store(1, 2);
+    await a!.observe(agentId, [1, 2]);
+    const far = 2 ** 53 - 1;
+    await store(far);
+    assert.deepEqual(await a!.observe(agentId, [far]), []);
+    assert.deepEqual(reports.map((r) => [r.missing, r.givenUp]), [[`3..${far - 1}`, true]]);
+    assert.equal(await contiguous(), far);
+  });
+
+  test('a jump just inside the limit is waited for', async () => {
+    const { trackers: [a], reports } = instances(1);
+    await store(1);
+    await a!.observe(agentId, [1]);
+    await store(1 + MAX_SEQ_JUMP);
+    assert.deepEqual(await a!.observe(agentId, [1 + MAX_SEQ_JUMP]), [[2, MAX_SEQ_JUMP]]);
+    assert.deepEqual(reports, []);
+  });
 });

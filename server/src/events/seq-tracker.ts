@@ -1,32 +1,26 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { LessThan, MoreThan, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { SerialWork } from '../common/serial-work.js';
+import { EventEntity } from './event.entity.js';
+import { RefusedEventEntity } from './refused-event.entity.js';
 
-interface AgentSeqState {
-  contiguous: number;
-  /** Sequence numbers received above a hole. */
-  ahead: Set<number>;
-  /** Since when the lowest hole has been open (null: no hole). */
-  holeSince: number | null;
-  /** The missing ranges last reported to the alerts, so a report is sent once per change. */
-  reported: string | null;
-}
-
-/** Sequence numbers kept above a hole, at most, before the hole is given up as lost. */
-const MAX_AHEAD = 100_000;
 /**
  * A jump further than this past the last contiguous number cannot come from an outbox
  * replay (an agent's outbox numbers every event it keeps, one by one): the agent is broken,
  * restored from an old copy or lying. Reported at once and not waited for.
  */
 export const MAX_SEQ_JUMP = 1_000_000;
-/** Batches of one agent can arrive out of order while it replays; a hole open longer than this is reported. */
+/** A hole open longer than this is reported (an agent resends what was not acknowledged within seconds). */
 export const HOLE_GRACE_MS = 60_000;
+/** A hole still open this long will not fill: the agent only forgets events it saw acknowledged. */
+export const HOLE_GIVE_UP_MS = 3_600_000;
 const CHECK_MS = 10_000;
+/** Sequence numbers read per step of a walk. */
+const WALK_PAGE = 2000;
 
 export type SeqRanges = Array<[number, number]>;
 
@@ -34,118 +28,140 @@ export function describeRanges(ranges: SeqRanges): string {
   return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}..${b}`)).join(', ');
 }
 
+interface OpenHole {
+  from: number;
+  to: number;
+  since: number;
+  reported: boolean;
+}
+
 /**
- * Follows each agent's event sequence numbers to notice events that never arrived. Keeps
- * the highest contiguous number in the agents table; a hole still open after a grace period,
- * or a jump no replay can explain, becomes an `events_missing` alert (through the
- * `agent.events_missing` signal), cleared when the hole fills.
+ * Follows each agent's event sequence numbers to notice events that never arrived.
+ *
+ * The truth is the database: the highest contiguous number is kept in the agents table and
+ * advanced by walking the numbers stored (events, and events refused for good), so it stays
+ * right when several server instances each ingest part of one agent's batches. Updates
+ * only ever raise it, so two instances advancing it at once cannot move it back. A hole
+ * still open after a grace period becomes an `events_missing` alert (through the
+ * `agent.events_missing` signal), cleared when it fills; a jump no replay can explain, or a
+ * hole open for an hour, is reported as events that will never arrive and skipped.
  */
 @Injectable()
 export class SeqTracker implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('EventSeq');
-  private readonly agents = new Map<string, AgentSeqState>();
   private readonly work = new SerialWork(this.logger, 'sequence check');
+  /** Holes this instance has seen, per agent (when each was first seen, whether reported). */
+  private readonly holes = new Map<string, OpenHole>();
 
   constructor(
-    @InjectRepository(AgentEntity) private readonly repo: Repository<AgentEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
+    @InjectRepository(RefusedEventEntity) private readonly refused: Repository<RefusedEventEntity>,
     private readonly signals: DomainSignalBus,
     private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    // An agent that goes quiet after a hole still gets its hole reported.
-    this.work.every(CHECK_MS, async () => {
-      for (const [agentId, state] of this.agents) this.report(agentId, state);
-    });
+    // Agents that went quiet after a hole still get it reported, and holes filled through
+    // another instance cleared.
+    this.work.every(CHECK_MS, () => this.checkAll());
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.work.stop();
   }
 
-  /** Records received sequence numbers; returns the missing ranges still open. */
+  /** After a batch was stored: its sequence numbers (stored now, before, or refused). Returns the holes still open. */
   async observe(agentId: string, seqs: readonly number[]): Promise<SeqRanges> {
-    const state = await this.stateOf(agentId);
-    const before = state.contiguous;
-    const now = this.clock.now();
-    const jumps: SeqRanges = [];
-    let top = this.highest(state);
-    for (const seq of [...seqs].sort((a, b) => a - b)) {
-      if (seq <= state.contiguous || state.ahead.has(seq)) continue;
-      if (seq - top > MAX_SEQ_JUMP) {
-        // Nothing will fill this: report it now and follow the agent from its new number.
-        jumps.push([top + 1, seq - 1]);
-        this.logger.error(`agent ${agentId}: sequence jumped from ${top} to ${seq}; events ${top + 1}..${seq - 1} cannot arrive and are reported missing`);
-        state.contiguous = seq - 1;
-        state.ahead.clear();
+    let contiguous = await this.contiguousOf(agentId);
+    if (contiguous === null) return [];
+    const top = seqs.length ? Math.max(...seqs) : contiguous;
+    if (top - contiguous > MAX_SEQ_JUMP) {
+      const lost: [number, number] = [contiguous + 1, top - 1];
+      this.logger.error(`agent ${agentId}: sequence jumped from ${contiguous} to ${top}; events ${describeRanges([lost])} cannot arrive and are reported missing`);
+      this.signals.emit('agent.events_missing', { agentId, missing: describeRanges([lost]), open: true, givenUp: true, at: this.clock.now() });
+      contiguous = await this.raiseContiguous(agentId, top - 1);
+    }
+    return this.walk(agentId, contiguous);
+  }
+
+  /** Walks every agent with numbers stored above its contiguous one (the periodic check). */
+  async checkAll(): Promise<void> {
+    for (const agent of await this.agents.find({ select: { id: true, contiguousSeq: true } })) {
+      const above = await this.events.exists({ where: { agentId: agent.id, seq: MoreThan(agent.contiguousSeq) } });
+      if (above || this.holes.has(agent.id)) await this.walk(agent.id, agent.contiguousSeq);
+    }
+  }
+
+  private async walk(agentId: string, from: number): Promise<SeqRanges> {
+    let contiguous = from;
+    let firstAbove: number | null = null;
+    for (;;) {
+      const seqs = await this.storedAbove(agentId, contiguous);
+      let i = 0;
+      while (i < seqs.length && seqs[i] === contiguous + 1) {
+        contiguous += 1;
+        i += 1;
       }
-      state.ahead.add(seq);
-      top = Math.max(top, seq);
+      if (i < seqs.length) {
+        firstAbove = seqs[i]!;
+        break;
+      }
+      if (seqs.length < WALK_PAGE) break;
     }
-    while (state.ahead.delete(state.contiguous + 1)) state.contiguous += 1;
-    if (state.ahead.size > MAX_AHEAD) {
-      const lowest = Math.min(...state.ahead);
-      this.logger.error(`agent ${agentId}: events ${state.contiguous + 1}..${lowest - 1} given up as lost`);
-      jumps.push([state.contiguous + 1, lowest - 1]);
-      state.contiguous = lowest - 1;
-      while (state.ahead.delete(state.contiguous + 1)) state.contiguous += 1;
-    }
-    if (state.contiguous !== before) await this.repo.update({ id: agentId }, { contiguousSeq: state.contiguous });
-    const holes = this.holes(state);
-    if (holes.length === 0) state.holeSince = null;
-    else if (state.holeSince === null || state.contiguous !== before) state.holeSince = now;
-    if (jumps.length > 0) {
-      state.reported = `lost:${describeRanges(jumps)}`;
-      this.signals.emit('agent.events_missing', { agentId, missing: describeRanges(jumps), open: true, givenUp: true, at: now });
-    } else {
-      this.report(agentId, state);
-    }
+    if (contiguous > from) contiguous = await this.raiseContiguous(agentId, contiguous);
+    const holes: SeqRanges = firstAbove !== null && firstAbove > contiguous + 1 ? [[contiguous + 1, firstAbove - 1]] : [];
+    this.track(agentId, holes[0] ?? null);
     return holes;
   }
 
-  /** Tells the alerts about a hole once it outlived the grace period, and once it closed. */
-  private report(agentId: string, state: AgentSeqState): void {
+  /** Tells the alerts about a hole once it outlived the grace period, once it closed, and gives it up after an hour. */
+  private track(agentId: string, hole: [number, number] | null): void {
     const now = this.clock.now();
-    const holes = this.holes(state);
-    if (holes.length === 0) {
-      if (state.reported !== null) {
-        state.reported = null;
-        this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
-      }
+    const known = this.holes.get(agentId);
+    if (!hole) {
+      if (known?.reported) this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
+      this.holes.delete(agentId);
       return;
     }
-    if (state.holeSince === null || now - state.holeSince < HOLE_GRACE_MS) return;
-    const text = describeRanges(holes);
-    if (state.reported === text) return;
-    state.reported = text;
-    this.logger.warn(`agent ${agentId}: events ${text} missing (all up to ${state.contiguous} arrived)`);
-    this.signals.emit('agent.events_missing', { agentId, missing: text, open: true, givenUp: false, at: now });
-  }
-
-  private highest(state: AgentSeqState): number {
-    let top = state.contiguous;
-    for (const seq of state.ahead) if (seq > top) top = seq;
-    return top;
-  }
-
-  private holes(state: AgentSeqState): SeqRanges {
-    const ahead = [...state.ahead].sort((a, b) => a - b);
-    const holes: SeqRanges = [];
-    let expected = state.contiguous + 1;
-    for (const seq of ahead) {
-      if (seq > expected) holes.push([expected, seq - 1]);
-      expected = seq + 1;
+    const [from, to] = hole;
+    const current = known && known.from === from ? { ...known, to } : { from, to, since: now, reported: false };
+    this.holes.set(agentId, current);
+    if (known?.reported && known.from !== from) this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
+    if (now - current.since >= HOLE_GIVE_UP_MS) {
+      this.logger.error(`agent ${agentId}: events ${describeRanges([hole])} missing for an hour; given up as lost`);
+      this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
+      this.signals.emit('agent.events_missing', { agentId, missing: describeRanges([hole]), open: true, givenUp: true, at: now });
+      this.holes.delete(agentId);
+      void this.raiseContiguous(agentId, to).then(() => this.walk(agentId, to));
+      return;
     }
-    return holes;
+    if (!current.reported && now - current.since >= HOLE_GRACE_MS) {
+      current.reported = true;
+      this.logger.warn(`agent ${agentId}: events ${describeRanges([hole])} missing`);
+      this.signals.emit('agent.events_missing', { agentId, missing: describeRanges([hole]), open: true, givenUp: false, at: now });
+    }
   }
 
-  private async stateOf(agentId: string): Promise<AgentSeqState> {
-    let state = this.agents.get(agentId);
-    if (!state) {
-      const agent = await this.repo.findOne({ select: { id: true, contiguousSeq: true }, where: { id: agentId } });
-      state = { contiguous: agent?.contiguousSeq ?? 0, ahead: new Set(), holeSince: null, reported: null };
-      this.agents.set(agentId, state);
-    }
-    return state;
+  private async contiguousOf(agentId: string): Promise<number | null> {
+    const agent = await this.agents.findOne({ select: { id: true, contiguousSeq: true }, where: { id: agentId } });
+    return agent?.contiguousSeq ?? null;
+  }
+
+  /** Raises the stored contiguous number to `to` unless it is already higher; returns what is stored. */
+  private async raiseContiguous(agentId: string, to: number): Promise<number> {
+    await this.agents.update({ id: agentId, contiguousSeq: LessThan(to) }, { contiguousSeq: to });
+    return (await this.contiguousOf(agentId)) ?? to;
+  }
+
+  /** Numbers above `after` that are stored or were refused for good, ascending, one page. */
+  private async storedAbove(agentId: string, after: number): Promise<number[]> {
+    const where = { agentId, seq: MoreThan(after) };
+    const [stored, refused] = await Promise.all([
+      this.events.find({ select: { eventId: true, seq: true }, where, order: { seq: 'ASC' }, take: WALK_PAGE }),
+      this.refused.find({ select: { eventId: true, seq: true }, where, order: { seq: 'ASC' }, take: WALK_PAGE }),
+    ]);
+    const merged = [...new Set([...stored.map((e) => e.seq), ...refused.map((e) => e.seq)])].sort((a, b) => a - b);
+    return merged.slice(0, WALK_PAGE);
   }
 }

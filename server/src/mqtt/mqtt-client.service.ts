@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { SERVER_SUBSCRIPTIONS } from '@acs/shared/mqtt/topics';
+import { serverSubscriptions } from '@acs/shared/mqtt/topics';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 
 export interface IncomingMqttMessage {
@@ -46,9 +46,12 @@ export class MqttClientService {
    * is still starting is retried in the background, a refusal of the credentials is fatal.
    */
   async connect(connection: MqttConnection): Promise<void> {
+    const shared = this.config.mqttSharedGroup;
     const options: IClientOptions = {
       clientId: this.config.mqttClientId,
-      clean: false,
+      // Shared: an instance that dies must not keep a session the broker would queue the
+      // agents' messages in; agents send again whatever was not acknowledged.
+      clean: shared !== null,
       protocolVersion: 4,
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
@@ -69,7 +72,7 @@ export class MqttClientService {
       this.logger.log(`connected to ${redact(connection.url)} as ${this.config.mqttClientId}`);
       // Subscribing again on every connection also brings the agents' retained states.
       client.subscribe(
-        SERVER_SUBSCRIPTIONS.map((topic) => topic),
+        serverSubscriptions(shared),
         { qos: 1 },
         (err, granted) => {
           if (err && this.client === client) this.logger.error(`subscribing failed: ${err.message}`);

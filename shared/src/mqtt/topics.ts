@@ -43,6 +43,26 @@ export function isAgentClientId(clientId: string, agentId: string): boolean {
 /** What the server subscribes to: every agent's outgoing channels. */
 export const SERVER_SUBSCRIPTIONS: readonly string[] = AGENT_PUBLISHES.map((c) => `${TOPIC_ROOT}/agents/+/${c}`);
 
+/**
+ * Channels every server instance receives even when several share the agents' traffic:
+ * an agent's retained state (a new instance learns who is online from it; shared
+ * subscriptions get no retained messages) and its last will. Handling them is idempotent
+ * and a presence change is acted on by the one instance whose update changed the row.
+ */
+export const BROADCAST_CHANNELS: readonly AgentChannel[] = ['state'];
+
+/**
+ * The server's subscriptions: with `sharedGroup`, each message of the other channels goes to
+ * one instance of the group (`$share/<group>/...`, MQTT 5 shared subscriptions, also
+ * understood by Mosquitto 2, EMQX, HiveMQ and VerneMQ for MQTT 3.1.1 clients).
+ */
+export function serverSubscriptions(sharedGroup: string | null): string[] {
+  return AGENT_PUBLISHES.map((c) => {
+    const filter = `${TOPIC_ROOT}/agents/+/${c}`;
+    return sharedGroup === null || BROADCAST_CHANNELS.includes(c) ? filter : `$share/${sharedGroup}/${filter}`;
+  });
+}
+
 export function agentSubscriptions(agentId: string): string[] {
   return SERVER_PUBLISHES.map((c) => agentTopic(agentId, c));
 }
