@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';
+import { INVITATION_PREFIX } from '@acs/shared/api/reception';
+import { isValidCredential } from '@acs/shared/credentials/credential';
+import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../test-support/property.js';
 import { LineDecoder, parseLine, type LineFormat } from './line-format.js';
 
 const h10301 = BUILT_IN_WIEGAND_FORMATS.h10301!;
@@ -84,5 +87,81 @@ describe('line splitting', () => {
     decoder.push(Buffer.from('0003'));
     decoder.reset();
     assert.deepEqual(decoder.push(Buffer.from('887558\n')), ['887558']);
+  });
+});
+
+describe(`line formats and splitting, properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  const FORMATS: readonly LineFormat[] = [
+    { type: 'em4100-decimal' },
+    { type: 'wiegand-fc-cn', wiegandFormat: h10301 },
+    { type: 'hex-uid' },
+    { type: 'qr-invitation' },
+    { type: 'regex', pattern: /^(?<facility>\d+)\/(?<card>\d+)$/, credential: 'wiegand', radix: 10, wiegandFormat: h10301 },
+    { type: 'regex', pattern: /^T(?<tag>[0-9A-F]+)$/, credential: 'em4100', radix: 16 },
+    { type: 'regex', pattern: /^U(?<uid>.*)$/, credential: 'uid', radix: 16 },
+  ];
+  /** What a serial line delivers as text: bytes read one character each, or any Unicode. */
+  const text = fc.oneof(bytesArbitrary(80).map((b) => Buffer.from(b).toString('latin1')), fc.string({ maxLength: 80, unit: 'binary', size: 'max' }));
+  const decoderLine = fc.string({ minLength: 1, maxLength: 64, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+
+  function split(chunks: readonly Uint8Array[], maxLength = 64) {
+    const decoder = new LineDecoder(maxLength);
+    return { lines: chunks.flatMap((chunk) => decoder.push(chunk)), stats: decoder.stats };
+  }
+
+  test('any text in any format: a canonical credential or a non-empty reason, never an exception', () => {
+    checkProperty(
+      fc.property(text, fc.constantFrom(...FORMATS), (line, format) => {
+        const result = parseLine(line, format);
+        if ('credential' in result) assert.ok(isValidCredential(result.credential), `${JSON.stringify(line)} gave ${result.credential}`);
+        else assert.ok(result.error.length > 0, 'a refusal says why');
+      }),
+      600,
+    );
+  });
+
+  test('numbers written the way the readers write them read back as the same credential', () => {
+    checkProperty(
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 255 }),
+        fc.nat({ max: 0xffff }),
+        fc.uint8Array({ minLength: 4, maxLength: 10 }),
+        fc.constantFrom('', ':', '-', ' '),
+        fc.stringMatching(/^[a-z0-9]{16,64}$/),
+        fc.constantFrom('', ' ', '\r'),
+        (tag, facility, card, uid, separator, token, padding) => {
+          assert.deepEqual(parseLine(`${String(tag).padStart(10, '0')}${padding}`, { type: 'em4100-decimal' }), { credential: `em4100:${tag}` });
+          assert.deepEqual(parseLine(`${facility}${separator === ':' ? ':' : ','}${card}`, FORMATS[1]!), { credential: `h10301:${facility}:${card}` });
+          const hex = [...uid].map((b) => b.toString(16).padStart(2, '0'));
+          assert.deepEqual(parseLine(hex.join(separator).toUpperCase(), { type: 'hex-uid' }), { credential: `uid:${hex.join('')}` });
+          assert.deepEqual(parseLine(`${INVITATION_PREFIX}${token}${padding}`, { type: 'qr-invitation' }), { credential: `qr:${token}` });
+        },
+      ),
+      300,
+    );
+  });
+
+  test('any bytes in any chunks: the same lines as in one chunk, none empty, none longer than the limit, none holding a line end', () => {
+    checkProperty(
+      fc.property(bytesArbitrary(300), cutsArbitrary, fc.integer({ min: 1, max: 64 }), (bytes, cuts, maxLength) => {
+        const whole = split([bytes], maxLength);
+        const chunked = split(splitAt(bytes, cuts), maxLength);
+        assert.deepEqual(chunked.lines, whole.lines);
+        assert.deepEqual(chunked.stats, whole.stats);
+        for (const line of whole.lines) assert.ok(line.length > 0 && line.length <= maxLength && !/[\r\n]/.test(line), JSON.stringify(line));
+      }),
+      400,
+    );
+  });
+
+  test('a line after any noise and a line end is read whole, whatever the chunking', () => {
+    checkProperty(
+      fc.property(bytesArbitrary(200), fc.constantFrom('\r', '\n', '\r\n'), decoderLine, cutsArbitrary, (noise, end, line, cuts) => {
+        const stream = Buffer.concat([noise, Buffer.from(`${end}${line}${end}`, 'latin1')]);
+        assert.equal(split(splitAt(stream, cuts)).lines.at(-1), line);
+      }),
+      300,
+    );
   });
 });

@@ -11,7 +11,10 @@ import {
   parseTypeATargets,
   type Pn532Frame,
   type Pn532Rejection,
+  TFI_HOST,
+  TFI_PN532,
 } from './pn532-frame.js';
+import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../test-support/property.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -147,5 +150,96 @@ describe('InListPassiveTarget replies', () => {
     assert.equal(parseTypeATargets(hex('01 01 00 04 08 04 04A1')), null);
     assert.equal(parseTypeATargets(hex('01 01 00 04 08 05 04A1B2C3D4')), null);
     assert.equal(parseTypeATargets(Buffer.alloc(0)), null);
+  });
+});
+
+describe(`PN532 frame decoder properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  type DataFrame = Extract<Pn532Frame, { kind: 'data' }>;
+  /** A data frame as the PN532 or the host sends it: TFI, code, parameters. */
+  const dataFrame = fc
+    .tuple(fc.constantFrom(TFI_HOST, TFI_PN532), fc.nat({ max: 255 }), bytesArbitrary(120))
+    .map(([tfi, code, params]) => ({ bytes: encodeFrame(tfi, Uint8Array.from([code, ...params])), frame: { kind: 'data', tfi, code, params: Buffer.from(params) } satisfies DataFrame }));
+  const anyFrame = fc.oneof(
+    { arbitrary: dataFrame, weight: 4 },
+    fc.constant({ bytes: ACK_FRAME, frame: { kind: 'ack' } satisfies Pn532Frame }),
+    fc.constant({ bytes: NACK_FRAME, frame: { kind: 'nack' } satisfies Pn532Frame }),
+  );
+  /** Noise rich in what frames are made of: 00, FF, start codes, lengths. */
+  const noise = fc
+    .array(fc.oneof(fc.constantFrom(0x00, 0xff, 0xd4, 0xd5), fc.nat({ max: 255 })), { maxLength: 60, size: 'max' })
+    .map((bytes) => Uint8Array.from(bytes));
+
+  function decodeChunks(chunks: readonly Uint8Array[]): { frames: Pn532Frame[]; rejections: Pn532Rejection[] } {
+    const rejections: Pn532Rejection[] = [];
+    const decoder = new Pn532FrameDecoder((r) => rejections.push(r));
+    return { frames: chunks.flatMap((chunk) => decoder.push(chunk)), rejections };
+  }
+
+  test('encoded frames decode to their TFI, code and parameters', () => {
+    checkProperty(
+      fc.property(dataFrame, ({ bytes, frame }) => {
+        assert.deepEqual(decodeChunks([bytes]).frames, [frame]);
+      }),
+      300,
+    );
+  });
+
+  test('any bytes in any chunks: nothing thrown, the same frames as in one chunk, every rejection with a reason', () => {
+    checkProperty(
+      fc.property(fc.oneof(noise, bytesArbitrary(200)), cutsArbitrary, (bytes, cuts) => {
+        const whole = decodeChunks([bytes]);
+        const chunked = decodeChunks(splitAt(bytes, cuts));
+        assert.deepEqual(chunked.frames, whole.frames);
+        for (const rejection of [...whole.rejections, ...chunked.rejections]) {
+          assert.ok(['length_checksum', 'data_checksum', 'too_short', 'overflow'].includes(rejection.reason));
+          assert.ok(rejection.detail.length > 0, 'a rejection says why');
+        }
+      }),
+      400,
+    );
+  });
+
+  test('a stream of frames longer than the decoder’s buffer gives back every frame, in one chunk as in many', () => {
+    checkProperty(
+      fc.property(fc.array(anyFrame, { minLength: 1, maxLength: 24, size: 'max' }), cutsArbitrary, (sent, cuts) => {
+        const stream = Buffer.concat(sent.map((f) => f.bytes));
+        const expected = sent.map((f) => f.frame);
+        assert.deepEqual(decodeChunks([stream]).frames, expected, `one chunk of ${stream.length} bytes`);
+        assert.deepEqual(decodeChunks(splitAt(stream, cuts)).frames, expected);
+      }),
+      150,
+    );
+  });
+
+  test('a start code announcing an extended frame too long to hold does not hide the frames behind it', () => {
+    const header = fc.integer({ min: 0, max: 0xffff }).map((length) => {
+      const [m, l] = [length >> 8, length & 0xff];
+      return Buffer.from([0x00, 0x00, 0xff, 0xff, 0xff, m, l, (0x200 - m - l) & 0xff]);
+    });
+    checkProperty(
+      fc.property(header, fc.array(anyFrame, { minLength: 1, maxLength: 24, size: 'max' }), cutsArbitrary, (bogus, sent, cuts) => {
+        const stream = Buffer.concat([bogus, ...sent.map((f) => f.bytes)]);
+        const whole = decodeChunks([stream]).frames;
+        assert.deepEqual(decodeChunks(splitAt(stream, cuts)).frames, whole, 'the same frames in any chunking');
+        if ((bogus[5]! << 8) + bogus[6]! + 9 > 1024) assert.deepEqual(whole, sent.map((f) => f.frame));
+      }),
+      150,
+    );
+  });
+
+  test('a frame after any noise is still found once more traffic follows', () => {
+    // Noise may open a frame whose length swallows the real one; the next frames on the
+    // line complete it, its checksum fails, and decoding resumes inside it.
+    const traffic = Buffer.concat(Array.from({ length: 45 }, () => ACK_FRAME));
+    checkProperty(
+      fc.property(noise, dataFrame, cutsArbitrary, (prefix, { bytes, frame }, cuts) => {
+        const { frames } = decodeChunks(splitAt(Buffer.concat([prefix, bytes, traffic]), cuts));
+        assert.ok(
+          frames.some((f) => f.kind === 'data' && f.tfi === frame.tfi && f.code === frame.code && f.params.equals(frame.params)),
+          'the frame was found',
+        );
+      }),
+      300,
+    );
   });
 });

@@ -79,15 +79,18 @@ export class Pn532FrameDecoder {
 
   push(chunk: Uint8Array): Pn532Frame[] {
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    if (this.buffer.length > MAX_BUFFER) {
-      this.reject('overflow', `${this.buffer.length} bytes without a complete frame; dropping all but the last ${MAX_BUFFER}`);
-      this.buffer = this.buffer.subarray(this.buffer.length - MAX_BUFFER);
-    }
     const frames: Pn532Frame[] = [];
     for (;;) {
       const frame = this.next();
       if (frame === null) break;
       if (frame !== 'skip') frames.push(frame);
+    }
+    // Only what is left after decoding is capped (a safety net: a frame that fits is at most
+    // MAX_BUFFER bytes). Capping the input first dropped whole frames from a long read, so
+    // the frames found depended on how the port chunked them.
+    if (this.buffer.length > MAX_BUFFER) {
+      this.reject('overflow', `${this.buffer.length} bytes without a complete frame; dropping all but the last ${MAX_BUFFER}`);
+      this.buffer = this.buffer.subarray(this.buffer.length - MAX_BUFFER);
     }
     return frames;
   }
@@ -141,6 +144,9 @@ export class Pn532FrameDecoder {
       if (((m + l + xlcs) & 0xff) !== 0) return this.drop(start, 'length_checksum', `extended length ${m}/${l} with checksum ${xlcs}`);
       length = (m << 8) | l;
       dataStart = start + 7;
+      // Never waited for: a frame that cannot fit the buffer would hold back the frames
+      // behind its start code until the cap cut it, at a point that depends on the chunking.
+      if (dataStart - start + length + 2 > MAX_BUFFER) return this.drop(start, 'overflow', `extended frame of ${length} bytes exceeds ${MAX_BUFFER}`);
     } else if (((len + lcs) & 0xff) !== 0) {
       return this.drop(start, 'length_checksum', `LEN 0x${hex(len)} with LCS 0x${hex(lcs)}`);
     }

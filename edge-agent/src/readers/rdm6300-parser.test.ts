@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { encodeRdm6300Frame } from '@acs/hardware-sim';
+import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../test-support/property.js';
 import { Rdm6300Decoder, Rdm6300Parser, type Rdm6300Rejection, type TimedRdm6300Frame } from './rdm6300-parser.js';
 
 // hardware.md, "RDM6300 / EM4100": the verified vector and the second one.
@@ -79,13 +80,14 @@ describe('RDM6300 frame decoder', () => {
 
   test('round-trips random tags through the simulator encoder byte by byte', () => {
     const decoder = new Rdm6300Decoder();
-    for (let i = 0; i < 200; i++) {
-      const tag = Math.floor(Math.random() * 0x1_0000_0000);
-      const version = Math.floor(Math.random() * 256);
-      const frame = encodeRdm6300Frame(tag, version);
-      const frames = [...frame].flatMap((byte) => decoder.push(Uint8Array.of(byte)));
-      assert.deepEqual(frames, [{ tag, versionByte: version }], `tag ${tag} version ${version}`);
-    }
+    checkProperty(
+      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 255 }), (tag, version) => {
+        const frame = encodeRdm6300Frame(tag, version);
+        const frames = [...frame].flatMap((byte) => decoder.push(Uint8Array.of(byte)));
+        assert.deepEqual(frames, [{ tag, versionByte: version }], `tag ${tag} version ${version}`);
+      }),
+      200,
+    );
   });
 
   test('agrees with the simulator encoder on the verified vector', () => {
@@ -105,5 +107,52 @@ describe('RDM6300 parser stream', () => {
     await new Promise((resolve) => parser.on('end', resolve));
     assert.deepEqual(frames.map((f) => f.tag), [3887558, 0x3456789a]);
     for (const f of frames) assert.ok(f.receivedAtNs >= before, 'receivedAtNs is an hrtime taken when the chunk arrived');
+  });
+});
+
+describe(`RDM6300 decoder properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  const tagFrame = fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 255 })).map(([tag, version]) => ({ tag, version, bytes: encodeRdm6300Frame(tag, version) }));
+  /** Noise that looks like frames: STX, ETX and hex digits mixed with anything. */
+  const noise = fc
+    .array(fc.oneof(fc.constantFrom(0x02, 0x03, 0x30, 0x39, 0x41, 0x46, 0x61), fc.nat({ max: 255 })), { maxLength: 60, size: 'max' })
+    .map((bytes) => Uint8Array.from(bytes));
+
+  test('any bytes in any chunks: nothing thrown, the same frames and rejections as in one chunk, every rejection with a reason', () => {
+    checkProperty(
+      fc.property(fc.oneof(noise, bytesArbitrary(80)), cutsArbitrary, (bytes, cuts) => {
+        const whole = decodeAll([bytes]);
+        const chunked = decodeAll(splitAt(bytes, cuts));
+        assert.deepEqual(chunked.frames, whole.frames);
+        assert.deepEqual(chunked.rejections, whole.rejections);
+        assert.deepEqual(chunked.decoder.stats, whole.decoder.stats);
+        for (const rejection of whole.rejections) {
+          assert.ok(['checksum', 'not_hex', 'no_etx', 'interrupted'].includes(rejection.reason));
+          assert.ok(rejection.detail.length > 0, 'a rejection says why');
+        }
+        assert.equal(whole.decoder.stats.frames, whole.frames.length);
+      }),
+      300,
+    );
+  });
+
+  test('a valid frame after any noise is still found, whatever the chunking', () => {
+    checkProperty(
+      fc.property(noise, tagFrame, cutsArbitrary, (prefix, frame, cuts) => {
+        const { frames } = decodeAll(splitAt(Buffer.concat([prefix, frame.bytes]), cuts));
+        assert.deepEqual(frames.at(-1), { tag: frame.tag, versionByte: frame.version });
+      }),
+      300,
+    );
+  });
+
+  test('a stream of valid frames in any chunks gives back exactly those tags', () => {
+    checkProperty(
+      fc.property(fc.array(tagFrame, { maxLength: 8, size: 'max' }), cutsArbitrary, (sent, cuts) => {
+        const { frames, rejections } = decodeAll(splitAt(Buffer.concat(sent.map((f) => f.bytes)), cuts));
+        assert.deepEqual(frames, sent.map((f) => ({ tag: f.tag, versionByte: f.version })));
+        assert.deepEqual(rejections, []);
+      }),
+      200,
+    );
   });
 });

@@ -5,13 +5,17 @@ import { SimGpio, SimWiegandTransmitter } from '@acs/hardware-sim';
 import {
   BUILT_IN_WIEGAND_FORMATS,
   bitsFromString,
+  decodeWiegand,
   encodeWiegand,
+  isWiegandDecodeError,
   wiegandFormatListSchema,
+  wiegandFormatSchema,
   type WiegandBit,
   type WiegandFormat,
 } from '@acs/shared/credentials/wiegand';
 import type { CardRead } from '@acs/shared/hardware/interfaces';
 import { captureLogger, until } from '../test-support/fixtures.js';
+import { checkProperty, fc, PROPERTY_SEED } from '../test-support/property.js';
 import { WiegandReader, type WiegandReaderOptions } from './wiegand-reader.js';
 
 const F = BUILT_IN_WIEGAND_FORMATS;
@@ -183,5 +187,76 @@ describe('Wiegand reader on simulated GPIO', () => {
     await reader.start();
     await reader.stop();
     assert.doesNotThrow(() => gpio.input(5, { debounceMs: 0 }));
+  });
+});
+
+// The decoding itself lives in shared/src/credentials/wiegand.ts; its properties are checked
+// here, where fast-check is a dependency, against every format the agent reads.
+describe(`Wiegand decoding, properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  const numberIn = (format: WiegandFormat) =>
+    fc.tuple(fc.nat({ max: 2 ** (format.facility?.length ?? 0) - 1 }), fc.nat({ max: 2 ** format.card.length - 1 })).map(([facility, card]) => ({ format, facility, card }));
+  const builtInCard = fc.constantFrom(...ALL).chain(numberIn);
+  /** Custom layouts as a site writes them: parity, facility, card, parity, fields of any width. */
+  const customFormat = fc
+    .tuple(fc.integer({ min: 0, max: 32 }), fc.integer({ min: 2, max: 32 }), fc.constantFrom('even', 'odd'), fc.constantFrom('even', 'odd'))
+    .map(([facilityBits, cardBits, lead, trail]) => {
+      const bits = facilityBits + cardBits + 2;
+      const half = 1 + Math.floor((bits - 2) / 2);
+      return wiegandFormatSchema.parse({
+        id: 'site',
+        bits,
+        ...(facilityBits > 0 ? { facility: { start: 2, length: facilityBits } } : {}),
+        card: { start: 2 + facilityBits, length: cardBits },
+        parity: [
+          { bit: 1, type: lead, covers: [`2-${half}`] },
+          { bit: bits, type: trail, covers: [`${half + 1}-${bits - 1}`] },
+        ],
+      });
+    });
+
+  test('any built-in or custom layout: encoded numbers decode back to themselves', () => {
+    checkProperty(
+      fc.property(fc.oneof(builtInCard, customFormat.chain(numberIn)), ({ format, facility, card }) => {
+        const decoded = decodeWiegand(encodeWiegand(format, { facility, card }), [format]);
+        assert.ok(!isWiegandDecodeError(decoded), isWiegandDecodeError(decoded) ? decoded.message : '');
+        assert.deepEqual([decoded.format.id, decoded.facility, decoded.card], [format.id, format.facility ? facility : 0, card]);
+      }),
+      400,
+    );
+  });
+
+  test('one flipped bit in a frame of a built-in format is refused, naming the parity that failed', () => {
+    checkProperty(
+      fc.property(builtInCard, fc.nat(), ({ format, facility, card }, at) => {
+        const bits = encodeWiegand(format, { facility, card });
+        const position = at % bits.length;
+        bits[position] = (1 - bits[position]!) as WiegandBit;
+        const decoded = decodeWiegand(bits, ALL);
+        assert.ok(isWiegandDecodeError(decoded) && decoded.error === 'parity', `bit ${position + 1} of ${format.id}`);
+        assert.ok(decoded.failures.length > 0 && decoded.message.length > 0);
+      }),
+      400,
+    );
+  });
+
+  test('any bits: a decoded number that fits its fields, or an error that says why; never an exception', () => {
+    checkProperty(
+      fc.property(fc.array(fc.constantFrom<WiegandBit>(0, 1), { maxLength: 130, size: 'max' }), (bits) => {
+        const decoded = decodeWiegand(bits, ALL);
+        if (isWiegandDecodeError(decoded)) assert.ok(decoded.message.length > 0);
+        else assert.deepEqual(encodeWiegand(decoded.format, decoded), bits, 'a frame accepted is the frame of its number');
+      }),
+      400,
+    );
+  });
+
+  test('any configuration value for a layout: a format or issues that each say what is wrong, never an exception', () => {
+    checkProperty(
+      fc.property(fc.oneof(fc.jsonValue(), fc.record({ id: fc.string(), bits: fc.integer(), card: fc.jsonValue(), parity: fc.jsonValue() }, { requiredKeys: [] })), (value) => {
+        const result = wiegandFormatListSchema.safeParse([value]);
+        if (!result.success) for (const issue of result.error.issues) assert.ok(issue.message.length > 0);
+      }),
+      400,
+    );
   });
 });

@@ -100,6 +100,34 @@ describe('simulated OSDP PD behaviour', () => {
     assert.deepEqual([jump.code, jump.data[0]], [0x41, 4]);
   });
 
+  test('NAK 4 carries the PD’s own sequence number, not the command’s; after a power cycle that is 0', () => {
+    const pd = new SimOsdpPd({ address: 1 });
+    replyOf(pd, command(1, 0, 0x60));
+    replyOf(pd, command(1, 1, 0x60));
+    const jump = replyOf(pd, command(1, 3, 0x60));
+    assert.deepEqual([jump.code, jump.data[0], jump.sequence], [0x41, 4, 1]);
+    pd.powerCycle();
+    const lost = replyOf(pd, command(1, 2, 0x60));
+    assert.deepEqual([lost.code, lost.data[0], lost.sequence], [0x41, 4, 0]);
+    assert.equal(replyOf(pd, command(1, 0, 0x60)).code, 0x40, 'sequence 0 starts again');
+  });
+
+  test('a factory reset to an all-zero key: a challenge for its own key is answered under zeros, presented as its own; SCBK-D stays for install mode', () => {
+    const pd = new SimOsdpPd({ address: 1, scbk: Buffer.alloc(16, 0x5a) });
+    replyOf(pd, command(1, 0, 0x60));
+    pd.keyReset(Buffer.alloc(16));
+    assert.equal(pd.key, null);
+    const cpRandom = Buffer.alloc(8, 0x22);
+    const own = replyOf(pd, command(1, 1, 0x76, [...cpRandom], [3, 0x11, 1]));
+    assert.equal(own.scb?.[2], 1, 'presented as its own key');
+    const zeros = new SimSecureSession(Buffer.alloc(16), false, cpRandom, own.data.subarray(8, 16));
+    assert.deepEqual(own.data.subarray(16), zeros.clientCryptogram());
+    const install = replyOf(pd, command(1, 2, 0x76, [...cpRandom], [3, 0x11, 0]));
+    assert.equal(install.scb?.[2], 0);
+    const scbkD = new SimSecureSession(SCBK_DEFAULT, true, cpRandom, install.data.subarray(8, 16));
+    assert.deepEqual(install.data.subarray(16), scbkD.clientCryptogram());
+  });
+
   test('a bad check gets NAK 1, an unknown command NAK 3, a bad length NAK 2', () => {
     const pd = new SimOsdpPd({ address: 1 });
     replyOf(pd, command(1, 0, 0x60));

@@ -27,8 +27,13 @@ export interface SimOsdpPdOptions {
   address: number;
   identity?: Partial<SimOsdpIdentity>;
   capabilities?: SimOsdpCapability[];
-  /** The PD's own key; absent: factory state (install mode, SCBK-D only). */
+  /** The PD's own key; absent: factory state (install mode). */
   scbk?: Buffer | null;
+  /**
+   * The key the PD uses in factory state when asked for its own key; default SCBK-D. Some
+   * readers fall back to another default (all zeros is common) and present it as their own.
+   */
+  factoryKey?: Buffer;
   /** Refuse every command but ID, CAP and the handshake outside a secure session (NAK 6). */
   requireSecure?: boolean;
 }
@@ -105,6 +110,7 @@ export class SimOsdpPd {
   requireSecure: boolean;
   /** The key store: null means factory state (install mode). */
   private scbk: Buffer | null;
+  private factoryKey: Buffer;
   private session: SimSecureSession | null = null;
   private handshake: SimSecureSession | null = null;
   private lastSequence: number | null = null;
@@ -138,6 +144,7 @@ export class SimOsdpPd {
     };
     this.capabilities = options.capabilities ?? DEFAULT_SIM_CAPABILITIES;
     this.scbk = options.scbk ? Buffer.from(options.scbk) : null;
+    this.factoryKey = Buffer.from(options.factoryKey ?? SCBK_DEFAULT);
     this.requireSecure = options.requireSecure ?? false;
   }
 
@@ -202,9 +209,22 @@ export class SimOsdpPd {
     this.slowMs = 0;
   }
 
-  /** Forgets its own key, as a reader reset to factory defaults: SCBK-D from now on. */
-  keyReset(): void {
+  /**
+   * Forgets its own key, as a reader reset to factory defaults: from now on it answers a
+   * challenge for its own key with `factoryKey` (SCBK-D unless given, e.g. all zeros).
+   */
+  keyReset(factoryKey: Buffer = SCBK_DEFAULT): void {
+    if (factoryKey.length !== 16) throw new RangeError('a factory key is 16 bytes');
     this.scbk = null;
+    this.factoryKey = Buffer.from(factoryKey);
+    this.session = null;
+    this.handshake = null;
+  }
+
+  /** Loses power and comes back: its sequence and any secure session are gone, its key store is kept. */
+  powerCycle(): void {
+    this.lastSequence = null;
+    this.lastReply = null;
     this.session = null;
     this.handshake = null;
   }
@@ -254,7 +274,7 @@ export class SimOsdpPd {
     } else if (this.lastSequence !== null && frame.sequence === this.lastSequence && this.lastReply) {
       return this.send(this.lastReply, frame, delayMs);
     } else if (this.lastSequence === null || frame.sequence !== nextSequence(this.lastSequence)) {
-      return this.send(this.plainReply(frame, 0x41, Buffer.from([NAK.SEQUENCE])), frame, delayMs);
+      return this.send(this.sequenceNak(frame), frame, delayMs);
     }
 
     let after: (() => void) | undefined;
@@ -298,6 +318,7 @@ export class SimOsdpPd {
       this.nakNext.count -= 1;
       // A PD that found a bad check or sequence did not take the message: its sequence stays.
       if (this.nakNext.code === NAK.CHECK || this.nakNext.code === NAK.SEQUENCE) this.notTaken = true;
+      if (this.nakNext.code === NAK.SEQUENCE) return this.sequenceNak(frame);
       return nak(this.nakNext.code);
     }
     const handshakeOrReport = frame.code === 0x61 || frame.code === 0x62 || frame.code === 0x76 || frame.code === 0x77;
@@ -372,9 +393,12 @@ export class SimOsdpPd {
       case 0x76: {
         if (data.length !== 8 || scbType !== 0x11) return nak(NAK.LENGTH);
         this.session = null;
-        // Without a key of its own the PD can only use SCBK-D (install mode), whatever the CP asked.
-        const useDefault = this.scbk === null;
-        this.handshake = new SimSecureSession(useDefault ? SCBK_DEFAULT : this.scbk!, useDefault, Buffer.from(data), randomBytes(8));
+        // Without a key of its own the PD is in install mode: SCBK-D when asked for it, else its
+        // factory key. A factory key other than SCBK-D is presented as the PD's own (data byte 1):
+        // that is the reader the CP must recognise by its cryptogram alone.
+        const key = this.scbk ?? (frame.scb?.[2] === 0 ? SCBK_DEFAULT : this.factoryKey);
+        const useDefault = key.equals(SCBK_DEFAULT);
+        this.handshake = new SimSecureSession(key, useDefault, Buffer.from(data), randomBytes(8));
         const uid = Buffer.concat([Buffer.from(this.identity.vendorCode), Buffer.from([this.identity.model, this.identity.version]), Buffer.alloc(3)]);
         return this.plainReply(frame, 0x76, Buffer.concat([uid, this.handshake.pdRandom, this.handshake.clientCryptogram()]), Buffer.from([3, 0x12, useDefault ? 0 : 1]));
       }
@@ -401,8 +425,16 @@ export class SimOsdpPd {
     this.leds.set(number, state);
   }
 
-  private plainReply(frame: SimFrame, code: number, data: Buffer, scb: Buffer | null = null): Buffer {
-    return buildSimReply({ address: this.address, sequence: frame.sequence, crc: frame.crc, scb, code, data });
+  private plainReply(frame: SimFrame, code: number, data: Buffer, scb: Buffer | null = null, sequence = frame.sequence): Buffer {
+    return buildSimReply({ address: this.address, sequence, crc: frame.crc, scb, code, data });
+  }
+
+  /**
+   * NAK 4 in plain text, numbered with the PD's own counter (the last sequence it took, 0
+   * after a restart) rather than the command's, as readers in the field send it.
+   */
+  private sequenceNak(frame: SimFrame): Buffer {
+    return this.plainReply(frame, 0x41, Buffer.from([NAK.SEQUENCE]), null, this.lastSequence ?? 0);
   }
 
   private securedReply(frame: SimFrame, code: number, data: Buffer): Buffer {

@@ -248,7 +248,7 @@ export const doorEventSchema = z.object({
 });
 export type DoorEvent = z.infer<typeof doorEventSchema>;
 
-/** `reader_key_reset`: an OSDP reader that had its own key answers with the default key (issue 7). */
+/** `reader_key_reset`: an OSDP reader that had its own key answers with a factory default key (issue 7). */
 export const DEVICE_EVENT_TYPES = ['reader_fault', 'reader_recovered', 'tamper', 'reader_key_reset'] as const;
 
 export const deviceEventSchema = z.object({

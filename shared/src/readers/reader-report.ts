@@ -16,7 +16,7 @@ const epochMs = z.number().int().nonnegative();
  * - `establishing`: handshake under way;
  * - `secure`: session with the reader's own key;
  * - `install_mode`: session with the default key SCBK-D, inside a provisioning window;
- * - `key_reset`: the reader had its own key and now answers with SCBK-D (alert, no re-key);
+ * - `key_reset`: the reader had its own key and now answers with a factory default key (SCBK-D, all zeros; alert, no re-key);
  * - `failed`: the handshake failed (the reader holds another key);
  * - `unsupported`: the reader has no secure channel.
  */

@@ -82,6 +82,25 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     await eventually(() => rig.events.recovered.length === 1, 'recovery');
   });
 
+  test('a reader that lost power answers NAK 4 with its own sequence number: the panel restarts at sequence 0 at once, without retries or a fault', async (t) => {
+    const rig = await onlineRig();
+    t.after(() => rig.close());
+    const pd = rig.pd('r');
+    const session = rig.reader('r').session;
+    await eventually(() => pd.received.length > 5 && pd.received.at(-1)!.sequence !== 0, 'polling mid-sequence');
+    const retries = session.stats.retries;
+    const from = pd.received.length;
+    pd.powerCycle();
+    await eventually(() => pd.received.length >= from + 2, 'the refused packet and the next one');
+    const [refused, next] = pd.received.slice(from);
+    assert.notEqual(refused!.sequence, 0, 'the panel was mid-conversation');
+    assert.deepEqual([next!.code, next!.sequence], [CMD.POLL, 0], 'the very next packet restarts at sequence 0');
+    pd.presentH10301(4, 44);
+    assert.equal((await eventually(() => rig.events.cards[0], 'a card after the restart')).credential, 'h10301:4:44');
+    assert.equal(session.stats.retries, retries, 'nothing was sent again with the old sequence');
+    assert.deepEqual(rig.events.faults, [], 'the reader never went offline');
+  });
+
   test('BUSY: the command is sent again a little later and completes', async (t) => {
     const rig = await onlineRig();
     t.after(() => rig.close());

@@ -14,6 +14,10 @@ import {
   parseRaw,
   summariseCapabilities,
 } from './osdp-messages.js';
+import { isValidCredential, wiegandCredential } from '@acs/shared/credentials/credential';
+import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand } from '@acs/shared/credentials/wiegand';
+import { bytesArbitrary, checkProperty, fc, PROPERTY_SEED } from '../../test-support/property.js';
+import { decodeRawCardData, packBits, RawCardDataError } from './raw-card-data.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -71,5 +75,80 @@ describe('OSDP reply parsing', () => {
     assert.throws(() => parseLocalStatus(hex('01')), /2 bytes, got 1/);
     assert.throws(() => parseLocalStatus(hex('01 00 00')), /2 bytes, got 3/);
     assert.throws(() => parseLocalStatus(hex('02 00')), /must be 0 or 1/);
+  });
+});
+
+describe(`OSDP reply parsers, properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  const PARSERS: ReadonlyArray<[string, (data: Buffer) => unknown]> = [
+    ['PDID', parsePdid],
+    ['PDCAP', parsePdcap],
+    ['RAW', parseRaw],
+    ['KEYPAD', parseKeypad],
+    ['LSTATR', parseLocalStatus],
+    ['COM', parseCom],
+  ];
+
+  test('any reply data: a value or an OsdpReplyError that says why, never another exception', () => {
+    checkProperty(
+      fc.property(bytesArbitrary(40), fc.constantFrom(...PARSERS), (bytes, [name, parse]) => {
+        try {
+          parse(Buffer.from(bytes));
+        } catch (err) {
+          assert.ok(err instanceof OsdpReplyError, `${name}: ${String(err)}`);
+          assert.ok(err.message.length > 0);
+        }
+      }),
+      600,
+    );
+  });
+
+  test('any RAW card data: a canonical credential or a RawCardDataError that says why', () => {
+    checkProperty(
+      fc.property(fc.nat({ max: 3 }), fc.integer({ min: -1, max: 300 }), bytesArbitrary(40), (format, bitCount, bytes) => {
+        try {
+          assert.ok(isValidCredential(decodeRawCardData(format, bitCount, bytes)));
+        } catch (err) {
+          assert.ok(err instanceof RawCardDataError, String(err));
+          assert.ok(err.message.length > 0);
+        }
+      }),
+      600,
+    );
+  });
+
+  test('a card of any built-in Wiegand format, sent as osdp_RAW, reads back as its facility and card number', () => {
+    const card = fc.constantFrom(...Object.values(BUILT_IN_WIEGAND_FORMATS)).chain((format) =>
+      fc.record({
+        format: fc.constant(format),
+        facility: fc.nat({ max: 2 ** (format.facility?.length ?? 0) - 1 }),
+        card: fc.nat({ max: 2 ** format.card.length - 1 }),
+        reader: fc.nat({ max: 255 }),
+      }),
+    );
+    checkProperty(
+      fc.property(card, ({ format, facility, card: number, reader }) => {
+        const bits = bitsToString(encodeWiegand(format, { facility, card: number }));
+        const payload = Buffer.concat([Buffer.from([reader, 1, bits.length & 0xff, bits.length >> 8]), packBits(bits)]);
+        const raw = parseRaw(payload);
+        assert.deepEqual([raw.reader, raw.format, raw.bitCount], [reader, 1, bits.length]);
+        assert.equal(decodeRawCardData(raw.format, raw.bitCount, raw.data), wiegandCredential(format.id, facility, number));
+      }),
+      300,
+    );
+  });
+
+  test('COMSET settings read back from osdp_COM, and capabilities from osdp_PDCAP', () => {
+    checkProperty(
+      fc.property(
+        fc.nat({ max: 0x7e }),
+        fc.integer({ min: 1, max: 0xffffffff }),
+        fc.array(fc.tuple(fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 255 })).map(([fn, compliance, items]) => ({ function: fn, compliance, items })), { minLength: 1, maxLength: 20 }),
+        (address, baudRate, caps) => {
+          assert.deepEqual(parseCom(comsetPayload(address, baudRate)), { address, baudRate });
+          assert.deepEqual(parsePdcap(Buffer.from(caps.flatMap((c) => [c.function, c.compliance, c.items]))), caps);
+        },
+      ),
+      300,
+    );
   });
 });

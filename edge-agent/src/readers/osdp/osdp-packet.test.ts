@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksum8, crc16, encodePacket, OsdpFrameDecoder, parsePacket, type DecodedFrame, type FrameRejection } from './osdp-packet.js';
 import { describeNak, nakReason } from './osdp-protocol.js';
+import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../../test-support/property.js';
+import type { CheckType, PacketFields, Sequence } from './osdp-packet.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -166,5 +168,99 @@ describe('NAK codes', () => {
     ]);
     assert.equal(nakReason(0x42), 'unknown');
     assert.match(describeNak(4), /NAK 4 .*sequence/);
+  });
+});
+
+describe(`OSDP codec properties (fast-check, seed ${PROPERTY_SEED})`, () => {
+  interface Encoded {
+    fields: Required<PacketFields>;
+    mac: Buffer | null;
+    bytes: Buffer;
+    /** SOM … last check character (what the decoder emits). */
+    frame: Buffer;
+  }
+  const securityBlock = fc.oneof(
+    fc.constant(null),
+    fc.tuple(fc.integer({ min: 0x11, max: 0x14 }), fc.nat({ max: 255 })).map(([type, data]) => [3, type, data]),
+    fc.integer({ min: 0x15, max: 0x18 }).map((type) => [2, type]),
+  );
+  const packet: fc.Arbitrary<Encoded> = fc
+    .record({
+      address: fc.nat({ max: 0x7f }),
+      reply: fc.boolean(),
+      sequence: fc.constantFrom<Sequence>(0, 1, 2, 3),
+      check: fc.constantFrom<CheckType>('crc', 'checksum'),
+      scb: securityBlock,
+      code: fc.nat({ max: 255 }),
+      data: bytesArbitrary(60),
+      mark: fc.boolean(),
+      mac: fc.uint8Array({ minLength: 4, maxLength: 4 }),
+    })
+    .map(({ mark, mac, ...fields }) => {
+      const bytes = encodePacket(fields, { mark, mac: () => mac });
+      const hasMac = fields.scb !== null && fields.scb[1]! >= 0x15;
+      return { fields, mac: hasMac ? Buffer.from(mac) : null, bytes, frame: bytes.subarray(mark ? 1 : 0) };
+    });
+
+  function decodeChunks(chunks: readonly Uint8Array[], resyncAtEnd = false) {
+    const { decoder, frames, rejections } = collect({ interByteTimeoutMs: 0 });
+    for (const chunk of chunks) decoder.push(chunk, 1n);
+    if (resyncAtEnd) decoder.resync();
+    return { frames: frames.map((f) => f.bytes.toString('hex')), rejections };
+  }
+
+  test('every packet the encoder builds parses back to the same fields', () => {
+    checkProperty(
+      fc.property(packet, ({ fields, mac, frame }) => {
+        const parsed = parsePacket(Buffer.from(frame));
+        assert.ok(parsed.ok, parsed.ok ? '' : parsed.rejection.detail);
+        const p = parsed.packet;
+        assert.deepEqual(
+          [p.address, p.reply, p.sequence, p.check, p.scb, p.code, p.data, p.mac],
+          [fields.address, fields.reply, fields.sequence, fields.check, fields.scb ? Buffer.from(fields.scb) : null, fields.code, Buffer.from(fields.data), mac],
+        );
+      }),
+      500,
+    );
+  });
+
+  test('any bytes in any chunks: nothing thrown, the same frames and rejections as in one chunk, every rejection with a reason', () => {
+    const som = fc.array(fc.oneof(fc.constantFrom(0x53, 0xff, 0x00, 0x04, 0x08), fc.nat({ max: 255 })), { maxLength: 120, size: 'max' }).map((b) => Uint8Array.from(b));
+    checkProperty(
+      fc.property(fc.oneof(som, bytesArbitrary(200)), cutsArbitrary, fc.boolean(), (bytes, cuts, resync) => {
+        const whole = decodeChunks([bytes], resync);
+        const chunked = decodeChunks(splitAt(bytes, cuts), resync);
+        assert.deepEqual(chunked.frames, whole.frames);
+        assert.deepEqual(chunked.rejections, whole.rejections);
+        for (const rejection of whole.rejections) {
+          assert.ok(['bad_length', 'bad_check', 'malformed', 'truncated'].includes(rejection.reason));
+          assert.ok(rejection.detail.length > 0, 'a rejection says why');
+        }
+        for (const frame of whole.frames) assert.ok(parsePacket(Buffer.from(frame, 'hex')).ok, 'what is emitted parses');
+      }),
+      400,
+    );
+  });
+
+  test('a stream of packets in any chunks gives back exactly those packets', () => {
+    checkProperty(
+      fc.property(fc.array(packet, { maxLength: 10, size: 'max' }), cutsArbitrary, (sent, cuts) => {
+        const { frames, rejections } = decodeChunks(splitAt(Buffer.concat(sent.map((p) => p.bytes)), cuts));
+        assert.deepEqual(frames, sent.map((p) => p.frame.toString('hex')));
+        assert.deepEqual(rejections, []);
+      }),
+      200,
+    );
+  });
+
+  test('a packet after any noise is still found once the reply time is up (resync)', () => {
+    const crcPacket = packet.filter(({ fields }) => fields.check === 'crc');
+    checkProperty(
+      fc.property(bytesArbitrary(60), crcPacket, cutsArbitrary, (noise, { frame, bytes }, cuts) => {
+        const { frames } = decodeChunks(splitAt(Buffer.concat([noise, bytes]), cuts), true);
+        assert.equal(frames.at(-1), frame.toString('hex'));
+      }),
+      400,
+    );
   });
 });

@@ -8,8 +8,8 @@
  * Secure-channel policy (hardware.md, OSDP; issue 7):
  * - the PD's own key (SCBK) when the agent holds one; the default key SCBK-D only while
  *   a provisioning window is open for this reader;
- * - a PD that had its own key and answers with SCBK-D raises `keyReset` (an alert) and is
- *   never re-keyed automatically;
+ * - a PD that had its own key and answers with a factory default key (SCBK-D, all-zero:
+ *   `FACTORY_DEFAULT_KEYS`) raises `keyReset` (an alert) and is never re-keyed automatically;
  * - inside a session every reply must carry a valid MAC: a plaintext or badly MACed reply
  *   ends the session (and the command with it), then the handshake starts again;
  * - card data from a reader configured for the secure channel counts only inside a session.
@@ -31,7 +31,7 @@ import {
   type PdIdentity,
 } from './osdp-messages.js';
 import { encodePacket, type CheckType, type OsdpPacket, type Sequence } from './osdp-packet.js';
-import { CMD, commandName, describeNak, nakReason, REPLY, replyName, SCS, scbHasMac, type NakReason } from './osdp-protocol.js';
+import { CMD, commandName, describeNak, NAK, nakReason, REPLY, replyName, SCS, scbHasMac, type NakReason } from './osdp-protocol.js';
 import { CpSecureSession, SCBK_D, type KeyKind } from './osdp-secure-channel.js';
 import type { OsdpTiming } from './osdp-timing.js';
 import { decodeRawCardData } from './raw-card-data.js';
@@ -89,7 +89,7 @@ export interface PdSessionEvents {
   keypad: [keypad: KeypadData];
   /** The PD reported its tamper switch or power monitor (osdp_LSTATR in reply to POLL). */
   localStatus: [status: LocalStatus];
-  /** The PD had its own key and answered with SCBK-D. Raised once per episode. */
+  /** The PD had its own key and answered with a factory default key. Raised once per episode. */
   keyReset: [detail: string];
   /** A session came up with the pending key (its KEYSET reply had been lost): it is now the key in force. */
   keyPromoted: [key: Buffer];
@@ -424,6 +424,15 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       inFlight.retryAt = now + this.options.timing.busyRetryMs;
       return;
     }
+    // A NAK 4 (sequence error) comes in plain text with the PD's own sequence number, which
+    // need not match ours: checked like any reply, it would be retried until the counters
+    // happen to meet or the PD is declared offline. The PD is asking for a restart and gets
+    // one at once (as libosdp does), inside a secure session too: the restart ends it anyway.
+    if (packet.code === REPLY.NAK && !packet.scb && packet.data[0] === NAK.SEQUENCE) {
+      this.contact(now);
+      this.handleNak(inFlight, packet.data, now);
+      return;
+    }
     if (packet.sequence !== inFlight.sequence) {
       this.invalidReply(`sequence ${packet.sequence}, expected ${inFlight.sequence}`, now);
       return;
@@ -618,6 +627,13 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
         this.failedAttempt(inFlight, now);
         return;
       case 'sequence':
+        if (inFlight.sequence === 0) {
+          // A restart would send this very packet again: count it as a failed attempt, so a
+          // PD that refuses sequence 0 goes offline instead of keeping the line busy.
+          log.debug(() => what);
+          this.failedAttempt(inFlight, now);
+          return;
+        }
         log.warn(`${what}; restarting from sequence 0`);
         this.restart('the PD reported a sequence error');
         return;
@@ -777,11 +793,14 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       this.nextAt = now;
       return;
     }
-    if (this.candidate?.kind === 'current' && (check.answeredWithDefaultKey || pdUsedDefault)) {
+    // A PD that marks its answer as SCBK-D (security block data 0) is taken at its word; one
+    // that claims its own key is recognised by the factory key its cryptogram verifies under.
+    const factoryKey = check.factoryKey ?? (pdUsedDefault ? 'SCBK-D' : null);
+    if (this.candidate?.kind === 'current' && factoryKey) {
       this.handshakeOutcome = 'key_reset';
       if (!this.keyResetRaised) {
         this.keyResetRaised = true;
-        const detail = `reader ${this.readerId} (address ${this.addressValue}) had its own key and now answers with the default key SCBK-D; not re-keyed automatically`;
+        const detail = `reader ${this.readerId} (address ${this.addressValue}) had its own key and now answers with the factory default key ${factoryKey}; not re-keyed automatically`;
         this.options.log.error(detail);
         this.emit('keyReset', detail);
       }

@@ -7,6 +7,7 @@ import {
   decryptData,
   deriveSessionKeys,
   encryptData,
+  FACTORY_DEFAULT_KEYS,
   initialReplyMac,
   SCBK_D,
   serverCryptogram,
@@ -107,13 +108,29 @@ describe('CP secure session', () => {
   test('a PD answering with SCBK-D when asked for its own key is recognised as reset to defaults', () => {
     const session = new CpSecureSession(hex('00112233445566778899aabbccddeeff'), 'scbk', CP_RND);
     const check = session.checkCcrypt(pdAnswer(SCBK_D, session));
-    assert.deepEqual([check.verified, check.answeredWithDefaultKey, check.scrypt], [false, true, null]);
+    assert.deepEqual([check.verified, check.factoryKey, check.scrypt], [false, 'SCBK-D', null]);
+  });
+
+  test('a PD answering with the all-zero factory key when asked for its own key is recognised as reset to factory state', () => {
+    const session = new CpSecureSession(hex('00112233445566778899aabbccddeeff'), 'scbk', CP_RND);
+    const check = session.checkCcrypt(pdAnswer(Buffer.alloc(16), session));
+    assert.deepEqual([check.verified, check.factoryKey, check.scrypt], [false, 'all-zero', null]);
+  });
+
+  test('every factory key is tried, and only for a handshake with the PD’s own key', () => {
+    assert.deepEqual(FACTORY_DEFAULT_KEYS.map((k) => k.name), ['SCBK-D', 'all-zero']);
+    for (const { name, key } of FACTORY_DEFAULT_KEYS) {
+      const own = new CpSecureSession(hex('00112233445566778899aabbccddeeff'), 'scbk', CP_RND);
+      assert.equal(own.checkCcrypt(pdAnswer(key, own)).factoryKey, name);
+    }
+    const install = new CpSecureSession(SCBK_D, 'scbk-d', CP_RND);
+    assert.equal(install.checkCcrypt(pdAnswer(Buffer.alloc(16), install)).factoryKey, null, 'install mode offered a default key itself');
   });
 
   test('a PD with some other key fails without being mistaken for a reset one', () => {
     const session = new CpSecureSession(hex('00112233445566778899aabbccddeeff'), 'scbk', CP_RND);
     const check = session.checkCcrypt(pdAnswer(hex('ffeeddccbbaa99887766554433221100'), session));
-    assert.deepEqual([check.verified, check.answeredWithDefaultKey], [false, false]);
+    assert.deepEqual([check.verified, check.factoryKey], [false, null]);
   });
 
   test('install mode asks for SCBK-D in the security block', () => {

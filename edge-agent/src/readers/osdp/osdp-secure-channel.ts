@@ -18,6 +18,25 @@ import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from '
 /** SCBK-D, the install-mode key every PD knows: 30 31 … 3F. */
 export const SCBK_D: Buffer = Buffer.from('303132333435363738393a3b3c3d3e3f', 'hex');
 
+/** A key a PD may hold straight from the factory, or after a reset to factory state. */
+export interface FactoryKey {
+  /** How the alert names it (never the key itself). */
+  name: string;
+  key: Buffer;
+}
+
+/**
+ * The factory/default keys a PD reset to factory state is known to answer with when asked
+ * for its own key: SCBK-D (the spec's install-mode key) and the all-zero key that many
+ * readers ship with or fall back to. They are only ever used to recognise such a PD and
+ * raise `reader_key_reset` (hardware.md: alert, never re-key); no session is set up with
+ * them. A vendor default seen in the field belongs in this list and nowhere else.
+ */
+export const FACTORY_DEFAULT_KEYS: readonly FactoryKey[] = [
+  { name: 'SCBK-D', key: SCBK_D },
+  { name: 'all-zero', key: Buffer.alloc(16) },
+];
+
 export const KEY_LENGTH = 16;
 export const RANDOM_LENGTH = 8;
 
@@ -129,8 +148,11 @@ export type KeyKind = 'scbk' | 'scbk-d';
 export interface ChallengeCheck {
   /** The PD's cryptogram verified with the key the CP offered. */
   verified: boolean;
-  /** When it did not: the cryptogram matches SCBK-D instead (a PD reset to factory keys). */
-  answeredWithDefaultKey: boolean;
+  /**
+   * When it did not: the name of the factory default key (`FACTORY_DEFAULT_KEYS`) the
+   * cryptogram verifies under instead, i.e. a PD reset to factory state; null otherwise.
+   */
+  factoryKey: string | null;
 }
 
 /**
@@ -166,19 +188,20 @@ export class CpSecureSession {
 
   /** Checks osdp_CCRYPT (cUID 8, pd_rnd 8, client cryptogram 16); returns the osdp_SCRYPT payload when it verifies. */
   checkCcrypt(data: Buffer): ChallengeCheck & { scrypt: Buffer | null } {
-    if (data.length !== 32) return { verified: false, answeredWithDefaultKey: false, scrypt: null };
+    if (data.length !== 32) return { verified: false, factoryKey: null, scrypt: null };
     const pdRandom = data.subarray(8, 16);
     const cryptogram = data.subarray(16, 32);
     if (sameBytes(clientCryptogram(this.keys, this.cpRandom, pdRandom), cryptogram)) {
       this.pdRandom = Buffer.from(pdRandom);
-      return { verified: true, answeredWithDefaultKey: false, scrypt: serverCryptogram(this.keys, this.cpRandom, this.pdRandom) };
+      return { verified: true, factoryKey: null, scrypt: serverCryptogram(this.keys, this.cpRandom, this.pdRandom) };
     }
-    let defaultKey = false;
-    if (this.keyKind === 'scbk') {
-      const defaultKeys = deriveSessionKeys(SCBK_D, this.cpRandom);
-      defaultKey = sameBytes(clientCryptogram(defaultKeys, this.cpRandom, pdRandom), cryptogram);
-    }
-    return { verified: false, answeredWithDefaultKey: defaultKey, scrypt: null };
+    // Only a handshake for the PD's own key can reveal a reset; in install mode the CP offered a default key itself.
+    if (this.keyKind !== 'scbk') return { verified: false, factoryKey: null, scrypt: null };
+    const factory = FACTORY_DEFAULT_KEYS.find(({ key }) => {
+      const keys = deriveSessionKeys(key, this.cpRandom);
+      return sameBytes(clientCryptogram(keys, this.cpRandom, pdRandom), cryptogram);
+    });
+    return { verified: false, factoryKey: factory?.name ?? null, scrypt: null };
   }
 
   scryptScb(): Buffer {

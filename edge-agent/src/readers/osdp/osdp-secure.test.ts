@@ -144,6 +144,30 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal(rig.events.alerts.length, 1);
   });
 
+  test('a reader reset to a factory state with an all-zero key, answering for its own key: reader_key_reset, not secure_channel_failed, and no re-key', async (t) => {
+    const rig = await secureRig();
+    t.after(() => rig.close());
+    const pd = rig.pd('r');
+    const reader = rig.reader('r');
+    await eventually(() => reader.session.isSecure, 'the session');
+    pd.keyReset(Buffer.alloc(16));
+    const alert = await eventually(() => rig.events.alerts[0], 'the alert');
+    assert.deepEqual([alert.readerId, alert.type], ['r', 'reader_key_reset']);
+    assert.match(alert.detail, /all-zero/);
+    assert.equal(reader.describe().osdp?.secureChannel, 'key_reset');
+    await sleep(700); // two more handshake attempts (retry every 300 ms)
+    assert.equal(rig.events.alerts.length, 1, 'one alert per episode');
+    assert.deepEqual(rig.events.faults.filter((f) => f.code === 'secure_channel_failed'), [], 'not reported as a plain handshake failure');
+    assert.ok(pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1), 'never with a default key');
+    assert.deepEqual([pd.keysets, pd.key], [0, null], 'no automatic re-key');
+
+    // Provisioning still works the usual way: a window, install mode with SCBK-D, a key installed by an admin.
+    reader.openProvisioningWindow(60_000);
+    await eventually(() => reader.describe().osdp?.secureChannel === 'install_mode', 'install mode');
+    await reader.installKey(NEW_KEY, 'key-4');
+    await eventually(() => reader.describe().osdp?.secureChannel === 'secure', 'secure with the new key');
+  });
+
   test('a reader holding another key: handshake fails, fault secure_channel_failed, no alert', async (t) => {
     const rig = await secureRig(Buffer.alloc(16, 0x77));
     t.after(() => rig.close());
