@@ -10,6 +10,7 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { Clock, SystemClock } from './common/clock.js';
 import { StartupError } from './common/startup-error.js';
 import { ServerLogger } from './common/server-logger.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadServerConfig, type ServerConfig, type ServerLogLevel } from './config/server-config.js';
 import { serveDashboard } from './dashboard/static-dashboard.js';
@@ -38,6 +39,9 @@ export interface StartOptions {
   /** Password hashing; tests pass cheaper scrypt parameters to stay fast. */
   hasher?: PasswordHasher;
 }
+
+/** JSON (and form) bodies: every DTO fits easily; beyond it the answer is 413 stating the limit. */
+export const JSON_BODY_LIMIT_BYTES = 100 * 1024;
 
 /** How long a stop waits for each part before going on. */
 const CLOSE_STEP_MS = 5000;
@@ -103,6 +107,12 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
     app.setGlobalPrefix('api');
     app.useGlobalPipes(createValidationPipe());
     app.disable('x-powered-by');
+    // Before the dashboard's files and the routes, so every response carries the headers.
+    app.use(securityHeaders());
+    // Set here, so Nest does not add its own parser with the default limit; files have their
+    // own routes and limits (FileUpload).
+    app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES });
+    app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT_BYTES, extended: true });
     serveDashboard(app, config.dashboardDir);
     await app.init();
     app.get(OpenApiDocumentHolder).attach(app);

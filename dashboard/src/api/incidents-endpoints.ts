@@ -12,8 +12,14 @@ export const incidentsApi = {
   fromAlert: (alertId: string, level: IncidentLevel, note?: string) => apiRequest<IncidentDetailView>('POST', `/api/alerts/${id(alertId)}/incident`, { level, note }),
   update: (incidentId: string, body: { level?: IncidentLevel; status?: 'open' | 'investigating'; ownerUserId?: string; cause?: IncidentCause }) =>
     apiRequest<IncidentDetailView>('PATCH', `/api/incidents/${id(incidentId)}`, body),
-  note: (incidentId: string, text: string, attachment?: { name: string; type: string; dataBase64: string }) =>
-    apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/notes`, { text, ...(attachment ? { attachment } : {}) }),
+  /** With a file, a multipart upload (the server checks its size and, by content, its type). */
+  note: (incidentId: string, text: string, attachment?: File) => {
+    if (!attachment) return apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/notes`, { text });
+    const form = new FormData();
+    form.set('text', text);
+    form.set('attachment', attachment, attachment.name);
+    return apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/notes`, form);
+  },
   close: (incidentId: string, body: { outcome: string; correctiveActions: string; feedback: string }) => apiRequest<IncidentDetailView>('POST', `/api/incidents/${id(incidentId)}/close`, body),
   violations: (personId?: string, signal?: AbortSignal) => apiRequest<ViolationView[]>('GET', `/api/violations${personId ? `?personId=${id(personId)}` : ''}`, undefined, { signal }),
   recordViolation: (body: { personId: string; level: ViolationLevel; description: string; incidentId?: string }) => apiRequest<ViolationView>('POST', '/api/violations', body),

@@ -35,6 +35,12 @@ export const receptionApi = {
   hostDecision: (visitId: string, decision: 'approved' | 'denied', note?: string) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/host-decision`, { decision, note }),
   watchlistDecision: (visitId: string, decision: 'allowed' | 'refused', note: string) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/watchlist-decision`, { decision, note }),
   checkIn: (visitId: string, body: CheckIn) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/check-in`, body),
+  /** After check-in with consent: the photo, already shrunk (see shrinkPhoto), as a multipart upload. */
+  uploadPhoto: (visitId: string, photo: Blob) => {
+    const form = new FormData();
+    form.set('photo', photo, 'visitor.jpg');
+    return apiRequest<VisitView>('PUT', `/api/visits/${id(visitId)}/photo`, form);
+  },
   signOut: (visitId: string, body: { items?: VisitorItem[]; itemsDecision?: string }) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/sign-out`, body),
   cancel: (visitId: string) => apiRequest<VisitView>('POST', `/api/visits/${id(visitId)}/cancel`),
   onSite: (signal?: AbortSignal) => apiRequest<OnSiteList>('GET', '/api/reception/on-site', undefined, { signal }),

@@ -34,6 +34,8 @@ export const incidentsEn: Pick<Messages, 'incidents' | 'retention' | 'reports'> 
     entryKinds: { created: 'Opened', note: 'Note', attachment: 'Attachment', status: 'Status', level: 'Level', owner: 'Owner', alert: 'Alert', violation: 'Violation', closed: 'Closed' },
     addNote: 'Add note',
     attachFile: 'Attach a file (≤ 2 MB)',
+    attachmentTypes: 'PDF, PNG, JPEG, WebP or plain text, up to 2 MB',
+    attachmentTooLarge: 'This file is {{size}} MB; attachments are limited to 2 MB. Attach a smaller file or a few pages of it.',
     investigate: 'Start investigating',
     takeOwnership: 'Take ownership',
     close: 'Close incident',

@@ -33,6 +33,8 @@ export const incidentsZhCN = {
     entryKinds: { created: '创建', note: '备注', attachment: '附件', status: '状态', level: '等级', owner: '负责人', alert: '告警', violation: '违规', closed: '关闭' },
     addNote: '添加备注',
     attachFile: '附加文件（≤2 MB）',
+    attachmentTypes: 'PDF、PNG、JPEG、WebP 或纯文本，不超过 2 MB',
+    attachmentTooLarge: '该文件为 {{size}} MB，附件不能超过 2 MB。请附较小的文件或其中几页。',
     investigate: '开始调查',
     takeOwnership: '由我负责',
     close: '关闭事件',

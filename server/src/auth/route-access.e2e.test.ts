@@ -22,6 +22,8 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/docs': 'public',
   'GET /api/docs/swagger-ui.css': 'public',
   'GET /api/docs/swagger-ui-bundle.js': 'public',
+  'GET /api/docs/docs.js': 'public',
+  'GET /api/docs/docs.css': 'public',
 
   'GET /api/openapi.json': EVERYONE,
   'GET /api/auth/me': EVERYONE,
@@ -70,6 +72,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/visits/walk-in': ['admin', 'guard'],
   'GET /api/visits/:id': EVERYONE,
   'GET /api/visits/:id/photo': STAFF,
+  'PUT /api/visits/:id/photo': ['admin', 'guard'],
   'POST /api/visits/:id/host-decision': ['admin', 'employee'],
   'POST /api/visits/:id/watchlist-decision': ADMIN,
   'POST /api/visits/:id/check-in': ['admin', 'guard'],

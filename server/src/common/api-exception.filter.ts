@@ -21,6 +21,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ApiErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  415: 'unsupported_media_type',
   429: 'too_many_attempts',
 };
 
@@ -57,6 +58,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
+/** The body parser's refusal (Express hands it over as the cause of an HttpException), with its limit. */
+function tooLargeMessage(error: unknown): string | null {
+  const { type, limit } = (error ?? {}) as { type?: unknown; limit?: unknown };
+  if (type !== 'entity.too.large' || typeof limit !== 'number') return null;
+  return `The request body is larger than the limit of ${Math.round(limit / 1024)} KB for JSON; files go as multipart/form-data uploads to their own routes`;
+}
+
 export function toApiError(exception: unknown): ApiError {
   if (exception instanceof ApiException) {
     const response = exception.getResponse() as ApiError;
@@ -69,6 +77,8 @@ export function toApiError(exception: unknown): ApiError {
     if (exception.cause instanceof SyntaxError) {
       return { statusCode: status, error: 'validation_failed', message: `The request body is not valid JSON: ${exception.cause.message}` };
     }
+    const tooLarge = tooLargeMessage(exception.cause);
+    if (tooLarge) return { statusCode: status, error: 'payload_too_large', message: tooLarge };
     if (typeof response === 'object' && response !== null && 'message' in response) {
       const m = (response as { message: unknown }).message;
       if (typeof m === 'string' || (Array.isArray(m) && m.every((x) => typeof x === 'string'))) message = m;
@@ -81,7 +91,7 @@ export function toApiError(exception: unknown): ApiError {
     const message =
       (exception as { type?: string }).type === 'entity.parse.failed'
         ? 'The request body is not valid JSON'
-        : String((exception as Error).message);
+        : (tooLargeMessage(exception) ?? String((exception as Error).message));
     return { statusCode: status, error: CODE_BY_STATUS[status] ?? 'bad_request', message };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'Internal server error' };

@@ -12,6 +12,8 @@ export type ApiErrorCode =
   | 'separation_of_duties'
   | 'too_many_attempts'
   | 'payload_too_large'
+  /** An upload whose content is not one of the types the route takes. */
+  | 'unsupported_media_type'
   | 'key_store_unavailable'
   | 'internal_error';
 

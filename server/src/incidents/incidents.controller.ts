@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UploadedFile } from '@nestjs/common';
 import type { IncidentDetailView, IncidentStatsView, IncidentView, ViolationView } from '@acs/shared/api/incidents';
 import { ANY_ROLE, type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, IncidentNoteDto, ListViolationsQuery, UpdateIncidentDto } from './dto/incident.dto.js';
+import { FileUpload, type ReceivedFile } from '../common/file-upload.js';
 import { PeriodQuery, resolvePeriod } from '../common/period.query.js';
-import { IncidentsService } from './incidents.service.js';
+import { ATTACHMENT_UPLOAD, IncidentsService } from './incidents.service.js';
 
 const OPERATORS = ['admin', 'guard'] as const;
 
@@ -49,11 +50,15 @@ export class IncidentsController {
     return this.incidents.update(id, dto, auth.user);
   }
 
-  /** Notes and attachments: staff, and the reporter (more facts for the investigation). */
+  /**
+   * Notes and attachments: staff, and the reporter (more facts for the investigation). A note
+   * alone may be JSON; with an attachment it is multipart/form-data (`text`, `attachment`).
+   */
   @Roles(['admin', 'guard', 'employee'])
   @Post(':id/notes')
-  note(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: IncidentNoteDto): Promise<IncidentDetailView> {
-    return this.incidents.addNote(id, dto.text, dto.attachment, auth.user);
+  @FileUpload(ATTACHMENT_UPLOAD)
+  note(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: IncidentNoteDto, @UploadedFile() file: ReceivedFile | undefined): Promise<IncidentDetailView> {
+    return this.incidents.addNote(id, dto.text, file, auth.user);
   }
 
   @Roles(ANY_ROLE)

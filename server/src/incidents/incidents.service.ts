@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, type EntityManager, In, type Repository } from 'typeorm';
-import type { IncidentDetailView, IncidentEntryKind, IncidentStatsView, IncidentView, ViolationView } from '@acs/shared/api/incidents';
+import { ATTACHMENT_MAX_BYTES, type IncidentDetailView, type IncidentEntryKind, type IncidentStatsView, type IncidentView, type ViolationView } from '@acs/shared/api/incidents';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { UserEntity } from '../auth/user.entity.js';
@@ -12,6 +12,7 @@ import { conflict, forbidden, invalid, notFound } from '../common/api-exception.
 import { checkPeriodOrder } from '../common/period.query.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
+import type { ReceivedFile, UploadRule } from '../common/file-upload.js';
 import { newId } from '../common/ids.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { PersonEntity } from '../people/person.entity.js';
@@ -19,10 +20,24 @@ import { SiteService } from '../site/site.service.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { placeholder, quotedTable } from '../database/raw-sql.js';
-import type { AlertToIncidentDto, AttachmentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, UpdateIncidentDto } from './dto/incident.dto.js';
+import type { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, UpdateIncidentDto } from './dto/incident.dto.js';
 import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from './incident.entity.js';
 
-const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+/** Photos of a broken seal, a scanned statement, a written account. */
+export const ATTACHMENT_UPLOAD: UploadRule = { field: 'attachment', maxBytes: ATTACHMENT_MAX_BYTES, kinds: ['pdf', 'png', 'jpeg', 'webp', 'text'], required: false };
+
+interface Attachment {
+  name: string;
+  type: string;
+  dataBase64: string;
+}
+
+/** The name is only shown and offered for download; a path or control character in it is dropped. */
+function plainFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean || 'attachment';
+}
 const STAFF_ROLES = ['admin', 'guard', 'auditor'];
 
 /**
@@ -151,13 +166,13 @@ export class IncidentsService {
     return this.detail(id, actor);
   }
 
-  async addNote(id: string, text: string, attachment: AttachmentDto | undefined, actor: Actor): Promise<IncidentDetailView> {
+  /** `file` has passed the upload check (size, type by content) of ATTACHMENT_UPLOAD. */
+  async addNote(id: string, text: string, file: ReceivedFile | undefined, actor: Actor): Promise<IncidentDetailView> {
     const incident = await this.visible(id, actor);
     if (incident.status === 'closed') throw conflict(`incident ${incident.number} is closed`);
-    if (attachment) {
-      const size = Buffer.from(attachment.dataBase64, 'base64').length;
-      if (size === 0 || size > MAX_ATTACHMENT_BYTES) throw invalid('attachment must be 1 byte to 2 MB');
-    }
+    if (!text.trim()) throw invalid('text must not be blank');
+    // Stored as base64 text as before, so existing attachments and both databases need no migration.
+    const attachment: Attachment | undefined = file ? { name: plainFileName(file.originalname), type: file.mimetype, dataBase64: file.buffer.toString('base64') } : undefined;
     await this.dataSource.transaction(async (m) => {
       await this.append(m, id, attachment ? 'attachment' : 'note', text.trim(), actor.id, attachment);
       if (incident.respondedAt === null && actor.id !== incident.reporterUserId) {
@@ -321,7 +336,7 @@ export class IncidentsService {
     return incident;
   }
 
-  private async append(m: EntityManager, incidentId: string, kind: IncidentEntryKind, text: string | null, actorUserId: string | null, attachment?: AttachmentDto): Promise<void> {
+  private async append(m: EntityManager, incidentId: string, kind: IncidentEntryKind, text: string | null, actorUserId: string | null, attachment?: Attachment): Promise<void> {
     await m.getRepository(IncidentEntryEntity).insert({
       id: newId(),
       incidentId,

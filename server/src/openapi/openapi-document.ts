@@ -5,6 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { UserRole } from '@acs/shared/access/model';
 import { PUBLIC_KEY, ROLES_KEY, SELF_SERVICE_KEY } from '../auth/roles.js';
+import { describeBytes, UPLOAD_RULE_KEY, type UploadRule } from '../common/file-upload.js';
 import { SERVER_VERSION } from '../common/version.js';
 import { type JsonSchema, schemaOfDto } from './validator-schema.js';
 
@@ -16,6 +17,7 @@ interface HandlerInfo {
   roles: readonly UserRole[] | null;
   isPublic: boolean;
   selfService: boolean;
+  upload: UploadRule | null;
 }
 
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Object, Array]);
@@ -45,6 +47,7 @@ function handlers(app: INestApplication): Map<string, HandlerInfo> {
           roles: meta<readonly UserRole[]>(ROLES_KEY) ?? null,
           isPublic: meta<boolean>(PUBLIC_KEY) === true,
           selfService: meta<boolean>(SELF_SERVICE_KEY) === true,
+          upload: meta<UploadRule>(UPLOAD_RULE_KEY) ?? null,
         });
       }
     }
@@ -60,6 +63,23 @@ interface Operation {
   security?: Array<Record<string, string[]>>;
   'x-roles'?: readonly UserRole[];
   responses?: Record<string, unknown>;
+}
+
+/** A FileUpload route: multipart/form-data with the file beside the body's fields; without a required file, JSON too. */
+function uploadBody(rule: UploadRule, body: JsonSchema | null): unknown {
+  const file = { type: 'string', format: 'binary', description: `${rule.kinds.join(', ')} (by content), at most ${describeBytes(rule.maxBytes)}` };
+  const multipart = {
+    type: 'object',
+    properties: { ...(body?.properties ?? {}), [rule.field]: file },
+    required: [...(body?.required ?? []), ...(rule.required ? [rule.field] : [])],
+  };
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': { schema: multipart },
+      ...(body && !rule.required ? { 'application/json': { schema: body } } : {}),
+    },
+  };
 }
 
 /**
@@ -93,6 +113,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           content: { 'application/json': { schema: { $ref: `#/components/schemas/${handler.body.name}` } } },
         };
       }
+      if (handler.upload) operation.requestBody = uploadBody(handler.upload, handler.body ? schemas[handler.body.name]! : null);
       if (handler.query) {
         const query = schemaOfDto(handler.query, schemas);
         const fromQuery = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
@@ -116,6 +137,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         ...operation.responses,
         ...(handler.isPublic ? {} : { '401': { description: 'No session, or it has ended' }, '403': { description: 'Not allowed for this role' } }),
         ...(handler.body || handler.query ? { '400': { description: 'validation_failed: the message names each bad field' } } : {}),
+        ...(handler.upload
+          ? {
+              '413': { description: `payload_too_large: the file is over ${describeBytes(handler.upload.maxBytes)}` },
+              '415': { description: `unsupported_media_type: the file's content is not ${handler.upload.kinds.join(', ')}` },
+            }
+          : {}),
       };
     }
   }

@@ -13,7 +13,8 @@ const SWAGGER_UI_DIR = dirname(fromSwagger.resolve('swagger-ui-dist/package.json
 /**
  * The page shows the description with Swagger UI. It holds no data itself: it reads the
  * description with the session token the dashboard keeps in this browser tab, or one
- * pasted into the page.
+ * pasted into the page. Its script and style are files, not inline: the Content-Security-
+ * Policy (common/security-headers.ts) lets no inline script run on any page of the server.
  */
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
@@ -21,7 +22,7 @@ const DOCS_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>Access control API</title>
 <link rel="stylesheet" href="/api/docs/swagger-ui.css">
-<style>body{margin:0;font-family:sans-serif} #signin{padding:12px 20px;background:#fffbe6;border-bottom:1px solid #ffe58f} #signin[hidden]{display:none}</style>
+<link rel="stylesheet" href="/api/docs/docs.css">
 </head>
 <body>
 <div id="signin" hidden>
@@ -30,7 +31,15 @@ const DOCS_PAGE = `<!doctype html>
 </div>
 <div id="swagger-ui"></div>
 <script src="/api/docs/swagger-ui-bundle.js"></script>
-<script>
+<script src="/api/docs/docs.js"></script>
+</body>
+</html>
+`;
+
+const DOCS_STYLE = `body{margin:0;font-family:sans-serif} #signin{padding:12px 20px;background:#fffbe6;border-bottom:1px solid #ffe58f} #signin[hidden]{display:none}
+`;
+
+const DOCS_SCRIPT = `(function () {
   function show(token) {
     document.getElementById('signin').hidden = true;
     window.ui = SwaggerUIBundle({
@@ -47,9 +56,7 @@ const DOCS_PAGE = `<!doctype html>
     var token = document.getElementById('token').value.trim();
     if (token) show(token);
   });
-</script>
-</body>
-</html>
+})();
 `;
 
 @Controller()
@@ -69,6 +76,22 @@ export class OpenApiController {
   @Header('Cache-Control', 'no-store')
   docsPage(): string {
     return DOCS_PAGE;
+  }
+
+  @Public()
+  @Get('docs/docs.css')
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  docsStyle(): string {
+    return DOCS_STYLE;
+  }
+
+  @Public()
+  @Get('docs/docs.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  docsScript(): string {
+    return DOCS_SCRIPT;
   }
 
   @Public()

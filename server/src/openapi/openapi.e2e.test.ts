@@ -28,7 +28,7 @@ describe('the OpenAPI description', () => {
     const doc = (await t.request<Doc>('GET', '/api/openapi.json', { token: await t.token('auditor') })).body;
     assert.match(doc.openapi, /^3\./);
     assert.ok(doc.components.securitySchemes['session']);
-    const docs = new Set(['GET /api/docs', 'GET /api/docs/swagger-ui.css', 'GET /api/docs/swagger-ui-bundle.js']);
+    const docs = new Set(['GET /api/docs', 'GET /api/docs/swagger-ui.css', 'GET /api/docs/swagger-ui-bundle.js', 'GET /api/docs/docs.js', 'GET /api/docs/docs.css']);
     for (const route of listRoutes(t.server.app).filter((r) => r.path.startsWith('/api') && !docs.has(`${r.method} ${r.path}`))) {
       const path = route.path.replace(/:([a-zA-Z]+)/g, '{$1}');
       const operation = doc.paths[path]?.[route.method.toLowerCase()];
@@ -59,12 +59,29 @@ describe('the OpenAPI description', () => {
     assert.deepEqual([limit.schema['minimum'], limit.schema['maximum']], [1, 500]);
   });
 
+  test('upload routes are described as multipart/form-data with the file, its types and its limit', async () => {
+    const doc = (await t.request<Doc>('GET', '/api/openapi.json', { token: await t.token('admin') })).body;
+    type Multipart = { properties: Record<string, Record<string, unknown>>; required: string[] };
+    const content = (path: string, method: string) => doc.paths[path]![method]!.requestBody!.content as unknown as Record<string, { schema: Multipart }>;
+    const note = content('/api/incidents/{id}/notes', 'post');
+    assert.equal(note['multipart/form-data']!.schema.properties['attachment']!['format'], 'binary');
+    assert.match(String(note['multipart/form-data']!.schema.properties['attachment']!['description']), /pdf, png, jpeg, webp, text .*2 MB/);
+    assert.deepEqual(note['multipart/form-data']!.schema.required, ['text']);
+    assert.ok(note['application/json'], 'a note without a file is still JSON');
+    const photo = content('/api/visits/{id}/photo', 'put');
+    assert.deepEqual(photo['multipart/form-data']!.schema.required, ['photo']);
+    assert.equal(photo['application/json'], undefined);
+  });
+
   test('a documentation page is served; it carries no data and reads the description with the session', async () => {
     const page = await t.request<string>('GET', '/api/docs');
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
-    assert.match(page.body, /\/api\/openapi\.json/);
-    assert.match(page.body, /Authorization = 'Bearer '/);
+    assert.doesNotMatch(page.body, /<script>|<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script: the CSP would block it');
+    const script = await t.request<string>('GET', '/api/docs/docs.js');
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.match(script.body, /\/api\/openapi\.json/);
+    assert.match(script.body, /Authorization = 'Bearer '/);
     const bundle = await fetch(`${t.url}/api/docs/swagger-ui-bundle.js`);
     assert.equal(bundle.status, 200);
     assert.ok((await bundle.text()).length > 100_000);

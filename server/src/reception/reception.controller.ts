@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UploadedFile } from '@nestjs/common';
 import type { OnSiteList, PoolCardView, ReceptionSettingsView, VisitView, WatchlistEntryView } from '@acs/shared/api/reception';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { invalid } from '../common/api-exception.js';
+import { FileUpload, type ReceivedFile } from '../common/file-upload.js';
 import {
   CheckInDto,
   CreatePoolCardDto,
@@ -16,7 +17,7 @@ import {
 } from './dto/visit.dto.js';
 import { PresenceService } from './presence.service.js';
 import { ReceptionListsService } from './reception-lists.service.js';
-import { VisitsService } from './visits.service.js';
+import { PHOTO_UPLOAD, VisitsService } from './visits.service.js';
 
 const COUNTER = ['admin', 'guard'] as const;
 /** Employees invite their own visitors and approve walk-ins to see them. */
@@ -70,6 +71,14 @@ export class VisitsController {
   @Get(':id/photo')
   async photo(@Param('id') id: string): Promise<{ photo: string | null }> {
     return { photo: await this.visits.photo(id) };
+  }
+
+  /** multipart/form-data with the image in the field `photo`; only with the consent recorded at check-in. */
+  @Roles(COUNTER)
+  @Put(':id/photo')
+  @FileUpload(PHOTO_UPLOAD)
+  setPhoto(@Param('id') id: string, @UploadedFile() file: ReceivedFile): Promise<VisitView> {
+    return this.visits.setPhoto(id, file);
   }
 
   @Roles(['admin', 'employee'])

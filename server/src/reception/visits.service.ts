@@ -4,6 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, In, IsNull, LessThan, Not, type Repository } from 'typeorm';
 import {
   invitationCode,
+  PHOTO_MAX_BYTES,
   type ReceptionSettingsView,
   type VisitorItem,
   type VisitStatus,
@@ -22,6 +23,7 @@ import { SerialWork } from '../common/serial-work.js';
 import { Clock } from '../common/clock.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
+import type { ReceivedFile, UploadRule } from '../common/file-upload.js';
 import { newId } from '../common/ids.js';
 import { reportLabels, withTimeZone } from '../common/report-labels.js';
 import { nextLocalTime, startOfLocalDay } from '../common/site-time.js';
@@ -45,6 +47,11 @@ export const DEFAULT_RECEPTION_SETTINGS: ReceptionSettingsView = { endOfDay: '23
 const MAX_WINDOW_MS = 14 * 24 * 3_600_000;
 /** A visitor may be checked in this long before the window opens (early arrivals). */
 const EARLY_CHECK_IN_MS = 60 * 60_000;
+/**
+ * The dashboard shrinks a phone photo to 800 px (100-200 KB as JPEG) before sending; 1 MB
+ * leaves room for a camera or client that sends its own smaller file.
+ */
+export const PHOTO_UPLOAD: UploadRule = { field: 'photo', maxBytes: PHOTO_MAX_BYTES, kinds: ['jpeg', 'png', 'webp'], required: true };
 const SWEEP_INTERVAL_MS = 30_000;
 const ANONYMISED_NAME = '(anonymised)';
 
@@ -307,7 +314,6 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
     if (now >= visit.windowEnd) throw conflict('the visit window has ended');
     if (dto.identity) this.recordIdentity(visit, dto.identity, actor);
     if (!visit.idCheckedAt) throw invalid('identity: record the identity document the guard checked');
-    if (dto.photo && !dto.photoConsent) throw invalid('photo: a photo is kept only with the visitor\'s recorded consent (photoConsent: true)');
     if (dto.useQr && dto.cardNumber) throw invalid('give either cardNumber (a pool card) or useQr, not both');
     if (!dto.useQr && !dto.cardNumber) throw invalid('cardNumber: scan or type a visitor card from the pool, or set useQr to use the invitation QR');
     const problems: string[] = [];
@@ -366,7 +372,6 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
         credential,
         credentialKind: dto.useQr ? 'qr' : 'pool',
         photoConsent: dto.photoConsent ?? false,
-        photo: dto.photoConsent ? (dto.photo ?? null) : null,
         items: (dto.items ?? []).map(cleanItem),
         checkedInAt: now,
         checkedInByUserId: actor.id,
@@ -495,6 +500,20 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
     const visit = await this.get(id);
     if (actor.role === 'employee' && visit.hostPersonId !== actor.personId) throw notFound(`visit ${id}`);
     return (await this.views([visit]))[0]!;
+  }
+
+  /**
+   * The visitor's photo (`file` has passed the upload check of PHOTO_UPLOAD): while on site,
+   * and only with the consent recorded at check-in. A new photo replaces the old one.
+   */
+  async setPhoto(id: string, file: ReceivedFile): Promise<VisitView> {
+    const visit = await this.get(id);
+    if (visit.status !== 'on_site') throw conflict(`the visit is ${visit.status}; the photo is taken once the visitor is checked in`);
+    if (!visit.photoConsent) throw invalid('photo: a photo is kept only with the visitor\'s recorded consent (check in with photoConsent: true)');
+    // A data URL as before, so photos stored earlier and GET …/photo stay as they are.
+    Object.assign(visit, { photo: `data:${file.mimetype};base64,${file.buffer.toString('base64')}`, updatedAt: this.clock.now() });
+    await this.visits.save(visit);
+    return this.publish(visit);
   }
 
   async photo(id: string): Promise<string | null> {

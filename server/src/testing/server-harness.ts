@@ -71,11 +71,14 @@ export class TestServer {
     return this.server.httpUrl;
   }
 
-  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<ApiResult<T>> {
+  /** `form` is sent as multipart/form-data (fetch sets the boundary). */
+  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; form?: FormData } = {}): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.rawBody !== undefined) {
+    let body: string | FormData | undefined;
+    if (options.form !== undefined) {
+      body = options.form;
+    } else if (options.rawBody !== undefined) {
       body = options.rawBody;
       headers['content-type'] = 'application/json';
     } else if (options.body !== undefined) {

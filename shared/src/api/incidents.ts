@@ -117,3 +117,9 @@ export const DEFAULT_ALERT_RULES: AlertRulesView = {
     '3': { door_held_open: 'critical', escort_violation: 'critical', anti_passback: 'critical' },
   },
 };
+
+/**
+ * An incident attachment (`POST /api/incidents/:id/notes`, multipart field `attachment`):
+ * at most this size, and a PDF, PNG, JPEG, WebP or UTF-8 text by its content.
+ */
+export const ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024;

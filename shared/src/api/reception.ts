@@ -147,3 +147,11 @@ export const INVITATION_PREFIX = 'ACSV1:';
 export function invitationCode(token: string): string {
   return `${INVITATION_PREFIX}${token}`;
 }
+
+/**
+ * A visitor photo (`PUT /api/visits/:id/photo`, multipart field `photo`): at most this size,
+ * a JPEG, PNG or WebP by its content. The dashboard first scales a camera's photo down to
+ * PHOTO_MAX_SIDE pixels on its longest side as a JPEG, which lands far below the limit.
+ */
+export const PHOTO_MAX_BYTES = 1024 * 1024;
+export const PHOTO_MAX_SIDE = 800;

@@ -44,7 +44,7 @@ describe('the guard dashboard in Chromium', { skip: chromiumSkipReason() }, () =
     await page.screenshot({ path: join(screenshots, 'live-zh-CN.png') });
 
     await page.getByTestId('lang-switch').click();
-    await page.waitForFunction("document.documentElement.lang === 'en'");
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await system.sim.badge('machine-room', 7654321);
     await waitFor(() => decided.length === 2, 'the second decision');
     const denied = page.locator(`[data-testid="event-row"][data-event-id="${decided[1]}"]`);

@@ -71,7 +71,7 @@ describe('the Readers page in Chromium', { skip: chromiumSkipReason() }, () => {
       assert.match(await row.getByTestId('reader-secure-channel').innerText(), lang === 'en' ? /Encrypted/ : /已加密/);
       await page.screenshot({ path: join(screenshots, `readers-${lang}.png`), fullPage: true });
       await page.getByTestId('lang-switch').click();
-      await page.waitForFunction(`document.documentElement.lang !== ${JSON.stringify(lang)}`);
+      await page.locator(`html:not([lang=${JSON.stringify(lang)}])`).waitFor({ state: 'attached' });
     }
 
     // A card over the freshly keyed secure channel reaches the agent's decision.

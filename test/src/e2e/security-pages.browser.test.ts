@@ -21,7 +21,7 @@ async function signIn(page: Page, url: string, username: string, password: strin
 async function useLanguage(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
   if ((await page.getAttribute('html', 'lang')) === lang) return;
   await page.getByTestId('lang-switch').click();
-  await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
 }
 
 describe('the audit log and user accounts pages in Chromium', { skip: chromiumSkipReason() }, () => {

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import { App, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ALERT_SEVERITIES, ALERT_TYPES, type AlertSeverity, type AlertType } from '@acs/shared/api/alerts';
-import { INCIDENT_CAUSES, INCIDENT_LEVELS, VIOLATION_LEVELS, type AlertRulesView, type IncidentDetailView, type IncidentLevel, type IncidentView, type ViolationLevel } from '@acs/shared/api/incidents';
+import { ATTACHMENT_MAX_BYTES, INCIDENT_CAUSES, INCIDENT_LEVELS, VIOLATION_LEVELS, type AlertRulesView, type IncidentDetailView, type IncidentLevel, type IncidentView, type ViolationLevel } from '@acs/shared/api/incidents';
 import { downloadCsv } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { incidentsApi } from '../../api/incidents-endpoints';
@@ -119,6 +119,9 @@ function IncidentsTab() {
   );
 }
 
+/** What the file picker offers; the server decides by the content, whatever the name says. */
+const ATTACHMENT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.webp,.txt,application/pdf,image/png,image/jpeg,image/webp,text/plain';
+
 function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: () => void }) {
   const { t } = useTranslation();
   const run = useAction();
@@ -126,7 +129,8 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
   const formats = useDateFormatters();
   const [incident, setIncident] = useState<IncidentDetailView | null>(null);
   const [note, setNote] = useState('');
-  const [file, setFile] = useState<{ name: string; type: string; dataBase64: string } | null>(null);
+  const { message } = App.useApp();
+  const [file, setFile] = useState<File | null>(null);
   const [closing, setClosing] = useState(false);
   const [violating, setViolating] = useState(false);
   useEffect(() => {
@@ -142,10 +146,11 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
     if (next) setIncident(next);
     return next;
   };
-  const readFile = (f: File) => {
-    const reader = new FileReader();
-    reader.onload = () => setFile({ name: f.name, type: f.type || 'application/octet-stream', dataBase64: String(reader.result).split(',')[1] ?? '' });
-    reader.readAsDataURL(f);
+  // The file is sent as it is (multipart); the server checks the type by content. The size is
+  // checked here too so that a guard learns it before the upload, not after it.
+  const pickFile = (f: File) => {
+    if (f.size > ATTACHMENT_MAX_BYTES) message.error({ content: t('incidents.attachmentTooLarge', { size: (f.size / 1024 / 1024).toFixed(1) }), className: 'action-error' });
+    else setFile(f);
     return false;
   };
   return (
@@ -222,8 +227,16 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
         <Space direction="vertical" style={{ width: '100%', marginTop: 12 }}>
           <Input.TextArea rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('incidents.addNote')} data-testid="incident-note" />
           <Space>
-            <Upload beforeUpload={readFile} maxCount={1} showUploadList={file ? { showRemoveIcon: true } : false} onRemove={() => setFile(null)}>
-              <Button icon={<PaperClipOutlined />}>{t('incidents.attachFile')}</Button>
+            <Upload
+              beforeUpload={pickFile}
+              accept={ATTACHMENT_ACCEPT}
+              maxCount={1}
+              fileList={file ? [{ uid: 'attachment', name: file.name, status: 'done' }] : []}
+              onRemove={() => setFile(null)}
+            >
+              <Button icon={<PaperClipOutlined />} title={t('incidents.attachmentTypes')}>
+                {t('incidents.attachFile')}
+              </Button>
             </Upload>
             <Button
               disabled={!note.trim()}

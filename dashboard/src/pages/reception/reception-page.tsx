@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ID_DOCUMENT_TYPES, VISITOR_ITEM_KINDS, type IdDocumentType, type VisitorItem, type VisitorItemKind, type VisitView } from '@acs/shared/api/reception';
 import { api } from '../../api/endpoints';
@@ -8,6 +8,7 @@ import { useApiQuery } from '../../api/use-api-query';
 import { useAction, useHasRole } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
 import { useSocketEvent } from '../../realtime/realtime-context';
+import { shrinkPhoto } from './shrink-photo';
 
 const HOUR = 3_600_000;
 
@@ -200,28 +201,82 @@ export function ReceptionPage() {
   );
 }
 
+interface ShrunkPhoto {
+  blob: Blob;
+  url: string;
+  width: number;
+  height: number;
+}
+
 function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => void }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const run = useAction();
   const [form] = Form.useForm();
   const idRef = useRef<InputRef>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
   const [useQr, setUseQr] = useState(false);
+  const [photo, setPhoto] = useState<ShrunkPhoto | null>(null);
+  const [shrinking, setShrinking] = useState(false);
+  // Set once the check-in went through but the photo did not: only the photo is sent again.
+  const [checkedIn, setCheckedIn] = useState<VisitView | null>(null);
+  const consent = Form.useWatch('photoConsent', form) === true;
+  useEffect(() => () => void (photo && URL.revokeObjectURL(photo.url)), [photo]);
+
+  const pickPhoto = async (file: File | undefined) => {
+    if (!file) return;
+    setShrinking(true);
+    try {
+      const blob = await shrinkPhoto(file);
+      const url = URL.createObjectURL(blob);
+      const size = await new Promise<{ width: number; height: number }>((resolve, reject) => {
+        const img = new Image();
+        img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
+        img.onerror = () => reject(new Error('preview'));
+        img.src = url;
+      });
+      setPhoto({ blob, url, ...size });
+    } catch {
+      message.error({ content: t('reception.photoUnreadable'), className: 'action-error' });
+    } finally {
+      setShrinking(false);
+      if (fileRef.current) fileRef.current.value = '';
+    }
+  };
+  const sendPhoto = async (visitId: string, shrunk: ShrunkPhoto): Promise<boolean> => {
+    try {
+      await receptionApi.uploadPhoto(visitId, shrunk.blob);
+      message.success(t('reception.photoKept'));
+      return true;
+    } catch (error) {
+      message.error({ content: t('reception.photoFailed', { message: error instanceof Error ? error.message : String(error) }), className: 'action-error' });
+      return false;
+    }
+  };
   const submit = async (values: { cardNumber?: string; idDocumentType: IdDocumentType; idNumber?: string; items?: string; photoConsent?: boolean }) => {
-    const done = await run(
-      () =>
-        receptionApi.checkIn(visit.id, {
-          ...(useQr ? { useQr: true } : { cardNumber: values.cardNumber }),
-          ...(values.idNumber ? { identity: { idDocumentType: values.idDocumentType, idNumber: values.idNumber } } : {}),
-          photoConsent: values.photoConsent ?? false,
-          items: parseItems(values.items ?? ''),
-        }),
-      t('reception.checkedIn'),
-    );
-    if (done) onClose();
+    const keepPhoto = values.photoConsent === true && photo !== null;
+    const done =
+      checkedIn ??
+      (await run(
+        () =>
+          receptionApi.checkIn(visit.id, {
+            ...(useQr ? { useQr: true } : { cardNumber: values.cardNumber }),
+            ...(values.idNumber ? { identity: { idDocumentType: values.idDocumentType, idNumber: values.idNumber } } : {}),
+            photoConsent: values.photoConsent ?? false,
+            items: parseItems(values.items ?? ''),
+          }),
+        t('reception.checkedIn'),
+      ));
+    if (!done) return;
+    if (keepPhoto && !(await sendPhoto(done.id, photo))) {
+      setCheckedIn(done);
+      return;
+    }
+    onClose();
   };
   return (
     <Modal open title={t('reception.checkInTitle', { name: visit.visitorName })} onCancel={onClose} footer={null} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ idDocumentType: 'resident_id' }} data-testid="checkin-form">
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ idDocumentType: 'resident_id' }} data-testid="checkin-form" disabled={checkedIn !== null}>
         {visit.invitationCode && (
           <Form.Item>
             <Checkbox checked={useQr} onChange={(e) => setUseQr(e.target.checked)} data-testid="checkin-qr">
@@ -251,11 +306,41 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
           <Input.TextArea rows={3} data-testid="checkin-items" />
         </Form.Item>
         <Form.Item name="photoConsent" valuePropName="checked">
-          <Checkbox>{t('reception.photoConsent')}</Checkbox>
+          <Checkbox data-testid="checkin-photo-consent">{t('reception.photoConsent')}</Checkbox>
         </Form.Item>
-        <Button type="primary" htmlType="submit" size="large" block data-testid="checkin-submit">
-          {t('reception.confirmCheckIn')}
-        </Button>
+        {consent && (
+          <Form.Item label={t('reception.photo')}>
+            {/* capture: a tablet at the counter opens its camera; a desktop offers a file. */}
+            <input ref={fileRef} type="file" accept="image/*" capture="user" hidden onChange={(e) => void pickPhoto(e.target.files?.[0])} data-testid="checkin-photo-input" />
+            <Space align="start">
+              {photo && <img src={photo.url} alt={t('reception.photo')} className="checkin-photo-preview" data-testid="checkin-photo-preview" />}
+              <Space direction="vertical">
+                <Button loading={shrinking} onClick={() => fileRef.current?.click()} data-testid="checkin-photo">
+                  {photo ? t('reception.retakePhoto') : t('reception.takePhoto')}
+                </Button>
+                {photo && (
+                  <>
+                    <Typography.Text type="secondary" data-testid="checkin-photo-size">
+                      {t('reception.photoShrunk', { width: photo.width, height: photo.height, size: Math.ceil(photo.blob.size / 1024) })}
+                    </Typography.Text>
+                    <Button size="small" onClick={() => setPhoto(null)}>
+                      {t('reception.removePhoto')}
+                    </Button>
+                  </>
+                )}
+              </Space>
+            </Space>
+          </Form.Item>
+        )}
+        {checkedIn ? (
+          <Button type="primary" size="large" block disabled={false} onClick={() => void submit({ ...form.getFieldsValue(true), photoConsent: true })} data-testid="checkin-photo-retry">
+            {t('reception.retryPhoto')}
+          </Button>
+        ) : (
+          <Button type="primary" htmlType="submit" size="large" block loading={shrinking} data-testid="checkin-submit">
+            {t('reception.confirmCheckIn')}
+          </Button>
+        )}
       </Form>
     </Modal>
   );

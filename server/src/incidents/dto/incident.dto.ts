@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { INCIDENT_CAUSES, INCIDENT_LEVELS, type IncidentCause, type IncidentLevel, VIOLATION_LEVELS, type ViolationLevel } from '@acs/shared/api/incidents';
 import { HumanText } from '../../common/human-text.js';
 
@@ -72,35 +71,11 @@ export class UpdateIncidentDto {
   zoneId?: string;
 }
 
-export class AttachmentDto {
-  @HumanText()
-  @MinLength(1)
-  @MaxLength(200)
-  @Matches(/^[^/\\\u0000-\u001f]+$/, { message: 'attachment.name must be a plain file name' })
-  name!: string;
-
-  @IsString()
-  @Matches(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'attachment.type must be a MIME type such as image/jpeg' })
-  @MaxLength(100)
-  type!: string;
-
-  /** Base64, at most 2 MB decoded. */
-  @IsString()
-  @MaxLength(2_800_000, { message: 'attachment must be at most 2 MB' })
-  @Matches(/^[A-Za-z0-9+/]+=*$/, { message: 'attachment.dataBase64 must be base64' })
-  dataBase64!: string;
-}
-
 export class IncidentNoteDto {
   @HumanText({ multiline: true })
   @MinLength(1)
   @MaxLength(4000)
   text!: string;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AttachmentDto)
-  attachment?: AttachmentDto;
 }
 
 export class CloseIncidentDto {

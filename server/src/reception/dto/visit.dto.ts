@@ -126,8 +126,6 @@ export class WatchlistDecisionDto {
   note!: string;
 }
 
-const PHOTO_DATA_URL = /^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/]+=*$/;
-
 export class CheckInDto {
   /** A visitor pool card, as read by the terminal's reader or typed (10-digit EM number, FC:CN, UID hex). */
   @IsOptional()
@@ -145,15 +143,10 @@ export class CheckInDto {
   @Type(() => IdentityCheckDto)
   identity?: IdentityCheckDto;
 
+  /** The visitor agreed to a photo being kept; the photo itself is uploaded with PUT /api/visits/:id/photo. */
   @IsOptional()
   @IsBoolean()
   photoConsent?: boolean;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(400_000, { message: 'photo must be under 300 KB' })
-  @Matches(PHOTO_DATA_URL, { message: 'photo must be a base64 data URL of a JPEG, PNG or WebP image' })
-  photo?: string;
 
   @IsOptional()
   @IsArray()
