@@ -25,6 +25,11 @@ import type { Outbox } from '../store/outbox.js';
 import type { PermissionHolder } from '../decision/permission-holder.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 
+/** How long a stop waits for the broker and for messages being handled. */
+const STOP_GRACE_MS = 2000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export interface MqttLinkOptions {
   agentId: string;
   url: string;
@@ -158,8 +163,14 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
         new Promise((resolve) => setTimeout(resolve, 1000)),
       ]);
     }
-    await new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
-    await this.inbound;
+    // A graceful end waits for in-flight QoS 1 messages; a broker that never answers must
+    // not hold the agent's shutdown (seen in a test run: the stop never returned).
+    const ended = new Promise<void>((resolve) => client.end(!client.connected, {}, () => resolve()));
+    if ((await Promise.race([ended.then(() => 'ended' as const), delay(STOP_GRACE_MS)])) !== 'ended') {
+      this.options.log.warn(`the broker did not complete the disconnect within ${STOP_GRACE_MS} ms; closing the connection`);
+      await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    }
+    await Promise.race([this.inbound, delay(STOP_GRACE_MS)]);
   }
 
   /** Reconnection attempts since the last successful connection. */
