@@ -14,6 +14,7 @@ import { DomainSignalBus } from '../common/domain-signals.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { SerialWork } from '../common/serial-work.js';
 import { DoorEntity } from '../doors/door.entity.js';
+import { JobLeases } from '../jobs/job-leases.service.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { AlertEntity } from './alert.entity.js';
 import { AgentEntity } from '../agents/agent.entity.js';
@@ -85,10 +86,11 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     private readonly realtime: RealtimeGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.work.every(SWEEP_MS, () => this.sweep(this.clock.now()));
+    this.jobs.every(this.work, 'alerts-sweep', SWEEP_MS, () => this.sweep(this.clock.now()));
     this.signals.on('agent.clock', (s) =>
       this.enqueue(async () => {
         const rules = await this.rules();

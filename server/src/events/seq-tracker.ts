@@ -53,7 +53,9 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    // An agent that goes quiet after a hole still gets its hole reported.
+    // An agent that goes quiet after a hole still gets its hole reported. Not leased like the
+    // other periodic jobs (issue 15): it reports holes from the batches this instance ingested,
+    // which only this instance holds, so every instance checks its own.
     this.work.every(CHECK_MS, async () => {
       for (const [agentId, state] of this.agents) this.report(agentId, state);
     });

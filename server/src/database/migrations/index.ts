@@ -9,6 +9,7 @@ import { ReceptionAndEquipment1764800000000 } from './1764800000000-reception-an
 import { IncidentsAndAlertRules1764900000000 } from './1764900000000-incidents-and-alert-rules.js';
 import { RetentionAndHolds1765000000000 } from './1765000000000-retention-and-holds.js';
 import { DeviceTime1765100000000 } from './1765100000000-device-time.js';
+import { ClusterState1765300000000 } from './1765300000000-cluster-state.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IncidentsAndAlertRules1764900000000,
   RetentionAndHolds1765000000000,
   DeviceTime1765100000000,
+  ClusterState1765300000000,
 ];
