@@ -5,9 +5,11 @@ import type { AlertView } from '@acs/shared/api/alerts';
 import type { EventView, PersonView } from '@acs/shared/api/views';
 import type { AccessEvent } from '@acs/shared/mqtt/payloads';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
+import { AgentEntity } from '../agents/agent.entity.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { EventsService } from '../events/events.service.js';
+import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { grantedAccess } from '../testing/access-events.js';
 import { sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 import { postgresSkip, sharedDatabase, type SharedDatabase } from '../testing/shared-database.js';
@@ -59,6 +61,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const [alert] = await alerts();
       assert.ok(alert, 'instance A saw only two of the denials itself, yet raised the alert');
       assert.match(alert.detail ?? '', /^3 denials within/);
+    });
+
+    test('an agent behind the permission version is tracked across sweeps on different instances: raised after the threshold, cleared once it caught up', async () => {
+      const agents = a.dataSource().getRepository(AgentEntity);
+      const version = (await a.dataSource().getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID })).permissionVersion;
+      await agents.update({ id: 'agent-1' }, { online: true, appliedVersion: version - 1, behindSince: null });
+      const { syncLagSeconds } = await a.server.app.get(AlertsService).rules();
+      const now = Date.now();
+      const lagging = async () => (await b.request<AlertView[]>('GET', '/api/alerts', { token: await b.token('guard') })).body.filter((x) => x.type === 'sync_lagging' && x.active);
+      await a.server.app.get(AlertsService).sweep(now);
+      assert.equal((await agents.findOneByOrFail({ id: 'agent-1' })).behindSince, now);
+      await b.server.app.get(AlertsService).sweep(now + syncLagSeconds * 1000 - 1);
+      assert.equal((await lagging()).length, 0, 'not yet behind for long enough');
+      await b.server.app.get(AlertsService).sweep(now + syncLagSeconds * 1000);
+      assert.equal((await lagging()).length, 1, 'B raises it from the time A first saw the agent behind');
+      await agents.update({ id: 'agent-1' }, { appliedVersion: version });
+      await a.server.app.get(AlertsService).sweep(now + syncLagSeconds * 1000 + 5000);
+      assert.equal((await lagging()).length, 0, 'A clears the alert B raised');
+      assert.equal((await agents.findOneByOrFail({ id: 'agent-1' })).behindSince, null);
     });
 
     if (kind === 'sqlite') {
