@@ -20,6 +20,7 @@ import { DoorsModule } from './doors/doors.module.js';
 import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { ProofModule } from './proof/proof.module.js';
@@ -70,6 +71,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        JobsModule,
         AuditModule,
         SiteModule,
         AuthModule,

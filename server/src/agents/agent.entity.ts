@@ -41,6 +41,10 @@ export class AgentEntity {
   @BigIntColumn('contiguous_seq')
   contiguousSeq!: number;
 
+  /** Since when the alert sweep has seen it online behind the current permission version. */
+  @EpochMsColumn('behind_since', { nullable: true })
+  behindSince!: number | null;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Repository } from 'typeorm';
+import { Between, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { ALERT_SEVERITY, type AlertSeverity, type AlertType, type AlertView } from '@acs/shared/api/alerts';
 import { type AlertRulesView, DEFAULT_ALERT_RULES } from '@acs/shared/api/incidents';
 import type { EventView } from '@acs/shared/api/views';
@@ -14,6 +14,8 @@ import { DomainSignalBus } from '../common/domain-signals.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { SerialWork } from '../common/serial-work.js';
 import { DoorEntity } from '../doors/door.entity.js';
+import { EventEntity } from '../events/event.entity.js';
+import { JobLeases } from '../jobs/job-leases.service.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { AlertEntity } from './alert.entity.js';
 import { AgentEntity } from '../agents/agent.entity.js';
@@ -68,10 +70,10 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   /** Signals, agent events and the sweep, one at a time: dedup reads what the last one wrote. */
   private readonly work = new SerialWork(this.logger, 'alert handling');
-  private readonly denials = new Map<string, number[]>();
-  /** Agents seen behind the current permission version, and since when. */
-  private readonly lagging = new Map<string, number>();
-  /** Door → level of the zone it leads into, refreshed every 30 s (alert rules per level). */
+  /**
+   * Door → level of the zone it leads into, refreshed every 30 s (alert rules per level). A
+   * per-instance cache of configuration: another instance's copy is at most as stale.
+   */
   private doorLevels: { at: number; levels: Map<string, number> } | null = null;
 
   constructor(
@@ -81,14 +83,16 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     @InjectRepository(SiteSettingsEntity) private readonly site: Repository<SiteSettingsEntity>,
+    @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
     private readonly signals: DomainSignalBus,
     private readonly realtime: RealtimeGateway,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.work.every(SWEEP_MS, () => this.sweep(this.clock.now()));
+    this.jobs.every(this.work, 'alerts-sweep', SWEEP_MS, () => this.sweep(this.clock.now()));
     this.signals.on('agent.clock', (s) =>
       this.enqueue(async () => {
         const rules = await this.rules();
@@ -215,21 +219,19 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     }
     const site = await this.site.findOne({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } });
     const version = site?.permissionVersion ?? 0;
-    const online = await this.agents.find({ select: { id: true, appliedVersion: true, online: true }, where: { online: true } });
-    const behind = new Set<string>();
-    for (const agent of online) {
-      if ((agent.appliedVersion ?? 0) >= version) continue;
-      behind.add(agent.id);
-      const since = this.lagging.get(agent.id) ?? now;
-      this.lagging.set(agent.id, since);
-      if (now - since >= rules.syncLagSeconds * 1000) {
-        await this.raise({ type: 'sync_lagging', key: `sync_lagging:${agent.id}`, at: now, lasting: true, agentId: agent.id, detail: `applied ${agent.appliedVersion ?? 'none'}, current ${version}, behind for ${Math.round((now - since) / 1000)} s` });
+    // "Behind since" lives on the agent row, not in memory: the next sweep may run on another instance.
+    const tracked = await this.agents.find({ select: { id: true, appliedVersion: true, online: true, behindSince: true }, where: [{ online: true }, { behindSince: Not(IsNull()) }] });
+    for (const agent of tracked) {
+      if (agent.online && (agent.appliedVersion ?? 0) < version) {
+        const since = agent.behindSince ?? now;
+        if (agent.behindSince === null) await this.agents.update({ id: agent.id }, { behindSince: now });
+        if (now - since >= rules.syncLagSeconds * 1000) {
+          await this.raise({ type: 'sync_lagging', key: `sync_lagging:${agent.id}`, at: now, lasting: true, agentId: agent.id, detail: `applied ${agent.appliedVersion ?? 'none'}, current ${version}, behind for ${Math.round((now - since) / 1000)} s` });
+        }
+      } else if (agent.behindSince !== null) {
+        await this.agents.update({ id: agent.id }, { behindSince: null });
+        await this.clear(`sync_lagging:${agent.id}`, now);
       }
-    }
-    for (const [agentId] of this.lagging) {
-      if (behind.has(agentId)) continue;
-      this.lagging.delete(agentId);
-      await this.clear(`sync_lagging:${agentId}`, now);
     }
   }
 
@@ -328,11 +330,14 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     if (!e.granted && e.credential && e.doorId) {
       const key = `${e.doorId}:${e.credential}`;
       const { repeatedDenials } = await this.rules();
-      const recent = (this.denials.get(key) ?? []).filter((t) => at - t <= repeatedDenials.windowSeconds * 1000);
-      recent.push(at);
-      this.denials.set(key, recent);
-      if (recent.length >= repeatedDenials.count) {
-        await this.raise({ ...who, type: 'repeated_denials', key: `repeated_denials:${key}`, at, lasting: false, detail: `${recent.length} denials within ${repeatedDenials.windowSeconds} s (${e.reason})` });
+      // Counted from the stored events (stored before this runs), not from what this instance
+      // saw: one agent's batches may be ingested by different instances. Up to this event's
+      // time only, so each event of a batch counts as it would have on arrival.
+      const recent = await this.events.count({
+        where: { doorId: e.doorId, credential: e.credential, kind: 'access', granted: false, occurredAt: Between(at - repeatedDenials.windowSeconds * 1000, at) },
+      });
+      if (recent >= repeatedDenials.count) {
+        await this.raise({ ...who, type: 'repeated_denials', key: `repeated_denials:${key}`, at, lasting: false, detail: `${recent} denials within ${repeatedDenials.windowSeconds} s (${e.reason})` });
       }
     }
   }

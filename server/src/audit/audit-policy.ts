@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * Tables whose writes are not a person's change and are kept out of the audit log
  * (requirements §7): sessions (sign-in/out are recorded as actions instead), agent events
- * and the sync's own bookkeeping, and the audit tables themselves. Every other table is
+ * and the sync's own bookkeeping, the audit tables themselves, and the state shared between
+ * server instances (job leases and runs, sign-in failure counters). Every other table is
  * audited, including tables added later: add noise tables here explicitly.
  *
  * OSDP reader keys and their operations are recorded as actions too (`reader.*`, by
@@ -22,6 +23,9 @@ export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
   'reader_keys',
   'reader_key_operations',
   'person_presence',
+  'job_leases',
+  'job_runs',
+  'login_throttle',
 ]);
 
 /**
@@ -30,7 +34,7 @@ export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
  * an update that touches only them is not an entry.
  */
 export const SYSTEM_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  agents: ['online', 'last_seen_at', 'software_version', 'applied_version', 'applied_hash', 'applied_at', 'hash_matches', 'contiguous_seq'],
+  agents: ['online', 'last_seen_at', 'software_version', 'applied_version', 'applied_hash', 'applied_at', 'hash_matches', 'contiguous_seq', 'behind_since'],
   site_settings: ['permission_version'],
 };
 

@@ -58,7 +58,7 @@ export class AuthService {
   }
 
   async login(username: string, password: string, ip: string): Promise<LoginResponse> {
-    const waitMs = this.throttle.retryAfterMs(username, ip);
+    const waitMs = await this.throttle.retryAfterMs(username, ip);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
       this.logger.warn(`sign-in refused for "${username}" from ${ip}: throttled for ${minutes} more minute(s)`);
@@ -75,7 +75,7 @@ export class AuthService {
       : await this.hasher.verify(password, await this.getDummyHash()).then(() => false);
     const refusal = ok ? this.refusal(user!) : null;
     if (!user || !ok || refusal) {
-      this.throttle.recordFailure(username, ip);
+      await this.throttle.recordFailure(username, ip);
       this.logger.warn(`sign-in failed for "${username}" from ${ip}${refusal ? ` (${refusal})` : ''}`);
       await this.audit.record({
         action: 'auth.sign_in_failed',
@@ -86,7 +86,7 @@ export class AuthService {
       });
       throw new ApiException(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'Wrong username or password');
     }
-    this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username);
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(password));
     }
@@ -156,7 +156,7 @@ export class AuthService {
    * the user ends; the one making the change stays.
    */
   async changePassword(auth: AuthContext, current: string, next: string, ip: string): Promise<void> {
-    const waitMs = this.throttle.retryAfterMs(auth.user.username, ip);
+    const waitMs = await this.throttle.retryAfterMs(auth.user.username, ip);
     if (waitMs > 0) {
       throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, 'too_many_attempts', 'Too many failed attempts. Try again later.', {
         'Retry-After': String(Math.ceil(waitMs / 1000)),
@@ -164,7 +164,7 @@ export class AuthService {
     }
     const user = await this.users.findById(auth.user.id);
     if (!user || !(await this.hasher.verify(current, user.passwordHash))) {
-      this.throttle.recordFailure(auth.user.username, ip);
+      await this.throttle.recordFailure(auth.user.username, ip);
       this.logger.warn(`password change refused for ${auth.user.username}: wrong current password`);
       throw new ApiException(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'The current password is wrong');
     }

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock.js';
-
-interface Counter {
-  failures: number;
-  firstAt: number;
-  lockedUntil: number;
-}
+import { namedQuery, quotedTable } from '../database/raw-sql.js';
+import { LoginThrottleEntity } from './login-throttle.entity.js';
 
 export interface ThrottlePolicy {
   /** Failures that lock a username. */
@@ -24,58 +22,73 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   lockMs: 15 * 60_000,
 };
 
+/** Failures recorded by this instance between two prunes of expired counters. */
+const PRUNE_EVERY = 500;
+
 /**
  * Refuses sign-in for a username or an address after repeated failures (requirements §8).
- * Kept in memory: a restart forgets counters, which only helps someone who can restart
- * the server.
+ * The counters live in the database (`login_throttle`) so that several server instances
+ * share them: with per-instance counters an attacker spread over N instances would get N
+ * times the attempts (issue 15). Each failure is one atomic upsert, so concurrent failures
+ * on different instances all count.
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
   private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE_POLICY;
+  private failuresSincePrune = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Milliseconds until sign-in is allowed again, or 0. */
-  retryAfterMs(username: string, ip: string): number {
+  async retryAfterMs(username: string, ip: string): Promise<number> {
     const now = this.clock.now();
+    const rows = await this.dataSource.getRepository(LoginThrottleEntity).find({ select: { subject: true, lockedUntil: true }, where: { subject: In(this.keys(username, ip)) } });
     let wait = 0;
-    for (const key of this.keys(username, ip)) {
-      const c = this.counters.get(key);
-      if (c && c.lockedUntil > now) wait = Math.max(wait, c.lockedUntil - now);
-    }
+    for (const row of rows) if (row.lockedUntil > now) wait = Math.max(wait, row.lockedUntil - now);
     return wait;
   }
 
-  recordFailure(username: string, ip: string): void {
+  async recordFailure(username: string, ip: string): Promise<void> {
     const now = this.clock.now();
     const [userKey, ipKey] = this.keys(username, ip);
-    this.bump(userKey, this.policy.perUsername, now);
-    this.bump(ipKey, this.policy.perIp, now);
-    if (this.counters.size > 10_000) this.prune(now);
-  }
-
-  recordSuccess(username: string): void {
-    this.counters.delete(this.keys(username, '')[0]);
-  }
-
-  private bump(key: string, limit: number, now: number): void {
-    let c = this.counters.get(key);
-    if (!c || now - c.firstAt > this.policy.windowMs) {
-      c = { failures: 0, firstAt: now, lockedUntil: 0 };
-      this.counters.set(key, c);
+    await this.bump(userKey, this.policy.perUsername, now);
+    await this.bump(ipKey, this.policy.perIp, now);
+    if (++this.failuresSincePrune >= PRUNE_EVERY) {
+      this.failuresSincePrune = 0;
+      await namedQuery(this.dataSource, `DELETE FROM ${quotedTable(this.dataSource, LoginThrottleEntity)} WHERE locked_until <= :now AND first_at < :windowStart`, {
+        now,
+        windowStart: now - this.policy.windowMs,
+      });
     }
-    c.failures += 1;
-    if (c.failures >= limit) c.lockedUntil = now + this.policy.lockMs;
+  }
+
+  async recordSuccess(username: string): Promise<void> {
+    await this.dataSource.getRepository(LoginThrottleEntity).delete({ subject: this.keys(username, '')[0] });
+  }
+
+  /**
+   * One statement on both engines: a counter whose window has passed starts again at 1 (and
+   * unlocks), otherwise it adds 1; reaching the limit locks it for `lockMs` from now.
+   */
+  private async bump(subject: string, limit: number, now: number): Promise<void> {
+    const fresh = `login_throttle.first_at < :windowStart`;
+    const failures = `CASE WHEN ${fresh} THEN 1 ELSE login_throttle.failures + 1 END`;
+    await namedQuery(
+      this.dataSource,
+      `INSERT INTO ${quotedTable(this.dataSource, LoginThrottleEntity)} (subject, failures, first_at, locked_until)
+       VALUES (:subject, 1, :now, :firstLock)
+       ON CONFLICT (subject) DO UPDATE SET
+         failures = ${failures},
+         first_at = CASE WHEN ${fresh} THEN :now ELSE login_throttle.first_at END,
+         locked_until = CASE WHEN ${failures} >= :limit THEN :lockedUntil WHEN ${fresh} THEN 0 ELSE login_throttle.locked_until END`,
+      { subject, now, windowStart: now - this.policy.windowMs, limit, lockedUntil: now + this.policy.lockMs, firstLock: limit <= 1 ? now + this.policy.lockMs : 0 },
+    );
   }
 
   private keys(username: string, ip: string): [string, string] {
-    return [`user:${username.trim().toLowerCase()}`, `ip:${ip}`];
-  }
-
-  private prune(now: number): void {
-    for (const [key, c] of this.counters) {
-      if (c.lockedUntil <= now && now - c.firstAt > this.policy.windowMs) this.counters.delete(key);
-    }
+    return [`user:${username.trim().toLowerCase()}`.slice(0, 200), `ip:${ip}`.slice(0, 200)];
   }
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -44,6 +46,11 @@ export interface ServerConfig {
   siteTimeZone: string;
   logLevel: ServerLogLevel;
   /**
+   * Names this process among the instances sharing one database: job leases and their run
+   * history record it. Must differ between instances; the default (host, pid, random) does.
+   */
+  instanceId: string;
+  /**
    * File holding the master key (32 bytes, hex or base64) that seals OSDP reader keys.
    * Demo mode generates `<dataDir>/secrets/reader-keys.master-key` when unset; production
    * refuses key operations without it.
@@ -70,6 +77,14 @@ const port = (fallback: number) =>
       .max(65535, 'must be between 0 and 65535')
       .default(fallback),
   );
+
+const INSTANCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Host and pid tell an operator which process it is; the suffix keeps a restarted container with the same pid apart. */
+export function defaultInstanceId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 40) || 'host';
+  return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
 
 function isTimeZone(value: string): boolean {
   try {
@@ -146,6 +161,13 @@ const envSchema = z.object({
     z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ),
   ACS_SECRET_KEY_FILE: optionalString,
+  ACS_INSTANCE_ID: z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(INSTANCE_ID, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+      .optional(),
+  ),
   ACS_LOG_LEVEL: z.preprocess(
     unset,
     z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be error, warn, log, debug or verbose' }).default('log'),
@@ -193,6 +215,7 @@ export function loadServerConfig(
     passwordMinLength: e.ACS_PASSWORD_MIN_LENGTH,
     siteTimeZone: e.ACS_SITE_TIMEZONE,
     logLevel: e.ACS_LOG_LEVEL,
+    instanceId: e.ACS_INSTANCE_ID ?? defaultInstanceId(),
     secretKeyFile: e.ACS_SECRET_KEY_FILE ? resolve(e.ACS_SECRET_KEY_FILE) : null,
   };
   const { dataDir: _d, sqlitePath: _s, ...rest } = overrides;
@@ -208,6 +231,7 @@ export function loadServerConfig(
   if (merged.mqttSharedGroup !== null && merged.mqttClientId === 'acs-server') {
     problems.push('  ACS_MQTT_CLIENT_ID: with ACS_MQTT_SHARED_GROUP every instance needs its own client id (e.g. acs-server-1), or they take each other\'s connection over');
   }
+  if (!INSTANCE_ID.test(merged.instanceId)) problems.push('  ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores');
   if (!isTimeZone(merged.siteTimeZone)) problems.push('  ACS_SITE_TIMEZONE: must be an IANA time zone such as Asia/Shanghai');
   if (problems.length > 0) throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);
   return merged;

@@ -2,6 +2,7 @@ import { AccessRequestEntity } from '../access-requests/access-request.entity.js
 import { AgentEntity } from '../agents/agent.entity.js';
 import { AuditChainHeadEntity } from '../audit/audit-chain-head.entity.js';
 import { AuditLogEntity } from '../audit/audit-log.entity.js';
+import { LoginThrottleEntity } from '../auth/login-throttle.entity.js';
 import { SessionEntity } from '../auth/session.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { CardHistoryEntity } from '../cards/card-history.entity.js';
@@ -22,6 +23,7 @@ import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
+import { JobLeaseEntity, JobRunEntity } from '../jobs/job-lease.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { VisitEntity } from '../reception/visit.entity.js';
 import { PoolCardEntity, PresenceEntity, WatchlistEntryEntity } from '../reception/reception-records.entity.js';
@@ -68,4 +70,7 @@ export const ENTITIES = [
   IncidentEntryEntity,
   ViolationEntity,
   LegalHoldEntity,
+  JobLeaseEntity,
+  JobRunEntity,
+  LoginThrottleEntity,
 ];

@@ -21,3 +21,9 @@ export function returnedRows<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return Array.isArray(result) ? (result as T[]) : [];
 }
+
+/** Runs hand-written SQL with `:name` parameters, written the same for both drivers. */
+export function namedQuery(dataSource: DataSource, sql: string, parameters: Record<string, unknown>): Promise<unknown> {
+  const [text, values] = dataSource.driver.escapeQueryWithParameters(sql, parameters);
+  return dataSource.query(text, values);
+}

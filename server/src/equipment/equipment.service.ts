@@ -12,6 +12,7 @@ import { DomainSignalBus } from '../common/domain-signals.js';
 import { newId } from '../common/ids.js';
 import { SerialWork } from '../common/serial-work.js';
 import { loadUserRefs } from '../common/user-refs.js';
+import { JobLeases } from '../jobs/job-leases.service.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { ZoneEntity } from '../zones/zone.entity.js';
@@ -73,10 +74,11 @@ export class EquipmentService implements OnModuleInit, OnModuleDestroy {
     private readonly signals: DomainSignalBus,
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.overdueChecks.every(OVERDUE_CHECK_MS, () => this.checkOverdue(this.clock.now()));
+    this.jobs.every(this.overdueChecks, 'equipment-overdue', OVERDUE_CHECK_MS, () => this.checkOverdue(this.clock.now()));
   }
 
   onModuleDestroy(): Promise<void> {

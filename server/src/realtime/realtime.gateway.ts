@@ -1,6 +1,9 @@
 import type { VisitView } from '@acs/shared/api/reception';
 import type { GatePassView } from '@acs/shared/api/equipment';
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Subscription } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
@@ -10,6 +13,7 @@ import type { ReaderView } from '@acs/shared/readers/reader-views';
 import type { ClientToServerEvents, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AuthService, type SessionsEnded } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 
 interface SocketData {
   auth: AuthContext;
@@ -24,8 +28,23 @@ const personRoom = (personId: string) => `person:${personId}`;
 export const SOCKET_SESSION_CHECK_MS = 15_000;
 
 /**
+ * NOTIFY channels belong to the whole database, not to a schema: instances on another
+ * schema of the same database (tests, a second site) must not receive each other's pushes.
+ * PostgreSQL refuses channel names over 63 bytes, hence the digest of a long schema.
+ */
+export function realtimeChannelPrefix(schema: string | null): string {
+  if (!schema) return 'acs';
+  return `acs:${schema.length <= 48 ? schema : createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+}
+
+/**
  * Live pushes to the dashboard over socket.io, on the HTTP server's port. The handshake
  * must carry a valid session token (`auth.token`); employees only receive their own events.
+ *
+ * On PostgreSQL, several server instances may run (issue 15): the socket.io PostgreSQL
+ * adapter relays every room emit to the other instances (LISTEN/NOTIFY), so a dashboard
+ * receives what any instance ingested, whichever instance it is connected to. On SQLite
+ * there is one instance and the in-memory adapter stays.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
@@ -35,10 +54,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private server?: RealtimeServer;
   private ended: Subscription | null = null;
   private sessionCheck: NodeJS.Timeout | null = null;
+  private pool: pg.Pool | null = null;
 
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+  ) {}
 
   afterInit(server: RealtimeServer): void {
+    if (this.config.db === 'postgres' && this.config.databaseUrl) this.relayThroughPostgres(server, this.config.databaseUrl);
     // A socket lives no longer than its session: sign-out, password change and a disabled
     // account end it at once, expiry and departure at the next check.
     this.ended = this.auth.sessionsEnded$.subscribe((ended) => this.disconnectEnded(ended));
@@ -67,9 +91,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     });
   }
 
-  onModuleDestroy(): void {
+  private relayThroughPostgres(server: RealtimeServer, databaseUrl: string): void {
+    // One connection stays checked out for LISTEN; the others publish and clean up.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 3, application_name: 'acs-server-realtime' });
+    this.pool.on('error', (err) => this.logger.error(`live-update relay connection: ${err.message}`));
+    const schema = this.config.dbSchema ?? 'public';
+    server.adapter(
+      createAdapter(this.pool, {
+        tableName: `"${schema}"."socket_io_attachments"`,
+        channelPrefix: realtimeChannelPrefix(this.config.dbSchema),
+        errorHandler: (err) => this.logger.error(`live-update relay: ${err.message}`),
+      }),
+    );
+    this.logger.log('live updates relayed between instances through PostgreSQL');
+  }
+
+  async onModuleDestroy(): Promise<void> {
     this.ended?.unsubscribe();
     if (this.sessionCheck) clearInterval(this.sessionCheck);
+    if (this.pool) {
+      // Releases the LISTEN connection first, or ending the pool would wait for it forever.
+      const adapter = this.server?.of('/').adapter as { close?: () => unknown } | undefined;
+      await adapter?.close?.();
+      await this.pool.end();
+      this.pool = null;
+    }
   }
 
   /** Disconnects every socket whose session has expired or whose account may no longer sign in. */

@@ -29,6 +29,7 @@ import { reportLabels, withTimeZone } from '../common/report-labels.js';
 import { nextLocalTime, startOfLocalDay } from '../common/site-time.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { GrantEntity } from '../grants/grant.entity.js';
+import { JobLeases } from '../jobs/job-leases.service.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { ReaderKeyVault } from '../readers/reader-key-vault.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
@@ -110,10 +111,11 @@ export class VisitsService implements OnModuleInit, OnModuleDestroy {
     private readonly signals: DomainSignalBus,
     private readonly vault: ReaderKeyVault,
     private readonly clock: Clock,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.sweeps.every(SWEEP_INTERVAL_MS, () => this.sweep(this.clock.now()));
+    this.jobs.every(this.sweeps, 'visit-sweep', SWEEP_INTERVAL_MS, () => this.sweep(this.clock.now()));
   }
 
   onModuleDestroy(): Promise<void> {

@@ -15,6 +15,7 @@ import { placeholder, quotedTable } from '../database/raw-sql.js';
 import { MovementEntity } from '../equipment/equipment.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { IncidentEntity, IncidentEntryEntity } from '../incidents/incident.entity.js';
+import { JobLeases } from '../jobs/job-leases.service.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
 import type { CreateLegalHoldDto, RetentionSettingsDto } from './retention.dto.js';
@@ -51,10 +52,11 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly jobs: JobLeases,
   ) {}
 
   onModuleInit(): void {
-    this.runs.every(RUN_EVERY_MS, () => this.run(this.clock.now(), null));
+    this.jobs.every(this.runs, 'retention', RUN_EVERY_MS, () => this.run(this.clock.now(), null));
   }
 
   onModuleDestroy(): Promise<void> {

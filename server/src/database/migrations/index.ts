@@ -10,6 +10,8 @@ import { IncidentsAndAlertRules1764900000000 } from './1764900000000-incidents-a
 import { RetentionAndHolds1765000000000 } from './1765000000000-retention-and-holds.js';
 import { DeviceTime1765100000000 } from './1765100000000-device-time.js';
 import { RefusedEvents1765200000000 } from './1765200000000-refused-events.js';
+import { ClusterState1765300000000 } from './1765300000000-cluster-state.js';
+import { SocketIoAttachments1765400000000 } from './1765400000000-socket-io-attachments.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   RetentionAndHolds1765000000000,
   DeviceTime1765100000000,
   RefusedEvents1765200000000,
+  ClusterState1765300000000,
+  SocketIoAttachments1765400000000,
 ];
