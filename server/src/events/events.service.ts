@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
@@ -108,7 +108,9 @@ export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, str
 }
 
 @Injectable()
-export class EventsService {
+export class EventsService implements OnModuleInit {
+  private readonly logger = new Logger('Events');
+
   constructor(
     @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
     @InjectRepository(RefusedEventEntity) private readonly refusedRepo: Repository<RefusedEventEntity>,
@@ -119,6 +121,21 @@ export class EventsService {
     private readonly clock: Clock,
     private readonly signals: DomainSignalBus,
   ) {}
+
+  onModuleInit(): void {
+    // Events any instance stored (this one included), announced through PostgreSQL: pushed
+    // to this instance's dashboards.
+    this.realtime.onStoredEvents((ids) => {
+      void this.pushStored(ids).catch((err: unknown) => this.logger.error(`pushing stored events failed: ${(err as Error).message}`));
+    });
+  }
+
+  private async pushStored(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const names = await this.doorNames();
+    const rows = await this.repo.find({ where: { eventId: In(ids) }, order: { occurredAt: 'ASC' } });
+    for (const row of rows) this.realtime.emitEventLocally(toEventView(row, names));
+  }
 
   /**
    * Stores a batch idempotently: an event id already stored is skipped (insert-or-ignore on
@@ -139,8 +156,23 @@ export class EventsService {
     const candidates = [...unique.values()].filter((e) => !existing.has(e.eventId));
     const { admitted, refused } = candidates.length ? await this.admission.admit(agentId, candidates, receivedAt) : { admitted: [], refused: [] };
     const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
-    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-      await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
+    const channel = this.realtime.storedEventsChannel;
+    if (channel === null) {
+      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+        await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
+      }
+    } else if (fresh.length > 0) {
+      // Stored and announced to every instance in one transaction (see storedEventsChannel).
+      await this.repo.manager.transaction(async (m) => {
+        for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+          const chunk = fresh.slice(i, i + INSERT_CHUNK);
+          await m.createQueryBuilder().insert().into(EventEntity).values(chunk).orIgnore().execute();
+          // NOTIFY payloads stay under 8,000 bytes: 100 ids of 36 characters.
+          for (let j = 0; j < chunk.length; j += 100) {
+            await m.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(chunk.slice(j, j + 100).map((e) => e.eventId))]);
+          }
+        }
+      });
     }
     if (refused.length > 0) {
       const rows = refused.map(({ event, reason }) => ({ eventId: event.eventId, agentId, seq: event.seq, reason: reason.slice(0, 500), payload: JSON.stringify(event).slice(0, 2000), receivedAt }));
@@ -155,7 +187,7 @@ export class EventsService {
       this.signals.emit('agent.clock', { agentId, driftMs: worst.deviceOccurredAt! - receivedAt, at: receivedAt });
     }
     for (const view of stored) {
-      this.realtime.emitEvent(view);
+      if (channel === null) this.realtime.emitEvent(view);
       this.signals.emit('agent.event', view);
     }
     return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length - refused.length, refused: refused.length };

@@ -169,7 +169,7 @@ brokerContract('Mosquitto with the deployment’s configuration', mosquittoMissi
   const serverPassword = secret();
   let mosquitto: RunningMosquitto | null = await startMosquitto({ 'acs-server': serverPassword, ...passwords });
   try {
-    const t = await startTestServer({ mqttUrl: mosquitto.url, mqttUsername: 'acs-server', mqttPassword: serverPassword });
+    const t = await startTestServer({ mqttUrl: mosquitto.serverUrl, mqttUsername: 'acs-server', mqttPassword: serverPassword });
     const credentials = t.server.app.get(AgentCredentialsService);
     for (const id of ['agent-a', 'agent-b'] as const) await credentials.create(id, id, passwords[id]);
     const running = mosquitto;

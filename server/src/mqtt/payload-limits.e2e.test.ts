@@ -131,7 +131,7 @@ describe('payload limits on Mosquitto with the deployment’s configuration', { 
   before(async () => {
     const serverPassword = randomBytes(18).toString('base64url');
     mosquitto = await startMosquitto({ 'acs-server': serverPassword, 'agent-a': agentPassword });
-    t = await startTestServer({ mqttUrl: mosquitto.url, mqttUsername: 'acs-server', mqttPassword: serverPassword });
+    t = await startTestServer({ mqttUrl: mosquitto.serverUrl, mqttUsername: 'acs-server', mqttPassword: serverPassword });
     await t.server.app.get(AgentCredentialsService).create('agent-a', 'agent-a', agentPassword);
   });
   after(async () => {

@@ -55,6 +55,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private ended: Subscription | null = null;
   private sessionCheck: NodeJS.Timeout | null = null;
   private pool: pg.Pool | null = null;
+  private listener: pg.PoolClient | null = null;
+  private readonly storedEventHandlers: Array<(ids: string[]) => void> = [];
 
   constructor(
     private readonly auth: AuthService,
@@ -104,11 +106,53 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       }),
     );
     this.logger.log('live updates relayed between instances through PostgreSQL');
+    void this.listenForStoredEvents(this.pool);
+  }
+
+  /**
+   * PostgreSQL only: the channel on which the instance that stored agent events names them,
+   * inside the transaction that stores them (NOTIFY is delivered at commit, or not at all).
+   * Every instance listens and pushes them to its own sockets, so an event stored is an
+   * event pushed, even when the instance that stored it dies a moment later.
+   */
+  get storedEventsChannel(): string | null {
+    return this.config.db === 'postgres' ? `acs_events_${this.config.dbSchema ?? 'public'}` : null;
+  }
+
+  /** Registers who turns announced event ids into pushes (the events service). */
+  onStoredEvents(handler: (ids: string[]) => void): void {
+    this.storedEventHandlers.push(handler);
+  }
+
+  private async listenForStoredEvents(pool: pg.Pool): Promise<void> {
+    const channel = this.storedEventsChannel!;
+    try {
+      const client = await pool.connect();
+      this.listener = client;
+      client.on('notification', (message) => {
+        if (message.channel !== channel || !message.payload) return;
+        let ids: unknown;
+        try {
+          ids = JSON.parse(message.payload);
+        } catch {
+          return;
+        }
+        if (!Array.isArray(ids)) return;
+        for (const handler of this.storedEventHandlers) handler(ids.filter((id): id is string => typeof id === 'string'));
+      });
+      await client.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      this.logger.error(`listening for stored events failed: ${(err as Error).message}`);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.ended?.unsubscribe();
     if (this.sessionCheck) clearInterval(this.sessionCheck);
+    if (this.listener) {
+      this.listener.release();
+      this.listener = null;
+    }
     if (this.pool) {
       // Releases the LISTEN connection first, or ending the pool would wait for it forever.
       const adapter = this.server?.of('/').adapter as { close?: () => unknown } | undefined;
@@ -163,6 +207,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     if (!this.server) return;
     const rooms = event.personId ? [STAFF_ROOM, personRoom(event.personId)] : [STAFF_ROOM];
     this.server.to(rooms).emit('event:v1', event);
+  }
+
+  /** To this instance's own sockets only: every instance was told of the event (see `storedEventsChannel`). */
+  emitEventLocally(event: EventView): void {
+    if (!this.server) return;
+    const rooms = event.personId ? [STAFF_ROOM, personRoom(event.personId)] : [STAFF_ROOM];
+    this.server.local.to(rooms).emit('event:v1', event);
   }
 
   emitAgent(agent: AgentView): void {

@@ -21,7 +21,10 @@ export function mosquittoMissing(): string | false {
 }
 
 export interface RunningMosquitto {
+  /** The agents' listener. */
   url: string;
+  /** The server instances' listener (client ids are not replaced by usernames there). */
+  serverUrl: string;
   /** Everything Mosquitto printed (its log goes to stdout). */
   output(): string;
   stop(): Promise<void>;
@@ -52,13 +55,14 @@ async function accepting(port: number): Promise<boolean> {
  * root the user to stay (Mosquitto would otherwise switch to `mosquitto`, who cannot read
  * the temporary files).
  */
-export function testConfig(deployConf: string, dir: string, port: number): string {
+export function testConfig(deployConf: string, dir: string, ports: readonly number[]): string {
   const lines: string[] = [];
+  let listeners = 0;
   for (const line of deployConf.split('\n')) {
     const [directive] = line.trim().split(/\s+/);
     switch (directive) {
       case 'listener':
-        lines.push(`listener ${port} 127.0.0.1`);
+        lines.push(`listener ${ports[listeners++]} 127.0.0.1`);
         break;
       case 'password_file':
         lines.push(`password_file ${join(dir, 'passwd')}`);
@@ -90,14 +94,15 @@ export async function startMosquitto(accounts: Record<string, string>): Promise<
     await promisify(execFile)(MOSQUITTO_PASSWD_BIN, ['-b', passwd, username, password]);
   }
   const port = await freePort();
-  await writeFile(join(dir, 'mosquitto.conf'), testConfig(await readFile(join(deploy, 'mosquitto.conf'), 'utf8'), dir, port));
+  const serverPort = await freePort();
+  await writeFile(join(dir, 'mosquitto.conf'), testConfig(await readFile(join(deploy, 'mosquitto.conf'), 'utf8'), dir, [port, serverPort]));
   let output = '';
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 5000;
-  while (!(await accepting(port))) {
+  while (!(await accepting(port)) || !(await accepting(serverPort))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       await rm(dir, { recursive: true, force: true });
@@ -107,6 +112,7 @@ export async function startMosquitto(accounts: Record<string, string>): Promise<
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    serverUrl: `mqtt://127.0.0.1:${serverPort}`,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

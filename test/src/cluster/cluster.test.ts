@@ -1,0 +1,144 @@
+/**
+ * Three server instances on one PostgreSQL database and a Mosquitto started from the
+ * project's configuration, two real edge agents (simulated hardware) deciding a burst of
+ * badges, and one instance SIGKILLed in the middle of it. Nothing may be lost or stored
+ * twice, a dashboard connected to a surviving instance must see every event, each periodic
+ * job must run once per period, and a revocation made through a survivor must reach both
+ * agents.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { io, type Socket } from 'socket.io-client';
+import { createLogger, loadAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
+import type { CardView, EventView, LoginResponse } from '@acs/shared/api/views';
+import type { ServerToClientEvents } from '@acs/shared/realtime/events';
+import { mosquittoMissing } from '@acs/server/testing/mosquitto';
+import { waitFor } from '@acs/server/testing/server-harness';
+import { repoRoot } from '../support/system.js';
+import { type Cluster, CLUSTER_ADMIN_PASSWORD, startCluster } from './cluster-support.js';
+
+const POSTGRES_URL = process.env.ACS_TEST_POSTGRES_URL;
+const SKIP = !POSTGRES_URL ? 'set ACS_TEST_POSTGRES_URL to run the cluster test' : mosquittoMissing();
+const BADGES_PER_AGENT = 600;
+
+async function api<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+describe('three server instances, one killed in the middle of a burst', { skip: SKIP }, () => {
+  let cluster: Cluster;
+  const agents: RunningAgent[] = [];
+  const cleanups: Array<() => Promise<unknown>> = [];
+  before(async () => {
+    cluster = await startCluster(POSTGRES_URL!, 3);
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await cluster?.close();
+  });
+
+  test('no event lost or stored twice, the surviving dashboard sees every one, jobs run once per period, a revocation reaches every agent', async () => {
+    const [doomed, second, third] = cluster.instances;
+    const token = (await api<LoginResponse>(third!.url, 'POST', '/api/auth/login', null, { username: 'admin', password: CLUSTER_ADMIN_PASSWORD })).body.token;
+    assert.ok(token, 'the admin signs in on the third instance');
+    const socket: Socket<ServerToClientEvents> = io(third!.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    cleanups.push(async () => socket.close());
+    const seenLive = new Set<string>();
+    socket.on('event:v1', (event: EventView) => seenLive.add(event.eventId));
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+
+    for (const id of ['agent-1', 'agent-2']) {
+      const dataDir = await mkdtemp(join(tmpdir(), `acs-cluster-${id}-`));
+      cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+      const env = { ACS_AGENT_MQTT_URL: cluster.mosquitto.url, ACS_AGENT_MQTT_PASSWORD: cluster.agentPasswords[id]!, ACS_AGENT_DATA_DIR: dataDir };
+      const agent = await startAgent(loadAgentConfig(join(repoRoot, 'deploy', 'agents', `${id}.yaml`), { env }), {
+        controlServer: false,
+        log: createLogger(`acs:${id}`, { level: process.env.ACS_TEST_VERBOSE ? 'debug' : 'error' }),
+        mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000, ackTimeoutMs: 3000 },
+      });
+      cleanups.push(() => agent.stop());
+      agents.push(agent);
+    }
+    await waitFor(() => agents.every((a) => a.mqttConnected && a.permissionVersion !== null), 'both agents online with their permission sets', 30_000);
+    const burstStart = Date.now();
+
+    // The burst: both agents decide badges as fast as readers hand them over.
+    const decided = new Map<string, number>();
+    for (const agent of agents) agent.decisions.on('decision', (d) => decided.set(d.event.eventId, d.event.seq));
+    const cards = ['em4100:3887558', 'em4100:1234567', 'em4100:7654321'];
+    const burst = async (agent: RunningAgent) => {
+      const readers = agent.hardware.readers.filter((r) => r.id.endsWith('-in'));
+      for (let i = 0; i < BADGES_PER_AGENT; i += 1) {
+        const reader = readers[i % readers.length]!;
+        reader.emit('card', { readerId: reader.id, credential: cards[i % cards.length]!, receivedAtNs: process.hrtime.bigint() });
+        if (i % 10 === 0) await sleep(2);
+      }
+    };
+    const bursts = agents.map((a) => burst(a));
+    // Kill the first instance once events are flowing through all three.
+    await waitFor(async () => Number((await cluster.query<{ n: string }>('SELECT count(*) AS n FROM events'))[0]!.n) >= 200, 'events flowing', 30_000);
+    doomed!.process.kill('SIGKILL');
+    const killedAt = Date.now();
+    await Promise.all(bursts);
+    assert.equal(decided.size, BADGES_PER_AGENT * 2, 'every badge decided at the door');
+
+    const stored = await waitFor(async () => {
+      const rows = await cluster.query<{ event_id: string; agent_id: string; seq: string }>('SELECT event_id, agent_id, seq FROM events');
+      const outboxes = await Promise.all(agents.map((a) => a.outboxSize()));
+      return rows.length >= decided.size && outboxes.every((n) => n === 0) ? rows : null;
+    }, 'every decided event stored and every outbox empty', 90_000);
+    const storedIds = new Set(stored.map((r) => r.event_id));
+    const lost = [...decided.keys()].filter((id) => !storedIds.has(id));
+    const perAgentSeq = new Set(stored.map((r) => `${r.agent_id}:${r.seq}`));
+    assert.deepEqual(lost, [], 'no decided event lost');
+    assert.equal(perAgentSeq.size, stored.length, 'no sequence number of an agent stored twice');
+    assert.equal(stored.filter((r) => decided.has(r.event_id)).length, decided.size);
+
+    await waitFor(() => [...decided.keys()].every((id) => seenLive.has(id)), 'the dashboard on a surviving instance to have seen every event', 30_000).catch(() => undefined);
+    const missedLive = [...decided.keys()].filter((id) => !seenLive.has(id));
+    assert.deepEqual(missedLive.length, 0, `the surviving dashboard missed ${missedLive.length} events`);
+
+    // A revocation made through a survivor reaches both agents.
+    const cards2 = (await api<CardView[]>(second!.url, 'GET', '/api/cards', token)).body;
+    const zhang = cards2.find((c) => c.credential === 'em4100:3887558')!;
+    const revoked = await api(second!.url, 'POST', `/api/cards/${zhang.id}/transition`, token, { to: 'suspended', note: 'cluster test' });
+    assert.equal(revoked.status, 201, JSON.stringify(revoked.body));
+    const version = Number((await cluster.query<{ permission_version: string }>('SELECT permission_version FROM site_settings'))[0]!.permission_version);
+    await waitFor(() => agents.every((a) => (a.permissionVersion ?? 0) >= version), `both agents holding version ${version}`, 20_000);
+    for (const agent of agents) {
+      const reader = agent.hardware.readers.find((r) => r.id.endsWith('-in'))!;
+      const decision = new Promise<string>((resolve) => agent.decisions.once('decision', (d) => resolve(d.decision.reason)));
+      reader.emit('card', { readerId: reader.id, credential: 'em4100:3887558', receivedAtNs: process.hrtime.bigint() });
+      assert.equal(await decision, 'card_suspended');
+    }
+
+    // Each periodic job ran at most once per period, and no period since the start was skipped.
+    type Run = { job: string; period: string; outcome: string; instance_id: string; started_at: string };
+    const runs = await waitFor(async () => {
+      const rows = await cluster.query<Run>(`SELECT job, period, outcome, instance_id, started_at FROM job_runs WHERE started_at >= $1 ORDER BY job, period`, [burstStart]);
+      return rows.filter((r) => r.job === 'alerts-sweep' && Number(r.started_at) > killedAt && r.outcome === 'done').length >= 4 ? rows : null;
+    }, 'four alert sweeps after the kill', 40_000);
+    const sweeps = runs.filter((r) => r.job === 'alerts-sweep');
+    const donePerPeriod = new Map<string, number>();
+    for (const r of runs) if (r.outcome === 'done') donePerPeriod.set(`${r.job}:${r.period}`, (donePerPeriod.get(`${r.job}:${r.period}`) ?? 0) + 1);
+    assert.deepEqual([...donePerPeriod.entries()].filter(([, n]) => n > 1), [], 'no period completed twice');
+    const periods = [...new Set(sweeps.map((r) => Number(r.period)))].sort((a, b) => a - b);
+    for (let p = periods[0]!; p < periods[periods.length - 1]!; p += 1) assert.ok(donePerPeriod.has(`alerts-sweep:${p}`), `alerts-sweep period ${p} ran`);
+    assert.deepEqual(
+      runs.filter((r) => r.instance_id === 'instance-0' && Number(r.started_at) > killedAt),
+      [],
+      'the killed instance ran nothing after its death',
+    );
+    assert.ok(new Set(sweeps.filter((r) => Number(r.started_at) > killedAt).map((r) => r.instance_id)).size >= 1, 'the survivors took the sweeps over');
+  });
+});
