@@ -24,6 +24,8 @@ const LAST_SEEN_WRITE_MS = 5_000;
 @Injectable()
 export class AgentsService {
   private readonly logger = new Logger('Agents');
+  /** Agents known to exist (agents are not deleted while the server runs). */
+  private readonly known = new Set<string>();
 
   constructor(
     @InjectRepository(AgentEntity) private readonly repo: Repository<AgentEntity>,
@@ -72,7 +74,12 @@ export class AgentsService {
    * (with no usable password for the embedded broker) so its events and proofs are kept.
    */
   async registerSeenByBroker(id: string): Promise<void> {
-    if (await this.repo.existsBy({ id })) return;
+    // Agents are never deleted while the server runs: once seen, no need to ask again.
+    if (this.known.has(id)) return;
+    if (await this.repo.existsBy({ id })) {
+      this.known.add(id);
+      return;
+    }
     this.logger.warn(`agent ${id} is not registered but the broker let it in; registering it`);
     await this.repo.insert(
       this.repo.create({

@@ -16,6 +16,14 @@ export const DEVICE_TIME_AHEAD_MS = 5 * 60_000;
  */
 export const DEVICE_TIME_BEHIND_MS = 10 * 366 * 24 * 3_600_000;
 
+const EQUIPMENT_TTL_MS = 1000;
+
+interface AgentEquipment {
+  at: number;
+  doors: Map<string, DoorEntity>;
+  readers: Map<string, { doorId: string; direction: string }>;
+}
+
 /** An event as the server will store it: what the agent said, corrected by the server's own records. */
 export interface AdmittedEvent {
   event: AgentEvent;
@@ -42,6 +50,7 @@ export interface Admission {
 @Injectable()
 export class EventAdmission {
   private readonly logger = new Logger('EventAdmission');
+  private readonly equipment = new Map<string, AgentEquipment>();
 
   constructor(
     @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
@@ -50,8 +59,7 @@ export class EventAdmission {
   ) {}
 
   async admit(agentId: string, events: readonly AgentEvent[], receivedAt: number): Promise<Admission> {
-    const doors = new Map((await this.doors.find({ select: { id: true, agentId: true, fromZoneId: true, toZoneId: true }, where: { agentId } })).map((d) => [d.id, d]));
-    const readers = await this.readers.readersOf(agentId);
+    const { doors, readers } = await this.equipmentOf(agentId);
     const reads = events.flatMap((e) => (e.kind === 'access' ? [{ credential: e.credential, cardId: e.cardId }] : []));
     const holders = reads.length ? await this.cards.holdersOf(reads) : new Map<string, CardHolder>();
     const admission: Admission = { admitted: [], refused: [] };
@@ -80,6 +88,21 @@ export class EventAdmission {
       this.logger.warn(`agent ${agentId}: refused event ${event.eventId} (seq ${event.seq}, ${event.kind}): ${reason}`);
     }
     return admission;
+  }
+
+  /**
+   * The doors and readers an agent drives, read at most once per second per agent: every
+   * batch needs them and they change rarely (a door moved to another agent is followed
+   * within a second).
+   */
+  private async equipmentOf(agentId: string): Promise<AgentEquipment> {
+    const now = Date.now();
+    const cached = this.equipment.get(agentId);
+    if (cached && now - cached.at < EQUIPMENT_TTL_MS) return cached;
+    const doors = new Map((await this.doors.find({ select: { id: true, agentId: true, fromZoneId: true, toZoneId: true }, where: { agentId } })).map((d) => [d.id, d]));
+    const fresh: AgentEquipment = { at: now, doors, readers: await this.readers.readersOf(agentId) };
+    this.equipment.set(agentId, fresh);
+    return fresh;
   }
 
   private refusal(event: AgentEvent, doors: ReadonlyMap<string, DoorEntity>, readers: ReadonlyMap<string, { doorId: string; direction: string }>): string | null {

@@ -21,6 +21,7 @@ import { SeqTracker } from './seq-tracker.js';
 
 const DEFAULT_PAGE = 50;
 const INSERT_CHUNK = 200;
+const DOOR_NAMES_TTL_MS = 1000;
 
 export interface IngestResult {
   /** Every sequence number of the batch: stored now or before, or refused for good, so the agent may drop them. */
@@ -110,6 +111,7 @@ export function toEventView(row: EventEntity, doorNames: ReadonlyMap<string, str
 @Injectable()
 export class EventsService implements OnModuleInit {
   private readonly logger = new Logger('Events');
+  private doorNameCache: { at: number; names: Map<string, string> } | null = null;
 
   constructor(
     @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
@@ -261,8 +263,13 @@ export class EventsService implements OnModuleInit {
     }
   }
 
+  /** Door names for views; read at most once per second (every batch of every agent needs them). */
   private async doorNames(): Promise<Map<string, string>> {
+    const now = Date.now();
+    if (this.doorNameCache && now - this.doorNameCache.at < DOOR_NAMES_TTL_MS) return this.doorNameCache.names;
     const doors = await this.doors.find({ select: { id: true, name: true } });
-    return new Map(doors.map((d) => [d.id, d.name]));
+    const names = new Map(doors.map((d) => [d.id, d.name]));
+    this.doorNameCache = { at: now, names };
+    return names;
   }
 }

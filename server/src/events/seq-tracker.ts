@@ -82,6 +82,21 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
       this.signals.emit('agent.events_missing', { agentId, missing: describeRanges([lost]), open: true, givenUp: true, at: this.clock.now() });
       contiguous = await this.raiseContiguous(agentId, top - 1);
     }
+    // The usual case (an agent sends one batch at a time): the batch starts right after the
+    // contiguous number and has no hole of its own. One conditional update, no walk. If
+    // another instance moved the number meanwhile, the update does nothing and the walk
+    // settles it.
+    const base = contiguous;
+    const fresh = [...new Set(seqs.filter((seq) => seq > base))].sort((a, b) => a - b);
+    if (fresh.length > 0 && fresh[0] === base + 1 && fresh[fresh.length - 1] === base + fresh.length && !this.holes.has(agentId)) {
+      const moved = await this.agents.update({ id: agentId, contiguousSeq: base }, { contiguousSeq: base + fresh.length });
+      if ((moved.affected ?? 0) > 0) {
+        // Numbers beyond the batch already stored (batches of one agent taken by two
+        // instances, or an old agent with several in flight): walk on from there.
+        if (!(await this.events.exists({ where: { agentId, seq: base + fresh.length + 1 } }))) return [];
+        contiguous = base + fresh.length;
+      }
+    }
     return this.walk(agentId, contiguous);
   }
 

@@ -10,6 +10,7 @@ import { syncBench } from './sync.bench.js';
 import { receptionBench } from './reception.bench.js';
 import { alertsBench } from './alerts.bench.js';
 import { historyBench } from './history.bench.js';
+import { clusterBench } from './cluster.bench.js';
 
 export interface BenchModule {
   name: string;
@@ -17,7 +18,7 @@ export interface BenchModule {
   run(): Promise<Record<string, number | string>>;
 }
 
-const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench, alertsBench, historyBench];
+const MODULES: BenchModule[] = [edgeBench, syncBench, osdpBench, receptionBench, alertsBench, historyBench, clusterBench];
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
