@@ -166,3 +166,69 @@ export async function startCluster(postgresUrl: string, count: number, agentIds:
   }
   return cluster;
 }
+
+export const NGINX_BIN = '/usr/sbin/nginx';
+
+export interface RunningNginx {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * nginx with the project's load-balancer example (deploy/nginx/acs.conf), its upstream
+ * servers replaced by `backends` and its listener by an ephemeral loopback port.
+ */
+export async function startNginx(backends: readonly string[]): Promise<RunningNginx> {
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const { createServer } = await import('node:net');
+  const dir = await mkdtemp(join(tmpdir(), 'acs-nginx-'));
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  const example = await readFile(join(repoRoot, 'deploy', 'nginx', 'acs.conf'), 'utf8');
+  const servers = backends.map((b) => `    server ${new URL(b).host} max_fails=1 fail_timeout=5s;`).join('\n');
+  const site = example
+    .replace(/^\s*server \S+:3000 .*;\n/gm, '')
+    .replace(/ip_hash;\n/, `ip_hash;\n${servers}\n`)
+    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
+  await writeFile(join(dir, 'site.conf'), site);
+  const main = [
+    'daemon off;',
+    'worker_processes 1;',
+    `pid ${join(dir, 'nginx.pid')};`,
+    'error_log stderr warn;',
+    'events { worker_connections 1024; }',
+    'http {',
+    '  access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, t)};`),
+    `  include ${join(dir, 'site.conf')};`,
+    '}',
+  ].join('\n');
+  await writeFile(join(dir, 'nginx.conf'), main);
+  const child = spawn(NGINX_BIN, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`nginx did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

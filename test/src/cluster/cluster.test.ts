@@ -19,7 +19,8 @@ import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { mosquittoMissing } from '@acs/server/testing/mosquitto';
 import { waitFor } from '@acs/server/testing/server-harness';
 import { repoRoot } from '../support/system.js';
-import { type Cluster, CLUSTER_ADMIN_PASSWORD, startCluster } from './cluster-support.js';
+import { existsSync } from 'node:fs';
+import { type Cluster, CLUSTER_ADMIN_PASSWORD, NGINX_BIN, startCluster, startNginx } from './cluster-support.js';
 
 const POSTGRES_URL = process.env.ACS_TEST_POSTGRES_URL;
 const SKIP = !POSTGRES_URL ? 'set ACS_TEST_POSTGRES_URL to run the cluster test' : mosquittoMissing();
@@ -140,5 +141,27 @@ describe('three server instances, one killed in the middle of a burst', { skip: 
       'the killed instance ran nothing after its death',
     );
     assert.ok(new Set(sweeps.filter((r) => Number(r.started_at) > killedAt).map((r) => r.instance_id)).size >= 1, 'the survivors took the sweeps over');
+  });
+
+  test('through the example nginx load balancer the dashboard loads and a socket (polling, then WebSocket) gets live events, one instance being dead', { skip: existsSync(NGINX_BIN) ? false : 'nginx is not installed (apt-get install nginx-light)' }, async () => {
+    const nginx = await startNginx(cluster.instances.map((i) => i.url));
+    cleanups.push(() => nginx.stop());
+    const page = await fetch(`${nginx.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="root">/);
+    const login = await api<LoginResponse>(nginx.url, 'POST', '/api/auth/login', null, { username: 'admin', password: CLUSTER_ADMIN_PASSWORD });
+    assert.equal(login.status, 201);
+    const socket: Socket<ServerToClientEvents> = io(nginx.url, { auth: { token: login.body.token }, reconnection: false, forceNew: true });
+    cleanups.push(async () => socket.close());
+    const seen: string[] = [];
+    socket.on('event:v1', (event: EventView) => seen.push(event.eventId));
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+    await waitFor(() => socket.io.engine.transport.name === 'websocket', 'the upgrade to WebSocket through nginx', 10_000);
+    const agent = agents[1]!;
+    const reader = agent.hardware.readers.find((r) => r.id.endsWith('-in'))!;
+    const decided = new Promise<string>((resolve) => agent.decisions.once('decision', (d) => resolve(d.event.eventId)));
+    reader.emit('card', { readerId: reader.id, credential: 'em4100:1234567', receivedAtNs: process.hrtime.bigint() });
+    const eventId = await decided;
+    await waitFor(() => seen.includes(eventId), 'the badge pushed through the load balancer', 15_000);
   });
 });
