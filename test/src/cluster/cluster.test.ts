@@ -150,7 +150,7 @@ describe('three server instances, one killed in the middle of a burst', { skip: 
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<div id="root">/);
     const login = await api<LoginResponse>(nginx.url, 'POST', '/api/auth/login', null, { username: 'admin', password: CLUSTER_ADMIN_PASSWORD });
-    assert.equal(login.status, 201);
+    assert.equal(login.status, 200);
     const socket: Socket<ServerToClientEvents> = io(nginx.url, { auth: { token: login.body.token }, reconnection: false, forceNew: true });
     cleanups.push(async () => socket.close());
     const seen: string[] = [];
