@@ -296,7 +296,7 @@ for (const backend of BACKENDS) {
         contiguousSeq: 0,
         createdAt: clock.now(),
       });
-      const realtime = { emitEvent: () => undefined } as unknown as RealtimeGateway;
+      const realtime = { emitEvent: () => undefined, storedEventsChannel: null, onStoredEvents: () => undefined } as unknown as RealtimeGateway;
       const signals = new DomainSignalBus();
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
       const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;

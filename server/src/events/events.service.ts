@@ -158,7 +158,7 @@ export class EventsService implements OnModuleInit {
     const candidates = [...unique.values()].filter((e) => !existing.has(e.eventId));
     const { admitted, refused } = candidates.length ? await this.admission.admit(agentId, candidates, receivedAt) : { admitted: [], refused: [] };
     const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
-    const channel = this.realtime.storedEventsChannel;
+    const channel = this.realtime.storedEventsChannel ?? null;
     if (channel === null) {
       for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
         await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
