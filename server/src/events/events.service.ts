@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import type { EventView, Page } from '@acs/shared/api/views';
 import { displayCredential } from '@acs/shared/credentials/credential';
@@ -15,6 +15,7 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
 import { EventEntity } from './event.entity.js';
+import { placeholder, quotedTable } from '../database/raw-sql.js';
 import { RefusedEventEntity } from './refused-event.entity.js';
 import { type AdmittedEvent, EventAdmission } from './event-admission.js';
 import { SeqTracker } from './seq-tracker.js';
@@ -160,15 +161,13 @@ export class EventsService implements OnModuleInit {
     const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
     const channel = this.realtime.storedEventsChannel ?? null;
     if (channel === null) {
-      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-        await this.repo.createQueryBuilder().insert().into(EventEntity).values(fresh.slice(i, i + INSERT_CHUNK)).orIgnore().execute();
-      }
+      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) await this.insertRows(this.repo.manager, fresh.slice(i, i + INSERT_CHUNK));
     } else if (fresh.length > 0) {
       // Stored and announced to every instance in one transaction (see storedEventsChannel).
       await this.repo.manager.transaction(async (m) => {
         for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
           const chunk = fresh.slice(i, i + INSERT_CHUNK);
-          await m.createQueryBuilder().insert().into(EventEntity).values(chunk).orIgnore().execute();
+          await this.insertRows(m, chunk);
           // NOTIFY payloads stay under 8,000 bytes: 100 ids of 36 characters.
           for (let j = 0; j < chunk.length; j += 100) {
             await m.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(chunk.slice(j, j + 100).map((e) => e.eventId))]);
@@ -261,6 +260,28 @@ export class EventsService implements OnModuleInit {
       // requests through so a long export never holds up an alert.
       await setImmediate();
     }
+  }
+
+  /**
+   * One multi-row `INSERT … ON CONFLICT DO NOTHING` written by hand: TypeORM's insert builder
+   * spends time quadratic in the number of parameters (2,000 for a batch of 100 events: a
+   * tenth of the server's CPU under load in the cluster benchmark). Values still go through
+   * the driver's own conversion (booleans on SQLite, the epoch transformers).
+   */
+  private async insertRows(manager: EntityManager, rows: readonly EventEntity[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ds = manager.connection;
+    const columns = this.repo.metadata.columns;
+    const values: unknown[] = [];
+    const tuples = rows.map((row) => {
+      const marks = columns.map((column) => {
+        values.push(ds.driver.preparePersistentValue(column.getEntityValue(row), column));
+        return placeholder(ds, values.length);
+      });
+      return `(${marks.join(', ')})`;
+    });
+    const names = columns.map((c) => ds.driver.escape(c.databaseName)).join(', ');
+    await manager.query(`INSERT INTO ${quotedTable(ds, EventEntity)} (${names}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
   }
 
   /** Door names for views; read at most once per second (every batch of every agent needs them). */

@@ -158,7 +158,8 @@ export const clusterBench: BenchModule = {
   async run() {
     const postgresUrl = process.env.ACS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
     const results: Record<string, string> = {};
-    for (const instances of [1, 3]) {
+    const counts = (process.env.ACS_BENCH_CLUSTER_INSTANCES ?? '1,3').split(',').map(Number);
+    for (const instances of counts) {
       const r = await measure(postgresUrl, instances);
       results[`${instances} instance(s)`] = `instances ${r.instances}, agents ${AGENTS}, events ${r.events}, lost ${r.lost}, duplicated ${r.duplicated}`;
       results[`${instances} instance(s) ingest`] =
