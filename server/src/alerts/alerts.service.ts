@@ -343,7 +343,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Folds into the alert of the same condition that is unacknowledged or still holding, else opens a new one. */
-  private async raise(o: Occurrence): Promise<void> {
+  private async raise(o: Occurrence, retried = false): Promise<void> {
     const severity = await this.severityOf(o, await this.rules());
     if (severity === 'off') return;
     const existing = await this.repo.findOne({ where: { dedupeKey: o.key, status: In(['open', 'acknowledged']) }, order: { firstAt: 'DESC' } });
@@ -378,7 +378,17 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
         incidentId: null,
       });
     }
-    await this.repo.save(alert);
+    if (alert === existing) {
+      await this.repo.save(alert);
+    } else {
+      // One open alert per condition is a unique index: if another instance opened this
+      // condition's alert a moment ago, nothing is inserted, and the occurrence folds into it.
+      await this.repo.createQueryBuilder().insert().into(AlertEntity).values(alert).orIgnore().execute();
+      if (!(await this.repo.existsBy({ id: alert.id }))) {
+        if (retried) return;
+        return this.raise(o, true);
+      }
+    }
     const [view] = await this.views([alert]);
     this.realtime.emitAlert(view!);
   }

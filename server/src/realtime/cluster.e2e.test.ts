@@ -7,6 +7,7 @@ import type { AccessEvent } from '@acs/shared/mqtt/payloads';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { DomainSignalBus } from '../common/domain-signals.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { EventsService } from '../events/events.service.js';
 import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
@@ -49,6 +50,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await a?.close();
       await b?.close();
       await db?.drop();
+    });
+
+    // SQLite serves one instance; two connections in one test process that both write at once
+    // block each other's event loop in better-sqlite3's busy wait, which is no race a real
+    // deployment has.
+    test('two instances raising the same condition at the same moment open one alert, not two', { skip: kind === 'sqlite' ? 'SQLite serves a single instance' : false }, async () => {
+      const refused = { agentId: 'agent-9', clientId: 'acs-agent-agent-9', reason: 'wrong password or unknown agent' };
+      for (let round = 0; round < 5; round += 1) {
+        const at = Date.now();
+        a.server.app.get(DomainSignalBus).emit('agent.refused', { ...refused, at });
+        b.server.app.get(DomainSignalBus).emit('agent.refused', { ...refused, at });
+      }
+      await Promise.all([a.server.app.get(AlertsService).idle(), b.server.app.get(AlertsService).idle()]);
+      const open = (await a.request<AlertView[]>('GET', '/api/alerts', { token: await a.token('guard') })).body.filter((x) => x.type === 'agent_refused' && x.detail?.startsWith('agent-9'));
+      assert.equal(open.length, 1, 'one open alert for the condition');
+      assert.ok(open[0]!.count >= 2, `both instances folded into it (count ${open[0]!.count})`);
+      assert.equal([...a.logs.lines, ...b.logs.lines].filter((l) => /alert handling failed/.test(l.message)).length, 0);
     });
 
     test('denials of one card at one door add up across the instances that ingested them: the third raises repeated_denials', async () => {
