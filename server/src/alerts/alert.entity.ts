@@ -6,6 +6,8 @@ import { EpochMsColumn, LEN } from '../database/columns.js';
 @Entity({ name: 'alerts' })
 @Index('idx_alerts_key_status', ['dedupeKey', 'status'])
 @Index('idx_alerts_last_at', ['lastAt'])
+/** One open alert per condition, also with several server instances (see AlertsService.raise). */
+@Index('ux_alerts_open_key', ['dedupeKey'], { unique: true, where: "status = 'open'" })
 export class AlertEntity {
   @PrimaryColumn({ type: 'varchar', length: LEN.uuid })
   id!: string;
