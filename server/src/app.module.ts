@@ -21,6 +21,7 @@ import { EventsModule } from './events/events.module.js';
 import { GrantsModule } from './grants/grants.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { PeopleModule } from './people/people.module.js';
 import { ProofModule } from './proof/proof.module.js';
@@ -72,6 +73,7 @@ export class AppModule {
           },
         }),
         JobsModule,
+        MetricsModule,
         AuditModule,
         SiteModule,
         AuthModule,

@@ -18,6 +18,7 @@ import { describeDatabase } from './database/data-source.js';
 import { BootstrapService } from './demo/bootstrap.service.js';
 import { EmbeddedBrokerService, SERVER_MQTT_USERNAME } from './mqtt/embedded-broker.service.js';
 import { MqttClientService, type MqttConnection, redact } from './mqtt/mqtt-client.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { OpenApiDocumentHolder } from './openapi/openapi-document.holder.js';
 import { PermissionSyncService } from './sync/permission-sync.service.js';
 
@@ -109,6 +110,7 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
     app.disable('x-powered-by');
     // Before the dashboard's files and the routes, so every response carries the headers.
     app.use(securityHeaders());
+    app.use(app.get(MetricsService).httpMiddleware());
     // Set here, so Nest does not add its own parser with the default limit; files have their
     // own routes and limits (FileUpload).
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES });

@@ -56,6 +56,20 @@ export interface MqttLinkOptions {
   reconnectPeriodMs?: number;
   /** Longest delay between reconnect attempts. Default 60 s. */
   reconnectMaxMs?: number;
+  /** How often the outbox depth is looked at, and the state re-published if it changed notably. Default 5 s. */
+  outboxReportMs?: number;
+}
+
+/**
+ * Whether the outbox depth moved enough to tell the server (and its metrics) again: emptied,
+ * started filling, or changed by a fifth and at least 10 events. Small steady traffic then
+ * costs no state message, a backlog building up or draining does.
+ */
+export function outboxDepthChangedNotably(reported: number | null, now: number): boolean {
+  if (reported === null) return true;
+  if ((reported === 0) !== (now === 0)) return true;
+  const change = Math.abs(now - reported);
+  return change >= 10 && change >= reported / 5;
 }
 
 export interface MqttLinkEvents {
@@ -83,6 +97,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private readonly onDurable = () => this.wake();
   /** The latest readers report, published again on every (re)connection. */
   private readersReport: ReadersReport | null = null;
+  private reportedOutboxDepth: number | null = null;
+  private outboxTimer: NodeJS.Timeout | null = null;
   private readonly backoff: ReconnectBackoff;
   private reconnectTimer: NodeJS.Timeout | null = null;
 
@@ -144,6 +160,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     this.options.outbox.on('durable', this.onDurable);
     const timeout = this.options.ackTimeoutMs ?? 10_000;
     this.ackTimer = setInterval(() => this.checkAckTimeout(timeout), Math.max(250, Math.floor(timeout / 4)));
+    this.outboxTimer = setInterval(() => void this.reportOutboxIfChanged(), this.options.outboxReportMs ?? 5000);
+    this.outboxTimer.unref();
   }
 
   /** Publishes the offline state (when connected) and disconnects. */
@@ -153,6 +171,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     this.reconnectTimer = null;
     if (this.ackTimer) clearInterval(this.ackTimer);
     this.ackTimer = null;
+    if (this.outboxTimer) clearInterval(this.outboxTimer);
+    this.outboxTimer = null;
     const client = this.client;
     this.client = null;
     if (!client) return;
@@ -197,10 +217,30 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     void this.flush();
   }
 
-  /** Re-announces state (e.g. after a new permission version). */
+  /** Re-announces state (e.g. after a new permission version), with the outbox depth read now. */
   publishState(): void {
+    void this.publishStateWithDepth();
+  }
+
+  private async reportOutboxIfChanged(): Promise<void> {
+    if (!this.client?.connected) return;
+    try {
+      const depth = await this.options.outbox.durableCount();
+      if (outboxDepthChangedNotably(this.reportedOutboxDepth, depth)) await this.publishStateWithDepth(depth);
+    } catch (err) {
+      this.options.log.warn('could not read the outbox depth', { error: (err as Error).message });
+    }
+  }
+
+  private async publishStateWithDepth(known?: number): Promise<void> {
+    let outboxDepth: number | undefined = known;
+    if (outboxDepth === undefined) {
+      // The state goes out without the depth rather than not at all: presence matters more.
+      outboxDepth = await this.options.outbox.durableCount().catch(() => undefined);
+    }
     const client = this.client;
     if (!client?.connected) return;
+    if (outboxDepth !== undefined) this.reportedOutboxDepth = outboxDepth;
     const state: AgentState = {
       agentId: this.options.agentId,
       online: true,
@@ -208,6 +248,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       softwareVersion: this.options.softwareVersion,
       permissionVersion: this.options.permissions.current?.version ?? null,
       doors: this.options.doors,
+      ...(outboxDepth !== undefined ? { outboxDepth } : {}),
     };
     client.publish(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true }, (err) => {
       if (err) this.options.log.warn('could not publish state', { error: err.message });

@@ -9,6 +9,7 @@ import { PermissionSyncService } from '../sync/permission-sync.service.js';
 import { ReadersService } from '../readers/readers.service.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export interface AgentMessageStats {
   handled: number;
@@ -39,6 +40,7 @@ export class AgentMessageRouter implements OnModuleInit {
     private readonly readers: ReadersService,
     private readonly signals: DomainSignalBus,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -68,7 +70,7 @@ export class AgentMessageRouter implements OnModuleInit {
     }
     const previous = this.queues.get(agentId) ?? Promise.resolve();
     const next = previous
-      .then(() => this.handle(agentId, channel, message))
+      .then(() => this.metrics.timeMqtt(channel, () => this.handle(agentId, channel, message)))
       .catch((err: unknown) => {
         this.stats.failed += 1;
         this.logger.error(`handling ${channel} from agent ${agentId} failed: ${(err as Error).stack ?? String(err)}`);

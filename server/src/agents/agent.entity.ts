@@ -45,6 +45,10 @@ export class AgentEntity {
   @EpochMsColumn('behind_since', { nullable: true })
   behindSince!: number | null;
 
+  /** Events waiting in the agent's outbox, as it last reported (agents before issue 17 do not). */
+  @Column({ name: 'outbox_depth', type: 'integer', nullable: true })
+  outboxDepth!: number | null;
+
   @EpochMsColumn('created_at')
   createdAt!: number;
 }

@@ -114,7 +114,11 @@ export class AgentsService {
     const now = this.clock.now();
     const flipped = await this.setOnline(id, state.online, now);
     const versionChanged = state.softwareVersion !== undefined && state.softwareVersion !== agent.softwareVersion;
-    await this.repo.update({ id }, { lastSeenAt: now, ...(state.softwareVersion !== undefined ? { softwareVersion: state.softwareVersion } : {}) });
+    await this.repo.update({ id }, {
+      lastSeenAt: now,
+      ...(state.softwareVersion !== undefined ? { softwareVersion: state.softwareVersion } : {}),
+      ...(state.outboxDepth !== undefined ? { outboxDepth: state.outboxDepth } : {}),
+    });
     if (flipped || versionChanged) {
       this.logger.log(`agent ${id} is ${state.online ? 'online' : 'offline'}`);
       this.realtime.emitAgent(await this.view(id));

@@ -19,6 +19,10 @@ const ADMIN: readonly UserRole[] = ['admin'];
 const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/auth/login': 'public',
   'GET /api/health': 'public',
+  'GET /api/health/live': 'public',
+  'GET /api/health/ready': 'public',
+  // No session: its own rule (loopback or ACS_METRICS_TOKEN), tested in metrics.e2e.test.ts.
+  'GET /api/metrics': 'public',
   'GET /api/docs': 'public',
   'GET /api/docs/swagger-ui.css': 'public',
   'GET /api/docs/swagger-ui-bundle.js': 'public',

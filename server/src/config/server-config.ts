@@ -56,6 +56,11 @@ export interface ServerConfig {
    * refuses key operations without it.
    */
   secretKeyFile: string | null;
+  /**
+   * Bearer token Prometheus sends to `GET /api/metrics`. Unset: only loopback clients may
+   * read the metrics (a scraper on the same host, or none).
+   */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +166,7 @@ const envSchema = z.object({
     z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   ),
   ACS_SECRET_KEY_FILE: optionalString,
+  ACS_METRICS_TOKEN: optionalString,
   ACS_INSTANCE_ID: z.preprocess(
     unset,
     z
@@ -217,6 +223,7 @@ export function loadServerConfig(
     logLevel: e.ACS_LOG_LEVEL,
     instanceId: e.ACS_INSTANCE_ID ?? defaultInstanceId(),
     secretKeyFile: e.ACS_SECRET_KEY_FILE ? resolve(e.ACS_SECRET_KEY_FILE) : null,
+    metricsToken: e.ACS_METRICS_TOKEN ?? null,
   };
   const { dataDir: _d, sqlitePath: _s, ...rest } = overrides;
   const merged: ServerConfig = { ...config, ...stripUndefined(rest) };
@@ -231,6 +238,7 @@ export function loadServerConfig(
   if (merged.mqttSharedGroup !== null && merged.mqttClientId === 'acs-server') {
     problems.push('  ACS_MQTT_CLIENT_ID: with ACS_MQTT_SHARED_GROUP every instance needs its own client id (e.g. acs-server-1), or they take each other\'s connection over');
   }
+  if (merged.metricsToken !== null && merged.metricsToken.length < 16) problems.push('  ACS_METRICS_TOKEN: at least 16 characters (e.g. `openssl rand -hex 32`)');
   if (!INSTANCE_ID.test(merged.instanceId)) problems.push('  ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores');
   if (!isTimeZone(merged.siteTimeZone)) problems.push('  ACS_SITE_TIMEZONE: must be an IANA time zone such as Asia/Shanghai');
   if (problems.length > 0) throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);

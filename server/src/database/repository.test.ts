@@ -1,5 +1,6 @@
 // Repository-layer tests run against every database the server supports: SQLite always,
 // PostgreSQL when ACS_TEST_POSTGRES_URL is set (a fresh schema per run, dropped after).
+import { MetricsService } from '../metrics/metrics.service.js';
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -301,7 +302,7 @@ for (const backend of BACKENDS) {
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
       const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;
       const seqs = new SeqTracker(agents, ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), ds.getRepository(DoorEntity), seqs, admitAll, realtime, clock, signals);
+      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), ds.getRepository(DoorEntity), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }));
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',

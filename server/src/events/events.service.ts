@@ -8,6 +8,7 @@ import { displayCredential } from '@acs/shared/credentials/credential';
 import type { AuthContext } from '../auth/roles.js';
 import { forbidden, invalid } from '../common/api-exception.js';
 import { checkPeriodOrder } from '../common/period.query.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { DoorEntity } from '../doors/door.entity.js';
@@ -123,6 +124,7 @@ export class EventsService implements OnModuleInit {
     private readonly realtime: RealtimeGateway,
     private readonly clock: Clock,
     private readonly signals: DomainSignalBus,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -180,6 +182,11 @@ export class EventsService implements OnModuleInit {
       await this.refusedRepo.createQueryBuilder().insert().into(RefusedEventEntity).values(rows).orIgnore().execute();
     }
     await this.seqs.observe(agentId, [...fresh.map((e) => e.seq), ...refused.map((r) => r.event.seq)]);
+    this.metrics.recordIngest(
+      { stored: fresh.length, duplicate: events.length - fresh.length - refused.length, refused: refused.length },
+      admitted.map((a) => a.event.occurredAt),
+      this.clock.now(),
+    );
     const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();
     const stored = fresh.map((row) => toEventView(row, doorNames));
     const worst = admitted.reduce<AdmittedEvent | null>((w, a) => (a.deviceOccurredAt !== null && (!w || Math.abs(a.deviceOccurredAt - receivedAt) > Math.abs(w.deviceOccurredAt! - receivedAt)) ? a : w), null);

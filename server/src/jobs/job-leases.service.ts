@@ -25,6 +25,21 @@ export function tickMsFor(periodMs: number): number {
   return Math.min(Math.max(Math.floor(periodMs / 4), 250), 60_000);
 }
 
+/**
+ * A job is stale when its last completed run (anywhere in the cluster) is older than this
+ * many periods plus a lease: one late period is normal (a run that outlasted its tick), three
+ * mean the job no longer runs.
+ */
+export const STALE_AFTER_PERIODS = 3;
+
+export interface JobHealth {
+  job: string;
+  periodMs: number;
+  /** When the last run finished, on any instance; null when none has since this instance started it. */
+  lastCompletedAt: number | null;
+  stale: boolean;
+}
+
 export interface JobRun {
   job: string;
   period: number;
@@ -59,6 +74,8 @@ export class JobLeases {
   /** Per job, the latest period this instance knows is done: ticks within it skip the database. */
   private readonly knownDone = new Map<string, number>();
   private readonly rowsReady = new Set<string>();
+  /** The jobs this instance schedules, with when it started scheduling them (the grace before a first run). */
+  private readonly scheduled = new Map<string, { periodMs: number; since: number }>();
   readonly instanceId: string;
 
   constructor(
@@ -71,7 +88,31 @@ export class JobLeases {
 
   /** Queues `job` on `work` so that, across instances, it runs once every `periodMs`. */
   every(work: SerialWork, name: string, periodMs: number, job: () => Promise<unknown>): void {
+    this.scheduled.set(name, { periodMs, since: this.clock.now() });
     work.every(tickMsFor(periodMs), () => this.runDue(name, periodMs, job));
+  }
+
+  /**
+   * For each job this instance schedules, when its last run finished and whether that is far
+   * older than its period. Runs on other instances count: the job is alive if the cluster
+   * runs it. Reads the database, so it fails when the database does.
+   */
+  async health(): Promise<JobHealth[]> {
+    const now = this.clock.now();
+    const out: JobHealth[] = [];
+    for (const [job, { periodMs, since }] of this.scheduled) {
+      const row = await this.dataSource
+        .getRepository(JobRunEntity)
+        .createQueryBuilder('r')
+        .select('MAX(r.finished_at)', 'last')
+        .where('r.job = :job AND r.finished_at IS NOT NULL', { job })
+        .getRawOne<{ last: string | number | null }>();
+      const lastCompletedAt = row?.last === null || row?.last === undefined ? null : Number(row.last);
+      const allowedMs = STALE_AFTER_PERIODS * periodMs + leaseMsFor(periodMs);
+      const stale = now - Math.max(lastCompletedAt ?? 0, since) > allowedMs;
+      out.push({ job, periodMs, lastCompletedAt, stale });
+    }
+    return out;
   }
 
   /**

@@ -195,6 +195,8 @@ export const agentStateSchema = z.object({
   softwareVersion: z.string().max(50).optional(),
   permissionVersion: z.number().int().nonnegative().nullable().optional(),
   doors: z.array(slugSchema).optional(),
+  /** Events waiting in the agent's outbox (issue 17, for monitoring); agents before it omit it. */
+  outboxDepth: z.number().int().nonnegative().optional(),
 });
 export type AgentState = z.infer<typeof agentStateSchema>;
 

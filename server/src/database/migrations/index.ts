@@ -12,6 +12,7 @@ import { DeviceTime1765100000000 } from './1765100000000-device-time.js';
 import { RefusedEvents1765200000000 } from './1765200000000-refused-events.js';
 import { ClusterState1765300000000 } from './1765300000000-cluster-state.js';
 import { SocketIoAttachments1765400000000 } from './1765400000000-socket-io-attachments.js';
+import { AgentOutboxDepth1765500000000 } from './1765500000000-agent-outbox-depth.js';
 import { OneOpenAlertPerCondition1765600000000 } from './1765600000000-one-open-alert-per-condition.js';
 
 /** Every migration in order, listed by hand: globs do not work with ESM. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   RefusedEvents1765200000000,
   ClusterState1765300000000,
   SocketIoAttachments1765400000000,
+  AgentOutboxDepth1765500000000,
   OneOpenAlertPerCondition1765600000000,
 ];
