@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AgentCredentialsService } from './agents/agent-credentials.service.js';
 import { AgentEntity } from './agents/agent.entity.js';
@@ -10,6 +11,7 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { UserEntity } from './auth/user.entity.js';
 import { UsersService } from './auth/users.service.js';
 import { AuditChain } from './audit/audit-chain.js';
+import { backupDatabase, restoreDatabase, RestoreRefused } from './backup/backup.js';
 import { runWithAuditContext } from './audit/audit-context.js';
 import { installAuditing } from './audit/audit-subscriber.js';
 import { ApiException } from './common/api-exception.js';
@@ -178,6 +180,26 @@ export async function seedDemoSite(options: { ifEmpty?: boolean; doorAgents?: Re
   });
 }
 
+/** A consistent copy of the database while the server runs; its audit chain is checked at once. */
+export async function backup(options: { to: string }, env: Env = process.env): Promise<void> {
+  const config = loadServerConfig(env);
+  console.error(`database: ${describeDatabase(config)}`);
+  const { file, audit } = await backupDatabase(config, resolve(options.to));
+  if (!audit.ok) {
+    // Kept, not deleted: it is the evidence, and restore will refuse it anyway.
+    throw new Error(`backup written to ${file}, but its audit chain does not verify (${audit.reason}); the live database needs investigating`);
+  }
+  console.log(`backup written to ${file} (audit chain verified: ${audit.checked} entries)`);
+}
+
+/** Into an empty data folder or schema; `force` replaces an existing database (server stopped). */
+export async function restore(options: { from: string; force?: boolean }, env: Env = process.env): Promise<void> {
+  const config = loadServerConfig(env);
+  console.error(`database: ${describeDatabase(config)}`);
+  const audit = await restoreDatabase(config, resolve(options.from), { force: options.force ?? false });
+  console.log(`restored ${options.from} (audit chain verified: ${audit.checked} entries); the schema is up to date`);
+}
+
 /** A readable one-line message for errors the commands expect. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiException) {
@@ -185,5 +207,6 @@ export function describeError(err: unknown): string {
     return `error: ${Array.isArray(message) ? message.join('; ') : message}`;
   }
   if (err instanceof ConfigError) return err.message;
+  if (err instanceof RestoreRefused) return `error: ${err.message}`;
   return `error: ${(err as Error).message}`;
 }

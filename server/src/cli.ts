@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Administration commands that work on the database directly, with or without the server
 // running: create the first admin (production mode needs one), run migrations, register
-// an edge agent.
+// an edge agent, back up and restore.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 const USAGE = `Usage: node server/dist/cli.js <command> [options]
@@ -21,6 +21,13 @@ Commands:
       Loads the demo site (zones, doors, schedules, people, cards, grants) without any
       account. --if-empty: succeed without change when zones or people exist.
       --door-agent: put a demo door on another registered agent (default agent-1).
+  backup --to <file>
+      Copies the database while the server runs (SQLite: online backup API; PostgreSQL:
+      pg_dump custom format of ACS_DB_SCHEMA) and checks the copy's audit chain.
+  restore --from <file> [--force]
+      Restores a backup into an empty data folder (SQLite) or empty schema (PostgreSQL),
+      refusing one whose audit chain does not verify, then applies pending migrations.
+      --force: replace a database that already holds data (stop the server first).
 
 The database is the one the server uses: ACS_DB, ACS_DATA_DIR, ACS_SQLITE_PATH, ACS_DATABASE_URL.`;
 
@@ -44,6 +51,8 @@ const COMMANDS: Record<string, ParseArgsConfig['options']> = {
     'if-empty': { type: 'boolean' },
     'door-agent': { type: 'string', multiple: true },
   },
+  backup: { to: { type: 'string' } },
+  restore: { from: { type: 'string' }, force: { type: 'boolean' } },
 };
 
 function usage(problem: string): never {
@@ -65,6 +74,8 @@ try {
 if (command === 'create-admin' && !values['username']) usage('create-admin needs --username <name>');
 if (command === 'add-agent' && !values['id']) usage('add-agent needs --id <id>');
 if (command === 'add-agent' && !SLUG.test(String(values['id']))) usage('--id must be lowercase letters, digits and dashes (at most 63)');
+if (command === 'backup' && !values['to']) usage('backup needs --to <file>');
+if (command === 'restore' && !values['from']) usage('restore needs --from <file>');
 const doorAgents: Record<string, string> = {};
 for (const pair of (values['door-agent'] as string[] | undefined) ?? []) {
   const [door, agent, extra] = pair.split('=');
@@ -96,6 +107,12 @@ try {
       break;
     case 'seed-demo-site':
       await commands.seedDemoSite({ ifEmpty: values['if-empty'] === true, doorAgents });
+      break;
+    case 'backup':
+      await commands.backup({ to: str('to')! });
+      break;
+    case 'restore':
+      await commands.restore({ from: str('from')!, force: values['force'] === true });
       break;
   }
 } catch (err) {
