@@ -54,8 +54,22 @@ export class PermissionChangesService {
   ) {}
 
   async record(reason: string, scope: PermissionChangeScope): Promise<number> {
+    return this.publish(await this.site.bumpPermissionVersion(), reason, scope);
+  }
+
+  /**
+   * Moves the version past one an agent holds but this server never issued (it was restored
+   * from a backup older than the agent's set): every agent then gets a fresh snapshot whose
+   * version is newer than anything it holds, which agents accept. Returns null when the
+   * version already is above `floor`.
+   */
+  async raiseAbove(floor: number, reason: string): Promise<number | null> {
+    const version = await this.site.raisePermissionVersionAbove(floor);
+    return version === null ? null : this.publish(version, reason, { structural: true });
+  }
+
+  private async publish(version: number, reason: string, scope: PermissionChangeScope): Promise<number> {
     const at = this.clock.now();
-    const version = await this.site.bumpPermissionVersion();
     const change: PermissionChange = {
       version,
       reason,

@@ -70,4 +70,20 @@ export class SiteService {
     if (rows.length !== 1) throw new Error('site_settings has no row: SiteService.ensure() was not called');
     return Number(rows[0]!.permission_version);
   }
+
+  /**
+   * Sets the version to `floor + 1` unless it is already above `floor`; returns the new
+   * version, or null when it was already above (another instance raised it first).
+   */
+  async raisePermissionVersionAbove(floor: number): Promise<number | null> {
+    const ds = this.repo.manager.dataSource;
+    const rows = returnedRows<{ permission_version: number | string }>(
+      await this.repo.query(
+        `UPDATE ${quotedTable(ds, SiteSettingsEntity)} SET permission_version = ${placeholder(ds, 1)}, updated_at = ${placeholder(ds, 2)} ` +
+          `WHERE id = ${placeholder(ds, 3)} AND permission_version <= ${placeholder(ds, 4)} RETURNING permission_version`,
+        [floor + 1, this.clock.now(), SITE_ROW_ID, floor],
+      ),
+    );
+    return rows.length === 1 ? Number(rows[0]!.permission_version) : null;
+  }
 }

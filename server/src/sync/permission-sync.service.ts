@@ -167,7 +167,15 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   /** An agent asks for what it lacks: on first contact, or when it holds an old or unknown version. */
   async handleSyncRequest(agentId: string, request: SyncRequest): Promise<void> {
-    const source = await this.recentSource();
+    let source = await this.recentSource();
+    if (request.haveVersion !== null && request.haveVersion > source.version) {
+      // Only a server restored from a backup is behind its agents; a set with a version the
+      // agent already passed would look stale to it, so the server's version jumps ahead.
+      const raised = await this.changes.raiseAbove(request.haveVersion, `agent ${agentId} holds version ${request.haveVersion}, ahead of the server's ${source.version}`);
+      this.logger.warn(`agent ${agentId} holds permission version ${request.haveVersion}, newer than the server's ${source.version} (restored from a backup?); version raised to ${raised ?? 'above it already'}`);
+      this.recent = null;
+      source = await this.recentSource();
+    }
     if (request.haveVersion === source.version && request.haveHash !== null) {
       const delivery = await this.deliveries.findOneBy({ agentId, version: source.version });
       if (delivery?.compiledHash === request.haveHash) {
