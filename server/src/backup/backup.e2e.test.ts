@@ -64,7 +64,7 @@ async function contents(ds: DataSource, schema: string | null = null): Promise<C
 }
 
 async function sqliteContents(file: string): Promise<Contents> {
-  const ds = new DataSource({ ...dataSourceOptions({ db: 'sqlite', sqlitePath: file, databaseUrl: null, dbSchema: null }), enableWAL: false } as never);
+  const ds = new DataSource(dataSourceOptions({ db: 'sqlite', sqlitePath: file, databaseUrl: null, dbSchema: null }));
   await ds.initialize();
   try {
     return await contents(ds);
@@ -206,7 +206,7 @@ describe('backup and restore on PostgreSQL', { skip: postgresSkip }, () => {
     targetUrl.pathname = `/${restoreDb}`;
     const restored = await cli(['restore', '--from', file], { ...env, ACS_DATABASE_URL: targetUrl.toString() });
     assert.equal(restored.code, 0, restored.stderr);
-    const ds = new DataSource({ ...dataSourceOptions({ db: 'postgres', sqlitePath: '', databaseUrl: targetUrl.toString(), dbSchema: schema }) });
+    const ds = new DataSource(dataSourceOptions({ db: 'postgres', sqlitePath: '', databaseUrl: targetUrl.toString(), dbSchema: schema }));
     await ds.initialize();
     try {
       const got = await contents(ds, schema);
