@@ -7,7 +7,7 @@
 import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
 import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
-import { CardTable, DuplicateCredentialError, OVERLAY_LIMIT, OverlayCards, type CardLookup } from './card-table.js';
+import { CardTable, DuplicateCredentialError, OVERLAY_LIMIT, OverlayCards, type CardLookup, type CardTableData } from './card-table.js';
 import { compileSchedule, type CompiledSchedule } from './schedule-bitmap.js';
 import { SiteClock } from './site-clock.js';
 
@@ -105,27 +105,21 @@ export function compilePermissionSet(set: PermissionSet, hashState: PermissionHa
 }
 
 /**
- * Compiles a set whose cards arrive in chunks (read from the local store a page at a time),
- * so a million cardholders never sit in memory twice: as parsed objects and compiled.
+ * The set in force from a header and a card table built elsewhere (a worker thread): the
+ * header is compiled here (a few zones, doors and schedules), the table is only viewed, so
+ * this costs the same for ten cards or a million.
  */
-export async function compileStreamedPermissionSet(
-  set: Omit<PermissionSet, 'cards'>,
-  cardCount: number,
-  chunks: AsyncIterable<readonly PermissionCard[]>,
-  hashState: PermissionHashState,
-): Promise<CompiledPermissions> {
+export function compiledFromTable(set: Omit<PermissionSet, 'cards'>, data: CardTableData, hashState: PermissionHashState): CompiledPermissions {
   const header = compileHeader(set);
-  const builder = CardTable.builder(cardCount, set.cardTypeCeilings, header.schedules);
-  for await (const chunk of chunks) addCards(builder, chunk);
-  try {
-    return { ...header, hash: hashState.hash, hashState, cards: builder.build() };
-  } catch (err) {
-    if (err instanceof RangeError) throw new PermissionSetError(err.message);
-    throw err;
-  }
+  return { ...header, hash: hashState.hash, hashState, cards: CardTable.view(data, set.cardTypeCeilings, header.schedules) };
 }
 
-function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly PermissionCard[]): void {
+/** The header's checks alone (time zone, doors between known zones), for the worker. */
+export function checkHeader(set: Omit<PermissionSet, 'cards'>): void {
+  compileHeader(set);
+}
+
+export function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly PermissionCard[]): void {
   try {
     for (const card of cards) builder.add(card);
   } catch (err) {

@@ -66,8 +66,8 @@ describe('permission holder', () => {
     const message = snapshot(demoPermissionSet({ version: 4 }));
     await holder.applySnapshot(message, 10);
     let saves = 0;
-    const save = store.savePermissions.bind(store);
-    store.savePermissions = async (...args) => {
+    const save = store.savePermissionPayload.bind(store);
+    store.savePermissionPayload = async (...args) => {
       saves++;
       return save(...args);
     };
@@ -79,7 +79,7 @@ describe('permission holder', () => {
   test('does not swap in a set it could not persist', async (t) => {
     const { store, holder } = await setup(t);
     t.after(() => store.close());
-    store.savePermissions = async () => {
+    store.savePermissionPayload = async () => {
       throw new Error('database is locked');
     };
     const outcome = await holder.applySnapshot(snapshot(demoPermissionSet()));

@@ -1,14 +1,17 @@
 /**
- * Holds the permission set in force. A received snapshot is checked (agent id, content
- * hash), compiled aside, persisted in one transaction, and only then swapped in with a
- * single assignment, so a badge sees either the old set or the new one, never a mix,
- * and what the doors enforce is always what survives a restart.
+ * Holds the permission set in force. A received snapshot is decoded, checked (schema, agent
+ * id, content hash) and compiled in a worker thread, persisted, and only then swapped in
+ * with a single assignment, so a badge sees either the old set or the new one, never a mix,
+ * never waits for the work (issue 16), and what the doors enforce is always what survives
+ * a restart.
  */
 import { EventEmitter } from 'node:events';
 import type { PermissionDelta, PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
-import { applyCardDelta, compilePermissionSet, compileStreamedPermissionSet, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
+import { PermissionWorker } from '../sync/permission-worker-client.js';
+import type { CompiledSnapshot } from '../sync/permission-payload.js';
+import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
 
 export type ApplyOutcome =
   | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
@@ -29,6 +32,7 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     private readonly agentId: string,
     private readonly store: LocalStore,
     private readonly log: Logger,
+    private readonly worker: PermissionWorker = new PermissionWorker(agentId),
   ) {
     super();
   }
@@ -42,21 +46,27 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     return this.appliedAtMs;
   }
 
-  /** Loads the set persisted by a previous run, so doors decide before any server contact. */
+  /**
+   * Loads the set persisted by a previous run, so doors decide before any server contact.
+   * Decoded and compiled in the worker like a received set: a restart with a million
+   * cardholders does not hold the event loop either.
+   */
   async load(): Promise<CompiledPermissions | null> {
-    const stored = await this.store.loadPermissionsPaged();
+    const stored = await this.store.loadPermissionPayload();
     if (!stored) {
       this.log.warn('no permission set stored yet: every badge is denied (no_permission_set) until the server sends one');
       return null;
     }
+    const outcome = await this.worker.decode(stored.pages, { header: stored.header, hash: stored.hash, changes: stored.changes });
+    if (!outcome.ok || outcome.decoded.kind !== 'snapshot') {
+      this.log.error('the stored permission set cannot be used; ignoring it and waiting for the server', {
+        version: stored.header.version,
+        error: outcome.ok ? 'not a snapshot' : outcome.error,
+      });
+      return null;
+    }
     try {
-      const compiled = await compileStreamedPermissionSet(stored.header, stored.cardCount, stored.pages, restoredHashState(stored.header, stored.cardSum));
-      if (compiled.hash !== stored.hash) {
-        this.log.error('the stored permission set does not match its recorded hash; ignoring it and waiting for the server', {
-          version: stored.header.version,
-        });
-        return null;
-      }
+      const compiled = compiledFromTable(outcome.decoded.header, outcome.decoded.table, restoredHashState(outcome.decoded.header, BigInt(`0x${outcome.decoded.cardSum}`)));
       this.swap(compiled, stored.appliedAt);
       this.log.info('permission set loaded from the local store', { version: compiled.version, cards: compiled.cards.size });
       return compiled;
@@ -66,18 +76,45 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     }
   }
 
-  /** Applies snapshots one at a time, in arrival order. */
-  applySnapshot(message: PermissionsMessage, now: number = Date.now()): Promise<ApplyOutcome> {
-    const result = this.applying.then(() => this.apply(message, now));
+  /**
+   * Applies the bytes of a `permissions` message (a snapshot or a delta), after the messages
+   * before it. Decoding, every check and compiling the cards happen in the worker thread;
+   * this thread only persists the payload and swaps the set in.
+   */
+  applyPayload(payload: Uint8Array, now?: number): Promise<ApplyOutcome> {
+    return this.inOrder(() => this.receive([payload], now ?? Date.now()));
+  }
+
+  /** Applies a snapshot given as an object (tests, tools): the same path as its JSON bytes. */
+  applySnapshot(message: PermissionsMessage, now?: number): Promise<ApplyOutcome> {
+    return this.applyPayload(Buffer.from(JSON.stringify(message)), now);
+  }
+
+  /** Applies a delta after the snapshots and deltas before it, in arrival order. */
+  applyDelta(delta: PermissionDelta, now?: number): Promise<ApplyOutcome> {
+    return this.inOrder(() => this.delta(delta, now ?? Date.now()));
+  }
+
+  /** Stops the worker thread (agent shutdown). */
+  async close(): Promise<void> {
+    await this.applying;
+    await this.worker.close();
+  }
+
+  private inOrder(work: () => Promise<ApplyOutcome>): Promise<ApplyOutcome> {
+    const result = this.applying.then(work);
     this.applying = result.catch(() => undefined);
     return result;
   }
 
-  /** Applies a delta after the snapshots and deltas before it, in arrival order. */
-  applyDelta(delta: PermissionDelta, now: number = Date.now()): Promise<ApplyOutcome> {
-    const result = this.applying.then(() => this.delta(delta, now));
-    this.applying = result.catch(() => undefined);
-    return result;
+  private async receive(chunks: readonly Uint8Array[], now: number): Promise<ApplyOutcome> {
+    const outcome = await this.worker.decode(chunks);
+    if (!outcome.ok) {
+      this.log.error(`invalid permissions message ignored; keeping the set in force: ${outcome.error}`, { bytes: chunks.reduce((n, c) => n + c.length, 0) });
+      return { status: 'rejected', error: outcome.error };
+    }
+    if (outcome.decoded.kind === 'delta') return this.delta(outcome.decoded.delta, now);
+    return this.install(outcome.decoded, chunks, now);
   }
 
   private async delta(delta: PermissionDelta, now: number): Promise<ApplyOutcome> {
@@ -116,36 +153,32 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
   }
 
-  private async apply(message: PermissionsMessage, now: number): Promise<ApplyOutcome> {
-    const { set } = message;
+  private async install(decoded: CompiledSnapshot, chunks: readonly Uint8Array[], now: number): Promise<ApplyOutcome> {
+    const { header } = decoded;
     const reject = (error: string): ApplyOutcome => {
-      this.log.error(`permission snapshot rejected: ${error}`, { version: set.version });
+      this.log.error(`permission snapshot rejected: ${error}`, { version: header.version });
       return { status: 'rejected', error };
     };
-    if (set.agentId !== this.agentId) return reject(`it is for agent '${set.agentId}', not '${this.agentId}'`);
-    const hashState = PermissionHashState.of(set);
-    if (hashState.hash !== message.hash) {
-      return reject(`content hash mismatch: the message says ${message.hash}, the content hashes to ${hashState.hash}`);
-    }
     const held = this.compiled;
-    if (held && held.version === set.version && held.hash === hashState.hash) {
+    if (held && held.version === header.version && held.hash === decoded.hash) {
       return { status: 'unchanged', version: held.version, hash: held.hash, appliedAt: this.appliedAtMs ?? now };
     }
-    if (held && set.version < held.version) {
+    if (held && header.version < held.version) {
       this.log.warn('the server sent an older permission version than the one in force; applying it (the server owns the truth)', {
         held: held.version,
-        received: set.version,
+        received: header.version,
       });
     }
+    const cardSum = BigInt(`0x${decoded.cardSum}`);
     let compiled: CompiledPermissions;
     try {
-      compiled = compilePermissionSet(set, hashState);
+      compiled = compiledFromTable(header, decoded.table, restoredHashState(header, cardSum));
     } catch (err) {
       if (err instanceof PermissionSetError) return reject(err.message);
       throw err;
     }
     try {
-      await this.store.savePermissions(set, compiled.hash, hashState.cardSum, now);
+      await this.store.savePermissionPayload({ header, hash: compiled.hash, cardSum, appliedAt: now }, chunks);
     } catch (err) {
       // Not persisted means not applied: the doors keep the set that would survive a restart.
       return reject(`could not persist it: ${(err as Error).message}`);
