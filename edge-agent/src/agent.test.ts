@@ -50,7 +50,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
     // The agent announces itself and asks for a set.
     const state = await server.waitFor('state', (s) => s.online === true);
     assert.deepEqual(state.doors, ['office-gate', 'lab', 'machine-room']);
-    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null });
+    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null, accepts: ['acsp/1'] });
 
     const message = snapshot(SET);
     await server.publish('permissions', message);

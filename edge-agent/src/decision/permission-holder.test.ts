@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalStore } from '../store/local-store.js';
-import { captureLogger, demoPermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
+import { gzipSync } from 'node:zlib';
+import type { PermissionSet } from '@acs/shared/mqtt/payloads';
+import { assembleDocument, encodeCards, splitIntoParts } from '@acs/shared/sync/permission-wire';
+import { captureLogger, demoPermissionSet, largePermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
 import { PermissionHolder } from './permission-holder.js';
 
 async function setup(t: import('node:test').TestContext) {
@@ -145,5 +148,80 @@ describe('permission deltas', () => {
     assert.equal(wrongHash.status === 'rejected' && wrongHash.needsSnapshot, true);
     assert.equal(holder.current?.version, 1, 'the set in force is kept');
     assert.equal(holder.current?.cards.get(before.cards[0]!.credential)?.status, 'active');
+  });
+});
+
+describe('binary permission sets', () => {
+  /** A set's document cut into small parts, as the server sends large ones. */
+  function parts(set: PermissionSet, partBytes = 4096): Uint8Array[] {
+    const { cards, ...header } = set;
+    return splitIntoParts(assembleDocument({ hash: snapshot(set).hash, header }, gzipSync(encodeCards(cards)), true), set.version, partBytes);
+  }
+
+  async function applyAll(holder: PermissionHolder, payloads: Uint8Array[]) {
+    let outcome: Awaited<ReturnType<PermissionHolder['applyPayload']>> = null;
+    for (const payload of payloads) outcome = (await holder.applyPayload(payload)) ?? outcome;
+    return outcome;
+  }
+
+  test('a set arriving in parts is applied once its last part is in, and survives a restart', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const set = largePermissionSet(2000, { version: 3 });
+    const payloads = parts(set);
+    assert.ok(payloads.length > 3);
+    for (const payload of payloads.slice(0, -1)) assert.equal(await holder.applyPayload(payload), null);
+    assert.equal(holder.current?.version, undefined, 'nothing before the last part');
+    assert.equal((await holder.applyPayload(payloads.at(-1)!))?.status, 'applied');
+    assert.equal(holder.current?.hash, snapshot(set).hash);
+    assert.equal(holder.current?.cards.get(set.cards[1234]!.credential)?.holder, 'Person 1234');
+    await holder.close();
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    t.after(() => restarted.close());
+    await restarted.load();
+    assert.equal(restarted.current?.hash, snapshot(set).hash);
+    assert.equal(restarted.current?.cards.size, 2000);
+  });
+
+  test('corrupted, truncated and oversized binary sets are refused with the reason, and the set in force stays', async (t) => {
+    const { store, holder, log } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const v1 = largePermissionSet(2000, { version: 1 });
+    assert.equal((await applyAll(holder, parts(v1)))?.status, 'applied');
+    const v2 = largePermissionSet(2000, { version: 2 });
+
+    const corrupted = parts(v2);
+    corrupted[2] = new Uint8Array(corrupted[2]!);
+    corrupted[2][500]! ^= 0xff;
+    const truncated = parts(v2);
+    truncated[truncated.length - 1] = truncated.at(-1)!.subarray(0, truncated.at(-1)!.length - 100);
+    const oversized = parts(v2).slice(0, 1);
+    new DataView(oversized[0]!.buffer, oversized[0]!.byteOffset).setUint32(16, 100_000);
+    const newerSchema = parts(v2).map((p) => {
+      const copy = new Uint8Array(p);
+      copy[4] = 2;
+      return copy;
+    });
+
+    for (const [name, payloads, reason] of [
+      ['corrupted', corrupted, /unusable|not valid MessagePack|content hash mismatch|card \d+/],
+      ['truncated', truncated, /unusable|truncated|not valid MessagePack/],
+      ['oversized', oversized, /more than the 256 MiB an agent accepts/],
+      ['of a newer schema', newerSchema, /upgrade the agent/],
+    ] as const) {
+      const outcome = await applyAll(holder, payloads);
+      assert.equal(outcome?.status, 'rejected', name);
+      assert.match(outcome?.status === 'rejected' ? outcome.error : '', reason, name);
+      assert.equal(holder.current?.version, 1, `a ${name} set leaves version 1 in force`);
+    }
+    assert.ok(log.find('invalid permissions message ignored', 'ERROR').length >= 4);
+    assert.equal((await store.loadPermissions())?.set.version, 1, 'and in the store');
+    assert.equal((await applyAll(holder, parts(v2)))?.status, 'applied', 'a good set is applied after bad ones');
   });
 });

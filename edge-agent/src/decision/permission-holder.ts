@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { PermissionDelta, PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
+import { isWirePart, PartAssembler } from '@acs/shared/sync/permission-wire';
 import { PermissionWorker } from '../sync/permission-worker-client.js';
 import type { CompiledSnapshot } from '../sync/permission-payload.js';
 import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
@@ -27,6 +28,7 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
   private compiled: CompiledPermissions | null = null;
   private appliedAtMs: number | null = null;
   private applying: Promise<unknown> = Promise.resolve();
+  private readonly parts = new PartAssembler();
 
   constructor(
     private readonly agentId: string,
@@ -77,17 +79,32 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
   }
 
   /**
-   * Applies the bytes of a `permissions` message (a snapshot or a delta), after the messages
-   * before it. Decoding, every check and compiling the cards happen in the worker thread;
+   * Applies the bytes of a `permissions` message (a snapshot or a delta, JSON or binary), after
+   * the messages before it; null for a part of a binary set whose other parts are still to come. Decoding, every check and compiling the cards happen in the worker thread;
    * this thread only persists the payload and swaps the set in.
    */
-  applyPayload(payload: Uint8Array, now?: number): Promise<ApplyOutcome> {
+  applyPayload(payload: Uint8Array, now?: number): Promise<ApplyOutcome | null> {
+    if (isWirePart(payload)) {
+      // Parts are joined as they arrive, outside the queue: a set still being applied does not hold up the next one's parts.
+      let document: Uint8Array[] | null;
+      try {
+        document = this.parts.add(payload);
+      } catch (err) {
+        const error = (err as Error).message;
+        this.log.error(`invalid permissions message ignored; keeping the set in force: ${error}`, { bytes: payload.length });
+        return Promise.resolve({ status: 'rejected', error });
+      }
+      if (!document) return Promise.resolve(null);
+      const parts = document;
+      return this.inOrder(() => this.receive(parts, now ?? Date.now()));
+    }
     return this.inOrder(() => this.receive([payload], now ?? Date.now()));
   }
 
   /** Applies a snapshot given as an object (tests, tools): the same path as its JSON bytes. */
   applySnapshot(message: PermissionsMessage, now?: number): Promise<ApplyOutcome> {
-    return this.applyPayload(Buffer.from(JSON.stringify(message)), now);
+    const payload = Buffer.from(JSON.stringify(message));
+    return this.inOrder(() => this.receive([payload], now ?? Date.now()));
   }
 
   /** Applies a delta after the snapshots and deltas before it, in arrival order. */

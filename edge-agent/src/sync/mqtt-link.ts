@@ -17,6 +17,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
+import { WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/logger.js';
@@ -211,7 +212,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     const client = this.client;
     if (!client?.connected) return;
     const held = this.options.permissions.current;
-    const payload = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
+    // `accepts`: this agent reads binary sets (servers before issue 16 ignore the field).
+    const have = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
+    const payload = { ...have, accepts: [WIRE_FORMAT] };
     client.publish(agentTopic(this.options.agentId, 'sync'), encodePayload('sync', payload), { qos: 1 }, (err) => {
       if (err) this.options.log.warn('could not publish the sync request', { error: err.message });
     });
@@ -228,6 +231,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       case 'permissions': {
         // Decoded, checked and compiled in the permission worker: this thread only hands the bytes over.
         const outcome = await this.options.permissions.applyPayload(payload);
+        if (outcome === null) return;
         if (outcome.status === 'rejected') {
           // A delta that does not fit what the doors hold: ask for the whole set.
           if (outcome.needsSnapshot) this.requestSync();

@@ -1,5 +1,6 @@
 /**
- * Turns the bytes of a `permissions` message (or of a stored set) into something the
+ * Turns the bytes of a `permissions` message or a stored set (a JSON message, plain or gzip,
+ * or a binary document: `@acs/shared/sync/permission-wire`) into something the
  * holder can swap in: every check of the payload schema, the agent id, the header (time
  * zone, doors between known zones), one credential per card and the content hash, and the
  * compiled card table. Pure and synchronous: it runs in the permission worker thread so the
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import { isCompressed, MAX_DECOMPRESSED_BYTES } from '@acs/shared/mqtt/compression';
 import { permissionsMessageSchema, type PermissionCard, type PermissionDelta, type PermissionSet } from '@acs/shared/mqtt/payloads';
 import { cardHash, combineHash, headerCanonical } from '@acs/shared/sync/permission-hash';
+import { decodeDocument, isWireFrame, WireFormatError, type DecodedDocument } from '@acs/shared/sync/permission-wire';
 import { CardTable, type CardTableData } from '../decision/card-table.js';
 import { addCards, checkHeader, PermissionSetError } from '../decision/compiled-permissions.js';
 
@@ -57,6 +59,17 @@ export function decodePermissionPayload(payload: Uint8Array, options: DecodeOpti
     // A store written by an agent before issue 16 keeps every card as a change on no base.
     return compileSnapshot(options.stored.header, [], options.stored.hash, options);
   }
+  if (isWireFrame(bytes)) {
+    let document: DecodedDocument;
+    try {
+      document = decodeDocument(bytes);
+    } catch (err) {
+      if (err instanceof WireFormatError) throw new PayloadRefusedError(err.message);
+      throw err;
+    }
+    if (options.stored) return compileSnapshot(options.stored.header, document.cards, options.stored.hash, options);
+    return compileSnapshot(document.header, document.cards, document.hash, options);
+  }
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(bytes));
@@ -86,7 +99,7 @@ function inflate(payload: Uint8Array): Uint8Array {
   }
 }
 
-/** Cards as they come: an array or a decoder yielding them one at a time. */
+/** Cards as they come: an array, or the binary decoder checking and yielding them one at a time. */
 export type CardSource = Iterable<PermissionCard> & { readonly length: number };
 
 export function compileSnapshot(header: PermissionHeader, cards: CardSource, expectedHash: string, options: DecodeOptions): CompiledSnapshot {
@@ -102,7 +115,7 @@ export function compileSnapshot(header: PermissionHeader, cards: CardSource, exp
   let table: CardTableData;
   try {
     let count = cards.length;
-    if (changes) {
+    if (changes && changes.size > 0) {
       count = 0;
       for (const card of cards) if (!changes.has(card.credential)) count++;
       for (const text of changes.values()) if (text !== 'null') count++;
@@ -114,11 +127,11 @@ export function compileSnapshot(header: PermissionHeader, cards: CardSource, exp
       addCards(builder, one);
       sum += cardHash(card);
     };
-    for (const card of cards) if (!changes?.has(card.credential)) add(card);
+    for (const card of cards) if (!changes?.size || !changes.has(card.credential)) add(card);
     if (changes) for (const text of changes.values()) if (text !== 'null') add(JSON.parse(text) as PermissionCard);
     table = builder.buildData();
   } catch (err) {
-    if (err instanceof PermissionSetError || err instanceof RangeError) throw new PayloadRefusedError(err.message);
+    if (err instanceof PermissionSetError || err instanceof RangeError || err instanceof WireFormatError) throw new PayloadRefusedError(err.message);
     throw err;
   }
   sum %= MOD;

@@ -9,6 +9,7 @@ import { foldPermissions, type HeldSet } from '../testing/permission-fold.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
+import { documentToMessage, PartAssembler, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
@@ -175,5 +176,33 @@ describe('permission sync', () => {
     assert.equal(snapshots().length, count);
     await publish('sync', { haveVersion: latest().set.version, haveHash: latest().hash });
     await waitFor(() => snapshots().length > count, 'a snapshot for the returning agent');
+  });
+
+  test('an agent that says it reads binary sets gets its snapshot in binary parts; one that does not (before issue 16) keeps getting JSON', async () => {
+    const raw: Buffer[] = [];
+    const listener = (topic: string, payload: Buffer) => {
+      if (topic === permissionsTopic) raw.push(payload);
+    };
+    agent.on('message', listener);
+    try {
+      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
+      const assembler = new PartAssembler();
+      const document = await waitFor(() => {
+        let joined: Uint8Array[] | null = null;
+        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
+        return joined;
+      }, 'a binary snapshot');
+      const message = documentToMessage(Buffer.concat(document));
+      assert.equal(message.hash, permissionSetHash(message.set));
+      assert.equal(message.set.version, (await agentView()).targetVersion);
+      assert.equal(message.set.cards.find((c) => c.credential === 'em4100:3887558')?.status, 'revoked');
+
+      await publish('sync', { haveVersion: null, haveHash: null });
+      const json = await waitFor(() => raw[0], 'a JSON snapshot');
+      assert.ok(permissionsMessageSchema.safeParse(JSON.parse(json.toString('utf8'))).success);
+      assert.equal(t.logs.matching(/reads only JSON permission sets .* upgrade it/, 'warn').length, 1);
+    } finally {
+      agent.off('message', listener);
+    }
   });
 });

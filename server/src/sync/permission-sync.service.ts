@@ -7,6 +7,7 @@ import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } f
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { compressLarge } from '@acs/shared/mqtt/compression';
 import { agentTopic } from '@acs/shared/mqtt/topics';
+import { snapshotPayloads, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
@@ -41,6 +42,14 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   /** Per agent: the version last sent and its header, the base of the next delta. */
   private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string }>();
   private stopped = false;
+  /**
+   * Per agent, from its last sync request: whether it reads binary sets. Agents before issue 16
+   * do not say so and keep getting JSON (their upgrade is a package away; refusing them would
+   * leave their doors on an old set). An agent not heard from since this server started gets
+   * JSON too, which every agent reads, until its next sync request.
+   */
+  private readonly binaryAgents = new Map<string, boolean>();
+  private readonly warnedJson = new Set<string>();
 
   constructor(
     @InjectRepository(PermissionDeliveryEntity) private readonly deliveries: Repository<PermissionDeliveryEntity>,
@@ -167,6 +176,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   /** An agent asks for what it lacks: on first contact, or when it holds an old or unknown version. */
   async handleSyncRequest(agentId: string, request: SyncRequest): Promise<void> {
+    this.binaryAgents.set(agentId, request.accepts?.includes(WIRE_FORMAT) ?? false);
     const source = await this.recentSource();
     if (request.haveVersion === source.version && request.haveHash !== null) {
       const delivery = await this.deliveries.findOneBy({ agentId, version: source.version });
@@ -232,11 +242,20 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     }
     const { cards: _cards, ...header } = set;
     this.lastSent.set(agentId, { version: set.version, hash, header, groupKey });
-    const payload = await compressLarge(encodePayload('permissions', { kind: 'snapshot', set, hash }));
-    this.mqtt.publish(agentTopic(agentId, 'permissions'), payload).catch((err: unknown) => {
-      this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
-    });
-    this.logger.log(`sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${why})`);
+    const binary = this.binaryAgents.get(agentId) ?? false;
+    if (!binary && this.binaryAgents.has(agentId) && !this.warnedJson.has(agentId)) {
+      this.warnedJson.add(agentId);
+      this.logger.warn(`agent ${agentId} reads only JSON permission sets (software before issue 16): it gets JSON, several times larger; upgrade it`);
+    }
+    const payloads = await snapshotPayloads({ kind: 'snapshot', set, hash }, binary ? 'binary' : 'json');
+    const topic = agentTopic(agentId, 'permissions');
+    // The parts in order, on one connection at QoS 1: the agent joins them as they come.
+    for (const payload of payloads) {
+      this.mqtt.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.length)).catch((err: unknown) => {
+        this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+      });
+    }
+    this.logger.log(`sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${binary ? `binary, ${payloads.length} parts` : 'JSON'}, ${why})`);
     return compiled;
   }
 

@@ -174,6 +174,11 @@ export type PermissionsChannelMessage = z.infer<typeof permissionsMessageSchema>
 export const syncRequestSchema = z.object({
   haveVersion: z.number().int().nonnegative().nullable(),
   haveHash: z.string().nullable(),
+  /**
+   * Formats the agent reads besides JSON (`acsp/1`: the binary sets of issue 16). Absent from
+   * agents before issue 16: the server keeps sending them JSON.
+   */
+  accepts: z.array(z.string().max(32)).max(16).optional(),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
