@@ -114,6 +114,31 @@ export function compiledFromTable(set: Omit<PermissionSet, 'cards'>, data: CardT
   return { ...header, hash: hashState.hash, hashState, cards: CardTable.view(data, set.cardTypeCeilings, header.schedules) };
 }
 
+/** The cards held under a new header (a structural change): the table is viewed again, changed cards recompiled. */
+export function withHeader(held: CompiledPermissions, set: Omit<PermissionSet, 'cards'>, hashState: PermissionHashState): CompiledPermissions {
+  const header = compileHeader(set);
+  const cards = held.cards;
+  let recontexted: CardLookup;
+  if (cards instanceof CardTable) {
+    recontexted = cards.withContext(set.cardTypeCeilings, header.schedules);
+  } else if (cards instanceof OverlayCards) {
+    const changes = new Map<string, { compiled: CompiledCard; payload: PermissionCard } | null>();
+    for (const [credential, change] of cards.changes) {
+      if (!change) {
+        changes.set(credential, null);
+        continue;
+      }
+      const one = CardTable.builder(1, set.cardTypeCeilings, header.schedules);
+      addCards(one, [change.payload]);
+      changes.set(credential, { compiled: one.build().get(credential)!, payload: change.payload });
+    }
+    recontexted = OverlayCards.over(cards.base.withContext(set.cardTypeCeilings, header.schedules), changes);
+  } else {
+    throw new TypeError('unknown card lookup');
+  }
+  return { ...header, hash: hashState.hash, hashState, cards: recontexted };
+}
+
 /** The header's checks alone (time zone, doors between known zones), for the worker. */
 export function checkHeader(set: Omit<PermissionSet, 'cards'>): void {
   compileHeader(set);

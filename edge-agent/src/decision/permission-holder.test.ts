@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { PermissionSet } from '@acs/shared/mqtt/payloads';
 import { assembleDocument, encodeCards, splitIntoParts } from '@acs/shared/sync/permission-wire';
 import { captureLogger, demoPermissionSet, largePermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
+import { DecisionEngine } from './decision-engine.js';
 import { PermissionHolder } from './permission-holder.js';
 
 async function setup(t: import('node:test').TestContext) {
@@ -223,5 +224,62 @@ describe('binary permission sets', () => {
     assert.ok(log.find('invalid permissions message ignored', 'ERROR').length >= 4);
     assert.equal((await store.loadPermissions())?.set.version, 1, 'and in the store');
     assert.equal((await applyAll(holder, parts(v2)))?.status, 'applied', 'a good set is applied after bad ones');
+  });
+});
+
+describe('structural changes', () => {
+  /** Version 2: the lab zone's schedule closed on Wednesdays, every card as it was. */
+  function scheduleEdit(before: PermissionSet) {
+    const after: PermissionSet = {
+      ...before,
+      version: 2,
+      issuedAt: before.issuedAt + 1000,
+      schedules: before.schedules.map((s) => (s.id === 'office-hours' ? { ...s, windows: [{ days: [1, 2, 4, 5], start: '08:00', end: '18:00' }] } : s)),
+    };
+    const { cards: _cards, ...header } = after;
+    const message = { kind: 'structure' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, header, hash: snapshot(after).hash };
+    return { after, message };
+  }
+  const WEDNESDAY_10_SHANGHAI = Date.UTC(2026, 0, 7, 2);
+
+  test('a new header over the cards held: applied in place, decided by at once, hashed like the whole set, and kept across a restart', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const before = demoPermissionSet({ version: 1 });
+    before.cards[0]!.grants = [{ zoneId: 'lab', scheduleId: 'office-hours', validUntil: null }];
+    await holder.applySnapshot(snapshot(before));
+    const engine = new DecisionEngine();
+    const badge = () => engine.decide(holder.current, { credential: before.cards[0]!.credential, doorId: 'lab', direction: 'in', at: WEDNESDAY_10_SHANGHAI }).reason;
+    assert.equal(badge(), 'granted');
+    const { after, message } = scheduleEdit(before);
+    assert.ok(JSON.stringify(message).length < 4096, 'a few kilobytes at most');
+    const outcome = await holder.applyPayload(Buffer.from(JSON.stringify(message)), 3000);
+    assert.deepEqual(outcome, { status: 'applied', version: 2, hash: snapshot(after).hash, appliedAt: 3000 });
+    assert.equal(badge(), 'outside_schedule');
+    await holder.close();
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    t.after(() => restarted.close());
+    await restarted.load();
+    assert.equal(restarted.current?.version, 2);
+    assert.equal(restarted.current?.hash, snapshot(after).hash);
+  });
+
+  test('a structural change on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const before = demoPermissionSet({ version: 1 });
+    const { message } = scheduleEdit(before);
+    const nothing = await holder.applyPayload(Buffer.from(JSON.stringify(message)));
+    assert.deepEqual(nothing, { status: 'rejected', error: 'it applies to version 1, the agent holds nothing', needsSnapshot: true });
+    await holder.applySnapshot(snapshot(before));
+    const wrong = await holder.applyPayload(Buffer.from(JSON.stringify({ ...message, hash: 'e'.repeat(64) })));
+    assert.equal(wrong?.status === 'rejected' && wrong.needsSnapshot, true);
+    assert.equal(holder.current?.version, 1);
   });
 });

@@ -6,13 +6,13 @@
  * a restart.
  */
 import { EventEmitter } from 'node:events';
-import type { PermissionDelta, PermissionSet, PermissionsMessage } from '@acs/shared/mqtt/payloads';
+import type { PermissionDelta, PermissionSet, PermissionsMessage, PermissionStructure } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
 import { isWirePart, PartAssembler } from '@acs/shared/sync/permission-wire';
 import { PermissionWorker } from '../sync/permission-worker-client.js';
 import type { CompiledSnapshot } from '../sync/permission-payload.js';
-import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, type CompiledPermissions } from './compiled-permissions.js';
+import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, withHeader, type CompiledPermissions } from './compiled-permissions.js';
 
 export type ApplyOutcome =
   | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
@@ -131,6 +131,7 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
       return { status: 'rejected', error: outcome.error };
     }
     if (outcome.decoded.kind === 'delta') return this.delta(outcome.decoded.delta, now);
+    if (outcome.decoded.kind === 'structure') return this.structure(outcome.decoded.structure, now);
     return this.install(outcome.decoded, chunks, now);
   }
 
@@ -167,6 +168,43 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     }
     this.swap(compiled, now);
     this.log.info('permission delta applied', { version: compiled.version, upserts: delta.upserts.length, removals: delta.removals.length, cards: compiled.cards.size });
+    return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
+  }
+
+  /**
+   * A structural change: the new header over the cards held, O(header). The cards are not
+   * touched; their grants are compiled again under the new schedules as badges need them.
+   */
+  private async structure(message: PermissionStructure, now: number): Promise<ApplyOutcome> {
+    const { header } = message;
+    const reject = (error: string): ApplyOutcome => {
+      this.log.warn(`structural change not applied: ${error}`, { version: header.version, needsSnapshot: true });
+      return { status: 'rejected', error, needsSnapshot: true };
+    };
+    if (message.agentId !== this.agentId || header.agentId !== this.agentId) return reject(`it is for agent '${message.agentId}', not '${this.agentId}'`);
+    const held = this.compiled;
+    if (held && held.version === header.version && held.hash === message.hash) {
+      return { status: 'unchanged', version: held.version, hash: held.hash, appliedAt: this.appliedAtMs ?? now };
+    }
+    if (!held || held.version !== message.baseVersion || held.hash !== message.baseHash) {
+      return reject(`it applies to version ${message.baseVersion}, the agent holds ${held ? held.version : 'nothing'}`);
+    }
+    const hashState = held.hashState.withHeader(header);
+    if (hashState.hash !== message.hash) return reject(`content hash mismatch after the change: expected ${message.hash}, got ${hashState.hash}`);
+    let compiled: CompiledPermissions;
+    try {
+      compiled = withHeader(held, header, hashState);
+    } catch (err) {
+      if (err instanceof PermissionSetError) return reject(err.message);
+      throw err;
+    }
+    try {
+      await this.store.updatePermissionHeader(header, compiled.hash, hashState.cardSum, now);
+    } catch (err) {
+      return reject(`could not persist it: ${(err as Error).message}`);
+    }
+    this.swap(compiled, now);
+    this.log.info('structural change applied', { version: compiled.version, cards: compiled.cards.size });
     return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
   }
 

@@ -9,7 +9,7 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { isCompressed, MAX_DECOMPRESSED_BYTES } from '@acs/shared/mqtt/compression';
-import { permissionsMessageSchema, type PermissionCard, type PermissionDelta, type PermissionSet } from '@acs/shared/mqtt/payloads';
+import { permissionsMessageSchema, type PermissionCard, type PermissionDelta, type PermissionSet, type PermissionStructure } from '@acs/shared/mqtt/payloads';
 import { cardHash, combineHash, headerCanonical } from '@acs/shared/sync/permission-hash';
 import { decodeDocument, isWireFrame, WireFormatError, type DecodedDocument } from '@acs/shared/sync/permission-wire';
 import { CardTable, type CardTableData } from '../decision/card-table.js';
@@ -37,7 +37,7 @@ export interface CompiledSnapshot {
   table: CardTableData;
 }
 
-export type DecodedPermissions = CompiledSnapshot | { kind: 'delta'; delta: PermissionDelta };
+export type DecodedPermissions = CompiledSnapshot | { kind: 'delta'; delta: PermissionDelta } | { kind: 'structure'; structure: PermissionStructure };
 
 /** A stored set: its header replaces the base payload's (deltas and structure changes moved it on), its changed cards override the base's. */
 export interface StoredSetContext {
@@ -79,9 +79,9 @@ export function decodePermissionPayload(payload: Uint8Array, options: DecodeOpti
   const parsed = permissionsMessageSchema.safeParse(json);
   if (!parsed.success) throw new PayloadRefusedError(z.prettifyError(parsed.error));
   const message = parsed.data;
-  if (message.kind === 'delta') {
-    if (options.stored) throw new PayloadRefusedError('a stored set cannot be a delta');
-    return { kind: 'delta', delta: message };
+  if (message.kind === 'delta' || message.kind === 'structure') {
+    if (options.stored) throw new PayloadRefusedError(`a stored set cannot be a ${message.kind} message`);
+    return message.kind === 'delta' ? { kind: 'delta', delta: message } : { kind: 'structure', structure: message };
   }
   const { cards, ...header } = message.set;
   if (options.stored) return compileSnapshot(options.stored.header, cards, options.stored.hash, options);

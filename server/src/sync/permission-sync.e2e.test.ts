@@ -205,4 +205,38 @@ describe('permission sync', () => {
       agent.off('message', listener);
     }
   });
+
+  test('a schedule edit reaches an agent that reads binary sets as its new header alone, with the hash of the whole set', async () => {
+    await publish('state', { agentId: 'agent-1', online: true, at: Date.now() }, true);
+    await waitFor(async () => (await agentView()).online, 'agent-1 online again');
+    const raw: Buffer[] = [];
+    const listener = (topic: string, payload: Buffer) => {
+      if (topic === permissionsTopic) raw.push(payload);
+    };
+    agent.on('message', listener);
+    try {
+      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
+      const assembler = new PartAssembler();
+      const document = await waitFor(() => {
+        let joined: Uint8Array[] | null = null;
+        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
+        return joined;
+      }, 'a binary snapshot');
+      const held = documentToMessage(Buffer.concat(document));
+
+      const scheduleId = held.set.schedules[0]!.id;
+      const edit = await t.request('PATCH', `/api/schedules/${scheduleId}`, { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }] } });
+      assert.equal(edit.status, 200);
+      const payload = await waitFor(() => raw[0], 'the structural change');
+      assert.ok(payload.length < 8192, `${payload.length} bytes`);
+      const message = JSON.parse(payload.toString('utf8')) as PermissionsChannelMessage;
+      assert.equal(message.kind, 'structure');
+      const folded = foldPermissions([held, message])!;
+      assert.equal(folded.hash, permissionSetHash(folded.set), 'the header over the cards held hashes as announced');
+      assert.deepEqual(folded.set.schedules.find((s) => s.id === scheduleId)?.windows, [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }]);
+      assert.equal(folded.set.version, (await agentView()).targetVersion);
+    } finally {
+      agent.off('message', listener);
+    }
+  });
 });

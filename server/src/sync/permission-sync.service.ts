@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Subscription } from 'rxjs';
-import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, SyncRequest } from '@acs/shared/mqtt/payloads';
+import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, PermissionStructure, SyncRequest } from '@acs/shared/mqtt/payloads';
 import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } from '@acs/shared/sync/permission-hash';
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { compressLarge } from '@acs/shared/mqtt/compression';
@@ -40,7 +40,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   /** Per group of agents with the same zones: the cards of the current version, as sent. */
   private readonly groups = new Map<string, CardGroup>();
   /** Per agent: the version last sent and its header, the base of the next delta. */
-  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string }>();
+  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string; cardSum: bigint }>();
   private stopped = false;
   /**
    * Per agent, from its last sync request: whether it reads binary sets. Agents before issue 16
@@ -144,7 +144,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       const hash = combineHash(headerCanonical(header), group.cardSum);
       const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version: change.version, issuedAt: now, upserts, removals, hash };
       await this.recordSent(agentId, change.version, hash, group.cards.size, now);
-      this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey });
+      this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey, cardSum: group.cardSum });
       this.mqtt.publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta))).catch((err: unknown) => {
         this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
       });
@@ -169,7 +169,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const online = await this.agents.onlineAgentIds();
     if (online.length > 0) {
       const source = await this.compiler.loadSource();
-      for (const agentId of online) await this.send(agentId, source, 'change');
+      for (const agentId of online) await this.sendChange(agentId, source);
     }
     await this.agents.broadcastAll();
   }
@@ -229,19 +229,53 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     await this.agents.recordApplied(agentId, message.version, message.hash, message.appliedAt, hashMatches);
   }
 
-  private async send(agentId: string, source: PermissionSource, why: string): Promise<CompiledSet> {
+  /**
+   * After a structural change (issue 16): an agent that reads `acsp/1` and whose cards come
+   * out the same (same zones entered, same card hash sum) gets only the new header, kilobytes
+   * instead of the whole card table; any other gets a snapshot.
+   */
+  private async sendChange(agentId: string, source: PermissionSource): Promise<void> {
+    const last = this.lastSent.get(agentId);
+    if (!last || !this.binaryAgents.get(agentId)) {
+      await this.send(agentId, source, 'change');
+      return;
+    }
     const now = this.clock.now();
     const compiled = this.compiler.compileFor(source, agentId, now);
-    const { set, hash } = compiled;
-    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
-    // Remember what this agent now holds (for deltas) and the cards of agents like it.
     const groupKey = [...compiled.entered].sort().join('|');
+    if (groupKey !== last.groupKey || compiled.cardSum !== last.cardSum) {
+      await this.send(agentId, source, 'change (its cards changed too)', compiled);
+      return;
+    }
+    const { set, hash } = compiled;
+    if (set.version === last.version && hash === last.hash) return;
+    const { cards: _cards, ...header } = set;
+    const message: PermissionStructure = { kind: 'structure', agentId, baseVersion: last.version, baseHash: last.hash, header, hash };
+    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
+    this.remember(agentId, compiled, groupKey);
+    this.mqtt.publish(agentTopic(agentId, 'permissions'), encodePayload('permissions', message)).catch((err: unknown) => {
+      this.logger.warn(`structural change ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+    });
+    this.logger.log(`sent structural change ${last.version} → ${set.version} to agent ${agentId} (header only, cards unchanged)`);
+  }
+
+  /** What this agent now holds (the base of its next delta or structural change) and the cards of agents like it. */
+  private remember(agentId: string, compiled: CompiledSet, groupKey: string): void {
+    const { set, hash } = compiled;
     const group = this.groups.get(groupKey);
-    if (!group || group.version <= set.version) {
+    if (!group || group.version < set.version || (group.version === set.version && group.cardSum !== compiled.cardSum)) {
       this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version });
     }
     const { cards: _cards, ...header } = set;
-    this.lastSent.set(agentId, { version: set.version, hash, header, groupKey });
+    this.lastSent.set(agentId, { version: set.version, hash, header, groupKey, cardSum: compiled.cardSum });
+  }
+
+  private async send(agentId: string, source: PermissionSource, why: string, precompiled?: CompiledSet): Promise<CompiledSet> {
+    const now = this.clock.now();
+    const compiled = precompiled ?? this.compiler.compileFor(source, agentId, now);
+    const { set, hash } = compiled;
+    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
+    this.remember(agentId, compiled, [...compiled.entered].sort().join('|'));
     const binary = this.binaryAgents.get(agentId) ?? false;
     if (!binary && this.binaryAgents.has(agentId) && !this.warnedJson.has(agentId)) {
       this.warnedJson.add(agentId);

@@ -112,6 +112,13 @@ class ProtocolAgent {
         void this.client.publishAsync(agentTopic(this.id, 'sync'), JSON.stringify({ haveVersion: this.version, haveHash: this.hash }), { qos: 1 });
         return;
       }
+      if (message.kind === 'structure') {
+        // The cards stay; only what is around them changed.
+        this.version = message.header.version;
+        this.hash = message.hash;
+        void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
+        return;
+      }
       for (const credential of message.removals) this.notActive.add(credential);
       for (const card of message.upserts) {
         if (card.status === 'active') this.notActive.delete(card.credential);
