@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
-import { combineHash, headerCanonical, sumCardHashes } from '@acs/shared/sync/permission-hash';
+import { cardHash, combineHash, headerCanonical } from '@acs/shared/sync/permission-hash';
+import { CARDS_PER_BLOCK, encodeCards, gzipCards } from '@acs/shared/sync/permission-wire';
 import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
 import { DoorEntity } from '../doors/door.entity.js';
 import { GrantEntity } from '../grants/grant.entity.js';
@@ -37,6 +38,8 @@ export interface CompiledSet {
   cardSum: bigint;
   /** Zones whose grants the agent's doors can use: agents with the same ones get the same cards. */
   entered: ReadonlySet<string>;
+  /** The group's cards, shared by every agent with the same `entered` (key of the encoded-cards cache). */
+  cards: CompiledCards;
 }
 
 /** A card row as a delta needs it: the card, its holder and their grants. */
@@ -65,16 +68,40 @@ function cardPerCredential(rows: readonly CardEntity[]): Map<string, CardEntity>
  * ceilings, and every card the agent must be able to name. Returned and destroyed cards
  * are left out; suspended, lost and revoked ones stay so a door can say why it refuses.
  */
-interface CompiledCards {
+export interface CompiledCards {
   cards: PermissionCard[];
   scheduleIds: Set<string>;
   cardSum: bigint;
 }
 
+export interface EncodedCards {
+  section: Uint8Array;
+  compressed: boolean;
+}
+
+/** Cards compiled or rows mapped per turn of the event loop. */
+const COMPILE_SLICE = 2_000;
+/** Rows per query. */
+const READ_PAGE = 5_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Encodes a cards section in blocks, a turn of the event loop after each, and compresses it in the thread pool. */
+async function encodeCardsSliced(cards: readonly PermissionCard[]): Promise<EncodedCards> {
+  const blocks: Uint8Array[] = [];
+  for (let at = 0; at < cards.length || blocks.length === 0; at += CARDS_PER_BLOCK) {
+    blocks.push(encodeCards(cards.slice(at, at + CARDS_PER_BLOCK)));
+    await nextTurn();
+  }
+  const section = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
+  const compressed = section.length >= 64 * 1024;
+  return { section: compressed ? await gzipCards(section) : section, compressed };
+}
+
 @Injectable()
 export class PermissionCompiler {
   /** Agents whose doors lead into the same zones get the same cards: compiled once per source. */
-  private readonly cardCache = new WeakMap<PermissionSource, Map<string, CompiledCards>>();
+  private readonly cardCache = new WeakMap<PermissionSource, Map<string, Promise<CompiledCards>>>();
+  private readonly encodedCache = new WeakMap<CompiledCards, Promise<EncodedCards>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -195,44 +222,73 @@ export class PermissionCompiler {
     };
   }
 
+  /**
+   * Rows a page at a time, in key order, with a turn of the event loop between pages: with
+   * better-sqlite3 a query runs on the event loop, and one query over 100,000 cards held it
+   * for hundreds of milliseconds (issue 16: at most 50 ms at a time).
+   */
+  private async paged(columns: string, table: string, where: string): Promise<Array<Record<string, unknown>>> {
+    const rows: Array<Record<string, unknown>> = [];
+    const parameter = this.dataSource.options.type === 'postgres' ? '$1' : '?';
+    let after: string | null = null;
+    for (;;) {
+      const page: Array<Record<string, unknown>> = await this.dataSource.query(
+        `SELECT ${columns} FROM ${table} WHERE ${where}${after === null ? '' : ` AND id > ${parameter}`} ORDER BY id LIMIT ${READ_PAGE}`,
+        after === null ? [] : [after],
+      );
+      for (const row of page) rows.push(row);
+      if (page.length < READ_PAGE) return rows;
+      after = String(page[page.length - 1]!.id);
+      await nextTurn();
+    }
+  }
+
   private async rawCards(): Promise<CardEntity[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT id, credential, type, status, person_id, valid_from, valid_until, level_ceiling_override, lockdown_access, updated_at
-       FROM ${quotedTable(this.dataSource, CardEntity)} WHERE status NOT IN ('returned', 'destroyed')`,
+    const rows = await this.paged(
+      'id, credential, type, status, person_id, valid_from, valid_until, level_ceiling_override, lockdown_access, updated_at',
+      quotedTable(this.dataSource, CardEntity),
+      "status NOT IN ('returned', 'destroyed')",
     );
-    return rows.map(
-      (r) =>
-        ({
-          id: r.id,
-          credential: r.credential,
-          type: r.type,
-          status: r.status,
-          personId: r.person_id ?? null,
-          validFrom: epoch(r.valid_from),
-          validUntil: epoch(r.valid_until),
-          levelCeilingOverride: r.level_ceiling_override === null ? null : Number(r.level_ceiling_override),
-          lockdownAccess: r.lockdown_access === true || r.lockdown_access === 1,
-          updatedAt: epoch(r.updated_at)!,
-        }) as CardEntity,
-    );
+    const cards = new Array<CardEntity>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      cards[i] = {
+        id: r.id,
+        credential: r.credential,
+        type: r.type,
+        status: r.status,
+        personId: r.person_id ?? null,
+        validFrom: epoch(r.valid_from),
+        validUntil: epoch(r.valid_until),
+        levelCeilingOverride: r.level_ceiling_override === null ? null : Number(r.level_ceiling_override),
+        lockdownAccess: r.lockdown_access === true || r.lockdown_access === 1,
+        updatedAt: epoch(r.updated_at)!,
+      } as CardEntity;
+      if (i % READ_PAGE === READ_PAGE - 1) await nextTurn();
+    }
+    return cards;
   }
 
   private async rawGrants(): Promise<GrantEntity[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT person_id, zone_id, schedule_id, valid_until FROM ${quotedTable(this.dataSource, GrantEntity)} WHERE revoked_at IS NULL`,
-    );
+    const rows = await this.paged('id, person_id, zone_id, schedule_id, valid_until', quotedTable(this.dataSource, GrantEntity), 'revoked_at IS NULL');
     return rows.map((r) => ({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epoch(r.valid_until) }) as GrantEntity);
   }
 
   private async rawHolders(ids: ReadonlySet<string>): Promise<Map<string, PersonEntity>> {
     const holders = new Map<string, PersonEntity>();
     if (ids.size === 0) return holders;
-    const rows: Array<{ id: string; name: string }> = await this.dataSource.query(`SELECT id, name FROM ${quotedTable(this.dataSource, PersonEntity)}`);
+    const rows = (await this.paged('id, name', quotedTable(this.dataSource, PersonEntity), '1 = 1')) as Array<{ id: string; name: string }>;
     for (const r of rows) if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
     return holders;
   }
 
-  compileFor(source: PermissionSource, agentId: string, issuedAt: number): CompiledSet {
+  /**
+   * The set for one agent. The cards are compiled once per group of agents entering the same
+   * zones and shared (1,000 agents asking at once cost one compilation per group), in slices
+   * with a turn of the event loop between them so other agents' events and the dashboard keep
+   * flowing; the rest (zones, doors, schedules) is a few objects per agent.
+   */
+  async compileFor(source: PermissionSource, agentId: string, issuedAt: number): Promise<CompiledSet> {
     const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
     // Zones a holder can enter through these doors (`in` enters toZone, `out` fromZone).
     const entered = new Set(doors.flatMap((d) => [d.fromZoneId, d.toZoneId]));
@@ -245,27 +301,12 @@ export class PermissionCompiler {
     const groupKey = [...entered].sort().join('|');
     let byGroup = this.cardCache.get(source);
     if (!byGroup) this.cardCache.set(source, (byGroup = new Map()));
-    let compiledCards = byGroup.get(groupKey);
-    if (!compiledCards) {
-      const scheduleIds = new Set<string>();
-      const cards: PermissionCard[] = source.cards
-        .map((card) => {
-          const payload = this.cardPayload(
-            {
-              card,
-              holder: card.personId ? source.holders.get(card.personId) : undefined,
-              grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [],
-              escortPersonIds: source.escortsByCard.get(card.id),
-            },
-            entered,
-          );
-          for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
-          return payload;
-        });
-      // Unsorted: the content hash ignores order, and sorting 100,000 cards costs ~100 ms per snapshot.
-      compiledCards = { cards, scheduleIds, cardSum: sumCardHashes(cards) };
-      byGroup.set(groupKey, compiledCards);
+    let pending = byGroup.get(groupKey);
+    if (!pending) {
+      pending = this.compileCards(source, entered);
+      byGroup.set(groupKey, pending);
     }
+    const compiledCards = await pending;
     const { cards, scheduleIds, cardSum } = compiledCards;
     const set: PermissionSet = {
       agentId,
@@ -294,7 +335,44 @@ export class PermissionCompiler {
       ...lockdownFor(source.site, zoneIds),
       rules: doorRulesFor(source.site),
     };
-    return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered };
+    return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered, cards: compiledCards };
+  }
+
+  private async compileCards(source: PermissionSource, entered: ReadonlySet<string>): Promise<CompiledCards> {
+    const scheduleIds = new Set<string>();
+    const cards = new Array<PermissionCard>(source.cards.length);
+    let cardSum = 0n;
+    for (let i = 0; i < source.cards.length; i++) {
+      const card = source.cards[i]!;
+      const payload = this.cardPayload(
+        {
+          card,
+          holder: card.personId ? source.holders.get(card.personId) : undefined,
+          grants: card.personId ? (source.grantsByPerson.get(card.personId) ?? []) : [],
+          escortPersonIds: source.escortsByCard.get(card.id),
+        },
+        entered,
+      );
+      for (const g of payload.grants) if (g.scheduleId) scheduleIds.add(g.scheduleId);
+      cards[i] = payload;
+      cardSum += cardHash(payload);
+      if (i % COMPILE_SLICE === COMPILE_SLICE - 1) await nextTurn();
+    }
+    // Unsorted: the content hash ignores order, and sorting 100,000 cards costs ~100 ms per snapshot.
+    return { cards, scheduleIds, cardSum: cardSum % (1n << 128n) };
+  }
+
+  /**
+   * The cards section of the binary set for a group, encoded and compressed once and shared
+   * by every agent of the group (only the small head is encoded per agent).
+   */
+  encodedCards(compiled: CompiledCards): Promise<EncodedCards> {
+    let encoded = this.encodedCache.get(compiled);
+    if (!encoded) {
+      encoded = encodeCardsSliced(compiled.cards);
+      this.encodedCache.set(compiled, encoded);
+    }
+    return encoded;
   }
 
   async compile(agentId: string, issuedAt: number): Promise<CompiledSet> {

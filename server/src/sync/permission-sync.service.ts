@@ -7,7 +7,7 @@ import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } f
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { compressLarge } from '@acs/shared/mqtt/compression';
 import { agentTopic } from '@acs/shared/mqtt/topics';
-import { snapshotPayloads, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
+import { assembleDocument, snapshotPayloads, splitIntoParts, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
@@ -50,6 +50,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
    */
   private readonly binaryAgents = new Map<string, boolean>();
   private readonly warnedJson = new Set<string>();
+  private transferId = Math.floor(Math.random() * 0xffff_ffff);
 
   constructor(
     @InjectRepository(PermissionDeliveryEntity) private readonly deliveries: Repository<PermissionDeliveryEntity>,
@@ -241,7 +242,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const now = this.clock.now();
-    const compiled = this.compiler.compileFor(source, agentId, now);
+    const compiled = await this.compiler.compileFor(source, agentId, now);
     const groupKey = [...compiled.entered].sort().join('|');
     if (groupKey !== last.groupKey || compiled.cardSum !== last.cardSum) {
       await this.send(agentId, source, 'change (its cards changed too)', compiled);
@@ -272,7 +273,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   private async send(agentId: string, source: PermissionSource, why: string, precompiled?: CompiledSet): Promise<CompiledSet> {
     const now = this.clock.now();
-    const compiled = precompiled ?? this.compiler.compileFor(source, agentId, now);
+    const compiled = precompiled ?? (await this.compiler.compileFor(source, agentId, now));
     const { set, hash } = compiled;
     await this.recordSent(agentId, set.version, hash, set.cards.length, now);
     this.remember(agentId, compiled, [...compiled.entered].sort().join('|'));
@@ -281,7 +282,16 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       this.warnedJson.add(agentId);
       this.logger.warn(`agent ${agentId} reads only JSON permission sets (software before issue 16): it gets JSON, several times larger; upgrade it`);
     }
-    const payloads = await snapshotPayloads({ kind: 'snapshot', set, hash }, binary ? 'binary' : 'json');
+    let payloads: Uint8Array[];
+    if (binary) {
+      // The cards section is encoded and compressed once per group; per agent only the head.
+      const { cards: _cards, ...header } = set;
+      const { section, compressed } = await this.compiler.encodedCards(compiled.cards);
+      this.transferId = (this.transferId + 1) >>> 0;
+      payloads = splitIntoParts(assembleDocument({ hash, header }, section, compressed), this.transferId);
+    } else {
+      payloads = await snapshotPayloads({ kind: 'snapshot', set, hash }, 'json');
+    }
     const topic = agentTopic(agentId, 'permissions');
     // The parts in order, on one connection at QoS 1: the agent joins them as they come.
     for (const payload of payloads) {

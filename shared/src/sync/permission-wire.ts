@@ -11,7 +11,7 @@
  *   byte  7    0               reserved
  *   bytes 8-11 head length     u32, big-endian
  *   head       MessagePack     `{ kind: 'snapshot', hash, header }` (everything but the cards)
- *   cards      MessagePack     columns (below), gzip-compressed when byte 6 says so
+ *   cards      MessagePack     blocks of columns (below), back to back, gzip-compressed when byte 6 says so
  *
  * Cards travel as columns: one array (or byte string) per field, UUIDs as 16 bytes, grant and
  * escort lists interned (a site has few distinct ones) and referenced by index. The header and
@@ -53,6 +53,11 @@ export const PART_DATA_BYTES = 512 * 1024;
 /** The largest document an agent accepts, joined or decompressed (a million cardholders are ~60 MB). */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 export const MAX_CARDS = 4_000_000;
+/**
+ * Cards per column block: the cards section is one or more blocks back to back, so the
+ * server can encode a large set a block per turn of its event loop.
+ */
+export const CARDS_PER_BLOCK = 16_384;
 
 export type PermissionHeader = Omit<PermissionSet, 'cards'>;
 
@@ -95,7 +100,7 @@ function uuidOrText(id: string): string | Uint8Array {
   return UUID.test(id) ? Buffer.from(id.replaceAll('-', ''), 'hex') : id;
 }
 
-/** The cards section, uncompressed: the same for every agent of a group, so worth caching. */
+/** One block of the cards section (at most {@link CARDS_PER_BLOCK} cards), uncompressed. */
 export function encodeCards(cards: readonly PermissionCard[]): Uint8Array {
   const n = cards.length;
   const grantKeys = new Map<string, number>();
@@ -193,7 +198,9 @@ export async function snapshotPayloads(message: PermissionSnapshot, format: 'bin
     return [typeof payload === 'string' ? Buffer.from(payload) : payload];
   }
   const { cards, ...header } = message.set;
-  const encoded = encodeCards(cards);
+  const blocks: Uint8Array[] = [];
+  for (let at = 0; at < cards.length || blocks.length === 0; at += CARDS_PER_BLOCK) blocks.push(encodeCards(cards.slice(at, at + CARDS_PER_BLOCK)));
+  const encoded = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
   const compressed = encoded.length >= 64 * 1024;
   const section = compressed ? await gzipCards(encoded) : encoded;
   lastTransferId = (lastTransferId + 1) >>> 0;
@@ -298,10 +305,33 @@ export function decodeDocument(document: Uint8Array): DecodedDocument {
       throw new WireFormatError(`the cards section is unusable: ${code === 'ERR_BUFFER_TOO_LARGE' ? `expands beyond ${MAX_DOCUMENT_BYTES} bytes` : (err as Error).message}`);
     }
   }
-  return { hash: head.data.hash, header: head.data.header, cards: cardColumns(unpack(section, 'cards section')) };
+  let blocks: unknown[];
+  try {
+    blocks = unpackr.unpackMultiple(section) as unknown[];
+  } catch (err) {
+    throw new WireFormatError(`the cards section is not valid MessagePack (truncated or corrupt): ${(err as Error).message}`);
+  }
+  let offset = 0;
+  const parts = blocks.map((block) => {
+    const columns = cardColumns(block, offset);
+    offset += columns.length;
+    return columns;
+  });
+  if (offset > MAX_CARDS) throw new WireFormatError(`the set has ${offset} cards, more than ${MAX_CARDS}`);
+  return {
+    hash: head.data.hash,
+    header: head.data.header,
+    cards: {
+      length: offset,
+      *[Symbol.iterator]() {
+        for (const part of parts) yield* part;
+      },
+    },
+  };
 }
 
-function cardColumns(raw: unknown): WireCards {
+/** One block's columns; `first` is the index of its first card in the whole set (for messages). */
+function cardColumns(raw: unknown, first: number): WireCards {
   if (typeof raw !== 'object' || raw === null) throw new WireFormatError('the cards section is not a map of columns');
   const c = raw as Record<string, unknown>;
   const n = c.n;
@@ -329,7 +359,7 @@ function cardColumns(raw: unknown): WireCards {
   };
   const card = (i: number): PermissionCard => {
     const fail = (what: string): never => {
-      throw new WireFormatError(`card ${i}: ${what}`);
+      throw new WireFormatError(`card ${first + i}: ${what}`);
     };
     const credential = col.credential[i];
     if (typeof credential !== 'string' || credential.length < 3 || credential.length > 100) fail('credential must be a string of 3 to 100 characters');
