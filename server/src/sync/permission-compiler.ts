@@ -16,13 +16,17 @@ import { ZoneEntity } from '../zones/zone.entity.js';
 import { VisitEntity } from '../reception/visit.entity.js';
 import { quotedTable } from '../database/raw-sql.js';
 
-/** Everything a permission set is compiled from, read once and shared by every agent's set. */
-export interface PermissionSource {
+/** What the header of every agent's set is compiled from. */
+export interface PermissionStructureSource {
   version: number;
   site: SiteSettingsEntity;
   zones: Map<string, ZoneEntity>;
   doorsByAgent: Map<string, DoorEntity[]>;
   schedules: Map<string, ScheduleEntity>;
+}
+
+/** Everything a permission set is compiled from, read once and shared by every agent's set. */
+export interface PermissionSource extends PermissionStructureSource {
   /** One card per credential: the live one, else the most recent. */
   cards: CardEntity[];
   holders: Map<string, PersonEntity>;
@@ -289,16 +293,7 @@ export class PermissionCompiler {
    * flowing; the rest (zones, doors, schedules) is a few objects per agent.
    */
   async compileFor(source: PermissionSource, agentId: string, issuedAt: number): Promise<CompiledSet> {
-    const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
-    // Zones a holder can enter through these doors (`in` enters toZone, `out` fromZone).
-    const entered = new Set(doors.flatMap((d) => [d.fromZoneId, d.toZoneId]));
-    const zoneIds = new Set<string>();
-    for (const id of entered) {
-      for (let z = source.zones.get(id); z && !zoneIds.has(z.id); z = z.parentId ? source.zones.get(z.parentId) : undefined) {
-        zoneIds.add(z.id);
-      }
-    }
-    const groupKey = [...entered].sort().join('|');
+    const { entered, groupKey } = enteredBy(source, agentId);
     let byGroup = this.cardCache.get(source);
     if (!byGroup) this.cardCache.set(source, (byGroup = new Map()));
     let pending = byGroup.get(groupKey);
@@ -308,7 +303,29 @@ export class PermissionCompiler {
     }
     const compiledCards = await pending;
     const { cards, scheduleIds, cardSum } = compiledCards;
-    const set: PermissionSet = {
+    const set: PermissionSet = { ...this.headerFor(source, agentId, issuedAt, scheduleIds).header, cards };
+    return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered, cards: compiledCards };
+  }
+
+  /**
+   * Zones, doors, schedules and site settings: what a structural change changes, read without
+   * the cards (issue 16: a schedule edit must not cost a read and compile of every card).
+   */
+  async loadStructure(): Promise<PermissionStructureSource> {
+    const m = this.dataSource.manager;
+    const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
+    const [zones, doors, schedules] = await Promise.all([
+      m.getRepository(ZoneEntity).find(),
+      m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
+      m.getRepository(ScheduleEntity).find(),
+    ]);
+    return { version: site.permissionVersion, site, zones: new Map(zones.map((z) => [z.id, z])), doorsByAgent: doorsByAgent(doors), schedules: new Map(schedules.map((s) => [s.id, s])) };
+  }
+
+  /** Everything of an agent's set but the cards, for cards whose grants use `scheduleIds`. */
+  headerFor(source: PermissionStructureSource, agentId: string, issuedAt: number, scheduleIds: ReadonlySet<string>): { header: Omit<PermissionSet, 'cards'>; groupKey: string } {
+    const { doors, zoneIds, groupKey } = enteredBy(source, agentId);
+    const header: Omit<PermissionSet, 'cards'> = {
       agentId,
       version: source.version,
       issuedAt,
@@ -331,11 +348,10 @@ export class PermissionCompiler {
         .filter((s): s is ScheduleEntity => s !== undefined)
         .sort(byId)
         .map((s) => ({ id: s.id, name: s.name, windows: s.windows, holidays: s.holidays })),
-      cards,
       ...lockdownFor(source.site, zoneIds),
       rules: doorRulesFor(source.site),
     };
-    return { set, hash: combineHash(headerCanonical(set), cardSum), cardSum, entered, cards: compiledCards };
+    return { header, groupKey };
   }
 
   private async compileCards(source: PermissionSource, entered: ReadonlySet<string>): Promise<CompiledCards> {
@@ -402,6 +418,29 @@ export function doorRulesFor(site: SiteSettingsEntity): NonNullable<PermissionSe
 /** bigint columns: numbers from SQLite, strings from PostgreSQL. */
 function epoch(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+/** An agent's doors, the zones a holder can enter through them (`in` enters toZone, `out` fromZone) and those zones' outer zones. */
+function enteredBy(source: PermissionStructureSource, agentId: string): { doors: DoorEntity[]; entered: Set<string>; zoneIds: Set<string>; groupKey: string } {
+  const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
+  const entered = new Set(doors.flatMap((d) => [d.fromZoneId, d.toZoneId]));
+  const zoneIds = new Set<string>();
+  for (const id of entered) {
+    for (let z = source.zones.get(id); z && !zoneIds.has(z.id); z = z.parentId ? source.zones.get(z.parentId) : undefined) {
+      zoneIds.add(z.id);
+    }
+  }
+  return { doors, entered, zoneIds, groupKey: [...entered].sort().join('|') };
+}
+
+function doorsByAgent(doors: readonly DoorEntity[]): Map<string, DoorEntity[]> {
+  const byAgent = new Map<string, DoorEntity[]>();
+  for (const door of doors) {
+    const list = byAgent.get(door.agentId!) ?? [];
+    list.push(door);
+    byAgent.set(door.agentId!, list);
+  }
+  return byAgent;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

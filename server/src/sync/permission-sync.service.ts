@@ -12,7 +12,7 @@ import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
 import { type PermissionChange, PermissionChangesService } from '../site/permission-changes.service.js';
-import { type CompiledSet, PermissionCompiler, type PermissionSource } from './permission-compiler.js';
+import { type CompiledSet, PermissionCompiler, type PermissionSource, type PermissionStructureSource } from './permission-compiler.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
 interface CardGroup {
@@ -20,6 +20,14 @@ interface CardGroup {
   cards: Map<string, PermissionCard>;
   cardSum: bigint;
   version: number;
+  /** Schedules the cards' grants use (the header carries those); undefined once a delta changed the cards. */
+  scheduleIds?: ReadonlySet<string> | undefined;
+}
+
+function scheduleIdsOf(cards: Iterable<PermissionCard>): Set<string> {
+  const ids = new Set<string>();
+  for (const card of cards) for (const grant of card.grants) if (grant.scheduleId) ids.add(grant.scheduleId);
+  return ids;
 }
 
 /** Structural changes closer together than this go out as one snapshot. */
@@ -64,8 +72,9 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscription = this.changes.changes$.subscribe((change) => {
       if (change.structural) {
-        // Zones, doors, schedules, site settings: every agent gets a whole new set.
-        this.groups.clear();
+        // Zones, doors, schedules, site settings: the cards of a group (agents entering the same
+        // zones) stay what they are, so the groups are kept; agents get the new header, or a
+        // whole new set when they cannot take a header alone.
         this.schedulePush();
       } else {
         // A card-level change (revocations first among them) goes out at once as deltas.
@@ -113,6 +122,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
         } else {
           group.cards.delete(credential);
         }
+        group.scheduleIds = undefined;
       }
     }
     const online = new Set(await this.agents.onlineAgentIds());
@@ -141,11 +151,14 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
         await this.send(agentId, source, `change ${change.version} (a schedule the agent's set lacks)`);
         continue;
       }
-      const header = { ...last.header, version: change.version, issuedAt: now };
+      // A structural change read after this card change was committed may already carry a
+      // later version: the delta then completes that version instead of going back.
+      const version = Math.max(change.version, last.version);
+      const header = { ...last.header, version, issuedAt: now };
       const hash = combineHash(headerCanonical(header), group.cardSum);
-      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version: change.version, issuedAt: now, upserts, removals, hash };
-      await this.recordSent(agentId, change.version, hash, group.cards.size, now);
-      this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey, cardSum: group.cardSum });
+      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version, issuedAt: now, upserts, removals, hash };
+      await this.recordSent(agentId, version, hash, group.cards.size, now);
+      this.lastSent.set(agentId, { version, hash, header, groupKey: last.groupKey, cardSum: group.cardSum });
       this.mqtt.publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta))).catch((err: unknown) => {
         this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
       });
@@ -166,11 +179,16 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   private async pushToOnlineAgents(structural = false): Promise<void> {
     if (this.stopped) return;
-    if (structural) this.groups.clear();
     const online = await this.agents.onlineAgentIds();
-    if (online.length > 0) {
-      const source = await this.compiler.loadSource();
-      for (const agentId of online) await this.sendChange(agentId, source);
+    let structure: PermissionStructureSource | null = null;
+    let source: PermissionSource | null = null;
+    for (const agentId of online) {
+      if (structural) {
+        structure ??= await this.compiler.loadStructure();
+        if (await this.sendStructure(agentId, structure)) continue;
+      }
+      source ??= await this.compiler.loadSource();
+      await this.send(agentId, source, 'change');
     }
     await this.agents.broadcastAll();
   }
@@ -231,33 +249,30 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * After a structural change (issue 16): an agent that reads `acsp/1` and whose cards come
-   * out the same (same zones entered, same card hash sum) gets only the new header, kilobytes
-   * instead of the whole card table; any other gets a snapshot.
+   * After a structural change (issue 16): an agent that reads `acsp/1`, was sent a set this
+   * server still holds the cards of, and still enters the same zones gets the new header alone:
+   * kilobytes, and no read or compile of a single card. False when it needs a snapshot.
    */
-  private async sendChange(agentId: string, source: PermissionSource): Promise<void> {
+  private async sendStructure(agentId: string, structure: PermissionStructureSource): Promise<boolean> {
     const last = this.lastSent.get(agentId);
-    if (!last || !this.binaryAgents.get(agentId)) {
-      await this.send(agentId, source, 'change');
-      return;
-    }
+    const group = last ? this.groups.get(last.groupKey) : undefined;
+    if (!last || !group || !this.binaryAgents.get(agentId)) return false;
     const now = this.clock.now();
-    const compiled = await this.compiler.compileFor(source, agentId, now);
-    const groupKey = [...compiled.entered].sort().join('|');
-    if (groupKey !== last.groupKey || compiled.cardSum !== last.cardSum) {
-      await this.send(agentId, source, 'change (its cards changed too)', compiled);
-      return;
-    }
-    const { set, hash } = compiled;
-    if (set.version === last.version && hash === last.hash) return;
-    const { cards: _cards, ...header } = set;
+    group.scheduleIds ??= scheduleIdsOf(group.cards.values());
+    const { header, groupKey } = this.compiler.headerFor(structure, agentId, now, group.scheduleIds);
+    if (groupKey !== last.groupKey) return false;
+    // A card change read after the structure may have carried a later version already.
+    if (header.version < last.version) header.version = last.version;
+    const hash = combineHash(headerCanonical(header), group.cardSum);
+    if (header.version === last.version && hash === last.hash) return true;
     const message: PermissionStructure = { kind: 'structure', agentId, baseVersion: last.version, baseHash: last.hash, header, hash };
-    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
-    this.remember(agentId, compiled, groupKey);
+    await this.recordSent(agentId, header.version, hash, group.cards.size, now);
+    this.lastSent.set(agentId, { version: header.version, hash, header, groupKey, cardSum: group.cardSum });
     this.mqtt.publish(agentTopic(agentId, 'permissions'), encodePayload('permissions', message)).catch((err: unknown) => {
-      this.logger.warn(`structural change ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+      this.logger.warn(`structural change ${header.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
     });
-    this.logger.log(`sent structural change ${last.version} → ${set.version} to agent ${agentId} (header only, cards unchanged)`);
+    this.logger.log(`sent structural change ${last.version} → ${header.version} to agent ${agentId} (header only, cards unchanged)`);
+    return true;
   }
 
   /** What this agent now holds (the base of its next delta or structural change) and the cards of agents like it. */
@@ -265,7 +280,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const { set, hash } = compiled;
     const group = this.groups.get(groupKey);
     if (!group || group.version < set.version || (group.version === set.version && group.cardSum !== compiled.cardSum)) {
-      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version });
+      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version, scheduleIds: compiled.cards.scheduleIds });
     }
     const { cards: _cards, ...header } = set;
     this.lastSent.set(agentId, { version: set.version, hash, header, groupKey, cardSum: compiled.cardSum });

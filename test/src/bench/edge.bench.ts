@@ -27,7 +27,9 @@ const CARDHOLDERS = 100_000;
 const BADGES = 10_000;
 const BACKLOG = 50_000;
 const TARGET_P99_MS = 1;
-const MEMORY_TARGET_MB = 300;
+/** Issue 16: 1,000,000 cardholders in 250 MB, 2,000,000 in 450 MB. */
+const MEMORY_TARGET_MB = 250;
+const MEMORY_TARGET_2M_MB = 450;
 const MEMORY_CHILD = fileURLToPath(new URL('./memory.child.js', import.meta.url));
 const SNAPSHOT_SERVER_CHILD = fileURLToPath(new URL('./snapshot-server.child.js', import.meta.url));
 const APPLY_CARDHOLDERS = Number(process.env.ACS_BENCH_APPLY_CARDHOLDERS ?? 1_000_000);
@@ -274,6 +276,7 @@ export const edgeBench: BenchModule = {
       const during = await badgeDuringSnapshot(APPLY_CARDHOLDERS);
       const mem100k = await memoryOf(CARDHOLDERS);
       const mem1m = await memoryOf(1_000_000);
+      const mem2m = await memoryOf(2_000_000);
       return {
         'idle p50 / p99 / max': `${us(idle.p50)} / ${us(idle.p99)} / ${us(idle.max)}  (n=${idle.n})`,
         'flushing p50 / p99 / max': `${us(flushing.p50)} / ${us(flushing.p99)} / ${us(flushing.max)}  (n=${flushing.n})`,
@@ -284,7 +287,8 @@ export const edgeBench: BenchModule = {
         [`badge during snapshot apply (${APPLY_CARDHOLDERS.toLocaleString('en')} cards)`]: `p50 / p99 / max ${us(during.latency.p50)} / ${us(during.latency.p99)} / ${us(during.latency.max)}, longest loop stall ${during.stallMs.toFixed(1)} ms (${during.badges} badges, one per ms, over the ${(during.applyMs / 1000).toFixed(1)} s from publishing ${(during.bytes / 1e6).toFixed(1)} MB to the swap; targets p99 < ${TARGET_P99_MS} ms, stall < ${STALL_TARGET_MS} ms)`,
         'the same badges, agent idle': `p50 / p99 / max ${us(during.idle.latency.p50)} / ${us(during.idle.latency.p99)} / ${us(during.idle.latency.max)}, longest loop stall ${during.idle.stallMs.toFixed(1)} ms (${during.idle.badges} badges: this machine's noise floor)`,
         'RSS with 100,000 cardholders': `${mem100k.rssMb} MB (heap ${mem100k.heapMb} MB, process before loading ${mem100k.baselineMb} MB; load from store ${mem100k.loadMs} ms)`,
-        'RSS with 1,000,000 cardholders': `${mem1m.rssMb} MB (heap ${mem1m.heapMb} MB; load ${mem1m.loadMs} ms); ${((mem1m.rssMb / MEMORY_TARGET_MB) * 100).toFixed(0)} % of the ${MEMORY_TARGET_MB} MB target: ${mem1m.rssMb <= MEMORY_TARGET_MB ? 'met' : 'NOT met'}`,
+        'RSS with 1,000,000 cardholders': `${mem1m.rssMb} MB (heap ${mem1m.heapMb} MB; load ${mem1m.loadMs} ms); target ${MEMORY_TARGET_MB} MB: ${mem1m.rssMb <= MEMORY_TARGET_MB ? 'met' : 'NOT met'}`,
+        'RSS with 2,000,000 cardholders': `${mem2m.rssMb} MB (heap ${mem2m.heapMb} MB; load ${mem2m.loadMs} ms); target ${MEMORY_TARGET_2M_MB} MB: ${mem2m.rssMb <= MEMORY_TARGET_2M_MB ? 'met' : 'NOT met'}`,
       };
     } finally {
       await agent?.stop();
