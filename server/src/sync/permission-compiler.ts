@@ -59,11 +59,21 @@ const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);
 /** The card each credential names: the live one, else the most recently changed. */
 function cardPerCredential(rows: readonly CardEntity[]): Map<string, CardEntity> {
   const chosen = new Map<string, CardEntity>();
-  for (const card of rows) {
-    const other = chosen.get(card.credential);
-    if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
-  }
+  for (const card of rows) choose(chosen, card);
   return chosen;
+}
+
+function choose(chosen: Map<string, CardEntity>, card: CardEntity): void {
+  const other = chosen.get(card.credential);
+  if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
+}
+
+/** `fn` over every item, {@link READ_PAGE} per turn of the event loop. */
+async function sliced<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    fn(items[i]!);
+    if (i % READ_PAGE === READ_PAGE - 1) await nextTurn();
+  }
 }
 
 /**
@@ -130,26 +140,26 @@ export class PermissionCompiler {
       this.rawGrants(),
       this.visitEscorts(),
     ]);
-    const cards = [...cardPerCredential(cardRows).values()];
-    const holderIds = [...new Set(cards.map((c) => c.personId).filter((id): id is string => id !== null))];
-    const holders = await this.rawHolders(new Set(holderIds));
-    const doorsByAgent = new Map<string, DoorEntity[]>();
-    for (const door of doors) {
-      const list = doorsByAgent.get(door.agentId!) ?? [];
-      list.push(door);
-      doorsByAgent.set(door.agentId!, list);
-    }
+    // Every pass over 100,000 rows in slices, a turn of the event loop between them (issue 16).
+    const chosen = new Map<string, CardEntity>();
+    await sliced(cardRows, (card) => choose(chosen, card));
+    const cards = [...chosen.values()];
+    const holderIds = new Set<string>();
+    await sliced(cards, (c) => {
+      if (c.personId !== null) holderIds.add(c.personId);
+    });
+    const holders = await this.rawHolders(holderIds);
     const grantsByPerson = new Map<string, GrantEntity[]>();
-    for (const grant of grants) {
-      const list = grantsByPerson.get(grant.personId) ?? [];
-      list.push(grant);
-      grantsByPerson.set(grant.personId, list);
-    }
+    await sliced(grants, (grant) => {
+      const list = grantsByPerson.get(grant.personId);
+      if (list) list.push(grant);
+      else grantsByPerson.set(grant.personId, [grant]);
+    });
     return {
       version: site.permissionVersion,
       site,
       zones: new Map(zones.map((z) => [z.id, z])),
-      doorsByAgent,
+      doorsByAgent: doorsByAgent(doors),
       schedules: new Map(schedules.map((s) => [s.id, s])),
       cards,
       holders,
@@ -275,14 +285,18 @@ export class PermissionCompiler {
 
   private async rawGrants(): Promise<GrantEntity[]> {
     const rows = await this.paged('id, person_id, zone_id, schedule_id, valid_until', quotedTable(this.dataSource, GrantEntity), 'revoked_at IS NULL');
-    return rows.map((r) => ({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epoch(r.valid_until) }) as GrantEntity);
+    const grants: GrantEntity[] = [];
+    await sliced(rows, (r) => grants.push({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epoch(r.valid_until) } as GrantEntity));
+    return grants;
   }
 
   private async rawHolders(ids: ReadonlySet<string>): Promise<Map<string, PersonEntity>> {
     const holders = new Map<string, PersonEntity>();
     if (ids.size === 0) return holders;
     const rows = (await this.paged('id, name', quotedTable(this.dataSource, PersonEntity), '1 = 1')) as Array<{ id: string; name: string }>;
-    for (const r of rows) if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
+    await sliced(rows, (r) => {
+      if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
+    });
     return holders;
   }
 

@@ -57,7 +57,7 @@ export const MAX_CARDS = 4_000_000;
  * Cards per column block: the cards section is one or more blocks back to back, so the
  * server can encode a large set a block per turn of its event loop.
  */
-export const CARDS_PER_BLOCK = 16_384;
+export const CARDS_PER_BLOCK = 4_096;
 
 export type PermissionHeader = Omit<PermissionSet, 'cards'>;
 

@@ -256,7 +256,7 @@ export const syncBench: BenchModule = {
       progress(`full snapshot confirmed ${snapshotMs.toFixed(0)} ms after the agent connected`);
       // ACS_BENCH_SYNC=snapshot: only this part (to profile it: node --cpu-prof ... sync).
       if (process.env.ACS_BENCH_SYNC === 'snapshot') {
-        return { 'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})` };
+        return { 'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`, phases: JSON.stringify(phases), 'stall meanwhile (ms)': (snapshotLoop.max / 1e6).toFixed(1) };
       }
 
       // 2. 99 more agents, at the protocol level.
