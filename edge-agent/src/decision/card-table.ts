@@ -45,8 +45,9 @@ export interface CompiledCard {
 export class DuplicateCredentialError extends Error {}
 
 /**
- * Everything a card table holds, as typed arrays on SharedArrayBuffers: posting this object
- * to or from a worker shares the memory instead of copying it.
+ * Everything a card table holds, as typed arrays on SharedArrayBuffers (from
+ * {@link SHARE_FROM_CARDS} cards): posting this object to or from a worker shares the memory
+ * instead of copying it.
  */
 export interface CardTableData {
   readonly count: number;
@@ -115,11 +116,16 @@ function hashBytes(bytes: Uint8Array, length: number): number {
   return h >>> 0;
 }
 
+/** Tables this small (a delta's cards, a test's set) are never worth sharing: plain memory is cheaper to allocate. */
+const SHARE_FROM_CARDS = 1024;
+
 function shared<T extends Uint8Array | Int8Array | Int32Array | Uint32Array | Float64Array>(
-  Type: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  Type: { new (buffer: SharedArrayBuffer | ArrayBuffer): T; BYTES_PER_ELEMENT: number },
   length: number,
+  share: boolean,
 ): T {
-  return new Type(new SharedArrayBuffer(Math.max(1, length) * Type.BYTES_PER_ELEMENT));
+  const bytes = Math.max(1, length) * Type.BYTES_PER_ELEMENT;
+  return new Type(share ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
 function utf8(bytes: Uint8Array, start: number, end: number): string {
@@ -295,7 +301,8 @@ function findRow(slots: Int32Array, strings: Uint8Array, offsets: Uint32Array, k
 export class CardTableBuilder {
   private rows = 0;
   private readonly slots: Int32Array;
-  private strings = new Uint8Array(1 << 16);
+  private strings: Uint8Array;
+  private readonly share: boolean;
   private stringLength = 0;
   private readonly offsets: Uint32Array;
   private readonly uuids: Uint8Array;
@@ -321,17 +328,19 @@ export class CardTableBuilder {
     // Load factor at most 1/2: probes stay short.
     let slotCount = 16;
     while (slotCount < capacity * 2) slotCount *= 2;
-    this.slots = shared(Int32Array, slotCount);
-    this.offsets = shared(Uint32Array, capacity * 4 + 1);
-    this.uuids = shared(Uint8Array, capacity * 32);
-    this.types = shared(Uint8Array, capacity);
-    this.statuses = shared(Uint8Array, capacity);
-    this.overrides = shared(Int8Array, capacity);
-    this.flags = shared(Uint8Array, capacity);
-    this.validFrom = shared(Float64Array, capacity);
-    this.validUntil = shared(Float64Array, capacity);
-    this.grantRefs = shared(Int32Array, capacity);
-    this.escortRefs = shared(Int32Array, capacity);
+    const share = (this.share = capacity >= SHARE_FROM_CARDS);
+    this.strings = new Uint8Array(Math.min(1 << 20, Math.max(256, capacity * 48)));
+    this.slots = shared(Int32Array, slotCount, share);
+    this.offsets = shared(Uint32Array, capacity * 4 + 1, share);
+    this.uuids = shared(Uint8Array, capacity * 32, share);
+    this.types = shared(Uint8Array, capacity, share);
+    this.statuses = shared(Uint8Array, capacity, share);
+    this.overrides = shared(Int8Array, capacity, share);
+    this.flags = shared(Uint8Array, capacity, share);
+    this.validFrom = shared(Float64Array, capacity, share);
+    this.validUntil = shared(Float64Array, capacity, share);
+    this.grantRefs = shared(Int32Array, capacity, share);
+    this.escortRefs = shared(Int32Array, capacity, share);
   }
 
   get count(): number {
@@ -407,14 +416,14 @@ export class CardTableBuilder {
   /** The table's data alone, to post to another thread. */
   buildData(): CardTableData {
     if (this.rows !== this.capacity) throw new RangeError(`${this.rows} cards added, ${this.capacity} announced`);
-    const strings = shared(Uint8Array, this.stringLength);
+    const strings = shared(Uint8Array, this.stringLength, this.share);
     strings.set(this.strings.subarray(0, this.stringLength));
     const grantBytes = this.grantTexts.map((t) => encoder.encode(t));
     const escortBytes = this.escortTexts.map((t) => encoder.encode(t));
     const total = [...grantBytes, ...escortBytes].reduce((n, b) => n + b.length, 0);
-    const lists = shared(Uint8Array, total);
-    const grantListOffsets = shared(Uint32Array, grantBytes.length + 1);
-    const escortListOffsets = shared(Uint32Array, escortBytes.length + 1);
+    const lists = shared(Uint8Array, total, this.share);
+    const grantListOffsets = shared(Uint32Array, grantBytes.length + 1, this.share);
+    const escortListOffsets = shared(Uint32Array, escortBytes.length + 1, this.share);
     let at = 0;
     grantBytes.forEach((b, i) => {
       grantListOffsets[i] = at;

@@ -4,7 +4,8 @@ import { LocalStore } from '../store/local-store.js';
 import { gzipSync } from 'node:zlib';
 import type { PermissionSet } from '@acs/shared/mqtt/payloads';
 import { assembleDocument, encodeCards, splitIntoParts } from '@acs/shared/sync/permission-wire';
-import { captureLogger, demoPermissionSet, largePermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
+import { captureLogger, demoPermissionSet, largePermissionSet, snapshot, tempDir, until } from '../test-support/fixtures.js';
+import { CardTable, OVERLAY_LIMIT } from './card-table.js';
 import { DecisionEngine } from './decision-engine.js';
 import { PermissionHolder } from './permission-holder.js';
 
@@ -136,6 +137,26 @@ describe('permission deltas', () => {
     assert.equal(restarted.current?.version, 3);
     assert.equal(restarted.current?.hash, snapshot(afterRemoval).hash);
     assert.equal(restarted.current?.cards.get(before.cards[0]!.credential)?.status, 'revoked');
+  });
+
+  test('after many changed cards the overlay is folded into a fresh table in the worker, same version, hash and decisions', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const before = largePermissionSet(OVERLAY_LIMIT + 1000, { version: 1 });
+    await holder.applySnapshot(snapshot(before));
+    const revoked = before.cards.slice(0, OVERLAY_LIMIT + 1).map((c) => ({ ...c, status: 'revoked' as const }));
+    const after = { ...before, version: 2, cards: [...revoked, ...before.cards.slice(OVERLAY_LIMIT + 1)] };
+    const delta = { kind: 'delta' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, version: 2, issuedAt: before.issuedAt, upserts: revoked, removals: [], hash: snapshot(after).hash };
+    assert.equal((await holder.applyDelta(delta)).status, 'applied');
+    await until(() => holder.current?.cards instanceof CardTable, 10_000, 'the fold');
+    assert.equal(holder.current?.version, 2);
+    assert.equal(holder.current?.hash, snapshot(after).hash);
+    assert.equal(holder.current?.cards.size, before.cards.length);
+    assert.equal(holder.current?.cards.get(before.cards[7]!.credential)?.status, 'revoked');
+    assert.equal(holder.current?.cards.get(before.cards.at(-1)!.credential)?.status, 'active');
   });
 
   test('a delta on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {

@@ -6,11 +6,12 @@
  * a restart.
  */
 import { EventEmitter } from 'node:events';
-import type { PermissionDelta, PermissionSet, PermissionsMessage, PermissionStructure } from '@acs/shared/mqtt/payloads';
+import type { PermissionCard, PermissionDelta, PermissionSet, PermissionsMessage, PermissionStructure } from '@acs/shared/mqtt/payloads';
 import type { Logger } from '../log/logger.js';
 import type { LocalStore } from '../store/local-store.js';
 import { isWirePart, PartAssembler } from '@acs/shared/sync/permission-wire';
 import { PermissionWorker } from '../sync/permission-worker-client.js';
+import { CardTable, OVERLAY_LIMIT, OverlayCards } from './card-table.js';
 import type { CompiledSnapshot } from '../sync/permission-payload.js';
 import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, withHeader, type CompiledPermissions } from './compiled-permissions.js';
 
@@ -118,7 +119,27 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     await this.worker.close();
   }
 
-  private inOrder(work: () => Promise<ApplyOutcome>): Promise<ApplyOutcome> {
+  /**
+   * Folds the cards many deltas changed into a fresh table, in the worker: the same cards,
+   * version and hash, swapped in with one assignment (no new version to confirm).
+   */
+  private async fold(): Promise<null> {
+    const held = this.compiled;
+    if (!held || !(held.cards instanceof OverlayCards)) return null;
+    const changes: [string, PermissionCard | null][] = [...held.cards.changes].map(([credential, change]) => [credential, change?.payload ?? null]);
+    const outcome = await this.worker.fold(held.cards.base.data, changes);
+    if (!outcome.ok) {
+      this.log.warn('could not fold the card changes into a fresh table; deciding from the overlay meanwhile', { error: outcome.error });
+      return null;
+    }
+    // Deltas wait behind this in the queue, so the set held is still the one folded.
+    if (this.compiled !== held) return null;
+    this.compiled = { ...held, cards: CardTable.view(outcome.table, held.header.cardTypeCeilings, held.schedules) };
+    this.log.debug(() => `folded ${changes.length} card changes into a fresh table`);
+    return null;
+  }
+
+  private inOrder<T>(work: () => Promise<T>): Promise<T> {
     const result = this.applying.then(work);
     this.applying = result.catch(() => undefined);
     return result;
@@ -167,6 +188,7 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
       return reject(`could not persist it: ${(err as Error).message}`, true);
     }
     this.swap(compiled, now);
+    if (compiled.cards instanceof OverlayCards && compiled.cards.changes.size > OVERLAY_LIMIT) void this.inOrder(() => this.fold());
     this.log.info('permission delta applied', { version: compiled.version, upserts: delta.upserts.length, removals: delta.removals.length, cards: compiled.cards.size });
     return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
   }

@@ -7,6 +7,8 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
+import type { PermissionCard } from '@acs/shared/mqtt/payloads';
+import type { CardTableData } from '../decision/card-table.js';
 import type { DecodedPermissions, PermissionHeader } from './permission-payload.js';
 
 export const SLICE_BYTES = 256 * 1024;
@@ -15,11 +17,13 @@ const IDLE_STOP_MS = 2_000;
 export type WorkerRequest =
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'changes'; id: number; rows: [credential: string, card: string][] }
-  | { type: 'end'; id: number; agentId: string; stored?: { header: PermissionHeader; hash: string } };
+  | { type: 'end'; id: number; agentId: string; stored?: { header: PermissionHeader; hash: string } }
+  | { type: 'fold'; id: number; table: CardTableData; changes: [credential: string, card: PermissionCard | null][] };
 
-export type WorkerReply = { id: number; ok: true; decoded: DecodedPermissions } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; decoded: DecodedPermissions } | { id: number; ok: true; table: CardTableData } | { id: number; ok: false; error: string };
 
 export type WorkerOutcome = { ok: true; decoded: DecodedPermissions } | { ok: false; error: string };
+export type FoldOutcome = { ok: true; table: CardTableData } | { ok: false; error: string };
 
 export interface StoredInput {
   header: PermissionHeader;
@@ -30,7 +34,7 @@ export interface StoredInput {
 export class PermissionWorker {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, (outcome: WorkerOutcome) => void>();
+  private readonly pending = new Map<number, (reply: WorkerReply | { ok: false; error: string }) => void>();
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -42,7 +46,9 @@ export class PermissionWorker {
     const worker = this.start();
     worker.ref();
     const id = this.nextId++;
-    const done = new Promise<WorkerOutcome>((resolve) => this.pending.set(id, resolve));
+    const done = new Promise<WorkerOutcome>((resolve) =>
+      this.pending.set(id, (reply) => resolve(reply.ok ? ('decoded' in reply ? { ok: true, decoded: reply.decoded } : { ok: false, error: 'unexpected reply' }) : { ok: false, error: reply.error })),
+    );
     try {
       for await (const chunk of chunks) {
         for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
@@ -67,6 +73,23 @@ export class PermissionWorker {
     return done;
   }
 
+  /**
+   * A fresh table with `changes` (credential → card, or null for removed) folded into `base`:
+   * after many deltas, so lookups stay one probe instead of an overlay and a probe. The base is
+   * shared memory: the worker reads it where it is.
+   */
+  async fold(base: CardTableData, changes: [credential: string, card: PermissionCard | null][]): Promise<FoldOutcome> {
+    if (this.closed) return { ok: false, error: 'the agent is stopping' };
+    const worker = this.start();
+    worker.ref();
+    const id = this.nextId++;
+    const done = new Promise<FoldOutcome>((resolve) =>
+      this.pending.set(id, (reply) => resolve(reply.ok ? ('table' in reply ? { ok: true, table: reply.table } : { ok: false, error: 'unexpected reply' }) : { ok: false, error: reply.error })),
+    );
+    worker.postMessage({ type: 'fold', id, table: base, changes } satisfies WorkerRequest);
+    return done;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.stop();
@@ -81,7 +104,7 @@ export class PermissionWorker {
     worker.on('message', (reply: WorkerReply) => {
       const resolve = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      resolve?.(reply.ok ? { ok: true, decoded: reply.decoded } : { ok: false, error: reply.error });
+      resolve?.(reply);
       if (this.pending.size === 0) worker.unref();
       if (this.pending.size === 0) this.idleTimer = setTimeout(() => void this.stop(), IDLE_STOP_MS).unref();
     });

@@ -5,6 +5,9 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { DEFAULT_CARD_TYPE_CEILINGS } from '@acs/shared/access/model';
+import type { PermissionCard } from '@acs/shared/mqtt/payloads';
+import { CardTable, type CardTableData } from '../decision/card-table.js';
 import { decodePermissionPayload, PayloadRefusedError, type StoredSetContext } from './permission-payload.js';
 import type { WorkerReply, WorkerRequest } from './permission-worker-client.js';
 
@@ -22,6 +25,16 @@ try {
 const jobs = new Map<number, { chunks: Uint8Array[]; length: number; changes: Map<string, string> }>();
 
 port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'fold') {
+    let reply: WorkerReply;
+    try {
+      reply = { id: request.id, ok: true, table: fold(request.table, new Map(request.changes)) };
+    } catch (err) {
+      reply = { id: request.id, ok: false, error: `could not fold the card changes: ${(err as Error).message}` };
+    }
+    port.postMessage(reply);
+    return;
+  }
   const job = jobs.get(request.id) ?? { chunks: [], length: 0, changes: new Map<string, string>() };
   jobs.set(request.id, job);
   switch (request.type) {
@@ -50,3 +63,16 @@ port.on('message', (request: WorkerRequest) => {
     }
   }
 });
+
+/** The base table's cards with the changes laid over them, as a new table. */
+function fold(base: CardTableData, changes: ReadonlyMap<string, PermissionCard | null>): CardTableData {
+  // Ceilings and schedules only shape the CompiledCard a badge sees; a fold copies payloads.
+  const view = CardTable.view(base, DEFAULT_CARD_TYPE_CEILINGS, new Map());
+  let count = 0;
+  for (const credential of view.credentials()) if (!changes.has(credential)) count++;
+  for (const card of changes.values()) if (card) count++;
+  const builder = CardTable.builder(count, DEFAULT_CARD_TYPE_CEILINGS, new Map());
+  for (const card of view.payloads()) if (!changes.has(card.credential)) builder.add(card);
+  for (const card of changes.values()) if (card) builder.add(card);
+  return builder.buildData();
+}
