@@ -80,9 +80,10 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
   }
 
   /**
-   * Applies the bytes of a `permissions` message (a snapshot or a delta, JSON or binary), after
-   * the messages before it; null for a part of a binary set whose other parts are still to come. Decoding, every check and compiling the cards happen in the worker thread;
-   * this thread only persists the payload and swaps the set in.
+   * Applies the bytes of a `permissions` message (a snapshot, delta or structural change, JSON
+   * or binary) after the messages before it; null for a part of a binary set whose other parts
+   * are still to come. Decoding, every check and compiling the cards happen in the worker
+   * thread; this thread only persists the payload and swaps the set in.
    */
   applyPayload(payload: Uint8Array, now?: number): Promise<ApplyOutcome | null> {
     if (isWirePart(payload)) {
@@ -113,10 +114,10 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     return this.inOrder(() => this.delta(delta, now ?? Date.now()));
   }
 
-  /** Stops the worker thread (agent shutdown). */
+  /** Stops the worker thread (agent shutdown): a set still being decoded is dropped, the one in force stays. */
   async close(): Promise<void> {
-    await this.applying;
     await this.worker.close();
+    await this.applying;
   }
 
   /**

@@ -35,7 +35,7 @@ import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';
 
 const progress = (line: string) => process.stderr.write(`  [sync] ${line}\n`);
-const CARDHOLDERS = 100_000;
+const CARDHOLDERS = Number(process.env.ACS_BENCH_SYNC_CARDHOLDERS ?? 100_000);
 const AGENTS = 100;
 const REVOCATIONS = 100;
 const CHECK_INS = 100;
