@@ -11,6 +11,7 @@ import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
 import { documentToMessage, PartAssembler, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
+import { PermissionCompiler } from './permission-compiler.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
 describe('permission sync', () => {
@@ -238,5 +239,15 @@ describe('permission sync', () => {
     } finally {
       agent.off('message', listener);
     }
+  });
+
+  test('agents of one group asking at once share one compilation and one encoding of their cards', async () => {
+    const compiler = t.server.app.get(PermissionCompiler);
+    const source = await compiler.loadSource();
+    const sets = await Promise.all(Array.from({ length: 50 }, () => compiler.compileFor(source, 'agent-1', Date.now())));
+    assert.ok(sets.every((s) => s.cards === sets[0]!.cards), 'one compiled card list for the group');
+    const encoded = sets.map((s) => compiler.encodedCards(s.cards));
+    assert.ok(encoded.every((e) => e === encoded[0]), 'one encoding for the group');
+    assert.equal(sets[0]!.hash, permissionSetHash(sets[0]!.set));
   });
 });
