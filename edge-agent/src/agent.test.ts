@@ -50,7 +50,7 @@ describe('edge agent against a broker, with simulated hardware', () => {
     // The agent announces itself and asks for a set.
     const state = await server.waitFor('state', (s) => s.online === true);
     assert.deepEqual(state.doors, ['office-gate', 'lab', 'machine-room']);
-    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null });
+    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null, accepts: ['acsp/1'] });
 
     const message = snapshot(SET);
     await server.publish('permissions', message);
@@ -96,7 +96,8 @@ describe('edge agent against a broker, with simulated hardware', () => {
     // Compressed, but not gzip after its first bytes.
     await server.publish('permissions', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('garbage')]));
     await until(() => log.find('is unusable', 'ERROR').length === 1, 3000, 'the corrupt compressed payload to be logged');
-    assert.equal(log.find('invalid permissions message ignored', 'ERROR').length, 3);
+    // The three malformed ones and the one whose content does not hash as announced.
+    assert.equal(log.find('invalid permissions message ignored', 'ERROR').length, 4);
     assert.equal(agent.permissionVersion, 1);
     assert.equal(server.received('applied').length, 1, 'nothing else was confirmed');
     const stillWorking = await badge(agent, 'lab', TAG_EMPLOYEE);

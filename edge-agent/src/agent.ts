@@ -430,6 +430,7 @@ export class Agent implements RunningAgent {
     for (const door of this.doors.values()) await step(`door ${door.id}`, () => door.stop());
     await step('control server', () => this.control?.close());
     await step('mqtt', () => this.link?.stop());
+    await step('permissions', () => this.permissions?.close());
     await step('outbox', async () => {
       if (this.outbox && !(await this.outbox.flush())) log.error('some events could not be written before stopping');
       this.outbox?.stop();

@@ -7,7 +7,7 @@
 import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
 import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
-import { CardTable, DuplicateCredentialError, OVERLAY_LIMIT, OverlayCards, type CardLookup } from './card-table.js';
+import { CardTable, DuplicateCredentialError, OverlayCards, type CardLookup, type CardTableData } from './card-table.js';
 import { compileSchedule, type CompiledSchedule } from './schedule-bitmap.js';
 import { SiteClock } from './site-clock.js';
 
@@ -105,27 +105,42 @@ export function compilePermissionSet(set: PermissionSet, hashState: PermissionHa
 }
 
 /**
- * Compiles a set whose cards arrive in chunks (read from the local store a page at a time),
- * so a million cardholders never sit in memory twice: as parsed objects and compiled.
+ * The set in force from a header and a card table built elsewhere (a worker thread): the
+ * header is compiled here (a few zones, doors and schedules), the table is only viewed, so
+ * this costs the same for ten cards or a million.
  */
-export async function compileStreamedPermissionSet(
-  set: Omit<PermissionSet, 'cards'>,
-  cardCount: number,
-  chunks: AsyncIterable<readonly PermissionCard[]>,
-  hashState: PermissionHashState,
-): Promise<CompiledPermissions> {
+export function compiledFromTable(set: Omit<PermissionSet, 'cards'>, data: CardTableData, hashState: PermissionHashState): CompiledPermissions {
   const header = compileHeader(set);
-  const builder = CardTable.builder(cardCount, set.cardTypeCeilings, header.schedules);
-  for await (const chunk of chunks) addCards(builder, chunk);
-  try {
-    return { ...header, hash: hashState.hash, hashState, cards: builder.build() };
-  } catch (err) {
-    if (err instanceof RangeError) throw new PermissionSetError(err.message);
-    throw err;
-  }
+  return { ...header, hash: hashState.hash, hashState, cards: CardTable.view(data, set.cardTypeCeilings, header.schedules) };
 }
 
-function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly PermissionCard[]): void {
+/** The cards held under a new header (a structural change): the table is viewed again, changed cards recompiled. */
+export function withHeader(held: CompiledPermissions, set: Omit<PermissionSet, 'cards'>, hashState: PermissionHashState): CompiledPermissions {
+  const header = compileHeader(set);
+  const cards = held.cards;
+  let recontexted: CardLookup;
+  if (cards instanceof CardTable) {
+    recontexted = cards.withContext(set.cardTypeCeilings, header.schedules);
+  } else if (cards instanceof OverlayCards) {
+    const payloads = [...cards.changes.values()].flatMap((change) => (change ? [change.payload] : []));
+    const builder = CardTable.builder(payloads.length, set.cardTypeCeilings, header.schedules);
+    addCards(builder, payloads);
+    const table = builder.build();
+    const changes = new Map<string, { compiled: CompiledCard; payload: PermissionCard } | null>();
+    for (const [credential, change] of cards.changes) changes.set(credential, change ? { compiled: table.get(credential)!, payload: change.payload } : null);
+    recontexted = OverlayCards.over(cards.base.withContext(set.cardTypeCeilings, header.schedules), changes);
+  } else {
+    throw new TypeError('unknown card lookup');
+  }
+  return { ...header, hash: hashState.hash, hashState, cards: recontexted };
+}
+
+/** The header's checks alone (time zone, doors between known zones), for the worker. */
+export function checkHeader(set: Omit<PermissionSet, 'cards'>): void {
+  compileHeader(set);
+}
+
+export function addCards(builder: ReturnType<typeof CardTable.builder>, cards: readonly PermissionCard[]): void {
   try {
     for (const card of cards) builder.add(card);
   } catch (err) {
@@ -146,18 +161,13 @@ export function applyCardDelta(
   const header = { ...held.header, version: delta.version, issuedAt: delta.issuedAt };
   const changes = new Map<string, { compiled: CompiledCard; payload: PermissionCard } | null>();
   for (const credential of delta.removals) changes.set(credential, null);
-  for (const card of delta.upserts) {
-    const one = CardTable.builder(1, header.cardTypeCeilings, held.schedules);
-    addCards(one, [card]);
-    changes.set(card.credential, { compiled: one.build().get(card.credential)!, payload: card });
-  }
-  let cards: CardLookup = OverlayCards.over(held.cards, changes);
-  if ((cards as OverlayCards).changes.size > OVERLAY_LIMIT) {
-    // Fold the overlay into a fresh compact table now and then, so lookups stay one Map read.
-    const builder = CardTable.builder(cards.size, header.cardTypeCeilings, held.schedules);
-    for (const credential of cards.credentials()) builder.add(cards.payload(credential)!);
-    cards = builder.build();
-  }
+  // One small table for the delta's cards: a table per card cost ~45 µs each.
+  const builder = CardTable.builder(delta.upserts.length, header.cardTypeCeilings, held.schedules);
+  addCards(builder, delta.upserts);
+  const table = builder.build();
+  for (const card of delta.upserts) changes.set(card.credential, { compiled: table.get(card.credential)!, payload: card });
+  // Past OVERLAY_LIMIT changes the holder folds the overlay into a fresh table in its worker.
+  const cards: CardLookup = OverlayCards.over(held.cards, changes);
   return { ...held, version: delta.version, issuedAt: delta.issuedAt, header, hash: hashState.hash, hashState, cards };
 }
 

@@ -1,7 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalStore } from '../store/local-store.js';
-import { captureLogger, demoPermissionSet, snapshot, tempDir } from '../test-support/fixtures.js';
+import { gzipSync } from 'node:zlib';
+import type { PermissionSet } from '@acs/shared/mqtt/payloads';
+import { assembleDocument, encodeCards, splitIntoParts } from '@acs/shared/sync/permission-wire';
+import { captureLogger, demoPermissionSet, largePermissionSet, snapshot, tempDir, until } from '../test-support/fixtures.js';
+import { CardTable, OVERLAY_LIMIT } from './card-table.js';
+import { DecisionEngine } from './decision-engine.js';
 import { PermissionHolder } from './permission-holder.js';
 
 async function setup(t: import('node:test').TestContext) {
@@ -66,8 +71,8 @@ describe('permission holder', () => {
     const message = snapshot(demoPermissionSet({ version: 4 }));
     await holder.applySnapshot(message, 10);
     let saves = 0;
-    const save = store.savePermissions.bind(store);
-    store.savePermissions = async (...args) => {
+    const save = store.savePermissionPayload.bind(store);
+    store.savePermissionPayload = async (...args) => {
       saves++;
       return save(...args);
     };
@@ -79,7 +84,7 @@ describe('permission holder', () => {
   test('does not swap in a set it could not persist', async (t) => {
     const { store, holder } = await setup(t);
     t.after(() => store.close());
-    store.savePermissions = async () => {
+    store.savePermissionPayload = async () => {
       throw new Error('database is locked');
     };
     const outcome = await holder.applySnapshot(snapshot(demoPermissionSet()));
@@ -134,6 +139,26 @@ describe('permission deltas', () => {
     assert.equal(restarted.current?.cards.get(before.cards[0]!.credential)?.status, 'revoked');
   });
 
+  test('after many changed cards the overlay is folded into a fresh table in the worker, same version, hash and decisions', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const before = largePermissionSet(OVERLAY_LIMIT + 1000, { version: 1 });
+    await holder.applySnapshot(snapshot(before));
+    const revoked = before.cards.slice(0, OVERLAY_LIMIT + 1).map((c) => ({ ...c, status: 'revoked' as const }));
+    const after = { ...before, version: 2, cards: [...revoked, ...before.cards.slice(OVERLAY_LIMIT + 1)] };
+    const delta = { kind: 'delta' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, version: 2, issuedAt: before.issuedAt, upserts: revoked, removals: [], hash: snapshot(after).hash };
+    assert.equal((await holder.applyDelta(delta)).status, 'applied');
+    await until(() => holder.current?.cards instanceof CardTable, 10_000, 'the fold');
+    assert.equal(holder.current?.version, 2);
+    assert.equal(holder.current?.hash, snapshot(after).hash);
+    assert.equal(holder.current?.cards.size, before.cards.length);
+    assert.equal(holder.current?.cards.get(before.cards[7]!.credential)?.status, 'revoked');
+    assert.equal(holder.current?.cards.get(before.cards.at(-1)!.credential)?.status, 'active');
+  });
+
   test('a delta on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
     const { store, holder } = await setup(t);
     t.after(() => store.close());
@@ -145,5 +170,137 @@ describe('permission deltas', () => {
     assert.equal(wrongHash.status === 'rejected' && wrongHash.needsSnapshot, true);
     assert.equal(holder.current?.version, 1, 'the set in force is kept');
     assert.equal(holder.current?.cards.get(before.cards[0]!.credential)?.status, 'active');
+  });
+});
+
+describe('binary permission sets', () => {
+  /** A set's document cut into small parts, as the server sends large ones. */
+  function parts(set: PermissionSet, partBytes = 4096): Uint8Array[] {
+    const { cards, ...header } = set;
+    return splitIntoParts(assembleDocument({ hash: snapshot(set).hash, header }, gzipSync(encodeCards(cards)), true), set.version, partBytes);
+  }
+
+  async function applyAll(holder: PermissionHolder, payloads: Uint8Array[]) {
+    let outcome: Awaited<ReturnType<PermissionHolder['applyPayload']>> = null;
+    for (const payload of payloads) outcome = (await holder.applyPayload(payload)) ?? outcome;
+    return outcome;
+  }
+
+  test('a set arriving in parts is applied once its last part is in, and survives a restart', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const set = largePermissionSet(2000, { version: 3 });
+    const payloads = parts(set);
+    assert.ok(payloads.length > 3);
+    for (const payload of payloads.slice(0, -1)) assert.equal(await holder.applyPayload(payload), null);
+    assert.equal(holder.current?.version, undefined, 'nothing before the last part');
+    assert.equal((await holder.applyPayload(payloads.at(-1)!))?.status, 'applied');
+    assert.equal(holder.current?.hash, snapshot(set).hash);
+    assert.equal(holder.current?.cards.get(set.cards[1234]!.credential)?.holder, 'Person 1234');
+    await holder.close();
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    t.after(() => restarted.close());
+    await restarted.load();
+    assert.equal(restarted.current?.hash, snapshot(set).hash);
+    assert.equal(restarted.current?.cards.size, 2000);
+  });
+
+  test('corrupted, truncated and oversized binary sets are refused with the reason, and the set in force stays', async (t) => {
+    const { store, holder, log } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const v1 = largePermissionSet(2000, { version: 1 });
+    assert.equal((await applyAll(holder, parts(v1)))?.status, 'applied');
+    const v2 = largePermissionSet(2000, { version: 2 });
+
+    const corrupted = parts(v2);
+    corrupted[2] = new Uint8Array(corrupted[2]!);
+    corrupted[2][500]! ^= 0xff;
+    const truncated = parts(v2);
+    truncated[truncated.length - 1] = truncated.at(-1)!.subarray(0, truncated.at(-1)!.length - 100);
+    const oversized = parts(v2).slice(0, 1);
+    new DataView(oversized[0]!.buffer, oversized[0]!.byteOffset).setUint32(16, 100_000);
+    const newerSchema = parts(v2).map((p) => {
+      const copy = new Uint8Array(p);
+      copy[4] = 2;
+      return copy;
+    });
+
+    for (const [name, payloads, reason] of [
+      ['corrupted', corrupted, /unusable|not valid MessagePack|content hash mismatch|card \d+/],
+      ['truncated', truncated, /unusable|truncated|not valid MessagePack/],
+      ['oversized', oversized, /more than the 256 MiB an agent accepts/],
+      ['of a newer schema', newerSchema, /upgrade the agent/],
+    ] as const) {
+      const outcome = await applyAll(holder, payloads);
+      assert.equal(outcome?.status, 'rejected', name);
+      assert.match(outcome?.status === 'rejected' ? outcome.error : '', reason, name);
+      assert.equal(holder.current?.version, 1, `a ${name} set leaves version 1 in force`);
+    }
+    assert.ok(log.find('invalid permissions message ignored', 'ERROR').length >= 4);
+    assert.equal((await store.loadPermissions())?.set.version, 1, 'and in the store');
+    assert.equal((await applyAll(holder, parts(v2)))?.status, 'applied', 'a good set is applied after bad ones');
+  });
+});
+
+describe('structural changes', () => {
+  /** Version 2: the lab zone's schedule closed on Wednesdays, every card as it was. */
+  function scheduleEdit(before: PermissionSet) {
+    const after: PermissionSet = {
+      ...before,
+      version: 2,
+      issuedAt: before.issuedAt + 1000,
+      schedules: before.schedules.map((s) => (s.id === 'office-hours' ? { ...s, windows: [{ days: [1, 2, 4, 5], start: '08:00', end: '18:00' }] } : s)),
+    };
+    const { cards: _cards, ...header } = after;
+    const message = { kind: 'structure' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, header, hash: snapshot(after).hash };
+    return { after, message };
+  }
+  const WEDNESDAY_10_SHANGHAI = Date.UTC(2026, 0, 7, 2);
+
+  test('a new header over the cards held: applied in place, decided by at once, hashed like the whole set, and kept across a restart', async (t) => {
+    const { store, holder, dir } = await setup(t);
+    const before = demoPermissionSet({ version: 1 });
+    before.cards[0]!.grants = [{ zoneId: 'lab', scheduleId: 'office-hours', validUntil: null }];
+    await holder.applySnapshot(snapshot(before));
+    const engine = new DecisionEngine();
+    const badge = () => engine.decide(holder.current, { credential: before.cards[0]!.credential, doorId: 'lab', direction: 'in', at: WEDNESDAY_10_SHANGHAI }).reason;
+    assert.equal(badge(), 'granted');
+    const { after, message } = scheduleEdit(before);
+    assert.ok(JSON.stringify(message).length < 4096, 'a few kilobytes at most');
+    const outcome = await holder.applyPayload(Buffer.from(JSON.stringify(message)), 3000);
+    assert.deepEqual(outcome, { status: 'applied', version: 2, hash: snapshot(after).hash, appliedAt: 3000 });
+    assert.equal(badge(), 'outside_schedule');
+    await holder.close();
+    await store.close();
+
+    const reopened = await LocalStore.open(dir.path);
+    t.after(() => reopened.close());
+    const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
+    t.after(() => restarted.close());
+    await restarted.load();
+    assert.equal(restarted.current?.version, 2);
+    assert.equal(restarted.current?.hash, snapshot(after).hash);
+  });
+
+  test('a structural change on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
+    const { store, holder } = await setup(t);
+    t.after(async () => {
+      await holder.close();
+      await store.close();
+    });
+    const before = demoPermissionSet({ version: 1 });
+    const { message } = scheduleEdit(before);
+    const nothing = await holder.applyPayload(Buffer.from(JSON.stringify(message)));
+    assert.deepEqual(nothing, { status: 'rejected', error: 'it applies to version 1, the agent holds nothing', needsSnapshot: true });
+    await holder.applySnapshot(snapshot(before));
+    const wrong = await holder.applyPayload(Buffer.from(JSON.stringify({ ...message, hash: 'e'.repeat(64) })));
+    assert.equal(wrong?.status === 'rejected' && wrong.needsSnapshot, true);
+    assert.equal(holder.current?.version, 1);
   });
 });

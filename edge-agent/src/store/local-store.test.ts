@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
 import { card, captureLogger, demoPermissionSet, tempDir } from '../test-support/fixtures.js';
@@ -56,6 +58,32 @@ describe('local store', () => {
     await store.savePermissions(set, permissionSetHash(set), sumCardHashes(cards), 1);
     const loaded = await store.loadPermissions();
     assert.equal(loaded?.set.cards.length, 5000);
+  });
+
+  test('loads the set of a store written before sets were kept as payloads (one row per card)', async (t) => {
+    const dir = await tempDir();
+    t.after(() => dir.remove());
+    const set = demoPermissionSet({ version: 5 });
+    const hash = permissionSetHash(set);
+    const { cards, ...header } = set;
+    const db = new sqlite3.Database(join(dir.path, 'agent.sqlite'));
+    const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
+    await exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE permission_header (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, hash TEXT NOT NULL, card_sum TEXT NOT NULL, applied_at INTEGER NOT NULL, header TEXT NOT NULL);
+      CREATE TABLE permission_cards (credential TEXT PRIMARY KEY, card TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE outbox (seq INTEGER PRIMARY KEY, event TEXT NOT NULL);
+      PRAGMA user_version = 1;`);
+    const q = (v: string) => `'${v.replaceAll("'", "''")}'`;
+    await exec(`INSERT INTO permission_header VALUES (1, 5, ${q(hash)}, ${q(sumCardHashes(cards).toString(16))}, 77, ${q(JSON.stringify(header))});
+      ${cards.map((c) => `INSERT INTO permission_cards VALUES (${q(c.credential)}, ${q(JSON.stringify(c))});`).join('\n')}`);
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+
+    const store = await LocalStore.open(dir.path);
+    t.after(() => store.close());
+    const loaded = await store.loadPermissions();
+    assert.equal(loaded?.set.version, 5);
+    assert.equal(loaded?.appliedAt, 77);
+    assert.equal(permissionSetHash(loaded!.set), hash);
   });
 
   test('keeps outbox events and the sequence counter across restarts', async (t) => {

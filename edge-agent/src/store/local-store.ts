@@ -2,8 +2,9 @@
  * The agent's durable state in `<dataDir>/agent.sqlite` (WAL), through the asynchronous
  * sqlite3 driver so no query ever blocks the event loop (and with it the badge path):
  *
- * - the permission set in force: a header row plus one row per card, replaced in one
- *   transaction, so a crash leaves either the old set or the new one;
+ * - the permission set in force: a header row, the payload it arrived as (pages of bytes),
+ *   and the cards deltas changed since (one row per card); a new set becomes the one in
+ *   force in one transaction, so a crash leaves either the old set or the new one;
  * - the outbox: events with their per-agent `seq`, deleted once the server acknowledges
  *   them; `last_seq` is kept in the same transaction as the events it covers.
  *
@@ -14,11 +15,27 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import type { AgentEvent, PermissionCard, PermissionSet } from '@acs/shared/mqtt/payloads';
+import { CardTable } from '../decision/card-table.js';
+import { decodePermissionPayload, type PermissionHeader } from '../sync/permission-payload.js';
 
 export const STORE_FILE = 'agent.sqlite';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** A stored payload is cut into rows of this size: binding one copies it on the main thread. */
+const PAGE_BYTES = 256 * 1024;
 /** Rows per multi-row INSERT (two parameters each, well under SQLite's variable limit). */
 const ROWS_PER_INSERT = 2000;
+
+export interface StoredPermissionMeta {
+  header: PermissionHeader;
+  hash: string;
+  cardSum: bigint;
+  appliedAt: number;
+}
+
+export interface StoredPermissionPayload extends StoredPermissionMeta {
+  pages: AsyncIterable<Uint8Array>;
+  changes: AsyncIterable<[credential: string, card: string][]>;
+}
 
 export interface StoredPermissions {
   set: PermissionSet;
@@ -75,6 +92,20 @@ export class LocalStore {
            COMMIT;`,
         );
       }
+      if (version < 2) {
+        // Issue 16: the set is kept as the payload it arrived as (pages) plus the cards deltas
+        // changed since; a version-1 store's card rows become changes on an empty payload.
+        await exec(
+          db,
+          `BEGIN;
+           ALTER TABLE permission_header ADD COLUMN generation INTEGER;
+           CREATE TABLE permission_pages (generation INTEGER NOT NULL, page INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (generation, page)) WITHOUT ROWID;
+           PRAGMA user_version = 2;
+           COMMIT;`,
+        );
+      }
+      // Pages of a set whose saving a crash cut short.
+      await exec(db, 'DELETE FROM permission_pages WHERE generation IS NOT (SELECT generation FROM permission_header WHERE id = 1)');
       const meta = await get<{ value: string }>(db, `SELECT value FROM meta WHERE key = 'last_seq'`);
       const maxOutbox = await get<{ seq: number | null }>(db, 'SELECT MAX(seq) AS seq FROM outbox');
       const lastSeq = Math.max(Number(meta?.value ?? 0), maxOutbox?.seq ?? 0);
@@ -92,40 +123,62 @@ export class LocalStore {
 
   // ------------------------------------------------------------ permission set
 
-  async loadPermissions(): Promise<StoredPermissions | null> {
-    return this.exclusive(async () => {
-      const header = await get<{ hash: string; card_sum: string; applied_at: number; header: string }>(
-        this.db,
-        'SELECT hash, card_sum, applied_at, header FROM permission_header WHERE id = 1',
-      );
-      if (!header) return null;
-      const rows = await all<{ card: string }>(this.db, 'SELECT card FROM permission_cards');
-      const cards = rows.map((r) => JSON.parse(r.card) as PermissionCard);
-      const set = { ...(JSON.parse(header.header) as Omit<PermissionSet, 'cards'>), cards } as PermissionSet;
-      return { set, hash: header.hash, cardSum: BigInt(`0x${header.card_sum}`), appliedAt: header.applied_at };
-    });
+  /**
+   * Replaces the stored set by the payload it arrived as. The pages are written one short
+   * statement at a time (the outbox keeps writing in between), then one transaction makes them
+   * the set in force and drops the old pages and the old set's card changes: a crash at any
+   * point leaves the old set or the new one.
+   */
+  async savePermissionPayload(meta: StoredPermissionMeta, chunks: Iterable<Uint8Array>): Promise<void> {
+    const generation = await this.exclusive(async () => ((await get<{ g: number | null }>(this.db, 'SELECT MAX(generation) AS g FROM permission_pages'))?.g ?? 0) + 1);
+    let page = 0;
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; at += PAGE_BYTES) {
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset + at, Math.min(PAGE_BYTES, chunk.length - at));
+        const n = page++;
+        await this.exclusive(() => run(this.db, 'INSERT INTO permission_pages (generation, page, bytes) VALUES (?, ?, ?)', [generation, n, bytes]));
+      }
+    }
+    await this.exclusive(() =>
+      this.transaction(async () => {
+        await run(this.db, 'DELETE FROM permission_cards');
+        await run(
+          this.db,
+          `INSERT INTO permission_header (id, version, hash, card_sum, applied_at, header, generation) VALUES (1, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET version = excluded.version, hash = excluded.hash, card_sum = excluded.card_sum,
+             applied_at = excluded.applied_at, header = excluded.header, generation = excluded.generation`,
+          [meta.header.version, meta.hash, meta.cardSum.toString(16), meta.appliedAt, JSON.stringify(meta.header), generation],
+        );
+        await run(this.db, 'DELETE FROM permission_pages WHERE generation <> ?', [generation]);
+      }),
+    );
   }
 
   /**
-   * The stored set's header, card count and hash state, and its cards as an async sequence of
-   * pages: the agent compiles them as they come instead of holding every parsed card at once.
-   * The pages are read after the header within one exclusive turn of the store, so a set
-   * being replaced is never read half old, half new.
+   * The stored set: its header and hash, the payload it arrived as (pages, read one per turn),
+   * and the cards deltas changed since (pages of rows; `null` marks a removed card). A store
+   * written before issue 16 has no payload and every card as a change.
    */
-  async loadPermissionsPaged(pageSize = 2_000): Promise<{ header: Omit<PermissionSet, 'cards'>; cardCount: number; hash: string; cardSum: bigint; appliedAt: number; pages: AsyncIterable<PermissionCard[]> } | null> {
-    const head = await this.exclusive(async () => {
-      const header = await get<{ hash: string; card_sum: string; applied_at: number; header: string }>(
+  async loadPermissionPayload(pageSize = 2_000): Promise<StoredPermissionPayload | null> {
+    const head = await this.exclusive(() =>
+      get<{ hash: string; card_sum: string; applied_at: number; header: string; generation: number | null; pages: number }>(
         this.db,
-        'SELECT hash, card_sum, applied_at, header FROM permission_header WHERE id = 1',
-      );
-      if (!header) return null;
-      const count = (await get<{ n: number }>(this.db, 'SELECT COUNT(*) AS n FROM permission_cards'))?.n ?? 0;
-      return { header, count };
-    });
+        `SELECT hash, card_sum, applied_at, header, generation,
+           (SELECT COUNT(*) FROM permission_pages p WHERE p.generation = h.generation) AS pages
+         FROM permission_header h WHERE id = 1`,
+      ),
+    );
     if (!head) return null;
-    const db = this.db;
     const store = this;
-    async function* pages(): AsyncGenerator<PermissionCard[]> {
+    const db = this.db;
+    async function* pages(): AsyncGenerator<Uint8Array> {
+      for (let page = 0; page < head!.pages; page++) {
+        const row = await store.exclusive(() => get<{ bytes: Buffer }>(db, 'SELECT bytes FROM permission_pages WHERE generation = ? AND page = ?', [head!.generation, page]));
+        if (!row) throw new Error(`page ${page} of the stored permission set is missing`);
+        yield row.bytes;
+      }
+    }
+    async function* changes(): AsyncGenerator<[string, string][]> {
       let after = '';
       for (;;) {
         const rows = await store.exclusive(() =>
@@ -133,22 +186,22 @@ export class LocalStore {
         );
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.credential;
-        yield rows.map((r) => JSON.parse(r.card) as PermissionCard);
+        yield rows.map((r) => [r.credential, r.card]);
       }
     }
     return {
-      header: JSON.parse(head.header.header) as Omit<PermissionSet, 'cards'>,
-      cardCount: head.count,
-      hash: head.header.hash,
-      cardSum: BigInt(`0x${head.header.card_sum}`),
-      appliedAt: head.header.applied_at,
+      header: JSON.parse(head.header) as PermissionHeader,
+      hash: head.hash,
+      cardSum: BigInt(`0x${head.card_sum}`),
+      appliedAt: head.applied_at,
       pages: pages(),
+      changes: changes(),
     };
   }
 
-  /** Applies a delta to the stored set in one transaction: cards replaced or removed, new header. */
+  /** Applies a delta to the stored set in one transaction: changed and removed cards, new header. */
   async applyPermissionDelta(
-    header: Omit<PermissionSet, 'cards'>,
+    header: PermissionHeader,
     upserts: readonly PermissionCard[],
     removals: readonly string[],
     hash: string,
@@ -157,48 +210,53 @@ export class LocalStore {
   ): Promise<void> {
     await this.exclusive(() =>
       this.transaction(async () => {
-        for (let i = 0; i < removals.length; i += ROWS_PER_INSERT) {
-          const chunk = removals.slice(i, i + ROWS_PER_INSERT);
-          await run(this.db, `DELETE FROM permission_cards WHERE credential IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
+        const rows: [string, string][] = [...removals.map((c): [string, string] => [c, 'null']), ...upserts.map((c): [string, string] => [c.credential, JSON.stringify(c)])];
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+          await run(this.db, `INSERT OR REPLACE INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
         }
-        for (let i = 0; i < upserts.length; i += ROWS_PER_INSERT) {
-          const chunk = upserts.slice(i, i + ROWS_PER_INSERT);
-          const params: string[] = [];
-          for (const card of chunk) params.push(card.credential, JSON.stringify(card));
-          await run(this.db, `INSERT OR REPLACE INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, params);
-        }
-        await run(this.db, 'UPDATE permission_header SET version = ?, hash = ?, card_sum = ?, applied_at = ?, header = ? WHERE id = 1', [
-          header.version,
-          hash,
-          cardSum.toString(16),
-          appliedAt,
-          JSON.stringify(header),
-        ]);
+        await this.writeHeader(header, hash, cardSum, appliedAt);
       }),
     );
   }
 
-  /** Replaces the stored set in one transaction. */
+  /** A structural change: the header and hash move on, the cards stay as they are. */
+  async updatePermissionHeader(header: PermissionHeader, hash: string, cardSum: bigint, appliedAt: number): Promise<void> {
+    await this.exclusive(() => this.writeHeader(header, hash, cardSum, appliedAt));
+  }
+
+  private async writeHeader(header: PermissionHeader, hash: string, cardSum: bigint, appliedAt: number): Promise<void> {
+    await run(this.db, 'UPDATE permission_header SET version = ?, hash = ?, card_sum = ?, applied_at = ?, header = ? WHERE id = 1', [
+      header.version,
+      hash,
+      cardSum.toString(16),
+      appliedAt,
+      JSON.stringify(header),
+    ]);
+  }
+
+  /** Stores a whole set given as an object (tests, benchmarks, tools): as the JSON payload the server would send. */
   async savePermissions(set: PermissionSet, hash: string, cardSum: bigint, appliedAt: number): Promise<void> {
-    const { cards, ...header } = set;
-    await this.exclusive(() =>
-      this.transaction(async () => {
-        await run(this.db, 'DELETE FROM permission_cards');
-        for (let i = 0; i < cards.length; i += ROWS_PER_INSERT) {
-          const chunk = cards.slice(i, i + ROWS_PER_INSERT);
-          const params: string[] = [];
-          for (const card of chunk) params.push(card.credential, JSON.stringify(card));
-          await run(this.db, `INSERT INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, params);
-        }
-        await run(
-          this.db,
-          `INSERT INTO permission_header (id, version, hash, card_sum, applied_at, header) VALUES (1, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET version = excluded.version, hash = excluded.hash, card_sum = excluded.card_sum,
-             applied_at = excluded.applied_at, header = excluded.header`,
-          [set.version, hash, cardSum.toString(16), appliedAt, JSON.stringify(header)],
-        );
-      }),
-    );
+    const { cards: _cards, ...header } = set;
+    const payload = Buffer.from(JSON.stringify({ kind: 'snapshot', set, hash }));
+    await this.savePermissionPayload({ header, hash, cardSum, appliedAt }, [payload]);
+  }
+
+  /** The stored set as an object, decoded on this thread (tests and tools; the agent loads through its worker). */
+  async loadPermissions(agentId?: string): Promise<StoredPermissions | null> {
+    const stored = await this.loadPermissionPayload();
+    if (!stored) return null;
+    const pages: Uint8Array[] = [];
+    for await (const page of stored.pages) pages.push(page);
+    const changes = new Map<string, string>();
+    for await (const rows of stored.changes) for (const [credential, card] of rows) changes.set(credential, card);
+    const decoded = decodePermissionPayload(Buffer.concat(pages), {
+      agentId: agentId ?? stored.header.agentId,
+      stored: { header: stored.header, hash: stored.hash, changes },
+    });
+    if (decoded.kind !== 'snapshot') throw new Error('the stored set is not a snapshot');
+    const cards = [...CardTable.view(decoded.table, stored.header.cardTypeCeilings, new Map()).payloads()];
+    return { set: { ...stored.header, cards }, hash: stored.hash, cardSum: stored.cardSum, appliedAt: stored.appliedAt };
   }
 
   // ------------------------------------------------------------ outbox

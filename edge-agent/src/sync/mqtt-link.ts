@@ -4,8 +4,8 @@
  * - Connects with the agent's own credentials; last will: retained `{online: false}` on
  *   `state`. On every connect: retained `{online: true}`, subscriptions to the agent's
  *   server channels, and a `sync` request with the version and hash it holds.
- * - `permissions`: validated with the shared schema (a bad payload is logged and
- *   ignored), handed to the `PermissionHolder`, and confirmed on `applied`.
+ * - `permissions`: handed as bytes to the `PermissionHolder`, which decodes and checks them
+ *   in its worker thread (a bad payload is logged and refused), and confirmed on `applied`.
  * - Events: read from the durable outbox and published at QoS 1 only while connected,
  *   one batch at a time (see `maxUnacked`); they stay in the outbox until
  *   `events-ack` lists them and are sent again after a reconnect or an ack timeout.
@@ -17,7 +17,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { agentClientId, agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
-import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
+import { WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
 import { redactUrl } from '../log/logger.js';
@@ -91,6 +91,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   private flushAgain = false;
   private ackTimer: NodeJS.Timeout | null = null;
   private inbound: Promise<unknown> = Promise.resolve();
+  private permissionsInbound: Promise<unknown> = Promise.resolve();
   private wasConnected = false;
   /** The last connection error logged, so a broker that stays down is not logged every retry. */
   private lastError: string | null = null;
@@ -153,9 +154,14 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       log.warn('broker connection error; retrying in the background', { error: err.message });
     });
     client.on('message', (topic, payload) => {
-      this.inbound = this.inbound.then(() => this.onMessage(topic, payload)).catch((err: unknown) => {
+      // Permission sets in their own queue: a million-card snapshot being applied must not hold up event acknowledgements or commands.
+      const permissions = topic.endsWith('/permissions');
+      const queue = permissions ? this.permissionsInbound : this.inbound;
+      const next = queue.then(() => this.onMessage(topic, payload)).catch((err: unknown) => {
         log.error('failed to handle a server message', { topic, error: (err as Error).message });
       });
+      if (permissions) this.permissionsInbound = next;
+      else this.inbound = next;
     });
     this.options.outbox.on('durable', this.onDurable);
     const timeout = this.options.ackTimeoutMs ?? 10_000;
@@ -190,7 +196,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       this.options.log.warn(`the broker did not complete the disconnect within ${STOP_GRACE_MS} ms; closing the connection`);
       await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
     }
-    await Promise.race([this.inbound, delay(STOP_GRACE_MS)]);
+    await Promise.race([Promise.all([this.inbound, this.permissionsInbound]), delay(STOP_GRACE_MS)]);
   }
 
   /** Reconnection attempts since the last successful connection. */
@@ -295,7 +301,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     const client = this.client;
     if (!client?.connected) return;
     const held = this.options.permissions.current;
-    const payload = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
+    // `accepts`: this agent reads binary sets (servers before issue 16 ignore the field).
+    const have = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
+    const payload = { ...have, accepts: [WIRE_FORMAT] };
     client.publish(agentTopic(this.options.agentId, 'sync'), encodePayload('sync', payload), { qos: 1 }, (err) => {
       if (err) this.options.log.warn('could not publish the sync request', { error: err.message });
     });
@@ -310,20 +318,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     }
     switch (parsed.channel) {
       case 'permissions': {
-        let json: Buffer;
-        try {
-          json = await decompressIfNeeded(payload);
-        } catch (err) {
-          log.error(`invalid permissions message ignored; keeping the set in force: ${(err as Error).message}`, { bytes: payload.length });
-          return;
-        }
-        const decoded = decodePayload('permissions', json);
-        if (!decoded.ok) {
-          log.error(`invalid permissions message ignored; keeping the set in force:\n${decoded.error}`, { bytes: payload.length });
-          return;
-        }
-        const message = decoded.value;
-        const outcome = message.kind === 'delta' ? await this.options.permissions.applyDelta(message) : await this.options.permissions.applySnapshot(message);
+        // Decoded, checked and compiled in the permission worker: this thread only hands the bytes over.
+        const outcome = await this.options.permissions.applyPayload(payload);
+        if (outcome === null) return;
         if (outcome.status === 'rejected') {
           // A delta that does not fit what the doors hold: ask for the whole set.
           if (outcome.needsSnapshot) this.requestSync();

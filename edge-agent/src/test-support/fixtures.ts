@@ -77,6 +77,27 @@ export function demoPermissionSet(overrides: Partial<PermissionSet> = {}): Permi
   };
 }
 
+/** A site of `count` cardholders (UUID ids, as the server gives them), on the demo site's zones and doors. */
+export function largePermissionSet(count: number, overrides: Partial<PermissionSet> = {}): PermissionSet {
+  const cards: PermissionCard[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const hex = i.toString(16).padStart(12, '0');
+    cards[i] = {
+      credential: `h10301:${(i >> 16) & 255}:${i & 65535}`,
+      cardId: `c0000000-0000-4000-8000-${hex}`,
+      personId: `b0000000-0000-4000-8000-${hex}`,
+      holder: `Person ${i}`,
+      type: i % 50 === 0 ? 'contractor' : 'employee',
+      status: 'active',
+      validFrom: null,
+      validUntil: null,
+      levelCeilingOverride: null,
+      grants: i % 3 === 0 ? [{ zoneId: 'office', scheduleId: null, validUntil: null }, { zoneId: 'lab', scheduleId: null, validUntil: null }] : [{ zoneId: 'lab', scheduleId: null, validUntil: null }],
+    };
+  }
+  return demoPermissionSet({ cards, ...overrides });
+}
+
 export function snapshot(set: PermissionSet): PermissionsMessage {
   return { kind: 'snapshot', set, hash: permissionSetHash(set) };
 }

@@ -9,7 +9,9 @@ import { foldPermissions, type HeldSet } from '../testing/permission-fold.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
+import { documentToMessage, PartAssembler, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { connectAgent, MessageLog, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
+import { PermissionCompiler } from './permission-compiler.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
 describe('permission sync', () => {
@@ -175,5 +177,77 @@ describe('permission sync', () => {
     assert.equal(snapshots().length, count);
     await publish('sync', { haveVersion: latest().set.version, haveHash: latest().hash });
     await waitFor(() => snapshots().length > count, 'a snapshot for the returning agent');
+  });
+
+  test('an agent that says it reads binary sets gets its snapshot in binary parts; one that does not (before issue 16) keeps getting JSON', async () => {
+    const raw: Buffer[] = [];
+    const listener = (topic: string, payload: Buffer) => {
+      if (topic === permissionsTopic) raw.push(payload);
+    };
+    agent.on('message', listener);
+    try {
+      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
+      const assembler = new PartAssembler();
+      const document = await waitFor(() => {
+        let joined: Uint8Array[] | null = null;
+        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
+        return joined;
+      }, 'a binary snapshot');
+      const message = documentToMessage(Buffer.concat(document));
+      assert.equal(message.hash, permissionSetHash(message.set));
+      assert.equal(message.set.version, (await agentView()).targetVersion);
+      assert.equal(message.set.cards.find((c) => c.credential === 'em4100:3887558')?.status, 'revoked');
+
+      await publish('sync', { haveVersion: null, haveHash: null });
+      const json = await waitFor(() => raw[0], 'a JSON snapshot');
+      assert.ok(permissionsMessageSchema.safeParse(JSON.parse(json.toString('utf8'))).success);
+      assert.equal(t.logs.matching(/reads only JSON permission sets .* upgrade it/, 'warn').length, 1);
+    } finally {
+      agent.off('message', listener);
+    }
+  });
+
+  test('a schedule edit reaches an agent that reads binary sets as its new header alone, with the hash of the whole set', async () => {
+    await publish('state', { agentId: 'agent-1', online: true, at: Date.now() }, true);
+    await waitFor(async () => (await agentView()).online, 'agent-1 online again');
+    const raw: Buffer[] = [];
+    const listener = (topic: string, payload: Buffer) => {
+      if (topic === permissionsTopic) raw.push(payload);
+    };
+    agent.on('message', listener);
+    try {
+      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
+      const assembler = new PartAssembler();
+      const document = await waitFor(() => {
+        let joined: Uint8Array[] | null = null;
+        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
+        return joined;
+      }, 'a binary snapshot');
+      const held = documentToMessage(Buffer.concat(document));
+
+      const scheduleId = held.set.schedules[0]!.id;
+      const edit = await t.request('PATCH', `/api/schedules/${scheduleId}`, { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }] } });
+      assert.equal(edit.status, 200);
+      const payload = await waitFor(() => raw[0], 'the structural change');
+      assert.ok(payload.length < 8192, `${payload.length} bytes`);
+      const message = JSON.parse(payload.toString('utf8')) as PermissionsChannelMessage;
+      assert.equal(message.kind, 'structure');
+      const folded = foldPermissions([held, message])!;
+      assert.equal(folded.hash, permissionSetHash(folded.set), 'the header over the cards held hashes as announced');
+      assert.deepEqual(folded.set.schedules.find((s) => s.id === scheduleId)?.windows, [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }]);
+      assert.equal(folded.set.version, (await agentView()).targetVersion);
+    } finally {
+      agent.off('message', listener);
+    }
+  });
+
+  test('agents of one group asking at once share one compilation and one encoding of their cards', async () => {
+    const compiler = t.server.app.get(PermissionCompiler);
+    const source = await compiler.loadSource();
+    const sets = await Promise.all(Array.from({ length: 50 }, () => compiler.compileFor(source, 'agent-1', Date.now())));
+    assert.ok(sets.every((s) => s.cards === sets[0]!.cards), 'one compiled card list for the group');
+    const encoded = sets.map((s) => compiler.encodedCards(s.cards));
+    assert.ok(encoded.every((e) => e === encoded[0]), 'one encoding for the group');
+    assert.equal(sets[0]!.hash, permissionSetHash(sets[0]!.set));
   });
 });

@@ -2,16 +2,17 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Subscription } from 'rxjs';
-import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, SyncRequest } from '@acs/shared/mqtt/payloads';
+import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, PermissionStructure, SyncRequest } from '@acs/shared/mqtt/payloads';
 import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } from '@acs/shared/sync/permission-hash';
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { compressLarge } from '@acs/shared/mqtt/compression';
 import { agentTopic } from '@acs/shared/mqtt/topics';
+import { assembleDocument, snapshotPayloads, splitIntoParts, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { AgentsService } from '../agents/agents.service.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
 import { type PermissionChange, PermissionChangesService } from '../site/permission-changes.service.js';
-import { type CompiledSet, PermissionCompiler, type PermissionSource } from './permission-compiler.js';
+import { type CompiledSet, PermissionCompiler, type PermissionSource, type PermissionStructureSource } from './permission-compiler.js';
 import { PermissionDeliveryEntity } from './permission-delivery.entity.js';
 
 interface CardGroup {
@@ -19,6 +20,14 @@ interface CardGroup {
   cards: Map<string, PermissionCard>;
   cardSum: bigint;
   version: number;
+  /** Schedules the cards' grants use (the header carries those); undefined once a delta changed the cards. */
+  scheduleIds?: ReadonlySet<string> | undefined;
+}
+
+function scheduleIdsOf(cards: Iterable<PermissionCard>): Set<string> {
+  const ids = new Set<string>();
+  for (const card of cards) for (const grant of card.grants) if (grant.scheduleId) ids.add(grant.scheduleId);
+  return ids;
 }
 
 /** Structural changes closer together than this go out as one snapshot. */
@@ -39,8 +48,17 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   /** Per group of agents with the same zones: the cards of the current version, as sent. */
   private readonly groups = new Map<string, CardGroup>();
   /** Per agent: the version last sent and its header, the base of the next delta. */
-  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string }>();
+  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string; cardSum: bigint }>();
   private stopped = false;
+  /**
+   * Per agent, from its last sync request: whether it reads binary sets. Agents before issue 16
+   * do not say so and keep getting JSON (their upgrade is a package away; refusing them would
+   * leave their doors on an old set). An agent not heard from since this server started gets
+   * JSON too, which every agent reads, until its next sync request.
+   */
+  private readonly binaryAgents = new Map<string, boolean>();
+  private readonly warnedJson = new Set<string>();
+  private transferId = Math.floor(Math.random() * 0xffff_ffff);
 
   constructor(
     @InjectRepository(PermissionDeliveryEntity) private readonly deliveries: Repository<PermissionDeliveryEntity>,
@@ -54,8 +72,9 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscription = this.changes.changes$.subscribe((change) => {
       if (change.structural) {
-        // Zones, doors, schedules, site settings: every agent gets a whole new set.
-        this.groups.clear();
+        // Zones, doors, schedules, site settings: the cards of a group (agents entering the same
+        // zones) stay what they are, so the groups are kept; agents get the new header, or a
+        // whole new set when they cannot take a header alone.
         this.schedulePush();
       } else {
         // A card-level change (revocations first among them) goes out at once as deltas.
@@ -103,6 +122,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
         } else {
           group.cards.delete(credential);
         }
+        group.scheduleIds = undefined;
       }
     }
     const online = new Set(await this.agents.onlineAgentIds());
@@ -131,11 +151,14 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
         await this.send(agentId, source, `change ${change.version} (a schedule the agent's set lacks)`);
         continue;
       }
-      const header = { ...last.header, version: change.version, issuedAt: now };
+      // A structural change read after this card change was committed may already carry a
+      // later version: the delta then completes that version instead of going back.
+      const version = Math.max(change.version, last.version);
+      const header = { ...last.header, version, issuedAt: now };
       const hash = combineHash(headerCanonical(header), group.cardSum);
-      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version: change.version, issuedAt: now, upserts, removals, hash };
-      await this.recordSent(agentId, change.version, hash, group.cards.size, now);
-      this.lastSent.set(agentId, { version: change.version, hash, header, groupKey: last.groupKey });
+      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version, issuedAt: now, upserts, removals, hash };
+      await this.recordSent(agentId, version, hash, group.cards.size, now);
+      this.lastSent.set(agentId, { version, hash, header, groupKey: last.groupKey, cardSum: group.cardSum });
       this.mqtt.publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta))).catch((err: unknown) => {
         this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
       });
@@ -156,17 +179,23 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
 
   private async pushToOnlineAgents(structural = false): Promise<void> {
     if (this.stopped) return;
-    if (structural) this.groups.clear();
     const online = await this.agents.onlineAgentIds();
-    if (online.length > 0) {
-      const source = await this.compiler.loadSource();
-      for (const agentId of online) await this.send(agentId, source, 'change');
+    let structure: PermissionStructureSource | null = null;
+    let source: PermissionSource | null = null;
+    for (const agentId of online) {
+      if (structural) {
+        structure ??= await this.compiler.loadStructure();
+        if (await this.sendStructure(agentId, structure)) continue;
+      }
+      source ??= await this.compiler.loadSource();
+      await this.send(agentId, source, 'change');
     }
     await this.agents.broadcastAll();
   }
 
   /** An agent asks for what it lacks: on first contact, or when it holds an old or unknown version. */
   async handleSyncRequest(agentId: string, request: SyncRequest): Promise<void> {
+    this.binaryAgents.set(agentId, request.accepts?.includes(WIRE_FORMAT) ?? false);
     let source = await this.recentSource();
     if (request.haveVersion !== null && request.haveVersion > source.version) {
       // Only a server restored from a backup is behind its agents; a set with a version the
@@ -227,24 +256,73 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     await this.agents.recordApplied(agentId, message.version, message.hash, message.appliedAt, hashMatches);
   }
 
-  private async send(agentId: string, source: PermissionSource, why: string): Promise<CompiledSet> {
+  /**
+   * After a structural change (issue 16): an agent that reads `acsp/1`, was sent a set this
+   * server still holds the cards of, and still enters the same zones gets the new header alone:
+   * kilobytes, and no read or compile of a single card. False when it needs a snapshot.
+   */
+  private async sendStructure(agentId: string, structure: PermissionStructureSource): Promise<boolean> {
+    const last = this.lastSent.get(agentId);
+    const group = last ? this.groups.get(last.groupKey) : undefined;
+    if (!last || !group || !this.binaryAgents.get(agentId)) return false;
     const now = this.clock.now();
-    const compiled = this.compiler.compileFor(source, agentId, now);
+    group.scheduleIds ??= scheduleIdsOf(group.cards.values());
+    const { header, groupKey } = this.compiler.headerFor(structure, agentId, now, group.scheduleIds);
+    if (groupKey !== last.groupKey) return false;
+    // A card change read after the structure may have carried a later version already.
+    if (header.version < last.version) header.version = last.version;
+    const hash = combineHash(headerCanonical(header), group.cardSum);
+    if (header.version === last.version && hash === last.hash) return true;
+    const message: PermissionStructure = { kind: 'structure', agentId, baseVersion: last.version, baseHash: last.hash, header, hash };
+    await this.recordSent(agentId, header.version, hash, group.cards.size, now);
+    this.lastSent.set(agentId, { version: header.version, hash, header, groupKey, cardSum: group.cardSum });
+    this.mqtt.publish(agentTopic(agentId, 'permissions'), encodePayload('permissions', message)).catch((err: unknown) => {
+      this.logger.warn(`structural change ${header.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+    });
+    this.logger.log(`sent structural change ${last.version} → ${header.version} to agent ${agentId} (header only, cards unchanged)`);
+    return true;
+  }
+
+  /** What this agent now holds (the base of its next delta or structural change) and the cards of agents like it. */
+  private remember(agentId: string, compiled: CompiledSet, groupKey: string): void {
     const { set, hash } = compiled;
-    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
-    // Remember what this agent now holds (for deltas) and the cards of agents like it.
-    const groupKey = [...compiled.entered].sort().join('|');
     const group = this.groups.get(groupKey);
-    if (!group || group.version <= set.version) {
-      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version });
+    if (!group || group.version < set.version || (group.version === set.version && group.cardSum !== compiled.cardSum)) {
+      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version, scheduleIds: compiled.cards.scheduleIds });
     }
     const { cards: _cards, ...header } = set;
-    this.lastSent.set(agentId, { version: set.version, hash, header, groupKey });
-    const payload = await compressLarge(encodePayload('permissions', { kind: 'snapshot', set, hash }));
-    this.mqtt.publish(agentTopic(agentId, 'permissions'), payload).catch((err: unknown) => {
-      this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
-    });
-    this.logger.log(`sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${why})`);
+    this.lastSent.set(agentId, { version: set.version, hash, header, groupKey, cardSum: compiled.cardSum });
+  }
+
+  private async send(agentId: string, source: PermissionSource, why: string, precompiled?: CompiledSet): Promise<CompiledSet> {
+    const now = this.clock.now();
+    const compiled = precompiled ?? (await this.compiler.compileFor(source, agentId, now));
+    const { set, hash } = compiled;
+    await this.recordSent(agentId, set.version, hash, set.cards.length, now);
+    this.remember(agentId, compiled, [...compiled.entered].sort().join('|'));
+    const binary = this.binaryAgents.get(agentId) ?? false;
+    if (!binary && this.binaryAgents.has(agentId) && !this.warnedJson.has(agentId)) {
+      this.warnedJson.add(agentId);
+      this.logger.warn(`agent ${agentId} reads only JSON permission sets (software before issue 16): it gets JSON, several times larger; upgrade it`);
+    }
+    let payloads: Uint8Array[];
+    if (binary) {
+      // The cards section is encoded and compressed once per group; per agent only the head.
+      const { cards: _cards, ...header } = set;
+      const { section, compressed } = await this.compiler.encodedCards(compiled.cards);
+      this.transferId = (this.transferId + 1) >>> 0;
+      payloads = splitIntoParts(assembleDocument({ hash, header }, section, compressed), this.transferId);
+    } else {
+      payloads = await snapshotPayloads({ kind: 'snapshot', set, hash }, 'json');
+    }
+    const topic = agentTopic(agentId, 'permissions');
+    // The parts in order, on one connection at QoS 1: the agent joins them as they come.
+    for (const payload of payloads) {
+      this.mqtt.publish(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.length)).catch((err: unknown) => {
+        this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+      });
+    }
+    this.logger.log(`sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${binary ? `binary, ${payloads.length} parts` : 'JSON'}, ${why})`);
     return compiled;
   }
 

@@ -3,14 +3,14 @@
 import type { PermissionCard, PermissionsChannelMessage, PermissionSet } from '@acs/shared/mqtt/payloads';
 
 export interface HeldSet {
-  kind: 'snapshot' | 'delta';
+  kind: 'snapshot' | 'delta' | 'structure';
   set: PermissionSet;
   /** The hash the last message announced for the set it leads to. */
   hash: string;
 }
 
 /**
- * Folds snapshots and deltas in arrival order like an agent: a delta applies only on top of
+ * Folds snapshots, deltas and structural changes in arrival order like an agent: a delta applies only on top of
  * exactly its base version; one that does not fit throws (a test should see that).
  */
 export function foldPermissions(messages: readonly PermissionsChannelMessage[]): HeldSet | null {
@@ -20,10 +20,15 @@ export function foldPermissions(messages: readonly PermissionsChannelMessage[]):
       held = { kind: 'snapshot', set: message.set, hash: message.hash };
       continue;
     }
+    const version = message.kind === 'delta' ? message.version : message.header.version;
     if (!held || held.set.version !== message.baseVersion || held.hash !== message.baseHash) {
-      throw new Error(`delta ${message.baseVersion} → ${message.version} does not apply to version ${held?.set.version ?? 'none'}`);
+      throw new Error(`${message.kind} ${message.baseVersion} → ${version} does not apply to version ${held?.set.version ?? 'none'}`);
     }
     const base: HeldSet = held;
+    if (message.kind === 'structure') {
+      held = { kind: 'structure', set: { ...message.header, cards: base.set.cards }, hash: message.hash };
+      continue;
+    }
     const cards = new Map<string, PermissionCard>();
     for (const card of base.set.cards) cards.set(card.credential, card);
     for (const credential of message.removals) cards.delete(credential);

@@ -166,14 +166,37 @@ export const permissionDeltaSchema = z.object({
 });
 export type PermissionDelta = z.infer<typeof permissionDeltaSchema>;
 
+/**
+ * Server → agent on `permissions` (issue 16): a structural change (zones, doors, schedules,
+ * holidays, site settings, lockdown) that leaves the cards as they are: the whole new header,
+ * a few kilobytes, instead of the whole card table. Applied only on top of exactly
+ * `baseVersion`/`baseHash`, and only if the agent's cards under the new header hash to `hash`;
+ * otherwise the agent asks for a snapshot. Sent only to agents that accept `acsp/1`.
+ */
+export const permissionStructureSchema = z.object({
+  kind: z.literal('structure'),
+  agentId: slugSchema,
+  baseVersion: z.number().int().nonnegative(),
+  baseHash: sha256Hex,
+  /** Everything but the cards; its `version` and `issuedAt` are the new set's. */
+  header: permissionSetSchema.omit({ cards: true }),
+  hash: sha256Hex,
+});
+export type PermissionStructure = z.infer<typeof permissionStructureSchema>;
+
 /** Everything the `permissions` channel carries. */
-export const permissionsMessageSchema = z.discriminatedUnion('kind', [permissionSnapshotSchema, permissionDeltaSchema]);
+export const permissionsMessageSchema = z.discriminatedUnion('kind', [permissionSnapshotSchema, permissionDeltaSchema, permissionStructureSchema]);
 export type PermissionsChannelMessage = z.infer<typeof permissionsMessageSchema>;
 
 /** Agent → server on `sync`: what the agent holds, asking for what it lacks. */
 export const syncRequestSchema = z.object({
   haveVersion: z.number().int().nonnegative().nullable(),
   haveHash: z.string().nullable(),
+  /**
+   * Formats the agent reads besides JSON (`acsp/1`: the binary sets of issue 16). Absent from
+   * agents before issue 16: the server keeps sending them JSON.
+   */
+  accepts: z.array(z.string().max(32)).max(16).optional(),
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 

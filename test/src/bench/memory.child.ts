@@ -7,16 +7,22 @@
  */
 import { createLogger, LocalStore, PermissionHolder } from '@acs/edge-agent';
 import { PermissionHashState } from '@acs/edge-agent/decision/compiled-permissions';
+import { PartAssembler, snapshotPayloads } from '@acs/shared/sync/permission-wire';
 import { benchPermissionSet } from './bench-data.js';
 
 const [mode, count, dir] = process.argv.slice(2);
 const cardholders = Number(count);
 
 if (mode === 'prepare') {
+  // Stored as the agent stores a set it received: the binary document (issue 16).
   const set = benchPermissionSet('agent-1', cardholders);
   const state = PermissionHashState.of(set);
+  const { cards: _cards, ...header } = set;
+  const assembler = new PartAssembler();
+  let document: Uint8Array[] | null = null;
+  for (const part of await snapshotPayloads({ kind: 'snapshot', set, hash: state.hash })) document = assembler.add(part) ?? document;
   const store = await LocalStore.open(dir!);
-  await store.savePermissions(set, state.hash, state.cardSum, Date.now());
+  await store.savePermissionPayload({ header, hash: state.hash, cardSum: state.cardSum, appliedAt: Date.now() }, document!);
   await store.close();
 } else {
   const baseline = process.memoryUsage().rss;
@@ -26,6 +32,8 @@ if (mode === 'prepare') {
   const loaded = await holder.load();
   const loadMs = Math.round(performance.now() - started);
   if (!loaded || loaded.cards.size !== cardholders) throw new Error('the set did not load');
+  // The worker thread that decoded it stops when idle; measure the agent as it then runs.
+  await holder.close();
   for (let i = 0; i < 3; i++) {
     global.gc?.();
     await new Promise((r) => setTimeout(r, 50));

@@ -18,7 +18,13 @@ import { DataSource } from 'typeorm';
 import { createLogger, parseAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
 import type { CardView } from '@acs/shared/api/views';
 import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
-import type { PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
+import type { PermissionSet, PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
+import { assembleDocument, documentToMessage, isWirePart, PartAssembler, snapshotPayloads, splitIntoParts, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
+import { PermissionCompiler } from '@acs/server/sync/permission-compiler';
+import { LocalStore, PermissionHolder } from '@acs/edge-agent';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { CardEntity } from '@acs/server/cards/card.entity';
 import { GrantEntity } from '@acs/server/grants/grant.entity';
@@ -29,10 +35,47 @@ import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';
 
 const progress = (line: string) => process.stderr.write(`  [sync] ${line}\n`);
-const CARDHOLDERS = 100_000;
+const CARDHOLDERS = Number(process.env.ACS_BENCH_SYNC_CARDHOLDERS ?? 100_000);
 const AGENTS = 100;
 const REVOCATIONS = 100;
 const CHECK_INS = 100;
+const STRUCTURAL_EDITS = 20;
+
+/**
+ * The phases of one agent's snapshot, measured apart: the server's compile from a fresh read
+ * of the database (and its longest event-loop stall), the bytes on the wire, and an agent's
+ * apply of those bytes in a fresh store (worker decode and compile, persist, swap).
+ */
+async function snapshotPhases(server: TestServer, agentId: string): Promise<{ compileMs: number; compileStallMs: number; wireBytes: number; parts: number; jsonBytes: number; applyMs: number }> {
+  const compiler = server.server.app.get(PermissionCompiler);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const started = performance.now();
+  const compiled = await compiler.compile(agentId, Date.now());
+  const { cards: _cards, ...header } = compiled.set;
+  const { section, compressed } = await compiler.encodedCards(compiled.cards);
+  const parts = splitIntoParts(assembleDocument({ hash: compiled.hash, header }, section, compressed), 1);
+  const compileMs = performance.now() - started;
+  loop.disable();
+  const json = await snapshotPayloadsJson(compiled);
+  const dir = await mkdtemp(join(tmpdir(), 'acs-bench-phases-'));
+  const store = await LocalStore.open(dir);
+  const holder = new PermissionHolder(agentId, store, createLogger('bench', { level: 'error' }));
+  const applyStarted = performance.now();
+  let outcome = null;
+  for (const part of parts) outcome = (await holder.applyPayload(part)) ?? outcome;
+  const applyMs = performance.now() - applyStarted;
+  await holder.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  if (outcome?.status !== 'applied') throw new Error(`the agent did not apply the set: ${JSON.stringify(outcome)}`);
+  return { compileMs, compileStallMs: loop.max / 1e6, wireBytes: parts.reduce((n, p) => n + p.length, 0), parts: parts.length, jsonBytes: json, applyMs };
+}
+
+async function snapshotPayloadsJson(compiled: { set: PermissionSet; hash: string }): Promise<number> {
+  const payloads = await snapshotPayloads({ kind: 'snapshot', set: compiled.set, hash: compiled.hash }, 'json');
+  return payloads.reduce((n, p) => n + p.length, 0);
+}
 
 export async function seed(server: TestServer): Promise<void> {
   const ds = server.server.app.get(DataSource);
@@ -83,6 +126,10 @@ class ProtocolAgent {
   readonly revokedAt = new Map<string, number>();
   /** When a card arrived active with at least one grant (a visitor's card after check-in). */
   readonly grantedAt = new Map<string, number>();
+  /** When each version came to be held. */
+  readonly heldAt = new Map<number, number>();
+  bytesReceived = 0;
+  readonly parts = new PartAssembler();
   private constructor(
     readonly id: string,
     private readonly client: MqttClient,
@@ -94,11 +141,20 @@ class ProtocolAgent {
     // In arrival order, as the agent does: a large snapshot takes longer to decompress than the delta after it.
     let inbound = Promise.resolve();
     client.on('message', (_topic, payload) => {
-      inbound = inbound.then(async () => agent.onPermissions(JSON.parse((await decompressIfNeeded(payload)).toString('utf8')) as PermissionsChannelMessage));
+      agent.bytesReceived += payload.length;
+      inbound = inbound.then(async () => {
+        // Binary sets come in parts (issue 16); deltas and structural changes are JSON.
+        if (isWirePart(payload)) {
+          const document = agent.parts.add(payload);
+          if (document) agent.onPermissions(documentToMessage(Buffer.concat(document)));
+          return;
+        }
+        agent.onPermissions(JSON.parse((await decompressIfNeeded(payload)).toString('utf8')) as PermissionsChannelMessage);
+      });
     });
     await client.subscribeAsync(agentTopic(id, 'permissions'), { qos: 1 });
     await client.publishAsync(agentTopic(id, 'state'), JSON.stringify({ agentId: id, online: true, at: Date.now() }), { qos: 1, retain: true });
-    await client.publishAsync(agentTopic(id, 'sync'), JSON.stringify({ haveVersion: null, haveHash: null }), { qos: 1 });
+    await client.publishAsync(agentTopic(id, 'sync'), JSON.stringify({ haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] }), { qos: 1 });
     return agent;
   }
 
@@ -112,6 +168,14 @@ class ProtocolAgent {
         void this.client.publishAsync(agentTopic(this.id, 'sync'), JSON.stringify({ haveVersion: this.version, haveHash: this.hash }), { qos: 1 });
         return;
       }
+      if (message.kind === 'structure') {
+        // The cards stay; only what is around them changed.
+        this.version = message.header.version;
+        this.hash = message.hash;
+        this.heldAt.set(this.version, performance.now());
+        void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
+        return;
+      }
       for (const credential of message.removals) this.notActive.add(credential);
       for (const card of message.upserts) {
         if (card.status === 'active') this.notActive.delete(card.credential);
@@ -122,6 +186,7 @@ class ProtocolAgent {
       this.version = message.version;
       this.hash = message.hash;
     }
+    this.heldAt.set(this.version!, performance.now());
     void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
   }
 
@@ -172,6 +237,8 @@ export const syncBench: BenchModule = {
         doors: [{ id: 'bench-real-lab', lock: { line: 23 }, contact: { line: 24, openLevel: 1 } }],
       });
       const deliveries = server.server.app.get(DataSource).getRepository(PermissionDeliveryEntity);
+      const snapshotLoop = monitorEventLoopDelay({ resolution: 1 });
+      snapshotLoop.enable();
       const snapshotStarted = performance.now();
       realAgent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }) });
       const started = performance.now() - snapshotStarted;
@@ -183,11 +250,13 @@ export const syncBench: BenchModule = {
         await new Promise((r) => setTimeout(r, 10));
       }
       const snapshotMs = performance.now() - connectedAt;
+      snapshotLoop.disable();
+      const phases = await snapshotPhases(server, 'bench-real');
       const totalMs = performance.now() - snapshotStarted;
       progress(`full snapshot confirmed ${snapshotMs.toFixed(0)} ms after the agent connected`);
       // ACS_BENCH_SYNC=snapshot: only this part (to profile it: node --cpu-prof ... sync).
       if (process.env.ACS_BENCH_SYNC === 'snapshot') {
-        return { 'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})` };
+        return { 'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`, phases: JSON.stringify(phases), 'stall meanwhile (ms)': (snapshotLoop.max / 1e6).toFixed(1) };
       }
 
       // 2. 99 more agents, at the protocol level.
@@ -201,6 +270,28 @@ export const syncBench: BenchModule = {
       while (protocolAgents.some((a) => a.version !== version) || (realAgent.permissionVersion ?? 0) < version) await new Promise((r) => setTimeout(r, 50));
       const allSyncedMs = performance.now() - connectStarted;
       progress(`all ${AGENTS} agents hold version ${version}`);
+
+      // 2b. Structural changes (issue 16): a schedule edit reaches every agent as its new header.
+      const structural: number[] = [];
+      const structuralBytes: number[] = [];
+      for (let i = 0; i < STRUCTURAL_EDITS; i++) {
+        const bytesBefore = protocolAgents.map((a) => a.bytesReceived);
+        const started = performance.now();
+        const edit = await server.request('PATCH', '/api/schedules/business-hours', { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: i % 2 ? '18:00' : '19:00' }] } });
+        if (edit.status !== 200) throw new Error(`schedule edit → ${edit.status} ${JSON.stringify(edit.body)}`);
+        const wanted = await target();
+        let realDone = 0;
+        for (;;) {
+          if (!realDone && (realAgent.permissionVersion ?? 0) >= wanted) realDone = performance.now();
+          if (realDone && protocolAgents.every((a) => (a.version ?? 0) >= wanted)) break;
+          await new Promise((r) => setImmediate(r));
+        }
+        structural.push(Math.max(realDone, ...protocolAgents.map((a) => a.heldAt.get(wanted) ?? performance.now())) - started);
+        for (const [k, a] of protocolAgents.entries()) structuralBytes.push(a.bytesReceived - bytesBefore[k]!);
+      }
+      const structuralStats = stats(structural);
+      const bytesStats = stats(structuralBytes);
+      progress(`${STRUCTURAL_EDITS} schedule edits`);
 
       // 3. Revocations through the API.
       const cards = (await server.request<CardView[]>('GET', '/api/cards', { token: admin })).body.filter((c) => c.status === 'active' && c.credential.startsWith('h10301:'));
@@ -279,6 +370,8 @@ export const syncBench: BenchModule = {
       const real = stats(realLatencies);
       return {
         'seeding 100,000 cardholders': `${(seedMs / 1000).toFixed(1)} s (not measured below)`,
+        [`snapshot ${CARDHOLDERS.toLocaleString('en')}`]: `wire ${(phases.wireBytes / 1e6).toFixed(1)} MB (binary, ${phases.parts} parts; JSON for an old agent ${(phases.jsonBytes / 1e6).toFixed(1)} MB gzip), server compile ${phases.compileMs.toFixed(0)} ms (read, compile, encode, compress; longest event-loop stall ${phases.compileStallMs.toFixed(1)} ms, target 50 ms), agent apply ${phases.applyMs.toFixed(0)} ms (worker decode, check, compile, persist, swap), new agent confirmed ${snapshotMs.toFixed(0)} ms (target 1,500 ms: ${snapshotMs < 1500 ? 'met' : 'NOT met'}); longest stall of this process (server, broker and agent together) meanwhile ${(snapshotLoop.max / 1e6).toFixed(1)} ms`,
+        [`structural change (schedule edit) → all of ${AGENTS} agents hold it`]: `p50 ${structuralStats.p50.toFixed(0)} / p99 ${structuralStats.p99.toFixed(0)} ms (n=${structuralStats.n}; target p99 1000 ms: ${structuralStats.p99 < 1000 ? 'met' : 'NOT met'}), bytes per agent p50 ${bytesStats.p50} / max ${bytesStats.max} (the whole set would be ${(phases.wireBytes / 1e6).toFixed(1)} MB)`,
         'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms from its first connection to the server recording its confirmation (compile, send, apply, persist, confirm; target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`,
         'new agent, process start to confirmed': `${totalMs.toFixed(0)} ms (of which ${started.toFixed(0)} ms starting the agent: store, readers, doors)`,
         '99 more agents in sync': `${(allSyncedMs / 1000).toFixed(1)} s after they connected`,
