@@ -4,6 +4,7 @@ import type { AuthenticateError } from 'aedes';
 import { startAgent } from '../agent.js';
 import { FakeServer, startBroker } from '../test-support/broker.js';
 import { captureLogger, simAgentConfig, tempDir, until } from '../test-support/fixtures.js';
+import { WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 
 describe('reconnect backoff', () => {
@@ -71,6 +72,6 @@ describe('an agent refused by the broker', () => {
     assert.ok(gaps[3]! > gaps[0]!, `delays grew: ${gaps.join(', ')}`);
     assert.ok(log.lines.some((l) => /Identifier rejected/i.test(l)), 'the refusal was logged');
     // Connected means subscribed and asking for its set: a revocation would now arrive.
-    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null });
+    assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
   });
 });
