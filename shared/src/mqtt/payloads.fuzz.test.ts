@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { sampleAccessEvent } from '../testing/payload-samples.js';
 import { decompressIfNeeded } from './compression.js';
 import { CHANNEL_SCHEMAS, decodePayload, encodePayload } from './payloads.js';
 import type { Channel } from './topics.js';
@@ -21,24 +22,7 @@ const VALID: { [C in Channel]: unknown } = {
   state: { agentId: 'agent-1', online: true, at: 1_700_000_000_000, softwareVersion: '1.0.0', permissionVersion: 3, doors: ['lab'] },
   events: {
     events: [
-      {
-        kind: 'access',
-        eventId: '6f1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a10',
-        agentId: 'agent-1',
-        seq: 1,
-        occurredAt: 1_700_000_000_000,
-        doorId: 'lab',
-        readerId: 'lab-in',
-        direction: 'in',
-        zoneId: 'lab',
-        credential: 'em4100:3887558',
-        cardId: 'c1',
-        personId: 'p1',
-        holder: '张伟',
-        granted: true,
-        reason: 'granted',
-        permissionVersion: 3,
-      },
+      sampleAccessEvent({ eventId: '6f1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a10' }),
       { kind: 'door', eventId: '0d1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a11', agentId: 'agent-1', seq: 2, occurredAt: 1_700_000_000_500, doorId: 'lab', type: 'opened' },
     ],
   },

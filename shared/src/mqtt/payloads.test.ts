@@ -1,26 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { sampleAccessEvent } from '../testing/payload-samples.js';
 import { decodePayload } from './payloads.js';
 
-const accessEvent = () => ({
-  kind: 'access',
-  eventId: randomUUID(),
-  agentId: 'agent-1',
-  seq: 1,
-  occurredAt: 1_700_000_000_000,
-  doorId: 'lab',
-  readerId: 'lab-in',
-  direction: 'in',
-  zoneId: 'lab',
-  credential: 'em4100:3887558',
-  cardId: 'c1',
-  personId: 'p1',
-  holder: '张伟',
-  granted: true,
-  reason: 'granted',
-  permissionVersion: 3,
-});
+const accessEvent = () => sampleAccessEvent();
 
 describe('payload decoding', () => {
   test('accepts a valid events batch and keeps its types', () => {
