@@ -81,6 +81,7 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
       clock_drift: 'Door controller clock drift',
       agent_refused: 'Door controller identity refused',
       events_missing: 'Door controller events missing',
+      agent_outdated: 'Door controller software too old',
     },
   },
   doorRules: {

@@ -81,6 +81,7 @@ export const rulesZhCN = {
       clock_drift: '门控制器时钟偏差',
       agent_refused: '门控制器身份被拒绝',
       events_missing: '门控制器事件缺失',
+      agent_outdated: '门控制器软件版本过旧',
     },
   },
   doorRules: {

@@ -15,8 +15,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { agentClientId, agentSubscriptions, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
-import { decodePayload, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage } from '@acs/shared/mqtt/payloads';
+import { agentClientId, agentSubscriptions, agentTopic, parseAgentTopic, SERVER_ANNOUNCEMENT_TOPIC } from '@acs/shared/mqtt/topics';
+import { CURRENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
+import { decodePayload, decodeServerAnnouncement, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage, type ServerAnnouncement } from '@acs/shared/mqtt/payloads';
 import { WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
@@ -254,6 +255,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       softwareVersion: this.options.softwareVersion,
       permissionVersion: this.options.permissions.current?.version ?? null,
       doors: this.options.doors,
+      protocol: CURRENT_PROTOCOL,
       ...(outboxDepth !== undefined ? { outboxDepth } : {}),
     };
     client.publish(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true }, (err) => {
@@ -293,6 +295,11 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       if (refused.length > 0) log.error('the broker refused subscriptions (check the ACL)', { topics: refused });
       this.requestSync();
     });
+    // Separately: a broker whose ACL predates the announcement refuses it, and that must not
+    // look like a failed subscription to the agent's own channels.
+    client.subscribe(SERVER_ANNOUNCEMENT_TOPIC, { qos: 1 }, (err, granted) => {
+      if (err || (granted ?? []).some((g) => g.qos === 128)) log.debug(() => 'the broker does not let this agent read the server announcement');
+    });
     this.emit('connected');
     void this.flush();
   }
@@ -309,8 +316,31 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     });
   }
 
+  /** What the server last announced about itself (null until it did). */
+  serverAnnouncement: ServerAnnouncement | null = null;
+
+  private onServerAnnouncement(payload: Buffer): void {
+    const { log } = this.options;
+    if (payload.length === 0) return;
+    const decoded = decodeServerAnnouncement(payload);
+    if (!decoded.ok) {
+      log.warn(`invalid server announcement ignored:\n${decoded.error}`);
+      return;
+    }
+    this.serverAnnouncement = decoded.value;
+    const { softwareVersion, protocol, minAgentProtocol } = decoded.value;
+    if (minAgentProtocol > CURRENT_PROTOCOL) {
+      log.error(
+        `this agent speaks protocol ${CURRENT_PROTOCOL}; the server (${softwareVersion}) needs at least ${minAgentProtocol}: upgrade the agent software. Doors keep deciding from the set in force`,
+      );
+    } else {
+      log.info(`server ${softwareVersion} speaks protocol ${protocol}; this agent speaks ${CURRENT_PROTOCOL}, they use ${Math.min(protocol, CURRENT_PROTOCOL)}`);
+    }
+  }
+
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     const { log, agentId } = this.options;
+    if (topic === SERVER_ANNOUNCEMENT_TOPIC) return this.onServerAnnouncement(payload);
     const parsed = parseAgentTopic(topic);
     if (!parsed || parsed.agentId !== agentId) {
       log.warn('message on an unexpected topic ignored', { topic });

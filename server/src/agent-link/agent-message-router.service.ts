@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type AgentChannel, AGENT_PUBLISHES, agentTopic, parseAgentTopic } from '@acs/shared/mqtt/topics';
 import { decodePayload, encodePayload } from '@acs/shared/mqtt/payloads';
 import { AGENT_PAYLOAD_LIMIT_BYTES } from '@acs/shared/mqtt/limits';
+import { CURRENT_PROTOCOL, IMPLICIT_AGENT_PROTOCOL, MIN_AGENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
 import { AgentsService } from '../agents/agents.service.js';
 import { EventsService } from '../events/events.service.js';
 import { type IncomingMqttMessage, MqttClientService } from '../mqtt/mqtt-client.service.js';
@@ -16,6 +17,8 @@ export interface AgentMessageStats {
   malformed: number;
   /** Payloads over AGENT_PAYLOAD_LIMIT_BYTES, dropped before decoding. */
   oversized: number;
+  /** Messages of agents whose protocol is older than the server serves, refused. */
+  outdated: number;
   impersonation: number;
   failed: number;
 }
@@ -30,7 +33,7 @@ export interface AgentMessageStats {
 export class AgentMessageRouter implements OnModuleInit {
   private readonly logger = new Logger('AgentMessages');
   private readonly queues = new Map<string, Promise<void>>();
-  readonly stats: AgentMessageStats = { handled: 0, malformed: 0, oversized: 0, impersonation: 0, failed: 0 };
+  readonly stats: AgentMessageStats = { handled: 0, malformed: 0, oversized: 0, outdated: 0, impersonation: 0, failed: 0 };
 
   constructor(
     private readonly mqtt: MqttClientService,
@@ -81,14 +84,37 @@ export class AgentMessageRouter implements OnModuleInit {
     });
   }
 
+  /**
+   * Agents whose stated protocol is older than this server serves: their state is still
+   * read (so an upgraded agent is let back at once), anything else they send is refused.
+   */
+  private readonly outdated = new Set<string>();
+
+  private noteProtocol(agentId: string, protocol: number, softwareVersion: string | null): void {
+    if (protocol >= MIN_AGENT_PROTOCOL) {
+      this.outdated.delete(agentId);
+      return;
+    }
+    if (!this.outdated.has(agentId)) {
+      this.logger.error(`agent ${agentId} (software ${softwareVersion ?? '?'}) speaks protocol ${protocol}; this server serves ${MIN_AGENT_PROTOCOL} to ${CURRENT_PROTOCOL}: refusing its messages until it is upgraded`);
+    }
+    this.outdated.add(agentId);
+    this.signals.emit('agent.outdated', { agentId, protocol, softwareVersion, at: this.clock.now() });
+  }
+
   private async handle(agentId: string, channel: AgentChannel, message: IncomingMqttMessage): Promise<void> {
     // An empty retained payload clears a retained state; there is nothing to read.
     if (message.payload.length === 0 && channel === 'state') return;
+    if (channel !== 'state' && this.outdated.has(agentId)) {
+      this.stats.outdated += 1;
+      return;
+    }
     switch (channel) {
       case 'state': {
         const decoded = decodePayload('state', message.payload);
         if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
         if (decoded.value.agentId !== agentId) return this.impersonation(agentId, message.topic, decoded.value.agentId);
+        if (decoded.value.online) this.noteProtocol(agentId, decoded.value.protocol ?? IMPLICIT_AGENT_PROTOCOL, decoded.value.softwareVersion ?? null);
         await this.agents.registerSeenByBroker(agentId);
         await this.agents.handleState(agentId, decoded.value);
         break;

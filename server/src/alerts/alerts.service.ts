@@ -10,6 +10,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { CURRENT_PROTOCOL, MIN_AGENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { loadUserRefs } from '../common/user-refs.js';
 import { SerialWork } from '../common/serial-work.js';
@@ -112,6 +113,18 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
           at: s.at,
           lasting: false,
           detail: `${s.agentId ?? 'an unknown identity'} (client ${s.clientId}): ${s.reason}`,
+        }),
+      ),
+    );
+    this.signals.on('agent.outdated', (s) =>
+      this.enqueue(() =>
+        this.raise({
+          type: 'agent_outdated',
+          key: `agent_outdated:${s.agentId}`,
+          at: s.at,
+          lasting: false,
+          agentId: s.agentId,
+          detail: `agent software ${s.softwareVersion ?? 'of unknown version'} speaks protocol ${s.protocol}; this server serves ${MIN_AGENT_PROTOCOL} to ${CURRENT_PROTOCOL}: upgrade the agent (its doors keep deciding from the set they hold, but get no new permissions and their events are not stored)`,
         }),
       ),
     );

@@ -26,6 +26,8 @@ export interface DomainSignals {
    * replay explains, or too many events waiting above a hole).
    */
   'agent.events_missing': { agentId: string; missing: string; open: boolean; givenUp: boolean; at: number };
+  /** An agent speaks a protocol older than this server serves (`protocol.ts`); its messages are refused. */
+  'agent.outdated': { agentId: string; protocol: number; softwareVersion: string | null; at: number };
   /** An agent's clock compared with the server's (agent time minus server time) when it confirmed a set. */
   'agent.clock': { agentId: string; driftMs: number; at: number };
   /** A visitor still on site after the end of the visit window. */

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { serverSubscriptions } from '@acs/shared/mqtt/topics';
+import { SERVER_ANNOUNCEMENT_TOPIC, serverSubscriptions } from '@acs/shared/mqtt/topics';
+import type { ServerAnnouncement } from '@acs/shared/mqtt/payloads';
+import { CURRENT_PROTOCOL, MIN_AGENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
+import { SERVER_VERSION } from '../common/version.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 
 export interface IncomingMqttMessage {
@@ -70,6 +73,12 @@ export class MqttClientService {
     });
     client.on('connect', () => {
       this.logger.log(`connected to ${redact(connection.url)} as ${this.config.mqttClientId}`);
+      // What this server speaks, retained for every agent (protocol.ts). Every instance of one
+      // release publishes the same; during a rolling upgrade the last one to connect wins.
+      const announcement: ServerAnnouncement = { softwareVersion: SERVER_VERSION, protocol: CURRENT_PROTOCOL, minAgentProtocol: MIN_AGENT_PROTOCOL, at: Date.now() };
+      client.publish(SERVER_ANNOUNCEMENT_TOPIC, JSON.stringify(announcement), { qos: 1, retain: true }, (err) => {
+        if (err && this.client === client) this.logger.warn(`could not announce the server's versions: ${err.message}`);
+      });
       // Subscribing again on every connection also brings the agents' retained states.
       client.subscribe(
         serverSubscriptions(shared),

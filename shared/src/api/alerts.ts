@@ -27,6 +27,7 @@ export const ALERT_TYPES = [
   'clock_drift',
   'agent_refused',
   'events_missing',
+  'agent_outdated',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
@@ -58,6 +59,7 @@ export const ALERT_SEVERITY: Readonly<Record<AlertType, AlertSeverity>> = {
   clock_drift: 'warning',
   agent_refused: 'warning',
   events_missing: 'warning',
+  agent_outdated: 'critical',
 };
 
 /**

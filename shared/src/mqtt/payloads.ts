@@ -220,8 +220,19 @@ export const agentStateSchema = z.object({
   doors: z.array(slugSchema).optional(),
   /** Events waiting in the agent's outbox (issue 17, for monitoring); agents before it omit it. */
   outboxDepth: z.number().int().nonnegative().optional(),
+  /** The protocol generation the agent speaks (`protocol.ts`); absent: 1. */
+  protocol: z.number().int().nonnegative().max(1000).optional(),
 });
 export type AgentState = z.infer<typeof agentStateSchema>;
+
+/** Server → agents on `acs/v1/server`, retained: what the server speaks and still serves. */
+export const serverAnnouncementSchema = z.object({
+  softwareVersion: z.string().max(50),
+  protocol: z.number().int().positive(),
+  minAgentProtocol: z.number().int().positive(),
+  at: epochMs,
+});
+export type ServerAnnouncement = z.infer<typeof serverAnnouncementSchema>;
 
 // ---------------------------------------------------------------- events
 
@@ -334,6 +345,15 @@ export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: strin
  * from the network becomes a readable error for the log.
  */
 export function decodePayload<C extends Channel>(channel: C, payload: Uint8Array | string): DecodeResult<ChannelPayload<C>> {
+  return decodeWith(CHANNEL_SCHEMAS[channel] as z.ZodType<unknown>, payload) as DecodeResult<ChannelPayload<C>>;
+}
+
+/** The server's retained announcement (`acs/v1/server`), checked like every payload. */
+export function decodeServerAnnouncement(payload: Uint8Array | string): DecodeResult<ServerAnnouncement> {
+  return decodeWith(serverAnnouncementSchema, payload);
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, payload: Uint8Array | string): DecodeResult<T> {
   let json: unknown;
   try {
     const text = typeof payload === 'string' ? payload : utf8.decode(payload);
@@ -341,11 +361,11 @@ export function decodePayload<C extends Channel>(channel: C, payload: Uint8Array
   } catch (err) {
     return { ok: false, error: `payload is not JSON: ${(err as Error).message}` };
   }
-  const result = CHANNEL_SCHEMAS[channel].safeParse(json);
+  const result = schema.safeParse(json);
   if (!result.success) {
     return { ok: false, error: z.prettifyError(result.error) };
   }
-  return { ok: true, value: result.data as ChannelPayload<C> };
+  return { ok: true, value: result.data };
 }
 
 export function encodePayload<C extends Channel>(_channel: C, payload: ChannelPayload<C>): string {

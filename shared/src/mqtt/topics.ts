@@ -40,6 +40,9 @@ export function isAgentClientId(clientId: string, agentId: string): boolean {
   return clientId === own || (clientId.startsWith(`${own}/`) && clientId.length > own.length + 1);
 }
 
+/** Retained announcement of the server's versions (protocol.ts), readable by every agent. */
+export const SERVER_ANNOUNCEMENT_TOPIC = `${TOPIC_ROOT}/server`;
+
 /** What the server subscribes to: every agent's outgoing channels. */
 export const SERVER_SUBSCRIPTIONS: readonly string[] = AGENT_PUBLISHES.map((c) => `${TOPIC_ROOT}/agents/+/${c}`);
 
@@ -87,6 +90,7 @@ export function agentMayPublish(agentId: string, topic: string): boolean {
 
 /** True when `agentId` may subscribe to `filter`. Wildcards are refused: an agent names its own topics. */
 export function agentMaySubscribe(agentId: string, filter: string): boolean {
+  if (filter === SERVER_ANNOUNCEMENT_TOPIC) return true;
   const parsed = parseAgentTopic(filter);
   return parsed !== null && parsed.agentId === agentId && (SERVER_PUBLISHES as readonly string[]).includes(parsed.channel);
 }
