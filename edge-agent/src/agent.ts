@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
 import type { CardRead, CardReader, KeypadEntry, ReaderAlert, ReaderFault } from '@acs/shared/hardware/interfaces';
 import type { ControlServer } from '@acs/hardware-sim';
-import { readerPlacements, resolveMqttPassword, type AgentConfig, type ReaderPlacement } from './config/agent-config.js';
+import { readerPlacements, resolveMqttPassword, resolveMqttTls, type AgentConfig, type ReaderPlacement } from './config/agent-config.js';
 import { DecisionEngine } from './decision/decision-engine.js';
 import { standardRules, type Decision, type DecisionRule } from './decision/decision-rules.js';
 import { PermissionHolder } from './decision/permission-holder.js';
@@ -147,6 +147,7 @@ export class Agent implements RunningAgent {
     const { hardware, log } = this.deps;
     log.info(`agent ${config.agentId} starting`, { version: AGENT_SOFTWARE_VERSION, dataDir: config.dataDir, config: config.configFile });
     const password = await resolveMqttPassword(config);
+    const tls = await resolveMqttTls(config);
 
     // 1. Local store and the durable outbox.
     this.store = await LocalStore.open(config.dataDir);
@@ -205,6 +206,7 @@ export class Agent implements RunningAgent {
       url: config.mqtt.url,
       username: config.mqtt.username,
       ...(password !== undefined ? { password } : {}),
+      ...(tls !== undefined ? { tls } : {}),
       keepaliveSec: config.mqtt.keepaliveSec,
       reconnectPeriodMs: config.mqtt.reconnect.minMs,
       reconnectMaxMs: config.mqtt.reconnect.maxMs,

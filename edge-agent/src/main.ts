@@ -3,15 +3,21 @@
  * `acs-agent --config <file>` (or ACS_AGENT_CONFIG): runs the edge agent until SIGINT or
  * SIGTERM, then relocks the doors and closes the store. Exit codes: 0 stopped cleanly,
  * 1 failed while running, 2 bad flags or bad configuration.
+ *
+ * `acs-agent doctor --config <file> [--server <url>]`: checks the installation and prints a
+ * line per check; exit 0 when nothing is wrong, 1 otherwise (see doctor.ts).
  */
 import { parseArgs } from 'node:util';
 import { AgentConfigError, loadAgentConfig } from './config/agent-config.js';
 import { startAgent, type RunningAgent } from './agent.js';
 import { createLogger } from './log/logger.js';
+import { formatResults, runDoctor } from './doctor.js';
 
 const USAGE = `usage: acs-agent --config <file>
+       acs-agent doctor --config <file> [--server <url>]
 
   --config, -c   agent configuration (YAML); default $ACS_AGENT_CONFIG
+  --server       doctor only: the server's URL, to compare clocks; default $ACS_SERVER_URL
   --help, -h     this text
 
 environment: ACS_AGENT_ID, ACS_AGENT_MQTT_URL, ACS_AGENT_MQTT_USERNAME, ACS_AGENT_MQTT_PASSWORD,
@@ -24,22 +30,35 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-let values: { config?: string | undefined; help?: boolean | undefined };
+let values: { config?: string | undefined; help?: boolean | undefined; server?: string | undefined };
+let positionals: string[];
 try {
-  ({ values } = parseArgs({
-    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  ({ values, positionals } = parseArgs({
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' }, server: { type: 'string' } },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
   }));
 } catch (err) {
   usageError((err as Error).message);
 }
+const command = positionals[0];
+if (positionals.length > 1 || (command !== undefined && command !== 'doctor')) usageError(`unknown command: ${positionals.join(' ')}`);
+if (values.server !== undefined && command !== 'doctor') usageError('--server is for acs-agent doctor');
 if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
 const configFile = values.config ?? process.env.ACS_AGENT_CONFIG;
 if (!configFile) usageError('no configuration: pass --config <file> or set ACS_AGENT_CONFIG');
+
+if (command === 'doctor') {
+  const serverUrl = values.server ?? process.env.ACS_SERVER_URL;
+  const results = await runDoctor(configFile, serverUrl ? { serverUrl } : {});
+  process.stdout.write(`${formatResults(results)}\n`);
+  const problems = results.filter((r) => r.status === 'problem').length;
+  process.stdout.write(problems === 0 ? 'nothing to fix\n' : `${problems} problem${problems === 1 ? '' : 's'} to fix\n`);
+  process.exit(problems === 0 ? 0 : 1);
+}
 
 // Signals are handled from the start: a SIGTERM during start-up stops the agent as soon as it is up.
 let agent: RunningAgent | null = null;

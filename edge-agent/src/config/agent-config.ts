@@ -52,6 +52,19 @@ const doorSchema = z.strictObject({
   heldOpenMs: z.number().int().min(5000).max(3_600_000).default(30_000),
 });
 
+/** Paths relative to the config file. */
+const mqttTlsSchema = z
+  .strictObject({
+    /** The CA that signed the broker's certificate; the broker is refused unless its certificate verifies against it. */
+    caFile: z.string().min(1),
+    /** A client certificate and its key, for brokers that take the certificate as the identity (use_identity_as_username). */
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    /** The name the broker's certificate must carry, when the URL's host is not it (an IP address, a tunnel). */
+    servername: z.string().min(1).optional(),
+  })
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), { message: 'set both certFile and keyFile, or neither', path: ['keyFile'] });
+
 const mqttSchema = z.strictObject({
   url: z
     .string()
@@ -70,6 +83,7 @@ const mqttSchema = z.strictObject({
     })
     .refine((r) => r.maxMs >= r.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
     .default({ minMs: 1000, maxMs: 60_000 }),
+  tls: mqttTlsSchema.optional(),
 });
 
 const gpioSchema = z.strictObject({
@@ -102,6 +116,10 @@ export const agentConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.mqtt.password !== undefined && config.mqtt.passwordFile !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['mqtt', 'passwordFile'], message: 'set either password or passwordFile, not both' });
+    }
+    // A CA next to a plain mqtt:// URL would read as "encrypted" while nothing is.
+    if (config.mqtt.tls !== undefined && URL.canParse(config.mqtt.url) && !['mqtts:', 'wss:'].includes(new URL(config.mqtt.url).protocol)) {
+      ctx.addIssue({ code: 'custom', path: ['mqtt', 'url'], message: 'mqtt.tls is set: use an mqtts:// (or wss://) URL' });
     }
     const doorIds = new Map<string, number>();
     config.doors.forEach((door, i) => {
@@ -188,6 +206,15 @@ export interface MqttConfig {
   passwordFile?: string;
   keepaliveSec: number;
   reconnect: { minMs: number; maxMs: number };
+  /** Absolute paths. */
+  tls?: MqttTlsConfig;
+}
+
+export interface MqttTlsConfig {
+  caFile: string;
+  certFile?: string;
+  keyFile?: string;
+  servername?: string;
 }
 
 export interface AgentConfig extends Omit<ParsedConfig, 'mqtt' | 'sim'> {
@@ -294,6 +321,16 @@ export function parseAgentConfig(
       reconnect: parsed.mqtt.reconnect,
       ...(parsed.mqtt.password !== undefined ? { password: parsed.mqtt.password } : {}),
       ...(parsed.mqtt.passwordFile !== undefined ? { passwordFile: inBase(parsed.mqtt.passwordFile) } : {}),
+      ...(parsed.mqtt.tls !== undefined
+        ? {
+            tls: {
+              caFile: inBase(parsed.mqtt.tls.caFile),
+              ...(parsed.mqtt.tls.certFile !== undefined ? { certFile: inBase(parsed.mqtt.tls.certFile) } : {}),
+              ...(parsed.mqtt.tls.keyFile !== undefined ? { keyFile: inBase(parsed.mqtt.tls.keyFile) } : {}),
+              ...(parsed.mqtt.tls.servername !== undefined ? { servername: parsed.mqtt.tls.servername } : {}),
+            },
+          }
+        : {}),
     },
     gpio: { ...parsed.gpio, sysfsRoot: inBase(parsed.gpio.sysfsRoot) },
     readers: parsed.readers.map((r) =>
@@ -339,5 +376,66 @@ export async function resolveMqttPassword(config: AgentConfig): Promise<string |
     throw new AgentConfigError(config.configFile ?? '(inline)', [
       `mqtt.passwordFile: cannot read ${config.mqtt.passwordFile}: ${(err as Error).message}`,
     ]);
+  }
+}
+
+/** What mqtt.js and `tls.connect` need to verify the broker (and show our certificate), or undefined without `mqtt.tls`. */
+export interface MqttTlsOptions {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  servername?: string;
+  rejectUnauthorized: true;
+}
+
+/** Reads the files `mqtt.tls` names (when the agent starts, like the password file). Throws `AgentConfigError`. */
+export async function resolveMqttTls(config: AgentConfig): Promise<MqttTlsOptions | undefined> {
+  const tls = config.mqtt.tls;
+  if (tls === undefined) return undefined;
+  const read = async (field: 'caFile' | 'certFile' | 'keyFile', path: string | undefined): Promise<Buffer | undefined> => {
+    if (path === undefined) return undefined;
+    try {
+      const bytes = await readFile(path);
+      if (!bytes.includes('-----BEGIN')) throw new Error('not a PEM file (no -----BEGIN line)');
+      return bytes;
+    } catch (err) {
+      throw new AgentConfigError(config.configFile ?? '(inline)', [`mqtt.tls.${field}: cannot read ${path}: ${(err as Error).message}`]);
+    }
+  };
+  const [ca, cert, key] = await Promise.all([read('caFile', tls.caFile), read('certFile', tls.certFile), read('keyFile', tls.keyFile)]);
+  return {
+    ca: ca!,
+    rejectUnauthorized: true,
+    ...(cert !== undefined ? { cert } : {}),
+    ...(key !== undefined ? { key } : {}),
+    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+  };
+}
+
+/**
+ * A hint for the TLS errors an installer meets, keyed by OpenSSL's code: the message alone
+ * ("self-signed certificate in certificate chain") does not say which setting to change.
+ */
+export function tlsErrorHint(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  switch (code) {
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'CERT_SIGNATURE_FAILURE':
+      return "the broker's certificate does not verify against mqtt.tls.caFile: give the CA that signed the broker's certificate";
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return "the broker's certificate does not name the host in mqtt.url: use the name it carries, or set mqtt.tls.servername";
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+      return "the broker's certificate is outside its validity period (or this device's clock is wrong)";
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return 'the broker did not answer with TLS on this port: check the port of the mqtts:// URL';
+    default:
+      return null;
   }
 }

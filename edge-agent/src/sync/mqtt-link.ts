@@ -25,6 +25,7 @@ import { redactUrl } from '../log/logger.js';
 import type { Outbox } from '../store/outbox.js';
 import type { PermissionHolder } from '../decision/permission-holder.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
+import { tlsErrorHint, type MqttTlsOptions } from '../config/agent-config.js';
 
 /** How long a stop waits for the broker and for messages being handled. */
 const STOP_GRACE_MS = 2000;
@@ -36,6 +37,8 @@ export interface MqttLinkOptions {
   url: string;
   username: string;
   password?: string;
+  /** CA (and client certificate) for mqtts:// URLs; without it Node's default CAs apply. */
+  tls?: MqttTlsOptions;
   keepaliveSec: number;
   outbox: Outbox;
   permissions: PermissionHolder;
@@ -115,12 +118,13 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
   }
 
   start(): void {
-    const { agentId, url, username, password, keepaliveSec, log } = this.options;
+    const { agentId, url, username, password, tls, keepaliveSec, log } = this.options;
     const will: AgentState = { agentId, online: false, at: Date.now() };
     const clientOptions: IClientOptions = {
       clientId: agentClientId(agentId),
       username,
       ...(password !== undefined ? { password } : {}),
+      ...(tls ?? {}),
       keepalive: keepaliveSec,
       clean: true,
       // mqtt.js retries at a fixed period and stops for good after a refused CONNACK
@@ -131,7 +135,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       queueQoSZero: false,
       will: { topic: agentTopic(agentId, 'state'), payload: Buffer.from(encodePayload('state', will)), qos: 1, retain: true },
     };
-    if (password === undefined) log.warn('connecting to the broker without a password');
+    if (password === undefined && tls?.cert === undefined) log.warn('connecting to the broker without a password');
     log.info('connecting to the broker', { url: redactUrl(url), username });
     const client = connect(url, clientOptions);
     this.client = client;
@@ -152,7 +156,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
         return;
       }
       this.lastError = err.message;
-      log.warn('broker connection error; retrying in the background', { error: err.message });
+      const hint = tlsErrorHint(err);
+      if (hint) log.error(`TLS: ${hint}; retrying in the background`, { error: err.message });
+      else log.warn('broker connection error; retrying in the background', { error: err.message });
     });
     client.on('message', (topic, payload) => {
       // Permission sets in their own queue: a million-card snapshot being applied must not hold up event acknowledgements or commands.

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../config/server-config.js';
 
@@ -25,6 +25,8 @@ export interface RunningMosquitto {
   url: string;
   /** The server instances' listener (client ids are not replaced by usernames there). */
   serverUrl: string;
+  /** The agents' TLS listener (`mqtts://127.0.0.1:<port>`, an address the lab certificate carries), when started with `tls`. */
+  tlsUrl?: string;
   /** Everything Mosquitto printed (its log goes to stdout). */
   output(): string;
   stop(): Promise<void>;
@@ -49,20 +51,34 @@ async function accepting(port: number): Promise<boolean> {
   });
 }
 
+/** The deployment's TLS listener for agents (deploy/mosquitto/mosquitto.conf). */
+const TLS_LISTENER_PORT = '8883';
+const TLS_FILES = new Set(['cafile', 'certfile', 'keyfile']);
+
 /**
  * The deployment configuration with only what a test must change: the listener (an
  * ephemeral port on loopback), the file locations, no persistence, and when running as
  * root the user to stay (Mosquitto would otherwise switch to `mosquitto`, who cannot read
- * the temporary files).
+ * the temporary files). The TLS listener is kept when `tls` names a folder with the
+ * files make-lab-certs.sh writes (its port is then the last of `ports`), and left out
+ * otherwise, with the settings that follow it up to the next listener.
  */
-export function testConfig(deployConf: string, dir: string, ports: readonly number[]): string {
+export function testConfig(deployConf: string, dir: string, ports: readonly number[], tls?: { certDir: string; extra?: readonly string[] }): string {
   const lines: string[] = [];
   let listeners = 0;
+  let inTlsListener = false;
   for (const line of deployConf.split('\n')) {
-    const [directive] = line.trim().split(/\s+/);
+    const [directive, value] = line.trim().split(/\s+/);
+    if (directive === 'listener') inTlsListener = value === TLS_LISTENER_PORT;
+    if (inTlsListener && !tls) continue;
+    if (directive && TLS_FILES.has(directive) && tls) {
+      lines.push(`${directive} ${join(tls.certDir, posix.basename(value ?? ''))}`);
+      continue;
+    }
     switch (directive) {
       case 'listener':
-        lines.push(`listener ${ports[listeners++]} 127.0.0.1`);
+        lines.push(`listener ${inTlsListener ? ports[ports.length - 1] : ports[listeners++]} 127.0.0.1`);
+        if (inTlsListener) lines.push(...(tls?.extra ?? []));
         break;
       case 'password_file':
         lines.push(`password_file ${join(dir, 'passwd')}`);
@@ -83,8 +99,16 @@ export function testConfig(deployConf: string, dir: string, ports: readonly numb
   return `${lines.join('\n')}\n`;
 }
 
+export interface MosquittoOptions {
+  /**
+   * Also start the agents' TLS listener with the certificates in `certDir` (ca.crt,
+   * broker.crt, broker.key); `extra` lines go to that listener (e.g. `require_certificate true`).
+   */
+  tls?: { certDir: string; extra?: readonly string[] };
+}
+
 /** Starts Mosquitto with the deployment's config and ACL and one account per entry of `accounts`. */
-export async function startMosquitto(accounts: Record<string, string>): Promise<RunningMosquitto> {
+export async function startMosquitto(accounts: Record<string, string>, options: MosquittoOptions = {}): Promise<RunningMosquitto> {
   const dir = await mkdtemp(join(tmpdir(), 'acs-mosquitto-'));
   const deploy = join(REPO_ROOT, 'deploy', 'mosquitto');
   await copyFile(join(deploy, 'acl'), join(dir, 'acl'));
@@ -94,14 +118,16 @@ export async function startMosquitto(accounts: Record<string, string>): Promise<
   await promisify(execFile)(MOSQUITTO_PASSWD_BIN, ['-U', passwd]);
   const port = await freePort();
   const serverPort = await freePort();
-  await writeFile(join(dir, 'mosquitto.conf'), testConfig(await readFile(join(deploy, 'mosquitto.conf'), 'utf8'), dir, [port, serverPort]));
+  const tlsPort = options.tls ? await freePort() : null;
+  const ports = tlsPort === null ? [port, serverPort] : [port, serverPort, tlsPort];
+  await writeFile(join(dir, 'mosquitto.conf'), testConfig(await readFile(join(deploy, 'mosquitto.conf'), 'utf8'), dir, ports, options.tls));
   let output = '';
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 5000;
-  while (!(await accepting(port)) || !(await accepting(serverPort))) {
+  while (!(await accepting(port)) || !(await accepting(serverPort)) || (tlsPort !== null && !(await accepting(tlsPort)))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       await rm(dir, { recursive: true, force: true });
@@ -112,6 +138,7 @@ export async function startMosquitto(accounts: Record<string, string>): Promise<
   return {
     url: `mqtt://127.0.0.1:${port}`,
     serverUrl: `mqtt://127.0.0.1:${serverPort}`,
+    ...(tlsPort !== null ? { tlsUrl: `mqtts://127.0.0.1:${tlsPort}` } : {}),
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
