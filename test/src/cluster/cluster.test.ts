@@ -8,12 +8,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
-import { createLogger, loadAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
+import { createLogger, parseAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
+import { parse as parseYaml } from 'yaml';
 import type { CardView, EventView, LoginResponse } from '@acs/shared/api/views';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { mosquittoMissing } from '@acs/server/testing/mosquitto';
@@ -62,7 +63,10 @@ describe('three server instances, one killed in the middle of a burst', { skip: 
       const dataDir = await mkdtemp(join(tmpdir(), `acs-cluster-${id}-`));
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
       const env = { ACS_AGENT_MQTT_URL: cluster.mosquitto.url, ACS_AGENT_MQTT_PASSWORD: cluster.agentPasswords[id]!, ACS_AGENT_DATA_DIR: dataDir };
-      const agent = await startAgent(loadAgentConfig(join(repoRoot, 'deploy', 'agents', `${id}.yaml`), { env }), {
+      // The compose agents' files, on the broker's plain agents' listener (TLS has its own test).
+      const document = parseYaml(await readFile(join(repoRoot, 'deploy', 'agents', `${id}.yaml`), 'utf8')) as { mqtt: Record<string, unknown> };
+      delete document.mqtt.tls;
+      const agent = await startAgent(parseAgentConfig(document, { env, baseDir: join(repoRoot, 'deploy', 'agents') }), {
         controlServer: false,
         log: createLogger(`acs:${id}`, { level: process.env.ACS_TEST_VERBOSE ? 'debug' : 'error' }),
         mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000, ackTimeoutMs: 3000 },
