@@ -26,6 +26,7 @@ import type { CompiledPermissions } from './decision/compiled-permissions.js';
 import { DoorController, type DoorEventType } from './door/door-controller.js';
 import type { AgentHardware } from './hardware/agent-hardware.js';
 import { HardwareFactory } from './hardware/factory.js';
+import { maskCredential } from '@acs/shared/credentials/mask';
 import { createLogger, type Logger } from './log/logger.js';
 import { LocalStore } from './store/local-store.js';
 import { Outbox, type NewAgentEvent } from './store/outbox.js';
@@ -313,9 +314,11 @@ export class Agent implements RunningAgent {
       permissionVersion: decision.permissionVersion,
       decisionMicros: Number(decidedAtNs - read.receivedAtNs) / 1000,
     }) as AccessEvent;
-    this.deps.log.info(`${reader.door}: ${decision.granted ? 'granted' : 'denied'} ${read.credential} (${decision.reason})`, {
+    // The card's last digits and ids only: the full number and the holder's name stay in the event.
+    this.deps.log.info(`${reader.door}: ${decision.granted ? 'granted' : 'denied'} ${maskCredential(read.credential)} (${decision.reason})`, {
       reader: reader.id,
-      holder: card?.holder ?? null,
+      cardId: card?.cardId ?? null,
+      personId: card?.personId ?? null,
       micros: event.decisionMicros,
     });
     this.decisions.emit('decision', { read, readerId: reader.id, doorId: reader.door, decision, event });
@@ -446,7 +449,7 @@ export class Agent implements RunningAgent {
 
 /** Builds the hardware (unless given), starts the agent, and returns it running. */
 export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<RunningAgent> {
-  const log = options.log ?? createLogger('acs:agent');
+  const log = (options.log ?? createLogger('acs:agent')).with({ agentId: config.agentId });
   const hardware = options.hardware ?? (await HardwareFactory.create(config, { log }));
   const agent = new Agent(config, {
     hardware,

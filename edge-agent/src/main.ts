@@ -21,9 +21,10 @@ const USAGE = `usage: acs-agent --config <file>
   --help, -h     this text
 
 environment: ACS_AGENT_ID, ACS_AGENT_MQTT_URL, ACS_AGENT_MQTT_USERNAME, ACS_AGENT_MQTT_PASSWORD,
-             ACS_AGENT_MQTT_PASSWORD_FILE, ACS_AGENT_DATA_DIR override the file; ACS_LOG_LEVEL (error|warn|info|debug)`;
+             ACS_AGENT_MQTT_PASSWORD_FILE, ACS_AGENT_DATA_DIR override the file; ACS_LOG_LEVEL (error|warn|info|debug);
+             ACS_LOG_FORMAT (json|pretty; default pretty on a terminal or with ACS_MODE=demo, else json)`;
 
-const log = createLogger('acs:agent');
+let log = createLogger('acs:agent');
 
 function usageError(message: string): never {
   process.stderr.write(`acs-agent: ${message}\n${USAGE}\n`);
@@ -91,7 +92,9 @@ process.on('uncaughtException', (err) => log.error('uncaught exception', { error
 process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) }));
 
 try {
-  agent = await startAgent(loadAgentConfig(configFile), { log });
+  const config = loadAgentConfig(configFile);
+  log = log.with({ agentId: config.agentId });
+  agent = await startAgent(config, { log });
 } catch (err) {
   if (err instanceof AgentConfigError) {
     process.stderr.write(`acs-agent: ${err.message}\n`);

@@ -9,7 +9,7 @@ import { AppModule } from './app.module.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { Clock, SystemClock } from './common/clock.js';
 import { StartupError } from './common/startup-error.js';
-import { ServerLogger } from './common/server-logger.js';
+import { logFormatFrom, requestContextMiddleware, ServerLogger } from './common/server-logger.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { loadServerConfig, type ServerConfig, type ServerLogLevel } from './config/server-config.js';
@@ -77,7 +77,7 @@ function reachableHost(host: string): string {
  */
 export async function startServer(overrides: Partial<ServerConfig> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadServerConfig(process.env, overrides);
-  const logger = options.logger ?? new ServerLogger(logLevelsFrom(config.logLevel));
+  const logger = options.logger ?? new ServerLogger(logLevelsFrom(config.logLevel), { format: logFormatFrom(process.env, config.mode) });
   const log = new Logger('Server');
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, options.clock ?? new SystemClock(), options.hasher ?? new PasswordHasher(), (m) => log.log(m)),
@@ -115,6 +115,9 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
     // own routes and limits (FileUpload).
     app.useBodyParser('json', { limit: JSON_BODY_LIMIT_BYTES });
     app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT_BYTES, extended: true });
+    // After the body parsers: their stream callbacks would otherwise run outside the
+    // request's context and lose its id.
+    app.use(requestContextMiddleware());
     serveDashboard(app, config.dashboardDir);
     await app.init();
     app.get(OpenApiDocumentHolder).attach(app);

@@ -110,7 +110,7 @@ export class AccessRequestsService {
       grantId: null,
     });
     await this.repo.save(request);
-    this.logger.log(`${person!.name} requests ${zone!.id}`);
+    this.logger.log(`person ${person!.id} requests ${zone!.id}`);
     return (await this.views([request]))[0]!;
   }
 
@@ -127,7 +127,7 @@ export class AccessRequestsService {
     );
     Object.assign(request, { status: 'approved', decidedByUserId: actor.id, decidedAt: now, decisionReason: reason, grantId: grant.id });
     await this.repo.save(request);
-    this.logger.log(`access request ${id} approved by ${actor.username}: grant ${grant.id}`);
+    this.logger.log(`access request ${id} approved by user ${actor.id}: grant ${grant.id}`);
     return (await this.views([request]))[0]!;
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/roles.js';
+import { requestContext } from '../common/server-logger.js';
 import { type AuditContext, runWithAuditContext } from './audit-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -19,7 +20,8 @@ export class AuditContextInterceptor implements NestInterceptor {
     const req = http.getRequest<AuthenticatedRequest>();
     const res = http.getResponse<{ setHeader(name: string, value: string): void }>();
     const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    // The id the request's log lines carry, so an audit entry leads to them.
+    const requestId = requestContext.getStore()?.requestId ?? (typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID());
     res.setHeader('X-Request-Id', requestId);
     const user = req.auth?.user;
     const audit: AuditContext = {

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, HttpStatus, Injectable, Logger
 import { Reflector } from '@nestjs/core';
 import type { UserRole } from '@acs/shared/access/model';
 import { ApiException, forbidden } from '../common/api-exception.js';
+import { setRequestUser } from '../common/server-logger.js';
 import { AuthService } from './auth.service.js';
 import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY, SELF_SERVICE_KEY } from './roles.js';
 
@@ -38,10 +39,11 @@ export class AuthGuard implements CanActivate {
       throw new ApiException(HttpStatus.UNAUTHORIZED, 'unauthorized', 'The session is unknown or has expired; sign in again');
     }
     req.auth = auth;
+    setRequestUser(auth.user);
 
     const roles = this.reflector.getAllAndOverride<readonly UserRole[] | undefined>(ROLES_KEY, targets);
     if (!roles) {
-      this.logger.error(`${req.method} ${req.url} has no @Roles policy; refusing`);
+      this.logger.error(`${req.method} ${(req.url ?? '').split('?')[0]} has no @Roles policy; refusing`);
       throw forbidden('This route has no role policy');
     }
     if (!roles.includes(auth.user.role)) {

@@ -61,7 +61,8 @@ export class AuthService {
     const waitMs = await this.throttle.retryAfterMs(username, ip);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
-      this.logger.warn(`sign-in refused for "${username}" from ${ip}: throttled for ${minutes} more minute(s)`);
+      // The typed username stays out of logs: it is a person's name, or a password typed in the wrong field.
+      this.logger.warn(`sign-in refused from ${ip}: throttled for ${minutes} more minute(s)`);
       throw new ApiException(
         HttpStatus.TOO_MANY_REQUESTS,
         'too_many_attempts',
@@ -76,7 +77,7 @@ export class AuthService {
     const refusal = ok ? this.refusal(user!) : null;
     if (!user || !ok || refusal) {
       await this.throttle.recordFailure(username, ip);
-      this.logger.warn(`sign-in failed for "${username}" from ${ip}${refusal ? ` (${refusal})` : ''}`);
+      this.logger.warn(`sign-in failed for ${user ? `user ${user.id}` : 'an unknown username'} from ${ip}${refusal ? ` (${refusal})` : ''}`);
       await this.audit.record({
         action: 'auth.sign_in_failed',
         entityType: 'users',
@@ -101,7 +102,7 @@ export class AuthService {
     });
     await this.sessions.insert(session);
     await this.sessions.delete({ expiresAt: LessThan(now) });
-    this.logger.log(`${user.username} (${user.role}) signed in from ${ip}`);
+    this.logger.log(`user ${user.id} (${user.role}) signed in from ${ip}`);
     await this.audit.record({
       action: 'auth.sign_in',
       entityType: 'users',
@@ -145,7 +146,7 @@ export class AuthService {
 
   async logout(auth: AuthContext): Promise<void> {
     await this.sessions.delete({ tokenHash: auth.sessionId });
-    this.logger.log(`${auth.user.username} signed out`);
+    this.logger.log(`user ${auth.user.id} signed out`);
     await this.audit.record({ action: 'auth.sign_out', entityType: 'users', entityId: auth.user.id });
     this.ended.next({ sessionIds: [auth.sessionId], reason: 'signed out' });
   }
@@ -165,7 +166,7 @@ export class AuthService {
     const user = await this.users.findById(auth.user.id);
     if (!user || !(await this.hasher.verify(current, user.passwordHash))) {
       await this.throttle.recordFailure(auth.user.username, ip);
-      this.logger.warn(`password change refused for ${auth.user.username}: wrong current password`);
+      this.logger.warn(`password change refused for user ${auth.user.id}: wrong current password`);
       throw new ApiException(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'The current password is wrong');
     }
     const problem = this.users.passwordProblem(next, user.username);
@@ -173,7 +174,7 @@ export class AuthService {
     if (next === current) throw invalid('next: the new password must differ from the current one');
     await this.users.setPasswordHash(user.id, await this.hasher.hash(next));
     await this.endSessionsOf(user.id, 'password changed', auth.sessionId);
-    this.logger.log(`${user.username} changed their password`);
+    this.logger.log(`user ${user.id} changed their password`);
   }
 
   /** Ends every session of a user (except one), e.g. when an admin disables the account. */

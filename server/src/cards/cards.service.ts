@@ -18,6 +18,7 @@ import { PersonEntity } from '../people/person.entity.js';
 import { cardTypeSettings } from '../site/site-admin.service.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import { SiteService } from '../site/site.service.js';
+import { maskCredential } from '@acs/shared/credentials/mask';
 import { CardHistoryEntity } from './card-history.entity.js';
 import { CardEntity, CLOSED_CARD_STATUSES } from './card.entity.js';
 import type { CreateCardDto, ReplaceCardDto } from './dto/create-card.dto.js';
@@ -247,7 +248,7 @@ export class CardsService {
     await this.applyTransition(card, to, actor, now);
     card.updatedAt = now;
     await this.saveWithHistory(card, cardHistoryRow(id, from, to, now, actor.id, note));
-    this.logger.log(`card ${id} (${card.credential}): ${from} → ${to} by ${actor.username}`);
+    this.logger.log(`card ${id} (${maskCredential(card.credential)}): ${from} → ${to} by user ${actor.id}`);
     // Leaving `active` takes access away: the priority path, and a revocation the proof tracks.
     const revokes = from === 'active';
     const permissionVersion = await this.changes.record(`card ${id} ${from} → ${to}`, { cardIds: [id], revokes, actorUserId: actor.id });

@@ -36,7 +36,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<HttpResponseLike>();
     const req = http.getRequest<HttpRequestLike>();
     const body = toApiError(exception);
-    const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
+    // Without the query string: searches carry names.
+    const where = `${req.method ?? '?'} ${(req.url ?? '?').split('?')[0]}`;
     if (res.headersSent) {
       // A streamed answer (a CSV export) failed after its status line went out: no error body
       // can follow, and ending it normally would pass a truncated file off as complete. Cut

@@ -150,12 +150,12 @@ export class PeopleService {
 
     const { person } = outcome;
     if (outcome.departed) {
-      this.logger.log(`${person.name} (${id}) departed: revoked ${outcome.revokedCards} card(s) and ${outcome.endedGrants} grant(s)`);
+      this.logger.log(`person ${id} departed: revoked ${outcome.revokedCards} card(s) and ${outcome.endedGrants} grant(s)`);
       const version = await this.changes.record(`person ${id} departed`, { personIds: [id], revokes: true, actorUserId: actorId });
       person.departureVersion = version;
       await this.repo.save(person);
     } else if (outcome.moved) {
-      this.logger.log(`${person.name} (${id}) moved to ${person.department ?? 'no department'}: ended ${outcome.endedGrants} grant(s), added ${outcome.addedGrants}`);
+      this.logger.log(`person ${id} moved to ${person.department ?? 'no department'}: ended ${outcome.endedGrants} grant(s), added ${outcome.addedGrants}`);
       await this.changes.record(`person ${id} moved to ${person.department ?? 'no department'}`, {
         personIds: [id],
         revokes: outcome.endedGrants > 0,

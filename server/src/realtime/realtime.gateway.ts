@@ -172,7 +172,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
         this.logger.error(`session check failed: ${(err as Error).message}`);
         return closed;
       }
-      this.logger.log(`closing live connection of ${socket.data.auth.user.username}: the session has ended`);
+      this.logger.log(`closing live connection of user ${socket.data.auth.user.id}: the session has ended`);
       socket.disconnect(true);
       closed += 1;
     }
@@ -184,7 +184,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       const { sessionId, user } = socket.data.auth;
       const hit = ended.sessionIds?.includes(sessionId) || (ended.userId === user.id && ended.keepSessionId !== sessionId);
       if (!hit) continue;
-      this.logger.log(`closing live connection of ${user.username}: ${ended.reason}`);
+      this.logger.log(`closing live connection of user ${user.id}: ${ended.reason}`);
       socket.disconnect(true);
     }
   }

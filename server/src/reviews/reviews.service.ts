@@ -93,7 +93,7 @@ export class ReviewsService {
         });
       }
     });
-    this.logger.log(`access review ${campaign.id} started by ${actor.username}: ${zones.length} zone(s), ${grants.length} grant(s)`);
+    this.logger.log(`access review ${campaign.id} started by user ${actor.id}: ${zones.length} zone(s), ${grants.length} grant(s)`);
     return this.loadDetail(campaign.id, null);
   }
 
@@ -172,7 +172,7 @@ export class ReviewsService {
     campaign.status = 'closed';
     campaign.closedAt = this.clock.now();
     await this.campaigns.save(campaign);
-    this.logger.log(`access review ${id} closed by ${actor.username}`);
+    this.logger.log(`access review ${id} closed by user ${actor.id}`);
     const items = await this.items.findBy({ campaignId: id });
     return this.toCampaignView(campaign, items, await loadUserRefs(this.users, [campaign.startedByUserId]));
   }

@@ -35,7 +35,7 @@ export class UserAdminService {
       personId: dto.personId ?? null,
       locale: dto.locale,
     });
-    this.logger.log(`user ${user.username} (${user.role}) created`);
+    this.logger.log(`user ${user.id} (${user.role}) created`);
     return toUserAccountView(user);
   }
 
@@ -49,7 +49,7 @@ export class UserAdminService {
     if (roleChanged || disabledNow) {
       // Sessions and sockets carry what the role allowed at sign-in (socket rooms): start again.
       await this.auth.endSessionsOf(id, disabledNow ? 'account disabled' : 'role changed');
-      this.logger.log(`user ${user.username}: ${disabledNow ? 'disabled' : `role ${before.role} → ${user.role}`}; sessions ended`);
+      this.logger.log(`user ${user.id}: ${disabledNow ? 'disabled' : `role ${before.role} → ${user.role}`}; sessions ended`);
     }
     return toUserAccountView(user);
   }

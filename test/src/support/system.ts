@@ -12,7 +12,8 @@ import { io, type Socket } from 'socket.io-client';
 import type { AgentView, EventView, Page } from '@acs/shared/api/views';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { agentTopic } from '@acs/shared/mqtt/topics';
-import { createLogger, loadAgentConfig, parseAgentConfig, startAgent, type AgentConfig, type RunningAgent } from '@acs/edge-agent';
+import { createLogger, loadAgentConfig, parseAgentConfig, startAgent, type AgentConfig, type Logger, type RunningAgent } from '@acs/edge-agent';
+import type { StartOptions } from '@acs/server/server';
 import type { SimHardware } from '@acs/hardware-sim';
 import { startTestServer, waitFor, type TestServer } from '@acs/server/testing/server-harness';
 import type { ServerConfig } from '@acs/server';
@@ -35,6 +36,10 @@ export interface SystemOptions {
    * (office → lab): the way to share a broker with other runs.
    */
   agent?: 'demo' | 'fresh';
+  /** The server's logger (default: the harness's capturing logger). */
+  serverLogger?: StartOptions['logger'];
+  /** The agent's logger (default: errors only, everything with ACS_TEST_VERBOSE). */
+  agentLog?: Logger;
 }
 
 export class TestSystem {
@@ -115,7 +120,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   }
   if (options.dashboard) overrides.dashboardDir = join(repoRoot, 'dashboard', 'dist');
 
-  const server = await startTestServer(overrides);
+  const server = await startTestServer(overrides, options.serverLogger ? { logger: options.serverLogger } : {});
   let config: AgentConfig;
   let doors: string[];
   try {
@@ -137,7 +142,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   }
 
   // Quiet unless ACS_TEST_VERBOSE: failures print their own story.
-  const log = createLogger('acs:agent', { level: process.env.ACS_TEST_VERBOSE ? 'debug' : 'error' });
+  const log = options.agentLog ?? createLogger('acs:agent', { level: process.env.ACS_TEST_VERBOSE ? 'debug' : 'error' });
   const agent = await startAgent(config, { controlServer: false, log, mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
   const system = new TestSystem(server, agent, doors);
   for (const cleanup of cleanups) system.onClose(cleanup);
