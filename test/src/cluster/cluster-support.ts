@@ -171,6 +171,10 @@ export const NGINX_BIN = '/usr/sbin/nginx';
 
 export interface RunningNginx {
   url: string;
+  /** The HTTPS server of the example, with a certificate from deploy/tls/make-lab-certs.sh. */
+  httpsUrl: string;
+  /** The lab CA that signed it. */
+  caFile: string;
   stop(): Promise<void>;
 }
 
@@ -181,19 +185,28 @@ export interface RunningNginx {
 export async function startNginx(backends: readonly string[]): Promise<RunningNginx> {
   const { readFile, writeFile } = await import('node:fs/promises');
   const { createServer } = await import('node:net');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
   const dir = await mkdtemp(join(tmpdir(), 'acs-nginx-'));
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const p = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(p));
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
     });
-  });
+  const port = await freePort();
+  const httpsPort = await freePort();
+  const certs = join(dir, 'certs');
+  await promisify(execFile)(join(repoRoot, 'deploy', 'tls', 'make-lab-certs.sh'), [certs]);
   const example = await readFile(join(repoRoot, 'deploy', 'nginx', 'acs.conf'), 'utf8');
   const servers = backends.map((b) => `    server ${new URL(b).host} max_fails=1 fail_timeout=5s;`).join('\n');
   const site = example
     .replace(/^\s*server \S+:3000 .*;\n/gm, '')
     .replace(/ip_hash;\n/, `ip_hash;\n${servers}\n`)
-    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
+    .replace(/listen 8080;/, `listen 127.0.0.1:${port};`)
+    .replace(/listen 8443 ssl http2;/, `listen 127.0.0.1:${httpsPort} ssl http2;`)
+    .replaceAll('/etc/nginx/certs/', `${certs}/`);
   await writeFile(join(dir, 'site.conf'), site);
   const main = [
     'daemon off;',
@@ -223,6 +236,8 @@ export async function startNginx(backends: readonly string[]): Promise<RunningNg
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    caFile: join(certs, 'ca.crt'),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

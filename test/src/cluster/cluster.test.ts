@@ -20,7 +20,8 @@ import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { mosquittoMissing } from '@acs/server/testing/mosquitto';
 import { waitFor } from '@acs/server/testing/server-harness';
 import { repoRoot } from '../support/system.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { type Cluster, CLUSTER_ADMIN_PASSWORD, NGINX_BIN, startCluster, startNginx } from './cluster-support.js';
 
 const POSTGRES_URL = process.env.ACS_TEST_POSTGRES_URL;
@@ -147,12 +148,22 @@ describe('three server instances, one killed in the middle of a burst', { skip: 
     assert.ok(new Set(sweeps.filter((r) => Number(r.started_at) > killedAt).map((r) => r.instance_id)).size >= 1, 'the survivors took the sweeps over');
   });
 
-  test('through the example nginx load balancer the dashboard loads and a socket (polling, then WebSocket) gets live events, one instance being dead', { skip: existsSync(NGINX_BIN) ? false : 'nginx is not installed (apt-get install nginx-light)' }, async () => {
+  test('through the example nginx load balancer (HTTP and HTTPS) the dashboard loads and a socket (polling, then WebSocket) gets live events, one instance being dead', { skip: existsSync(NGINX_BIN) ? false : 'nginx is not installed (apt-get install nginx-light)' }, async () => {
     const nginx = await startNginx(cluster.instances.map((i) => i.url));
     cleanups.push(() => nginx.stop());
     const page = await fetch(`${nginx.url}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<div id="root">/);
+    // HTTPS at the load balancer, with the lab certificate, verified against the lab CA.
+    const secure = await new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
+      httpsGet(`${nginx.httpsUrl}/api/health`, { ca: readFileSync(nginx.caFile) }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'] as string | undefined, body }));
+      }).on('error', reject);
+    });
+    assert.equal(secure.status, 200, secure.body);
+    assert.match(secure.hsts ?? '', /max-age=\d+/);
     const login = await api<LoginResponse>(nginx.url, 'POST', '/api/auth/login', null, { username: 'admin', password: CLUSTER_ADMIN_PASSWORD });
     assert.equal(login.status, 200);
     const socket: Socket<ServerToClientEvents> = io(nginx.url, { auth: { token: login.body.token }, reconnection: false, forceNew: true });
