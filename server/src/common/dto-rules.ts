@@ -1,4 +1,5 @@
 import { isEmail, Matches, ValidateBy } from 'class-validator';
+import { hasLoneSurrogate } from './human-text.js';
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -11,8 +12,6 @@ export const IsSlug = () =>
 /** Largest epoch-millisecond value accepted in requests (year 9999). */
 export const MAX_EPOCH_MS = 253_402_300_799_999;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * An e-mail address. class-validator's `@IsEmail` throws (URIError) on a lone UTF-16
  * surrogate, which made such a body a 500 (found by the DTO fuzz test); this refuses it.
@@ -21,7 +20,7 @@ export const IsEmailAddress = () =>
   ValidateBy({
     name: 'isEmailAddress',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value),
+      validate: (value: unknown) => typeof value === 'string' && !hasLoneSurrogate(value) && isEmail(value),
       defaultMessage: (args) => `${args?.property ?? 'email'} must be an email address`,
     },
   });

@@ -30,6 +30,11 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
 /** Without the `u` flag the regex sees UTF-16 code units, so it can find a surrogate missing its pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True when `text` holds half of a UTF-16 surrogate pair: not text at all (some validators throw on it). */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 /** Why `text` breaks the rule, or null when it is fine. Exported for the tests and non-DTO inputs. */
 export function humanTextProblem(text: string, options: HumanTextOptions = {}): string | null {
   if (LONE_SURROGATE.test(text)) return 'contains a broken character (a lone UTF-16 surrogate)';

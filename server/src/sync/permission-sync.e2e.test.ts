@@ -179,6 +179,18 @@ describe('permission sync', () => {
     await waitFor(() => snapshots().length > count, 'a snapshot for the returning agent');
   });
 
+  /** Asks for a snapshot as an agent that reads binary sets and assembles its parts from `raw`. */
+  async function binarySnapshot(raw: Buffer[]) {
+    await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
+    const assembler = new PartAssembler();
+    const document = await waitFor(() => {
+      let joined: Uint8Array[] | null = null;
+      for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
+      return joined;
+    }, 'a binary snapshot');
+    return documentToMessage(Buffer.concat(document));
+  }
+
   test('an agent that says it reads binary sets gets its snapshot in binary parts; one that does not (before issue 16) keeps getting JSON', async () => {
     const raw: Buffer[] = [];
     const listener = (topic: string, payload: Buffer) => {
@@ -186,14 +198,7 @@ describe('permission sync', () => {
     };
     agent.on('message', listener);
     try {
-      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
-      const assembler = new PartAssembler();
-      const document = await waitFor(() => {
-        let joined: Uint8Array[] | null = null;
-        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
-        return joined;
-      }, 'a binary snapshot');
-      const message = documentToMessage(Buffer.concat(document));
+      const message = await binarySnapshot(raw);
       assert.equal(message.hash, permissionSetHash(message.set));
       assert.equal(message.set.version, (await agentView()).targetVersion);
       assert.equal(message.set.cards.find((c) => c.credential === 'em4100:3887558')?.status, 'revoked');
@@ -216,14 +221,7 @@ describe('permission sync', () => {
     };
     agent.on('message', listener);
     try {
-      await publish('sync', { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
-      const assembler = new PartAssembler();
-      const document = await waitFor(() => {
-        let joined: Uint8Array[] | null = null;
-        for (const payload of raw.splice(0)) joined = assembler.add(payload) ?? joined;
-        return joined;
-      }, 'a binary snapshot');
-      const held = documentToMessage(Buffer.concat(document));
+      const held = await binarySnapshot(raw);
 
       const scheduleId = held.set.schedules[0]!.id;
       const edit = await t.request('PATCH', `/api/schedules/${scheduleId}`, { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }] } });
