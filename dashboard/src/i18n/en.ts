@@ -105,7 +105,7 @@ export const en: Messages = {
       deviceTime: 'Device time: {{time}}',
       serverTime: 'Server time: {{time}}',
       delayed: 'Delivered late',
-      deviceTimeRejected: 'The door controller claimed a time outside the accepted window ({{ms}} ms since 1970); shown at the time the server received it',
+      deviceTimeRejected: 'The door controller claimed {{claim}}, outside the accepted window; shown at the time the server received it',
       deviceTimeRejectedShort: 'Door controller time not believed',
       filterAll: 'All',
       filterDenied: 'Denied only',

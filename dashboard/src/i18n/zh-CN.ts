@@ -114,7 +114,7 @@ export const zhCN = {
       deviceTime: '设备时间：{{time}}',
       serverTime: '服务器时间：{{time}}',
       delayed: '延迟送达',
-      deviceTimeRejected: '门控制器报告的时间超出可接受范围（1970 年起 {{ms}} 毫秒），按服务器收到的时间显示',
+      deviceTimeRejected: '门控制器报告的时间为 {{claim}}，超出可接受范围，按服务器收到的时间显示',
       deviceTimeRejectedShort: '门控制器时间不可信',
       filterAll: '全部',
       filterDenied: '仅拒绝',

@@ -12,6 +12,11 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { EventView } from '@acs/shared/api/views';
 import { useDateFormatters } from '../../format/date-format';
+
+/** What the device claimed, as a time when a date can hold it (year 0 to 9999), else the raw milliseconds. */
+function claimedTime(ms: number, dateTime: (ms: number) => string): string {
+  return ms >= -62_167_219_200_000 && ms <= 253_402_300_799_999 ? dateTime(ms) : `${ms} ms`;
+}
 import { ALARM_EVENT_TYPES, WARNING_EVENT_TYPES, eventTypeLabel } from '../../format/labels';
 import { EVENT_STREAM_CAP } from './event-stream';
 import type { LiveEvents } from './use-live-events';
@@ -57,7 +62,7 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
           <Tooltip
             title={
               <>
-                {untrusted && <div>{t('live.events.deviceTimeRejected', { ms: String(event.deviceOccurredAt) })}</div>}
+                {untrusted && <div>{t('live.events.deviceTimeRejected', { claim: claimedTime(event.deviceOccurredAt!, formats.dateTime) })}</div>}
                 <div>{t('live.events.deviceTime', { time: formats.dateTime(event.occurredAt) })}</div>
                 <div>{t('live.events.serverTime', { time: formats.dateTime(event.receivedAt) })}</div>
                 {late && <div>{t('live.events.delayed')}</div>}
