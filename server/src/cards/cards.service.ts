@@ -432,9 +432,10 @@ export class CardsService {
 
   // ---- asked by reception -------------------------------------------------------------
 
-  /** A card with this credential, whatever its status (the pool checks a card is not in use). */
-  async withCredential(credential: string): Promise<Pick<CardEntity, 'id' | 'type' | 'status'> | null> {
-    return this.repo.findOne({ where: { credential } });
+  /** The card with this credential if it is live (not closed): a pool card must not be one. */
+  async liveWithCredential(credential: string): Promise<Pick<CardEntity, 'id' | 'type' | 'status'> | null> {
+    const card = await this.repo.findOne({ where: { credential } });
+    return card && !CLOSED_CARD_STATUSES.includes(card.status) ? card : null;
   }
 
   /**

@@ -4,7 +4,6 @@ import { In, type Repository } from 'typeorm';
 import type { PoolCardView, WatchlistEntryView } from '@acs/shared/api/reception';
 import { displayCredential } from '@acs/shared/credentials/credential';
 import { UsersService } from '../auth/users.service.js';
-import { CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
 import { CardsService } from '../cards/cards.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
@@ -65,8 +64,8 @@ export class ReceptionListsService {
     const parsed = credentialFromTyped(dto.cardNumber);
     if (!parsed.ok) throw invalid(parsed.error);
     if (await this.pool.findOneBy({ credential: parsed.credential })) throw conflict(`${displayCredential(parsed.credential)} is already in the pool`);
-    const live = await this.cards.withCredential(parsed.credential);
-    if (live && !CLOSED_CARD_STATUSES.includes(live.status)) throw conflict(`${displayCredential(parsed.credential)} is an active ${live.type} card; a pool card must be unassigned`);
+    const live = await this.cards.liveWithCredential(parsed.credential);
+    if (live) throw conflict(`${displayCredential(parsed.credential)} is an active ${live.type} card; a pool card must be unassigned`);
     await this.pool.insert({ credential: parsed.credential, label: dto.label.trim(), status: 'available', visitId: null, updatedAt: this.clock.now() });
     return (await this.listPool()).find((c) => c.credential === parsed.credential)!;
   }
