@@ -37,6 +37,8 @@ import { LockdownModule } from './lockdown/lockdown.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { ReceptionModule } from './reception/reception.module.js';
 import { EquipmentModule } from './equipment/equipment.module.js';
+import { GatePassesModule } from './gate-passes/gate-passes.module.js';
+import { SealsModule } from './seals/seals.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { EvidenceModule } from './evidence/evidence.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -95,6 +97,8 @@ export class AppModule {
         AlertsModule,
         ReceptionModule,
         EquipmentModule,
+        GatePassesModule,
+        SealsModule,
         IncidentsModule,
         EvidenceModule,
         RetentionModule,

@@ -3,11 +3,15 @@ import type { AlertRulesView } from '@acs/shared/api/incidents';
 import type { AlertView } from '@acs/shared/api/alerts';
 import { type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { AcknowledgeAlertDto, AlertRulesDto, ListAlertsQuery } from './dto/alerts.dto.js';
+import { AlertRulesService } from './alert-rules.service.js';
 import { AlertsService } from './alerts.service.js';
 
 @Controller('alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly alertRules: AlertRulesService,
+  ) {}
 
   @Roles(STAFF)
   @Get()
@@ -18,13 +22,13 @@ export class AlertsController {
   @Roles(STAFF)
   @Get('rules')
   rules(): Promise<AlertRulesView> {
-    return this.alerts.rules();
+    return this.alertRules.rules();
   }
 
   @Roles(['admin'])
   @Put('rules')
   updateRules(@Body() dto: AlertRulesDto): Promise<AlertRulesView> {
-    return this.alerts.updateRules(dto);
+    return this.alertRules.updateRules(dto);
   }
 
   @Roles(['admin', 'guard'])

@@ -1,21 +1,26 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { EventEntity } from '../events/event.entity.js';
+import { AgentsModule } from '../agents/agents.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { DoorsModule } from '../doors/doors.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { SiteModule } from '../site/site.module.js';
+import { ZonesModule } from '../zones/zones.module.js';
 import { AlertEntity } from './alert.entity.js';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { SiteSettingsEntity } from '../site/site-settings.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
+import { AlertEscalationService } from './alert-escalation.service.js';
+import { AlertFoldingService } from './alert-folding.service.js';
+import { AlertRulesService } from './alert-rules.service.js';
+import { AlertTriggersService } from './alert-triggers.service.js';
+import { AlertViews } from './alert-views.service.js';
 import { AlertsController } from './alerts.controller.js';
 import { AlertsService } from './alerts.service.js';
 
-/** Live alerts from agent events, presence and the other domains' signals (issue 6). */
+/** Live alerts from agent events, presence and the other domains' signals. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, DoorEntity, UserEntity, ZoneEntity, AgentEntity, SiteSettingsEntity, EventEntity]), RealtimeModule],
+  imports: [TypeOrmModule.forFeature([AlertEntity]), AgentsModule, AuthModule, DoorsModule, EventsModule, SiteModule, ZonesModule, RealtimeModule],
   controllers: [AlertsController],
-  providers: [AlertsService],
-  exports: [AlertsService],
+  providers: [AlertsService, AlertViews, AlertRulesService, AlertFoldingService, AlertEscalationService, AlertTriggersService],
+  exports: [AlertsService, AlertRulesService],
 })
 export class AlertsModule {}

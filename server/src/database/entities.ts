@@ -29,7 +29,9 @@ import { VisitEntity } from '../reception/visit.entity.js';
 import { PoolCardEntity, PresenceEntity, WatchlistEntryEntity } from '../reception/reception-records.entity.js';
 import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from '../incidents/incident.entity.js';
 import { LegalHoldEntity } from '../retention/legal-hold.entity.js';
-import { EquipmentEntity, GatePassEntity, MovementEntity, SealEntity } from '../equipment/equipment.entity.js';
+import { EquipmentEntity, MovementEntity } from '../equipment/equipment.entity.js';
+import { GatePassEntity } from '../gate-passes/gate-pass.entity.js';
+import { SealEntity } from '../seals/seal.entity.js';
 
 /** Every entity, listed by hand: globs do not work with ESM. */
 export const ENTITIES = [

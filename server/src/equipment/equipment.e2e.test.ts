@@ -6,7 +6,7 @@ import type { PersonView } from '@acs/shared/api/views';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
-import { EquipmentService } from './equipment.service.js';
+import { GatePassOverdueService } from '../gate-passes/gate-pass-overdue.service.js';
 import { MovementEntity } from './equipment.entity.js';
 
 const DAY = 86_400_000;
@@ -86,7 +86,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
     const pass = await api.ok<GatePassView>('POST', '/api/gate-passes', employee, { assetTag: 'EQ-T-0001', type: 'returnable', reason: 'Trade fair', expectedReturnAt: Date.now() + DAY });
     await api.ok('POST', `/api/gate-passes/${pass.id}/decision`, approver, { decision: 'approved' }, 200);
     await checkpoint({ assetTag: 'EQ-T-0001', passNumber: pass.number, direction: 'out' });
-    const service = t.server.app.get(EquipmentService);
+    const service = t.server.app.get(GatePassOverdueService);
     assert.equal(await service.checkOverdue(Date.now() + 2 * DAY), 1);
     assert.equal(await service.checkOverdue(Date.now() + 3 * DAY), 0);
     assert.ok((await alerts()).some((a) => a.type === 'equipment_overdue' && a.detail!.includes('EQ-T-0001')));

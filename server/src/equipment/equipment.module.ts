@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { RealtimeModule } from '../realtime/realtime.module.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
-import { EquipmentController, GatePassesController, SealsController } from './equipment.controller.js';
-import { EquipmentEntity, GatePassEntity, MovementEntity, SealEntity } from './equipment.entity.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PeopleModule } from '../people/people.module.js';
+import { ZonesModule } from '../zones/zones.module.js';
+import { EquipmentController } from './equipment.controller.js';
+import { EquipmentEntity, MovementEntity } from './equipment.entity.js';
 import { EquipmentService } from './equipment.service.js';
+import { MediaCheckService } from './media-check.service.js';
+import { MovementLogService } from './movement-log.service.js';
 
-/** Equipment and media (issue 5): register, gate passes, checkpoint, seals, repairs, movement log. */
+/**
+ * Equipment and media: the register, the movement log (gate passes and seals append to it
+ * through MovementLogService) and the storage-media check at zone entrances.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([EquipmentEntity, GatePassEntity, SealEntity, MovementEntity, PersonEntity, ZoneEntity, UserEntity]), RealtimeModule],
-  controllers: [EquipmentController, GatePassesController, SealsController],
-  providers: [EquipmentService],
-  exports: [EquipmentService],
+  imports: [TypeOrmModule.forFeature([EquipmentEntity, MovementEntity]), AuthModule, PeopleModule, ZonesModule],
+  controllers: [EquipmentController],
+  providers: [EquipmentService, MovementLogService, MediaCheckService],
+  exports: [EquipmentService, MovementLogService],
 })
 export class EquipmentModule {}

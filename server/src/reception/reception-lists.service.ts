@@ -3,17 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import type { PoolCardView, WatchlistEntryView } from '@acs/shared/api/reception';
 import { displayCredential } from '@acs/shared/credentials/credential';
-import { UserEntity } from '../auth/user.entity.js';
-import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
+import { UsersService } from '../auth/users.service.js';
+import { CardsService } from '../cards/cards.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
-import { loadUserRefs } from '../common/user-refs.js';
 import type { CreatePoolCardDto, CreateWatchlistEntryDto, UpdateWatchlistEntryDto } from './dto/visit.dto.js';
 import { PoolCardEntity, WatchlistEntryEntity } from './reception-records.entity.js';
 import { VisitEntity } from './visit.entity.js';
-import { credentialFromTyped } from './visits.service.js';
+import { credentialFromTyped } from './visit-rules.js';
 
 /** The watch list (admins keep it) and the site's visitor card pool. */
 @Injectable()
@@ -21,15 +20,15 @@ export class ReceptionListsService {
   constructor(
     @InjectRepository(WatchlistEntryEntity) private readonly watchlist: Repository<WatchlistEntryEntity>,
     @InjectRepository(PoolCardEntity) private readonly pool: Repository<PoolCardEntity>,
-    @InjectRepository(CardEntity) private readonly cards: Repository<CardEntity>,
     @InjectRepository(VisitEntity) private readonly visits: Repository<VisitEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly cards: CardsService,
+    private readonly users: UsersService,
     private readonly clock: Clock,
   ) {}
 
   async listWatchlist(): Promise<WatchlistEntryView[]> {
     const rows = await this.watchlist.find({ order: { createdAt: 'DESC' } });
-    const refs = await loadUserRefs(this.users, rows.map((r) => r.createdByUserId));
+    const refs = await this.users.refs(rows.map((r) => r.createdByUserId));
     return rows.map((r) => ({ id: r.id, name: r.name, list: r.list, reason: r.reason, active: r.active, createdBy: r.createdByUserId ? (refs.get(r.createdByUserId)?.name ?? null) : null, createdAt: r.createdAt }));
   }
 
@@ -65,8 +64,8 @@ export class ReceptionListsService {
     const parsed = credentialFromTyped(dto.cardNumber);
     if (!parsed.ok) throw invalid(parsed.error);
     if (await this.pool.findOneBy({ credential: parsed.credential })) throw conflict(`${displayCredential(parsed.credential)} is already in the pool`);
-    const live = await this.cards.findOne({ where: { credential: parsed.credential } });
-    if (live && !CLOSED_CARD_STATUSES.includes(live.status)) throw conflict(`${displayCredential(parsed.credential)} is an active ${live.type} card; a pool card must be unassigned`);
+    const live = await this.cards.liveWithCredential(parsed.credential);
+    if (live) throw conflict(`${displayCredential(parsed.credential)} is an active ${live.type} card; a pool card must be unassigned`);
     await this.pool.insert({ credential: parsed.credential, label: dto.label.trim(), status: 'available', visitId: null, updatedAt: this.clock.now() });
     return (await this.listPool()).find((c) => c.credential === parsed.credential)!;
   }

@@ -17,7 +17,12 @@ import {
 } from './dto/visit.dto.js';
 import { PresenceService } from './presence.service.js';
 import { ReceptionListsService } from './reception-lists.service.js';
-import { PHOTO_UPLOAD, VisitsService } from './visits.service.js';
+import { ReceptionSettingsService } from './reception-settings.service.js';
+import { VisitCheckInService } from './visit-check-in.service.js';
+import { VisitRegistrationService } from './visit-registration.service.js';
+import { PHOTO_UPLOAD } from './visit-rules.js';
+import { VisitorLogExportService } from './visitor-log-export.service.js';
+import { VisitsService } from './visits.service.js';
 
 const COUNTER = ['admin', 'guard'] as const;
 /** Employees invite their own visitors and approve walk-ins to see them. */
@@ -30,7 +35,12 @@ interface CsvResponse {
 
 @Controller('visits')
 export class VisitsController {
-  constructor(private readonly visits: VisitsService) {}
+  constructor(
+    private readonly visits: VisitsService,
+    private readonly registration: VisitRegistrationService,
+    private readonly counter: VisitCheckInService,
+    private readonly visitorLog: VisitorLogExportService,
+  ) {}
 
   @Roles(ANY_ROLE)
   @Get()
@@ -42,7 +52,7 @@ export class VisitsController {
   @Get('export.csv')
   async exportCsv(@CurrentAuth() auth: AuthContext, @Query() query: ListVisitsQuery, @Res() res: CsvResponse): Promise<void> {
     if (query.from === undefined || query.to === undefined) throw invalid('from and to (epoch ms) are required');
-    const { filename, csv } = await this.visits.exportCsv(query.from, query.to, auth.user.locale);
+    const { filename, csv } = await this.visitorLog.exportCsv(query.from, query.to, auth.user.locale);
     // Set here, not by decorator: an error before this point must still answer in JSON.
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
@@ -52,13 +62,13 @@ export class VisitsController {
   @Roles(HOSTS)
   @Post()
   preRegister(@CurrentAuth() auth: AuthContext, @Body() dto: CreateVisitDto): Promise<VisitView> {
-    return this.visits.preRegister(dto, auth.user);
+    return this.registration.preRegister(dto, auth.user);
   }
 
   @Roles(COUNTER)
   @Post('walk-in')
   walkIn(@CurrentAuth() auth: AuthContext, @Body() dto: CreateVisitDto): Promise<VisitView> {
-    return this.visits.registerWalkIn(dto, auth.user);
+    return this.registration.registerWalkIn(dto, auth.user);
   }
 
   @Roles(ANY_ROLE)
@@ -85,42 +95,42 @@ export class VisitsController {
   @Post(':id/host-decision')
   @HttpCode(200)
   hostDecision(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: DecisionDto): Promise<VisitView> {
-    return this.visits.hostDecision(id, dto, auth.user);
+    return this.registration.hostDecision(id, dto, auth.user);
   }
 
   @Roles(ADMIN)
   @Post(':id/watchlist-decision')
   @HttpCode(200)
   watchlistDecision(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: WatchlistDecisionDto): Promise<VisitView> {
-    return this.visits.watchlistDecision(id, dto, auth.user);
+    return this.registration.watchlistDecision(id, dto, auth.user);
   }
 
   @Roles(COUNTER)
   @Post(':id/check-in')
   @HttpCode(200)
   checkIn(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: CheckInDto): Promise<VisitView> {
-    return this.visits.checkIn(id, dto, auth.user);
+    return this.counter.checkIn(id, dto, auth.user);
   }
 
   @Roles(COUNTER)
   @Post(':id/sign-out')
   @HttpCode(200)
   signOut(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: SignOutDto): Promise<VisitView> {
-    return this.visits.signOut(id, dto, auth.user);
+    return this.counter.signOut(id, dto, auth.user);
   }
 
   @Roles(HOSTS)
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<VisitView> {
-    return this.visits.cancel(id, auth.user);
+    return this.registration.cancel(id, auth.user);
   }
 }
 
 @Controller('reception')
 export class ReceptionController {
   constructor(
-    private readonly visits: VisitsService,
+    private readonly settingsService: ReceptionSettingsService,
     private readonly presence: PresenceService,
     private readonly lists: ReceptionListsService,
   ) {}
@@ -135,13 +145,13 @@ export class ReceptionController {
   @Roles(STAFF)
   @Get('settings')
   settings(): Promise<ReceptionSettingsView> {
-    return this.visits.settings();
+    return this.settingsService.settings();
   }
 
   @Roles(ADMIN)
   @Put('settings')
   updateSettings(@Body() dto: ReceptionSettingsDto): Promise<ReceptionSettingsView> {
-    return this.visits.updateSettings(dto);
+    return this.settingsService.updateSettings(dto);
   }
 
   @Roles(COUNTER)

@@ -16,7 +16,7 @@ import { pngImage } from '../testing/sample-files.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 import { PresenceService } from './presence.service.js';
 import { VisitEntity } from './visit.entity.js';
-import { VisitsService } from './visits.service.js';
+import { VisitSweeperService } from './visit-sweeper.service.js';
 
 const HOUR = 3_600_000;
 
@@ -276,7 +276,7 @@ describe('reception: visits from registration to sign-out', () => {
     const visit = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, walkIn({ visitorName: 'Late Leaver', windowEnd, identity }));
     await api.ok('POST', `/api/visits/${visit.id}/host-decision`, host, { decision: 'approved' }, 200);
     await api.ok('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000003' }, 200);
-    const visits = t.server.app.get(VisitsService);
+    const visits = t.server.app.get(VisitSweeperService);
     await api.ok('PUT', '/api/reception/settings', admin, { endOfDay: '23:59', retentionDays: 30 });
     // Just after the window: overstay (once), not yet the end of the day... unless the window ends after 23:59.
     const sweep1 = await visits.sweep(windowEnd + 60_000);

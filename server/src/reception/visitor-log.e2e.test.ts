@@ -5,7 +5,7 @@ import type { PersonView } from '@acs/shared/api/views';
 import { ManualClock } from '../common/clock.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
-import { VisitsService } from './visits.service.js';
+import { VisitSweeperService } from './visit-sweeper.service.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -54,7 +54,7 @@ describe('visitor log report: 90 days', () => {
   });
 
   test('every visit in the export has an exit time, and every automatic sign-out a reason', async () => {
-    const visits = t.server.app.get(VisitsService);
+    const visits = t.server.app.get(VisitSweeperService);
     let forced = 0;
     for (let day = 0; day < DAYS; day += 1) {
       clock.set(start + day * DAY);
