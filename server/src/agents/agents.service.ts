@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import type { AgentState } from '@acs/shared/mqtt/payloads';
 import type { AgentView } from '@acs/shared/api/views';
 import { notFound } from '../common/api-exception.js';
@@ -170,5 +170,17 @@ export class AgentsService {
       hashMatches: agent.hashMatches,
       doors: doors.filter((d) => d.agentId === agent.id).map((d) => d.id),
     };
+  }
+
+  // ---- asked by alerts (the sync-lag rule) --------------------------------------------
+
+  /** Agents the sync-lag rule watches: online ones, and any still marked as behind. */
+  async syncLagCandidates(): Promise<Array<Pick<AgentEntity, 'id' | 'appliedVersion' | 'online' | 'behindSince'>>> {
+    return this.repo.find({ select: { id: true, appliedVersion: true, online: true, behindSince: true }, where: [{ online: true }, { behindSince: Not(IsNull()) }] });
+  }
+
+  /** Since when the agent is behind the current permission version (null: caught up). */
+  async markBehindSince(id: string, since: number | null): Promise<void> {
+    await this.repo.update({ id }, { behindSince: since });
   }
 }

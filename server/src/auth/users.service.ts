@@ -2,10 +2,11 @@ import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
-import type { Locale, UserAccountView, UserView } from '@acs/shared/api/views';
+import type { Locale, UserAccountView, UserRef, UserView } from '@acs/shared/api/views';
 import { ApiException, conflict } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
+import { loadUserRefs } from '../common/user-refs.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { MIN_PASSWORD_LENGTH, PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
 import { UserEntity } from './user.entity.js';
@@ -140,6 +141,18 @@ export class UsersService {
 
   countDemo(): Promise<number> {
     return this.repo.countBy({ isDemo: true });
+  }
+
+  // ---- asked by other domains ---------------------------------------------------------
+
+  /** Display names of the users named on another domain's records. */
+  refs(ids: Iterable<string | null | undefined>): Promise<Map<string, UserRef>> {
+    return loadUserRefs(this.repo, ids);
+  }
+
+  /** The person an account belongs to, if any. */
+  async personIdOf(userId: string): Promise<string | null> {
+    return (await this.repo.findOne({ select: { id: true, personId: true }, where: { id: userId } }))?.personId ?? null;
   }
 }
 

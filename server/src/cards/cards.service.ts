@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Not, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, Not, Repository } from 'typeorm';
 import { allowedCardTransitions, isCardTransitionAllowed, REPLACEABLE_CARD_STATUSES } from '@acs/shared/access/card-lifecycle';
 import type { CardStatus, CardType } from '@acs/shared/access/model';
 import type { CardHistoryView, CardTransitionResult, CardView, UserRef } from '@acs/shared/api/views';
@@ -93,6 +93,17 @@ export interface CardHolder {
   credential: string;
   personId: string | null;
   holder: string | null;
+}
+
+/** What reception asks for when it checks a visitor in. */
+export interface VisitorCardIssue {
+  credential: string;
+  personId: string;
+  at: number;
+  validUntil: number;
+  requestedByUserId: string | null;
+  approvedByUserId: string | null;
+  issuedByUserId: string;
 }
 
 @Injectable()
@@ -417,5 +428,47 @@ export class CardsService {
       if (isUniqueViolation(err)) throw conflict(`card ${displayCredential(card.credential)} is already in use`);
       throw err;
     }
+  }
+
+  // ---- asked by reception -------------------------------------------------------------
+
+  /** A card with this credential, whatever its status (the pool checks a card is not in use). */
+  async withCredential(credential: string): Promise<Pick<CardEntity, 'id' | 'type' | 'status'> | null> {
+    return this.repo.findOne({ where: { credential } });
+  }
+
+  /**
+   * A visit's card: active for the visit's window, issued by the guard at check-in, inside
+   * the check-in's transaction. Refused while another card with the credential is live.
+   */
+  async issueVisitorCard(card: VisitorCardIssue, manager: EntityManager): Promise<string> {
+    const repo = manager.getRepository(CardEntity);
+    const live = await repo.findOneBy({ credential: card.credential, status: Not(In([...CLOSED_CARD_STATUSES])) });
+    if (live) throw conflict(`${displayCredential(card.credential)} is still an active card (${live.type}); return it first`);
+    const id = newId();
+    await repo.insert({
+      id,
+      credential: card.credential,
+      type: 'visitor',
+      status: 'active',
+      personId: card.personId,
+      validFrom: card.at,
+      validUntil: card.validUntil,
+      levelCeilingOverride: null,
+      lockdownAccess: false,
+      statusChangedAt: card.at,
+      requestedByUserId: card.requestedByUserId,
+      approvedByUserId: card.approvedByUserId,
+      issuedByUserId: card.issuedByUserId,
+      replacesCardId: null,
+      createdAt: card.at,
+      updatedAt: card.at,
+    });
+    return id;
+  }
+
+  /** The visit ended: its card is handed back and deactivated, inside the sign-out's transaction. */
+  async returnVisitorCard(id: string, at: number, manager: EntityManager): Promise<void> {
+    await manager.getRepository(CardEntity).update({ id }, { status: 'returned', statusChangedAt: at, updatedAt: at });
   }
 }

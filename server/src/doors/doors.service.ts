@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { DoorView } from '@acs/shared/api/views';
 import { AgentEntity } from '../agents/agent.entity.js';
 import type { Actor } from '../common/actor.js';
@@ -36,6 +36,9 @@ interface DoorShape {
   toZoneId: string;
   agentId: string | null;
 }
+
+/** What other domains may know of a door: its name and the zone it leads into. */
+export type DoorSummary = Pick<DoorEntity, 'id' | 'name' | 'toZoneId'>;
 
 /** Doors join two adjacent zones (see zone-rules.ts); every change is structural for the agents. */
 @Injectable()
@@ -128,5 +131,14 @@ export class DoorsService {
       problems.push(`zones ${shape.fromZoneId} and ${shape.toZoneId} are not adjacent: ${ADJACENCY_RULE}`);
     }
     if (problems.length) throw invalid(problems);
+  }
+
+  // ---- asked by alerts ----------------------------------------------------------------
+
+  /** Id, name and the zone it leads into, of the doors named, or of every door when none are named. */
+  async summaries(ids?: readonly string[]): Promise<DoorSummary[]> {
+    const select = { id: true, name: true, toZoneId: true } as const;
+    if (!ids) return this.repo.find({ select });
+    return ids.length ? this.repo.find({ select, where: { id: In([...new Set(ids)]) } }) : [];
   }
 }

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Repository } from 'typeorm';
+import { Between, type EntityManager, In, Repository } from 'typeorm';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import type { EventView, Page } from '@acs/shared/api/views';
 import { displayCredential } from '@acs/shared/credentials/credential';
@@ -299,5 +299,12 @@ export class EventsService implements OnModuleInit {
     const names = new Map(doors.map((d) => [d.id, d.name]));
     this.doorNameCache = { at: now, names };
     return names;
+  }
+
+  // ---- asked by alerts (the repeated-denials rule) -----------------------------------
+
+  /** Stored denials of one credential at one door between `from` and `to` (inclusive). */
+  async countDenials(doorId: string, credential: string, from: number, to: number): Promise<number> {
+    return this.repo.count({ where: { doorId, credential, kind: 'access', granted: false, occurredAt: Between(from, to) } });
   }
 }

@@ -29,6 +29,9 @@ interface UpdateOutcome {
   addedGrants: number;
 }
 
+/** What other domains may know of a person: enough to check a host or escort and show a name. */
+export type PersonSummary = Pick<PersonEntity, 'id' | 'name' | 'kind' | 'status'>;
+
 /**
  * People and the leaver/mover rule (requirements §2: adjust permissions promptly on
  * transfer or departure):
@@ -202,5 +205,39 @@ export class PeopleService {
       added++;
     }
     return added;
+  }
+
+  // ---- asked by other domains (reception, equipment) ----------------------------------
+
+  /** Name, kind and status of the people named, for checks and display elsewhere. */
+  async summaries(ids: Iterable<string>): Promise<PersonSummary[]> {
+    const wanted = [...new Set(ids)];
+    const found: PersonSummary[] = [];
+    for (let i = 0; i < wanted.length; i += 1000) {
+      found.push(...(await this.repo.find({ select: { id: true, name: true, kind: true, status: true }, where: { id: In(wanted.slice(i, i + 1000)) } })));
+    }
+    return found;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.repo.existsBy({ id });
+  }
+
+  /**
+   * The person record that holds a visit's card and grants: the existing one, or a new
+   * active visitor. Inside the caller's transaction, so a failed check-in leaves no person.
+   */
+  async ensureVisitor(existingId: string | null, visitor: { name: string; company: string | null }, at: number, manager: EntityManager): Promise<string> {
+    const repo = manager.getRepository(PersonEntity);
+    const person = existingId ? await repo.findOneBy({ id: existingId }) : null;
+    if (person) return person.id;
+    const id = newId();
+    await repo.insert({ id, name: visitor.name, kind: 'visitor', department: visitor.company, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: at, updatedAt: at });
+    return id;
+  }
+
+  /** Retention: the visitor's name and company go; the record stays for the card and events. */
+  async anonymiseVisitor(id: string, placeholderName: string, at: number, manager: EntityManager): Promise<void> {
+    await manager.getRepository(PersonEntity).update({ id }, { name: placeholderName, department: null, updatedAt: at });
   }
 }

@@ -86,4 +86,26 @@ export class SiteService {
     );
     return rows.length === 1 ? Number(rows[0]!.permission_version) : null;
   }
+
+  // ---- asked by reception and alerts: one column each --------------------------------
+
+  /** The alert rules as stored (alerts fills in the defaults). */
+  async storedAlertRules(): Promise<SiteSettingsEntity['alertRules']> {
+    return (await this.repo.findOne({ select: { id: true, alertRules: true }, where: { id: SITE_ROW_ID } }))?.alertRules ?? null;
+  }
+
+  // Only this column: the permission version on the same row is raised concurrently.
+  async setAlertRules(rules: NonNullable<SiteSettingsEntity['alertRules']>): Promise<void> {
+    await this.repo.update({ id: SITE_ROW_ID }, { alertRules: rules, updatedAt: this.clock.now() });
+  }
+
+  // Only this column: the permission version on the same row is raised concurrently.
+  async setReceptionSettings(settings: NonNullable<SiteSettingsEntity['reception']>): Promise<void> {
+    await this.repo.update({ id: SITE_ROW_ID }, { reception: settings, updatedAt: this.clock.now() });
+  }
+
+  /** The current permission version without creating the row (the sweep reads it as 0 when absent). */
+  async storedPermissionVersion(): Promise<number> {
+    return (await this.repo.findOne({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } }))?.permissionVersion ?? 0;
+  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { ZoneView } from '@acs/shared/api/views';
 import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { Actor } from '../common/actor.js';
@@ -33,6 +33,9 @@ export function toZoneView(z: ZoneEntity): ZoneView {
     twoPerson: z.twoPerson,
   };
 }
+
+/** What other domains may know of a zone: enough to check it exists, show it and apply its level's rules. */
+export type ZoneSummary = Pick<ZoneEntity, 'id' | 'name' | 'level'>;
 
 /**
  * Controlled areas: the zone tree with levels and owners. Every change is structural
@@ -180,5 +183,14 @@ export class ZonesService {
     if (owner.status !== 'active') return [`ownerPersonId: ${owner.name} has departed`];
     if (owner.kind !== 'employee') return [`ownerPersonId: the owner must be an employee, ${owner.name} is a ${owner.kind}`];
     return [];
+  }
+
+  // ---- asked by other domains (reception, equipment, alerts) --------------------------
+
+  /** Id, name and level of the zones named, or of every zone when none are named. */
+  async summaries(ids?: readonly string[]): Promise<ZoneSummary[]> {
+    const select = { id: true, name: true, level: true } as const;
+    if (!ids) return this.repo.find({ select });
+    return ids.length ? this.repo.find({ select, where: { id: In([...new Set(ids)]) } }) : [];
   }
 }
