@@ -32,6 +32,11 @@ export class GrantRepository {
     return this.table(manager).findBy({ personId, revokedAt: IsNull() });
   }
 
+  /** Whether the person holds a live grant to the zone. */
+  hasLive(personId: string, zoneId: string): Promise<boolean> {
+    return this.grants.existsBy({ personId, zoneId, revokedAt: IsNull() });
+  }
+
   /** The grant, if it has not ended. */
   findLive(id: string, manager?: EntityManager): Promise<GrantEntity | null> {
     return this.table(manager).findOneBy({ id, revokedAt: IsNull() });

@@ -16,6 +16,11 @@ export class ZoneRepository {
     return this.zones.findOneBy({ id });
   }
 
+  /** The zone; throws TypeORM's EntityNotFoundError when it is gone. */
+  findByIdOrFail(id: string): Promise<ZoneEntity> {
+    return this.zones.findOneByOrFail({ id });
+  }
+
   exists(id: string): Promise<boolean> {
     return this.zones.existsBy({ id });
   }
