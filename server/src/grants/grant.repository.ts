@@ -47,6 +47,11 @@ export class GrantRepository {
     return this.grants.find({ where: { zoneId: In([...zoneIds]), revokedAt: IsNull() }, order: { zoneId: 'ASC', createdAt: 'ASC' } });
   }
 
+  /** Live grants to one zone, oldest first (who may enter it now). */
+  liveInZone(zoneId: string): Promise<GrantEntity[]> {
+    return this.grants.find({ where: { zoneId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
   async insert(grant: GrantEntity, manager?: EntityManager): Promise<void> {
     await this.table(manager).insert(grant);
   }

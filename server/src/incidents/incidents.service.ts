@@ -374,6 +374,13 @@ export class IncidentsService {
       closedBy: r.closedByUserId ? (refs.get(r.closedByUserId)?.name ?? null) : null,
     }));
   }
+
+  // ---- asked by other domains (reports) -----------------------------------------------
+
+  /** Incidents opened in the period, oldest first. */
+  openedBetween(from: number, to: number): Promise<IncidentEntity[]> {
+    return this.incidents.find({ where: { createdAt: Between(from, to) }, order: { createdAt: 'ASC' } });
+  }
 }
 
 const CAUSE_OF_ALERT: Partial<Record<string, IncidentEntity['cause']>> = {
