@@ -52,7 +52,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, clock, hasher),
+        CoreModule.forRoot(config, clock, [{ provide: PasswordHasher, useValue: hasher }]),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...dataSourceOptions(config),

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { GrantRepositoryModule } from '../grants/grant.repository.js';
+import { ScheduleRepositoryModule } from '../schedules/schedule.repository.js';
+import { PersonRepositoryModule } from '../people/person.repository.js';
+import { ZoneRepositoryModule } from '../zones/zone.repository.js';
 import { GrantsModule } from '../grants/grants.module.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { AccessRequestEntity } from './access-request.entity.js';
 import { AccessRequestsController } from './access-requests.controller.js';
 import { AccessRequestsService } from './access-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequestEntity, ZoneEntity, PersonEntity, ScheduleEntity, GrantEntity, UserEntity]), GrantsModule],
+  imports: [TypeOrmModule.forFeature([AccessRequestEntity]), ZoneRepositoryModule, PersonRepositoryModule, ScheduleRepositoryModule, GrantRepositoryModule, AuthModule, GrantsModule],
   controllers: [AccessRequestsController],
   providers: [AccessRequestsService],
 })

@@ -1,21 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { AccessRequestView } from '@acs/shared/api/views';
-import { UserEntity } from '../auth/user.entity.js';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound, separationOfDuties } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
-import { loadUserRefs, refOf } from '../common/user-refs.js';
-import { GrantEntity } from '../grants/grant.entity.js';
+import { refOf } from '../common/user-refs.js';
 import { GrantsService } from '../grants/grants.service.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
+import type { ZoneEntity } from '../zones/zone.entity.js';
 import { AccessRequestEntity } from './access-request.entity.js';
 import type { AccessRequestScope, CreateAccessRequestDto, ListAccessRequestsQuery } from './dto/access-request.dto.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { ScheduleRepository } from '../schedules/schedule.repository.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 /**
  * Access requests (requirements §3, permission management): an employee asks for a zone
@@ -29,11 +30,11 @@ export class AccessRequestsService {
 
   constructor(
     @InjectRepository(AccessRequestEntity) private readonly repo: Repository<AccessRequestEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectRepository(ScheduleEntity) private readonly schedules: Repository<ScheduleEntity>,
-    @InjectRepository(GrantEntity) private readonly grantRows: Repository<GrantEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly zones: ZoneRepository,
+    private readonly people: PersonRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly grantRows: GrantRepository,
+    private readonly users: UsersService,
     private readonly grants: GrantsService,
     private readonly clock: Clock,
   ) {}
@@ -45,7 +46,7 @@ export class AccessRequestsService {
     let rows: AccessRequestEntity[];
     if (auth.user.role === 'employee' || scope !== 'all') {
       if (!me) return [];
-      const owned = scope === 'mine' ? [] : (await this.zones.findBy({ ownerPersonId: me })).map((z) => z.id);
+      const owned = scope === 'mine' ? [] : (await this.zones.ownedBy(me)).map((z) => z.id);
       const where = [
         ...(scope !== 'to-decide' ? [{ personId: me, ...status }] : []),
         ...(owned.length ? [{ zoneId: In(owned), ...status }] : []),
@@ -61,7 +62,7 @@ export class AccessRequestsService {
     const request = await this.repo.findOneBy({ id });
     if (!request) throw notFound(`access request ${id}`);
     if (auth.user.role === 'employee') {
-      const zone = await this.zones.findOneBy({ id: request.zoneId });
+      const zone = await this.zones.findById(request.zoneId);
       if (request.personId !== auth.user.personId && zone?.ownerPersonId !== auth.user.personId) {
         throw forbidden('Employees see their own requests and those for zones they own');
       }
@@ -79,16 +80,16 @@ export class AccessRequestsService {
     }
     if (!personId) throw invalid('personId: your account is linked to no person; name the person the request is for');
     const problems: string[] = [];
-    const person = await this.people.findOneBy({ id: personId });
+    const person = await this.people.findById(personId);
     if (!person) problems.push(`personId: no person ${personId}`);
-    const zone = await this.zones.findOneBy({ id: dto.zoneId });
+    const zone = await this.zones.findById(dto.zoneId);
     if (!zone) problems.push(`zoneId: no zone ${dto.zoneId}`);
-    if (dto.scheduleId && !(await this.schedules.existsBy({ id: dto.scheduleId }))) problems.push(`scheduleId: no schedule ${dto.scheduleId}`);
+    if (dto.scheduleId && !(await this.schedules.exists(dto.scheduleId))) problems.push(`scheduleId: no schedule ${dto.scheduleId}`);
     const now = this.clock.now();
     if (dto.until !== undefined && dto.until !== null && dto.until <= now) problems.push('until must be in the future');
     if (problems.length) throw invalid(problems);
     if (person!.status !== 'active') throw conflict(`${person!.name} has departed; nothing can be requested for a departed person`);
-    if (await this.grantRows.existsBy({ personId, zoneId: zone!.id, revokedAt: IsNull() })) {
+    if (await this.grantRows.hasLive(personId, zone!.id)) {
       throw conflict(`${person!.name} already holds a grant for ${zone!.name}`);
     }
     if (await this.repo.existsBy({ personId, zoneId: zone!.id, status: 'pending' })) {
@@ -154,7 +155,7 @@ export class AccessRequestsService {
   private async decidable(id: string, actor: Actor): Promise<{ request: AccessRequestEntity; zone: ZoneEntity }> {
     const request = await this.repo.findOneBy({ id });
     if (!request) throw notFound(`access request ${id}`);
-    const zone = await this.zones.findOneByOrFail({ id: request.zoneId });
+    const zone = await this.zones.findByIdOrFail(request.zoneId);
     const isOwner = actor.personId !== null && zone.ownerPersonId === actor.personId;
     if (actor.role !== 'admin' && !(actor.role === 'employee' && isOwner)) {
       throw forbidden(`Only the owner of ${zone.name} or an admin decides requests for it`);
@@ -169,9 +170,9 @@ export class AccessRequestsService {
   private async views(rows: AccessRequestEntity[]): Promise<AccessRequestView[]> {
     if (!rows.length) return [];
     const [people, zones, users] = await Promise.all([
-      this.people.find({ select: { id: true, name: true }, where: { id: In([...new Set(rows.map((r) => r.personId))]) } }),
-      this.zones.find({ where: { id: In([...new Set(rows.map((r) => r.zoneId))]) } }),
-      loadUserRefs(this.users, rows.flatMap((r) => [r.requestedByUserId, r.decidedByUserId])),
+      this.people.namesOfFew(rows.map((r) => r.personId)),
+      this.zones.findByIds([...new Set(rows.map((r) => r.zoneId))]),
+      this.users.refs(rows.flatMap((r) => [r.requestedByUserId, r.decidedByUserId])),
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const zoneById = new Map(zones.map((z) => [z.id, z]));

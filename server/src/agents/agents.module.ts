@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DoorEntity } from '../doors/door.entity.js';
+import { DoorRepositoryModule } from '../doors/door.repository.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { SiteModule } from '../site/site.module.js';
 import { AgentCredentialsService } from './agent-credentials.service.js';
@@ -9,7 +9,7 @@ import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AgentEntity, DoorEntity]), SiteModule, RealtimeModule],
+  imports: [TypeOrmModule.forFeature([AgentEntity]), DoorRepositoryModule, SiteModule, RealtimeModule],
   controllers: [AgentsController],
   providers: [AgentsService, AgentCredentialsService],
   exports: [AgentsService, AgentCredentialsService],

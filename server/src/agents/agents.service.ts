@@ -6,7 +6,8 @@ import type { AgentView } from '@acs/shared/api/views';
 import { notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
-import { DoorEntity } from '../doors/door.entity.js';
+import type { DoorEntity } from '../doors/door.entity.js';
+import { DoorRepository } from '../doors/door.repository.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { SiteService } from '../site/site.service.js';
 import { AgentCredentialsService } from './agent-credentials.service.js';
@@ -29,7 +30,7 @@ export class AgentsService {
 
   constructor(
     @InjectRepository(AgentEntity) private readonly repo: Repository<AgentEntity>,
-    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
+    private readonly doors: DoorRepository,
     private readonly credentials: AgentCredentialsService,
     private readonly site: SiteService,
     private readonly realtime: RealtimeGateway,
@@ -40,7 +41,7 @@ export class AgentsService {
   async list(): Promise<AgentView[]> {
     const [agents, doors, version] = await Promise.all([
       this.repo.find({ order: { id: 'ASC' } }),
-      this.doors.find({ select: { id: true, agentId: true } }),
+      this.doors.agentLinks(),
       this.site.permissionVersion(),
     ]);
     return agents.map((a) => this.toView(a, doors, version));
@@ -50,7 +51,7 @@ export class AgentsService {
     const agent = await this.repo.findOneBy({ id });
     if (!agent) throw notFound(`agent ${id}`);
     const [doors, version] = await Promise.all([
-      this.doors.find({ select: { id: true, agentId: true }, where: { agentId: id } }),
+      this.doors.agentLinks(id),
       this.site.permissionVersion(),
     ]);
     return this.toView(agent, doors, version);

@@ -10,7 +10,7 @@ import type { AuditVerifyView } from '@acs/shared/api/views';
 import { AuditChain } from '../audit/audit-chain.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { dataSourceOptions, openDatabase } from '../database/data-source.js';
-import { ENTITIES } from '../database/entities.js';
+import { ENTITIES } from '../entities.js';
 
 type DatabaseSettings = Pick<ServerConfig, 'db' | 'sqlitePath' | 'databaseUrl' | 'dbSchema'>;
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { PersonRepositoryModule } from '../people/person.repository.js';
 import { SiteModule } from '../site/site.module.js';
 import { CardHistoryEntity } from './card-history.entity.js';
 import { CardEntity } from './card.entity.js';
@@ -9,7 +9,7 @@ import { CardsController } from './cards.controller.js';
 import { CardsService } from './cards.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CardEntity, PersonEntity, CardHistoryEntity, UserEntity]), SiteModule],
+  imports: [TypeOrmModule.forFeature([CardEntity, CardHistoryEntity]), PersonRepositoryModule, AuthModule, SiteModule],
   controllers: [CardsController],
   providers: [CardsService],
   exports: [CardsService],

@@ -7,14 +7,13 @@ import type { CardHistoryView, CardTransitionResult, CardView, UserRef } from '@
 import { credentialFromCardNumber } from '@acs/shared/credentials/card-number';
 import { displayCredential } from '@acs/shared/credentials/credential';
 import type { AuthContext } from '../auth/roles.js';
-import { UserEntity } from '../auth/user.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound, separationOfDuties } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { newId } from '../common/ids.js';
-import { loadUserRefs, refOf } from '../common/user-refs.js';
-import { PersonEntity } from '../people/person.entity.js';
+import { refOf } from '../common/user-refs.js';
+import type { PersonEntity } from '../people/person.entity.js';
 import { cardTypeSettings } from '../site/site-admin.service.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import { SiteService } from '../site/site.service.js';
@@ -23,6 +22,8 @@ import { CardHistoryEntity } from './card-history.entity.js';
 import { CardEntity, CLOSED_CARD_STATUSES } from './card.entity.js';
 import type { CreateCardDto, ReplaceCardDto } from './dto/create-card.dto.js';
 import type { ListCardsQuery, UpdateCardDto } from './dto/update-card.dto.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 const DAY_MS = 86_400_000;
 
@@ -112,9 +113,9 @@ export class CardsService {
 
   constructor(
     @InjectRepository(CardEntity) private readonly repo: Repository<CardEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
+    private readonly people: PersonRepository,
     @InjectRepository(CardHistoryEntity) private readonly history: Repository<CardHistoryEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UsersService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly site: SiteService,
     private readonly changes: PermissionChangesService,
@@ -163,10 +164,7 @@ export class CardsService {
       chosen.set(holderKey(credential, cardId), card);
     }
     const personIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((p): p is string => p !== null))];
-    const names = new Map<string, string>();
-    for (let i = 0; i < personIds.length; i += 500) {
-      for (const p of await this.people.find({ select: { id: true, name: true }, where: { id: In(personIds.slice(i, i + 500)) } })) names.set(p.id, p.name);
-    }
+    const names = await this.people.namesOf(personIds);
     const found = new Map<string, CardHolder>();
     for (const [key, card] of chosen) {
       found.set(key, { cardId: card.id, credential: card.credential, personId: card.personId, holder: card.personId ? (names.get(card.personId) ?? null) : null });
@@ -182,7 +180,7 @@ export class CardsService {
   async cardHistory(auth: AuthContext, id: string): Promise<CardHistoryView[]> {
     await this.visibleCard(auth, id);
     const rows = await this.history.find({ where: { cardId: id }, order: { at: 'ASC' } });
-    const users = await loadUserRefs(this.users, rows.map((r) => r.actorUserId));
+    const users = await this.users.refs(rows.map((r) => r.actorUserId));
     return rows.map((r) => ({ id: r.id, cardId: r.cardId, from: r.fromStatus, to: r.toStatus, at: r.at, actor: refOf(users, r.actorUserId), note: r.note }));
   }
 
@@ -362,12 +360,8 @@ export class CardsService {
     const holders = new Map<string, string>();
     if (knownHolder) holders.set(knownHolder.id, knownHolder.name);
     const missing = holderIds.filter((id) => !holders.has(id));
-    for (let i = 0; i < missing.length; i += 500) {
-      const people = await this.people.find({ select: { id: true, name: true }, where: { id: In(missing.slice(i, i + 500)) } });
-      for (const p of people) holders.set(p.id, p.name);
-    }
-    const users = await loadUserRefs(
-      this.users,
+    for (const [id, name] of await this.people.namesOf(missing)) holders.set(id, name);
+    const users = await this.users.refs(
       cards.flatMap((c) => [c.requestedByUserId, c.approvedByUserId, c.issuedByUserId]),
     );
     return cards.map((c) => toCardView(c, c.personId ? (holders.get(c.personId) ?? null) : null, users));
@@ -386,7 +380,7 @@ export class CardsService {
   }
 
   private async activePerson(personId: string): Promise<PersonEntity> {
-    const person = await this.people.findOneBy({ id: personId });
+    const person = await this.people.findById(personId);
     if (!person) throw invalid(`personId: no person ${personId}`);
     if (person.status === 'departed') throw conflict(`${person.name} has departed; a departed person holds no cards`);
     return person;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENTITIES } from './entities.js';
+import { ENTITIES } from '../entities.js';
 import { DataSource } from 'typeorm';
 import type { ApiError, CardView, EventView, Page, PersonView } from '@acs/shared/api/views';
 import type { AccessEvent, PermissionsMessage } from '@acs/shared/mqtt/payloads';

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AgentRepository } from '../agents/agent.repository.js';
 import type { AuditActor, AuditContext } from '../audit/audit-context.js';
 import { runWithAuditContext } from '../audit/audit-context.js';
 import { AuditLogEntity } from '../audit/audit-log.entity.js';
@@ -21,6 +22,7 @@ import { ManualClock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { loadServerConfig } from '../config/server-config.js';
 import { DoorEntity } from '../doors/door.entity.js';
+import { DoorRepository } from '../doors/door.repository.js';
 import { EventEntity } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
 import { SeqTracker } from '../events/seq-tracker.js';
@@ -301,8 +303,8 @@ for (const backend of BACKENDS) {
       const signals = new DomainSignalBus();
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
       const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;
-      const seqs = new SeqTracker(agents, ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), ds.getRepository(DoorEntity), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }));
+      const seqs = new SeqTracker(new AgentRepository(agents), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
+      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), new DoorRepository(ds.getRepository(DoorEntity)), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }));
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',

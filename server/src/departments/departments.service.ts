@@ -7,11 +7,11 @@ import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { newId } from '../common/ids.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import type { DepartmentZoneDto } from './dto/department.dto.js';
 import { type DepartmentZone, DepartmentEntity } from './department.entity.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { ScheduleRepository } from '../schedules/schedule.repository.js';
 
 /** Department defaults stop at L1: controlled (L2) and restricted (L3) zones need their owner's approval. */
 export const DEPARTMENT_DEFAULT_MAX_LEVEL = 1;
@@ -26,13 +26,16 @@ export class DepartmentsService {
   constructor(
     @InjectRepository(DepartmentEntity) private readonly repo: Repository<DepartmentEntity>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly people: PersonRepository,
+    private readonly zones: ZoneRepository,
+    private readonly schedules: ScheduleRepository,
     private readonly clock: Clock,
   ) {}
 
   async list(): Promise<DepartmentView[]> {
     const [departments, people] = await Promise.all([
       this.repo.find({ order: { name: 'ASC' } }),
-      this.dataSource.getRepository(PersonEntity).find({ select: { id: true, department: true, status: true } }),
+      this.people.departmentMemberships(),
     ]);
     const members = new Map<string, number>();
     for (const p of people) if (p.department && p.status === 'active') members.set(p.department, (members.get(p.department) ?? 0) + 1);
@@ -42,7 +45,7 @@ export class DepartmentsService {
   async get(id: string): Promise<DepartmentView> {
     const d = await this.repo.findOneBy({ id });
     if (!d) throw notFound(`department ${id}`);
-    return this.toView(d, await this.dataSource.getRepository(PersonEntity).countBy({ department: d.name, status: 'active' }));
+    return this.toView(d, await this.people.countActiveMembers(d.name));
   }
 
   async create(dto: CreateDepartmentLike, _actor: Actor): Promise<DepartmentView> {
@@ -66,13 +69,8 @@ export class DepartmentsService {
       department.updatedAt = this.clock.now();
       await m.getRepository(DepartmentEntity).save(department);
       if (newName !== oldName) {
-        // People name their department; a rename follows them (entity saves, so each change is recorded).
-        const people = m.getRepository(PersonEntity);
-        for (const person of await people.findBy({ department: oldName })) {
-          person.department = newName;
-          person.updatedAt = department.updatedAt;
-          await people.save(person);
-        }
+        // People name their department; a rename follows them.
+        await this.people.renameDepartment(oldName, newName, department.updatedAt, m);
       }
     });
     return this.get(id);
@@ -82,7 +80,7 @@ export class DepartmentsService {
   async remove(id: string, _actor: Actor): Promise<void> {
     const department = await this.repo.findOneBy({ id });
     if (!department) throw notFound(`department ${id}`);
-    const members = await this.dataSource.getRepository(PersonEntity).countBy({ department: department.name, status: 'active' });
+    const members = await this.people.countActiveMembers(department.name);
     if (members) throw conflict(`department ${department.name} still has ${members} member(s); move them first`);
     await this.repo.remove(department);
   }
@@ -96,14 +94,14 @@ export class DepartmentsService {
     const seen = new Set<string>();
     const out: DepartmentZone[] = [];
     for (const [i, z] of zones.entries()) {
-      const zone = await this.dataSource.getRepository(ZoneEntity).findOneBy({ id: z.zoneId });
+      const zone = await this.zones.findById(z.zoneId);
       if (!zone) problems.push(`defaultZones.${i}.zoneId: no zone ${z.zoneId}`);
       else if (zone.level > DEPARTMENT_DEFAULT_MAX_LEVEL) {
         problems.push(`defaultZones.${i}.zoneId: ${zone.id} is L${zone.level}; department defaults stop at L${DEPARTMENT_DEFAULT_MAX_LEVEL} (higher zones need their owner's approval)`);
       }
       if (seen.has(z.zoneId)) problems.push(`defaultZones.${i}.zoneId: ${z.zoneId} is listed twice`);
       seen.add(z.zoneId);
-      if (z.scheduleId && !(await this.dataSource.getRepository(ScheduleEntity).existsBy({ id: z.scheduleId }))) {
+      if (z.scheduleId && !(await this.schedules.exists(z.scheduleId))) {
         problems.push(`defaultZones.${i}.scheduleId: no schedule ${z.scheduleId}`);
       }
       out.push({ zoneId: z.zoneId, scheduleId: z.scheduleId ?? null });

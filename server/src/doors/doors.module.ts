@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity } from '../agents/agent.entity.js';
+import { AgentRepositoryModule } from '../agents/agent.repository.js';
+import { ZoneRepositoryModule } from '../zones/zone.repository.js';
 import { SiteModule } from '../site/site.module.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { DoorEntity } from './door.entity.js';
 import { DoorsController } from './doors.controller.js';
 import { DoorsService } from './doors.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DoorEntity, ZoneEntity, AgentEntity]), SiteModule],
+  imports: [TypeOrmModule.forFeature([DoorEntity]), ZoneRepositoryModule, AgentRepositoryModule, SiteModule],
   controllers: [DoorsController],
   providers: [DoorsService],
   exports: [DoorsService],

@@ -3,17 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import type { DoorView } from '@acs/shared/api/views';
-import { AgentEntity } from '../agents/agent.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { ADJACENCY_RULE, areAdjacent } from '../zones/zone-rules.js';
 import type { CreateDoorDto } from './dto/create-door.dto.js';
 import type { UpdateDoorDto } from './dto/update-door.dto.js';
 import { DoorEntity } from './door.entity.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { AgentRepository } from '../agents/agent.repository.js';
 
 export const DEFAULT_RELEASE_MS = 5000;
 export const DEFAULT_HELD_OPEN_MS = 30_000;
@@ -45,8 +45,8 @@ export type DoorSummary = Pick<DoorEntity, 'id' | 'name' | 'toZoneId'>;
 export class DoorsService {
   constructor(
     @InjectRepository(DoorEntity) private readonly repo: Repository<DoorEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly zones: ZoneRepository,
+    private readonly agents: AgentRepository,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
   ) {}
@@ -119,14 +119,14 @@ export class DoorsService {
   private async check(shape: DoorShape): Promise<void> {
     const problems: string[] = [];
     if (shape.fromZoneId === shape.toZoneId) problems.push('toZoneId must differ from fromZoneId');
-    const zones = new Map((await this.zones.find()).map((z) => [z.id, z]));
+    const zones = new Map((await this.zones.all()).map((z) => [z.id, z]));
     for (const [field, zoneId] of [
       ['fromZoneId', shape.fromZoneId],
       ['toZoneId', shape.toZoneId],
     ] as const) {
       if (!zones.has(zoneId)) problems.push(`${field}: no zone ${zoneId}`);
     }
-    if (shape.agentId && !(await this.agents.existsBy({ id: shape.agentId }))) problems.push(`agentId: no agent ${shape.agentId}`);
+    if (shape.agentId && !(await this.agents.exists(shape.agentId))) problems.push(`agentId: no agent ${shape.agentId}`);
     if (!problems.length && !areAdjacent(zones, shape.fromZoneId, shape.toZoneId)) {
       problems.push(`zones ${shape.fromZoneId} and ${shape.toZoneId} are not adjacent: ${ADJACENCY_RULE}`);
     }

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { type CardHolder, CardsService, holderKey } from '../cards/cards.service.js';
-import { DoorEntity } from '../doors/door.entity.js';
+import type { DoorEntity } from '../doors/door.entity.js';
+
+/** What admission needs of a door: which agent drives it and the zones it joins. */
+type AdmissionDoor = Pick<DoorEntity, 'id' | 'agentId' | 'fromZoneId' | 'toZoneId'>;
+import { DoorRepository } from '../doors/door.repository.js';
 import { ReadersService } from '../readers/readers.service.js';
 
 /** A device time further ahead of the server's clock than this is not believed. */
@@ -20,7 +22,7 @@ const EQUIPMENT_TTL_MS = 1000;
 
 interface AgentEquipment {
   at: number;
-  doors: Map<string, DoorEntity>;
+  doors: Map<string, AdmissionDoor>;
   readers: Map<string, { doorId: string; direction: string }>;
 }
 
@@ -53,7 +55,7 @@ export class EventAdmission {
   private readonly equipment = new Map<string, AgentEquipment>();
 
   constructor(
-    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
+    private readonly doors: DoorRepository,
     private readonly cards: CardsService,
     private readonly readers: ReadersService,
   ) {}
@@ -99,13 +101,13 @@ export class EventAdmission {
     const now = Date.now();
     const cached = this.equipment.get(agentId);
     if (cached && now - cached.at < EQUIPMENT_TTL_MS) return cached;
-    const doors = new Map((await this.doors.find({ select: { id: true, agentId: true, fromZoneId: true, toZoneId: true }, where: { agentId } })).map((d) => [d.id, d]));
+    const doors = new Map((await this.doors.drivenBy(agentId)).map((d) => [d.id, d]));
     const fresh: AgentEquipment = { at: now, doors, readers: await this.readers.readersOf(agentId) };
     this.equipment.set(agentId, fresh);
     return fresh;
   }
 
-  private refusal(event: AgentEvent, doors: ReadonlyMap<string, DoorEntity>, readers: ReadonlyMap<string, { doorId: string; direction: string }>): string | null {
+  private refusal(event: AgentEvent, doors: ReadonlyMap<string, AdmissionDoor>, readers: ReadonlyMap<string, { doorId: string; direction: string }>): string | null {
     if (event.kind === 'device') return null;
     if (!doors.has(event.doorId)) return `door ${event.doorId} is not driven by this agent`;
     if (event.kind === 'access' && readers.size > 0) {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
+import { AgentRepositoryModule } from '../agents/agent.repository.js';
+import { DoorRepositoryModule } from '../doors/door.repository.js';
 import { CardsModule } from '../cards/cards.module.js';
 import { ReadersModule } from '../readers/readers.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
@@ -13,7 +13,7 @@ import { EventsService } from './events.service.js';
 import { SeqTracker } from './seq-tracker.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, RefusedEventEntity, DoorEntity, AgentEntity]), RealtimeModule, CardsModule, ReadersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, RefusedEventEntity]), DoorRepositoryModule, AgentRepositoryModule, RealtimeModule, CardsModule, ReadersModule],
   controllers: [EventsController],
   providers: [EventsService, SeqTracker, EventAdmission],
   exports: [EventsService],

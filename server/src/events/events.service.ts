@@ -11,7 +11,7 @@ import { checkPeriodOrder } from '../common/period.query.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
-import { DoorEntity } from '../doors/door.entity.js';
+import { DoorRepository } from '../doors/door.repository.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import type { ListEventsQuery } from './dto/list-events.query.js';
 import { decodeEventCursor, encodeEventCursor } from './event-cursor.js';
@@ -118,7 +118,7 @@ export class EventsService implements OnModuleInit {
   constructor(
     @InjectRepository(EventEntity) private readonly repo: Repository<EventEntity>,
     @InjectRepository(RefusedEventEntity) private readonly refusedRepo: Repository<RefusedEventEntity>,
-    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
+    private readonly doors: DoorRepository,
     private readonly seqs: SeqTracker,
     private readonly admission: EventAdmission,
     private readonly realtime: RealtimeGateway,
@@ -295,7 +295,7 @@ export class EventsService implements OnModuleInit {
   private async doorNames(): Promise<Map<string, string>> {
     const now = Date.now();
     if (this.doorNameCache && now - this.doorNameCache.at < DOOR_NAMES_TTL_MS) return this.doorNameCache.names;
-    const doors = await this.doors.find({ select: { id: true, name: true } });
+    const doors = await this.doors.names();
     const names = new Map(doors.map((d) => [d.id, d.name]));
     this.doorNameCache = { at: now, names };
     return names;

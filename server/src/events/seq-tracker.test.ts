@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity.js';
+import { AgentRepository } from '../agents/agent.repository.js';
 import { ManualClock } from '../common/clock.js';
 import { DomainSignalBus, type DomainSignals } from '../common/domain-signals.js';
 import { openDatabase } from '../database/data-source.js';
@@ -38,7 +39,7 @@ describe('sequence tracking from the stored events', () => {
     const trackers = Array.from({ length: count }, () => {
       const signals = new DomainSignalBus();
       signals.on('agent.events_missing', (s) => reports.push(s));
-      return new SeqTracker(ds.getRepository(AgentEntity), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
+      return new SeqTracker(new AgentRepository(ds.getRepository(AgentEntity)), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
     });
     return { trackers, clock, reports };
   }

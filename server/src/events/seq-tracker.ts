@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, MoreThan, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity.js';
+import { MoreThan, Repository } from 'typeorm';
+import { AgentRepository } from '../agents/agent.repository.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';
 import { SerialWork } from '../common/serial-work.js';
@@ -54,7 +54,7 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
   private readonly holes = new Map<string, OpenHole>();
 
   constructor(
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly agents: AgentRepository,
     @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
     @InjectRepository(RefusedEventEntity) private readonly refused: Repository<RefusedEventEntity>,
     private readonly signals: DomainSignalBus,
@@ -89,8 +89,7 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
     const base = contiguous;
     const fresh = [...new Set(seqs.filter((seq) => seq > base))].sort((a, b) => a - b);
     if (fresh.length > 0 && fresh[0] === base + 1 && fresh[fresh.length - 1] === base + fresh.length && !this.holes.has(agentId)) {
-      const moved = await this.agents.update({ id: agentId, contiguousSeq: base }, { contiguousSeq: base + fresh.length });
-      if ((moved.affected ?? 0) > 0) {
+      if (await this.agents.advanceContiguousSeq(agentId, base, base + fresh.length)) {
         // Numbers beyond the batch already stored (batches of one agent taken by two
         // instances, or an old agent with several in flight): walk on from there.
         if (!(await this.events.exists({ where: { agentId, seq: base + fresh.length + 1 } }))) return [];
@@ -102,7 +101,7 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
 
   /** Walks every agent with numbers stored above its contiguous one (the periodic check). */
   async checkAll(): Promise<void> {
-    for (const agent of await this.agents.find({ select: { id: true, contiguousSeq: true } })) {
+    for (const agent of await this.agents.contiguousSeqs()) {
       const above = await this.events.exists({ where: { agentId: agent.id, seq: MoreThan(agent.contiguousSeq) } });
       if (above || this.holes.has(agent.id)) await this.walk(agent.id, agent.contiguousSeq);
     }
@@ -159,13 +158,12 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
   }
 
   private async contiguousOf(agentId: string): Promise<number | null> {
-    const agent = await this.agents.findOne({ select: { id: true, contiguousSeq: true }, where: { id: agentId } });
-    return agent?.contiguousSeq ?? null;
+    return this.agents.contiguousSeqOf(agentId);
   }
 
   /** Raises the stored contiguous number to `to` unless it is already higher; returns what is stored. */
   private async raiseContiguous(agentId: string, to: number): Promise<number> {
-    await this.agents.update({ id: agentId, contiguousSeq: LessThan(to) }, { contiguousSeq: to });
+    await this.agents.raiseContiguousSeq(agentId, to);
     return (await this.contiguousOf(agentId)) ?? to;
   }
 

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { ScheduleRepositoryModule } from '../schedules/schedule.repository.js';
+import { ZoneRepositoryModule } from '../zones/zone.repository.js';
+import { PersonRepositoryModule } from '../people/person.repository.js';
 import { SiteModule } from '../site/site.module.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { GrantEntity } from './grant.entity.js';
 import { GrantsController } from './grants.controller.js';
 import { GrantsService } from './grants.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([GrantEntity, PersonEntity, ZoneEntity, ScheduleEntity]), SiteModule],
+  imports: [TypeOrmModule.forFeature([GrantEntity]), PersonRepositoryModule, ZoneRepositoryModule, ScheduleRepositoryModule, SiteModule],
   controllers: [GrantsController],
   providers: [GrantsService],
   exports: [GrantsService],

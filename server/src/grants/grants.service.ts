@@ -6,13 +6,13 @@ import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import type { CreateGrantDto } from './dto/create-grant.dto.js';
 import { type GrantRevocationReason, GrantEntity } from './grant.entity.js';
 import type { GrantView } from './grant.view.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { ScheduleRepository } from '../schedules/schedule.repository.js';
 
 export function toGrantView(g: GrantEntity): GrantView {
   return {
@@ -48,9 +48,9 @@ export interface GrantOrigin {
 export class GrantsService {
   constructor(
     @InjectRepository(GrantEntity) private readonly repo: Repository<GrantEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
-    @InjectRepository(ScheduleEntity) private readonly schedules: Repository<ScheduleEntity>,
+    private readonly people: PersonRepository,
+    private readonly zones: ZoneRepository,
+    private readonly schedules: ScheduleRepository,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
   ) {}
@@ -71,10 +71,10 @@ export class GrantsService {
 
   async create(dto: CreateGrantDto, actor?: Actor, origin: GrantOrigin = {}): Promise<GrantView> {
     const problems: string[] = [];
-    const person = await this.people.findOneBy({ id: dto.personId });
+    const person = await this.people.findById(dto.personId);
     if (!person) problems.push(`personId: no person ${dto.personId}`);
-    if (!(await this.zones.existsBy({ id: dto.zoneId }))) problems.push(`zoneId: no zone ${dto.zoneId}`);
-    if (dto.scheduleId && !(await this.schedules.existsBy({ id: dto.scheduleId }))) {
+    if (!(await this.zones.exists(dto.zoneId))) problems.push(`zoneId: no zone ${dto.zoneId}`);
+    if (dto.scheduleId && !(await this.schedules.exists(dto.scheduleId))) {
       problems.push(`scheduleId: no schedule ${dto.scheduleId}`);
     }
     if (dto.validUntil !== undefined && dto.validUntil !== null && dto.validUntil <= this.clock.now()) {

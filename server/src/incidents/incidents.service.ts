@@ -5,7 +5,6 @@ import { Between, DataSource, type EntityManager, In, type Repository } from 'ty
 import { ATTACHMENT_MAX_BYTES, type IncidentDetailView, type IncidentEntryKind, type IncidentStatsView, type IncidentView, type ViolationView } from '@acs/shared/api/incidents';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { AlertsService } from '../alerts/alerts.service.js';
-import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound } from '../common/api-exception.js';
@@ -14,14 +13,14 @@ import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import type { ReceivedFile, UploadRule } from '../common/file-upload.js';
 import { newId } from '../common/ids.js';
-import { loadUserRefs } from '../common/user-refs.js';
-import { PersonEntity } from '../people/person.entity.js';
 import { SiteService } from '../site/site.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
 import { placeholder, quotedTable } from '../database/raw-sql.js';
 import type { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, UpdateIncidentDto } from './dto/incident.dto.js';
 import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from './incident.entity.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { DoorRepository } from '../doors/door.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 /** Photos of a broken seal, a scanned statement, a written account. */
 export const ATTACHMENT_UPLOAD: UploadRule = { field: 'attachment', maxBytes: ATTACHMENT_MAX_BYTES, kinds: ['pdf', 'png', 'jpeg', 'webp', 'text'], required: false };
@@ -53,9 +52,10 @@ export class IncidentsService {
     @InjectRepository(IncidentEntity) private readonly incidents: Repository<IncidentEntity>,
     @InjectRepository(IncidentEntryEntity) private readonly entries: Repository<IncidentEntryEntity>,
     @InjectRepository(ViolationEntity) private readonly violations: Repository<ViolationEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
+    private readonly users: UsersService,
+    private readonly people: PersonRepository,
+    private readonly zones: ZoneRepository,
+    private readonly doors: DoorRepository,
     @InjectRepository(AlertEntity) private readonly alertRows: Repository<AlertEntity>,
     private readonly alerts: AlertsService,
     private readonly site: SiteService,
@@ -65,7 +65,7 @@ export class IncidentsService {
 
   async report(dto: CreateIncidentDto, actor: Actor): Promise<IncidentDetailView> {
     if (!dto.title.trim() || !dto.description.trim()) throw invalid('title and description must not be blank');
-    if (dto.zoneId && !(await this.zones.existsBy({ id: dto.zoneId }))) throw invalid(`zoneId: zone ${dto.zoneId} does not exist`);
+    if (dto.zoneId && !(await this.zones.exists(dto.zoneId))) throw invalid(`zoneId: zone ${dto.zoneId} does not exist`);
     const staff = STAFF_ROLES.includes(actor.role);
     const incident = await this.open(
       {
@@ -85,7 +85,7 @@ export class IncidentsService {
   async fromAlert(alertId: string, dto: AlertToIncidentDto, actor: Actor): Promise<IncidentDetailView> {
     const alert = await this.alerts.get(alertId);
     if (alert.incidentId) throw conflict(`alert ${alertId} is already incident ${alert.incidentId}`);
-    const door = alert.doorId ? await this.dataSource.getRepository(DoorEntity).findOne({ select: { id: true, toZoneId: true }, where: { id: alert.doorId } }) : null;
+    const door = alert.doorId ? await this.doors.destination(alert.doorId) : null;
     const incident = await this.open(
       {
         level: dto.level,
@@ -147,14 +147,14 @@ export class IncidentsService {
       incident.status = dto.status;
     }
     if (dto.ownerUserId !== undefined && dto.ownerUserId !== incident.ownerUserId) {
-      const owner = await this.users.findOneBy({ id: dto.ownerUserId });
+      const owner = await this.users.findById(dto.ownerUserId);
       if (!owner || (owner.role !== 'admin' && owner.role !== 'guard')) throw invalid('ownerUserId: the owner is an admin or a guard');
       changes.push(['owner', owner.displayName || owner.username]);
       incident.ownerUserId = owner.id;
     }
     if (dto.cause !== undefined) incident.cause = dto.cause;
     if (dto.zoneId !== undefined) {
-      if (!(await this.zones.existsBy({ id: dto.zoneId }))) throw invalid(`zoneId: zone ${dto.zoneId} does not exist`);
+      if (!(await this.zones.exists(dto.zoneId))) throw invalid(`zoneId: zone ${dto.zoneId} does not exist`);
       incident.zoneId = dto.zoneId;
     }
     incident.updatedAt = this.clock.now();
@@ -215,7 +215,7 @@ export class IncidentsService {
   // ---- violations ---------------------------------------------------------------------
 
   async recordViolation(dto: CreateViolationDto, actor: Actor): Promise<ViolationView> {
-    const person = await this.people.findOneBy({ id: dto.personId });
+    const person = await this.people.findById(dto.personId);
     if (!person) throw invalid(`personId: person ${dto.personId} does not exist`);
     if (dto.incidentId && !(await this.incidents.existsBy({ id: dto.incidentId }))) throw invalid(`incidentId: incident ${dto.incidentId} does not exist`);
     if (dto.alertId && !(await this.alertRows.existsBy({ id: dto.alertId }))) throw invalid(`alertId: alert ${dto.alertId} does not exist`);
@@ -241,10 +241,10 @@ export class IncidentsService {
   }
 
   private async violationViews(rows: readonly ViolationEntity[]): Promise<ViolationView[]> {
-    const people = new Map((rows.length ? await this.people.find({ select: { id: true, name: true }, where: { id: In([...new Set(rows.map((r) => r.personId))]) } }) : []).map((p) => [p.id, p.name]));
+    const people = new Map((rows.length ? await this.people.namesOfFew(rows.map((r) => r.personId)) : []).map((p) => [p.id, p.name]));
     const incidentIds = [...new Set(rows.map((r) => r.incidentId).filter((id): id is string => id !== null))];
     const numbers = new Map((incidentIds.length ? await this.incidents.find({ select: { id: true, number: true }, where: { id: In(incidentIds) } }) : []).map((i) => [i.id, i.number]));
-    const refs = await loadUserRefs(this.users, rows.map((r) => r.recordedByUserId));
+    const refs = await this.users.refs(rows.map((r) => r.recordedByUserId));
     return rows.map((r) => ({
       id: r.id,
       personId: r.personId,
@@ -276,7 +276,7 @@ export class IncidentsService {
         )
       : [];
     const sizeOf = new Map(sizes.map((s) => [s.id, Math.floor((Number(s.size) * 3) / 4)]));
-    const refs = await loadUserRefs(this.users, entries.map((e) => e.actorUserId));
+    const refs = await this.users.refs(entries.map((e) => e.actorUserId));
     const [view] = await this.views([incident]);
     const violations = STAFF_ROLES.includes(actor.role) ? await this.violationViews(await this.violations.find({ where: { incidentId: id }, order: { at: 'ASC' } })) : [];
     return {
@@ -351,7 +351,7 @@ export class IncidentsService {
   }
 
   private async views(rows: readonly IncidentEntity[]): Promise<IncidentView[]> {
-    const refs = await loadUserRefs(this.users, rows.flatMap((r) => [r.ownerUserId, r.reporterUserId, r.closedByUserId]));
+    const refs = await this.users.refs(rows.flatMap((r) => [r.ownerUserId, r.reporterUserId, r.closedByUserId]));
     const ref = (id: string | null) => (id ? { id, name: refs.get(id)?.name ?? id } : null);
     return rows.map((r) => ({
       id: r.id,
@@ -373,6 +373,13 @@ export class IncidentsService {
       closedAt: r.closedAt,
       closedBy: r.closedByUserId ? (refs.get(r.closedByUserId)?.name ?? null) : null,
     }));
+  }
+
+  // ---- asked by other domains (reports) -----------------------------------------------
+
+  /** Incidents opened in the period, oldest first. */
+  openedBetween(from: number, to: number): Promise<IncidentEntity[]> {
+    return this.incidents.find({ where: { createdAt: Between(from, to) }, order: { createdAt: 'ASC' } });
   }
 }
 

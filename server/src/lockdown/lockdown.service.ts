@@ -1,19 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { LockdownView } from '@acs/shared/api/views';
-import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
-import { loadUserRefs } from '../common/user-refs.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
-import { type LockdownRecord, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import type { LockdownRecord } from '../site/site-settings.entity.js';
 import { SiteService } from '../site/site.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
+import type { ZoneEntity } from '../zones/zone.entity.js';
 import type { LockdownCommandDto } from './dto/lockdown.dto.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 /**
  * Site and zone lockdown (requirements §1): started and ended by admins and guards, each
@@ -24,9 +22,8 @@ import type { LockdownCommandDto } from './dto/lockdown.dto.js';
 @Injectable()
 export class LockdownService {
   constructor(
-    @InjectRepository(SiteSettingsEntity) private readonly siteRepo: Repository<SiteSettingsEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+        private readonly zones: ZoneRepository,
+    private readonly users: UsersService,
     private readonly site: SiteService,
     private readonly changes: PermissionChangesService,
     private readonly audit: AuditService,
@@ -37,8 +34,8 @@ export class LockdownService {
   async view(): Promise<LockdownView> {
     const record = (await this.site.get()).lockdown ?? { site: null, zones: {} };
     const zoneIds = Object.keys(record.zones);
-    const names = new Map((zoneIds.length ? await this.zones.find({ select: { id: true, name: true } }) : []).map((z) => [z.id, z.name]));
-    const refs = await loadUserRefs(this.users, [record.site?.startedByUserId, ...Object.values(record.zones).map((z) => z.startedByUserId)]);
+    const names = new Map((zoneIds.length ? await this.zones.names() : []).map((z) => [z.id, z.name]));
+    const refs = await this.users.refs([record.site?.startedByUserId, ...Object.values(record.zones).map((z) => z.startedByUserId)]);
     const part = (p: { startedAt: number; startedByUserId: string | null; reason: string }) => ({
       startedAt: p.startedAt,
       startedBy: p.startedByUserId ? (refs.get(p.startedByUserId)?.name ?? p.startedByUserId) : null,
@@ -88,15 +85,14 @@ export class LockdownService {
 
   private async zone(id: string | undefined): Promise<ZoneEntity> {
     if (!id) throw invalid('zoneId is required for a zone lockdown');
-    const zone = await this.zones.findOneBy({ id });
+    const zone = await this.zones.findById(id);
     if (!zone) throw notFound(`zone ${id}`);
     return zone;
   }
 
   private async save(record: LockdownRecord, action: string, dto: LockdownCommandDto, reason: string | null, revokes: boolean, actor: Actor): Promise<void> {
     const empty = record.site === null && Object.keys(record.zones).length === 0;
-    // Only this column: the permission version on the same row is raised concurrently.
-    await this.siteRepo.update({ id: (await this.site.get()).id }, { lockdown: empty ? null : record, updatedAt: this.clock.now() });
+    await this.site.setLockdown(empty ? null : record, this.clock.now());
     const target = dto.scope === 'site' ? 'site' : `zone ${dto.zoneId}`;
     await this.audit.record({
       action,

@@ -1,24 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import type { PersonView } from '@acs/shared/api/views';
-import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { AuthContext } from '../auth/roles.js';
-import { CardHistoryEntity } from '../cards/card-history.entity.js';
-import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
-import { cardHistoryRow } from '../cards/cards.service.js';
 import type { Actor } from '../common/actor.js';
 import { invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
-import { type DepartmentZone, DepartmentEntity } from '../departments/department.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
+import type { DepartmentZone, DepartmentEntity } from '../departments/department.entity.js';
 import { endGrant } from '../grants/grants.service.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import type { CreatePersonDto } from './dto/create-person.dto.js';
 import type { UpdatePersonDto } from './dto/update-person.dto.js';
 import { PersonEntity } from './person.entity.js';
 import { toPersonView } from './people.views.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { AccessRequestRepository } from '../access-requests/access-request.repository.js';
+import { DepartmentRepository } from '../departments/department.repository.js';
+import { CardRepository } from '../cards/card.repository.js';
 
 interface UpdateOutcome {
   person: PersonEntity;
@@ -53,6 +52,10 @@ export class PeopleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
+    private readonly cards: CardRepository,
+    private readonly grants: GrantRepository,
+    private readonly accessRequests: AccessRequestRepository,
+    private readonly departments: DepartmentRepository,
   ) {}
 
   /** Employees see only themselves. */
@@ -119,29 +122,16 @@ export class PeopleService {
       const outcome: UpdateOutcome = { person, departed: departing, moved: moving, revokedCards: 0, endedGrants: 0, addedGrants: 0 };
       if (departing) {
         // The leaver rule (requirements §2): every card and grant ends now, in the same transaction.
-        const cards = manager.getRepository(CardEntity);
-        for (const card of await cards.findBy({ personId: id, status: Not(In([...CLOSED_CARD_STATUSES])) })) {
-          const from = card.status;
-          card.status = 'revoked';
-          card.statusChangedAt = now;
-          card.updatedAt = now;
-          await cards.save(card);
-          await manager.getRepository(CardHistoryEntity).insert(cardHistoryRow(card.id, from, 'revoked', now, actorId, 'person departed'));
-          outcome.revokedCards++;
-        }
-        for (const grant of await manager.getRepository(GrantEntity).findBy({ personId: id, revokedAt: IsNull() })) {
+        outcome.revokedCards += await this.cards.revokeOpenCardsOf(id, now, actorId, 'person departed', manager);
+        for (const grant of await this.grants.liveOf(id, manager)) {
           await endGrant(manager, grant, 'person_departed', now, actorId);
           outcome.endedGrants++;
         }
-        const requests = manager.getRepository(AccessRequestEntity);
-        for (const request of await requests.findBy({ personId: id, status: 'pending' })) {
-          Object.assign(request, { status: 'cancelled', decidedAt: now, decidedByUserId: actorId, decisionReason: 'person departed' });
-          await requests.save(request);
-        }
+        await this.accessRequests.cancelPendingOf(id, 'person departed', now, actorId, manager);
       } else if (moving) {
         const defaults = newDepartment?.defaultZones ?? [];
         const keep = new Set(defaults.map((z) => z.zoneId));
-        const live = await manager.getRepository(GrantEntity).findBy({ personId: id, revokedAt: IsNull() });
+        const live = await this.grants.liveOf(id, manager);
         for (const grant of live.filter((g) => !keep.has(g.zoneId))) {
           await endGrant(manager, grant, 'person_moved', now, actorId);
           outcome.endedGrants++;
@@ -172,7 +162,7 @@ export class PeopleService {
   }
 
   private async department(name: string): Promise<DepartmentEntity> {
-    const department = await this.dataSource.getRepository(DepartmentEntity).findOneBy({ name: name.trim() });
+    const department = await this.departments.findByName(name.trim());
     if (!department) throw invalid(`department: no department ${name} (create it under departments first)`);
     return department;
   }
@@ -189,19 +179,22 @@ export class PeopleService {
     let added = 0;
     for (const zone of defaults) {
       if (held.includes(zone.zoneId)) continue;
-      await manager.getRepository(GrantEntity).insert({
-        id: newId(),
-        personId,
-        zoneId: zone.zoneId,
-        scheduleId: zone.scheduleId,
-        validUntil: null,
-        createdAt: now,
-        revokedAt: null,
-        revokedReason: null,
-        grantedByUserId: actorId,
-        revokedByUserId: null,
-        accessRequestId: null,
-      });
+      await this.grants.insert(
+        {
+          id: newId(),
+          personId,
+          zoneId: zone.zoneId,
+          scheduleId: zone.scheduleId,
+          validUntil: null,
+          createdAt: now,
+          revokedAt: null,
+          revokedReason: null,
+          grantedByUserId: actorId,
+          revokedByUserId: null,
+          accessRequestId: null,
+        },
+        manager,
+      );
       added++;
     }
     return added;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { UserEntity } from '../auth/user.entity.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { AgentRepositoryModule } from '../agents/agent.repository.js';
 import { MqttModule } from '../mqtt/mqtt.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { ReaderKeyEntity } from './reader-key.entity.js';
@@ -13,7 +13,7 @@ import { ReadersService } from './readers.service.js';
 
 /** Readers reported by agents, and OSDP key management (issue 7). */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity, AgentEntity, UserEntity]), MqttModule, RealtimeModule],
+  imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity]), AgentRepositoryModule, AuthModule, MqttModule, RealtimeModule],
   controllers: [ReadersController],
   providers: [ReadersService, ReaderKeyVault],
   exports: [ReadersService, ReaderKeyVault],

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import type { UserRef } from '@acs/shared/api/views';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { encodePayload, type CommandMessage } from '@acs/shared/mqtt/payloads';
 import { osdpReaderDetailSchema, type OsdpReaderDetail, type ReadersReport } from '@acs/shared/readers/reader-report';
@@ -13,9 +14,7 @@ import {
   type ReaderKeyView,
   type ReaderView,
 } from '@acs/shared/readers/reader-views';
-import { AgentEntity } from '../agents/agent.entity.js';
 import { AuditService } from '../audit/audit.service.js';
-import { UserEntity } from '../auth/user.entity.js';
 import { conflict, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { MqttClientService } from '../mqtt/mqtt-client.service.js';
@@ -24,6 +23,8 @@ import { ReaderKeyEntity } from './reader-key.entity.js';
 import { ReaderKeyOperationEntity } from './reader-key-operation.entity.js';
 import { ReaderKeyVault } from './reader-key-vault.js';
 import { ReaderEntity } from './reader.entity.js';
+import { AgentRepository } from '../agents/agent.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 /**
  * Readers as their agents report them, and OSDP key management: provisioning windows
@@ -45,8 +46,8 @@ export class ReadersService {
     @InjectRepository(ReaderEntity) private readonly readers: Repository<ReaderEntity>,
     @InjectRepository(ReaderKeyEntity) private readonly keys: Repository<ReaderKeyEntity>,
     @InjectRepository(ReaderKeyOperationEntity) private readonly operations: Repository<ReaderKeyOperationEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly agents: AgentRepository,
+    private readonly users: UsersService,
     private readonly vault: ReaderKeyVault,
     private readonly mqtt: MqttClientService,
     private readonly realtime: RealtimeGateway,
@@ -58,7 +59,7 @@ export class ReadersService {
   // ------------------------------------------------------------------ reads
 
   async list(): Promise<ReaderView[]> {
-    const [readers, agents] = await Promise.all([this.readers.find({ order: { agentId: 'ASC', readerId: 'ASC' } }), this.agents.find({ select: { id: true, online: true } })]);
+    const [readers, agents] = await Promise.all([this.readers.find({ order: { agentId: 'ASC', readerId: 'ASC' } }), this.agents.onlineStates()]);
     const online = new Map(agents.map((a) => [a.id, a.online]));
     return this.views(readers, online);
   }
@@ -72,7 +73,7 @@ export class ReadersService {
   async view(ref: string): Promise<ReaderView> {
     const reader = await this.readers.findOneBy({ id: ref });
     if (!reader) throw notFound(`reader ${ref}`);
-    const agent = await this.agents.findOne({ select: { id: true, online: true }, where: { id: reader.agentId } });
+    const agent = await this.agents.onlineState(reader.agentId);
     return (await this.views([reader], new Map([[reader.agentId, agent?.online ?? false]])))[0]!;
   }
 
@@ -250,7 +251,7 @@ export class ReadersService {
   }
 
   private async requireAgentOnline(agentId: string): Promise<void> {
-    const agent = await this.agents.findOne({ select: { id: true, online: true }, where: { id: agentId } });
+    const agent = await this.agents.onlineState(agentId);
     if (!agent?.online) throw conflict(`agent ${agentId} is offline; the command would be lost. Try again once it is connected`);
   }
 
@@ -305,8 +306,7 @@ export class ReadersService {
 
   private async operationViews(rows: ReaderKeyOperationEntity[]): Promise<ReaderKeyOperationView[]> {
     const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
-    const users = actorIds.length > 0 ? await this.users.find({ select: { id: true, displayName: true, username: true }, where: { id: In(actorIds) } }) : [];
-    const names = new Map(users.map((u) => [u.id, u.displayName || u.username]));
+    const names = new Map([...(actorIds.length > 0 ? await this.users.refs(actorIds) : new Map<string, UserRef>())].map(([id, ref]) => [id, ref.name]));
     return rows.map((r) => ({
       id: r.id,
       readerRef: r.readerRef,

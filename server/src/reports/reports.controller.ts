@@ -7,16 +7,7 @@ import { formatSiteTime, toCsv } from '../common/csv.js';
 import { ListEventsQuery } from '../events/dto/list-events.query.js';
 import { EventsService } from '../events/events.service.js';
 import { SiteService } from '../site/site.service.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource, In, IsNull } from 'typeorm';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
-import { AlertEntity } from '../alerts/alert.entity.js';
-import { UserEntity } from '../auth/user.entity.js';
-import { loadUserRefs } from '../common/user-refs.js';
-import { MovementEntity } from '../equipment/equipment.entity.js';
-import { IncidentEntity } from '../incidents/incident.entity.js';
+import { ReportsService } from './reports.service.js';
 import { checkPeriodOrder, PeriodQuery, resolvePeriod } from '../common/period.query.js';
 
 interface StreamResponse {
@@ -42,7 +33,7 @@ export class ReportsController {
     private readonly events: EventsService,
     private readonly site: SiteService,
     private readonly audit: AuditService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: ReportsService,
   ) {}
 
   /** Alerts of a period with their response times (raised → acknowledged). */
@@ -50,8 +41,7 @@ export class ReportsController {
   @Get('alerts.csv')
   async alerts(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
     const { from, to, tz } = await this.period(query);
-    const rows = await this.dataSource.getRepository(AlertEntity).find({ where: { firstAt: Between(from, to) }, order: { firstAt: 'ASC' } });
-    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.map((r) => r.acknowledgedByUserId));
+    const { rows, refs } = await this.reports.alerts(from, to);
     const L = auth.user.locale === 'zh-CN';
     const heading = L
       ? [`发生时间 (${tz})`, '类型', '严重程度', '门', '人员', '次数', `确认时间 (${tz})`, '确认人', '响应用时（秒）', '备注', '已升级', '事件']
@@ -67,8 +57,7 @@ export class ReportsController {
   @Get('incidents.csv')
   async incidents(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
     const { from, to, tz } = await this.period(query);
-    const rows = await this.dataSource.getRepository(IncidentEntity).find({ where: { createdAt: Between(from, to) }, order: { createdAt: 'ASC' } });
-    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.flatMap((r) => [r.ownerUserId, r.closedByUserId]));
+    const { rows, refs } = await this.reports.incidents(from, to);
     const name = (id: string | null) => (id ? (refs.get(id)?.name ?? '') : '');
     const L = auth.user.locale === 'zh-CN';
     const heading = L
@@ -85,8 +74,7 @@ export class ReportsController {
   @Get('movements.csv')
   async movements(@CurrentAuth() auth: AuthContext, @Query() query: PeriodQuery, @Res() res: StreamResponse): Promise<void> {
     const { from, to, tz } = await this.period(query);
-    const rows = await this.dataSource.getRepository(MovementEntity).find({ where: { at: Between(from, to) }, order: { seq: 'ASC' } });
-    const refs = await loadUserRefs(this.dataSource.getRepository(UserEntity), rows.map((r) => r.actorUserId));
+    const { rows, refs } = await this.reports.movements(from, to);
     const L = auth.user.locale === 'zh-CN';
     const heading = L ? ['序号', `时间 (${tz})`, '事件', '资产标签', '描述（当时）', '决定', '原因', '经办人'] : ['Seq', `Time (${tz})`, 'Event', 'Asset tag', 'Description (then)', 'Decision', 'Reason', 'By'];
     await this.send(res, 'equipment-log.csv', toCsv(heading, rows.map((r) => {
@@ -100,11 +88,10 @@ export class ReportsController {
   @Get('zone-access.csv')
   async zoneAccess(@CurrentAuth() auth: AuthContext, @Query('zoneId') zoneId: string | undefined, @Res() res: StreamResponse): Promise<void> {
     if (!zoneId || typeof zoneId !== 'string' || zoneId.length > 64) throw invalid('zoneId is required');
-    const zone = await this.dataSource.getRepository(ZoneEntity).findOneBy({ id: zoneId });
-    if (!zone) throw notFound(`zone ${zoneId}`);
+    const access = await this.reports.zoneAccess(zoneId);
+    if (!access) throw notFound(`zone ${zoneId}`);
+    const { zone, grants, people } = access;
     const tz = (await this.site.get()).timeZone;
-    const grants = await this.dataSource.getRepository(GrantEntity).find({ where: { zoneId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
-    const people = new Map((grants.length ? await this.dataSource.getRepository(PersonEntity).find({ select: { id: true, name: true, kind: true, status: true }, where: { id: In([...new Set(grants.map((g) => g.personId))]) } }) : []).map((p) => [p.id, p]));
     const L = auth.user.locale === 'zh-CN';
     const heading = L ? ['区域', '人员', '类别', '人员状态', '时间表', `有效期至 (${tz})`, `授权时间 (${tz})`] : ['Zone', 'Person', 'Kind', 'Person status', 'Schedule', `Valid until (${tz})`, `Granted (${tz})`];
     await this.send(res, `zone-access-${zoneId}.csv`, toCsv(heading, grants.map((g) => {

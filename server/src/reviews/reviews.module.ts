@@ -1,17 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '../auth/user.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { GrantRepositoryModule } from '../grants/grant.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { ScheduleRepositoryModule } from '../schedules/schedule.repository.js';
+import { PersonRepositoryModule } from '../people/person.repository.js';
+import { ZoneRepositoryModule } from '../zones/zone.repository.js';
 import { SiteModule } from '../site/site.module.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { ReviewCampaignEntity } from './review-campaign.entity.js';
 import { ReviewItemEntity } from './review-item.entity.js';
 import { ReviewsController } from './reviews.controller.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ReviewCampaignEntity, ReviewItemEntity, ZoneEntity, PersonEntity, ScheduleEntity, UserEntity]), SiteModule],
+  imports: [TypeOrmModule.forFeature([ReviewCampaignEntity, ReviewItemEntity]), GrantRepositoryModule, ZoneRepositoryModule, PersonRepositoryModule, ScheduleRepositoryModule, AuthModule, SiteModule],
   controllers: [ReviewsController],
   providers: [ReviewsService],
 })

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, MoreThanOrEqual, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { Locale, ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, ReviewProgressView } from '@acs/shared/api/views';
-import { UserEntity } from '../auth/user.entity.js';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound, separationOfDuties } from '../common/api-exception.js';
@@ -10,18 +9,20 @@ import { Clock } from '../common/clock.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { newId } from '../common/ids.js';
 import { reportLabels, withTimeZone } from '../common/report-labels.js';
-import { loadUserRefs, refOf } from '../common/user-refs.js';
-import { GrantEntity } from '../grants/grant.entity.js';
+import { refOf } from '../common/user-refs.js';
 import { endGrant } from '../grants/grants.service.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import { SiteService } from '../site/site.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
+import type { ZoneEntity } from '../zones/zone.entity.js';
 import { OWNER_REQUIRED_FROM_LEVEL } from '../zones/zones.service.js';
 import type { StartReviewDto } from './dto/review.dto.js';
 import { ReviewCampaignEntity } from './review-campaign.entity.js';
 import { ReviewItemEntity } from './review-item.entity.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
+import { ScheduleRepository } from '../schedules/schedule.repository.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { UsersService } from '../auth/users.service.js';
 
 /**
  * Access-review (recertification) campaigns (requirements §3 and §5): an admin starts a
@@ -37,10 +38,11 @@ export class ReviewsService {
   constructor(
     @InjectRepository(ReviewCampaignEntity) private readonly campaigns: Repository<ReviewCampaignEntity>,
     @InjectRepository(ReviewItemEntity) private readonly items: Repository<ReviewItemEntity>,
-    @InjectRepository(ZoneEntity) private readonly zones: Repository<ZoneEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectRepository(ScheduleEntity) private readonly schedules: Repository<ScheduleEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly zones: ZoneRepository,
+    private readonly people: PersonRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly grants: GrantRepository,
+    private readonly users: UsersService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly site: SiteService,
     private readonly changes: PermissionChangesService,
@@ -50,19 +52,16 @@ export class ReviewsService {
   async start(dto: StartReviewDto, actor: Actor): Promise<ReviewCampaignDetailView> {
     let zones: ZoneEntity[];
     if (dto.zoneIds) {
-      zones = await this.zones.findBy({ id: In(dto.zoneIds) });
+      zones = await this.zones.findByIds(dto.zoneIds);
       const unknown = dto.zoneIds.filter((id) => !zones.some((z) => z.id === id));
       if (unknown.length) throw invalid(unknown.map((id) => `zoneIds: no zone ${id}`));
     } else {
-      zones = await this.zones.findBy({ level: MoreThanOrEqual(OWNER_REQUIRED_FROM_LEVEL) });
+      zones = await this.zones.atLeastLevel(OWNER_REQUIRED_FROM_LEVEL);
       if (!zones.length) throw conflict(`there is no zone of level ${OWNER_REQUIRED_FROM_LEVEL} or above to review; name the zones`);
     }
     const now = this.clock.now();
     if (dto.dueAt !== undefined && dto.dueAt <= now) throw invalid('dueAt must be in the future');
-    const grants = await this.dataSource.getRepository(GrantEntity).find({
-      where: { zoneId: In(zones.map((z) => z.id)), revokedAt: IsNull() },
-      order: { zoneId: 'ASC', createdAt: 'ASC' },
-    });
+    const grants = await this.grants.liveInZones(zones.map((z) => z.id));
     const owners = new Map(zones.map((z) => [z.id, z.ownerPersonId]));
     const campaign = this.campaigns.create({
       id: newId(),
@@ -102,7 +101,7 @@ export class ReviewsService {
     const campaigns = await this.campaigns.find({ order: { startedAt: 'DESC' } });
     const owned = await this.ownedZoneIds(auth);
     const items = campaigns.length ? await this.items.findBy({ campaignId: In(campaigns.map((c) => c.id)) }) : [];
-    const users = await loadUserRefs(this.users, campaigns.map((c) => c.startedByUserId));
+    const users = await this.users.refs(campaigns.map((c) => c.startedByUserId));
     const out: ReviewCampaignView[] = [];
     for (const c of campaigns) {
       const mine = items.filter((i) => i.campaignId === c.id && (owned === null || owned.has(i.zoneId)));
@@ -122,7 +121,7 @@ export class ReviewsService {
     if (!campaign) throw notFound(`access review ${id}`);
     const all = await this.items.find({ where: { campaignId: id }, order: { zoneId: 'ASC' } });
     const items = owned === null ? all : all.filter((i) => owned.has(i.zoneId));
-    const users = await loadUserRefs(this.users, [campaign.startedByUserId, ...items.map((i) => i.decidedByUserId)]);
+    const users = await this.users.refs([campaign.startedByUserId, ...items.map((i) => i.decidedByUserId)]);
     return { campaign: this.toCampaignView(campaign, items, users), items: await this.itemViews(items, users) };
   }
 
@@ -131,7 +130,7 @@ export class ReviewsService {
     if (!campaign) throw notFound(`access review ${campaignId}`);
     const item = await this.items.findOneBy({ id: itemId, campaignId });
     if (!item) throw notFound(`review item ${itemId}`);
-    const zone = await this.zones.findOneBy({ id: item.zoneId });
+    const zone = await this.zones.findById(item.zoneId);
     const isOwner = actor.personId !== null && zone?.ownerPersonId === actor.personId;
     if (actor.role !== 'admin' && !(actor.role === 'employee' && isOwner)) {
       throw forbidden(`Only the owner of ${zone?.name ?? item.zoneId} or an admin reviews its grants`);
@@ -147,7 +146,7 @@ export class ReviewsService {
       Object.assign(item, { decision, decidedByUserId: actor.id, decidedAt: now, note: note?.trim() || null });
       await m.getRepository(ReviewItemEntity).save(item);
       if (decision === 'remove') {
-        const grant = await m.getRepository(GrantEntity).findOneBy({ id: item.grantId, revokedAt: IsNull() });
+        const grant = await this.grants.findLive(item.grantId, m);
         if (grant) {
           await endGrant(m, grant, 'review_removed', now, actor.id);
           ended = true;
@@ -161,7 +160,7 @@ export class ReviewsService {
         actorUserId: actor.id,
       });
     }
-    const users = await loadUserRefs(this.users, [item.decidedByUserId]);
+    const users = await this.users.refs([item.decidedByUserId]);
     return (await this.itemViews([item], users))[0]!;
   }
 
@@ -174,15 +173,15 @@ export class ReviewsService {
     await this.campaigns.save(campaign);
     this.logger.log(`access review ${id} closed by user ${actor.id}`);
     const items = await this.items.findBy({ campaignId: id });
-    return this.toCampaignView(campaign, items, await loadUserRefs(this.users, [campaign.startedByUserId]));
+    return this.toCampaignView(campaign, items, await this.users.refs([campaign.startedByUserId]));
   }
 
   /** The results as CSV, headings and decisions in the reader's language, times in the site's zone. */
   async exportCsv(id: string, locale: Locale): Promise<{ filename: string; csv: string }> {
     const { campaign, items } = await this.loadDetail(id, null);
-    const [site, schedules] = await Promise.all([this.site.get(), this.schedules.find()]);
+    const [site, schedules] = await Promise.all([this.site.get(), this.schedules.all()]);
     const ownerIds = [...new Set(items.map((i) => i.ownerPersonId).filter((x): x is string => x !== null))];
-    const owners = new Map((ownerIds.length ? await this.people.findBy({ id: In(ownerIds) }) : []).map((p) => [p.id, p.name]));
+    const owners = new Map((ownerIds.length ? await this.people.findByIds(ownerIds) : []).map((p) => [p.id, p.name]));
     const scheduleNames = new Map(schedules.map((s) => [s.id, s.name]));
     const l = reportLabels(locale);
     const tz = site.timeZone;
@@ -217,7 +216,7 @@ export class ReviewsService {
   private async ownedZoneIds(auth: AuthContext): Promise<Set<string> | null> {
     if (auth.user.role !== 'employee') return null;
     if (!auth.user.personId) return new Set();
-    return new Set((await this.zones.findBy({ ownerPersonId: auth.user.personId })).map((z) => z.id));
+    return new Set((await this.zones.ownedBy(auth.user.personId)).map((z) => z.id));
   }
 
   private toCampaignView(c: ReviewCampaignEntity, items: ReviewItemEntity[], users: Map<string, { id: string; name: string }>): ReviewCampaignView {
@@ -243,8 +242,8 @@ export class ReviewsService {
   private async itemViews(items: ReviewItemEntity[], users: Map<string, { id: string; name: string }>): Promise<ReviewItemView[]> {
     if (!items.length) return [];
     const [people, zones] = await Promise.all([
-      this.people.find({ select: { id: true, name: true }, where: { id: In([...new Set(items.map((i) => i.personId))]) } }),
-      this.zones.find({ where: { id: In([...new Set(items.map((i) => i.zoneId))]) } }),
+      this.people.namesOfFew(items.map((i) => i.personId)),
+      this.zones.findByIds([...new Set(items.map((i) => i.zoneId))]),
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const zoneNames = new Map(zones.map((z) => [z.id, z.name]));

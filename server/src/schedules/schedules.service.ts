@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import type { Schedule, ScheduleWindow } from '@acs/shared/mqtt/payloads';
-import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
-import { DepartmentEntity } from '../departments/department.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import type { CreateScheduleDto, ScheduleWindowDto } from './dto/create-schedule.dto.js';
 import type { UpdateScheduleDto } from './dto/update-schedule.dto.js';
 import { ScheduleEntity } from './schedule.entity.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { AccessRequestRepository } from '../access-requests/access-request.repository.js';
+import { ReviewItemRepository } from '../reviews/review-item.repository.js';
+import { DepartmentRepository } from '../departments/department.repository.js';
 
 /** Schedules are returned exactly as agents receive them. */
 export function toScheduleView(s: ScheduleEntity): Schedule {
@@ -32,7 +32,10 @@ function normaliseWindows(windows: readonly ScheduleWindowDto[]): ScheduleWindow
 export class SchedulesService {
   constructor(
     @InjectRepository(ScheduleEntity) private readonly repo: Repository<ScheduleEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly grants: GrantRepository,
+    private readonly accessRequests: AccessRequestRepository,
+    private readonly reviewItems: ReviewItemRepository,
+    private readonly departments: DepartmentRepository,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
   ) {}
@@ -79,19 +82,17 @@ export class SchedulesService {
   async remove(id: string, actor: Actor): Promise<void> {
     const schedule = await this.repo.findOneBy({ id });
     if (!schedule) throw notFound(`schedule ${id}`);
-    const m = this.dataSource.manager;
-    const [grants, requests, reviewItems, departments] = await Promise.all([
-      m.countBy(GrantEntity, { scheduleId: id }),
-      m.countBy(AccessRequestEntity, { scheduleId: id }),
-      m.countBy(ReviewItemEntity, { scheduleId: id }),
-      m.find(DepartmentEntity),
+    const [grants, requests, reviewItems, defaultFor] = await Promise.all([
+      this.grants.countNamingSchedule(id),
+      this.accessRequests.countNamingSchedule(id),
+      this.reviewItems.countNamingSchedule(id),
+      this.departments.namesDefaultingToSchedule(id),
     ]);
     const uses: string[] = [];
     if (grants) uses.push(`${grants} grant(s), past or present`);
     if (requests) uses.push(`${requests} access request(s)`);
     if (reviewItems) uses.push(`${reviewItems} access-review item(s)`);
-    const defaultFor = departments.filter((d) => d.defaultZones.some((z) => z.scheduleId === id));
-    if (defaultFor.length) uses.push(`the default zones of ${defaultFor.map((d) => d.name).join(', ')}`);
+    if (defaultFor.length) uses.push(`the default zones of ${defaultFor.join(', ')}`);
     if (uses.length) throw conflict(`schedule ${id} is in use (${uses.join('; ')}); only an unused schedule can be deleted`);
     await this.repo.remove(schedule);
     await this.changes.record(`schedule ${id} deleted`, { structural: true, actorUserId: actor.id });

@@ -104,6 +104,11 @@ export class SiteService {
     await this.repo.update({ id: SITE_ROW_ID }, { reception: settings, updatedAt: this.clock.now() });
   }
 
+  /** The lockdown in force; only this column, as the permission version on the row is raised concurrently. */
+  async setLockdown(lockdown: SiteSettingsEntity['lockdown'], at: number): Promise<void> {
+    await this.repo.update({ id: SITE_ROW_ID }, { lockdown, updatedAt: at });
+  }
+
   /** The current permission version without creating the row (the sweep reads it as 0 when absent). */
   async storedPermissionVersion(): Promise<number> {
     return (await this.repo.findOne({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } }))?.permissionVersion ?? 0;

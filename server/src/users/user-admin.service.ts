@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { UserAccountView } from '@acs/shared/api/views';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
 import { toUserAccountView, UsersService } from '../auth/users.service.js';
 import { conflict, invalid } from '../common/api-exception.js';
-import { PersonEntity } from '../people/person.entity.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { PersonRepository } from '../people/person.repository.js';
 
 /** Accounts managed by administrators: create with the password policy, change role, disable. */
 @Injectable()
@@ -18,7 +16,7 @@ export class UserAdminService {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
+    private readonly people: PersonRepository,
   ) {}
 
   list(): Promise<UserAccountView[]> {
@@ -55,6 +53,6 @@ export class UserAdminService {
   }
 
   private async checkPerson(personId: string): Promise<void> {
-    if (!(await this.people.existsBy({ id: personId }))) throw invalid(`personId: no person ${personId}`);
+    if (!(await this.people.exists(personId))) throw invalid(`personId: no person ${personId}`);
   }
 }

@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import type { ZoneView } from '@acs/shared/api/views';
-import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../common/db-errors.js';
-import { DepartmentEntity } from '../departments/department.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ReviewItemEntity } from '../reviews/review-item.entity.js';
 import { PermissionChangesService } from '../site/permission-changes.service.js';
 import type { CreateZoneDto } from './dto/create-zone.dto.js';
 import type { UpdateZoneDto } from './dto/update-zone.dto.js';
 import { ZoneEntity } from './zone.entity.js';
 import { ADJACENCY_RULE, areAdjacent, wouldCycle } from './zone-rules.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { AccessRequestRepository } from '../access-requests/access-request.repository.js';
+import { ReviewItemRepository } from '../reviews/review-item.repository.js';
+import { DepartmentRepository } from '../departments/department.repository.js';
+import { DoorRepository } from '../doors/door.repository.js';
 
 /** Zones at or above this level need a named owner (requirements §1, responsibility). */
 export const OWNER_REQUIRED_FROM_LEVEL = 2;
@@ -45,8 +45,12 @@ export type ZoneSummary = Pick<ZoneEntity, 'id' | 'name' | 'level'>;
 export class ZonesService {
   constructor(
     @InjectRepository(ZoneEntity) private readonly repo: Repository<ZoneEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly people: PersonRepository,
+    private readonly doors: DoorRepository,
+    private readonly grants: GrantRepository,
+    private readonly accessRequests: AccessRequestRepository,
+    private readonly reviewItems: ReviewItemRepository,
+    private readonly departments: DepartmentRepository,
     private readonly changes: PermissionChangesService,
     private readonly clock: Clock,
   ) {}
@@ -122,7 +126,7 @@ export class ZonesService {
       // Moving a zone must not leave one of its doors joining zones that are no longer adjacent.
       const moved = new Map(byId);
       moved.set(id, Object.assign(new ZoneEntity(), zone, { parentId }));
-      const doors = await this.dataSource.getRepository(DoorEntity).find();
+      const doors = await this.doors.all();
       const broken = doors.filter((d) => !areAdjacent(moved, d.fromZoneId, d.toZoneId));
       if (broken.length) {
         throw conflict(`moving zone ${id} would break doors ${broken.map((d) => d.id).join(', ')}: ${ADJACENCY_RULE}`);
@@ -148,24 +152,21 @@ export class ZonesService {
   async remove(id: string, actor: Actor): Promise<void> {
     const zone = await this.repo.findOneBy({ id });
     if (!zone) throw notFound(`zone ${id}`);
-    const m = this.dataSource.manager;
-    const [children, doorsFrom, doorsTo, grants, requests, reviewItems, departments] = await Promise.all([
-      m.countBy(ZoneEntity, { parentId: id }),
-      m.countBy(DoorEntity, { fromZoneId: id }),
-      m.countBy(DoorEntity, { toZoneId: id }),
-      m.countBy(GrantEntity, { zoneId: id }),
-      m.countBy(AccessRequestEntity, { zoneId: id }),
-      m.countBy(ReviewItemEntity, { zoneId: id }),
-      m.find(DepartmentEntity),
+    const [children, doors, grants, requests, reviewItems, defaultFor] = await Promise.all([
+      this.repo.countBy({ parentId: id }),
+      this.doors.countTouchingZone(id),
+      this.grants.countNamingZone(id),
+      this.accessRequests.countNamingZone(id),
+      this.reviewItems.countNamingZone(id),
+      this.departments.namesDefaultingToZone(id),
     ]);
     const uses: string[] = [];
     if (children) uses.push(`${children} inner zone(s)`);
-    if (doorsFrom + doorsTo) uses.push(`${doorsFrom + doorsTo} door(s)`);
+    if (doors) uses.push(`${doors} door(s)`);
     if (grants) uses.push(`${grants} grant(s), past or present`);
     if (requests) uses.push(`${requests} access request(s)`);
     if (reviewItems) uses.push(`${reviewItems} access-review item(s)`);
-    const defaultFor = departments.filter((d) => d.defaultZones.some((z) => z.zoneId === id));
-    if (defaultFor.length) uses.push(`the default zones of ${defaultFor.map((d) => d.name).join(', ')}`);
+    if (defaultFor.length) uses.push(`the default zones of ${defaultFor.join(', ')}`);
     if (uses.length) throw conflict(`zone ${id} is in use (${uses.join('; ')}); only an unused zone can be deleted`);
     await this.repo.remove(zone);
     await this.changes.record(`zone ${id} deleted`, { structural: true, actorUserId: actor.id });
@@ -176,7 +177,7 @@ export class ZonesService {
       return [`ownerPersonId is required for a zone of level ${OWNER_REQUIRED_FROM_LEVEL} or above`];
     }
     if (!ownerPersonId) return [];
-    const owner = await this.people.findOneBy({ id: ownerPersonId });
+    const owner = await this.people.findById(ownerPersonId);
     if (!owner) return [`ownerPersonId: no person ${ownerPersonId}`];
     // An owner kept from before may have departed since; a new owner must be a current employee.
     if (ownerUnchanged) return [];
