@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
-import type { AccessRequestView } from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import { UserEntity } from '../auth/user.entity.js';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { ALERT_SEVERITY, type AlertSeverity, type AlertType, type AlertView } from '@acs/shared/api/alerts';
 import { type AlertRulesView, DEFAULT_ALERT_RULES } from '@acs/shared/api/incidents';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';

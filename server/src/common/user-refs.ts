@@ -1,5 +1,5 @@
 import { In, type Repository } from 'typeorm';
-import type { UserRef } from '@acs/shared/api/views';
+import type { UserRef } from '@acs/shared/api/users';
 import type { UserEntity } from '../auth/user.entity.js';
 
 /** Display names of the users named on records (requested by, approved by, decided by…). */

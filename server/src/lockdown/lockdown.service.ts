@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { LockdownView } from '@acs/shared/api/views';
+import type { LockdownView } from '@acs/shared/api/lockdown';
 import { UserEntity } from '../auth/user.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';

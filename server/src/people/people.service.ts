@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, IsNull, Not, Repository } from 'typeorm';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { AuthContext } from '../auth/roles.js';
 import { CardHistoryEntity } from '../cards/card-history.entity.js';

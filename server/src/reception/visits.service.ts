@@ -10,7 +10,7 @@ import {
   type VisitStatus,
   type VisitView,
 } from '@acs/shared/api/reception';
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 import { displayCredential, isValidCredential, qrCredential } from '@acs/shared/credentials/credential';
 import { credentialFromCardNumber } from '@acs/shared/credentials/card-number';
 import { UserEntity } from '../auth/user.entity.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { UserAccountView } from '@acs/shared/api/views';
+import type { UserAccountView } from '@acs/shared/api/users';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
 import { toUserAccountView, UsersService } from '../auth/users.service.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { ZoneView } from '@acs/shared/api/views';
+import type { ZoneView } from '@acs/shared/api/zones';
 import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';
