@@ -3,6 +3,8 @@
 # toolchain); `deps` installs only the production packages of what runs (server, agent,
 # simulator, shared), so the dashboard's packages never reach the runtime, which gets its
 # compiled bundle instead; the runtime copies only built output and those packages.
+# The simulator is named here on purpose: the agent only has it as an optional peer (a
+# Raspberry Pi does without it), and this image's agents run on simulated hardware.
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

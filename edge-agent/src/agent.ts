@@ -26,6 +26,7 @@ import type { CompiledPermissions } from './decision/compiled-permissions.js';
 import { DoorController, type DoorEventType } from './door/door-controller.js';
 import type { AgentHardware } from './hardware/agent-hardware.js';
 import { HardwareFactory } from './hardware/factory.js';
+import { loadSimulator } from './hardware/simulator.js';
 import { maskCredential } from '@acs/shared/credentials/mask';
 import { createLogger, type Logger } from './log/logger.js';
 import { LocalStore } from './store/local-store.js';
@@ -232,7 +233,7 @@ export class Agent implements RunningAgent {
 
     // 6. In simulation, the control panel `acs-sim` talks to.
     if (hardware.sim && this.deps.controlServer) {
-      const { startControlServer, defaultRegistryDir } = await import('@acs/hardware-sim');
+      const { startControlServer, defaultRegistryDir } = await loadSimulator('the simulator control server (sim.controlServer)');
       this.control = await startControlServer({
         sim: hardware.sim,
         agentId: config.agentId,

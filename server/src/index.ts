@@ -6,4 +6,6 @@ export { DEMO_AGENT, DEMO_SIGN_INS } from './demo/demo-data.js';
 export { demoAgentPasswordFile } from './demo/demo-seeder.service.js';
 export { CREATE_ADMIN_COMMAND } from './demo/bootstrap.service.js';
 export { openDatabase } from './database/data-source.js';
-export type { HealthView, GrantView, CreatedAgentView } from '@acs/shared/api/views';
+export type { CreatedAgentView } from '@acs/shared/api/agents';
+export type { GrantView } from '@acs/shared/api/grants';
+export type { HealthView } from '@acs/shared/api/health';

@@ -1,29 +1,16 @@
 import type { CardStatus, CardType, AntiPassbackMode } from '@acs/shared/access/model';
-import type {
-  AccessRequestStatus,
-  AccessRequestView,
-  AgentLagView,
-  CardHistoryView,
-  CardTransitionResult,
-  CardView,
-  DepartmentView,
-  DepartmentZoneView,
-  DoorFailMode,
-  DoorView,
-  GrantView,
-  HolidayView,
-  LeaverView,
-  PersonKind,
-  PersonStatus,
-  PersonView,
-  ReviewCampaignDetailView,
-  ReviewCampaignView,
-  ReviewDecision,
-  ReviewItemView,
-  RevocationProofView,
-  SiteView,
-  ZoneView,
-} from '@acs/shared/api/views';
+import type { AccessRequestStatus, AccessRequestView } from '@acs/shared/api/access-requests';
+import type { AgentLagView } from '@acs/shared/api/agents';
+import type { CardHistoryView, CardTransitionResult, CardView } from '@acs/shared/api/cards';
+import type { DepartmentView, DepartmentZoneView } from '@acs/shared/api/departments';
+import type { DoorFailMode, DoorView } from '@acs/shared/api/doors';
+import type { GrantView } from '@acs/shared/api/grants';
+import type { PersonKind, PersonStatus, PersonView } from '@acs/shared/api/people';
+import type { RevocationProofView } from '@acs/shared/api/proof';
+import type { LeaverView } from '@acs/shared/api/reports';
+import type { ReviewCampaignDetailView, ReviewCampaignView, ReviewDecision, ReviewItemView } from '@acs/shared/api/reviews';
+import type { HolidayView, SiteView } from '@acs/shared/api/site';
+import type { ZoneView } from '@acs/shared/api/zones';
 import type { Schedule, ScheduleWindow } from '@acs/shared/mqtt/payloads';
 import { readToken } from '../auth/token-store';
 import { ApiRequestError, apiRequest } from './api-client';

@@ -1,4 +1,4 @@
-import type { ApiError } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
 import { readToken } from '../auth/token-store';
 
 /** Codes the client produces itself, beside the server's stable `ApiError.error` codes. */

@@ -1,20 +1,14 @@
-import type {
-  AgentView,
-  AuditEntryView,
-  AuditVerifyView,
-  UserAccountView,
-  CardView,
-  DoorView,
-  EventView,
-  Locale,
-  LoginResponse,
-  Page,
-  PersonView,
-  UserView,
-  ZoneView,
-  HealthView,
-  LockdownView,
-} from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
+import type { CardView } from '@acs/shared/api/cards';
+import type { DoorView } from '@acs/shared/api/doors';
+import type { EventView } from '@acs/shared/api/events';
+import type { HealthView } from '@acs/shared/api/health';
+import type { Page } from '@acs/shared/api/http';
+import type { LockdownView } from '@acs/shared/api/lockdown';
+import type { PersonView } from '@acs/shared/api/people';
+import type { UserAccountView, Locale, LoginResponse, UserView } from '@acs/shared/api/users';
+import type { ZoneView } from '@acs/shared/api/zones';
 import type { ReaderKeyOperationView, ReaderView } from '@acs/shared/readers/reader-views';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { UserRole } from '@acs/shared/access/model';

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { UserView } from '@acs/shared/api/views';
+import type { UserView } from '@acs/shared/api/users';
 import { ApiRequestError, onUnauthorized } from '../api/api-client';
 import { api } from '../api/endpoints';
 import { applyLocale, currentLocale, takeSignedOutChoice } from '../i18n/i18n';

@@ -1,5 +1,5 @@
 import type { AntiPassbackMode, CardType } from '@acs/shared/access/model';
-import type { PersonKind } from '@acs/shared/api/views';
+import type { PersonKind } from '@acs/shared/api/people';
 
 // Lists of stable codes for pickers. Keyed records make a new code in @acs/shared a compile
 // error here, while the type-only imports keep zod (used by access/model) out of the bundle.

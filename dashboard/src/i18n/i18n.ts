@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LOCALES, type Locale } from '@acs/shared/api/views';
+import { LOCALES, type Locale } from '@acs/shared/api/users';
 import { en } from './en';
 import type { Messages } from './messages';
 import { zhCN } from './zh-CN';

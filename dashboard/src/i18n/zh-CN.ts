@@ -1,6 +1,7 @@
 import type { ReasonCode } from '@acs/shared/access/reason-codes';
 import type { AntiPassbackMode, CardStatus, CardType, ReaderDirection, UserRole } from '@acs/shared/access/model';
-import type { EventKind, PersonKind, PersonStatus } from '@acs/shared/api/views';
+import type { EventKind } from '@acs/shared/api/events';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/people';
 import type { DeviceEvent, DoorEvent } from '@acs/shared/mqtt/payloads';
 import { adminZhCN } from './admin.zh-CN';
 import { rulesZhCN } from './rules.zh-CN';

@@ -1,7 +1,7 @@
 import { Button, Tooltip } from 'antd';
 import { GlobalOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 import { api } from '../api/endpoints';
 import { useAuth } from '../auth/auth-context';
 import { applyLocale, currentLocale, noteSignedOutChoice } from '../i18n/i18n';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space, Typography } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { LockdownView } from '@acs/shared/api/views';
+import type { LockdownView } from '@acs/shared/api/lockdown';
 import { api, type LockdownCommand } from '../api/endpoints';
 import { useApiQuery } from '../api/use-api-query';
 import { useSignedInUser } from '../auth/auth-context';

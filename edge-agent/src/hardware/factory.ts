@@ -19,6 +19,7 @@ import { ReaderFeedback } from '../readers/reader-feedback.js';
 import { WiegandReader } from '../readers/wiegand-reader.js';
 import type { AgentHardware } from './agent-hardware.js';
 import { OnoffGpioProvider } from './onoff-gpio.js';
+import { loadSimulator } from './simulator.js';
 import { systemSerialBinding } from './system-serial.js';
 
 /** Whether the simulator provides this reader's transport. */
@@ -79,6 +80,13 @@ export function simSpecFromConfig(config: AgentConfig): SimHardwareSpec {
 
 export function usesSimulation(config: AgentConfig): boolean {
   return config.gpio.provider === 'sim' || config.readers.some((r) => isSerialReader(r) && r.serial.driver === 'sim');
+}
+
+/** The simulated parts a configuration names, for a message. */
+function simulatedParts(config: AgentConfig): string {
+  const parts = config.readers.filter((r) => isSerialReader(r) && r.serial.driver === 'sim').map((r) => `reader ${r.id} (serial.driver: sim)`);
+  if (config.gpio.provider === 'sim') parts.push('gpio.provider: sim');
+  return `the configuration's ${parts.join(', ')}`;
 }
 
 interface ReaderBuildContext {
@@ -172,7 +180,7 @@ export class HardwareFactory {
     const { log } = options;
     let sim = options.sim;
     if (!sim && usesSimulation(config)) {
-      const { createSimHardware } = await import('@acs/hardware-sim');
+      const { createSimHardware } = await loadSimulator(simulatedParts(config));
       sim = createSimHardware(simSpecFromConfig(config));
       log.info('using simulated hardware', { readers: sim.readers.size, doors: sim.doorIds().length });
     }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { AccessRequestStatus } from '@acs/shared/api/views';
+import type { AccessRequestStatus } from '@acs/shared/api/access-requests';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { PersonEntity } from '../people/person.entity.js';
 import { ScheduleEntity } from '../schedules/schedule.entity.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { AccessRequestView } from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import { ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { CreateAccessRequestDto, DecideAccessRequestDto, ListAccessRequestsQuery } from './dto/access-request.dto.js';

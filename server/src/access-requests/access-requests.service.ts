@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import type { AccessRequestView } from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound, separationOfDuties } from '../common/api-exception.js';

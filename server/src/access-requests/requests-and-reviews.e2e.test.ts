@@ -1,7 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
-import type { AccessRequestView, GrantView, PersonView, ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, UserView } from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
+import type { GrantView } from '@acs/shared/api/grants';
+import type { PersonView } from '@acs/shared/api/people';
+import type { ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView } from '@acs/shared/api/reviews';
+import type { UserView } from '@acs/shared/api/users';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';

@@ -1,3 +1,3 @@
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 
-export type { CreatedAgentView } from '@acs/shared/api/views';
+export type { CreatedAgentView } from '@acs/shared/api/agents';

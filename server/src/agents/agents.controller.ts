@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { ADMIN, Roles, STAFF } from '../auth/roles.js';
 import type { CreatedAgentView } from './agent.views.js';
 import { AgentsService } from './agents.service.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import type { AgentState } from '@acs/shared/mqtt/payloads';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { DomainSignalBus } from '../common/domain-signals.js';

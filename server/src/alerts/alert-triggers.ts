@@ -1,6 +1,6 @@
 import type { AlertRulesView } from '@acs/shared/api/incidents';
 import type { AlertType } from '@acs/shared/api/alerts';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 import { CURRENT_PROTOCOL, MIN_AGENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
 import type { DomainSignalName, DomainSignals } from '../common/domain-signals.js';
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { AuditSource, AuditVerifyView } from '@acs/shared/api/views';
+import type { AuditSource, AuditVerifyView } from '@acs/shared/api/audit';
 import { AUDIT_HEAD_ROW_ID, AuditChainHeadEntity } from './audit-chain-head.entity.js';
 import type { AuditActor } from './audit-context.js';
 import { auditEntryHash, canonicalJson, GENESIS_HASH } from './audit-hash.js';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { UserRole } from '@acs/shared/access/model';
-import type { AuditSource } from '@acs/shared/api/views';
+import type { AuditSource } from '@acs/shared/api/audit';
 
 /** The person behind a change. */
 export interface AuditActor {

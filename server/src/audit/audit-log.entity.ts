@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
-import type { AuditSource } from '@acs/shared/api/views';
+import type { AuditSource } from '@acs/shared/api/audit';
 import { EpochMsColumn, epochMsTransformer, LEN } from '../database/columns.js';
 
 /**

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
-import type { AuditEntryView, AuditVerifyView, CardView, Page, PersonView } from '@acs/shared/api/views';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
+import type { CardView } from '@acs/shared/api/cards';
+import type { Page } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;

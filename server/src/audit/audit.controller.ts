@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import type { AuditEntryView, AuditVerifyView, Page } from '@acs/shared/api/views';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
+import type { Page } from '@acs/shared/api/http';
 import { AUDIT_READERS, Roles } from '../auth/roles.js';
 import { AuditService } from './audit.service.js';
 import { ListAuditQuery } from './dto/list-audit.query.js';

@@ -1,7 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
-import type { ApiError, AuditEntryView, AuditVerifyView, CardView, GrantView, Page, PersonView } from '@acs/shared/api/views';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
+import type { CardView } from '@acs/shared/api/cards';
+import type { GrantView } from '@acs/shared/api/grants';
+import type { ApiError, Page } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
 import type { CreatedAgentView } from '../agents/agent.views.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { connectAgent, sleep, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';

@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
-import type { AuditEntryView, AuditVerifyView, Page } from '@acs/shared/api/views';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
+import type { Page } from '@acs/shared/api/http';
 import { invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { AuditChain } from './audit-chain.js';

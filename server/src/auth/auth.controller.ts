@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import type { LoginResponse, UserView } from '@acs/shared/api/views';
+import type { LoginResponse, UserView } from '@acs/shared/api/users';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';

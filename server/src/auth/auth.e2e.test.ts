@@ -1,6 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiError, CardView, EventView, Page, PersonView, UserView } from '@acs/shared/api/views';
+import type { CardView } from '@acs/shared/api/cards';
+import type { EventView } from '@acs/shared/api/events';
+import type { ApiError, Page } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
+import type { UserView } from '@acs/shared/api/users';
 import { ManualClock } from '../common/clock.js';
 import { listRoutes } from '../testing/routes.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -3,7 +3,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Not, Repository } from 'typeorm';
 import { Subject, type Observable } from 'rxjs';
-import type { LoginResponse } from '@acs/shared/api/views';
+import type { LoginResponse } from '@acs/shared/api/users';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiException, invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiError } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
 import { ManualClock } from '../common/clock.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -1,6 +1,6 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
-import type { UserView } from '@acs/shared/api/views';
+import type { UserView } from '@acs/shared/api/users';
 
 export const PUBLIC_KEY = 'acs:public';
 export const ROLES_KEY = 'acs:roles';

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
-import type { ApiError, GrantView, UserView } from '@acs/shared/api/views';
+import type { GrantView } from '@acs/shared/api/grants';
+import type { ApiError } from '@acs/shared/api/http';
+import type { UserView } from '@acs/shared/api/users';
 import { listRoutes, type RouteInfo } from '../testing/routes.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { PersonEntity } from '../people/person.entity.js';
 

@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
-import type { Locale, UserAccountView, UserRef, UserView } from '@acs/shared/api/views';
+import type { Locale, UserAccountView, UserRef, UserView } from '@acs/shared/api/users';
 import { ApiException, conflict } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';

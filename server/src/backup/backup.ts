@@ -6,7 +6,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
-import type { AuditVerifyView } from '@acs/shared/api/views';
+import type { AuditVerifyView } from '@acs/shared/api/audit';
 import { AuditChain } from '../audit/audit-chain.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { dataSourceOptions, openDatabase } from '../database/data-source.js';

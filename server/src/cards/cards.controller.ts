@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import type { CardHistoryView, CardTransitionResult, CardView } from '@acs/shared/api/views';
+import type { CardHistoryView, CardTransitionResult, CardView } from '@acs/shared/api/cards';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { CardsService } from './cards.service.js';
 import { CreateCardDto, ReplaceCardDto } from './dto/create-card.dto.js';

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { ApiError } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
 import { ApiException, type ApiErrorCode } from './api-exception.js';
 
 interface HttpResponseLike {

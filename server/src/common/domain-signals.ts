@@ -8,7 +8,7 @@
  * stop the others or the publisher (a broken alert rule must not fail a check-in).
  */
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 
 export interface DomainSignals {
   /** Every agent event after it was stored for the first time (duplicates are not repeated). */

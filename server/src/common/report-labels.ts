@@ -1,4 +1,4 @@
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 
 /**
  * Column headings and values of exported reports in the user's language

@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import type { UserRef } from '@acs/shared/api/views';
+import type { UserRef } from '@acs/shared/api/users';
 
 /** The columns of a user account that name it on a record. */
 export interface UserNameRow {

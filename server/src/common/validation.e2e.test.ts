@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiError, CardView, PersonView, ZoneView } from '@acs/shared/api/views';
+import type { CardView } from '@acs/shared/api/cards';
+import type { ApiError } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
+import type { ZoneView } from '@acs/shared/api/zones';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 describe('request validation', () => {

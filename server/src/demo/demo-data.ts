@@ -1,6 +1,7 @@
 import type { EquipmentKind } from '@acs/shared/api/equipment';
 import type { CardStatus, CardType, UserRole } from '@acs/shared/access/model';
-import type { Locale, PersonKind } from '@acs/shared/api/views';
+import type { PersonKind } from '@acs/shared/api/people';
+import type { Locale } from '@acs/shared/api/users';
 import type { ScheduleWindow } from '@acs/shared/mqtt/payloads';
 
 /** The demo site of the walking skeleton (issue 2). Only ever loaded in demo mode. */

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiError, ZoneView } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
+import type { ZoneView } from '@acs/shared/api/zones';
 import { addAgent, createAdmin, describeError, migrate, seedDemoSite } from '../cli-commands.js';
 import { StartupError } from '../common/startup-error.js';
-import type { HealthView } from '@acs/shared/api/views';
+import type { HealthView } from '@acs/shared/api/health';
 import { connectAgent, startTestServer } from '../testing/server-harness.js';
 import { demoAgentPasswordFile } from './demo-seeder.service.js';
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { DepartmentView } from '@acs/shared/api/views';
+import type { DepartmentView } from '@acs/shared/api/departments';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { DepartmentsService } from './departments.service.js';
 import { CreateDepartmentDto, UpdateDepartmentDto } from './dto/department.dto.js';

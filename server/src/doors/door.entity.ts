@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { DoorFailMode } from '@acs/shared/api/views';
+import type { DoorFailMode } from '@acs/shared/api/doors';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { ZoneEntity } from '../zones/zone.entity.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { DoorView } from '@acs/shared/api/views';
+import type { DoorView } from '@acs/shared/api/doors';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { DoorsService } from './doors.service.js';
 import { CreateDoorDto } from './dto/create-door.dto.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { CheckpointDecision, EquipmentView, GatePassView, MovementView, SealView } from '@acs/shared/api/equipment';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import type { ReasonCode } from '@acs/shared/access/reason-codes';
-import type { EventKind } from '@acs/shared/api/views';
+import type { EventKind } from '@acs/shared/api/events';
 import { BigIntColumn, EpochMsColumn, LEN } from '../database/columns.js';
 
 /**

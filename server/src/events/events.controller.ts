@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import type { EventView, Page } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
+import type { Page } from '@acs/shared/api/http';
 import { ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { EventsService } from './events.service.js';

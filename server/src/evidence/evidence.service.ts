@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { strToU8, zipSync } from 'fflate';
 import { Between, DataSource, In, IsNull, Like, Not } from 'typeorm';
-import type { AuditVerifyView } from '@acs/shared/api/views';
+import type { AuditVerifyView } from '@acs/shared/api/audit';
 import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { AlertEntity } from '../alerts/alert.entity.js';

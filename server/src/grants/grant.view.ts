@@ -1,1 +1,1 @@
-export type { GrantView } from '@acs/shared/api/views';
+export type { GrantView } from '@acs/shared/api/grants';

@@ -3,7 +3,7 @@ import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, Injec
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { SERVER_VERSION } from '../common/version.js';
 import { Public } from '../auth/roles.js';
-import type { HealthView } from '@acs/shared/api/views';
+import type { HealthView } from '@acs/shared/api/health';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { BrokerHealthIndicator, DatabaseHealthIndicator, JobsHealthIndicator } from './health-indicators.js';
 

@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import type { HealthView } from '@acs/shared/api/views';
+import type { HealthView } from '@acs/shared/api/health';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JobRunEntity } from '../jobs/job-lease.entity.js';

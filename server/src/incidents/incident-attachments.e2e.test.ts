@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncidentDetailView } from '@acs/shared/api/incidents';
-import type { ApiError, AuditEntryView, Page } from '@acs/shared/api/views';
+import type { AuditEntryView } from '@acs/shared/api/audit';
+import type { ApiError, Page } from '@acs/shared/api/http';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { jpegImage, pdfFile, pngImage } from '../testing/sample-files.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

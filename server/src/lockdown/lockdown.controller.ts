@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { LockdownView } from '@acs/shared/api/views';
+import type { LockdownView } from '@acs/shared/api/lockdown';
 import { type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { LockdownCommandDto } from './dto/lockdown.dto.js';
 import { LockdownService } from './lockdown.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LockdownView } from '@acs/shared/api/views';
+import type { LockdownView } from '@acs/shared/api/lockdown';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, invalid, notFound } from '../common/api-exception.js';

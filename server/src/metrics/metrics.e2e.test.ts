@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { grantedAccess } from '../testing/access-events.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';

@@ -2,18 +2,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
-import type {
-  AccessRequestView,
-  AgentLagView,
-  CardHistoryView,
-  CardView,
-  DepartmentView,
-  GrantView,
-  LeaverView,
-  PersonView,
-  RevocationProofView,
-  UserView,
-} from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
+import type { AgentLagView } from '@acs/shared/api/agents';
+import type { CardHistoryView, CardView } from '@acs/shared/api/cards';
+import type { DepartmentView } from '@acs/shared/api/departments';
+import type { GrantView } from '@acs/shared/api/grants';
+import type { PersonView } from '@acs/shared/api/people';
+import type { RevocationProofView } from '@acs/shared/api/proof';
+import type { LeaverView } from '@acs/shared/api/reports';
+import type { UserView } from '@acs/shared/api/users';
 import type { PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
 import { foldPermissions } from '../testing/permission-fold.js';
 import { agentTopic } from '@acs/shared/mqtt/topics';

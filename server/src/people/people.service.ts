@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';
 import { invalid, notFound } from '../common/api-exception.js';

@@ -1,4 +1,4 @@
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import type { PersonEntity } from './person.entity.js';
 
 export function toPersonView(p: PersonEntity): PersonView {

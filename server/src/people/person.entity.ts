@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/people';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 
 @Entity({ name: 'people' })

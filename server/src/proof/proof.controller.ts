@@ -1,5 +1,7 @@
 import { Controller, Get, Header, Param, ParseIntPipe, Query, Res } from '@nestjs/common';
-import type { AgentLagView, LeaverView, RevocationProofView } from '@acs/shared/api/views';
+import type { AgentLagView } from '@acs/shared/api/agents';
+import type { RevocationProofView } from '@acs/shared/api/proof';
+import type { LeaverView } from '@acs/shared/api/reports';
 import { type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
 import { invalid } from '../common/api-exception.js';
 import { LeaversQuery, ListRevocationsQuery } from './dto/proof.query.js';

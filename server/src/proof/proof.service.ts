@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
-import type { AgentConfirmationView, AgentLagView, LeaverView, Locale, RevocationProofView } from '@acs/shared/api/views';
+import type { AgentLagView } from '@acs/shared/api/agents';
+import type { AgentConfirmationView, RevocationProofView } from '@acs/shared/api/proof';
+import type { LeaverView } from '@acs/shared/api/reports';
+import type { Locale } from '@acs/shared/api/users';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { UserEntity } from '../auth/user.entity.js';
 import { CardHistoryEntity } from '../cards/card-history.entity.js';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
-import type { UserRef } from '@acs/shared/api/views';
+import type { UserRef } from '@acs/shared/api/users';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { encodePayload, type CommandMessage } from '@acs/shared/mqtt/payloads';
 import { osdpReaderDetailSchema, type OsdpReaderDetail, type ReadersReport } from '@acs/shared/readers/reader-report';

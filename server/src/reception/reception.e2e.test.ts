@@ -4,7 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { OnSiteList, PoolCardView, VisitView, WatchlistEntryView } from '@acs/shared/api/reception';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import type { AgentEvent, PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';

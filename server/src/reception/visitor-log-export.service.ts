@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, type Repository } from 'typeorm';
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 import { AuditService } from '../audit/audit.service.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { checkPeriodOrder } from '../common/period.query.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VisitView } from '@acs/shared/api/reception';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { ManualClock } from '../common/clock.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VisitView } from '@acs/shared/api/reception';
-import type { ApiError, PersonView } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';
 import { jpegImage, pdfFile, pngImage } from '../testing/sample-files.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import type { Locale } from '@acs/shared/api/views';
+import type { Locale } from '@acs/shared/api/users';
 import { type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { AuditService } from '../audit/audit.service.js';
 import { invalid, notFound } from '../common/api-exception.js';

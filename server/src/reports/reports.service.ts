@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Between, DataSource } from 'typeorm';
-import type { UserRef } from '@acs/shared/api/views';
+import type { UserRef } from '@acs/shared/api/users';
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { UsersService } from '../auth/users.service.js';
 import { MovementEntity } from '../equipment/equipment.entity.js';

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
-import type { AuditEntryView, Page, PersonView } from '@acs/shared/api/views';
+import type { AuditEntryView } from '@acs/shared/api/audit';
+import type { Page } from '@acs/shared/api/http';
+import type { PersonView } from '@acs/shared/api/people';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { EventsService } from '../events/events.service.js';
 import { EventEntity } from '../events/event.entity.js';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ReviewCampaignStatus } from '@acs/shared/api/views';
+import type { ReviewCampaignStatus } from '@acs/shared/api/reviews';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 
 /** An access-review (recertification) campaign over some zones (requirements §3, §5). */

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { ReviewDecision } from '@acs/shared/api/views';
+import type { ReviewDecision } from '@acs/shared/api/reviews';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { ReviewCampaignEntity } from './review-campaign.entity.js';

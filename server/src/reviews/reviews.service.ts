@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import type { Locale, ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, ReviewProgressView } from '@acs/shared/api/views';
+import type { ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, ReviewProgressView } from '@acs/shared/api/reviews';
+import type { Locale } from '@acs/shared/api/users';
 import type { AuthContext } from '../auth/roles.js';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid, notFound, separationOfDuties } from '../common/api-exception.js';

@@ -5,7 +5,7 @@
  * door ends by itself; employees and contractors keep working (the site must not stop).
  */
 import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
-import type { DoorRulesView } from '@acs/shared/api/views';
+import type { DoorRulesView } from '@acs/shared/api/site';
 import type { DoorRuleSettings, SiteSettingsEntity } from './site-settings.entity.js';
 
 export const DEFAULT_DOOR_RULES: DoorRulesView = {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CARD_TYPES, type CardType, DEFAULT_CARD_TYPE_CEILINGS } from '@acs/shared/access/model';
-import type { CardTypeSettingsView, SiteView } from '@acs/shared/api/views';
+import type { CardTypeSettingsView, SiteView } from '@acs/shared/api/site';
 import type { Actor } from '../common/actor.js';
 import { invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import type { SiteView } from '@acs/shared/api/views';
+import type { SiteView } from '@acs/shared/api/site';
 import { ADMIN, ANY_ROLE, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { UpdateSiteDto } from './dto/update-site.dto.js';
 import { SiteAdminService } from './site-admin.service.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { type PermissionsChannelMessage, type PermissionsMessage } from '@acs/shared/mqtt/payloads';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';

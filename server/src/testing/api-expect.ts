@@ -1,6 +1,6 @@
 // Assertions on REST answers for the server's tests. Not a test file itself.
 import assert from 'node:assert/strict';
-import type { ApiError } from '@acs/shared/api/views';
+import type { ApiError } from '@acs/shared/api/http';
 import type { TestServer } from './server-harness.js';
 
 export interface ApiCaller {

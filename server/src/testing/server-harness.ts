@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
-import type { LoginResponse } from '@acs/shared/api/views';
+import type { LoginResponse } from '@acs/shared/api/users';
 import { agentClientId } from '@acs/shared/mqtt/topics';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { demoAgentPasswordFile } from '../demo/demo-seeder.service.js';

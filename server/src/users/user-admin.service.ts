@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { UserAccountView } from '@acs/shared/api/views';
+import type { UserAccountView } from '@acs/shared/api/users';
 import { AuthService } from '../auth/auth.service.js';
 import type { AuthContext } from '../auth/roles.js';
 import { toUserAccountView, UsersService } from '../auth/users.service.js';

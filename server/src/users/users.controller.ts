@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import type { UserAccountView } from '@acs/shared/api/views';
+import type { UserAccountView } from '@acs/shared/api/users';
 import { ADMIN, type AuthContext, CurrentAuth, Roles } from '../auth/roles.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';

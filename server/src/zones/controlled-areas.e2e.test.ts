@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
-import type { DoorView, PersonView, SiteView, ZoneView } from '@acs/shared/api/views';
+import type { DoorView } from '@acs/shared/api/doors';
+import type { PersonView } from '@acs/shared/api/people';
+import type { SiteView } from '@acs/shared/api/site';
+import type { ZoneView } from '@acs/shared/api/zones';
 import type { Schedule } from '@acs/shared/mqtt/payloads';
 import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';

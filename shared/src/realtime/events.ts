@@ -2,7 +2,9 @@
  * socket.io events between server and dashboard. Names carry a version: when a payload
  * changes, add `...:v2` beside the old name rather than changing it under old clients.
  */
-import type { AgentView, EventView, LockdownView } from '../api/views.js';
+import type { AgentView } from '../api/agents.js';
+import type { EventView } from '../api/events.js';
+import type { LockdownView } from '../api/lockdown.js';
 import type { ReaderView } from '../readers/reader-views.js';
 import type { AlertView } from '../api/alerts.js';
 import type { VisitView } from '../api/reception.js';

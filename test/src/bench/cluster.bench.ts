@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import type { LoginResponse } from '@acs/shared/api/views';
+import type { LoginResponse } from '@acs/shared/api/users';
 import { agentTopic } from '@acs/shared/mqtt/topics';
 import { toEventRow } from '@acs/server/events/events.service';
 import { CLUSTER_ADMIN_PASSWORD, startCluster } from '../cluster/cluster-support.js';

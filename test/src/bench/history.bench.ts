@@ -7,7 +7,8 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import type { EventView, Page } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
+import type { Page } from '@acs/shared/api/http';
 import { startTestServer, type TestServer } from '@acs/server/testing/server-harness';
 import { stats } from './bench-data.js';
 import type { BenchModule } from './run.js';

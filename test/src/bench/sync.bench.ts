@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { createLogger, parseAgentConfig, startAgent, type RunningAgent } from '@acs/edge-agent';
-import type { CardView } from '@acs/shared/api/views';
+import type { CardView } from '@acs/shared/api/cards';
 import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
 import type { PermissionSet, PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
 import { assembleDocument, documentToMessage, isWirePart, PartAssembler, snapshotPayloads, splitIntoParts, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 // The walking skeleton on embedded defaults: SQLite, the embedded broker, the demo

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { PersonView, SiteView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
+import type { SiteView } from '@acs/shared/api/site';
 import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
 import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/system.js';
 

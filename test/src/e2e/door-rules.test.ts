@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CardView, PersonView, SiteView } from '@acs/shared/api/views';
+import type { CardView } from '@acs/shared/api/cards';
+import type { PersonView } from '@acs/shared/api/people';
+import type { SiteView } from '@acs/shared/api/site';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 /**

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { GatePassView } from '@acs/shared/api/equipment';
-import type { SiteView } from '@acs/shared/api/views';
+import type { SiteView } from '@acs/shared/api/site';
 import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
 import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/system.js';
 

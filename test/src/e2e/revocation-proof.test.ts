@@ -1,6 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AgentLagView, CardTransitionResult, CardView, LeaverView, PersonView, RevocationProofView } from '@acs/shared/api/views';
+import type { AgentLagView } from '@acs/shared/api/agents';
+import type { CardTransitionResult, CardView } from '@acs/shared/api/cards';
+import type { PersonView } from '@acs/shared/api/people';
+import type { RevocationProofView } from '@acs/shared/api/proof';
+import type { LeaverView } from '@acs/shared/api/reports';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 describe('proof that a revocation reached the doors, against a running agent', () => {

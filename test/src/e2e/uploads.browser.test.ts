@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { IncidentDetailView } from '@acs/shared/api/incidents';
 import type { VisitView } from '@acs/shared/api/reception';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { startTestServer, waitFor, type TestServer } from '@acs/server/testing/server-harness';
 import { pdfFile } from '@acs/server/testing/sample-files';
 import { type CspViolation, chromiumSkipReason, launchChromium, watchCspViolations } from '../support/chromium.js';

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertView } from '@acs/shared/api/alerts';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { startTestServer, waitFor, type TestServer } from '@acs/server/testing/server-harness';
 import { repoRoot } from '../support/system.js';
 

@@ -1,7 +1,7 @@
 import type { HTMLAttributes } from 'react';
 import { Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntryView } from '@acs/shared/api/views';
+import type { AuditEntryView } from '@acs/shared/api/audit';
 import { useDateFormatters, type DateFormatters } from '../../format/date-format';
 
 interface DiffRow {

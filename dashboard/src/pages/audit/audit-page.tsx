@@ -3,7 +3,7 @@ import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Space, Tab
 import type { ColumnsType } from 'antd/es/table';
 import { FileZipOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/views';
+import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
 import { api, type AuditQuery } from '../../api/endpoints';
 import { useDateFormatters } from '../../format/date-format';
 import { downloadCsv } from '../../api/admin-endpoints';

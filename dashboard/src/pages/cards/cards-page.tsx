@@ -5,7 +5,7 @@ import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { allowedCardTransitions } from '@acs/shared/access/card-lifecycle';
 import type { CardStatus } from '@acs/shared/access/model';
-import type { CardView } from '@acs/shared/api/views';
+import type { CardView } from '@acs/shared/api/cards';
 import { adminApi, type CardRequestInput } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { Alert, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AgentView, DoorFailMode, DoorView, ZoneView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
+import type { DoorFailMode, DoorView } from '@acs/shared/api/doors';
+import type { ZoneView } from '@acs/shared/api/zones';
 import type { DoorInput } from '../../api/admin-endpoints';
 
 interface DoorFormValues {

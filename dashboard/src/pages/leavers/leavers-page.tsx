@@ -2,7 +2,7 @@ import { Button, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { LeaverView } from '@acs/shared/api/views';
+import type { LeaverView } from '@acs/shared/api/reports';
 import { adminApi, downloadCsv } from '../../api/admin-endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { useAction, useHasRole, useSeconds } from '../../components/admin-kit';

@@ -2,7 +2,7 @@ import type { HTMLAttributes } from 'react';
 import { Alert, Badge, Card, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { useDateFormatters, useNow } from '../../format/date-format';
 import type { LiveAgents } from './use-live-agents';
 

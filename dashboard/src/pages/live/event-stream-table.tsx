@@ -10,7 +10,7 @@ import {
   WarningFilled,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 import { useDateFormatters } from '../../format/date-format';
 
 /** What the device claimed, as a time when a date can hold it (year 0 to 9999), else the raw milliseconds. */

@@ -1,4 +1,4 @@
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 
 /** How many events the live monitor keeps; older ones are in the reports. */
 export const EVENT_STREAM_CAP = 500;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AgentView } from '@acs/shared/api/views';
+import type { AgentView } from '@acs/shared/api/agents';
 import { api } from '../../api/endpoints';
 import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EventView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
 import { api } from '../../api/endpoints';
 import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
 import { EMPTY_STREAM, mergeEvents, type EventStream } from './event-stream';

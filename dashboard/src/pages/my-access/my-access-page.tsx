@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { Alert, Card, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { GrantView } from '@acs/shared/api/views';
+import type { GrantView } from '@acs/shared/api/grants';
 import { adminApi } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

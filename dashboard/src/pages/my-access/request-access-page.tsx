@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Alert, Button, Card, Form, Input, Select, Table, Typography } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { AccessRequestView } from '@acs/shared/api/views';
+import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import { adminApi } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

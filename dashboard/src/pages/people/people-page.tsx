@@ -3,7 +3,7 @@ import { Button, Popconfirm, Space, Tag, Tooltip } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { EditOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { PersonView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
 import { adminApi, type PersonInput } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

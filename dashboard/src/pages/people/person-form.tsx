@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { Alert, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { DepartmentView, PersonView } from '@acs/shared/api/views';
+import type { DepartmentView } from '@acs/shared/api/departments';
+import type { PersonView } from '@acs/shared/api/people';
 import type { PersonInput } from '../../api/admin-endpoints';
 import { PERSON_KIND_LIST } from '../../format/codes';
 

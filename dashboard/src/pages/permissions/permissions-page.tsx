@@ -3,7 +3,7 @@ import { Button, Form, Input, Modal, Popconfirm, Select } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { GrantView } from '@acs/shared/api/views';
+import type { GrantView } from '@acs/shared/api/grants';
 import { adminApi } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

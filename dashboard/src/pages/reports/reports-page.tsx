@@ -3,7 +3,8 @@ import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tabs,
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { VisitView } from '@acs/shared/api/reception';
-import type { EventView, GrantView } from '@acs/shared/api/views';
+import type { EventView } from '@acs/shared/api/events';
+import type { GrantView } from '@acs/shared/api/grants';
 import { adminApi, downloadCsv } from '../../api/admin-endpoints';
 import { api, type EventQuery } from '../../api/endpoints';
 import { receptionApi } from '../../api/reception-endpoints';

@@ -3,7 +3,7 @@ import { Alert, Button, Input, Modal, Segmented, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { AccessRequestStatus, AccessRequestView } from '@acs/shared/api/views';
+import type { AccessRequestStatus, AccessRequestView } from '@acs/shared/api/access-requests';
 import { adminApi } from '../../api/admin-endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';

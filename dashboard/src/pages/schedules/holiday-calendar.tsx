@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { HolidayView, SiteView } from '@acs/shared/api/views';
+import type { HolidayView, SiteView } from '@acs/shared/api/site';
 import { adminApi } from '../../api/admin-endpoints';
 import { useAction } from '../../components/admin-kit';
 

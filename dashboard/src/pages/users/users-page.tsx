@@ -4,7 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { UserRole } from '@acs/shared/access/model';
-import type { UserAccountView } from '@acs/shared/api/views';
+import type { UserAccountView } from '@acs/shared/api/users';
 import { api, type NewUser } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { Alert, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { PersonView, ZoneView } from '@acs/shared/api/views';
+import type { PersonView } from '@acs/shared/api/people';
+import type { ZoneView } from '@acs/shared/api/zones';
 import type { ZoneInput } from '../../api/admin-endpoints';
 import { ANTI_PASSBACK_LIST, LEVEL_LIST } from '../../format/codes';
 

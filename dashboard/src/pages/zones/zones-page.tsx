@@ -3,7 +3,7 @@ import { Button, Popconfirm, Space, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { ZoneView } from '@acs/shared/api/views';
+import type { ZoneView } from '@acs/shared/api/zones';
 import { adminApi, type ZoneInput } from '../../api/admin-endpoints';
 import { api } from '../../api/endpoints';
 import { useApiQuery } from '../../api/use-api-query';

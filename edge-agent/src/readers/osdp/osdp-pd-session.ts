@@ -1,72 +1,29 @@
 /**
  * The control panel's conversation with one PD (one address on a line): sequence numbers,
- * start-up (POLL with sequence 0, ID, CAP, secure-channel handshake), retries, offline
- * detection, the command queue and the secure session. It never touches the port: the
- * bus asks it for the next packet (`prepare`) and hands it the reply (`onReply`) or the
- * lack of one (`onNoReply`), one exchange at a time.
+ * retries, BUSY and NAK, offline detection, and what the PD reports in reply to POLL. It
+ * composes the start-up (`PdDiscovery`: POLL with sequence 0, ID, CAP), the secure channel
+ * (`PdSecureChannel`: keys, handshake, MACs) and the commands waiting to be sent
+ * (`PdCommandQueue`). It never touches the port: the bus asks it for the next packet
+ * (`prepare`) and hands it the reply (`onReply`) or the lack of one (`onNoReply`), one
+ * exchange at a time.
  *
- * Secure-channel policy (hardware.md, OSDP; issue 7):
- * - the PD's own key (SCBK) when the agent holds one; the default key SCBK-D only while
- *   a provisioning window is open for this reader;
- * - a PD that had its own key and answers with a factory default key (SCBK-D, all-zero:
- *   `FACTORY_DEFAULT_KEYS`) raises `keyReset` (an alert) and is never re-keyed automatically;
- * - inside a session every reply must carry a valid MAC: a plaintext or badly MACed reply
- *   ends the session (and the command with it), then the handshake starts again;
- * - card data from a reader configured for the secure channel counts only inside a session.
+ * Card data from a reader configured for the secure channel counts only inside a session.
  */
 import { EventEmitter } from 'node:events';
 import type { SecureChannelState } from '@acs/shared/readers/reader-report';
+import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 import type { Logger } from '../../log/logger.js';
-import {
-  parseKeypad,
-  parseLocalStatus,
-  parsePdcap,
-  parsePdid,
-  parseRaw,
-  REPORT_REQUEST,
-  summariseCapabilities,
-  type CapabilitySummary,
-  type LocalStatus,
-  type PdCapability,
-  type PdIdentity,
-} from './osdp-messages.js';
+import { parseKeypad, parseLocalStatus, parseRaw, type CapabilitySummary, type LocalStatus, type PdCapability, type PdIdentity } from './osdp-messages.js';
 import { encodePacket, type CheckType, type OsdpPacket, type Sequence } from './osdp-packet.js';
-import { CMD, commandName, describeNak, NAK, nakReason, REPLY, replyName, SCS, scbHasMac, type NakReason } from './osdp-protocol.js';
-import { CpSecureSession, SCBK_D, type KeyKind } from './osdp-secure-channel.js';
+import { OsdpCommandError, PdCommandQueue, type CommandReply, type CommandRequest, type QueuedCommand } from './osdp-pd-command-queue.js';
+import { PdDiscovery, type DiscoveryStep } from './osdp-pd-discovery.js';
+import { PdSecureChannel, type HandshakeStep } from './osdp-pd-secure-channel.js';
+import { CMD, commandName, describeNak, NAK, nakReason, REPLY, replyName, type NakReason } from './osdp-protocol.js';
 import type { OsdpTiming } from './osdp-timing.js';
 import { decodeRawCardData } from './raw-card-data.js';
-import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 
-export class OsdpCommandError extends Error {
-  override readonly name = 'OsdpCommandError';
-  constructor(
-    message: string,
-    /**
-     * `nak:<reason>`, `unexpected_reply`; `timeout`, `secure_channel` (sent, reply lost or
-     * refused); `offline`, `not_sent` (never sent); `stopped`, `busy`.
-     */
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface CommandRequest {
-  code: number;
-  data?: Uint8Array;
-  /** Reply codes that complete the command (default: ACK). */
-  expect?: number[];
-  /** Wait for a secure session before sending; fail after `waitMs`. */
-  requiresSecure?: boolean;
-  /** How long the command may wait in the queue (for a session, or for the PD to come online). */
-  waitMs?: number;
-}
-
-export interface CommandReply {
-  code: number;
-  /** Decrypted reply data. */
-  data: Buffer;
-}
+// `send` rejects with this error: callers of the session find it beside it.
+export { OsdpCommandError };
 
 export interface CardData {
   credential: string;
@@ -139,23 +96,11 @@ export interface Exchange {
   code: number;
 }
 
-type Step = 'probe' | 'id' | 'cap' | 'chlng' | 'scrypt' | 'ready';
-/** A key to try in a handshake, captured when the handshake starts (the agent may change keys meanwhile). */
-interface KeyCandidate {
-  kind: 'current' | 'pending' | 'default';
-  key: Buffer;
-}
-
-interface QueuedCommand {
-  request: CommandRequest;
-  expect: number[];
-  deadline: number;
-  resolve: (reply: CommandReply) => void;
-  reject: (error: Error) => void;
-}
+/** What an exchange is for: a start-up step, a handshake step, or (`ready`) a command or an idle POLL. */
+type ExchangeStep = DiscoveryStep | HandshakeStep;
 
 interface InFlight {
-  step: Step;
+  step: ExchangeStep;
   /** The user command, when this exchange carries one (POLLs and start-up steps do not). */
   command: QueuedCommand | null;
   code: number;
@@ -185,40 +130,34 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     refusedCards: 0,
   };
   private addressValue: number;
-  private check: CheckType;
   private sequence: Sequence = 0;
-  private step: Step = 'probe';
   private online: boolean | null = null;
   private portUp = false;
   private readonly startedAt: number;
   private lastContactAt: number;
   private nextAt = 0;
   private inFlight: InFlight | null = null;
-  private readonly queue: QueuedCommand[] = [];
-  private identity: PdIdentity | null = null;
-  private capabilities: PdCapability[] | null = null;
-  private summary: CapabilitySummary | null = null;
-  private readonly unsupportedCommands = new Set<number>();
-
-  // Secure channel.
-  private secure: CpSecureSession | null = null;
-  private currentKey: Buffer | null = null;
-  private pendingKey: Buffer | null = null;
-  private windowUntil: number | null = null;
-  private candidates: KeyCandidate[] = [];
-  private candidate: KeyCandidate | null = null;
-  /** The osdp_SCRYPT payload between a verified CCRYPT and its sending. */
-  private pendingScrypt: Buffer | null = null;
-  private handshakeAt = 0;
-  private handshakeOutcome: 'failed' | 'key_reset' | 'unsupported' | null = null;
-  private keyResetRaised = false;
+  private readonly discovery: PdDiscovery;
+  private readonly secureChannel: PdSecureChannel;
+  private readonly commands: PdCommandQueue;
   private lastSignature = '';
 
   constructor(private readonly options: PdSessionOptions) {
     super();
     this.readerId = options.readerId;
     this.addressValue = options.address;
-    this.check = options.check ?? 'crc';
+    this.discovery = new PdDiscovery(options.readerId, options.check ?? 'crc', options.log);
+    this.secureChannel = new PdSecureChannel({
+      readerId: options.readerId,
+      address: () => this.addressValue,
+      enabled: options.secureChannel,
+      timing: options.timing,
+      log: options.log,
+      now: () => this.now(),
+      onKeyReset: (detail) => this.emit('keyReset', detail),
+      onKeyPromoted: (key) => this.emit('keyPromoted', key),
+    });
+    this.commands = new PdCommandQueue(options.readerId, options.timing.keyInstallTimeoutMs);
     this.startedAt = this.now();
     this.lastContactAt = this.startedAt;
   }
@@ -234,58 +173,46 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   }
 
   get isSecure(): boolean {
-    return this.secure?.isEstablished ?? false;
+    return this.secureChannel.isEstablished;
   }
 
   /** What the agent may use: null until CAP answered. */
   get capabilitySummary(): CapabilitySummary | null {
-    return this.summary;
+    return this.discovery.capabilitySummary;
   }
 
   /** False for commands the PD refused as unknown, or that its capabilities rule out. */
   supports(code: number): boolean {
-    if (this.unsupportedCommands.has(code)) return false;
-    if (code === CMD.LED) return (this.summary?.leds ?? 0) > 0;
-    if (code === CMD.BUZ) return this.summary?.buzzer ?? false;
-    return true;
+    return this.discovery.supports(code);
   }
 
   status(): PdSessionStatus {
     return {
       address: this.addressValue,
       online: this.online,
-      identity: this.identity,
-      capabilities: this.capabilities,
+      identity: this.discovery.identity,
+      capabilities: this.discovery.capabilities,
       secureChannel: this.secureState(),
-      check: this.check,
-      provisioningUntil: this.windowOpen(this.now()) ? this.windowUntil : null,
+      check: this.discovery.check,
+      provisioningUntil: this.secureChannel.provisioningUntil(this.now()),
     };
   }
 
   secureState(): SecureChannelState {
-    if (!this.options.secureChannel) return 'disabled';
-    if (this.secure?.isEstablished) return this.secure.keyKind === 'scbk-d' ? 'install_mode' : 'secure';
-    if (this.handshakeOutcome === 'unsupported') return 'unsupported';
-    if (this.step === 'chlng' || this.step === 'scrypt') return 'establishing';
-    if (this.handshakeOutcome) return this.handshakeOutcome;
-    return this.canHandshake(this.now()) ? 'establishing' : 'awaiting_key';
+    return this.secureChannel.state();
   }
 
   // ---------------------------------------------------------------- keys and windows
 
   /** Keys the agent holds for this PD (the one in force, and one sent by KEYSET but not confirmed). */
   setKeys(current: Buffer | null, pending: Buffer | null): void {
-    this.currentKey = current ? Buffer.from(current) : null;
-    this.pendingKey = pending ? Buffer.from(pending) : null;
-    this.handshakeAt = 0;
+    this.secureChannel.setKeys(current, pending);
     this.notifyIfChanged();
   }
 
   /** Allows SCBK-D until `until` (ms); a past time closes the window. */
   setProvisioningWindow(until: number | null): void {
-    this.windowUntil = until;
-    // A newly opened window is used at once: no waiting for the handshake retry.
-    if (this.windowOpen(this.now())) this.handshakeAt = 0;
+    this.secureChannel.setProvisioningWindow(until);
     this.notifyIfChanged();
   }
 
@@ -299,26 +226,16 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
 
   /** Queues a command; resolves with its reply, rejects with {@link OsdpCommandError}. */
   send(request: CommandRequest): Promise<CommandReply> {
-    return new Promise((resolve, reject) => {
-      const now = this.now();
-      if (!request.requiresSecure && this.online === false && !request.waitMs) {
-        reject(new OsdpCommandError(`reader ${this.readerId} is offline`, 'offline'));
-        return;
-      }
-      this.queue.push({
-        request,
-        expect: request.expect ?? [REPLY.ACK],
-        deadline: now + (request.waitMs ?? this.options.timing.keyInstallTimeoutMs),
-        resolve,
-        reject,
-      });
-    });
+    if (!request.requiresSecure && this.online === false && !request.waitMs) {
+      return Promise.reject(new OsdpCommandError(`reader ${this.readerId} is offline`, 'offline'));
+    }
+    return this.commands.add(request, this.now());
   }
 
   /** Fails every queued command (the line is stopping). */
   abort(reason: string): void {
     const error = new OsdpCommandError(reason, 'stopped');
-    for (const queued of this.queue.splice(0)) queued.reject(error);
+    this.commands.failAll(error);
     if (this.inFlight?.command) this.inFlight.command.reject(error);
     this.inFlight = null;
   }
@@ -338,21 +255,21 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   onPortDown(): void {
     this.portUp = false;
     this.inFlight = null;
-    this.dropSession();
+    this.secureChannel.drop();
     this.sequence = 0;
-    this.step = 'probe';
+    this.discovery.restart();
     this.setOnline(false);
-    this.failQueued((q) => !q.request.requiresSecure, 'offline', `reader ${this.readerId} is offline: the serial port is closed`);
+    this.commands.fail((q) => !q.request.requiresSecure, 'offline', `reader ${this.readerId} is offline: the serial port is closed`);
   }
 
   /** When this session next wants the bus (ms); Infinity when it has nothing to send. */
   readyAt(now: number): number {
     if (!this.portUp) return Infinity;
-    this.expireQueued(now);
+    this.commands.expire(now, () => this.secureState());
     if (this.inFlight) return this.inFlight.retryAt;
-    if (this.step !== 'ready') return this.nextAt;
-    if (this.wantsHandshake(now) && now >= this.handshakeAt) return now;
-    if (this.queue.some((q) => this.eligible(q))) return now;
+    if (this.discovery.step !== 'ready' || this.secureChannel.handshakeStep) return this.nextAt;
+    if (this.secureChannel.handshakeDue(now)) return now;
+    if (this.commands.hasSendable(this.secureChannel.isEstablished)) return now;
     return this.nextAt;
   }
 
@@ -365,36 +282,22 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       this.stats.exchanges += 1;
       return { bytes: this.inFlight.bytes, address: this.inFlight.address, code: this.inFlight.code };
     }
-    this.closeExpiredInstallSession(now);
-    if (this.step === 'ready' && this.wantsHandshake(now) && now >= this.handshakeAt) this.beginHandshake();
+    if (this.secureChannel.closeExpiredInstallSession(now)) this.notifyIfChanged();
+    const step = this.discovery.step;
+    if (step === 'ready' && this.secureChannel.handshakeDue(now)) this.secureChannel.beginHandshake();
     let built: Omit<InFlight, 'sends' | 'busy' | 'retryAt'>;
-    switch (this.step) {
-      case 'probe':
-        this.sequence = 0;
-        built = this.build('probe', CMD.POLL, Buffer.alloc(0), null);
-        break;
-      case 'id':
-        built = this.build('id', CMD.ID, REPORT_REQUEST, null);
-        break;
-      case 'cap':
-        built = this.build('cap', CMD.CAP, REPORT_REQUEST, null);
-        break;
-      case 'chlng':
-        built = this.build('chlng', CMD.CHLNG, this.secure!.cpRandom, null, this.secure!.challengeScb());
-        break;
-      case 'scrypt':
-        built = this.build('scrypt', CMD.SCRYPT, this.pendingScrypt!, null, this.secure!.scryptScb());
-        break;
-      case 'ready': {
-        const index = this.queue.findIndex((q) => this.eligible(q));
-        if (index >= 0) {
-          const [command] = this.queue.splice(index, 1);
-          built = this.build('ready', command!.request.code, Buffer.from(command!.request.data ?? []), command!);
-        } else {
-          built = this.build('ready', CMD.POLL, Buffer.alloc(0), null);
-        }
-        break;
-      }
+    if (step === 'ready' && this.secureChannel.handshakeStep) {
+      const handshake = this.secureChannel.handshakeRequest();
+      built = this.build(handshake.step, handshake.code, handshake.data, null, handshake.scb);
+    } else if (step === 'ready') {
+      const command = this.commands.takeSendable(this.secureChannel.isEstablished);
+      built = command
+        ? this.build('ready', command.request.code, Buffer.from(command.request.data ?? []), command)
+        : this.build('ready', CMD.POLL, Buffer.alloc(0), null);
+    } else {
+      if (step === 'probe') this.sequence = 0;
+      const request = this.discovery.request(step);
+      built = this.build(step, request.code, request.data, null);
     }
     this.inFlight = { ...built, sends: 1, busy: 0, retryAt: now };
     this.stats.exchanges += 1;
@@ -438,29 +341,16 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       return;
     }
 
-    let data = packet.data;
-    if (inFlight.secured) {
-      const type = packet.scb?.[1];
-      if (!packet.scb || (type !== SCS.REPLY_MAC && type !== SCS.REPLY_MAC_ENC) || !packet.mac) {
-        this.securityFailure(inFlight, `plaintext ${replyName(packet.code)} inside the secure session refused`, now);
-        return;
-      }
-      if (!this.secure!.verifyReplyMac(packet.macInput, packet.mac)) {
-        this.securityFailure(inFlight, `MAC of ${replyName(packet.code)} does not verify`, now);
-        return;
-      }
-      if (type === SCS.REPLY_MAC_ENC) {
-        const plain = this.secure!.decryptReplyData(packet.data);
-        if (!plain) {
-          this.securityFailure(inFlight, `encrypted data of ${replyName(packet.code)} does not decrypt`, now);
-          return;
-        }
-        data = plain;
-      }
-    } else if (packet.scb && scbHasMac(packet.scb[1]!)) {
-      this.invalidReply(`MACed ${replyName(packet.code)} outside a secure session`, now);
+    const opened = this.secureChannel.openReply(packet, inFlight.secured);
+    if (opened.kind === 'security_failure') {
+      this.securityFailure(inFlight, opened.reason, now);
       return;
     }
+    if (opened.kind === 'invalid') {
+      this.invalidReply(opened.reason, now);
+      return;
+    }
+    const { data } = opened;
 
     // A valid reply: the exchange is complete.
     this.contact(now);
@@ -474,30 +364,29 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     switch (inFlight.step) {
       case 'probe':
         this.setOnline(true);
-        this.step = 'id';
+        this.discovery.answered('probe', { code: packet.code, data });
         this.nextAt = now;
         this.handlePollReply(packet.code, data, receivedAtNs);
         break;
       case 'id':
-        this.readIdentity(packet.code, data);
-        this.step = 'cap';
+        this.discovery.answered('id', { code: packet.code, data });
         this.nextAt = now;
         break;
       case 'cap':
-        this.readCapabilities(packet.code, data);
+        this.discovery.answered('cap', { code: packet.code, data });
         this.afterCapabilities(now);
         break;
       case 'chlng':
-        this.handleCcrypt(packet, data, now);
+        if (this.secureChannel.onCcrypt(packet, data, now)) this.nextAt = now;
         break;
       case 'scrypt':
-        this.handleRmacI(packet, data, now);
+        if (this.secureChannel.onRmacI(packet, data, now)) this.nextAt = now;
         break;
       case 'ready':
         if (inFlight.command) {
           const command = inFlight.command;
           if (command.expect.includes(packet.code)) {
-            if (command.request.code === CMD.KEYSET) this.afterKeyset(Buffer.from(command.request.data ?? []).subarray(2));
+            if (command.request.code === CMD.KEYSET) this.secureChannel.afterKeyset(Buffer.from(command.request.data ?? []).subarray(2));
             command.resolve({ code: packet.code, data });
           } else {
             command.reject(new OsdpCommandError(`${commandName(command.request.code)} answered with ${replyName(packet.code)}`, 'unexpected_reply'));
@@ -524,30 +413,13 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     return this.options.now?.() ?? Date.now();
   }
 
-  private build(step: Step, code: number, data: Buffer, command: QueuedCommand | null, handshakeScb?: Buffer): Omit<InFlight, 'sends' | 'busy' | 'retryAt'> {
-    const secured = this.secure?.isEstablished === true && !handshakeScb;
-    let bytes: Buffer;
-    if (secured) {
-      const session = this.secure!;
-      const encrypt = data.length > 0;
-      bytes = encodePacket(
-        {
-          address: this.addressValue,
-          reply: false,
-          sequence: this.sequence,
-          check: this.check,
-          scb: Buffer.from([2, encrypt ? SCS.CMD_MAC_ENC : SCS.CMD_MAC]),
-          code,
-          data: encrypt ? session.encryptCommandData(data) : data,
-        },
-        { mark: this.options.mark ?? true, mac: (input) => session.commandMacFor(input) },
-      );
-    } else {
-      bytes = encodePacket(
-        { address: this.addressValue, reply: false, sequence: this.sequence, check: this.check, scb: handshakeScb ?? null, code, data },
-        { mark: this.options.mark ?? true },
-      );
-    }
+  private build(step: ExchangeStep, code: number, data: Buffer, command: QueuedCommand | null, handshakeScb?: Buffer): Omit<InFlight, 'sends' | 'busy' | 'retryAt'> {
+    const secured = this.secureChannel.isEstablished && !handshakeScb;
+    const fields = { address: this.addressValue, sequence: this.sequence, check: this.discovery.check, code, data };
+    const mark = this.options.mark ?? true;
+    const bytes = secured
+      ? this.secureChannel.sealCommand(fields, mark)
+      : encodePacket({ ...fields, reply: false, scb: handshakeScb ?? null }, { mark });
     return { step, command, code, sequence: this.sequence, bytes, address: this.addressValue, secured };
   }
 
@@ -592,12 +464,12 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     const inFlight = this.inFlight;
     this.inFlight = null;
     this.options.log.warn(`reader ${this.readerId} (address ${this.addressValue}) offline: ${reason}`);
-    this.dropSession();
+    this.secureChannel.drop();
     this.sequence = 0;
-    this.step = 'probe';
+    this.discovery.restart();
     this.nextAt = now + this.options.timing.offlineProbeMs;
     inFlight?.command?.reject(new OsdpCommandError(`reader ${this.readerId} did not answer`, 'timeout'));
-    this.failQueued((q) => !q.request.requiresSecure && !q.request.waitMs, 'offline', `reader ${this.readerId} is offline`);
+    this.commands.fail((q) => !q.request.requiresSecure && !q.request.waitMs, 'offline', `reader ${this.readerId} is offline`);
     this.setOnline(false);
     this.notifyIfChanged();
   }
@@ -605,11 +477,11 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   /** Back to POLL with sequence 0 (a sequence error, a new address): the PD resets too. */
   private restart(reason: string): void {
     this.options.log.debug(() => `reader ${this.readerId}: restarting communication (${reason})`);
-    if (this.inFlight?.command) this.queue.unshift(this.inFlight.command);
+    if (this.inFlight?.command) this.commands.putBack(this.inFlight.command);
     this.inFlight = null;
-    this.dropSession();
+    this.secureChannel.drop();
     this.sequence = 0;
-    this.step = 'probe';
+    this.discovery.restart();
     this.nextAt = 0;
     this.notifyIfChanged();
   }
@@ -645,39 +517,38 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     this.nextAt = now + this.options.timing.pollIntervalMs;
     if (inFlight.step === 'chlng' || inFlight.step === 'scrypt') {
       log.warn(`secure channel handshake with reader ${this.readerId} refused: ${describeNak(code)}`);
-      this.handshakeCandidateFailed(now, reason === 'security_block_unsupported' && inFlight.step === 'chlng' ? 'unsupported' : 'failed');
+      const outcome = reason === 'security_block_unsupported' && inFlight.step === 'chlng' ? 'unsupported' : 'failed';
+      if (this.secureChannel.handshakeRefused(now, outcome)) this.nextAt = now;
       this.notifyIfChanged();
       return;
     }
     if (reason === 'security_conditions' || reason === 'security_block_unsupported') {
       // The PD wants a (new) secure session before it will do this. A PD that insists on it
       // answers every plaintext POLL so: that is logged once per state change, not 20 times a second.
-      if (inFlight.code === CMD.POLL && !this.secure) log.debug(() => what);
+      if (inFlight.code === CMD.POLL && !this.secureChannel.hasSession) log.debug(() => what);
       else log.warn(what);
-      const hadSession = this.secure !== null;
-      this.dropSession();
-      // A session just lost is set up again at once; without one, the handshake keeps its own schedule.
-      if (hadSession) this.handshakeAt = 0;
-      if (inFlight.command && this.options.secureChannel && this.canHandshake(now) && !inFlight.command.request.requiresSecure) {
+      this.secureChannel.sessionRefused();
+      if (inFlight.command && this.options.secureChannel && this.secureChannel.canHandshake(now) && !inFlight.command.request.requiresSecure) {
         inFlight.command.request.requiresSecure = true;
-        this.queue.unshift(inFlight.command);
+        this.commands.putBack(inFlight.command);
       } else {
         inFlight.command?.reject(new OsdpCommandError(what, `nak:${reason}`));
       }
     } else {
       log.warn(what);
-      if (reason === 'unknown_command') this.unsupportedCommands.add(inFlight.code);
+      if (reason === 'unknown_command') this.discovery.markUnsupported(inFlight.code);
       inFlight.command?.reject(new OsdpCommandError(what, `nak:${reason}`));
     }
     if (inFlight.step === 'probe') {
       // A NAK is still an answer: the PD is there (it may insist on a secure session).
       this.setOnline(true);
-      this.step = 'id';
+      this.discovery.answered('probe', null);
       this.nextAt = now;
     } else if (inFlight.step === 'id') {
-      this.step = 'cap';
+      this.discovery.answered('id', null);
       this.nextAt = now;
     } else if (inFlight.step === 'cap') {
+      this.discovery.answered('cap', null);
       this.afterCapabilities(now);
     }
     this.notifyIfChanged();
@@ -690,192 +561,17 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     this.contact(now);
     this.inFlight = null;
     this.advanceSequence();
-    this.dropSession();
-    this.handshakeAt = 0;
+    this.secureChannel.drop();
+    this.secureChannel.handshakeNow();
     this.nextAt = now;
     inFlight.command?.reject(new OsdpCommandError(`${reason}`, 'secure_channel'));
     this.notifyIfChanged();
   }
 
-  private readIdentity(code: number, data: Buffer): void {
-    if (code !== REPLY.PDID) {
-      this.options.log.warn(`reader ${this.readerId} answered ID with ${replyName(code)}`);
-      return;
-    }
-    try {
-      this.identity = parsePdid(data);
-    } catch (err) {
-      this.options.log.warn(`reader ${this.readerId}: ${(err as Error).message}`);
-    }
-  }
-
-  private readCapabilities(code: number, data: Buffer): void {
-    if (code !== REPLY.PDCAP) {
-      this.options.log.warn(`reader ${this.readerId} answered CAP with ${replyName(code)}`);
-      return;
-    }
-    try {
-      this.capabilities = parsePdcap(data);
-      this.summary = summariseCapabilities(this.capabilities);
-      if (!this.summary.crc && this.check === 'crc') {
-        this.options.log.info(`reader ${this.readerId} does not support CRC-16; using checksums`);
-        this.check = 'checksum';
-      }
-    } catch (err) {
-      this.options.log.warn(`reader ${this.readerId}: ${(err as Error).message}`);
-    }
-  }
-
+  /** Start-up is done: commands and the secure channel may follow. */
   private afterCapabilities(now: number): void {
-    this.step = 'ready';
     this.nextAt = now;
-    if (!this.options.secureChannel) return;
-    if (this.summary && !this.summary.secureChannel) {
-      if (this.handshakeOutcome !== 'unsupported') {
-        this.options.log.error(`reader ${this.readerId} has no secure channel but the configuration asks for one; its cards are refused`);
-      }
-      this.handshakeOutcome = 'unsupported';
-      return;
-    }
-    if (this.handshakeOutcome === 'unsupported') this.handshakeOutcome = null;
-    this.handshakeAt = 0;
-  }
-
-  private windowOpen(now: number): boolean {
-    return this.windowUntil !== null && now < this.windowUntil;
-  }
-
-  private canHandshake(now: number): boolean {
-    return this.currentKey !== null || this.pendingKey !== null || this.windowOpen(now);
-  }
-
-  private wantsHandshake(now: number): boolean {
-    return this.options.secureChannel && !this.secure && this.handshakeOutcome !== 'unsupported' && this.canHandshake(now);
-  }
-
-  private beginHandshake(): void {
-    const now = this.now();
-    this.candidates = [];
-    if (this.currentKey) this.candidates.push({ kind: 'current', key: this.currentKey });
-    if (this.pendingKey) this.candidates.push({ kind: 'pending', key: this.pendingKey });
-    if (this.windowOpen(now)) this.candidates.push({ kind: 'default', key: SCBK_D });
-    this.nextCandidate();
-  }
-
-  /** Starts CHLNG with the next key candidate; false when none is left. */
-  private nextCandidate(): boolean {
-    const candidate = this.candidates.shift();
-    if (!candidate) {
-      this.candidate = null;
-      this.secure = null;
-      this.step = 'ready';
-      return false;
-    }
-    this.candidate = candidate;
-    const kind: KeyKind = candidate.kind === 'default' ? 'scbk-d' : 'scbk';
-    this.secure = new CpSecureSession(candidate.key, kind);
-    this.step = 'chlng';
-    return true;
-  }
-
-  private handleCcrypt(packet: OsdpPacket, data: Buffer, now: number): void {
-    const session = this.secure;
-    if (!session || packet.code !== REPLY.CCRYPT || packet.scb?.[1] !== SCS.CCRYPT) {
-      this.options.log.warn(`reader ${this.readerId} answered CHLNG with ${replyName(packet.code)}`);
-      this.handshakeCandidateFailed(now, 'failed');
-      return;
-    }
-    const check = session.checkCcrypt(data);
-    const pdUsedDefault = packet.scb[2] === 0;
-    if (check.verified && check.scrypt) {
-      this.pendingScrypt = check.scrypt;
-      this.step = 'scrypt';
-      this.nextAt = now;
-      return;
-    }
-    // A PD that marks its answer as SCBK-D (security block data 0) is taken at its word; one
-    // that claims its own key is recognised by the factory key its cryptogram verifies under.
-    const factoryKey = check.factoryKey ?? (pdUsedDefault ? 'SCBK-D' : null);
-    if (this.candidate?.kind === 'current' && factoryKey) {
-      this.handshakeOutcome = 'key_reset';
-      if (!this.keyResetRaised) {
-        this.keyResetRaised = true;
-        const detail = `reader ${this.readerId} (address ${this.addressValue}) had its own key and now answers with the factory default key ${factoryKey}; not re-keyed automatically`;
-        this.options.log.error(detail);
-        this.emit('keyReset', detail);
-      }
-    }
-    this.handshakeCandidateFailed(now, this.handshakeOutcome === 'key_reset' ? 'key_reset' : 'failed');
-  }
-
-  private handleRmacI(packet: OsdpPacket, data: Buffer, now: number): void {
-    const session = this.secure;
-    if (!session || packet.code !== REPLY.RMAC_I || packet.scb?.[1] !== SCS.RMAC_I || !session.acceptRmacI(packet.scb[2] ?? 0, data)) {
-      this.options.log.warn(`reader ${this.readerId}: R-MAC-I did not verify`);
-      this.handshakeCandidateFailed(now, 'failed');
-      return;
-    }
-    this.step = 'ready';
-    this.nextAt = now;
-    this.pendingScrypt = null;
-    if (this.candidate?.kind === 'current') {
-      this.handshakeOutcome = null;
-      this.keyResetRaised = false;
-    } else if (this.candidate?.kind === 'pending') {
-      this.handshakeOutcome = null;
-      this.keyResetRaised = false;
-      this.currentKey = this.candidate.key;
-      this.pendingKey = null;
-      this.emit('keyPromoted', Buffer.from(this.candidate.key));
-    } else if (this.handshakeOutcome !== 'key_reset') {
-      this.handshakeOutcome = null;
-    }
-    this.options.log.info(
-      `secure channel with reader ${this.readerId} established${session.keyKind === 'scbk-d' ? ' with the default key (install mode)' : ''}`,
-    );
-  }
-
-  private handshakeCandidateFailed(now: number, outcome: 'failed' | 'key_reset' | 'unsupported'): void {
-    this.pendingScrypt = null;
-    if (outcome !== 'unsupported' && this.nextCandidate()) {
-      this.nextAt = now;
-      return;
-    }
-    this.secure = null;
-    this.step = 'ready';
-    if (this.handshakeOutcome !== 'key_reset' || outcome === 'unsupported') {
-      if (this.handshakeOutcome !== outcome) this.options.log.error(`secure channel with reader ${this.readerId}: ${outcome}`);
-      this.handshakeOutcome = outcome;
-    }
-    this.handshakeAt = now + this.options.timing.handshakeRetryMs;
-    this.nextAt = now + this.options.timing.pollIntervalMs;
-  }
-
-  private afterKeyset(key: Buffer): void {
-    // The PD switches to the new key once it has answered; the next session uses it.
-    this.currentKey = Buffer.from(key);
-    this.pendingKey = null;
-    this.dropSession();
-    this.handshakeOutcome = null;
-    this.keyResetRaised = false;
-    this.handshakeAt = 0;
-  }
-
-  private dropSession(): void {
-    this.secure = null;
-    this.pendingScrypt = null;
-    this.candidate = null;
-    this.candidates = [];
-    if (this.step === 'chlng' || this.step === 'scrypt') this.step = 'ready';
-  }
-
-  private closeExpiredInstallSession(now: number): void {
-    if (this.secure?.isEstablished && this.secure.keyKind === 'scbk-d' && !this.windowOpen(now)) {
-      this.options.log.info(`provisioning window of reader ${this.readerId} closed; leaving install mode`);
-      this.dropSession();
-      this.handshakeAt = 0;
-      this.notifyIfChanged();
-    }
+    this.secureChannel.afterCapabilities(this.discovery.capabilitySummary);
   }
 
   private handlePollReply(code: number, data: Buffer, receivedAtNs: bigint): void {
@@ -897,7 +593,7 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
   }
 
   private cardsAllowed(what: string): boolean {
-    if (!this.options.secureChannel || this.secure?.isEstablished) return true;
+    if (!this.options.secureChannel || this.secureChannel.isEstablished) return true;
     this.stats.refusedCards += 1;
     this.options.log.warn(`reader ${this.readerId}: ${what} outside the secure channel refused (${this.secureState()})`);
     return false;
@@ -933,35 +629,6 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       this.emit('keypad', { keys: keypad.keys, reader: keypad.reader, receivedAtNs });
     } catch (err) {
       this.options.log.warn(`reader ${this.readerId}: keypad data ignored: ${(err as Error).message}`);
-    }
-  }
-
-  private eligible(queued: QueuedCommand): boolean {
-    return !queued.request.requiresSecure || this.secure?.isEstablished === true;
-  }
-
-  private expireQueued(now: number): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const queued = this.queue[i]!;
-      if (now < queued.deadline) continue;
-      this.queue.splice(i, 1);
-      queued.reject(
-        new OsdpCommandError(
-          queued.request.requiresSecure
-            ? `no secure session with reader ${this.readerId} in time (${this.secureState()})`
-            : `reader ${this.readerId} did not come online in time`,
-          'not_sent',
-        ),
-      );
-    }
-  }
-
-  private failQueued(which: (queued: QueuedCommand) => boolean, code: string, message: string): void {
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const queued = this.queue[i]!;
-      if (!which(queued)) continue;
-      this.queue.splice(i, 1);
-      queued.reject(new OsdpCommandError(message, code));
     }
   }
 

@@ -16,7 +16,8 @@ import type { ManagedReader, ReaderDescription } from '../managed-reader.js';
 import { MemoryReaderSettingsStore, type ReaderSettingsStore } from '../reader-settings-store.js';
 import type { OsdpBus, PortFaultCode } from './osdp-bus.js';
 import { buzzerPayload, comsetPayload, keysetPayload, ledPayload, parseCom, type LedRequest, type LocalStatus } from './osdp-messages.js';
-import { OsdpCommandError, OsdpPdSession } from './osdp-pd-session.js';
+import { OsdpCommandError } from './osdp-pd-command-queue.js';
+import { OsdpPdSession } from './osdp-pd-session.js';
 import { CMD, LED_COLOR, REPLY } from './osdp-protocol.js';
 import type { OsdpTiming } from './osdp-timing.js';
 

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import type { AccessRequestStatus } from '@acs/shared/api/views';
+import type { AccessRequestStatus } from '@acs/shared/api/access-requests';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 

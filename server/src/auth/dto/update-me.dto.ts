@@ -1,5 +1,5 @@
 import { IsIn } from 'class-validator';
-import { LOCALES, type Locale } from '@acs/shared/api/views';
+import { LOCALES, type Locale } from '@acs/shared/api/users';
 
 export class UpdateMeDto {
   @IsIn(LOCALES, { message: `locale must be one of: ${LOCALES.join(', ')}` })

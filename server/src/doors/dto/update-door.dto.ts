@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import type { DoorFailMode } from '@acs/shared/api/views';
+import type { DoorFailMode } from '@acs/shared/api/doors';
 import { IsSlug } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 

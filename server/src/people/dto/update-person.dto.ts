@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { PersonKind, PersonStatus } from '@acs/shared/api/views';
+import type { PersonKind, PersonStatus } from '@acs/shared/api/people';
 import { PERSON_KINDS, PERSON_STATUSES } from './create-person.dto.js';
 import { IsEmailAddress } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';

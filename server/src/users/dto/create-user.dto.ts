@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
-import { LOCALES, type Locale } from '@acs/shared/api/views';
+import { LOCALES, type Locale } from '@acs/shared/api/users';
 import { HumanText } from '../../common/human-text.js';
 
 export class CreateUserDto {
