@@ -1918,7 +1918,7 @@ export interface components {
             clockDriftSeconds?: number | null;
             escalateAfterSeconds?: number | null;
             escalateSeverities?: ("info" | "warning" | "critical")[] | null;
-            levels?: unknown;
+            levels?: Record<string, never> | null;
             repeatedDenials?: components["schemas"]["RepeatedDenialsDto"];
             syncLagSeconds?: number | null;
         };
@@ -2046,7 +2046,8 @@ export interface components {
         };
         CreatePersonDto: {
             department?: string | null;
-            email?: unknown;
+            /** Format: email */
+            email?: string | null;
             /** @enum {unknown} */
             kind: "employee" | "contractor" | "visitor";
             name: string;
@@ -2067,6 +2068,7 @@ export interface components {
             /** @enum {unknown|null} */
             locale?: "zh-CN" | "en" | null;
             password: string;
+            /** Format: uuid */
             personId?: string | null;
             /** @enum {unknown} */
             role: "admin" | "guard" | "employee" | "auditor";
@@ -2315,7 +2317,8 @@ export interface components {
         };
         UpdatePersonDto: {
             department?: string | null;
-            email?: unknown;
+            /** Format: email */
+            email?: string | null;
             /** @enum {unknown|null} */
             kind?: "employee" | "contractor" | "visitor" | null;
             name?: string | null;
@@ -2329,17 +2332,18 @@ export interface components {
             windows?: components["schemas"]["ScheduleWindowDto"][] | null;
         };
         UpdateSiteDto: {
-            cardTypes?: unknown;
-            doorRules?: unknown;
+            cardTypes?: Record<string, never> | null;
+            doorRules?: Record<string, never> | null;
             holidays?: components["schemas"]["HolidayDto"][] | null;
-            levelNames?: unknown;
+            levelNames?: Record<string, never> | null;
             name?: string | null;
             timeZone?: string | null;
         };
         UpdateUserDto: {
             disabled?: boolean | null;
             displayName?: string | null;
-            personId?: unknown;
+            /** Format: uuid */
+            personId?: string | null;
             /** @enum {unknown|null} */
             role?: "admin" | "guard" | "employee" | "auditor" | null;
         };
