@@ -96,7 +96,9 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
       schema.format = 'email';
       break;
     case 'isObject':
+      // Its keys are checked by the service (e.g. the site's level names), not by the DTO.
       schema.type = 'object';
+      schema.additionalProperties = true;
       break;
     default:
       if (m.name && CUSTOM[m.name]) Object.assign(schema, CUSTOM[m.name]);

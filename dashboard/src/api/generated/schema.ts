@@ -1918,7 +1918,9 @@ export interface components {
             clockDriftSeconds?: number | null;
             escalateAfterSeconds?: number | null;
             escalateSeverities?: ("info" | "warning" | "critical")[] | null;
-            levels?: Record<string, never> | null;
+            levels?: {
+                [key: string]: unknown;
+            } | null;
             repeatedDenials?: components["schemas"]["RepeatedDenialsDto"];
             syncLagSeconds?: number | null;
         };
@@ -2332,10 +2334,16 @@ export interface components {
             windows?: components["schemas"]["ScheduleWindowDto"][] | null;
         };
         UpdateSiteDto: {
-            cardTypes?: Record<string, never> | null;
-            doorRules?: Record<string, never> | null;
+            cardTypes?: {
+                [key: string]: unknown;
+            } | null;
+            doorRules?: {
+                [key: string]: unknown;
+            } | null;
             holidays?: components["schemas"]["HolidayDto"][] | null;
-            levelNames?: Record<string, never> | null;
+            levelNames?: {
+                [key: string]: unknown;
+            } | null;
             name?: string | null;
             timeZone?: string | null;
         };
