@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Alert, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AgentView, DoorFailMode, DoorView, ZoneView } from '@acs/shared/api/views';
-import type { DoorInput } from '../../api/admin-endpoints';
+import type { DoorInput } from '../../api/doors';
 
 interface DoorFormValues {
   id?: string;

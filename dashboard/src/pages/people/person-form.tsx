@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Alert, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentView, PersonView } from '@acs/shared/api/views';
-import type { PersonInput } from '../../api/admin-endpoints';
+import type { PersonInput } from '../../api/people';
 import { PERSON_KIND_LIST } from '../../format/codes';
 
 interface PersonFormProps {

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { Alert, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PersonView, ZoneView } from '@acs/shared/api/views';
-import type { ZoneInput } from '../../api/admin-endpoints';
+import type { ZoneInput } from '../../api/zones';
 import { ANTI_PASSBACK_LIST, LEVEL_LIST } from '../../format/codes';
 
 interface ZoneFormProps {
