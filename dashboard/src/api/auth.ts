@@ -1,6 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { Locale } from '@acs/shared/api/views';
-import { http } from './client';
+import { type Dto, http } from './client';
 
 export const authKeys = { health: ['health'] as const, me: ['auth', 'me'] as const };
 
@@ -10,7 +9,7 @@ export const authApi = {
   login: (username: string, password: string) => http.post('/api/auth/login', { body: { username, password } }),
   logout: () => http.post('/api/auth/logout'),
   me: (signal?: AbortSignal) => http.get('/api/auth/me', { signal }),
-  updateMe: (changes: { locale: Locale }) => http.patch('/api/auth/me', { body: changes }),
+  updateMe: (changes: Dto<'UpdateMeDto'>) => http.patch('/api/auth/me', { body: changes }),
 };
 
 export const authQueries = {

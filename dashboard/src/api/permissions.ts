@@ -1,16 +1,18 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { AccessRequestStatus, ReviewDecision } from '@acs/shared/api/views';
+import type { ReviewDecision } from '@acs/shared/api/views';
 import { byId, type Dto, http } from './client';
+import type { paths } from './generated/schema';
 
 export type GrantInput = Dto<'CreateGrantDto'>;
 export type AccessRequestInput = Dto<'CreateAccessRequestDto'>;
-export type AccessRequestScope = 'mine' | 'to-decide' | 'all';
+export type GrantFilter = NonNullable<paths['/api/grants']['get']['parameters']['query']>;
+export type AccessRequestFilter = NonNullable<paths['/api/access-requests']['get']['parameters']['query']>;
 
 export const permissionKeys = {
   grants: ['grants'] as const,
-  grantsOf: (filter: { personId?: string; zoneId?: string }) => ['grants', filter] as const,
+  grantsOf: (filter: GrantFilter) => ['grants', filter] as const,
   accessRequests: ['access-requests'] as const,
-  accessRequestsOf: (filter: { status?: AccessRequestStatus; scope?: AccessRequestScope }) => ['access-requests', filter] as const,
+  accessRequestsOf: (filter: AccessRequestFilter) => ['access-requests', filter] as const,
   reviews: ['reviews'] as const,
   review: (id: string) => ['reviews', id] as const,
   revocations: ['revocations'] as const,
@@ -19,9 +21,9 @@ export const permissionKeys = {
 
 /** Grants, access requests, access reviews and the proof that revocations reached the doors. */
 export const permissionQueries = {
-  grants: (filter: { personId?: string; zoneId?: string } = {}) =>
+  grants: (filter: GrantFilter = {}) =>
     queryOptions({ queryKey: permissionKeys.grantsOf(filter), queryFn: ({ signal }) => http.get('/api/grants', { params: { query: filter }, signal }) }),
-  accessRequests: (filter: { status?: AccessRequestStatus; scope?: AccessRequestScope } = {}) =>
+  accessRequests: (filter: AccessRequestFilter = {}) =>
     queryOptions({
       queryKey: permissionKeys.accessRequestsOf(filter),
       queryFn: ({ signal }) => http.get('/api/access-requests', { params: { query: filter }, signal }),

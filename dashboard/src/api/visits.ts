@@ -1,5 +1,4 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { VisitorItem } from '@acs/shared/api/reception';
 import { byId, type Dto, http } from './client';
 
 export type NewVisit = Dto<'CreateVisitDto'>;
@@ -47,8 +46,8 @@ export const DESK_CHANGES = [visitKeys.onSite, visitKeys.pool, visitKeys.list('a
 export const visitsApi = {
   walkIn: (visit: NewVisit) => http.post('/api/visits/walk-in', { body: visit }),
   invite: (visit: NewVisit) => http.post('/api/visits', { body: visit }),
-  hostDecision: (id: string, decision: 'approved' | 'denied', note?: string) => http.post('/api/visits/{id}/host-decision', { ...byId(id), body: { decision, note } }),
-  watchlistDecision: (id: string, decision: 'allowed' | 'refused', note: string) =>
+  hostDecision: (id: string, decision: Dto<'DecisionDto'>['decision'], note?: string) => http.post('/api/visits/{id}/host-decision', { ...byId(id), body: { decision, note } }),
+  watchlistDecision: (id: string, decision: Dto<'WatchlistDecisionDto'>['decision'], note: string) =>
     http.post('/api/visits/{id}/watchlist-decision', { ...byId(id), body: { decision, note } }),
   checkIn: (id: string, body: CheckIn) => http.post('/api/visits/{id}/check-in', { ...byId(id), body }),
   /** After check-in with consent: the photo, already shrunk (see shrinkPhoto), as a multipart upload. */
@@ -57,6 +56,6 @@ export const visitsApi = {
     form.set('photo', photo, 'visitor.jpg');
     return http.put('/api/visits/{id}/photo', { ...byId(id), body: form });
   },
-  signOut: (id: string, body: { items?: VisitorItem[]; itemsDecision?: string }) => http.post('/api/visits/{id}/sign-out', { ...byId(id), body }),
+  signOut: (id: string, body: Dto<'SignOutDto'>) => http.post('/api/visits/{id}/sign-out', { ...byId(id), body }),
   cancel: (id: string) => http.post('/api/visits/{id}/cancel', byId(id)),
 };
