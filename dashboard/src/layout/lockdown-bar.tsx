@@ -23,6 +23,7 @@ export function LockdownBanners() {
   const formats = useDateFormatters();
   const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
+  const { mutateAsync: sendEnd } = useApiMutation(lockdownApi.end, [lockdownKeys.state]);
   // After a reconnection the REST snapshot is the truth: something may have changed meanwhile.
   const query = useLiveQuery<LockdownView>({
     queryKey: lockdownKeys.state,
@@ -43,7 +44,7 @@ export function LockdownBanners() {
         okButtonProps: { 'data-testid': 'lockdown-end-confirm' } as Record<string, string>,
         onOk: async () => {
           try {
-            const ended = await lockdownApi.end({ ...command, ...(note.trim() ? { reason: note.trim() } : {}) });
+            const ended = await sendEnd({ ...command, ...(note.trim() ? { reason: note.trim() } : {}) });
             queryClient.setQueryData(lockdownKeys.state, ended);
             message.success(t('lockdown.ended'));
           } catch (err) {
@@ -52,7 +53,7 @@ export function LockdownBanners() {
         },
       });
     },
-    [message, modal, t, queryClient],
+    [message, modal, t, queryClient, sendEnd],
   );
 
   const parts = view
