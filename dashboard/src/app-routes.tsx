@@ -98,7 +98,7 @@ const ALL_ROLES = Object.keys(EVERY_ROLE) as UserRole[];
 const SITE_READERS: readonly UserRole[] = ['admin', 'guard', 'auditor'];
 const EMPLOYEES: readonly UserRole[] = ['employee'];
 
-/** Pages in navigation order. Issues 4-6 add theirs here with the roles that may open them. */
+/** Pages in navigation order, each with the roles that may open it. */
 export const APP_ROUTES: readonly AppRoute[] = [
   { key: 'live', path: '/live', roles: ALL_ROLES, icon: <MonitorOutlined />, Page: LiveMonitorPage },
   { key: 'alerts', path: '/alerts', roles: SITE_READERS, icon: <AlertOutlined />, Page: AlertsPage },

@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { QueryClientProvider } from '@tanstack/react-query';
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { createQueryClient } from './api/query';
 import { APP_ROUTES, HOME_PATH, type AppRoute } from './app-routes';
 import { AuthProvider, useAuth, useSignedInUser } from './auth/auth-context';
 import { RequireAuth } from './auth/require-auth';
@@ -45,7 +48,9 @@ function SignedInArea() {
 
 export function App() {
   const { i18n } = useTranslation();
+  const [queryClient] = useState(createQueryClient);
   return (
+    <QueryClientProvider client={queryClient}>
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={APP_THEME} componentSize="middle">
       <AntApp>
         <BrowserRouter>
@@ -70,5 +75,6 @@ export function App() {
         </BrowserRouter>
       </AntApp>
     </ConfigProvider>
+    </QueryClientProvider>
   );
 }

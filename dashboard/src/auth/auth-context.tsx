@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { UserView } from '@acs/shared/api/users';
-import { ApiRequestError, onUnauthorized } from '../api/api-client';
-import { api } from '../api/endpoints';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { authApi, authKeys } from '../api/auth';
+import { ApiRequestError, onUnauthorized } from '../api/client';
 import { applyLocale, currentLocale, takeSignedOutChoice } from '../i18n/i18n';
 import { clearToken, readToken, saveToken } from './token-store';
 
@@ -34,7 +35,7 @@ async function settleLocale(user: UserView, chosenBeforeSignIn: boolean): Promis
   const chosen = currentLocale();
   if (chosenBeforeSignIn && chosen !== user.locale) {
     try {
-      return await api.updateMe({ locale: chosen });
+      return await authApi.updateMe({ locale: chosen });
     } catch {
       return user;
     }
@@ -51,52 +52,56 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const statusRef = useRef(state.status);
   statusRef.current = state.status;
   const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     onUnauthorized(() => {
       if (statusRef.current === 'signed-out') return;
       clearToken();
+      queryClient.clear();
       setState({ ...SIGNED_OUT, reason: 'expired' });
     });
     return () => onUnauthorized(null);
-  }, []);
+  }, [queryClient]);
 
   // Restore a session kept in sessionStorage (page reload).
+  const restoring = state.status === 'checking' || state.status === 'unreachable' ? state.token : null;
+  const restored = useQuery({
+    queryKey: [...authKeys.me, 'restore', restoring, attempt],
+    queryFn: async ({ signal }) => settleLocale(await authApi.me(signal), false),
+    enabled: restoring !== null,
+    gcTime: 0,
+  });
   useEffect(() => {
-    const token = readToken();
-    if (!token) return;
-    const controller = new AbortController();
-    api.me(controller.signal).then(
-      async (user) => {
-        const settled = await settleLocale(user, false);
-        if (!controller.signal.aborted) setState({ status: 'signed-in', user: settled, token, reason: null });
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        if (error instanceof ApiRequestError && error.unreachable) {
-          setState({ status: 'unreachable', user: null, token, reason: null });
-        } else {
-          clearToken();
-          setState({ ...SIGNED_OUT, reason: error instanceof ApiRequestError && error.status === 401 ? 'expired' : null });
-        }
-      },
-    );
-    return () => controller.abort();
-  }, [attempt]);
+    if (restoring === null) return;
+    if (restored.data) {
+      setState({ status: 'signed-in', user: restored.data, token: restoring, reason: null });
+    } else if (restored.error) {
+      const error = restored.error;
+      if (error instanceof ApiRequestError && error.unreachable) {
+        setState({ status: 'unreachable', user: null, token: restoring, reason: null });
+      } else {
+        clearToken();
+        setState({ ...SIGNED_OUT, reason: error instanceof ApiRequestError && error.status === 401 ? 'expired' : null });
+      }
+    }
+  }, [restored.data, restored.error, restoring]);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const response = await api.login(username, password);
+    const response = await authApi.login(username, password);
     saveToken(response.token);
     const user = await settleLocale(response.user, takeSignedOutChoice());
     setState({ status: 'signed-in', user, token: response.token, reason: null });
   }, []);
 
   const signOut = useCallback(() => {
-    // apiRequest reads the token synchronously, so the logout call still carries it.
-    void api.logout().catch(() => undefined);
+    // The client reads the token as the request leaves, before it is cleared here.
+    void authApi.logout().catch(() => undefined);
     clearToken();
+    // The next user of this tab must not see the last one's data.
+    queryClient.clear();
     setState(SIGNED_OUT);
-  }, []);
+  }, [queryClient]);
 
   const setUser = useCallback((user: UserView) => setState((current) => ({ ...current, user })), []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);

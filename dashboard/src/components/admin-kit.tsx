@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { App, Card, Input, List, Select, Space, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, LoadingOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -6,11 +7,12 @@ import type { UserRole } from '@acs/shared/access/model';
 import type { RevocationProofView } from '@acs/shared/api/proof';
 import type { SiteView } from '@acs/shared/api/site';
 import { CARD_NUMBER_FORMATS } from '@acs/shared/credentials/card-number';
-import { adminApi } from '../api/admin-endpoints';
-import { useApiQuery } from '../api/use-api-query';
+import { permissionKeys, revocationProof } from '../api/permissions';
+import type { CardNumberFormat } from '../api/cards';
+import { siteQueries } from '../api/site';
 import { useSignedInUser } from '../auth/auth-context';
 import { zoneLevelColor, zoneLevelLabel } from '../format/labels';
-import { useSocketEvent } from '../realtime/realtime-context';
+import { useLiveQuery } from '../realtime/live-query';
 
 /** Runs a change against the API and reports success or the server's reason. */
 export function useAction() {
@@ -31,12 +33,21 @@ export function useAction() {
   );
 }
 
+/** Shows a query's failure the way useAction shows a failed change, once per failure. */
+export function useActionError(error: Error | null): void {
+  const { message } = App.useApp();
+  const { t } = useTranslation();
+  useEffect(() => {
+    if (error) message.error({ content: t('admin.failed', { message: error.message }), className: 'action-error' });
+  }, [error, message, t]);
+}
+
 export function useHasRole(...roles: UserRole[]): boolean {
   return roles.includes(useSignedInUser().role);
 }
 
 export function useSite() {
-  return useApiQuery(adminApi.site);
+  return useQuery(siteQueries.site);
 }
 
 /** Level names: the site's own name when it set one, else the translated default. */
@@ -65,7 +76,7 @@ export function useSeconds(): (ms: number) => string {
 }
 
 export interface CardNumberValue {
-  format: string;
+  format: CardNumberFormat;
   cardNumber: string;
 }
 
@@ -85,7 +96,7 @@ export function CardNumberInput({ value, onChange }: { value?: CardNumberValue; 
     <Space.Compact block>
       <Select
         value={current.format}
-        onChange={(format) => onChange?.({ ...current, format })}
+        onChange={(format: CardNumberFormat) => onChange?.({ ...current, format })}
         options={CARD_NUMBER_FORMATS.map((f) => ({ value: f, label: f.toUpperCase() }))}
         style={{ width: 130 }}
         data-testid="card-format"
@@ -110,18 +121,12 @@ export function CardNumberInput({ value, onChange }: { value?: CardNumberValue; 
 export function DeliveryProof({ version }: { version: number }) {
   const { t } = useTranslation();
   const seconds = useSeconds();
-  const [proof, setProof] = useState<RevocationProofView>();
-  const load = useCallback(() => {
-    adminApi.revocation(version).then(setProof, () => undefined);
-  }, [version]);
-  const complete = proof?.complete ?? false;
-  useEffect(() => {
-    load();
-    if (complete) return;
-    const timer = setInterval(load, 1000);
-    return () => clearInterval(timer);
-  }, [load, complete]);
-  useSocketEvent('agent:v1', load);
+  const { data: proof } = useLiveQuery<RevocationProofView>({
+    queryKey: permissionKeys.revocation(version),
+    snapshot: (signal) => revocationProof(version, signal),
+    on: { 'agent:v1': 'refetch' },
+    refetchInterval: (current) => (current?.complete ? false : 1000),
+  });
   const pending = proof ? proof.agents.filter((a) => a.confirmedAt === null).length : 0;
 
   return (

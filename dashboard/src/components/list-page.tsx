@@ -3,13 +3,14 @@ import { Alert, Button, Card, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { ApiQuery } from '../api/use-api-query';
+import type { UseQueryResult } from '@tanstack/react-query';
 
 export interface ListPageProps<T extends { id: string }> {
   title: string;
   /** `page-<testId>` on the page, `<testId>-row` with `data-id` on each row. */
   testId: string;
-  query: ApiQuery<T[]>;
+  /** The rows' query (useQuery), or one shaped from it, e.g. filtered. */
+  query: Pick<UseQueryResult<T[]>, 'data' | 'error' | 'isFetching' | 'refetch'>;
   columns: ColumnsType<T>;
   searchPlaceholder: string;
   /** The text a search matches against (case-insensitive). */
@@ -27,11 +28,11 @@ export interface ListPageProps<T extends { id: string }> {
   rowAttributes?: (row: T) => Record<string, string>;
 }
 
-/** A read-only, searchable list of one kind of record; the admin pages of issue 4 grow from it. */
+/** A read-only, searchable list of one kind of record; the admin pages grow from it. */
 export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
-  const { data, error, loading, reload } = props.query;
+  const { data, error, isFetching: loading, refetch } = props.query;
   const needle = search.trim().toLowerCase();
 
   const rows = useMemo(() => {
@@ -72,7 +73,7 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
             className="list-search"
             data-testid="list-search"
           />
-          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && data !== undefined}>
+          <Button icon={<ReloadOutlined />} onClick={() => void refetch()} loading={loading && data !== undefined}>
             {t('common.refresh')}
           </Button>
         </div>

@@ -2,7 +2,7 @@ import type { adminZhCN } from './admin.zh-CN';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
-/** English strings of the issue 4 pages: exactly the keys of admin.zh-CN.ts. */
+/** English strings of the admin and employee pages: exactly the keys of admin.zh-CN.ts. */
 export const adminEn: Shape<typeof adminZhCN> = {
   admin: {
     actions: 'Actions',

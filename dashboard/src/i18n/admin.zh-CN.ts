@@ -1,5 +1,5 @@
 /**
- * Strings of the admin and employee pages of issue 4 (zones, doors, schedules, site,
+ * Strings of the admin and employee pages (zones, doors, schedules, site,
  * people, cards, permissions, requests, reviews, proof, leavers, my access), merged into
  * the catalogues by zh-CN.ts and en.ts. Chinese is the source; admin.en.ts mirrors it.
  */

@@ -1,4 +1,4 @@
-/** Incidents, violations, statistics and alert rules (issue 6). Chinese is the source catalogue. */
+/** Incidents, violations, statistics and alert rules. Chinese is the source catalogue. */
 export const incidentsZhCN = {
   incidents: {
     title: '安全事件',

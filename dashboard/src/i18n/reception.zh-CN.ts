@@ -1,4 +1,4 @@
-/** Reception, visitors, equipment and media (issue 5). Chinese is the source catalogue. */
+/** Reception, visitors, equipment and media. Chinese is the source catalogue. */
 export const receptionZhCN = {
   reception: {
     title: '前台登记',

@@ -1,5 +1,5 @@
 /**
- * Strings of the door rules of issue 3: lockdown, two-person zones, lockdown-designated
+ * Strings of the door rules: lockdown, two-person zones, lockdown-designated
  * cards and the rule settings. Chinese is the source; rules.en.ts mirrors it.
  */
 export const rulesZhCN = {

@@ -4,13 +4,13 @@ import { Button, Layout, Menu, Spin, Tag, Tooltip, Typography } from 'antd';
 import { LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { routesFor } from '../app-routes';
-import { api } from '../api/endpoints';
-import { useApiQuery } from '../api/use-api-query';
 import { useAuth, useSignedInUser } from '../auth/auth-context';
 import { LanguageSwitch } from './language-switch';
 import { SocketStatus } from './socket-status';
 import { LockdownBanners, LockdownButton } from './lockdown-bar';
 import { AlertBanner } from '../pages/alerts/alert-banner';
+import { useQuery } from '@tanstack/react-query';
+import { authQueries } from '../api/auth';
 
 const { Header, Sider, Content } = Layout;
 
@@ -19,7 +19,7 @@ export function AppShell() {
   const user = useSignedInUser();
   const { signOut } = useAuth();
   const location = useLocation();
-  const health = useApiQuery(api.health);
+  const health = useQuery(authQueries.health);
   const routes = routesFor(user.role);
   const selected = routes.find((route) => location.pathname.startsWith(route.path))?.key;
 

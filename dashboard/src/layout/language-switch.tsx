@@ -2,7 +2,7 @@ import { Button, Tooltip } from 'antd';
 import { GlobalOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Locale } from '@acs/shared/api/users';
-import { api } from '../api/endpoints';
+import { authApi } from '../api/auth';
 import { useAuth } from '../auth/auth-context';
 import { applyLocale, currentLocale, noteSignedOutChoice } from '../i18n/i18n';
 
@@ -23,7 +23,7 @@ export function LanguageSwitch({ className }: { className?: string }) {
       return;
     }
     try {
-      setUser(await api.updateMe({ locale: next }));
+      setUser(await authApi.updateMe({ locale: next }));
     } catch {
       // Kept locally (localStorage) even if the server did not store it; a 401 signs out.
     }

@@ -1,13 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space, Typography } from 'antd';
 import { LockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { LockdownView } from '@acs/shared/api/lockdown';
-import { api, type LockdownCommand } from '../api/endpoints';
-import { useApiQuery } from '../api/use-api-query';
+import { lockdownApi, lockdownKeys, type LockdownCommand } from '../api/lockdown';
+import { useApiMutation } from '../api/query';
+import { zoneQueries } from '../api/zones';
 import { useSignedInUser } from '../auth/auth-context';
 import { useDateFormatters } from '../format/date-format';
-import { useRealtime, useSocketEvent } from '../realtime/realtime-context';
+import { useLiveQuery } from '../realtime/live-query';
 
 const OPERATORS = new Set(['admin', 'guard']);
 
@@ -18,21 +20,17 @@ const OPERATORS = new Set(['admin', 'guard']);
 export function LockdownBanners() {
   const { t } = useTranslation();
   const user = useSignedInUser();
-  const { connectionEpoch } = useRealtime();
   const formats = useDateFormatters();
   const { message, modal } = App.useApp();
-  const query = useApiQuery(api.lockdown);
-  const [pushed, setPushed] = useState<LockdownView | null>(null);
-  useSocketEvent('lockdown:v1', (view) => setPushed(view));
+  const queryClient = useQueryClient();
+  const { mutateAsync: sendEnd } = useApiMutation(lockdownApi.end, [lockdownKeys.state]);
   // After a reconnection the REST snapshot is the truth: something may have changed meanwhile.
-  const { reload } = query;
-  useEffect(() => {
-    if (connectionEpoch > 1) {
-      setPushed(null);
-      reload();
-    }
-  }, [connectionEpoch, reload]);
-  const view = pushed ?? query.data;
+  const query = useLiveQuery<LockdownView>({
+    queryKey: lockdownKeys.state,
+    snapshot: (signal) => lockdownApi.state(signal),
+    on: { 'lockdown:v1': (_current, view) => view },
+  });
+  const view = query.data;
   const operator = OPERATORS.has(user.role);
 
   const end = useCallback(
@@ -46,7 +44,8 @@ export function LockdownBanners() {
         okButtonProps: { 'data-testid': 'lockdown-end-confirm' } as Record<string, string>,
         onOk: async () => {
           try {
-            setPushed(await api.endLockdown({ ...command, ...(note.trim() ? { reason: note.trim() } : {}) }));
+            const ended = await sendEnd({ ...command, ...(note.trim() ? { reason: note.trim() } : {}) });
+            queryClient.setQueryData(lockdownKeys.state, ended);
             message.success(t('lockdown.ended'));
           } catch (err) {
             message.error(t('lockdown.failed', { message: err instanceof Error ? err.message : String(err) }));
@@ -54,7 +53,7 @@ export function LockdownBanners() {
         },
       });
     },
-    [message, modal, t],
+    [message, modal, t, queryClient, sendEnd],
   );
 
   const parts = view
@@ -128,21 +127,19 @@ function LockdownStartModal({ open, onClose }: { open: boolean; onClose: () => v
   const { message } = App.useApp();
   const [form] = Form.useForm<StartValues>();
   const scope = Form.useWatch('scope', form) ?? 'site';
-  const zones = useApiQuery(api.zones);
-  const [busy, setBusy] = useState(false);
+  const zones = useQuery(zoneQueries.list);
+  const start = useApiMutation(lockdownApi.start, [lockdownKeys.state]);
+  const busy = start.isPending;
 
   const submit = async () => {
     const values = await form.validateFields();
-    setBusy(true);
     try {
-      await api.startLockdown({ scope: values.scope, reason: values.reason.trim(), ...(values.scope === 'zone' ? { zoneId: values.zoneId! } : {}) });
+      await start.mutateAsync({ scope: values.scope, reason: values.reason.trim(), ...(values.scope === 'zone' ? { zoneId: values.zoneId! } : {}) });
       message.success(t('lockdown.started'));
       form.resetFields();
       onClose();
     } catch (err) {
       message.error(t('lockdown.failed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
     }
   };
 

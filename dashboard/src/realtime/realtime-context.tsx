@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, RealtimeAuth, ServerToClientEvents } from '@acs/shared/realtime/events';
-import { api } from '../api/endpoints';
+import { authApi } from '../api/auth';
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -42,7 +42,7 @@ export function RealtimeProvider({ token, children }: { token: string; children:
       clearTimeout(retryTimer);
       retryTimer = setTimeout(() => {
         // A 401 here signs the user out (api-client); otherwise connect again.
-        api.me().then(
+        authApi.me().then(
           () => client.connect(),
           () => {
             if (!client.connected) retryLater();

@@ -123,6 +123,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
           schema,
         }));
         operation.parameters = [...(operation.parameters ?? []).filter((p) => p['in'] !== 'query'), ...fromQuery];
+      } else {
+        // A single named @Query('x') value is undefined when the caller leaves it out (no DTO
+        // makes it required), so it is optional, not the required Swagger assumes.
+        for (const parameter of operation.parameters ?? []) if (parameter['in'] === 'query') parameter['required'] = false;
       }
       if (handler.isPublic) {
         operation.security = [];

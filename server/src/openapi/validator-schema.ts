@@ -41,6 +41,7 @@ const typeStorage = (require('class-transformer/cjs/storage.js') as {
 
 /** Custom validators of this code base, described for readers of the API. */
 const CUSTOM: Record<string, JsonSchema> = {
+  isEmailAddress: { type: 'string', format: 'email' },
   isCredential: {
     type: 'string',
     description: 'A credential: em4100:<tag>, <format>:<facility>:<card> (e.g. h10301:123:4567), uid:<hex> or raw:<bits>:<hex>',
@@ -84,6 +85,8 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
       schema.type ??= 'string';
       schema.pattern = c[0] instanceof RegExp ? c[0].source : String(c[0]);
       break;
+    // class-validator registers @IsUUID as `isUuid`.
+    case 'isUuid':
     case 'isUUID':
       schema.type = 'string';
       schema.format = 'uuid';
@@ -91,6 +94,11 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
     case 'isEmail':
       schema.type = 'string';
       schema.format = 'email';
+      break;
+    case 'isObject':
+      // Its keys are checked by the service (e.g. the site's level names), not by the DTO.
+      schema.type = 'object';
+      schema.additionalProperties = true;
       break;
     default:
       if (m.name && CUSTOM[m.name]) Object.assign(schema, CUSTOM[m.name]);

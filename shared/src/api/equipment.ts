@@ -97,6 +97,14 @@ export interface CheckpointDecision {
   movementId: string;
 }
 
+/** What a guard's check of a storage medium at a zone's door says: allowed, or stopped (a violation when the zone forbids media). */
+export interface MediaCheckView {
+  decision: 'allow' | 'stop';
+  violation: boolean;
+  detail: string;
+  movementId: string;
+}
+
 export const CHECKPOINT_REASONS = [
   'pass_valid',
   'return_recorded',

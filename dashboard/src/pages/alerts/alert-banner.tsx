@@ -3,7 +3,8 @@ import { Alert, App, Button, Input, Modal, Space } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AlertView } from '@acs/shared/api/alerts';
-import { api } from '../../api/endpoints';
+import { alertKeys, alertsApi } from '../../api/alerts';
+import { useApiMutation } from '../../api/query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useNavigate } from 'react-router';
 import { beep, useActiveAlerts } from './use-alerts';
@@ -67,23 +68,21 @@ export function AcknowledgeDialog({ alert, onClose, onDone }: { alert: AlertView
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const acknowledge = useApiMutation(({ id, note }: { id: string; note: string }) => alertsApi.acknowledge(id, note), [alertKeys.all]);
+  const busy = acknowledge.isPending;
   const submit = async () => {
     if (!alert) return;
     if (!note.trim()) {
       message.warning(t('alerts.noteRequired'));
       return;
     }
-    setBusy(true);
     try {
-      onDone(await api.acknowledgeAlert(alert.id, note.trim()));
+      onDone(await acknowledge.mutateAsync({ id: alert.id, note: note.trim() }));
       message.success(t('alerts.acknowledged'));
       setNote('');
       onClose();
     } catch (err) {
       message.error(t('alerts.failed', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      setBusy(false);
     }
   };
   return (

@@ -1,12 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Card, Segmented, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import type { AlertView } from '@acs/shared/api/alerts';
-import { api } from '../../api/endpoints';
+import { alertKeys, alertsApi } from '../../api/alerts';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useDateFormatters } from '../../format/date-format';
-import { useSocketEvent } from '../../realtime/realtime-context';
+import { useLiveQuery } from '../../realtime/live-query';
 import { AcknowledgeDialog, alertWhere } from './alert-banner';
 import { ToIncidentDialog } from './to-incident-dialog';
 import { useNavigate } from 'react-router';
@@ -19,17 +19,15 @@ export function AlertsPage() {
   const user = useSignedInUser();
   const formats = useDateFormatters();
   const [scope, setScope] = useState<'active' | 'recent'>('active');
-  const [rows, setRows] = useState<AlertView[]>([]);
   const [acknowledging, setAcknowledging] = useState<AlertView | null>(null);
   const [escalating, setEscalating] = useState<AlertView | null>(null);
   const navigate = useNavigate();
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    api.alerts(scope, controller.signal).then(setRows, () => undefined);
-    return () => controller.abort();
-  }, [scope, attempt]);
-  useSocketEvent('alert:v1', () => setAttempt((n) => n + 1));
+  const alerts = useLiveQuery<AlertView[]>({
+    queryKey: alertKeys.list(scope),
+    snapshot: (signal) => alertsApi.list(scope, signal),
+    on: { 'alert:v1': 'refetch' },
+  });
+  const rows = alerts.data ?? [];
   const canAck = user.role === 'admin' || user.role === 'guard';
 
   const columns: ColumnsType<AlertView> = [
@@ -111,7 +109,7 @@ export function AlertsPage() {
         locale={{ emptyText: t('alerts.empty') }}
         onRow={(a) => ({ 'data-testid': 'alert-row', 'data-alert-type': a.type, 'data-status': a.status }) as React.HTMLAttributes<HTMLElement>}
       />
-      <AcknowledgeDialog alert={acknowledging} onClose={() => setAcknowledging(null)} onDone={() => setAttempt((n) => n + 1)} />
+      <AcknowledgeDialog alert={acknowledging} onClose={() => setAcknowledging(null)} onDone={() => undefined} />
       {escalating && (
         <ToIncidentDialog
           alert={escalating}

@@ -3,7 +3,9 @@ import { Input, Modal, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { AlertView } from '@acs/shared/api/alerts';
 import { INCIDENT_LEVELS, type IncidentLevel } from '@acs/shared/api/incidents';
-import { incidentsApi } from '../../api/incidents-endpoints';
+import { alertKeys, alertsApi } from '../../api/alerts';
+import { incidentKeys } from '../../api/incidents';
+import { useApiMutation } from '../../api/query';
 import { useAction } from '../../components/admin-kit';
 
 /** A guard makes an incident of an alert: the level and what is known so far. */
@@ -12,18 +14,19 @@ export function ToIncidentDialog({ alert, onClose, onDone }: { alert: AlertView;
   const run = useAction();
   const [level, setLevel] = useState<IncidentLevel>(alert.severity === 'critical' ? 2 : 1);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const toIncident = useApiMutation(
+    ({ level, note }: { level: IncidentLevel; note?: string }) => alertsApi.toIncident(alert.id, level, note),
+    [alertKeys.all, incidentKeys.all],
+  );
   return (
     <Modal
       open
       title={t('alerts.toIncidentTitle', { type: t(`alerts.typeName.${alert.type}`) })}
       onCancel={onClose}
-      confirmLoading={busy}
+      confirmLoading={toIncident.isPending}
       okButtonProps={{ ...{ 'data-testid': 'to-incident-confirm' } }}
       onOk={async () => {
-        setBusy(true);
-        const incident = await run(() => incidentsApi.fromAlert(alert.id, level, note || undefined));
-        setBusy(false);
+        const incident = await run(() => toIncident.mutateAsync({ level, note: note || undefined }));
         if (incident) onDone(incident.id);
       }}
     >

@@ -1,33 +1,44 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { AlertView } from '@acs/shared/api/alerts';
-import { api } from '../../api/endpoints';
-import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
+import { alertKeys, alertsApi } from '../../api/alerts';
+import { useLiveQuery } from '../../realtime/live-query';
+
+/** The alerts to handle, and the newest state seen of each alert (a REST answer sent before a push must not undo it). */
+interface ActiveAlerts {
+  toHandle: AlertView[];
+  seen: Readonly<Record<string, AlertView>>;
+}
+
+const ACTIVE_ALERTS = [...alertKeys.list('active'), 'to-handle'] as const;
+
+const toHandle = (a: AlertView) => a.status === 'open' || (a.active && a.status !== 'cleared');
+const byLatest = (a: AlertView, b: AlertView) => b.lastAt - a.lastAt;
+
+function fromSnapshot(list: AlertView[], current: ActiveAlerts | undefined): ActiveAlerts {
+  const seen = { ...current?.seen };
+  const states = list.map((a) => (seen[a.id] = newer(seen[a.id], a)));
+  return { toHandle: states.filter(toHandle), seen };
+}
+
+function pushed(current: ActiveAlerts | undefined, alert: AlertView): ActiveAlerts {
+  const state = newer(current?.seen[alert.id], alert);
+  const others = (current?.toHandle ?? []).filter((a) => a.id !== alert.id);
+  return { toHandle: toHandle(state) ? [state, ...others].sort(byLatest) : others, seen: { ...current?.seen, [alert.id]: state } };
+}
 
 /** Alerts to handle, loaded over REST and kept current by `alert:v1` pushes (reloaded after a reconnection). */
 export function useActiveAlerts(): { alerts: AlertView[]; replace: (alert: AlertView) => void } {
-  const { connectionEpoch } = useRealtime();
-  const [alerts, setAlerts] = useState<AlertView[]>([]);
-  // The newest state seen of each alert: a REST answer sent before a push must not undo it.
-  const latest = useRef(new Map<string, AlertView>());
-  const toHandle = (a: AlertView) => a.status === 'open' || (a.active && a.status !== 'cleared');
-  useEffect(() => {
-    const controller = new AbortController();
-    api.alerts('active', controller.signal).then(
-      (list) => setAlerts(list.map((a) => newer(latest.current.get(a.id), a)).filter(toHandle)),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [connectionEpoch]);
-  const replace = (alert: AlertView) => {
-    const current = newer(latest.current.get(alert.id), alert);
-    latest.current.set(alert.id, current);
-    setAlerts((list) => {
-      const others = list.filter((a) => a.id !== alert.id);
-      return toHandle(current) ? [current, ...others].sort((a, b) => b.lastAt - a.lastAt) : others;
-    });
-  };
-  useSocketEvent('alert:v1', replace);
-  return { alerts, replace };
+  const queryClient = useQueryClient();
+  const query = useLiveQuery<AlertView[], ActiveAlerts>({
+    queryKey: ACTIVE_ALERTS,
+    snapshot: (signal) => alertsApi.list('active', signal),
+    fromSnapshot,
+    on: { 'alert:v1': pushed },
+  });
+  // An answer to this user's own change (an acknowledgement) is folded in like a push.
+  const replace = useCallback((alert: AlertView) => queryClient.setQueryData<ActiveAlerts>(ACTIVE_ALERTS, (current) => pushed(current, alert)), [queryClient]);
+  return { alerts: query.data?.toHandle ?? [], replace };
 }
 
 /** Of two states of one alert, the later: acknowledgement and clearing only move forward. */

@@ -1,17 +1,18 @@
-import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
+import { useState, type HTMLAttributes } from 'react';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { FileZipOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
-import { api, type AuditQuery } from '../../api/endpoints';
+import type { AuditEntryView } from '@acs/shared/api/audit';
+import { type AuditFilters, auditApi, auditKeys, auditQueries } from '../../api/audit';
 import { useDateFormatters } from '../../format/date-format';
-import { downloadCsv } from '../../api/admin-endpoints';
+import { downloadCsv } from '../../api/reports';
 import { useAction } from '../../components/admin-kit';
 import type { Messages } from '../../i18n/messages';
 import { AuditDiff } from './audit-diff';
 
-type Filters = Pick<AuditQuery, 'entityType' | 'entityId' | 'actor' | 'action'>;
+type Filters = AuditFilters;
 
 const PAGE_SIZE = 50;
 
@@ -43,7 +44,7 @@ const ENTITY_LABELS: Partial<Record<string, keyof Messages['auditEntity']>> = {
 };
 
 function clean(filters: Filters): Filters {
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]));
 }
 
 /** Admins and auditors read the append-only audit log and check its hash chain. */
@@ -52,45 +53,23 @@ export function AuditPage() {
   const formats = useDateFormatters();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>({});
-  const [entries, setEntries] = useState<AuditEntryView[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [verify, setVerify] = useState<{ running: boolean; result: AuditVerifyView | null; error: string | null }>({
-    running: false,
-    result: null,
-    error: null,
-  });
-  const generation = useRef(0);
+  const queryClient = useQueryClient();
+  // The entries of the last filters stay on screen until the new ones arrive.
+  const log = useInfiniteQuery({ ...auditQueries.pages(filters, PAGE_SIZE), placeholderData: keepPreviousData });
+  const entries: AuditEntryView[] = log.data?.pages.flatMap((page) => page.items) ?? [];
+  const next = log.hasNextPage;
+  const loading = log.isFetching;
+  const error = log.error ? log.error.message : null;
+  // A reload starts again from the newest page, as the first load did.
+  const reload = () => void queryClient.resetQueries({ queryKey: auditKeys.pages(filters), exact: true });
 
-  const load = useCallback(async (current: Filters, before: string | null) => {
-    const mine = before === null ? ++generation.current : generation.current;
-    setLoading(true);
-    try {
-      const page = await api.audit({ ...current, limit: PAGE_SIZE, before: before ?? undefined });
-      if (mine !== generation.current) return;
-      setEntries((old) => (before === null ? page.items : [...old, ...page.items]));
-      setNext(page.next);
-      setError(null);
-    } catch (err) {
-      if (mine === generation.current) setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load(filters, null);
-  }, [filters, load]);
-
-  const runVerify = async () => {
-    setVerify({ running: true, result: null, error: null });
-    try {
-      setVerify({ running: false, result: await api.verifyAudit(), error: null });
-    } catch (err) {
-      setVerify({ running: false, result: null, error: err instanceof Error ? err.message : String(err) });
-    }
+  const verification = useMutation({ mutationFn: auditApi.verify });
+  const verify = {
+    running: verification.isPending,
+    result: verification.data ?? null,
+    error: verification.error ? verification.error.message : null,
   };
+  const runVerify = () => verification.mutate();
 
   // Actions and record types are stable codes: known ones are translated, others shown as they are.
   const actionLabel = (action: string): string => {
@@ -163,7 +142,7 @@ export function AuditPage() {
           <Button icon={<SafetyCertificateOutlined />} onClick={runVerify} loading={verify.running} data-testid="audit-verify">
             {t('audit.verify')}
           </Button>
-          <Button icon={<ReloadOutlined />} onClick={() => void load(filters, null)} loading={loading && entries.length > 0}>
+          <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && entries.length > 0}>
             {t('common.refresh')}
           </Button>
         </Space>
@@ -245,7 +224,7 @@ export function AuditPage() {
       />
       {next && (
         <div className="audit-more">
-          <Button onClick={() => void load(filters, next)} loading={loading} data-testid="audit-load-more">
+          <Button onClick={() => void log.fetchNextPage()} loading={loading} data-testid="audit-load-more">
             {t('audit.loadMore')}
           </Button>
         </div>

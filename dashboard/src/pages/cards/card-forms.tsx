@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { CardStatus, CardType } from '@acs/shared/access/model';
 import type { CardHistoryView, CardView } from '@acs/shared/api/cards';
 import type { PersonView } from '@acs/shared/api/people';
-import { adminApi, type CardRequestInput } from '../../api/admin-endpoints';
+import { useQuery } from '@tanstack/react-query';
+import { type CardRequestInput, cardQueries } from '../../api/cards';
 import { CardNumberInput, type CardNumberValue, usePersonOptions } from '../../components/admin-kit';
 import { CARD_TYPE_LIST } from '../../format/codes';
 import { useDateFormatters } from '../../format/date-format';
@@ -160,14 +161,9 @@ export function ReplacementDialog({ card, onCancel, onSubmit }: { card: CardView
 export function CardHistoryDrawer({ card, onClose }: { card: CardView | null; onClose: () => void }) {
   const { t } = useTranslation();
   const formats = useDateFormatters();
-  const [rows, setRows] = useState<CardHistoryView[]>();
-  useEffect(() => {
-    setRows(undefined);
-    if (!card) return;
-    const controller = new AbortController();
-    adminApi.cardHistory(card.id, controller.signal).then(setRows, () => setRows([]));
-    return () => controller.abort();
-  }, [card]);
+  const history = useQuery({ ...cardQueries.history(card?.id ?? ''), enabled: card !== null });
+  // A history that cannot be read shows as empty.
+  const rows = history.isError ? [] : history.data;
   return (
     <Drawer open={card !== null} onClose={onClose} size={560} title={card ? t('cardAdmin.historyTitle', { number: card.display }) : ''} data-testid="card-history">
       <Table<CardHistoryView>

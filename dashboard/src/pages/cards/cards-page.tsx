@@ -6,15 +6,16 @@ import { useTranslation } from 'react-i18next';
 import { allowedCardTransitions } from '@acs/shared/access/card-lifecycle';
 import type { CardStatus } from '@acs/shared/access/model';
 import type { CardView } from '@acs/shared/api/cards';
-import { adminApi, type CardRequestInput } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { type CardNumberValue, DeliveryProof, useAction } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
 import { cardStatusColor } from '../../format/labels';
 import { CardHistoryDrawer, CardRequestForm, ReplacementDialog, TransitionDialog } from './card-forms';
+import { useQuery } from '@tanstack/react-query';
+import { type CardRequestInput, cardKeys, cardQueries, cardsApi } from '../../api/cards';
+import { useMutations } from '../../api/query';
+import { peopleQueries } from '../../api/people';
 
 /**
  * Cards through their lifecycle (requirements §3). Admins request, approve, issue, activate,
@@ -25,10 +26,11 @@ export function CardsPage() {
   const { t } = useTranslation();
   const user = useSignedInUser();
   const isAdmin = user.role === 'admin';
-  const cards = useApiQuery(api.cards);
-  const people = useApiQuery(api.people);
+  const cards = useQuery(cardQueries.list);
+  const people = useQuery(peopleQueries.list);
   const formats = useDateFormatters();
   const run = useAction();
+  const changes = useMutations(cardsApi, [cardKeys.all]);
   const [requesting, setRequesting] = useState(false);
   const [step, setStep] = useState<{ card: CardView; to: CardStatus } | null>(null);
   const [replacing, setReplacing] = useState<CardView | null>(null);
@@ -37,25 +39,22 @@ export function CardsPage() {
   const validity = (ms: number | null) => (ms === null ? t('cards.noLimit') : formats.dateTime(ms));
 
   const request = async (body: CardRequestInput): Promise<boolean> => {
-    const done = await run(() => adminApi.requestCard(body), t('cardAdmin.requested'));
-    if (done) cards.reload();
+    const done = await run(() => changes.request(body), t('cardAdmin.requested'));
     return done !== undefined;
   };
   const transition = async (note: string) => {
     if (!step) return;
     const { card, to } = step;
-    const result = await run(() => adminApi.transitionCard(card.id, to, note || undefined), t('admin.done'));
+    const result = await run(() => changes.transition(card.id, to, note || undefined), t('admin.done'));
     if (!result) return;
     setStep(null);
-    cards.reload();
     // A step that takes access away is followed to the doors.
     if (card.status === 'active') setProof({ version: result.permissionVersion, card: card.display });
     if (to === 'lost') setReplacing(result.card);
   };
   const replace = async (value: CardNumberValue): Promise<boolean> => {
     if (!replacing) return false;
-    const done = await run(() => adminApi.replaceCard(replacing.id, { format: value.format, cardNumber: value.cardNumber.trim() }), t('cardAdmin.replacementRequested'));
-    if (done) cards.reload();
+    const done = await run(() => changes.replace(replacing.id, { format: value.format, cardNumber: value.cardNumber.trim() }), t('cardAdmin.replacementRequested'));
     return done !== undefined;
   };
 
@@ -128,7 +127,7 @@ export function CardsPage() {
             disabled={card.type === 'visitor'}
             data-testid="card-lockdown-access"
             onChange={async (checked) => {
-              if (await run(() => adminApi.updateCard(card.id, { lockdownAccess: checked }), t('admin.saved'))) cards.reload();
+              await run(() => changes.update(card.id, { lockdownAccess: checked }), t('admin.saved'));
             }}
           />
         ),

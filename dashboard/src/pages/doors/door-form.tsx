@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AgentView } from '@acs/shared/api/agents';
 import type { DoorFailMode, DoorView } from '@acs/shared/api/doors';
 import type { ZoneView } from '@acs/shared/api/zones';
-import type { DoorInput } from '../../api/admin-endpoints';
+import type { DoorInput } from '../../api/doors';
 
 interface DoorFormValues {
   id?: string;

@@ -4,20 +4,23 @@ import type { ColumnsType } from 'antd/es/table';
 import { ArrowRightOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { DoorView } from '@acs/shared/api/doors';
-import { adminApi, type DoorInput } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useAction, useHasRole } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { DoorForm } from './door-form';
+import { useQuery } from '@tanstack/react-query';
+import { agentQueries } from '../../api/agents';
+import { type DoorInput, doorKeys, doorQueries, doorsApi } from '../../api/doors';
+import { useMutations } from '../../api/query';
+import { zoneQueries } from '../../api/zones';
 
 export function DoorsPage() {
   const { t } = useTranslation();
-  const doors = useApiQuery(api.doors);
-  const zones = useApiQuery(api.zones);
-  const agents = useApiQuery((signal) => api.agents(signal).catch(() => []));
+  const doors = useQuery(doorQueries.list);
+  const zones = useQuery(zoneQueries.list);
+  const agents = useQuery(agentQueries.listOrNone);
   const isAdmin = useHasRole('admin');
   const run = useAction();
+  const changes = useMutations(doorsApi, [doorKeys.all]);
   const [editing, setEditing] = useState<DoorView | null | undefined>(undefined);
   const zoneNames = useMemo(() => new Map((zones.data ?? []).map((zone) => [zone.id, zone.name])), [zones.data]);
   const agentNames = useMemo(() => new Map((agents.data ?? []).map((agent) => [agent.id, agent.name])), [agents.data]);
@@ -25,12 +28,11 @@ export function DoorsPage() {
   const seconds = (ms: number) => t('common.seconds', { value: Math.round(ms / 100) / 10 });
 
   const save = async (values: DoorInput): Promise<boolean> => {
-    const done = await run(() => (editing ? adminApi.updateDoor(editing.id, values) : adminApi.createDoor(values)), t('admin.saved'));
-    if (done) doors.reload();
+    const done = await run(() => (editing ? changes.update(editing.id, values) : changes.create(values)), t('admin.saved'));
     return done !== undefined;
   };
   const remove = async (door: DoorView) => {
-    if ((await run(() => adminApi.deleteDoor(door.id), t('admin.deleted'))) !== undefined) doors.reload();
+    await run(() => changes.remove(door.id), t('admin.deleted'));
   };
 
   const columns: ColumnsType<DoorView> = [

@@ -2,15 +2,17 @@ import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { DATA_HANDLING, EQUIPMENT_KINDS, GATE_PASS_TYPES, type CheckpointDecision, type DataHandling, type EquipmentView, type GatePassView, type SealView } from '@acs/shared/api/equipment';
-import { api } from '../../api/endpoints';
-import { receptionApi } from '../../api/reception-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
-import { useSocketEvent } from '../../realtime/realtime-context';
+import { useLiveQuery } from '../../realtime/live-query';
+import { useQuery } from '@tanstack/react-query';
+import { EQUIPMENT_CHANGES, equipmentApi, equipmentKeys, equipmentQueries, listGatePasses } from '../../api/equipment';
+import { useMutations } from '../../api/query';
+import { peopleQueries } from '../../api/people';
+import { zoneQueries } from '../../api/zones';
 
-/** Register, gate passes, the checkpoint, seals, media checks and the movement log (issue 5). */
+/** Register, gate passes, the checkpoint, seals, media checks and the movement log. */
 export function EquipmentPage() {
   const { t } = useTranslation();
   const user = useSignedInUser();
@@ -34,17 +36,15 @@ export function EquipmentPage() {
 function RegisterTab() {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const user = useSignedInUser();
-  const list = useApiQuery(receptionApi.equipment);
-  const zones = useApiQuery(api.zones);
+  const list = useQuery(equipmentQueries.list);
+  const zones = useQuery(zoneQueries.list);
   const [form] = Form.useForm();
   const [returning, setReturning] = useState<EquipmentView | null>(null);
   const counter = user.role === 'admin' || user.role === 'guard';
   const add = async (values: { assetTag: string; kind: (typeof EQUIPMENT_KINDS)[number]; description: string; serial?: string; homeZoneId?: string; storesData?: boolean }) => {
-    if (await run(() => receptionApi.registerEquipment(values), t('equipment.added'))) {
-      form.resetFields();
-      list.reload();
-    }
+    if (await run(() => changes.register(values), t('equipment.added'))) form.resetFields();
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -106,10 +106,7 @@ function RegisterTab() {
       {returning && (
         <ReturnDialog
           item={returning}
-          onClose={() => {
-            setReturning(null);
-            list.reload();
-          }}
+          onClose={() => setReturning(null)}
         />
       )}
     </Space>
@@ -119,10 +116,11 @@ function RegisterTab() {
 function ReturnDialog({ item, onClose }: { item: EquipmentView; onClose: () => void }) {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const [check, setCheck] = useState<'intact' | 'tamper_free'>('tamper_free');
   const [note, setNote] = useState('');
   return (
-    <Modal open title={`${t('equipment.returnToService')}: ${item.assetTag}`} onCancel={onClose} onOk={async () => (await run(() => receptionApi.returnToService(item.id, check, note))) && onClose()}>
+    <Modal open title={`${t('equipment.returnToService')}: ${item.assetTag}`} onCancel={onClose} onOk={async () => (await run(() => changes.returnToService(item.id, check, note))) && onClose()}>
       <Radio.Group value={check} onChange={(e) => setCheck(e.target.value)}>
         <Radio value="intact">{t('equipment.checkIntact')}</Radio>
         <Radio value="tamper_free">{t('equipment.checkTamper')}</Radio>
@@ -135,25 +133,22 @@ function ReturnDialog({ item, onClose }: { item: EquipmentView; onClose: () => v
 function PassesTab() {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const user = useSignedInUser();
   const formats = useDateFormatters();
-  const list = useApiQuery(receptionApi.passes);
+  const list = useLiveQuery({ queryKey: equipmentKeys.passes, snapshot: listGatePasses, on: { 'gate-pass:v1': 'refetch' } });
   const [form] = Form.useForm();
   const type = Form.useWatch('type', form) as string | undefined;
-  useSocketEvent('gate-pass:v1', () => list.reload());
   const [handling, setHandling] = useState<GatePassView | null>(null);
   const request = async (values: { assetTag: string; type: (typeof GATE_PASS_TYPES)[number]; reason: string; expectedReturnAt?: { valueOf(): number } }) => {
     const created = await run(
-      () => receptionApi.requestPass({ assetTag: values.assetTag, type: values.type, reason: values.reason, ...(values.expectedReturnAt ? { expectedReturnAt: values.expectedReturnAt.valueOf() } : {}) }),
+      () => changes.requestPass({ assetTag: values.assetTag, type: values.type, reason: values.reason, ...(values.expectedReturnAt ? { expectedReturnAt: values.expectedReturnAt.valueOf() } : {}) }),
       t('equipment.requested'),
     );
-    if (created) {
-      form.resetFields();
-      list.reload();
-    }
+    if (created) form.resetFields();
   };
   const decide = async (pass: GatePassView, decision: 'approved' | 'rejected') => {
-    if (await run(() => receptionApi.decidePass(pass.id, decision))) list.reload();
+    await run(() => changes.decidePass(pass.id, decision));
   };
   const returnable = type === 'returnable' || type === 'repair';
   return (
@@ -232,10 +227,7 @@ function PassesTab() {
       {handling && (
         <DataHandlingDialog
           pass={handling}
-          onClose={() => {
-            setHandling(null);
-            list.reload();
-          }}
+          onClose={() => setHandling(null)}
         />
       )}
     </Space>
@@ -245,10 +237,11 @@ function PassesTab() {
 function DataHandlingDialog({ pass, onClose }: { pass: GatePassView; onClose: () => void }) {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const [value, setValue] = useState<DataHandling>('wiped');
   const [note, setNote] = useState('');
   return (
-    <Modal open title={`${t('equipment.recordData')}: ${pass.number}`} onCancel={onClose} onOk={async () => (await run(() => receptionApi.recordDataHandling(pass.id, value, note))) && onClose()}>
+    <Modal open title={`${t('equipment.recordData')}: ${pass.number}`} onCancel={onClose} onOk={async () => (await run(() => changes.recordDataHandling(pass.id, value, note))) && onClose()}>
       <Radio.Group value={value} onChange={(e) => setValue(e.target.value)}>
         {DATA_HANDLING.map((d) => (
           <Radio key={d} value={d}>
@@ -265,10 +258,11 @@ function DataHandlingDialog({ pass, onClose }: { pass: GatePassView; onClose: ()
 function CheckpointTab() {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const [form] = Form.useForm();
   const [result, setResult] = useState<CheckpointDecision | null>(null);
   const check = async (values: { assetTag: string; passNumber?: string; direction: 'out' | 'in' }) => {
-    const decision = await run(() => receptionApi.checkpoint(values));
+    const decision = await run(() => changes.checkpoint(values));
     if (decision) {
       setResult(decision);
       form.setFieldsValue({ assetTag: '', passNumber: '' });
@@ -313,23 +307,21 @@ function CheckpointTab() {
 function SealsTab() {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
   const user = useSignedInUser();
   const formats = useDateFormatters();
-  const list = useApiQuery(receptionApi.seals);
+  const list = useQuery(equipmentQueries.seals);
   const [form] = Form.useForm();
   const counter = user.role === 'admin' || user.role === 'guard';
   const apply = async (values: { number: string; assetTag?: string; location?: string }) => {
-    if (await run(() => receptionApi.applySeal({ number: values.number, ...(values.assetTag ? { assetTag: values.assetTag } : {}), ...(values.location ? { location: values.location } : {}) }))) {
-      form.resetFields();
-      list.reload();
-    }
+    if (await run(() => changes.applySeal({ number: values.number, ...(values.assetTag ? { assetTag: values.assetTag } : {}), ...(values.location ? { location: values.location } : {}) }))) form.resetFields();
   };
   const inspect = (seal: SealView, result: 'intact' | 'broken') => {
     let note = '';
     Modal.confirm({
       title: `${seal.number}: ${t(result === 'intact' ? 'equipment.intact' : 'equipment.broken')}`,
       content: <Input placeholder={t('equipment.note')} onChange={(e) => (note = e.target.value)} />,
-      onOk: async () => (await run(() => receptionApi.inspectSeal(seal.id, result, note))) && list.reload(),
+      onOk: async () => void (await run(() => changes.inspectSeal(seal.id, result, note))),
     });
   };
   const replace = (seal: SealView) => {
@@ -343,7 +335,7 @@ function SealsTab() {
           <Input placeholder={t('equipment.note')} onChange={(e) => (note = e.target.value)} />
         </Space>
       ),
-      onOk: async () => (await run(() => receptionApi.replaceSeal(seal.id, number, note))) && list.reload(),
+      onOk: async () => void (await run(() => changes.replaceSeal(seal.id, number, note))),
     });
   };
   return (
@@ -399,12 +391,13 @@ function SealsTab() {
 function MediaTab() {
   const { t } = useTranslation();
   const run = useAction();
-  const zones = useApiQuery(api.zones);
-  const people = useApiQuery(api.people);
+  const changes = useMutations(equipmentApi, EQUIPMENT_CHANGES);
+  const zones = useQuery(zoneQueries.list);
+  const people = useQuery(peopleQueries.list);
   const [result, setResult] = useState<{ violation: boolean; detail: string } | null>(null);
   const personOptions = useMemo(() => (people.data ?? []).map((p) => ({ value: p.id, label: p.name })), [people.data]);
   const check = async (values: { assetTag?: string; description: string; zoneId: string; personId?: string }) => {
-    const answer = await run(() => receptionApi.mediaCheck(values));
+    const answer = await run(() => changes.mediaCheck(values));
     if (answer) setResult(answer);
   };
   return (
@@ -434,7 +427,7 @@ function MediaTab() {
 function MovementsTab() {
   const { t } = useTranslation();
   const formats = useDateFormatters();
-  const list = useApiQuery(receptionApi.movements);
+  const list = useQuery(equipmentQueries.movements);
   return (
     <Table
       rowKey="id"

@@ -4,18 +4,24 @@ import { PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ALERT_SEVERITIES, ALERT_TYPES, type AlertSeverity, type AlertType } from '@acs/shared/api/alerts';
 import { ATTACHMENT_MAX_BYTES, INCIDENT_CAUSES, INCIDENT_LEVELS, VIOLATION_LEVELS, type AlertRulesView, type IncidentDetailView, type IncidentLevel, type IncidentView, type ViolationLevel } from '@acs/shared/api/incidents';
-import { downloadCsv } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { incidentsApi } from '../../api/incidents-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
 import { RetentionTab } from './retention-tab';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { alertKeys, alertQueries, alertsApi } from '../../api/alerts';
+import { incidentKeys, incidentQueries, incidentsApi } from '../../api/incidents';
+import { useMutations } from '../../api/query';
+import { downloadCsv } from '../../api/reports';
+import { peopleQueries } from '../../api/people';
+import { zoneQueries } from '../../api/zones';
 
 const LEVEL_COLOR: Record<IncidentLevel, string> = { 1: 'blue', 2: 'orange', 3: 'red' };
 
-/** Incidents with their timelines, violations, statistics and the alert rules (issue 6). */
+/** Incidents with their timelines, violations, statistics and the alert rules. */
+/** What a change to an incident or a violation can move: the lists, the open incident, the statistics. */
+const INCIDENT_CHANGES = [incidentKeys.all, incidentKeys.violations];
+
 export function IncidentsPage() {
   const { t } = useTranslation();
   const user = useSignedInUser();
@@ -44,18 +50,18 @@ function IncidentsTab() {
   const run = useAction();
   const user = useSignedInUser();
   const formats = useDateFormatters();
-  const list = useApiQuery(incidentsApi.incidents);
-  const zones = useApiQuery(api.zones);
+  const list = useQuery(incidentQueries.list);
+  const zones = useQuery(zoneQueries.list);
   const [open, setOpen] = useState<string | null>(() => new URLSearchParams(window.location.search).get('incident'));
   const [reporting, setReporting] = useState(false);
   const [form] = Form.useForm();
   const staff = user.role !== 'employee';
+  const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
   const report = async (values: { title: string; description: string; level?: IncidentLevel; cause?: (typeof INCIDENT_CAUSES)[number]; zoneId?: string }) => {
-    const created = await run(() => incidentsApi.report(values), t('incidents.reported'));
+    const created = await run(() => changes.report(values), t('incidents.reported'));
     if (created) {
       setReporting(false);
       form.resetFields();
-      list.reload();
       setOpen(created.id);
     }
   };
@@ -109,10 +115,7 @@ function IncidentsTab() {
       {open && (
         <IncidentDrawer
           incidentId={open}
-          onClose={() => {
-            setOpen(null);
-            list.reload();
-          }}
+          onClose={() => setOpen(null)}
         />
       )}
     </Space>
@@ -127,17 +130,16 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
   const run = useAction();
   const user = useSignedInUser();
   const formats = useDateFormatters();
-  const [incident, setIncident] = useState<IncidentDetailView | null>(null);
+  const queryClient = useQueryClient();
+  const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
+  const incident = useQuery(incidentQueries.detail(incidentId)).data ?? null;
+  // The answer to a change is the incident as it is now: shown at once, before the refetch.
+  const setIncident = (next: IncidentDetailView) => queryClient.setQueryData(incidentKeys.detail(incidentId), next);
   const [note, setNote] = useState('');
   const { message } = App.useApp();
   const [file, setFile] = useState<File | null>(null);
   const [closing, setClosing] = useState(false);
   const [violating, setViolating] = useState(false);
-  useEffect(() => {
-    const controller = new AbortController();
-    incidentsApi.incident(incidentId, controller.signal).then(setIncident, () => undefined);
-    return () => controller.abort();
-  }, [incidentId]);
   if (!incident) return null;
   const operator = user.role === 'admin' || user.role === 'guard';
   const canClose = operator && incident.status !== 'closed' && (incident.level < 3 || user.role === 'admin');
@@ -175,12 +177,12 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
       </Descriptions>
       {operator && incident.status !== 'closed' && (
         <Space style={{ marginTop: 12 }} wrap>
-          {incident.status === 'open' && <Button onClick={() => apply(() => incidentsApi.update(incident.id, { status: 'investigating' }))} data-testid="incident-investigate">{t('incidents.investigate')}</Button>}
-          {incident.owner?.id !== user.id && <Button onClick={() => apply(() => incidentsApi.update(incident.id, { ownerUserId: user.id }))}>{t('incidents.takeOwnership')}</Button>}
+          {incident.status === 'open' && <Button onClick={() => apply(() => changes.update(incident.id, { status: 'investigating' }))} data-testid="incident-investigate">{t('incidents.investigate')}</Button>}
+          {incident.owner?.id !== user.id && <Button onClick={() => apply(() => changes.update(incident.id, { ownerUserId: user.id }))}>{t('incidents.takeOwnership')}</Button>}
           <Select<IncidentLevel>
             value={incident.level}
             style={{ width: 150 }}
-            onChange={(level) => apply(() => incidentsApi.update(incident.id, { level }))}
+            onChange={(level) => apply(() => changes.update(incident.id, { level }))}
             options={INCIDENT_LEVELS.map((l) => ({ value: l, label: t(`incidents.levels.${l}`) }))}
           />
           <Button onClick={() => setViolating(true)}>{t('incidents.recordViolation')}</Button>
@@ -241,7 +243,7 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
             <Button
               disabled={!note.trim()}
               onClick={async () => {
-                if (await apply(() => incidentsApi.note(incident.id, note, file ?? undefined))) {
+                if (await apply(() => changes.note(incident.id, note, file ?? undefined))) {
                   setNote('');
                   setFile(null);
                 }
@@ -266,10 +268,7 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
       {violating && (
         <ViolationDialog
           incidentId={incident.id}
-          onClose={async () => {
-            setViolating(false);
-            setIncident(await incidentsApi.incident(incident.id));
-          }}
+          onClose={() => setViolating(false)}
         />
       )}
     </Drawer>
@@ -279,8 +278,9 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
 function CloseDialog({ incident, onClose, onDone }: { incident: IncidentDetailView; onClose: () => void; onDone: (next: IncidentDetailView) => void }) {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
   const submit = async (values: { outcome: string; correctiveActions: string; feedback: string }) => {
-    const next = await run(() => incidentsApi.close(incident.id, values), t('incidents.closed'));
+    const next = await run(() => changes.close(incident.id, values), t('incidents.closed'));
     if (next) onDone(next);
   };
   return (
@@ -306,9 +306,10 @@ function CloseDialog({ incident, onClose, onDone }: { incident: IncidentDetailVi
 function ViolationDialog({ incidentId, onClose }: { incidentId?: string; onClose: () => void }) {
   const { t } = useTranslation();
   const run = useAction();
-  const people = useApiQuery(api.people);
+  const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
+  const people = useQuery(peopleQueries.list);
   const submit = async (values: { personId: string; level: ViolationLevel; description: string }) => {
-    if (await run(() => incidentsApi.recordViolation({ ...values, ...(incidentId ? { incidentId } : {}) }), t('incidents.violationRecorded'))) onClose();
+    if (await run(() => changes.recordViolation({ ...values, ...(incidentId ? { incidentId } : {}) }), t('incidents.violationRecorded'))) onClose();
   };
   return (
     <Modal open title={t('incidents.recordViolation')} onCancel={onClose} footer={null} destroyOnHidden>
@@ -333,14 +334,9 @@ function ViolationDialog({ incidentId, onClose }: { incidentId?: string; onClose
 function ViolationsTab() {
   const { t } = useTranslation();
   const formats = useDateFormatters();
-  const people = useApiQuery(api.people);
+  const people = useQuery(peopleQueries.list);
   const [personId, setPersonId] = useState<string | undefined>();
-  const [rows, setRows] = useState<Awaited<ReturnType<typeof incidentsApi.violations>>>([]);
-  useEffect(() => {
-    const controller = new AbortController();
-    incidentsApi.violations(personId, controller.signal).then(setRows, () => undefined);
-    return () => controller.abort();
-  }, [personId]);
+  const rows = useQuery(incidentQueries.violations(personId)).data ?? [];
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Select allowClear showSearch optionFilterProp="label" style={{ width: 260 }} placeholder={t('incidents.filterPerson')} value={personId} onChange={setPersonId} options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
@@ -364,13 +360,9 @@ function ViolationsTab() {
 function StatsTab() {
   const { t } = useTranslation();
   const [days, setDays] = useState(365);
-  const [stats, setStats] = useState<Awaited<ReturnType<typeof incidentsApi.stats>> | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    const to = Date.now();
-    incidentsApi.stats(to - days * 86_400_000, to, controller.signal).then(setStats, () => undefined);
-    return () => controller.abort();
-  }, [days]);
+  // The period ends when it is chosen, not at each render.
+  const to = useMemo(() => Date.now(), [days]);
+  const stats = useQuery(incidentQueries.stats(to - days * 86_400_000, to)).data ?? null;
   const minutes = (ms: number | null) => (ms === null ? t('incidents.none') : t('incidents.minutes', { value: (ms / 60_000).toFixed(1) }));
   const table = (title: string, data: Record<string, number>, label: (key: string) => string) => (
     <Card size="small" title={title}>
@@ -411,7 +403,8 @@ function RulesTab() {
   const { t } = useTranslation();
   const run = useAction();
   const user = useSignedInUser();
-  const rules = useApiQuery(incidentsApi.rules);
+  const rules = useQuery(alertQueries.rules);
+  const alertChanges = useMutations(alertsApi, [alertKeys.rules]);
   const [draft, setDraft] = useState<AlertRulesView | null>(null);
   const [newLevel, setNewLevel] = useState<'0' | '1' | '2' | '3'>('3');
   useEffect(() => setDraft(rules.data ?? null), [rules.data]);
@@ -484,7 +477,7 @@ function RulesTab() {
             onChange={(type: AlertType) => set({ levels: { ...draft.levels, [newLevel]: { ...draft.levels[newLevel], [type]: 'critical' } } })}
             value={null}
           />
-          <Button type="primary" onClick={() => run(() => incidentsApi.updateRules(draft), t('incidents.saved'))} data-testid="rules-save">
+          <Button type="primary" onClick={() => run(() => alertChanges.updateRules(draft), t('incidents.saved'))} data-testid="rules-save">
             {t('incidents.save')}
           </Button>
         </Space>

@@ -2,12 +2,17 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RETENTION_RECORD_TYPES, type RetentionRunView, type RetentionSettingsView } from '@acs/shared/api/retention';
-import { api } from '../../api/endpoints';
-import { retentionApi } from '../../api/incidents-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { useQuery } from '@tanstack/react-query';
+import { peopleQueries } from '../../api/people';
+import { alertKeys } from '../../api/alerts';
+import { equipmentKeys } from '../../api/equipment';
+import { eventKeys } from '../../api/events';
+import { incidentKeys } from '../../api/incidents';
+import { useMutations } from '../../api/query';
+import { retentionApi, retentionKeys, retentionQueries } from '../../api/retention';
 
 /** Days to keep each record type, legal holds, and a retention pass on demand (admins; auditors read). */
 export function RetentionTab() {
@@ -15,19 +20,18 @@ export function RetentionTab() {
   const run = useAction();
   const formats = useDateFormatters();
   const admin = useSignedInUser().role === 'admin';
-  const settings = useApiQuery(retentionApi.settings);
-  const holds = useApiQuery(retentionApi.holds);
-  const people = useApiQuery(api.people);
+  const settings = useQuery(retentionQueries.settings);
+  const holds = useQuery(retentionQueries.holds);
+  const people = useQuery(peopleQueries.list);
+  // A run deletes what is past its keeping time, from any of these lists.
+  const changes = useMutations(retentionApi, [retentionKeys.settings, eventKeys.all, alertKeys.all, incidentKeys.all, equipmentKeys.all]);
   const [draft, setDraft] = useState<RetentionSettingsView | null>(null);
   const [result, setResult] = useState<RetentionRunView | null>(null);
   const [form] = Form.useForm();
   useEffect(() => setDraft(settings.data ?? null), [settings.data]);
   if (!draft) return null;
   const place = async (values: { reason: string; personId?: string; period: [{ valueOf(): number }, { valueOf(): number }] }) => {
-    if (await run(() => retentionApi.placeHold({ reason: values.reason, personId: values.personId, periodFrom: values.period[0].valueOf(), periodTo: values.period[1].valueOf() }), t('incidents.saved'))) {
-      form.resetFields();
-      holds.reload();
-    }
+    if (await run(() => changes.placeHold({ reason: values.reason, personId: values.personId, periodFrom: values.period[0].valueOf(), periodTo: values.period[1].valueOf() }), t('incidents.saved'))) form.resetFields();
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="retention-tab">
@@ -45,10 +49,10 @@ export function RetentionTab() {
       </Space>
       {admin && (
         <Space>
-          <Button type="primary" onClick={() => run(() => retentionApi.update(draft), t('incidents.saved'))}>
+          <Button type="primary" onClick={() => run(() => changes.update(draft), t('incidents.saved'))}>
             {t('incidents.save')}
           </Button>
-          <Button onClick={async () => setResult((await run(() => retentionApi.run())) ?? null)}>{t('retention.runNow')}</Button>
+          <Button onClick={async () => setResult((await run(() => changes.run())) ?? null)}>{t('retention.runNow')}</Button>
         </Space>
       )}
       {result && (
@@ -94,7 +98,7 @@ export function RetentionTab() {
               h.releasedAt ? (
                 `${t('retention.released')} ${formats.dateTime(h.releasedAt)}`
               ) : admin ? (
-                <Button size="small" onClick={async () => (await run(() => retentionApi.release(h.id))) && holds.reload()}>
+                <Button size="small" onClick={() => void run(() => changes.release(h.id))}>
                   {t('retention.release')}
                 </Button>
               ) : (

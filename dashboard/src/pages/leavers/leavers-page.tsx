@@ -3,8 +3,8 @@ import type { ColumnsType } from 'antd/es/table';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { LeaverView } from '@acs/shared/api/reports';
-import { adminApi, downloadCsv } from '../../api/admin-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { useQuery } from '@tanstack/react-query';
+import { downloadCsv, reportQueries } from '../../api/reports';
 import { useAction, useHasRole, useSeconds } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
@@ -14,7 +14,8 @@ type LeaverRow = LeaverView & { id: string };
 /** Departed people, when their access was revoked and when every agent confirmed it (requirements §2, §7). */
 export function LeaversPage() {
   const { t } = useTranslation();
-  const leavers = useApiQuery(async (signal) => (await adminApi.leavers(signal)).map((l) => ({ ...l, id: l.personId })));
+  // Rows are keyed by person: a leaver is one person.
+  const leavers = useQuery({ ...reportQueries.leavers, select: (list): LeaverRow[] => list.map((l) => ({ ...l, id: l.personId })) });
   const formats = useDateFormatters();
   const seconds = useSeconds();
   const canExport = useHasRole('admin', 'auditor');

@@ -6,7 +6,7 @@ import type { AgentView } from '@acs/shared/api/agents';
 import { useDateFormatters, useNow } from '../../format/date-format';
 import type { LiveAgents } from './use-live-agents';
 
-/** Whether an agent enforces what the server compiled for it (issue 4: proof at every door). */
+/** Whether an agent enforces what the server compiled for it (proof at every door). */
 export type AgentSyncState = 'inSync' | 'behind' | 'hashMismatch' | 'notApplied';
 
 export function agentSyncState(agent: AgentView): AgentSyncState {

@@ -1,17 +1,17 @@
 import { useMemo } from 'react';
 import { Col, Row } from 'antd';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { AgentsPanel } from './agents-panel';
 import { EventStreamTable } from './event-stream-table';
 import { useLiveAgents } from './use-live-agents';
 import { useLiveEvents } from './use-live-events';
+import { useQuery } from '@tanstack/react-query';
+import { doorQueries } from '../../api/doors';
 
 /** The guard's main screen: what happens at the doors now, and whether the agents are in force. */
 export function LiveMonitorPage() {
   const events = useLiveEvents();
   const agents = useLiveAgents();
-  const doors = useApiQuery(api.doors);
+  const doors = useQuery(doorQueries.list);
   const doorNames = useMemo(() => new Map((doors.data ?? []).map((door) => [door.id, door.name])), [doors.data]);
 
   return (

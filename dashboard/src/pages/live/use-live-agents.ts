@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { AgentView } from '@acs/shared/api/agents';
-import { api } from '../../api/endpoints';
-import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
+import { agentKeys } from '../../api/agents';
+import { http } from '../../api/client';
+import { useLiveQuery } from '../../realtime/live-query';
 
 export interface LiveAgents {
   agents: AgentView[] | undefined;
@@ -18,26 +18,11 @@ export function upsertAgent(agents: readonly AgentView[], agent: AgentView): Age
 
 /** Agents from `GET /api/agents`, updated by `agent:v1`, reloaded on each (re)connection. */
 export function useLiveAgents(): LiveAgents {
-  const { connectionEpoch } = useRealtime();
-  const [agents, setAgents] = useState<AgentView[]>();
-  const [error, setError] = useState<Error | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.agents(controller.signal).then(
-      (list) => {
-        setAgents([...list].sort(byName));
-        setError(null);
-      },
-      (reason: unknown) => {
-        if (!controller.signal.aborted) setError(reason instanceof Error ? reason : new Error(String(reason)));
-      },
-    );
-    return () => controller.abort();
-  }, [connectionEpoch]);
-
-  const onAgent = useCallback((agent: AgentView) => setAgents((current) => upsertAgent(current ?? [], agent)), []);
-  useSocketEvent('agent:v1', onAgent);
-
-  return { agents, error };
+  const query = useLiveQuery<AgentView[]>({
+    queryKey: agentKeys.all,
+    snapshot: (signal) => http.get('/api/agents', { signal }),
+    fromSnapshot: (list) => [...list].sort(byName),
+    on: { 'agent:v1': (current, agent) => upsertAgent(current ?? [], agent) },
+  });
+  return { agents: query.data, error: query.error };
 }

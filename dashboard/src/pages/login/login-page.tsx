@@ -4,12 +4,12 @@ import { Alert, Button, Card, Form, Input, Tag, Typography } from 'antd';
 import { LockOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { ApiRequestError } from '../../api/api-client';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { ApiRequestError } from '../../api/client';
 import { HOME_PATH } from '../../app-routes';
 import { useAuth } from '../../auth/auth-context';
 import { LanguageSwitch } from '../../layout/language-switch';
+import { useQuery } from '@tanstack/react-query';
+import { authQueries } from '../../api/auth';
 
 interface Credentials {
   username: string;
@@ -44,7 +44,7 @@ export function LoginPage() {
   const { t } = useTranslation();
   const auth = useAuth();
   const location = useLocation();
-  const health = useApiQuery(api.health);
+  const health = useQuery(authQueries.health);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
 

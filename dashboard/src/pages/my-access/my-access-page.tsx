@@ -2,22 +2,24 @@ import { useMemo } from 'react';
 import { Alert, Card, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { GrantView } from '@acs/shared/api/grants';
-import { adminApi } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { LevelTag, useLevelLabel, useSite } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
 import { cardStatusColor } from '../../format/labels';
+import { useQuery } from '@tanstack/react-query';
+import { cardQueries } from '../../api/cards';
+import { permissionQueries } from '../../api/permissions';
+import { scheduleQueries } from '../../api/schedules';
+import { zoneQueries } from '../../api/zones';
 
 /** "My access": the zones I may enter, when, and until when; and my cards. */
 export function MyAccessPage() {
   const { t } = useTranslation();
   const user = useSignedInUser();
-  const grants = useApiQuery((signal) => adminApi.grants({}, signal));
-  const cards = useApiQuery(api.cards);
-  const zones = useApiQuery(api.zones);
-  const schedules = useApiQuery(adminApi.schedules);
+  const grants = useQuery(permissionQueries.grants());
+  const cards = useQuery(cardQueries.list);
+  const zones = useQuery(zoneQueries.list);
+  const schedules = useQuery(scheduleQueries.list);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const formats = useDateFormatters();
@@ -36,7 +38,7 @@ export function MyAccessPage() {
         <Table<GrantView>
           size="small"
           rowKey="id"
-          loading={grants.loading && !grants.data}
+          loading={grants.isFetching && !grants.data}
           dataSource={grants.data ?? []}
           pagination={false}
           locale={{ emptyText: t('myAccess.empty') }}
@@ -71,7 +73,7 @@ export function MyAccessPage() {
         <Table
           size="small"
           rowKey="id"
-          loading={cards.loading && !cards.data}
+          loading={cards.isFetching && !cards.data}
           dataSource={cards.data ?? []}
           pagination={false}
           locale={{ emptyText: t('common.noData') }}

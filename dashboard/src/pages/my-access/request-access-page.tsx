@@ -3,22 +3,25 @@ import { Alert, Button, Card, Form, Input, Select, Table, Typography } from 'ant
 import { SendOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AccessRequestView } from '@acs/shared/api/access-requests';
-import { adminApi } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { permissionKeys, permissionQueries, permissionsApi } from '../../api/permissions';
+import { useMutations } from '../../api/query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { LevelTag, useAction, useLevelLabel, useSite } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
 import { endOfDay } from '../cards/card-forms';
 import { RequestStatusTag } from '../requests/requests-page';
+import { useQuery } from '@tanstack/react-query';
+import { scheduleQueries } from '../../api/schedules';
+import { zoneQueries } from '../../api/zones';
 
 /** An employee asks for a zone; the zone's owner decides. Their own requests are listed below. */
 export function RequestAccessPage() {
   const { t } = useTranslation();
   const user = useSignedInUser();
-  const zones = useApiQuery(api.zones);
-  const schedules = useApiQuery(adminApi.schedules);
-  const mine = useApiQuery((signal) => adminApi.accessRequests({ scope: 'mine' }, signal));
+  const zones = useQuery(zoneQueries.list);
+  const schedules = useQuery(scheduleQueries.list);
+  const mine = useQuery(permissionQueries.accessRequests({ scope: 'mine' }));
+  const changes = useMutations(permissionsApi, [permissionKeys.accessRequests, permissionKeys.grants]);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const formats = useDateFormatters();
@@ -30,16 +33,13 @@ export function RequestAccessPage() {
   const submit = async () => {
     const v = await form.validateFields();
     const done = await run(
-      () => adminApi.createAccessRequest({ zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, until: endOfDay(v.until), reason: v.reason.trim() }),
+      () => changes.createAccessRequest({ zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, until: endOfDay(v.until), reason: v.reason.trim() }),
       t('requestAccess.submitted'),
     );
-    if (done) {
-      form.resetFields();
-      mine.reload();
-    }
+    if (done) form.resetFields();
   };
   const cancel = async (r: AccessRequestView) => {
-    if ((await run(() => adminApi.cancelRequest(r.id), t('admin.done'))) !== undefined) mine.reload();
+    await run(() => changes.cancelRequest(r.id), t('admin.done'));
   };
 
   return (
@@ -78,7 +78,7 @@ export function RequestAccessPage() {
           size="small"
           rowKey="id"
           dataSource={mine.data ?? []}
-          loading={mine.loading && !mine.data}
+          loading={mine.isFetching && !mine.data}
           pagination={false}
           locale={{ emptyText: t('requestAdmin.empty') }}
           onRow={(r) => ({ 'data-testid': 'my-request-row', 'data-id': r.id, 'data-status': r.status }) as React.HTMLAttributes<HTMLElement>}

@@ -4,21 +4,25 @@ import type { ColumnsType } from 'antd/es/table';
 import { EditOutlined, LogoutOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { PersonView } from '@acs/shared/api/people';
-import { adminApi, type PersonInput } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useAction, useHasRole } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
 import { PersonForm } from './person-form';
+import { useQuery } from '@tanstack/react-query';
+import { peopleApi, peopleKeys, peopleQueries, type PersonInput } from '../../api/people';
+import { permissionKeys } from '../../api/permissions';
+import { useMutations } from '../../api/query';
+import { siteKeys, siteQueries } from '../../api/site';
 
 export function PeoplePage() {
   const { t } = useTranslation();
-  const people = useApiQuery(api.people);
-  const departments = useApiQuery(adminApi.departments);
+  const people = useQuery(peopleQueries.list);
+  const departments = useQuery(siteQueries.departments);
   const formats = useDateFormatters();
   const isAdmin = useHasRole('admin');
   const run = useAction();
+  // A move changes the department's members and the grants its default zones give.
+  const changes = useMutations(peopleApi, [peopleKeys.all, siteKeys.departments, permissionKeys.grants]);
   const [editing, setEditing] = useState<PersonView | null | undefined>(undefined);
 
   const save = async (values: PersonInput): Promise<boolean> => {
@@ -26,17 +30,13 @@ export function PeoplePage() {
     // An unchanged department is not sent: only a new one is a move.
     if (editing && !moved) delete values.department;
     const done = await run(
-      () => (editing ? adminApi.updatePerson(editing.id, values) : adminApi.createPerson(values)),
+      () => (editing ? changes.update(editing.id, values) : changes.create(values)),
       moved ? t('peopleAdmin.moved', { department: values.department ?? t('admin.none') }) : t('admin.saved'),
     );
-    if (done) {
-      people.reload();
-      departments.reload();
-    }
     return done !== undefined;
   };
   const depart = async (person: PersonView) => {
-    if ((await run(() => adminApi.updatePerson(person.id, { status: 'departed' }), t('peopleAdmin.departed'))) !== undefined) people.reload();
+    await run(() => changes.update(person.id, { status: 'departed' }), t('peopleAdmin.departed'));
   };
 
   const columns: ColumnsType<PersonView> = [

@@ -3,7 +3,7 @@ import { Alert, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentView } from '@acs/shared/api/departments';
 import type { PersonView } from '@acs/shared/api/people';
-import type { PersonInput } from '../../api/admin-endpoints';
+import type { PersonInput } from '../../api/people';
 import { PERSON_KIND_LIST } from '../../format/codes';
 
 interface PersonFormProps {

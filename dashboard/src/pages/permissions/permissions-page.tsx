@@ -4,21 +4,25 @@ import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { GrantView } from '@acs/shared/api/grants';
-import { adminApi } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { permissionKeys, permissionQueries, permissionsApi } from '../../api/permissions';
+import { useMutations } from '../../api/query';
 import { LevelTag, useAction, useHasRole, useLevelLabel, usePersonOptions, useSite } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
 import { endOfDay } from '../cards/card-forms';
+import { useQuery } from '@tanstack/react-query';
+import { peopleQueries } from '../../api/people';
+import { scheduleQueries } from '../../api/schedules';
+import { zoneQueries } from '../../api/zones';
 
 /** Live grants per person and zone, with schedule and expiry; admins grant and revoke. */
 export function PermissionsPage() {
   const { t } = useTranslation();
-  const grants = useApiQuery((signal) => adminApi.grants({}, signal));
-  const people = useApiQuery(api.people);
-  const zones = useApiQuery(api.zones);
-  const schedules = useApiQuery(adminApi.schedules);
+  const grants = useQuery(permissionQueries.grants());
+  const changes = useMutations(permissionsApi, [permissionKeys.grants]);
+  const people = useQuery(peopleQueries.list);
+  const zones = useQuery(zoneQueries.list);
+  const schedules = useQuery(scheduleQueries.list);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const formats = useDateFormatters();
@@ -37,16 +41,13 @@ export function PermissionsPage() {
   const grant = async () => {
     const v = await form.validateFields();
     const done = await run(
-      () => adminApi.createGrant({ personId: v.personId, zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, validUntil: endOfDay(v.validUntil) }),
+      () => changes.createGrant({ personId: v.personId, zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, validUntil: endOfDay(v.validUntil) }),
       t('grantAdmin.granted'),
     );
-    if (done) {
-      setGranting(false);
-      grants.reload();
-    }
+    if (done) setGranting(false);
   };
   const revoke = async (g: GrantView) => {
-    if ((await run(() => adminApi.revokeGrant(g.id), t('grantAdmin.revoked'))) !== undefined) grants.reload();
+    await run(() => changes.revokeGrant(g.id), t('grantAdmin.revoked'));
   };
 
   const columns: ColumnsType<GrantView> = [

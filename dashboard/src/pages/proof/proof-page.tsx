@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Card, List, Table, Tag, Tooltip, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AgentLagView } from '@acs/shared/api/agents';
 import type { RevocationProofView } from '@acs/shared/api/proof';
-import { adminApi } from '../../api/admin-endpoints';
+import { agentKeys, agentLag } from '../../api/agents';
+import { revocationProofs } from '../../api/permissions';
 import { useSeconds } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
-import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
+import { useLiveQuery } from '../../realtime/live-query';
 
 /**
  * Proof that changes reached the doors: agents against the current permission version
@@ -18,23 +18,17 @@ export function ProofPage() {
   const { t } = useTranslation();
   const formats = useDateFormatters();
   const seconds = useSeconds();
-  const { connectionEpoch } = useRealtime();
-  const [lag, setLag] = useState<AgentLagView[]>();
-  const [revocations, setRevocations] = useState<RevocationProofView[]>();
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    Promise.all([adminApi.agentLag(), adminApi.revocations(30)]).then(
-      ([l, r]) => {
-        setLag(l);
-        setRevocations(r);
-        setError(null);
-      },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
-  }, []);
-  useEffect(load, [load, connectionEpoch]);
-  useSocketEvent('agent:v1', load);
+  const proof = useLiveQuery({
+    queryKey: [...agentKeys.lag, 'with-revocations'],
+    snapshot: async (signal) => {
+      const [lag, revocations] = await Promise.all([agentLag(signal), revocationProofs(30, signal)]);
+      return { lag, revocations };
+    },
+    on: { 'agent:v1': 'refetch' },
+  });
+  const { lag, revocations } = proof.data ?? {};
+  const error = proof.error?.message ?? null;
+  const load = () => void proof.refetch();
 
   return (
     <div className="page-stack" data-testid="page-proof">

@@ -1,16 +1,16 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { App, Badge, Button, Form, InputNumber, Modal, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ClockCircleOutlined, KeyOutlined, WarningOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { OsdpCapability, SecureChannelState } from '@acs/shared/readers/reader-report';
 import type { ReaderView } from '@acs/shared/readers/reader-views';
-import { api } from '../../api/endpoints';
-import type { ApiQuery } from '../../api/use-api-query';
+import { useMutations } from '../../api/query';
+import { listReaders, readerKeys, readersApi } from '../../api/readers';
 import { useSignedInUser } from '../../auth/auth-context';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters, useNow } from '../../format/date-format';
-import { useRealtime, useSocketEvent } from '../../realtime/realtime-context';
+import { useLiveQuery } from '../../realtime/live-query';
 
 // Function codes of osdp_PDCAP, as the catalogue names them.
 const CAPABILITY_KEYS: Readonly<Record<number, string>> = {
@@ -54,43 +54,27 @@ function sortReaders(readers: ReaderView[]): ReaderView[] {
  * A push that arrives while a reload is in flight is newer than the reload's answer, so it
  * wins over it.
  */
-function useLiveReaders(): ApiQuery<ReaderView[]> {
-  const { connectionEpoch } = useRealtime();
-  const [data, setData] = useState<ReaderView[]>();
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
+function useLiveReaders() {
   const pushedDuringLoad = useRef(new Map<string, ReaderView>());
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    pushedDuringLoad.current = new Map();
-    api.readers(controller.signal).then(
-      (list) => {
-        const pushed = pushedDuringLoad.current;
-        setData(sortReaders([...list.filter((r) => !pushed.has(r.id)), ...pushed.values()]));
-        setError(null);
-        setLoading(false);
+  return useLiveQuery<ReaderView[]>({
+    queryKey: readerKeys.all,
+    snapshot: (signal) => {
+      pushedDuringLoad.current = new Map();
+      return listReaders(signal);
+    },
+    fromSnapshot: (list) => {
+      const pushed = pushedDuringLoad.current;
+      return sortReaders([...list.filter((r) => !pushed.has(r.id)), ...pushed.values()]);
+    },
+    on: {
+      'reader:v1': (current, reader) => {
+        pushedDuringLoad.current.set(reader.id, reader);
+        return sortReaders([...(current ?? []).filter((r) => r.id !== reader.id), reader]);
       },
-      (reason: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(reason instanceof Error ? reason : new Error(String(reason)));
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [connectionEpoch, attempt]);
-
-  const onReader = useCallback((reader: ReaderView) => {
-    pushedDuringLoad.current.set(reader.id, reader);
-    setData((current) => sortReaders([...(current ?? []).filter((r) => r.id !== reader.id), reader]));
-  }, []);
-  useSocketEvent('reader:v1', onReader);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  // An agent going on- or offline changes whether its readers are reachable.
-  useSocketEvent('agent:v1', reload);
-  return { data, error, loading, reload };
+      // An agent going on- or offline changes whether its readers are reachable.
+      'agent:v1': 'refetch',
+    },
+  });
 }
 
 function vendorName(code: string): string {
@@ -104,6 +88,7 @@ export function ReadersPage() {
   const formats = useDateFormatters();
   const now = useNow(10_000);
   const query = useLiveReaders();
+  const changes = useMutations(readersApi, [readerKeys.all]);
   const isAdmin = user.role === 'admin';
   const [windowFor, setWindowFor] = useState<ReaderView | null>(null);
   const [minutes, setMinutes] = useState<number>(15);
@@ -119,7 +104,6 @@ export function ReadersPage() {
     try {
       await action();
       message.success(done);
-      query.reload();
     } catch (err) {
       message.error(t('readers.actionFailed', { message: (err as Error).message }));
     } finally {
@@ -290,7 +274,7 @@ export function ReadersPage() {
                       okText={t('readers.confirm')}
                       cancelText={t('readers.cancel')}
                       okButtonProps={{ 'data-testid': 'confirm-install-key' } as Record<string, string>}
-                      onConfirm={() => run(reader, () => api.installReaderKey(reader.id), t('readers.keySent'))}
+                      onConfirm={() => run(reader, () => changes.installKey(reader.id), t('readers.keySent'))}
                     >
                       <Tooltip title={offlineHint ?? (secureOff ? t('readers.secureChannelOff') : undefined)}>
                         <Button size="small" type="primary" icon={<KeyOutlined />} data-testid="install-key" disabled={!reader.agentOnline || secureOff} loading={busy === reader.id}>
@@ -329,7 +313,7 @@ export function ReadersPage() {
         onOk={async () => {
           const reader = windowFor;
           if (!reader) return;
-          await run(reader, () => api.openProvisioningWindow(reader.id, minutes), t('readers.windowOpened'));
+          await run(reader, () => changes.openProvisioningWindow(reader.id, minutes), t('readers.windowOpened'));
           setWindowFor(null);
         }}
         destroyOnHidden

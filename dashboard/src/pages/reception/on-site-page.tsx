@@ -2,17 +2,15 @@ import { Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { OnSitePerson } from '@acs/shared/api/reception';
-import { receptionApi } from '../../api/reception-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useDateFormatters } from '../../format/date-format';
-import { useSocketEvent } from '../../realtime/realtime-context';
+import { onSiteList, visitKeys } from '../../api/visits';
+import { useLiveQuery } from '../../realtime/live-query';
 
 /** Everyone on site by the zone a door last let them into; printed, one page per zone for the muster points. */
 export function OnSitePage() {
   const { t } = useTranslation();
   const formats = useDateFormatters();
-  const list = useApiQuery(receptionApi.onSite);
-  useSocketEvent('visit:v1', () => list.reload());
+  const list = useLiveQuery({ queryKey: visitKeys.onSite, snapshot: onSiteList, on: { 'visit:v1': 'refetch' } });
   const data = list.data;
   const byZone = new Map<string | null, OnSitePerson[]>();
   for (const p of data?.people ?? []) byZone.set(p.zoneId, [...(byZone.get(p.zoneId) ?? []), p]);
@@ -24,7 +22,7 @@ export function OnSitePage() {
         title={t('onSite.title')}
         extra={
           <Space>
-            <Button icon={<ReloadOutlined />} onClick={list.reload} />
+            <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} />
             <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="on-site-print">
               {t('onSite.print')}
             </Button>

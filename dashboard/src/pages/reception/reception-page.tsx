@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ID_DOCUMENT_TYPES, VISITOR_ITEM_KINDS, type IdDocumentType, type VisitorItem, type VisitorItemKind, type VisitView } from '@acs/shared/api/reception';
-import { api } from '../../api/endpoints';
-import { receptionApi } from '../../api/reception-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { useMutations } from '../../api/query';
+import { DESK_CHANGES, listVisits, visitKeys, visitsApi } from '../../api/visits';
 import { useAction, useHasRole } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
-import { useSocketEvent } from '../../realtime/realtime-context';
+import { useLiveQuery } from '../../realtime/live-query';
 import { shrinkPhoto } from './shrink-photo';
+import { useQuery } from '@tanstack/react-query';
+import { peopleQueries } from '../../api/people';
+import { zoneQueries } from '../../api/zones';
 
 const HOUR = 3_600_000;
 
@@ -50,21 +53,21 @@ export function ReceptionPage() {
   const run = useAction();
   const isAdmin = useHasRole('admin');
   const formats = useDateFormatters();
-  const people = useApiQuery(api.people);
-  const zones = useApiQuery(api.zones);
-  const [visits, setVisits] = useState<VisitView[]>([]);
-  const [attempt, setAttempt] = useState(0);
+  const people = useQuery(peopleQueries.list);
+  const zones = useQuery(zoneQueries.list);
+  const queryClient = useQueryClient();
+  const changes = useMutations(visitsApi, DESK_CHANGES);
   const [checkingIn, setCheckingIn] = useState<VisitView | null>(null);
   const [signingOut, setSigningOut] = useState<VisitView | null>(null);
   const [form] = Form.useForm();
   const nameRef = useRef<InputRef>(null);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    receptionApi.visits('today', controller.signal).then(setVisits, () => undefined);
-    return () => controller.abort();
-  }, [attempt]);
-  useSocketEvent('visit:v1', (visit) => setVisits((list) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list])));
+  const today = useLiveQuery<VisitView[]>({
+    queryKey: visitKeys.list('today'),
+    snapshot: (signal) => listVisits('today', signal),
+    on: { 'visit:v1': (list = [], visit) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list]) },
+  });
+  const visits = today.data ?? [];
 
   const hosts = useMemo(() => (people.data ?? []).filter((p) => p.kind === 'employee' && p.status === 'active').map((p) => ({ value: p.id, label: p.name })), [people.data]);
   const zoneOptions = useMemo(() => (zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` })), [zones.data]);
@@ -72,7 +75,7 @@ export function ReceptionPage() {
   const register = async (values: { visitorName: string; visitorCompany?: string; visitorPhone?: string; hostPersonId: string; purpose: string; zoneIds: string[]; hours: number }) => {
     const created = await run(
       () =>
-        receptionApi.walkIn({
+        changes.walkIn({
           visitorName: values.visitorName,
           visitorCompany: values.visitorCompany || null,
           visitorPhone: values.visitorPhone || null,
@@ -84,7 +87,7 @@ export function ReceptionPage() {
       t('reception.registered'),
     );
     if (created) {
-      setVisits((list) => [created, ...list.filter((v) => v.id !== created.id)]);
+      queryClient.setQueryData<VisitView[]>(visitKeys.list('today'), (list = []) => [created, ...list.filter((v) => v.id !== created.id)]);
       form.resetFields();
       nameRef.current?.focus();
     }
@@ -95,7 +98,7 @@ export function ReceptionPage() {
     Modal.confirm({
       title: t('reception.decisionNote'),
       content: <Input autoFocus onChange={(e) => (note = e.target.value)} data-testid="watchlist-note" />,
-      onOk: () => run(() => receptionApi.watchlistDecision(visit.id, decision, note)),
+      onOk: () => run(() => changes.watchlistDecision(visit.id, decision, note)),
     });
   };
 
@@ -133,7 +136,7 @@ export function ReceptionPage() {
         </Card>
       </Col>
       <Col xs={24} lg={15}>
-        <Card size="small" title={t('reception.today')} extra={<Button size="small" onClick={() => setAttempt((n) => n + 1)}>↻</Button>}>
+        <Card size="small" title={t('reception.today')} extra={<Button size="small" onClick={() => void today.refetch()}>↻</Button>}>
           {shown.length === 0 && <Empty description={t('reception.noVisits')} />}
           <Space direction="vertical" style={{ width: '100%' }}>
             {shown.map((v) => (
@@ -209,6 +212,7 @@ interface ShrunkPhoto {
 }
 
 function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => void }) {
+  const changes = useMutations(visitsApi, DESK_CHANGES);
   const { t } = useTranslation();
   const { message } = App.useApp();
   const run = useAction();
@@ -245,7 +249,7 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
   };
   const sendPhoto = async (visitId: string, shrunk: ShrunkPhoto): Promise<boolean> => {
     try {
-      await receptionApi.uploadPhoto(visitId, shrunk.blob);
+      await changes.uploadPhoto(visitId, shrunk.blob);
       message.success(t('reception.photoKept'));
       return true;
     } catch (error) {
@@ -259,7 +263,7 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
       checkedIn ??
       (await run(
         () =>
-          receptionApi.checkIn(visit.id, {
+          changes.checkIn(visit.id, {
             ...(useQr ? { useQr: true } : { cardNumber: values.cardNumber }),
             ...(values.idNumber ? { identity: { idDocumentType: values.idDocumentType, idNumber: values.idNumber } } : {}),
             photoConsent: values.photoConsent ?? false,
@@ -347,6 +351,7 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
 }
 
 function SignOutDialog({ visit, onClose }: { visit: VisitView; onClose: () => void }) {
+  const changes = useMutations(visitsApi, DESK_CHANGES);
   const { t } = useTranslation();
   const run = useAction();
   const [present, setPresent] = useState<boolean[]>(visit.items.map(() => true));
@@ -354,7 +359,7 @@ function SignOutDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
   const differs = present.some((p) => !p);
   const submit = async () => {
     const done = await run(
-      () => receptionApi.signOut(visit.id, { items: visit.items.filter((_, i) => present[i]), ...(differs ? { itemsDecision: decision } : {}) }),
+      () => changes.signOut(visit.id, { items: visit.items.filter((_, i) => present[i]), ...(differs ? { itemsDecision: decision } : {}) }),
       t('reception.signedOut'),
     );
     if (done) onClose();

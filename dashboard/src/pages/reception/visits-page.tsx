@@ -1,18 +1,20 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { VisitView } from '@acs/shared/api/reception';
-import { downloadCsv } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { receptionApi } from '../../api/reception-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { useMutations } from '../../api/query';
+import { downloadCsv } from '../../api/reports';
+import { listVisits, VISIT_CHANGES, visitKeys, visitsApi } from '../../api/visits';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { useLiveQuery } from '../../realtime/live-query';
 import { useSocketEvent } from '../../realtime/realtime-context';
 import { VisitStateTag } from './reception-page';
+import { useQuery } from '@tanstack/react-query';
+import { zoneQueries } from '../../api/zones';
 
 /**
  * Hosts invite visitors and approve walk-ins here (told live); staff read the history;
@@ -25,29 +27,29 @@ export function VisitsPage() {
   const { notification } = App.useApp();
   const formats = useDateFormatters();
   const isEmployee = user.role === 'employee';
-  const zones = useApiQuery(api.zones);
-  const [rows, setRows] = useState<VisitView[]>([]);
-  const [attempt, setAttempt] = useState(0);
+  const zones = useQuery(zoneQueries.list);
+  const scope = isEmployee ? 'mine' : 'history';
+  const visits = useLiveQuery<VisitView[]>({
+    queryKey: visitKeys.list(scope),
+    snapshot: (signal) => listVisits(scope, signal),
+    on: { 'visit:v1': (list = [], visit) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list]) },
+  });
+  const rows = visits.data ?? [];
+  const changes = useMutations(visitsApi, VISIT_CHANGES);
   const [form] = Form.useForm();
-  useEffect(() => {
-    const controller = new AbortController();
-    receptionApi.visits(isEmployee ? 'mine' : 'history', controller.signal).then(setRows, () => undefined);
-    return () => controller.abort();
-  }, [attempt, isEmployee]);
   useSocketEvent('visit:v1', (visit) => {
-    setRows((list) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list]));
     if (isEmployee && visit.status === 'awaiting_host' && visit.hostPersonId === user.personId) {
       notification.info({ message: t('visits.newWalkIn', { name: visit.visitorName }), key: visit.id });
     }
   });
   const zoneOptions = useMemo(() => (zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` })), [zones.data]);
   const decide = (visit: VisitView, decision: 'approved' | 'denied') =>
-    run(() => receptionApi.hostDecision(visit.id, decision), t(decision === 'approved' ? 'visits.approvedMsg' : 'visits.deniedMsg'));
+    run(() => changes.hostDecision(visit.id, decision), t(decision === 'approved' ? 'visits.approvedMsg' : 'visits.deniedMsg'));
 
   const invite = async (values: { visitorName: string; visitorCompany?: string; purpose: string; zoneIds: string[]; window: [{ valueOf(): number }, { valueOf(): number }] }) => {
     const created = await run(
       () =>
-        receptionApi.invite({
+        changes.invite({
           visitorName: values.visitorName,
           visitorCompany: values.visitorCompany || null,
           purpose: values.purpose,
@@ -57,10 +59,7 @@ export function VisitsPage() {
         }),
       t('visits.invited'),
     );
-    if (created) {
-      form.resetFields();
-      setAttempt((n) => n + 1);
-    }
+    if (created) form.resetFields();
   };
 
   const columns: ColumnsType<VisitView> = [
@@ -85,7 +84,7 @@ export function VisitsPage() {
           )}
           {v.invitationCode && <Typography.Text code copyable title={t('reception.invitation')}>{v.invitationCode}</Typography.Text>}
           {(v.status === 'expected' || v.status === 'awaiting_host') && user.role !== 'auditor' && (
-            <Button size="small" onClick={() => run(() => receptionApi.cancel(v.id))}>{t('reception.cancel')}</Button>
+            <Button size="small" onClick={() => run(() => changes.cancel(v.id))}>{t('reception.cancel')}</Button>
           )}
         </Space>
       ),

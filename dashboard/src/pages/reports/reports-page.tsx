@@ -1,25 +1,30 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { VisitView } from '@acs/shared/api/reception';
 import type { EventView } from '@acs/shared/api/events';
 import type { GrantView } from '@acs/shared/api/grants';
-import { adminApi, downloadCsv } from '../../api/admin-endpoints';
-import { api, type EventQuery } from '../../api/endpoints';
-import { receptionApi } from '../../api/reception-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { type EventQuery, eventQueries } from '../../api/events';
+import { permissionQueries } from '../../api/permissions';
+import { downloadCsv } from '../../api/reports';
+import { visitQueries } from '../../api/visits';
 import { useSignedInUser } from '../../auth/auth-context';
-import { useAction } from '../../components/admin-kit';
+import { useAction, useActionError } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
 import { VisitStateTag } from '../reception/reception-page';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { doorQueries } from '../../api/doors';
+import { equipmentQueries } from '../../api/equipment';
+import { peopleQueries } from '../../api/people';
+import { zoneQueries } from '../../api/zones';
 
 const DAY = 86_400_000;
 type Range = [{ valueOf(): number }, { valueOf(): number }] | null;
 
-function search(params: Record<string, string | number | undefined>): string {
+function search(params: Record<string, string | number | null | undefined>): string {
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   return s.toString();
 }
 
@@ -49,16 +54,18 @@ function AccessHistoryTab() {
   const { message } = App.useApp();
   const run = useAction();
   const formats = useDateFormatters();
-  const people = useApiQuery(api.people);
-  const zones = useApiQuery(api.zones);
-  const doors = useApiQuery(api.doors);
+  const people = useQuery(peopleQueries.list);
+  const zones = useQuery(zoneQueries.list);
+  const doors = useQuery(doorQueries.list);
   const [filters, setFilters] = useState<EventQuery>({});
   const [rows, setRows] = useState<EventView[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const queryClient = useQueryClient();
+  // A search the user starts: through the cache, its failure shown like a failed action.
   const load = async (query: EventQuery, before?: string) => {
     setLoading(true);
-    const page = await run(() => api.events({ ...query, kind: 'access', limit: 500, ...(before ? { before } : {}) }));
+    const page = await run(() => queryClient.fetchQuery(eventQueries.page({ ...query, kind: 'access', limit: 500, ...(before ? { before } : {}) })));
     setLoading(false);
     if (!page) return;
     setRows((r) => (before ? [...r, ...page.items] : page.items));
@@ -134,19 +141,17 @@ function VisitorLogTab() {
   const run = useAction();
   const user = useSignedInUser();
   const formats = useDateFormatters();
-  const [rows, setRows] = useState<VisitView[] | null>(null);
   const [period, setPeriod] = useState<{ from: number; to: number }>(() => ({ from: Date.now() - 30 * DAY, to: Date.now() }));
-  const load = async (values: { period?: Range; q?: string }) => {
+  const [q, setQ] = useState<string | undefined>();
+  // On opening the tab, the last 30 days; then what the user asks for. A failed search keeps the last rows.
+  const log = useQuery({ ...visitQueries.log(period.from, period.to, q), placeholderData: (previous) => previous });
+  const rows: VisitView[] | null = log.data ?? null;
+  useActionError(log.error);
+  const load = (values: { period?: Range; q?: string }) => {
     const to = values.period ? values.period[1].valueOf() + DAY : Date.now();
-    const chosen = { from: values.period ? values.period[0].valueOf() : to - 30 * DAY, to };
-    setPeriod(chosen);
-    const list = await run(() => receptionApi.visitLog(chosen.from, chosen.to, values.q?.trim() || undefined));
-    if (list) setRows(list);
+    setPeriod({ from: values.period ? values.period[0].valueOf() : to - 30 * DAY, to });
+    setQ(values.q?.trim() || undefined);
   };
-  useEffect(() => {
-    void load({});
-    // Once, on opening the tab: the last 30 days.
-  }, []);
   const time = (ms: number | null) => (ms ? formats.dateTime(ms) : '');
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -196,15 +201,13 @@ function ZoneAccessTab() {
   const { t } = useTranslation();
   const run = useAction();
   const formats = useDateFormatters();
-  const zones = useApiQuery(api.zones);
-  const people = useApiQuery(api.people);
+  const zones = useQuery(zoneQueries.list);
+  const people = useQuery(peopleQueries.list);
   const [zoneId, setZoneId] = useState<string>();
-  const [grants, setGrants] = useState<GrantView[]>([]);
+  const zoneGrants = useQuery({ ...permissionQueries.grants({ zoneId }), enabled: zoneId !== undefined });
+  const grants: GrantView[] = zoneGrants.data ?? [];
   const names = useMemo(() => new Map((people.data ?? []).map((p) => [p.id, p])), [people.data]);
-  const choose = async (id: string) => {
-    setZoneId(id);
-    setGrants(await adminApi.grants({ zoneId: id }));
-  };
+  const choose = (id: string) => setZoneId(id);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space className="no-print">
@@ -258,7 +261,7 @@ function EquipmentLogTab() {
   const { t } = useTranslation();
   const run = useAction();
   const formats = useDateFormatters();
-  const list = useApiQuery(receptionApi.movements);
+  const list = useQuery(equipmentQueries.movements);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Button className="no-print" icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/movements.csv?${search({ from: Date.now() - 90 * DAY, to: Date.now() })}`, 'equipment-log.csv'))}>

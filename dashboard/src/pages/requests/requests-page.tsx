@@ -4,8 +4,9 @@ import type { ColumnsType } from 'antd/es/table';
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { AccessRequestStatus, AccessRequestView } from '@acs/shared/api/access-requests';
-import { adminApi } from '../../api/admin-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import { useQuery } from '@tanstack/react-query';
+import { permissionKeys, permissionQueries, permissionsApi } from '../../api/permissions';
+import { useMutations } from '../../api/query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { LevelTag, useAction, useLevelLabel, useSite } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
@@ -31,7 +32,9 @@ export function RequestsPage() {
   const user = useSignedInUser();
   const canDecide = user.role === 'admin' || user.role === 'employee';
   const [filter, setFilter] = useState<'pending' | 'all'>('pending');
-  const requests = useApiQuery((signal) => adminApi.accessRequests({ scope: user.role === 'employee' ? 'to-decide' : 'all' }, signal));
+  const requests = useQuery(permissionQueries.accessRequests({ scope: user.role === 'employee' ? 'to-decide' : 'all' }));
+  // An approval grants the zone.
+  const changes = useMutations(permissionsApi, [permissionKeys.accessRequests, permissionKeys.grants]);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const formats = useDateFormatters();
@@ -44,13 +47,10 @@ export function RequestsPage() {
     if (!deciding) return;
     const { request, approve } = deciding;
     const done = await run(
-      () => (approve ? adminApi.approveRequest(request.id, reason.trim() || undefined) : adminApi.refuseRequest(request.id, reason.trim())),
+      () => (approve ? changes.approveRequest(request.id, reason.trim() || undefined) : changes.refuseRequest(request.id, reason.trim())),
       approve ? t('requestAdmin.approved') : t('requestAdmin.refused'),
     );
-    if (done) {
-      setDeciding(null);
-      requests.reload();
-    }
+    if (done) setDeciding(null);
   };
   const open = (request: AccessRequestView, approve: boolean) => {
     setReason('');

@@ -2,13 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, DeleteOutlined, DownloadOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView } from '@acs/shared/api/reviews';
-import { adminApi, downloadCsv } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
+import type { ReviewCampaignView, ReviewItemView } from '@acs/shared/api/reviews';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction, useLevelLabel, useSite } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { useQuery } from '@tanstack/react-query';
+import { permissionKeys, permissionQueries, permissionsApi } from '../../api/permissions';
+import { useMutations } from '../../api/query';
+import { downloadCsv } from '../../api/reports';
+import { scheduleQueries } from '../../api/schedules';
+import { zoneQueries } from '../../api/zones';
 
 /**
  * Access reviews: admins start campaigns (every L2/L3 zone by default); each zone owner
@@ -20,49 +23,40 @@ export function ReviewsPage() {
   const isAdmin = user.role === 'admin';
   const canDecide = isAdmin || user.role === 'employee';
   const canExport = isAdmin || user.role === 'auditor';
-  const campaigns = useApiQuery(adminApi.reviews);
-  const zones = useApiQuery(api.zones);
-  const schedules = useApiQuery(adminApi.schedules);
+  const campaigns = useQuery(permissionQueries.reviews);
+  const zones = useQuery(zoneQueries.list);
+  const schedules = useQuery(scheduleQueries.list);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const formats = useDateFormatters();
   const run = useAction();
   const [selected, setSelected] = useState<string | null>(null);
-  const [detail, setDetail] = useState<ReviewCampaignDetailView | null>(null);
   const [starting, setStarting] = useState(false);
   const [form] = Form.useForm<{ name?: string; zoneIds?: string[] }>();
   const scheduleNames = useMemo(() => new Map((schedules.data ?? []).map((s) => [s.id, s.name])), [schedules.data]);
 
-  const loadDetail = (id: string) => adminApi.review(id).then(setDetail, () => setDetail(null));
+  // A removal decision revokes the grant.
+  const changes = useMutations(permissionsApi, [permissionKeys.reviews, permissionKeys.grants]);
+  const selectedDetail = useQuery({ ...permissionQueries.review(selected ?? ''), enabled: selected !== null });
+  const detail = selectedDetail.isError ? null : (selectedDetail.data ?? null);
   useEffect(() => {
     if (!selected && campaigns.data?.length) setSelected(campaigns.data[0]!.id);
   }, [campaigns.data, selected]);
-  useEffect(() => {
-    setDetail(null);
-    if (selected) void loadDetail(selected);
-  }, [selected]);
 
   const start = async () => {
     const v = await form.validateFields();
-    const done = await run(() => adminApi.startReview({ ...(v.name?.trim() ? { name: v.name.trim() } : {}), ...(v.zoneIds?.length ? { zoneIds: v.zoneIds } : {}) }), t('admin.done'));
+    const done = await run(() => changes.startReview({ ...(v.name?.trim() ? { name: v.name.trim() } : {}), ...(v.zoneIds?.length ? { zoneIds: v.zoneIds } : {}) }), t('admin.done'));
     if (done) {
       setStarting(false);
       form.resetFields();
-      campaigns.reload();
       setSelected(done.campaign.id);
     }
   };
   const decide = async (item: ReviewItemView, decision: 'keep' | 'remove') => {
-    if ((await run(() => adminApi.decideReview(item.campaignId, item.id, decision), t('admin.done'))) !== undefined) {
-      void loadDetail(item.campaignId);
-      campaigns.reload();
-    }
+    await run(() => changes.decideReview(item.campaignId, item.id, decision), t('admin.done'));
   };
   const close = async (c: ReviewCampaignView) => {
-    if ((await run(() => adminApi.closeReview(c.id), t('admin.done'))) !== undefined) {
-      campaigns.reload();
-      void loadDetail(c.id);
-    }
+    await run(() => changes.closeReview(c.id), t('admin.done'));
   };
   const exportCsv = (c: ReviewCampaignView) => run(() => downloadCsv(`/api/reviews/${encodeURIComponent(c.id)}/export.csv`, `access-review-${c.startedAt}.csv`));
 
@@ -87,7 +81,7 @@ export function ReviewsPage() {
           size="small"
           rowKey="id"
           dataSource={campaigns.data ?? []}
-          loading={campaigns.loading && !campaigns.data}
+          loading={campaigns.isFetching && !campaigns.data}
           pagination={false}
           locale={{ emptyText: t('reviewAdmin.empty') }}
           rowClassName={(c) => (c.id === selected ? 'row-selected' : '')}

@@ -3,13 +3,15 @@ import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { HolidayView, SiteView } from '@acs/shared/api/site';
-import { adminApi } from '../../api/admin-endpoints';
+import { useMutations } from '../../api/query';
+import { siteApi, siteKeys } from '../../api/site';
 import { useAction } from '../../components/admin-kit';
 
 /** The site's holiday calendar (dates in the site time zone, with names), edited as a whole. */
-export function HolidayCalendar({ site, editable, onSaved }: { site: SiteView | undefined; editable: boolean; onSaved: () => void }) {
+export function HolidayCalendar({ site, editable }: { site: SiteView | undefined; editable: boolean }) {
   const { t } = useTranslation();
   const run = useAction();
+  const changes = useMutations(siteApi, [siteKeys.site]);
   const [rows, setRows] = useState<HolidayView[]>([]);
   const [date, setDate] = useState('');
   const [name, setName] = useState('');
@@ -22,7 +24,7 @@ export function HolidayCalendar({ site, editable, onSaved }: { site: SiteView | 
     setName('');
   };
   const save = async () => {
-    if ((await run(() => adminApi.updateSite({ holidays: rows }), t('admin.saved'))) !== undefined) onSaved();
+    await run(() => changes.update({ holidays: rows }), t('admin.saved'));
   };
 
   return (

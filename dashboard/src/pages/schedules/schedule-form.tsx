@@ -3,7 +3,7 @@ import { Button, Checkbox, Form, Input, Modal, Select, Space, Typography } from 
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schedule, ScheduleWindow } from '@acs/shared/mqtt/payloads';
-import type { ScheduleInput } from '../../api/admin-endpoints';
+import type { ScheduleInput } from '../../api/schedules';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;

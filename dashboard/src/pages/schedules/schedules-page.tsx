@@ -4,33 +4,34 @@ import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Schedule } from '@acs/shared/mqtt/payloads';
-import { adminApi, type ScheduleInput } from '../../api/admin-endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useAction, useHasRole, useSite } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { HolidayCalendar } from './holiday-calendar';
 import { ScheduleForm } from './schedule-form';
+import { useQuery } from '@tanstack/react-query';
+import { useMutations } from '../../api/query';
+import { type ScheduleInput, scheduleKeys, scheduleQueries, schedulesApi } from '../../api/schedules';
 
 type ScheduleRow = Schedule;
 
 export function SchedulesPage() {
   const { t } = useTranslation();
-  const schedules = useApiQuery(adminApi.schedules);
+  const schedules = useQuery(scheduleQueries.list);
   const site = useSite();
   const isAdmin = useHasRole('admin');
   const run = useAction();
+  const changes = useMutations(schedulesApi, [scheduleKeys.all]);
   const [editing, setEditing] = useState<Schedule | null | undefined>(undefined);
 
   const windowText = (s: Schedule) =>
     s.windows.map((w) => `${w.days.map((d) => t(`weekday.${String(d) as '1'}`)).join('')} ${w.start}–${w.end}`).join(t('common.listSeparator'));
 
   const save = async (values: ScheduleInput): Promise<boolean> => {
-    const done = await run(() => (editing ? adminApi.updateSchedule(editing.id, values) : adminApi.createSchedule(values)), t('admin.saved'));
-    if (done) schedules.reload();
+    const done = await run(() => (editing ? changes.update(editing.id, values) : changes.create(values)), t('admin.saved'));
     return done !== undefined;
   };
   const remove = async (s: Schedule) => {
-    if ((await run(() => adminApi.deleteSchedule(s.id), t('admin.deleted'))) !== undefined) schedules.reload();
+    await run(() => changes.remove(s.id), t('admin.deleted'));
   };
 
   const columns: ColumnsType<ScheduleRow> = [
@@ -80,7 +81,7 @@ export function SchedulesPage() {
       >
         <ScheduleForm open={editing !== undefined} schedule={editing ?? null} onCancel={() => setEditing(undefined)} onSubmit={save} />
       </ListPage>
-      <HolidayCalendar site={site.data} editable={isAdmin} onSaved={site.reload} />
+      <HolidayCalendar site={site.data} editable={isAdmin} />
     </div>
   );
 }

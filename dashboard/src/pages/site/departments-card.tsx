@@ -3,18 +3,23 @@ import { Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag
 import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentView, DepartmentZoneView } from '@acs/shared/api/departments';
-import { adminApi } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useAction } from '../../components/admin-kit';
+import { useQuery } from '@tanstack/react-query';
+import { scheduleQueries } from '../../api/schedules';
+import { permissionKeys } from '../../api/permissions';
+import { useMutations } from '../../api/query';
+import { siteApi, siteKeys, siteQueries } from '../../api/site';
+import { zoneQueries } from '../../api/zones';
 
 /** Departments and the zones their members get by default (L0/L1). */
 export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; levelLabel: (level: number) => string }) {
   const { t } = useTranslation();
-  const departments = useApiQuery(adminApi.departments);
-  const zones = useApiQuery(api.zones);
-  const schedules = useApiQuery(adminApi.schedules);
+  const departments = useQuery(siteQueries.departments);
+  const zones = useQuery(zoneQueries.list);
+  const schedules = useQuery(scheduleQueries.list);
   const run = useAction();
+  // Default zones of a department become its members' grants.
+  const changes = useMutations(siteApi, [siteKeys.departments, permissionKeys.grants]);
   const [editing, setEditing] = useState<DepartmentView | null | undefined>(undefined);
   const [form] = Form.useForm<{ name: string; defaultZones: DepartmentZoneView[] }>();
   const zoneNames = useMemo(() => new Map((zones.data ?? []).map((z) => [z.id, z.name])), [zones.data]);
@@ -29,14 +34,11 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
   const save = async () => {
     const v = await form.validateFields();
     const body = { name: v.name, defaultZones: (v.defaultZones ?? []).map((z) => ({ zoneId: z.zoneId, scheduleId: z.scheduleId ?? null })) };
-    const done = await run(() => (editing ? adminApi.updateDepartment(editing.id, body) : adminApi.createDepartment(body)), t('admin.saved'));
-    if (done) {
-      setEditing(undefined);
-      departments.reload();
-    }
+    const done = await run(() => (editing ? changes.updateDepartment(editing.id, body) : changes.createDepartment(body)), t('admin.saved'));
+    if (done) setEditing(undefined);
   };
   const remove = async (d: DepartmentView) => {
-    if ((await run(() => adminApi.deleteDepartment(d.id), t('admin.deleted'))) !== undefined) departments.reload();
+    await run(() => changes.deleteDepartment(d.id), t('admin.deleted'));
   };
 
   return (
@@ -58,7 +60,7 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
         size="small"
         rowKey="id"
         dataSource={departments.data ?? []}
-        loading={departments.loading && !departments.data}
+        loading={departments.isFetching && !departments.data}
         pagination={false}
         locale={{ emptyText: t('common.noData') }}
         columns={[

@@ -3,7 +3,8 @@ import { Alert, Button, Card, Form, Input, InputNumber, Select, Table, Typograph
 import { SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { CardType } from '@acs/shared/access/model';
-import { adminApi, type SiteInput } from '../../api/admin-endpoints';
+import { useMutations } from '../../api/query';
+import { type SiteInput, siteApi, siteKeys } from '../../api/site';
 import { useAction, useHasRole, useLevelLabel, useSite } from '../../components/admin-kit';
 import { CARD_TYPE_LIST, LEVEL_LIST } from '../../format/codes';
 import { zoneLevelLabel } from '../../format/labels';
@@ -29,6 +30,7 @@ export function SitePage() {
   const isAdmin = useHasRole('admin');
   const levelLabel = useLevelLabel(site.data);
   const run = useAction();
+  const changes = useMutations(siteApi, [siteKeys.site]);
   const [form] = Form.useForm<SiteFormValues>();
   const zones = useMemo(() => timeZones().map((z) => ({ value: z, label: z })), []);
 
@@ -58,7 +60,7 @@ export function SitePage() {
         offlineLimitHours: Object.fromEntries(CARD_TYPE_LIST.map((type) => [type, v.doorRules.offlineLimitHours?.[type] ?? null])),
       },
     };
-    if ((await run(() => adminApi.updateSite(body), t('admin.saved'))) !== undefined) site.reload();
+    await run(() => changes.update(body), t('admin.saved'));
   };
 
   return (

@@ -5,11 +5,13 @@ import { UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { UserRole } from '@acs/shared/access/model';
 import type { UserAccountView } from '@acs/shared/api/users';
-import { api, type NewUser } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { useSignedInUser } from '../../auth/auth-context';
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
+import { useQuery } from '@tanstack/react-query';
+import { peopleQueries } from '../../api/people';
+import { useMutations } from '../../api/query';
+import { type NewUser, userKeys, userQueries, usersApi } from '../../api/users';
 
 // Keyed by role so a new role in @acs/shared is a compile error here.
 const ROLE_ORDER: Record<UserRole, number> = { admin: 0, guard: 1, employee: 2, auditor: 3 };
@@ -22,13 +24,14 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
   const [form] = Form.useForm<NewUser & { personId?: string }>();
   const [saving, setSaving] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const people = useApiQuery(api.people);
+  const people = useQuery(peopleQueries.list);
+  const changes = useMutations(usersApi, [userKeys.all]);
 
   const submit = async (values: NewUser) => {
     setSaving(true);
     setProblem(null);
     try {
-      const user = await api.createUser({ ...values, personId: values.personId || undefined, displayName: values.displayName || undefined });
+      const user = await changes.create({ ...values, personId: values.personId || undefined, displayName: values.displayName || undefined });
       form.resetFields();
       onCreated(user);
     } catch (err) {
@@ -69,7 +72,7 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('users.personNone')}
-            loading={people.loading}
+            loading={people.isFetching}
             options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
           />
         </Form.Item>
@@ -96,17 +99,17 @@ export function UsersPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const me = useSignedInUser();
-  const users = useApiQuery(api.users);
+  const users = useQuery(userQueries.list);
   const formats = useDateFormatters();
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
+  const changes = useMutations(usersApi, [userKeys.all]);
 
-  const change = async (user: Row, changes: { role?: UserRole; disabled?: boolean }) => {
+  const change = async (user: Row, edit: { role?: UserRole; disabled?: boolean }) => {
     setBusy(user.id);
     try {
-      await api.updateUser(user.id, changes);
+      await changes.update(user.id, edit);
       message.success(t('users.saved', { username: user.username }));
-      users.reload();
     } catch (err) {
       message.error(err instanceof Error ? err.message : String(err));
     } finally {
@@ -185,7 +188,6 @@ export function UsersPage() {
         onCreated={(user) => {
           setCreating(false);
           message.success(t('users.created', { username: user.username }));
-          users.reload();
         }}
       />
     </>

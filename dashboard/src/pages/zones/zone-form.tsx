@@ -3,7 +3,7 @@ import { Alert, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PersonView } from '@acs/shared/api/people';
 import type { ZoneView } from '@acs/shared/api/zones';
-import type { ZoneInput } from '../../api/admin-endpoints';
+import type { ZoneInput } from '../../api/zones';
 import { ANTI_PASSBACK_LIST, LEVEL_LIST } from '../../format/codes';
 
 interface ZoneFormProps {

@@ -4,12 +4,13 @@ import type { ColumnsType } from 'antd/es/table';
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { ZoneView } from '@acs/shared/api/zones';
-import { adminApi, type ZoneInput } from '../../api/admin-endpoints';
-import { api } from '../../api/endpoints';
-import { useApiQuery } from '../../api/use-api-query';
 import { LevelTag, useAction, useHasRole, useLevelLabel, useSite } from '../../components/admin-kit';
 import { ListPage } from '../../components/list-page';
 import { ZoneForm } from './zone-form';
+import { useQuery } from '@tanstack/react-query';
+import { peopleQueries } from '../../api/people';
+import { useMutations } from '../../api/query';
+import { type ZoneInput, zoneKeys, zoneQueries, zonesApi } from '../../api/zones';
 
 type ZoneNode = ZoneView & { children?: ZoneNode[] };
 
@@ -27,22 +28,22 @@ export function zoneTree(zones: readonly ZoneView[]): ZoneNode[] {
 
 export function ZonesPage() {
   const { t } = useTranslation();
-  const zones = useApiQuery(api.zones);
-  const people = useApiQuery(api.people);
+  const zones = useQuery(zoneQueries.list);
+  const people = useQuery(peopleQueries.list);
   const site = useSite();
   const levelLabel = useLevelLabel(site.data);
   const isAdmin = useHasRole('admin');
   const run = useAction();
+  const changes = useMutations(zonesApi, [zoneKeys.all]);
   const [editing, setEditing] = useState<ZoneView | null | undefined>(undefined);
   const personNames = useMemo(() => new Map((people.data ?? []).map((person) => [person.id, person.name])), [people.data]);
 
   const save = async (values: ZoneInput): Promise<boolean> => {
-    const done = await run(() => (editing ? adminApi.updateZone(editing.id, values) : adminApi.createZone(values)), t('admin.saved'));
-    if (done) zones.reload();
+    const done = await run(() => (editing ? changes.update(editing.id, values) : changes.create(values)), t('admin.saved'));
     return done !== undefined;
   };
   const remove = async (zone: ZoneView) => {
-    if ((await run(() => adminApi.deleteZone(zone.id), t('admin.deleted'))) !== undefined) zones.reload();
+    await run(() => changes.remove(zone.id), t('admin.deleted'));
   };
 
   const columns: ColumnsType<ZoneView> = [
