@@ -154,7 +154,7 @@ export class SimOsdpPd {
   presentBits(bits: string, format: 0 | 1 = 1): void {
     if (!/^[01]{1,256}$/.test(bits)) throw new RangeError('bits must be 1-256 characters of 0 and 1');
     const data = Buffer.alloc(Math.ceil(bits.length / 8));
-    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') data[i >> 3] |= 0x80 >> (i & 7);
+    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') data[i >> 3]! |= 0x80 >> (i & 7);
     this.events.push({ kind: 'card', format, bitCount: bits.length, data, presentedAtNs: process.hrtime.bigint() });
   }
 

@@ -487,7 +487,7 @@ export class EquipmentService implements OnModuleInit, OnModuleDestroy {
       personId?: string | null;
       visitId?: string | null;
       assetTag?: string | null;
-      snapshot?: Record<string, unknown>;
+      snapshot?: Record<string, unknown> | undefined;
     },
   ): Promise<string> {
     const id = newId();

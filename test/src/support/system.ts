@@ -25,9 +25,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 export interface SystemOptions {
   /** PostgreSQL URL; a fresh schema is created and dropped. Default: SQLite in a temp folder. */
-  postgresUrl?: string;
+  postgresUrl?: string | undefined;
   /** External broker URL; default: the server's embedded broker. */
-  mqttUrl?: string;
+  mqttUrl?: string | undefined;
   /** Serve the built dashboard (browser tests). */
   dashboard?: boolean;
   /**
