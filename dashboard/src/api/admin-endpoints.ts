@@ -75,8 +75,8 @@ export interface SiteInput {
 }
 
 export interface PersonInput {
-  name?: string;
-  kind?: PersonKind;
+  name?: string | undefined;
+  kind?: PersonKind | undefined;
   department?: string | null;
   email?: string | null;
   status?: PersonStatus;

@@ -38,7 +38,7 @@ export function onUnauthorized(handler: (() => void) | null): void {
 export interface RequestOptions {
   /** Send the bearer token (default). Sign-in and health do not. */
   auth?: boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 function isApiError(body: unknown): body is ApiError {
@@ -73,8 +73,8 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
-      signal: options.signal,
+      body: body === undefined ? null : multipart ? body : JSON.stringify(body),
+      signal: options.signal ?? null,
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;

@@ -21,33 +21,33 @@ import type { UserRole } from '@acs/shared/access/model';
 import { apiRequest } from './api-client';
 
 export interface EventQuery {
-  limit?: number;
+  limit?: number | undefined;
   /** Cursor from a previous page's `next`. */
-  before?: string;
-  doorId?: string;
-  personId?: string;
-  zoneId?: string;
-  from?: number;
-  to?: number;
-  kind?: 'access' | 'door' | 'device';
+  before?: string | undefined;
+  doorId?: string | undefined;
+  personId?: string | undefined;
+  zoneId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  kind?: 'access' | 'door' | 'device' | undefined;
 }
 
 export interface AuditQuery {
-  limit?: number;
+  limit?: number | undefined;
   /** Cursor from a previous page's `next`. */
-  before?: string;
-  entityType?: string;
-  entityId?: string;
-  actor?: string;
-  action?: string;
+  before?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
 }
 
 export interface NewUser {
   username: string;
-  displayName?: string;
+  displayName?: string | undefined;
   role: UserRole;
   password: string;
-  personId?: string;
+  personId?: string | undefined;
 }
 
 export interface LockdownCommand {

@@ -35,6 +35,6 @@ export const retentionApi = {
   update: (body: Partial<RetentionSettingsView>) => apiRequest<RetentionSettingsView>('PUT', '/api/retention', body),
   run: () => apiRequest<RetentionRunView>('POST', '/api/retention/run'),
   holds: (signal?: AbortSignal) => apiRequest<LegalHoldView[]>('GET', '/api/retention/holds', undefined, { signal }),
-  placeHold: (body: { reason: string; personId?: string; periodFrom: number; periodTo: number }) => apiRequest<LegalHoldView>('POST', '/api/retention/holds', body),
+  placeHold: (body: { reason: string; personId?: string | undefined; periodFrom: number; periodTo: number }) => apiRequest<LegalHoldView>('POST', '/api/retention/holds', body),
   release: (holdId: string) => apiRequest<LegalHoldView>('POST', `/api/retention/holds/${encodeURIComponent(holdId)}/release`),
 };

@@ -17,7 +17,7 @@ export interface NewVisit {
 }
 
 export interface CheckIn {
-  cardNumber?: string;
+  cardNumber?: string | undefined;
   useQr?: boolean;
   identity?: { idDocumentType: IdDocumentType; idNumber: string };
   photoConsent?: boolean;

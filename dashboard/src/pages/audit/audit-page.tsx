@@ -43,7 +43,7 @@ const ENTITY_LABELS: Partial<Record<string, keyof Messages['auditEntity']>> = {
 };
 
 function clean(filters: Filters): Filters {
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  return Object.fromEntries(Object.entries(filters).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '').map(([k, v]) => [k, v.trim()]));
 }
 
 /** Admins and auditors read the append-only audit log and check its hash chain. */
