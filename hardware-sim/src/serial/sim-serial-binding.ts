@@ -93,7 +93,7 @@ export interface SimPortOptions {
   maxReadSize?: number;
 }
 
-export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOptions> {
+export class SimSerialBinding implements BindingInterface<SimPortBinding> {
   private readonly ports = new Map<string, SimPortState>();
 
   /** Creates a port the host can open by `path` and returns the device end of it. */
