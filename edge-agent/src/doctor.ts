@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { access, mkdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { connectAsync } from 'mqtt';
 import { agentClientId } from '@acs/shared/mqtt/topics';
 import {
@@ -147,11 +147,12 @@ function checkTlsHandshake(url: string, tls: MqttTlsOptions, timeoutMs = 5000): 
     }, timeoutMs);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
-      const cert = socket.getPeerCertificate();
+      // Empty when the peer sent no certificate, whatever the type says.
+      const cert: Partial<PeerCertificate> = socket.getPeerCertificate();
       socket.end();
-      resolve(ok('tls', `the broker's certificate (${cert.subject?.CN ?? 'no CN'}, valid until ${cert.valid_to}) verifies against mqtt.tls.caFile`));
+      resolve(ok('tls', `the broker's certificate (${String(cert.subject?.CN ?? 'no CN')}, valid until ${cert.valid_to}) verifies against mqtt.tls.caFile`));
     });
-    socket.once('error', (err) => {
+    socket.once('error', (err: Error) => {
       clearTimeout(timer);
       socket.destroy();
       const hint = tlsErrorHint(err);

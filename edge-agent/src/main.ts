@@ -89,7 +89,7 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 // A stray exception in a callback must not take every door down with it; it is logged.
 process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.stack ?? err.message }));
-process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) }));
+process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as { stack?: unknown } | null | undefined)?.stack ?? reason) }));
 
 try {
   const config = loadAgentConfig(configFile);
@@ -103,4 +103,5 @@ try {
   log.error('the agent could not start', { error: (err as Error).stack ?? String(err) });
   process.exit(1);
 }
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may have set it while start-up awaited
 if (stopRequested) await shutdown(stopRequested);

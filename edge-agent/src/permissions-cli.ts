@@ -25,9 +25,9 @@ export function payloadToMessage(payload: Uint8Array): PermissionSnapshot {
     return documentToMessage(Buffer.concat(document));
   }
   if (isWireFrame(bytes)) return documentToMessage(bytes);
-  const message = JSON.parse(Buffer.from(bytes).toString('utf8')) as PermissionSnapshot;
+  const message = JSON.parse(Buffer.from(bytes).toString('utf8')) as { kind?: unknown };
   if (message.kind !== 'snapshot') throw new Error(`a ${String(message.kind)} message, not a snapshot`);
-  return message;
+  return message as PermissionSnapshot;
 }
 
 async function main(): Promise<void> {

@@ -99,7 +99,7 @@ async function withDatabase<T>(env: Env, work: (dataSource: DataSource) => Promi
 }
 
 export async function createAdmin(
-  options: { username: string; displayName?: string; passwordFile?: string; ifMissing?: boolean },
+  options: { username: string; displayName?: string | undefined; passwordFile?: string | undefined; ifMissing?: boolean },
   env: Env = process.env,
 ): Promise<void> {
   if (options.ifMissing) {
@@ -128,7 +128,7 @@ export async function migrate(env: Env = process.env): Promise<void> {
 const MIN_AGENT_PASSWORD = 16;
 
 export async function addAgent(
-  options: { id: string; name?: string; passwordEnv?: string; ifMissing?: boolean },
+  options: { id: string; name?: string | undefined; passwordEnv?: string | undefined; ifMissing?: boolean },
   env: Env = process.env,
 ): Promise<void> {
   let given: string | undefined;

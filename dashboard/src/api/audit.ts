@@ -1,8 +1,8 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
-import { http } from './client';
+import { http, type Sendable } from './client';
 import type { paths } from './generated/schema';
 
-export type AuditQuery = NonNullable<paths['/api/audit']['get']['parameters']['query']>;
+export type AuditQuery = Sendable<NonNullable<paths['/api/audit']['get']['parameters']['query']>>;
 export type AuditFilters = Pick<AuditQuery, 'entityType' | 'entityId' | 'actor' | 'action'>;
 
 export const auditKeys = { all: ['audit'] as const, pages: (filters: AuditFilters) => ['audit', 'pages', filters] as const };

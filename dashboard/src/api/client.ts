@@ -103,22 +103,39 @@ type BodyOf<O> = O extends { requestBody: { content: infer C } }
     ? C[keyof C] | undefined
     : never;
 
+/**
+ * The generated description marks a field the server may go without as `field?: T | null`; a form's
+ * empty field is `undefined` here, and JSON and the query builder drop it, so an optional field
+ * also takes `undefined` (under exactOptionalPropertyTypes it otherwise would not).
+ */
+export type Sendable<T> = T extends FormData | Blob
+  ? T
+  : T extends object
+    ? { [K in keyof T]: Sendable<T[K]> | (object extends Pick<T, K> ? undefined : never) }
+    : T;
+
 /** What a call sends: `params` (path, query) and `body`, as the server's description types them. */
-export type ApiInit<O> = ([RequiredKeys<Parameters<O>>] extends [never] ? { params?: Parameters<O> } : { params: Parameters<O> }) &
-  ([BodyOf<O>] extends [never] ? { body?: never } : undefined extends BodyOf<O> ? { body?: BodyOf<O> | FormData } : { body: BodyOf<O> | FormData }) & {
-    signal?: AbortSignal;
+export type ApiInit<O> = ([RequiredKeys<Parameters<O>>] extends [never]
+  ? { params?: Sendable<Parameters<O>> | undefined }
+  : { params: Sendable<Parameters<O>> }) &
+  ([BodyOf<O>] extends [never]
+    ? { body?: never }
+    : undefined extends BodyOf<O>
+      ? { body?: Sendable<BodyOf<O>> | FormData | undefined }
+      : { body: Sendable<BodyOf<O>> | FormData }) & {
+    signal?: AbortSignal | undefined;
   };
 
 type Args<O> = [RequiredKeys<ApiInit<O>>] extends [never] ? [init?: ApiInit<O>] : [init: ApiInit<O>];
 
-async function send(verb: Verb, path: string, init: { params?: unknown; body?: unknown; signal?: AbortSignal } = {}): Promise<unknown> {
+async function send(verb: Verb, path: string, init: { params?: unknown; body?: unknown; signal?: AbortSignal | undefined } = {}): Promise<unknown> {
   const { signal } = init;
   let outcome: { data?: unknown; error?: unknown; response: Response };
   try {
     const request = client.request as unknown as (
       method: Verb,
       url: string,
-      options: { params?: unknown; body?: unknown; signal?: AbortSignal; bodySerializer?: (body: unknown) => unknown },
+      options: { params?: unknown; body?: unknown; signal?: AbortSignal | undefined; bodySerializer?: (body: unknown) => unknown },
     ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
     outcome = await request(verb, path, {
       params: init.params,
@@ -146,7 +163,7 @@ export const http = {
 };
 
 /** A request body as the server's DTO describes it (generated/schema.ts). */
-export type Dto<N extends keyof components['schemas']> = components['schemas'][N];
+export type Dto<N extends keyof components['schemas']> = Sendable<components['schemas'][N]>;
 
 /** `params.path` of a call on one record. */
 export const byId = (id: string) => ({ params: { path: { id } } });

@@ -1,8 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
-import { http } from './client';
+import { http, type Sendable } from './client';
 import type { paths } from './generated/schema';
 
-export type EventQuery = NonNullable<paths['/api/events']['get']['parameters']['query']>;
+export type EventQuery = Sendable<NonNullable<paths['/api/events']['get']['parameters']['query']>>;
 
 export const eventKeys = { all: ['events'] as const, page: (query: EventQuery) => ['events', query] as const };
 

@@ -1,12 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { ReviewDecision } from '@acs/shared/api/reviews';
-import { byId, type Dto, http } from './client';
+import { byId, type Dto, http, type Sendable } from './client';
 import type { paths } from './generated/schema';
 
 export type GrantInput = Dto<'CreateGrantDto'>;
 export type AccessRequestInput = Dto<'CreateAccessRequestDto'>;
-export type GrantFilter = NonNullable<paths['/api/grants']['get']['parameters']['query']>;
-export type AccessRequestFilter = NonNullable<paths['/api/access-requests']['get']['parameters']['query']>;
+export type GrantFilter = Sendable<NonNullable<paths['/api/grants']['get']['parameters']['query']>>;
+export type AccessRequestFilter = Sendable<NonNullable<paths['/api/access-requests']['get']['parameters']['query']>>;
 
 export const permissionKeys = {
   grants: ['grants'] as const,

@@ -89,7 +89,7 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
         loading={loading && data === undefined}
         pagination={{ defaultPageSize: 50, showSizeChanger: true, hideOnSinglePage: true }}
         locale={{ emptyText: t('common.noData') }}
-        expandable={props.expandAll ? { expandedRowKeys: expanded, onExpandedRowsChange: setExpanded } : undefined}
+        {...(props.expandAll ? { expandable: { expandedRowKeys: expanded, onExpandedRowsChange: setExpanded } } : {})}
         onRow={(row) => ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id, ...props.rowAttributes?.(row) }) as HTMLAttributes<HTMLElement>}
       />
       {props.children}

@@ -33,7 +33,7 @@ export function LanguageSwitch({ className }: { className?: string }) {
     <Tooltip title={t('language.switchHint')}>
       <Button
         type="text"
-        className={className}
+        {...(className === undefined ? {} : { className })}
         icon={<GlobalOutlined />}
         onClick={() => void onClick()}
         data-testid="lang-switch"

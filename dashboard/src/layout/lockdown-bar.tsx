@@ -108,7 +108,7 @@ export function LockdownButton({ className }: { className?: string }) {
   if (!OPERATORS.has(user.role)) return null;
   return (
     <>
-      <Button danger type="primary" size="small" icon={<LockOutlined />} className={className} onClick={() => setOpen(true)} data-testid="lockdown-start">
+      <Button danger type="primary" size="small" icon={<LockOutlined />} {...(className === undefined ? {} : { className })} onClick={() => setOpen(true)} data-testid="lockdown-start">
         {t('lockdown.button')}
       </Button>
       <LockdownStartModal open={open} onClose={() => setOpen(false)} />

@@ -41,7 +41,7 @@ export function useLiveQuery<Snapshot, T = Snapshot>(options: LiveQueryOptions<S
 
   const query = useQuery<T>({
     queryKey,
-    enabled: options.enabled,
+    enabled: options.enabled ?? true,
     // Live data is not kept once no page shows it: on return the page starts from a new
     // snapshot, as a page that mounts does, rather than from pushes it no longer heard.
     gcTime: 0,

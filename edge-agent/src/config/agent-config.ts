@@ -63,7 +63,7 @@ const mqttTlsSchema = z
     /** The name the broker's certificate must carry, when the URL's host is not it (an IP address, a tunnel). */
     servername: z.string().min(1).optional(),
   })
-  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), { message: 'set both certFile and keyFile, or neither', path: ['keyFile'] });
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), { error: 'set both certFile and keyFile, or neither', path: ['keyFile'] });
 
 const mqttSchema = z.strictObject({
   url: z
@@ -81,7 +81,7 @@ const mqttSchema = z.strictObject({
       minMs: z.number().int().min(100).max(60_000).default(1000),
       maxMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     })
-    .refine((r) => r.maxMs >= r.minMs, { message: 'maxMs must be at least minMs', path: ['maxMs'] })
+    .refine((r) => r.maxMs >= r.minMs, { error: 'maxMs must be at least minMs', path: ['maxMs'] })
     .default({ minMs: 1000, maxMs: 60_000 }),
   tls: mqttTlsSchema.optional(),
 });

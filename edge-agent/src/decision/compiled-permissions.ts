@@ -4,7 +4,7 @@
  * of local dates. The compiled form is immutable; a new set is compiled aside and
  * swapped in with one assignment.
  */
-import { DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
+import type { CardType } from '@acs/shared/access/model';
 import type { DoorRules, PermissionCard, PermissionDoor, PermissionSet, PermissionZone } from '@acs/shared/mqtt/payloads';
 import { addCardHash, combineHash, headerCanonical, removeCardHash, sumCardHashes } from '@acs/shared/sync/permission-hash';
 import { CardTable, DuplicateCredentialError, OverlayCards, type CardLookup, type CardTableData } from './card-table.js';

@@ -27,7 +27,7 @@ export function listGpioChips(sysfsRoot = '/sys/class/gpio'): GpioChipInfo[] {
   try {
     names = readdirSync(sysfsRoot).filter((n) => n.startsWith('gpiochip'));
   } catch (err) {
-    throw new Error(`cannot list ${sysfsRoot} (is sysfs GPIO available on this kernel?): ${(err as Error).message}`);
+    throw new Error(`cannot list ${sysfsRoot} (is sysfs GPIO available on this kernel?): ${(err as Error).message}`, { cause: err });
   }
   const chips: GpioChipInfo[] = [];
   for (const name of names) {
@@ -97,7 +97,7 @@ export class OnoffGpioProvider implements GpioProvider {
     const { base, chip } = findGpioBase(options.sysfsRoot, options.chipLabel);
     const { Gpio } = await import('onoff');
     options.log.info('GPIO via sysfs', { chip: chip.name, label: chip.label, base });
-    return new OnoffGpioProvider(Gpio as unknown as OnoffGpioConstructor, base, options.log);
+    return new OnoffGpioProvider(Gpio, base, options.log);
   }
 
   output(line: number, initial: Level): GpioOutput {

@@ -9,7 +9,7 @@ let binding: BindingInterface | null = null;
 export async function systemSerialBinding(): Promise<BindingInterface> {
   if (!binding) {
     const { SerialPort } = await import('serialport');
-    binding = SerialPort.binding as BindingInterface;
+    binding = SerialPort.binding;
   }
   return binding;
 }

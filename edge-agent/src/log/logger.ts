@@ -45,7 +45,7 @@ const CARD_KEY = /^(credential|cardNumber)$/i;
 const PERSONAL_KEY = /^(holder|name|displayName|personName|email|phone)$/i;
 
 /** ACS_LOG_FORMAT wins; otherwise text for the demo and a terminal, JSON for production. */
-export function logFormatFrom(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(process.stderr.isTTY)): LogFormat {
+export function logFormatFrom(env: NodeJS.ProcessEnv = process.env, isTty = process.stderr.isTTY): LogFormat {
   const asked = env.ACS_LOG_FORMAT?.trim().toLowerCase();
   if (asked === 'json' || asked === 'pretty') return asked;
   return env.ACS_MODE === 'demo' || isTty ? 'pretty' : 'json';

@@ -169,6 +169,7 @@ export class LocalStore {
       ),
     );
     if (!head) return null;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- an async generator function has no lexical `this`
     const store = this;
     const db = this.db;
     async function* pages(): AsyncGenerator<Uint8Array> {

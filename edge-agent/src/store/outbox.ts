@@ -43,7 +43,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Numbers the event and queues it for the disk. Synchronous and cheap. */
   add(event: NewAgentEvent): AgentEvent {
-    const numbered = { ...event, seq: ++this.seq } as AgentEvent;
+    const numbered: AgentEvent = { ...event, seq: ++this.seq };
     try {
       this.journal?.append(numbered);
     } catch (err) {

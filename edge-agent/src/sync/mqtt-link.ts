@@ -346,7 +346,10 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     const { log, agentId } = this.options;
-    if (topic === SERVER_ANNOUNCEMENT_TOPIC) return this.onServerAnnouncement(payload);
+    if (topic === SERVER_ANNOUNCEMENT_TOPIC) {
+      this.onServerAnnouncement(payload);
+      return;
+    }
     const parsed = parseAgentTopic(topic);
     if (!parsed || parsed.agentId !== agentId) {
       log.warn('message on an unexpected topic ignored', { topic });
@@ -416,6 +419,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       do {
         this.flushAgain = false;
         await this.publishBatches();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a flush asked for during the await sets it
       } while (this.flushAgain);
     } catch (err) {
       this.options.log.error('could not read events from the outbox', { error: (err as Error).message });

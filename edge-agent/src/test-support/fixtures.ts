@@ -79,7 +79,7 @@ export function demoPermissionSet(overrides: Partial<PermissionSet> = {}): Permi
 
 /** A site of `count` cardholders (UUID ids, as the server gives them), on the demo site's zones and doors. */
 export function largePermissionSet(count: number, overrides: Partial<PermissionSet> = {}): PermissionSet {
-  const cards: PermissionCard[] = new Array(count);
+  const cards = new Array<PermissionCard>(count);
   for (let i = 0; i < count; i++) {
     const hex = i.toString(16).padStart(12, '0');
     cards[i] = {

@@ -15,8 +15,8 @@ export function runNode(script: string, args: string[], options: { env?: NodeJS.
 export function finished(child: ChildProcess, timeoutMs = 15_000): Promise<Finished> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

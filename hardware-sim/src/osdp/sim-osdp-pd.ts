@@ -154,7 +154,7 @@ export class SimOsdpPd {
   presentBits(bits: string, format: 0 | 1 = 1): void {
     if (!/^[01]{1,256}$/.test(bits)) throw new RangeError('bits must be 1-256 characters of 0 and 1');
     const data = Buffer.alloc(Math.ceil(bits.length / 8));
-    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') data[i >> 3] |= 0x80 >> (i & 7);
+    for (let i = 0; i < bits.length; i++) if (bits[i] === '1') data[i >> 3]! |= 0x80 >> (i & 7);
     this.events.push({ kind: 'card', format, bitCount: bits.length, data, presentedAtNs: process.hrtime.bigint() });
   }
 
@@ -280,6 +280,7 @@ export class SimOsdpPd {
     let after: (() => void) | undefined;
     this.notTaken = false;
     const reply = this.process(frame, nowMs, (fn) => (after = fn));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- process() may set it
     if (!this.notTaken) {
       this.lastSequence = frame.sequence;
       this.lastReply = reply;
@@ -338,6 +339,7 @@ export class SimOsdpPd {
           event.data.copy(body, 4);
           return reply(0x50, body);
         }
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- keypad keys are ASCII digits, * and #
         const digits = Buffer.from([...event.keys].map((k) => (k === '*' ? 0x7f : k === '#' ? 0x0d : k.charCodeAt(0))));
         return reply(0x53, Buffer.concat([Buffer.from([0, digits.length]), digits]));
       }

@@ -235,7 +235,7 @@ export class SimPn532 {
         const uid = [...this.card];
         const [sensRes, selRes] = uid.length === 4 ? [[0x00, 0x04], 0x08] : uid.length === 7 ? [[0x00, 0x44], 0x00] : [[0x00, 0x84], 0x00];
         for (const listener of [...this.cardSeenListeners]) listener();
-        return frame(0xd5, [0x4b, 0x01, 0x01, ...(sensRes as number[]), selRes as number, uid.length, ...uid]);
+        return frame(0xd5, [0x4b, 0x01, 0x01, ...sensRes, selRes, uid.length, ...uid]);
       }
       default:
         return ERROR_FRAME;

@@ -54,7 +54,7 @@ export interface PtyPairOptions {
 /** serialport's system binding (the native one the agent uses on a Pi). */
 async function systemBinding(): Promise<BindingInterface> {
   const { SerialPort } = await import('serialport');
-  return SerialPort.binding as BindingInterface;
+  return SerialPort.binding;
 }
 
 export class PtyPair {
@@ -69,6 +69,7 @@ export class PtyPair {
   private constructor(private readonly options: PtyPairOptions & { socatPath: string }) {
     this.devicePath = join(options.dir, `${options.name}-device`);
     this.hostPath = join(options.dir, `${options.name}-host`);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below has the device object as its `this`
     const self = this;
     this.device = {
       path: this.devicePath,
@@ -119,7 +120,7 @@ export class PtyPair {
     });
     this.socat = child;
     this.stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString('utf8')).slice(-4000);
     });
     child.on('exit', () => {

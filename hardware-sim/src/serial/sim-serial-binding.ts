@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import type { MockPortInternal } from '@serialport/binding-mock' with { 'resolution-mode': 'require' };
 import type { BindingInterface, OpenOptions, PortInfo } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typescript-eslint reads the import attributes as a value
 type BindingMockModule = typeof import('@serialport/binding-mock', { with: { 'resolution-mode': 'require' } });
 const { MockPortBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as BindingMockModule;
 
@@ -92,7 +93,7 @@ export interface SimPortOptions {
   maxReadSize?: number;
 }
 
-export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOptions, PortInfo> {
+export class SimSerialBinding implements BindingInterface<SimPortBinding> {
   private readonly ports = new Map<string, SimPortState>();
 
   /** Creates a port the host can open by `path` and returns the device end of it. */
@@ -172,7 +173,8 @@ export class SimSerialBinding implements BindingInterface<SimPortBinding, OpenOp
     return [...this.ports.values()].filter((s) => !s.unplugged).map((s) => ({ ...s.internal.info }));
   }
 
-  async open(options: OpenOptions): Promise<SimPortBinding> {
+  // JavaScript callers may omit the options; the check below answers them as serialport's own bindings do.
+  async open(options: OpenOptions | undefined): Promise<SimPortBinding> {
     if (!options?.path) throw new TypeError('"path" is not a valid port');
     if (!options.baudRate) throw new TypeError('"baudRate" is not a valid baudRate');
     await new Promise<void>((resolve) => process.nextTick(resolve));

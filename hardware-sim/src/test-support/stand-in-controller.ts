@@ -16,6 +16,7 @@ export async function startStandInController(sim: SimHardware, allowedTags: numb
     let text = '';
     port.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
+      // eslint-disable-next-line no-control-regex -- STX and ETX frame an EM4100 reader's message
       for (const m of text.matchAll(/\x02[0-9A-F]{2}([0-9A-F]{8})[0-9A-F]{2}\x03/g)) {
         if (!allowedTags.includes(parseInt(m[1]!, 16))) continue;
         const relay = relays.get(spec.door)!;

@@ -185,7 +185,7 @@ export class AuditSubscriber implements EntitySubscriberInterface<ObjectLiteral>
     const select = new SelectQueryBuilder<ObjectLiteral>(write.builder);
     select.setQueryRunner(runner);
     select.expressionMap.queryType = 'select';
-    select.expressionMap.valuesSet = undefined;
+    delete select.expressionMap.valuesSet;
     // `repository.createQueryBuilder().update(Entity)` leaves a second, unused alias behind.
     const main = select.expressionMap.mainAlias!;
     select.expressionMap.aliases = select.expressionMap.aliases.filter((a) => a.name === main.name);

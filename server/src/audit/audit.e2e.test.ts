@@ -181,8 +181,8 @@ describe('the audit log over HTTP (SQLite)', () => {
     assert.equal(verified.body.checked, verified.body.lastSeq);
 
     const ds = t.server.app.get(DataSource);
-    const [{ sql: updateTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as Array<{ sql: string }>;
-    const [{ sql: deleteTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`)) as Array<{ sql: string }>;
+    const [{ sql: updateTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [{ sql: string }];
+    const [{ sql: deleteTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`)) as [{ sql: string }];
     await ds.query('DROP TRIGGER audit_log_refuse_update');
     await ds.query('DROP TRIGGER audit_log_refuse_delete');
     try {

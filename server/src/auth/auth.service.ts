@@ -27,7 +27,7 @@ export interface SessionsEnded {
   /** Session ids (token hashes), or every session of `userId` except `keepSessionId`. */
   sessionIds?: readonly string[];
   userId?: string;
-  keepSessionId?: string;
+  keepSessionId?: string | undefined;
   reason: string;
 }
 

@@ -17,7 +17,7 @@ export interface NewUser {
   role: UserRole;
   password: string;
   personId?: string | null;
-  locale?: Locale;
+  locale?: Locale | undefined;
   /** Demo accounts skip the password policy and are refused in production mode. */
   isDemo?: boolean;
 }

@@ -335,7 +335,7 @@ for (const backend of BACKENDS) {
       const seen: number[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 5; page++) {
-        const result = await events.list(staff, { limit: 3, before: cursor });
+        const result = await events.list(staff, { limit: 3, ...(cursor === undefined ? {} : { before: cursor }) });
         seen.push(...result.items.map((e) => e.seq));
         if (!result.next) break;
         cursor = result.next;
@@ -350,7 +350,7 @@ for (const backend of BACKENDS) {
       const paged: number[] = [];
       let before: string | undefined;
       for (;;) {
-        const page = await audit.list({ limit: 97, before });
+        const page = await audit.list({ limit: 97, ...(before === undefined ? {} : { before }) });
         paged.push(...page.items.map((e) => e.seq));
         if (!page.next) break;
         before = page.next;

@@ -21,7 +21,7 @@ export interface Movement {
   personId?: string | null;
   visitId?: string | null;
   assetTag?: string | null;
-  snapshot?: Record<string, unknown>;
+  snapshot?: Record<string, unknown> | undefined;
 }
 
 /**

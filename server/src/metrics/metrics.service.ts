@@ -68,7 +68,8 @@ export class MetricsService {
       res.on('finish', () => {
         const pattern = req.route?.path;
         const route = typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : (req.url ?? '').startsWith('/api') ? 'unmatched' : 'static';
-        end({ method: req.method, route, status: String(res.statusCode) });
+        // A server's requests always carry a method; only client-side messages lack one.
+        end({ method: req.method ?? 'unknown', route, status: String(res.statusCode) });
       });
       next();
     };

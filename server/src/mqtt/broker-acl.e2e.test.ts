@@ -56,7 +56,7 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
     let admin: string;
     const clients: MqttClient[] = [];
     const connect = async (agentId: 'agent-a' | 'agent-b', clientId?: string) => {
-      const client = await connectAgent(broker.url, agentId, broker.passwords[agentId], { clientId });
+      const client = await connectAgent(broker.url, agentId, broker.passwords[agentId], clientId === undefined ? {} : { clientId });
       clients.push(client);
       return client;
     };

@@ -151,14 +151,14 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
           return `(${target.time} BETWEEN ${fromP} AND ${toP} AND ${target.person} = ${p()})`;
         });
       const keep = exclusions.length ? ` AND NOT (${exclusions.join(' OR ')})` : '';
-      const [{ n: agedCount }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${aged}`, params.slice(0, 1))) as Array<{ n: number | string }>;
+      const [{ n: agedCount }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${aged}`, params.slice(0, 1))) as [{ n: number | string }];
       await ds.transaction(async (m) => {
         if (type === 'incidents') {
           await m.query(`DELETE FROM ${quotedTable(ds, IncidentEntryEntity)} WHERE incident_id IN (SELECT id FROM ${table} WHERE ${aged}${keep})`, params);
         }
         await m.query(`DELETE FROM ${table} WHERE ${aged}${keep}`, params);
       });
-      const [{ n: left }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${aged}`, params.slice(0, 1))) as Array<{ n: number | string }>;
+      const [{ n: left }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${aged}`, params.slice(0, 1))) as [{ n: number | string }];
       deleted[type] = Number(agedCount) - Number(left);
       held[type] = Number(left);
     }

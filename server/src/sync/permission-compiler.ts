@@ -51,7 +51,7 @@ export interface CardSource {
   card: CardEntity;
   holder: PersonEntity | undefined;
   grants: readonly GrantEntity[];
-  escortPersonIds?: readonly string[];
+  escortPersonIds?: readonly string[] | undefined;
 }
 
 const isLive = (c: CardEntity) => !CLOSED_CARD_STATUSES.includes(c.status);

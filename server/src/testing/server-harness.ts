@@ -75,7 +75,7 @@ export class TestServer {
   async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; form?: FormData } = {}): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-    let body: string | FormData | undefined;
+    let body: string | FormData | null = null;
     if (options.form !== undefined) {
       body = options.form;
     } else if (options.rawBody !== undefined) {

@@ -25,7 +25,7 @@ export const CARD_TRANSITIONS: Readonly<Record<CardStatus, readonly CardStatus[]
 };
 
 export function allowedCardTransitions(from: CardStatus): readonly CardStatus[] {
-  return CARD_TRANSITIONS[from] ?? [];
+  return CARD_TRANSITIONS[from];
 }
 
 export function isCardTransitionAllowed(from: CardStatus, to: CardStatus): boolean {

@@ -57,20 +57,21 @@ export function rawCredential(bitCount: number, hex: string): string {
 }
 
 export function parseCredential(credential: string): ParsedCredential | null {
+  // Every capture group below is mandatory, so a match always has it: the `!` only says so.
   let m = EM4100.exec(credential);
   if (m) {
     const tag = Number(m[1]);
     return tag <= 0xffffffff ? { kind: 'em4100', tag } : null;
   }
   m = UID.exec(credential);
-  if (m) return m[1]!.length % 2 === 0 ? { kind: 'uid', uid: m[1] } : null;
+  if (m) return m[1]!.length % 2 === 0 ? { kind: 'uid', uid: m[1]! } : null;
   m = RAW.exec(credential);
-  if (m) return { kind: 'raw', bitCount: Number(m[1]), hex: m[2] };
+  if (m) return { kind: 'raw', bitCount: Number(m[1]), hex: m[2]! };
   m = QR.exec(credential);
-  if (m) return { kind: 'qr', token: m[1] };
+  if (m) return { kind: 'qr', token: m[1]! };
   m = WIEGAND.exec(credential);
   if (m && m[1] !== 'em4100' && m[1] !== 'uid' && m[1] !== 'raw' && m[1] !== 'qr') {
-    return { kind: 'wiegand', format: m[1], facility: Number(m[2]), card: Number(m[3]) };
+    return { kind: 'wiegand', format: m[1]!, facility: Number(m[2]), card: Number(m[3]) };
   }
   return null;
 }

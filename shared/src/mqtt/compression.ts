@@ -42,6 +42,6 @@ export async function decompressIfNeeded(payload: Buffer, maxBytes = MAX_DECOMPR
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ERR_BUFFER_TOO_LARGE' ? `expands beyond ${maxBytes} bytes` : (err as Error).message;
-    throw new Error(`compressed payload of ${payload.length} bytes is unusable: ${why}`);
+    throw new Error(`compressed payload of ${payload.length} bytes is unusable: ${why}`, { cause: err });
   }
 }

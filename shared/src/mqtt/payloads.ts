@@ -345,7 +345,7 @@ export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: strin
  * from the network becomes a readable error for the log.
  */
 export function decodePayload<C extends Channel>(channel: C, payload: Uint8Array | string): DecodeResult<ChannelPayload<C>> {
-  return decodeWith(CHANNEL_SCHEMAS[channel] as z.ZodType<unknown>, payload) as DecodeResult<ChannelPayload<C>>;
+  return decodeWith(CHANNEL_SCHEMAS[channel] as z.ZodType, payload) as DecodeResult<ChannelPayload<C>>;
 }
 
 /** The server's retained announcement (`acs/v1/server`), checked like every payload. */

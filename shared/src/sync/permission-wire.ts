@@ -339,7 +339,7 @@ function cardColumns(raw: unknown, first: number): WireCards {
   const arrays = ['credential', 'cardId', 'personId', 'holder', 'validFrom', 'validUntil', 'grants', 'escorts'] as const;
   const bytes = ['type', 'status', 'override', 'flags'] as const;
   for (const name of arrays) if (!Array.isArray(c[name]) || (c[name] as unknown[]).length !== n) throw new WireFormatError(`column ${name} is not a list of ${n} values`);
-  for (const name of bytes) if (!(c[name] instanceof Uint8Array) || (c[name] as Uint8Array).length !== n) throw new WireFormatError(`column ${name} is not ${n} bytes`);
+  for (const name of bytes) if (!(c[name] instanceof Uint8Array) || c[name].length !== n) throw new WireFormatError(`column ${name} is not ${n} bytes`);
   const lists = listsSchema.safeParse({ grantLists: c.grantLists, escortLists: c.escortLists });
   if (!lists.success) throw new WireFormatError(`invalid grant or escort lists: ${z.prettifyError(lists.error)}`);
   const { grantLists, escortLists } = lists.data;

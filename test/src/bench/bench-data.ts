@@ -34,7 +34,7 @@ export function benchCard(i: number): PermissionCard {
 }
 
 export function benchPermissionSet(agentId: string, cardholders: number, version = 1): PermissionSet {
-  const cards: PermissionCard[] = new Array(cardholders);
+  const cards = new Array<PermissionCard>(cardholders);
   for (let i = 0; i < cardholders; i++) cards[i] = benchCard(i);
   return {
     agentId,

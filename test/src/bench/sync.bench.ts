@@ -196,7 +196,7 @@ class ProtocolAgent {
       this.version = message.version;
       this.hash = message.hash;
     }
-    this.heldAt.set(this.version!, performance.now());
+    this.heldAt.set(this.version, performance.now());
     void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
   }
 

@@ -98,7 +98,7 @@ describe('the audit log and user accounts pages in Chromium', { skip: chromiumSk
     await page.screenshot({ path: join(screenshots, 'audit-en.png') });
 
     const ds = t.dataSource();
-    const [{ sql }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as Array<{ sql: string }>;
+    const [{ sql }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [{ sql: string }];
     await ds.query('DROP TRIGGER audit_log_refuse_update');
     await ds.query(`UPDATE audit_log SET detail = 'edited' WHERE seq = 2`);
     await ds.query(sql);

@@ -27,9 +27,9 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 export interface SystemOptions {
   /** PostgreSQL URL; a fresh schema is created and dropped. Default: SQLite in a temp folder. */
-  postgresUrl?: string;
+  postgresUrl?: string | undefined;
   /** External broker URL; default: the server's embedded broker. */
-  mqttUrl?: string;
+  mqttUrl?: string | undefined;
   /** Serve the built dashboard (browser tests). */
   dashboard?: boolean;
   /**
@@ -65,6 +65,7 @@ export class TestSystem {
     return this.server.token(user);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the body they expect; tests assert it
   async api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await this.server.request<T>(method, path, { token, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, body: res.body };

@@ -15,7 +15,7 @@ export function ToIncidentDialog({ alert, onClose, onDone }: { alert: AlertView;
   const [level, setLevel] = useState<IncidentLevel>(alert.severity === 'critical' ? 2 : 1);
   const [note, setNote] = useState('');
   const toIncident = useApiMutation(
-    ({ level, note }: { level: IncidentLevel; note?: string }) => alertsApi.toIncident(alert.id, level, note),
+    ({ level, note }: { level: IncidentLevel; note?: string | undefined }) => alertsApi.toIncident(alert.id, level, note),
     [alertKeys.all, incidentKeys.all],
   );
   return (

@@ -436,7 +436,7 @@ function MovementsTab() {
       pagination={{ pageSize: 50 }}
       columns={[
         { key: 'at', title: t('equipment.when'), render: (_, m) => formats.dateTime(m.at) },
-        { key: 'kind', title: t('equipment.movementKind'), render: (_, m) => <Tag color={m.decision === 'stop' ? 'red' : undefined}>{m.kind}</Tag> },
+        { key: 'kind', title: t('equipment.movementKind'), render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag> },
         { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
         { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
         { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },

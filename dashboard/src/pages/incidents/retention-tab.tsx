@@ -40,7 +40,7 @@ export function RetentionTab() {
         {RETENTION_RECORD_TYPES.map((type) => (
           <Space key={type}>
             <span>{t(`retention.types.${type}`)}</span>
-            <InputNumber disabled={!admin || draft[type] === null} min={30} max={36500} value={draft[type] ?? undefined} onChange={(v) => setDraft({ ...draft, [type]: Number(v) })} addonAfter={t('retention.days')} style={{ width: 150 }} />
+            <InputNumber disabled={!admin || draft[type] === null} min={30} max={36500} {...(draft[type] === null ? {} : { value: draft[type] })} onChange={(v) => setDraft({ ...draft, [type]: Number(v) })} addonAfter={t('retention.days')} style={{ width: 150 }} />
             <Checkbox disabled={!admin} checked={draft[type] === null} onChange={(e) => setDraft({ ...draft, [type]: e.target.checked ? null : 365 })}>
               {t('retention.forever')}
             </Checkbox>

@@ -371,7 +371,7 @@ function SignOutDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
           <Typography.Paragraph>{t('reception.itemsChecked')}</Typography.Paragraph>
           {visit.items.map((item, i) => (
             <div key={i}>
-              <Checkbox checked={present[i]} onChange={(e) => setPresent((p) => p.map((x, j) => (j === i ? e.target.checked : x)))} data-testid="signout-item">
+              <Checkbox checked={present[i] ?? true} onChange={(e) => setPresent((p) => p.map((x, j) => (j === i ? e.target.checked : x)))} data-testid="signout-item">
                 {item.kind}: {item.description} {item.serial && `(${item.serial})`}
               </Checkbox>
             </div>

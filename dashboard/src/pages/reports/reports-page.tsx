@@ -211,7 +211,7 @@ function ZoneAccessTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space className="no-print">
-        <Select style={{ width: 240 }} value={zoneId} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
+        <Select style={{ width: 240 }} {...(zoneId === undefined ? {} : { value: zoneId })} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
         <Button icon={<DownloadOutlined />} disabled={!zoneId} onClick={() => run(() => downloadCsv(`/api/reports/zone-access.csv?${search({ zoneId })}`, `zone-access-${zoneId}.csv`))}>
           {t('reports.csv')}
         </Button>
@@ -274,7 +274,7 @@ function EquipmentLogTab() {
         pagination={false}
         columns={[
           { key: 'at', title: t('reports.time'), render: (_, m) => formats.dateTime(m.at) },
-          { key: 'kind', title: t('reports.event'), render: (_, m) => <Tag color={m.decision === 'stop' ? 'red' : undefined}>{m.kind}</Tag> },
+          { key: 'kind', title: t('reports.event'), render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag> },
           { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
           { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
           { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },

@@ -65,6 +65,6 @@ export function decodeRawCardData(
 export function packBits(bits: string): Buffer {
   if (!/^[01]*$/.test(bits)) throw new RangeError('bits must be a string of 0 and 1');
   const out = Buffer.alloc(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) if (bits[i] === '1') out[i >> 3] |= 0x80 >> (i & 7);
+  for (let i = 0; i < bits.length; i++) if (bits[i] === '1') out[i >> 3]! |= 0x80 >> (i & 7);
   return out;
 }
