@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { AgentConfigError, parseAgentConfig, readerPlacements } from './agent-config.js';
 import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionSet } from '@acs/shared/mqtt/payloads';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { encodeRdm6300Frame } from '@acs/hardware-sim';

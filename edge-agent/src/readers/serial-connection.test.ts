@@ -1,4 +1,5 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
 import assert from 'node:assert/strict';
 import type { OpenOptions } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { SimSerialBinding } from '@acs/hardware-sim';
@@ -23,7 +24,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 3000): Prom
 }
 
 describe('serial connection', () => {
-  test('a changed speed applies to the open port and to every reopening after a loss', async (t) => {
+  test('a changed speed applies to the open port and to every reopening after a loss', async () => {
     const binding = new RecordingBinding();
     const device = binding.createPort('sim/line');
     const connection = new SerialConnection({
@@ -34,7 +35,7 @@ describe('serial connection', () => {
       owner: 'test',
       log: silentLogger,
     });
-    t.after(() => connection.stop());
+    onTestFinished(() => connection.stop());
     const losses: string[] = [];
     connection.on('lost', (code) => losses.push(code));
     await connection.start();

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { SimGpio } from '../gpio/sim-gpio.js';
 import { SimDoor } from './sim-door.js';

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import type { AccessRequestView, GrantView, PersonView, ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, UserView } from '@acs/shared/api/views';
@@ -17,7 +17,7 @@ describe('access requests decided by zone owners, and access reviews', () => {
   const person = (name: string) => people.find((p) => p.name.includes(name))!;
   const lastChange = async () => (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 }))[0]!;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -25,7 +25,7 @@ describe('access requests decided by zone owners, and access reviews', () => {
     lina = await t.token('lina');
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

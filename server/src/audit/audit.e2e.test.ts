@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import type { ApiError, AuditEntryView, AuditVerifyView, CardView, GrantView, Page, PersonView } from '@acs/shared/api/views';
@@ -10,11 +10,11 @@ describe('the audit log over HTTP (SQLite)', () => {
   let t: TestServer;
   let admin: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ApiError, CardView, EventView, Page, PersonView, UserView } from '@acs/shared/api/views';
 import { ManualClock } from '../common/clock.js';
@@ -7,10 +7,10 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 describe('sign-in and roles', () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

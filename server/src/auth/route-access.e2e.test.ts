@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
 import type { ApiError, GrantView, UserView } from '@acs/shared/api/views';
@@ -189,7 +189,7 @@ describe('access to every /api route by role', () => {
   let routes: RouteInfo[];
   const tokens = new Map<UserRole, string>();
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     routes = listRoutes(t.server.app).filter((r) => r.path.startsWith('/api'));
     for (const [role, username] of [
@@ -203,7 +203,7 @@ describe('access to every /api route by role', () => {
       tokens.set(role, token);
     }
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 
@@ -258,10 +258,10 @@ describe('access to every /api route by role', () => {
 
 describe('employees see only their own data', () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import type { ApiError, CardHistoryView, CardTransitionResult, CardView, EventView, Page, PersonView, UserView } from '@acs/shared/api/views';
@@ -28,7 +28,7 @@ describe('card lifecycle with separation of duties', () => {
     return t.server.app.get(DataSource).getRepository(PermissionChangeEntity).findOneByOrFail({ version });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({}, { clock });
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -37,7 +37,7 @@ describe('card lifecycle with separation of duties', () => {
     approverUser = await api.ok<UserView>('GET', '/api/auth/me', approver);
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -4,7 +4,7 @@
  * browser or script sends, the pipe either hands a value on or refuses with a 400 that
  * names the problem: no other exception, no crash, no hang.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

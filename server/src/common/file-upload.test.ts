@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { jpegImage, pdfFile, pngImage } from '../testing/sample-files.js';
 import { describeBytes, sniffFileKind } from './file-upload.js';

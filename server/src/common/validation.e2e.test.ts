@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ApiError, CardView, PersonView, ZoneView } from '@acs/shared/api/views';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
@@ -6,11 +6,11 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 describe('request validation', () => {
   let t: TestServer;
   let admin: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ApiError, ZoneView } from '@acs/shared/api/views';
 import { addAgent, createAdmin, describeError, migrate, seedDemoSite } from '../cli-commands.js';

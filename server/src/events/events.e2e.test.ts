@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
@@ -49,7 +49,7 @@ describe('agent events over MQTT', () => {
     return (await t.request<Page<EventView>>('GET', '/api/events?limit=500', { token })).body.items;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     const admin = await t.token('admin');
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
@@ -64,7 +64,7 @@ describe('agent events over MQTT', () => {
     employeeSocket.on('event:v1', (e) => employeeEvents.push(e));
   });
 
-  after(async () => {
+  afterAll(async () => {
     guardSocket?.close();
     employeeSocket?.close();
     await agent?.endAsync();

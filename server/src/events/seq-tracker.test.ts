@@ -1,4 +1,4 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,11 +18,11 @@ describe('sequence tracking from the stored events', () => {
   let ds: DataSource;
   let dir: string;
   let agentId: string;
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'acs-seq-'));
     ds = await openDatabase({ db: 'sqlite', sqlitePath: join(dir, 'acs.sqlite'), databaseUrl: null, dbSchema: null });
   });
-  after(async () => {
+  afterAll(async () => {
     await ds?.destroy();
     await rm(dir, { recursive: true, force: true });
   });

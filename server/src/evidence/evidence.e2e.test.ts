@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
@@ -12,12 +12,12 @@ describe('ISO/IEC 27001 evidence pack', () => {
   let api: ApiCaller;
   let auditor: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     auditor = await t.token('auditor');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

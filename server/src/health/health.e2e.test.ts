@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
@@ -50,7 +50,7 @@ async function ready(t: TestServer) {
 
 describe('health', () => {
   const servers: TestServer[] = [];
-  after(async () => {
+  afterAll(async () => {
     for (const s of servers) await s.close();
   });
 

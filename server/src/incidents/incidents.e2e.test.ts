@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AlertView } from '@acs/shared/api/alerts';
@@ -29,7 +29,7 @@ describe('incidents, violations, escalation and alert rules', () => {
   }
   const alerts = () => api.ok<AlertView[]>('GET', '/api/alerts?scope=recent', guard);
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -37,7 +37,7 @@ describe('incidents, violations, escalation and alert rules', () => {
     employee = await t.token('zhangwei');
     auditor = await t.token('auditor');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
@@ -21,7 +21,7 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
   const lastChange = async () =>
     (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 }))[0]!;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -30,7 +30,7 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
     live.on('lockdown:v1', (view) => pushes.push(view));
     await waitFor(() => live.connected, 'the guard socket');
   });
-  after(async () => {
+  afterAll(async () => {
     live?.close();
     await t?.close();
   });

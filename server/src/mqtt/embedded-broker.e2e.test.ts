@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import type { EventView, Page } from '@acs/shared/api/views';
@@ -17,7 +17,7 @@ describe('embedded broker access control', () => {
   let bInbox: MessageLog;
   let aInbox: MessageLog;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     const admin = await t.token('admin');
     const created = await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: 'agent-2', name: 'Second' } });
@@ -30,7 +30,7 @@ describe('embedded broker access control', () => {
     bInbox = new MessageLog(b);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await a?.endAsync(true);
     await b?.endAsync(true);
     await t?.close();
@@ -88,11 +88,11 @@ describe('embedded broker access control', () => {
 describe('client ids follow the identity the broker authenticated', () => {
   let t: TestServer;
 
-  before(async () => {
+  beforeAll(async () => {
     // A fresh server is what a restarted one looks like to the broker: nothing remembered.
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

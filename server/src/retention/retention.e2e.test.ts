@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
 import type { AuditEntryView, Page, PersonView } from '@acs/shared/api/views';
@@ -31,7 +31,7 @@ describe('retention with legal hold, and the streamed access-history report', ()
   }
   const eventsOf = (person: PersonView) => t.dataSource().getRepository(EventEntity).countBy({ personId: person.id });
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -39,7 +39,7 @@ describe('retention with legal hold, and the streamed access-history report', ()
     zhang = people.find((p) => p.name.includes('Zhang Wei'))!;
     lina = people.find((p) => p.name.includes('Li Na'))!;
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
@@ -34,7 +34,7 @@ describe('permission sync', () => {
     await agent.publishAsync(agentTopic('agent-1', channel), JSON.stringify(payload), { qos: 1, retain });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
     dashboard = io(t.url, { auth: { token: admin }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -48,7 +48,7 @@ describe('permission sync', () => {
     await agent.subscribeAsync(permissionsTopic, { qos: 1 });
   });
 
-  after(async () => {
+  afterAll(async () => {
     dashboard?.close();
     await agent?.endAsync();
     await t?.close();

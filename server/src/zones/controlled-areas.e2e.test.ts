@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import type { DoorView, PersonView, SiteView, ZoneView } from '@acs/shared/api/views';
@@ -22,13 +22,13 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
     return (await api.ok<SiteView>('GET', '/api/site', admin)).permissionVersion;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { CARD_STATUSES } from './model.js';
 import { CARD_TRANSITIONS, isCardTransitionAllowed } from './card-lifecycle.js';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { COMPRESS_FROM_BYTES, compressLarge, decompressIfNeeded, isCompressed } from './compression.js';

@@ -4,7 +4,7 @@
  * value or a refusal with a reason: it never throws, and what it accepts survives a round
  * trip through the encoder.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { PermissionCard, PermissionSet } from '../mqtt/payloads.js';
 import { permissionSetHash } from './permission-hash.js';

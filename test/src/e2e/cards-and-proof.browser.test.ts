@@ -1,4 +1,5 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ const PERSON = '周杰 Zhou Jie';
 const TAG = 4_242_424;
 const CREDENTIAL = `em4100:${TAG}`;
 
-describe('admin pages in Chromium: a card through its lifecycle, a grant, and the proof at the door', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('admin pages in Chromium: a card through its lifecycle, a grant, and the proof at the door', () => {
   let system: TestSystem;
   let browser: Browser;
   let adminContext: BrowserContext;
@@ -68,7 +69,7 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     return waitFor(() => decided[count], 'the door decision');
   }
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     system.agent.decisions.on('decision', (d) => decided.push({ granted: d.decision.granted, reason: d.decision.reason }));
     browser = await launchChromium();
@@ -79,7 +80,7 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     admin = await signIn(adminContext, 'admin');
     approver = await signIn(approverContext, 'approver');
   });
-  after(async () => {
+  afterAll(async () => {
     await adminContext?.close();
     await approverContext?.close();
     await browser?.close();

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { AgentLagView, CardTransitionResult, CardView, LeaverView, PersonView, RevocationProofView } from '@acs/shared/api/views';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
@@ -14,12 +14,12 @@ describe('proof that a revocation reached the doors, against a running agent', (
     return waitFor(() => decisions[count], `the decision at ${door}`);
   }
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem();
     admin = await system.token('admin');
     system.agent.decisions.on('decision', (d) => decisions.push({ granted: d.decision.granted, reason: d.decision.reason }));
   });
-  after(async () => {
+  afterAll(async () => {
     await system?.close();
   });
 

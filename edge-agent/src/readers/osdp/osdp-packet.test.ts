@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { checksum8, crc16, encodePacket, OsdpFrameDecoder, parsePacket, type DecodedFrame, type FrameRejection } from './osdp-packet.js';
 import { describeNak, nakReason } from './osdp-protocol.js';

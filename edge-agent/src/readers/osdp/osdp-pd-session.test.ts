@@ -3,7 +3,7 @@
  * against the simulated PD (no port, no timers): what it sends next after a given reply
  * is visible packet by packet.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { SimFrameReader, SimOsdpPd } from '@acs/hardware-sim';
 import { captureLogger } from '../../test-support/fixtures.js';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand, wiegandFormatListSchema } from '@acs/shared/credentials/wiegand';
 import { decodeRawCardData, packBits, RawCardDataError, unpackBits } from './raw-card-data.js';
