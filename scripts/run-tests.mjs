@@ -8,7 +8,7 @@
 // browser tests need Chromium. Every skipped test says why.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,7 @@ const watching = jestArgs.some((arg) => arg === '--watch' || arg === '--watchAll
 let compiler;
 if (watching) {
   // Only compiler errors are worth interleaving with Jest's interactive screen.
-  compiler = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  compiler = spawn(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc'), '-b', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   compiler.stdout.setEncoding('utf8').on('data', (text) => {
     for (const line of text.split('\n')) if (/error TS\d+/.test(line)) process.stderr.write(`tsc: ${line}\n`);
   });
@@ -29,7 +29,7 @@ if (watching) {
 // its workers inherit these options.
 const jest = spawn(
   process.execPath,
-  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', require.resolve('jest/bin/jest.js'), ...jestArgs],
+  ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', require.resolve('jest/bin/jest'), ...jestArgs],
   { cwd: root, stdio: 'inherit' },
 );
 jest.on('exit', (code, signal) => {
