@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import { startAgent, type AgentDecision } from './agent.js';
 import { LocalStore } from './store/local-store.js';

@@ -1,6 +1,6 @@
 import { test } from '@jest/globals';
 import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findSocat, PtyPair, SimLineReader, SimPn532, SimRdm6300 } from '@acs/hardware-sim';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { brokerAndServer } from './test-support/broker.js';

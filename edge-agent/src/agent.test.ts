@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { AccessEvent } from '@acs/shared/mqtt/payloads';

@@ -1,6 +1,6 @@
 import { describe, jest, test } from '@jest/globals';
 import { fakeTimers, onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SimDoor, SimGpio } from '@acs/hardware-sim';
 import { silentLogger } from '../log/logger.js';
 import { DoorController, type DoorEventType } from './door-controller.js';

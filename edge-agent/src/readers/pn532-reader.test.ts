@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimPn532, SimSerialBinding } from '@acs/hardware-sim';
 import type { CardRead, ReaderFault } from '@acs/shared/hardware/interfaces';

@@ -1,6 +1,6 @@
 import { describe, jest, test } from '@jest/globals';
 import { fakeTimers } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SimGpio } from '@acs/hardware-sim';
 import { captureLogger } from '../test-support/fixtures.js';
 import { ReaderFeedback } from './reader-feedback.js';

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { OpenOptions } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { SimSerialBinding } from '@acs/hardware-sim';
 import { silentLogger } from '../log/logger.js';

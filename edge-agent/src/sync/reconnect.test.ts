@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { AuthenticateError } from 'aedes';
 import { startAgent } from '../agent.js';
 import { FakeServer, startBroker } from '../test-support/broker.js';

@@ -1,6 +1,6 @@
 import { test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { CURRENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
 import { SERVER_ANNOUNCEMENT_TOPIC } from '@acs/shared/mqtt/topics';
 import { startAgent } from '../agent.js';

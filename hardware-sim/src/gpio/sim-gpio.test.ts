@@ -1,6 +1,6 @@
 import { describe, jest, test } from '@jest/globals';
 import { fakeTimers } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { Level } from '@acs/shared/hardware/interfaces';
 import { SimGpio } from './sim-gpio.js';
 

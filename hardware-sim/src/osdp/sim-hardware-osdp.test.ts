@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SerialPortStream } from '@serialport/stream';
 import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';
 import { createSimHardware, type SimReaderSpec } from '../sim-hardware.js';

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SimSerialBinding } from '../serial/sim-serial-binding.js';
 import { SerialPortStream } from '@serialport/stream';
 import { encodeRdm6300Frame, SimRdm6300 } from './sim-rdm6300.js';

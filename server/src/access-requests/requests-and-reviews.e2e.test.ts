@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { AccessRequestView, GrantView, PersonView, ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView, UserView } from '@acs/shared/api/views';
 import { GrantEntity } from '../grants/grant.entity.js';

@@ -2,7 +2,7 @@
 // server refuses an agent older than it serves, with an alert saying what to do, and keeps
 // working with an agent newer than itself on what both speak.
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { EventView, Page, PersonView } from '@acs/shared/api/views';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { AuditEntryView, AuditVerifyView, CardView, Page, PersonView } from '@acs/shared/api/views';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { ApiError, AuditEntryView, AuditVerifyView, CardView, GrantView, Page, PersonView } from '@acs/shared/api/views';
 import type { CreatedAgentView } from '../agents/agent.views.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiError, AuditEntryView, Page, UserAccountView } from '@acs/shared/api/views';
 import type { CreatedAgentView } from '../agents/agent.views.js';

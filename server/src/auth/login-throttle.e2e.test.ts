@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ApiError } from '@acs/shared/api/views';
 import { ManualClock } from '../common/clock.js';
 import type { ServerConfig } from '../config/server-config.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
 import type { ApiError, GrantView, UserView } from '@acs/shared/api/views';
 import { listRoutes, type RouteInfo } from '../testing/routes.js';

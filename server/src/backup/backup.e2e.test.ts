@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import type { AuditVerifyView, CardView, PersonView } from '@acs/shared/api/views';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { ApiError, CardHistoryView, CardTransitionResult, CardView, EventView, Page, PersonView, UserView } from '@acs/shared/api/views';
 import { agentTopic } from '@acs/shared/mqtt/topics';

@@ -1,5 +1,5 @@
 import { jest, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ArgumentsHost } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { ApiExceptionFilter } from './api-exception.filter.js';

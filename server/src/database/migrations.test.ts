@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from '@jest/globals';
 import { testUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source.js';
 import { MIGRATIONS } from './migrations/index.js';

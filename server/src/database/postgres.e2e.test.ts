@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { ENTITIES } from './entities.js';
 import { DataSource } from 'typeorm';
 import type { ApiError, CardView, EventView, Page, PersonView } from '@acs/shared/api/views';

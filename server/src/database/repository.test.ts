@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { DataSource } from 'typeorm';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
 import { AgentEntity } from '../agents/agent.entity.js';

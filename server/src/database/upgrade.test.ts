@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, prepareDatabase } from './data-source.js';
 import { MIGRATIONS } from './migrations/index.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ApiError, ZoneView } from '@acs/shared/api/views';
 import { addAgent, createAdmin, describeError, migrate, seedDemoSite } from '../cli-commands.js';
 import { StartupError } from '../common/startup-error.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { CheckpointDecision, EquipmentView, GatePassView, MovementView, SealView } from '@acs/shared/api/equipment';
 import type { PersonView } from '@acs/shared/api/views';

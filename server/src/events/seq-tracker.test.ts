@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

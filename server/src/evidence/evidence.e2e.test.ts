@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import type { AuditEntryView, Page } from '@acs/shared/api/views';

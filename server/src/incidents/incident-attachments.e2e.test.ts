@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { IncidentDetailView } from '@acs/shared/api/incidents';
 import type { ApiError, AuditEntryView, Page } from '@acs/shared/api/views';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';

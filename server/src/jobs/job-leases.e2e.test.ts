@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { ManualClock } from '../common/clock.js';
 import { postgresSkip, sharedDatabase, type SharedDatabase } from '../testing/shared-database.js';
 import { waitFor } from '../testing/server-harness.js';

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { EventView, Page } from '@acs/shared/api/views';
 import type { PermissionsMessage } from '@acs/shared/mqtt/payloads';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { EventView, Page } from '@acs/shared/api/views';
 import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';

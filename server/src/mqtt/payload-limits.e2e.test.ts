@@ -2,7 +2,7 @@
 // brokers and by the server's handler, and memory comes back afterwards.
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { randomBytes } from 'node:crypto';
 import { connect as rawConnect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';

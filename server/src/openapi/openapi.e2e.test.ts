@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { listRoutes } from '../testing/routes.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 

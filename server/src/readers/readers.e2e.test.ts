@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import type { ApiError, AuditEntryView, Page } from '@acs/shared/api/views';

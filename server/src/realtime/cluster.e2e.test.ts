@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { EventView, PersonView } from '@acs/shared/api/views';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';

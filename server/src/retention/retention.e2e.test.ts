@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
 import type { AuditEntryView, Page, PersonView } from '@acs/shared/api/views';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { AgentView } from '@acs/shared/api/views';
 import { type PermissionsChannelMessage, type PermissionsMessage } from '@acs/shared/mqtt/payloads';

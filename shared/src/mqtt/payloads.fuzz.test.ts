@@ -5,7 +5,7 @@
  * trip through the encoder.
  */
 import { describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '../testing/assert.js';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { sampleAccessEvent } from '../testing/payload-samples.js';

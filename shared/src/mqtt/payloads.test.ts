@@ -1,5 +1,5 @@
 import { describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '../testing/assert.js';
 import { sampleAccessEvent } from '../testing/payload-samples.js';
 import { decodePayload } from './payloads.js';
 

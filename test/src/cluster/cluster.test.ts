@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from '@jest/globals';
 import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { parse } from 'yaml';
 import { repoRoot } from '../support/system.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { stringify } from 'yaml';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '@acs/server/testing/mosquitto';
 import { startAgent } from '@acs/edge-agent/agent';

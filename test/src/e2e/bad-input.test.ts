@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';

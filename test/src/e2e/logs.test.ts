@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { createLogger } from '@acs/edge-agent';
 import { ServerLogger } from '@acs/server/common/server-logger';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';

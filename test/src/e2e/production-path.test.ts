@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 // The production path: the machine's Mosquitto and PostgreSQL instead of the embedded

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { AgentLagView, CardTransitionResult, CardView, LeaverView, PersonView, RevocationProofView } from '@acs/shared/api/views';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, test } from '@jest/globals';
 import { onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SimFrameReader, SimOsdpLine, SimOsdpPd, SimSerialBinding } from '@acs/hardware-sim';
 import { captureLogger } from '../../test-support/fixtures.js';
 import { eventually } from '../../test-support/osdp-rig.js';

@@ -5,7 +5,7 @@
  */
 import { test } from '@jest/globals';
 import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig, type RigReaderSpec } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';

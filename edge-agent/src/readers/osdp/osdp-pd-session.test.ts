@@ -4,7 +4,7 @@
  * is visible packet by packet.
  */
 import { describe, test } from '@jest/globals';
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import { SimFrameReader, SimOsdpPd } from '@acs/hardware-sim';
 import { captureLogger } from '../../test-support/fixtures.js';
 import { TEST_TIMING } from '../../test-support/osdp-rig.js';
