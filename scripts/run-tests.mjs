@@ -19,7 +19,12 @@ const watching = jestArgs.some((arg) => arg === '--watch' || arg === '--watchAll
 let compiler;
 if (watching) {
   // Only compiler errors are worth interleaving with Jest's interactive screen.
-  compiler = spawn(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc'), '-b', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // In its own process group: tsc's launcher starts the compiler as a child of its own.
+  compiler = spawn(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc'), '-b', '--watch', '--preserveWatchOutput'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
   compiler.stdout.setEncoding('utf8').on('data', (text) => {
     for (const line of text.split('\n')) if (/error TS\d+/.test(line)) process.stderr.write(`tsc: ${line}\n`);
   });
@@ -32,7 +37,16 @@ const jest = spawn(
   ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', require.resolve('jest/bin/jest'), ...jestArgs],
   { cwd: root, stdio: 'inherit' },
 );
+const stopCompiler = () => {
+  if (compiler?.exitCode === null) process.kill(-compiler.pid, 'SIGTERM');
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    jest.kill(signal);
+    stopCompiler();
+  });
+}
 jest.on('exit', (code, signal) => {
-  compiler?.kill();
+  stopCompiler();
   process.exit(signal ? 1 : (code ?? 1));
 });
