@@ -19,15 +19,20 @@
 // - Each file gets its own module registry, so module state (TypeORM's metadata storage, Nest's
 //   decorators, prom-client's registry) is as fresh as it was with one process per file. Native
 //   addons (better-sqlite3, sqlite3, the serialport bindings) are loaded once per worker by node
-//   itself. Objects made by node's own modules (Buffers, errors of node:assert) come from the
-//   outer realm; nothing here depends on `instanceof` across that line.
+//   itself; worker threads (the agent's permission worker) and child processes run natively.
+// - That registry is a realm of its own: what node's own APIs return (res.json() of fetch,
+//   fs.readdir, events.once, Buffers, their errors) comes from the main realm. node:assert's deep
+//   equality compares prototypes, so tests import it through @acs/shared/testing/assert, which
+//   lets a deep comparison pass when the realm is the only difference; `instanceof` against a
+//   built-in class across that line is false, so tests check names or duck types instead.
 // - Skips say why: describeUnless(reason)/testUnless(reason) from @acs/shared/testing/jest-support
 //   put the reason in the skipped name, and scripts/jest-summary-reporter.mjs lists them at the end
 //   with the closing `N passed, N failed, N skipped` line.
 // - Per-test cleanup is onTestFinished() from the same module, run after each test by
 //   scripts/jest-setup.mjs, which also ends faked timers and spies with their test.
-// - No --forceExit: a test that leaves a socket, server or timer behind is a bug to fix, and a
-//   file that leaks shows up as a worker that "failed to exit gracefully".
+// - No --forceExit: a test that leaves a socket, server or timer behind is a bug to fix. Jest
+//   shows it as a worker that "failed to exit gracefully" (which a very busy machine can also
+//   cause), and `npm test -- <file> --detectOpenHandles` names the handle.
 const parts = ['shared', 'hardware-sim', 'edge-agent', 'server', 'test'];
 
 export default {
@@ -38,9 +43,10 @@ export default {
   // The files are already JavaScript; nothing to transform.
   transform: {},
   setupFilesAfterEnv: ['<rootDir>/scripts/jest-setup.mjs'],
-  // node's runner had no default timeout; the slowest tests (clusters of servers, agents under
-  // faketime, Chromium) take about a minute. Tests that need a limit of their own still set it.
-  testTimeout: 5 * 60_000,
+  // node's runner had no default timeout; the slowest single tests (migrations from every past
+  // schema, the role table, backups) take up to two and a half minutes on a busy 2-core machine.
+  // Tests that need a limit of their own still set it.
+  testTimeout: 10 * 60_000,
   // Two files at a time keeps a 2-core machine busy without starving the servers the tests start.
   maxWorkers: Number(process.env.ACS_TEST_CONCURRENCY ?? 2),
   // Each test file's module registry is new; a worker that grew past this is replaced.
