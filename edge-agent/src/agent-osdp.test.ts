@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import { startAgent, type AgentDecision } from './agent.js';
 import { LocalStore } from './store/local-store.js';
@@ -18,8 +19,8 @@ import { LED_COLOR } from './readers/osdp/osdp-protocol.js';
 const WIEGAND_CARD = 'h10301:123:4567';
 
 describe('edge agent with an OSDP reader', () => {
-  test('reports the reader, installs its key on the server’s command, decides a badge presented at it, and alerts on a key reset', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('reports the reader, installs its key on the server’s command, decides a badge presented at it, and alerts on a key reset', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const log = captureLogger();
     const base = simAgentConfig(dir.path, broker.url);
     const config = simAgentConfig(dir.path, broker.url, {
@@ -36,7 +37,7 @@ describe('edge agent with an OSDP reader', () => {
     });
     const agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
     let stopped = false;
-    t.after(() => (stopped ? undefined : agent.stop()));
+    onTestFinished(() => (stopped ? undefined : agent.stop()));
     const pd = agent.hardware.sim!.osdpReader('office-gate-out');
 
     // The readers report: every reader, the OSDP one with its identity, waiting for a key.

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findSocat, PtyPair, SimLineReader, SimPn532, SimRdm6300 } from '@acs/hardware-sim';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
@@ -30,25 +31,25 @@ function nextDecision(agent: RunningAgent, readerId: string): Promise<AgentDecis
   );
 }
 
-describe("the agent's real serial path over pseudo-terminals (socat)", { skip, timeout: 90_000 }, () => {
-  test('RDM6300, line and PN532 readers decide over ptys; an unplugged reader reports reader_fault and reader_recovered while the others keep deciding', async (t) => {
+describeUnless(skip)("the agent's real serial path over pseudo-terminals (socat)", () => {
+  test('RDM6300, line and PN532 readers decide over ptys; an unplugged reader reports reader_fault and reader_recovered while the others keep deciding', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const rdmLine = await PtyPair.create({ dir: dir.path, name: 'rdm6300' });
-    t.after(() => rdmLine.close());
+    onTestFinished(() => rdmLine.close());
     const wedgeLine = await PtyPair.create({ dir: dir.path, name: 'wedge' });
-    t.after(() => wedgeLine.close());
+    onTestFinished(() => wedgeLine.close());
     const nfcLine = await PtyPair.create({ dir: dir.path, name: 'pn532', baudRate: 115200 });
-    t.after(() => nfcLine.close());
+    onTestFinished(() => nfcLine.close());
     const rdm = new SimRdm6300(rdmLine.device);
     const wedge = new SimLineReader(wedgeLine.device);
     const nfc = new SimPn532(nfcLine.device);
-    t.after(() => nfc.close());
+    onTestFinished(() => nfc.close());
 
     const broker = await startBroker();
-    t.after(() => broker.close());
+    onTestFinished(() => broker.close());
     const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    onTestFinished(() => server.close());
     // The readers use `driver: system`: serialport's native binding, as on a Pi.
     const config = simAgentConfig(dir.path, broker.url, {
       readers: [
@@ -59,7 +60,7 @@ describe("the agent's real serial path over pseudo-terminals (socat)", { skip, t
     });
     const log = captureLogger();
     const agent = await startAgent(config, { log: log.logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     const events: AgentEvent[] = [];
     agent.decisions.on('event', (e) => events.push(e));
     const count = (type: string, deviceId: string) => events.filter((e) => e.kind === 'device' && e.type === type && e.deviceId === deviceId).length;
@@ -138,5 +139,5 @@ describe("the agent's real serial path over pseudo-terminals (socat)", { skip, t
     );
     const rdmFault = server.events().find((e) => e.kind === 'device' && e.type === 'reader_fault' && e.deviceId === 'office-gate-in');
     assert.match(rdmFault.detail, /^port_closed: /);
-  });
+  }, 90_000);
 });

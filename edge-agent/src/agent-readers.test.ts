@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { brokerAndServer } from './test-support/broker.js';
@@ -69,10 +70,10 @@ async function present(agent: RunningAgent, doorId: string, cardText: string, di
 }
 
 describe('the agent decides badges from every reader type', () => {
-  test('RDM6300, line, PN532, Wiegand and OSDP readers on simulated hardware, with LED and buzzer feedback', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('RDM6300, line, PN532, Wiegand and OSDP readers on simulated hardware, with LED and buzzer feedback', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const agent = await startAgent(simAgentConfig(dir.path, broker.url, { readers: READERS }), { log: captureLogger().logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await server.waitFor('sync');
     await server.publish('permissions', snapshot(SET));
     await server.waitFor('applied');

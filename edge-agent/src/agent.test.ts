@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { AccessEvent } from '@acs/shared/mqtt/payloads';
@@ -32,14 +33,14 @@ const SET = demoPermissionSet({
 });
 
 describe('edge agent against a broker, with simulated hardware', () => {
-  test('applies a snapshot, decides badges locally, pulses only the granted relay, delivers and forgets acknowledged events, survives bad payloads and restarts from its own store', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('applies a snapshot, decides badges locally, pulses only the granted relay, delivers and forgets acknowledged events, survives bad payloads and restarts from its own store', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const log = captureLogger();
     const config = simAgentConfig(dir.path, broker.url);
 
     let agent = await startAgent(config, { log: log.logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
     let stopped = false;
-    t.after(() => (stopped ? undefined : agent.stop()));
+    onTestFinished(() => (stopped ? undefined : agent.stop()));
     assert.equal(agent.permissionVersion, null);
 
     // Before any set: fail secure.
@@ -128,14 +129,14 @@ describe('edge agent against a broker, with simulated hardware', () => {
     stopped = true;
   });
 
-  test('keeps deciding while the broker is down and delivers the queued events when it returns', async (t) => {
+  test('keeps deciding while the broker is down and delivers the queued events when it returns', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     let broker = await startBroker();
     const port = broker.port;
     let server = await FakeServer.connect(broker.url);
     const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
-    t.after(async () => {
+    onTestFinished(async () => {
       await agent.stop();
       await server.close();
       await broker.close();
@@ -160,10 +161,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
     assert.equal(new Set(ids).size, ids.length, 'each event published once after the reconnect');
   });
 
-  test('applies a snapshot that arrives gzip-compressed, as the server sends large ones', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('applies a snapshot that arrives gzip-compressed, as the server sends large ones', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await server.waitFor('sync');
     await server.publish('permissions', gzipSync(JSON.stringify(snapshot(SET))));
     const applied = await server.waitFor('applied');
@@ -171,10 +172,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
     assert.equal((await badge(agent, 'lab', TAG_EMPLOYEE)).decision.reason, 'granted');
   });
 
-  test('sends unacknowledged events again after the ack timeout', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('sends unacknowledged events again after the ack timeout', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { ackTimeoutMs: 300 } });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await server.waitFor('sync');
     const first = await badge(agent, 'lab', TAG_EMPLOYEE);
     await until(() => server.events().filter((e) => e.eventId === first.event.eventId).length >= 2, 3000, 'a resend');
@@ -185,11 +186,11 @@ describe('edge agent against a broker, with simulated hardware', () => {
     assert.equal(server.events().filter((e) => e.eventId === first.event.eventId).length, count, 'no resend after the ack');
   });
 
-  test('reports a reader fault and its recovery as device events while the other readers keep deciding', async (t) => {
+  test('reports a reader fault and its recovery as device events while the other readers keep deciding', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const agent = await startAgent(simAgentConfig(dir.path, 'mqtt://127.0.0.1:1'), { log: captureLogger().logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     const events: any[] = [];
     agent.decisions.on('event', (e) => events.push(e));
     const sim = agent.hardware.sim!;

@@ -1,5 +1,6 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -37,14 +38,14 @@ async function brokerWithPassword() {
   });
 }
 
-test('the doctor passes a good sim installation, checks the clock against the server, and exits 0', async (t) => {
+test('the doctor passes a good sim installation, checks the clock against the server, and exits 0', async () => {
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  onTestFinished(() => dir.remove());
   const broker = await brokerWithPassword();
-  t.after(() => broker.close());
+  onTestFinished(() => broker.close());
   const server = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const serverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const file = join(dir.path, 'agent.yaml');
   await writeFile(file, stringify(configDocument(broker.url)));
@@ -61,11 +62,11 @@ test('the doctor passes a good sim installation, checks the clock against the se
   assert.doesNotMatch(result.stdout, /PROBLEM/);
 });
 
-test('the doctor names a missing serial port, a refused password and an unwritable data folder, and exits 1', async (t) => {
+test('the doctor names a missing serial port, a refused password and an unwritable data folder, and exits 1', async () => {
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  onTestFinished(() => dir.remove());
   const broker = await brokerWithPassword();
-  t.after(() => broker.close());
+  onTestFinished(() => broker.close());
   // A data folder under a regular file cannot be created, even by root.
   await writeFile(join(dir.path, 'not-a-folder'), '');
   const file = join(dir.path, 'agent.yaml');
@@ -90,9 +91,9 @@ test('the doctor names a missing serial port, a refused password and an unwritab
   assert.match(result.stdout, /3 problems to fix/);
 });
 
-test('the doctor reports an invalid configuration file and checks nothing else', async (t) => {
+test('the doctor reports an invalid configuration file and checks nothing else', async () => {
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  onTestFinished(() => dir.remove());
   const file = join(dir.path, 'agent.yaml');
   await writeFile(file, stringify(configDocument('mqtt://127.0.0.1:1', { doors: [] })));
 

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,9 +38,9 @@ describe('acs-agent command line', () => {
     assert.match(result.stderr, /no configuration/);
   });
 
-  test('exits 2 naming the field of a bad configuration', async (t) => {
+  test('exits 2 naming the field of a bad configuration', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const config = simConfig(join(dir.path, 'data'));
     (config.doors[0]!.lock as { line: unknown }).line = 'x';
     const file = join(dir.path, 'agent.yaml');
@@ -50,9 +51,9 @@ describe('acs-agent command line', () => {
     assert.match(result.stderr, /doors\[0\]\.lock\.line: expected number/);
   });
 
-  test('runs until SIGTERM, then relocks and stops cleanly without logging the password', async (t) => {
+  test('runs until SIGTERM, then relocks and stops cleanly without logging the password', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const file = join(dir.path, 'agent.yaml');
     await writeFile(file, stringify(simConfig(join(dir.path, 'data'))));
     const child = spawn(process.execPath, [MAIN, '--config', file], { stdio: 'pipe', env: { ...process.env, ACS_LOG_LEVEL: 'debug' } });

@@ -4,8 +4,9 @@
  * with a message naming the package. Each case runs the agent's own entry point in a child
  * process under a resolve hook that makes `@acs/hardware-sim` unresolvable.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished, testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -84,9 +85,9 @@ async function simulatorRequests(file: string): Promise<string> {
 }
 
 describe('the agent without @acs/hardware-sim installed', () => {
-  test('acs-agent doctor checks a Pi configuration without asking for the simulator', async (t) => {
+  test('acs-agent doctor checks a Pi configuration without asking for the simulator', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const sysfs = join(dir.path, 'sys-class-gpio');
     await fakeSysfs(sysfs);
     const file = join(dir.path, 'agent.yaml');
@@ -103,9 +104,9 @@ describe('the agent without @acs/hardware-sim installed', () => {
     assert.equal(await simulatorRequests(requests), '', 'the simulator was never asked for');
   });
 
-  test('acs-agent with a Pi configuration builds its hardware without asking for the simulator', { skip: realGpio }, async (t) => {
+  testUnless(realGpio)('acs-agent with a Pi configuration builds its hardware without asking for the simulator', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const sysfs = join(dir.path, 'sys-class-gpio');
     await fakeSysfs(sysfs);
     const file = join(dir.path, 'agent.yaml');
@@ -123,9 +124,9 @@ describe('the agent without @acs/hardware-sim installed', () => {
     assert.equal(await simulatorRequests(requests), '', 'the simulator was never asked for');
   });
 
-  test('acs-agent with a simulated configuration fails at start-up, naming the package to install', async (t) => {
+  test('acs-agent with a simulated configuration fails at start-up, naming the package to install', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const file = join(dir.path, 'agent.yaml');
     await writeFile(file, stringify(simConfig(join(dir.path, 'data'))));
     const requests = join(dir.path, 'simulator-requests.txt');

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +13,9 @@ import { runNode } from './test-support/spawn.js';
 const CLI = fileURLToPath(new URL('./permissions-cli.js', import.meta.url));
 
 describe('acs-permissions', () => {
-  test('prints a binary set as its JSON snapshot message, field for field', async (t) => {
+  test('prints a binary set as its JSON snapshot message, field for field', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const set = demoPermissionSet({ version: 4 });
     const { cards, ...header } = set;
     const file = join(dir.path, 'set.bin');
@@ -24,9 +25,9 @@ describe('acs-permissions', () => {
     assert.deepEqual(JSON.parse(run.stdout), { kind: 'snapshot', set, hash: permissionSetHash(set) });
   });
 
-  test("prints the set an agent has stored, or its summary", async (t) => {
+  test("prints the set an agent has stored, or its summary", async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const set = demoPermissionSet({ version: 6 });
     const store = await LocalStore.open(dir.path);
     await store.savePermissions(set, permissionSetHash(set), 0n, 1);
@@ -38,9 +39,9 @@ describe('acs-permissions', () => {
     assert.equal(JSON.parse(full.stdout).set.cards.length, 2);
   });
 
-  test('names what is wrong with bytes that are not a set', async (t) => {
+  test('names what is wrong with bytes that are not a set', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const file = join(dir.path, 'bad.bin');
     await writeFile(file, Buffer.from('ACSP\u0007D garbage'));
     const run = await runNode(CLI, [file]);

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { join } from 'node:path';
 import { runSimCli } from '@acs/hardware-sim';
 import { startAgent } from './agent.js';
@@ -7,8 +8,8 @@ import { brokerAndServer } from './test-support/broker.js';
 import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot } from './test-support/fixtures.js';
 
 describe('acs-sim badge learns the reader type of the door', () => {
-  test('--card 123:4567 at a Wiegand door, --card 04a1b2c3 at a PN532 door, 3887558 at an EM line reader, clear errors otherwise', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('--card 123:4567 at a Wiegand door, --card 04a1b2c3 at a PN532 door, 3887558 at an EM line reader, clear errors otherwise', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, {
       sim: { controlServer: true },
       readers: [
@@ -18,7 +19,7 @@ describe('acs-sim badge learns the reader type of the door', () => {
       ],
     });
     const agent = await startAgent(config, { log: captureLogger().logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await server.waitFor('sync');
     const set = demoPermissionSet({
       cards: [

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from './agent.js';
@@ -11,11 +12,11 @@ import { runSimCli } from '@acs/hardware-sim';
 const SIM_CLI = fileURLToPath(import.meta.resolve('@acs/hardware-sim/cli'));
 
 describe('acs-sim against a running simulated agent', () => {
-  test('presents cards and moves doors through the agent\'s control server', async (t) => {
-    const { dir, broker, server } = await brokerAndServer(t);
+  test('presents cards and moves doors through the agent\'s control server', async () => {
+    const { dir, broker, server } = await brokerAndServer();
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, { sim: { controlServer: true } });
     const agent = await startAgent(config, { log: captureLogger().logger });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await server.waitFor('sync');
     await server.publish('permissions', snapshot(demoPermissionSet()));
     await server.waitFor('applied');

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,9 +33,9 @@ async function runHere(args: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout, stderr };
 }
 
-async function tempDataDir(t: import('node:test').TestContext): Promise<string> {
+async function tempDataDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'acs-sim-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -65,15 +66,15 @@ describe('acs-sim command line', () => {
     assert.match(result.stderr, /Unknown option '--verbose'[\s\S]*usage:/);
   });
 
-  test('exits 2 when no simulated agent is running', async (t) => {
-    const dataDir = await tempDataDir(t);
+  test('exits 2 when no simulated agent is running', async () => {
+    const dataDir = await tempDataDir();
     const result = await runHere(['badge', '--door', 'lab', '--card', '1', '--data-dir', dataDir]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no running simulated agent registered in .*sim/);
   });
 
-  test('ignores the registry entry of a process that has exited', async (t) => {
-    const dataDir = await tempDataDir(t);
+  test('ignores the registry entry of a process that has exited', async () => {
+    const dataDir = await tempDataDir();
     await mkdir(join(dataDir, 'sim'));
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => dead.on('close', resolve));
@@ -83,15 +84,15 @@ describe('acs-sim command line', () => {
     assert.match(result.stderr, /no running simulated agent/);
   });
 
-  test('presents a card through a running control server and prints the outcome', async (t) => {
-    const dataDir = await tempDataDir(t);
+  test('presents a card through a running control server and prints the outcome', async () => {
+    const dataDir = await tempDataDir();
     const sim = createSimHardware({
       readers: [{ id: 'machine-room-in', door: 'machine-room', direction: 'in', type: 'rdm6300', path: 'sim/mr' }],
       doors: [{ id: 'machine-room', lock: { line: 5, activeLow: true } }],
     });
-    t.after(await startStandInController(sim, [3887558]));
+    onTestFinished(await startStandInController(sim, [3887558]));
     const server = await startControlServer({ sim, agentId: 'agent-1', registryDir: join(dataDir, 'sim') });
-    t.after(() => server.close());
+    onTestFinished(() => server.close());
 
     const granted = await run(['badge', '--door', 'machine-room', '--card', '3887558', '--data-dir', dataDir]);
     assert.equal(granted.code, 0, granted.stderr);

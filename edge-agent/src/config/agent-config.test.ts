@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -143,9 +144,9 @@ describe('agent configuration', () => {
     assert.deepEqual(problemsOf(['a', 'b']), ['(top level): expected a mapping of settings']);
   });
 
-  test('reports YAML syntax errors with the line', async (t) => {
+  test('reports YAML syntax errors with the line', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const file = join(dir.path, 'broken.yaml');
     await writeFile(file, 'version: 1\nagentId: [unclosed\n');
     assert.throws(() => loadAgentConfig(file, { env: {} }), (err: unknown) => {
@@ -194,9 +195,9 @@ describe('agent configuration', () => {
     assert.deepEqual(problemsOf(minimal(), { ACS_AGENT_ID: 'Agent One' }).map((p) => p.split(':')[0]), ['agentId (from ACS_AGENT_ID)']);
   });
 
-  test('reads the MQTT password from its file when the agent starts', async (t) => {
+  test('reads the MQTT password from its file when the agent starts', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     await writeFile(join(dir.path, 'pw'), 's3cret\n');
     const doc = minimal();
     doc.mqtt.passwordFile = 'pw';

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentConfigError, loadAgentConfig, parseAgentConfig, readerPlacements, type AgentConfig, type ReaderConfig } from './agent-config.js';

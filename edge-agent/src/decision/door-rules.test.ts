@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { ReaderDirection } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionSet } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';

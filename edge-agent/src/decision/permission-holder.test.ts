@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { LocalStore } from '../store/local-store.js';
 import { gzipSync } from 'node:zlib';
 import type { PermissionSet } from '@acs/shared/mqtt/payloads';
@@ -9,17 +10,17 @@ import { CardTable, OVERLAY_LIMIT } from './card-table.js';
 import { DecisionEngine } from './decision-engine.js';
 import { PermissionHolder } from './permission-holder.js';
 
-async function setup(t: import('node:test').TestContext) {
+async function setup() {
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  onTestFinished(() => dir.remove());
   const store = await LocalStore.open(dir.path);
   const log = captureLogger();
   return { dir, store, log, holder: new PermissionHolder('agent-1', store, log.logger) };
 }
 
 describe('permission holder', () => {
-  test('applies a snapshot whose hash matches, persists it and swaps it in', async (t) => {
-    const { store, holder, dir } = await setup(t);
+  test('applies a snapshot whose hash matches, persists it and swaps it in', async () => {
+    const { store, holder, dir } = await setup();
     const message = snapshot(demoPermissionSet({ version: 3 }));
     const outcome = await holder.applySnapshot(message, 1000);
     assert.deepEqual(outcome, { status: 'applied', version: 3, hash: message.hash, appliedAt: 1000 });
@@ -27,16 +28,16 @@ describe('permission holder', () => {
     await store.close();
 
     const reopened = await LocalStore.open(dir.path);
-    t.after(() => reopened.close());
+    onTestFinished(() => reopened.close());
     const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
     await restarted.load();
     assert.equal(restarted.current?.version, 3);
     assert.equal(restarted.current?.hash, message.hash);
   });
 
-  test('rejects a snapshot whose hash does not match its content and keeps the set in force', async (t) => {
-    const { store, holder, log } = await setup(t);
-    t.after(() => store.close());
+  test('rejects a snapshot whose hash does not match its content and keeps the set in force', async () => {
+    const { store, holder, log } = await setup();
+    onTestFinished(() => store.close());
     await holder.applySnapshot(snapshot(demoPermissionSet({ version: 1 })));
     const tampered = snapshot(demoPermissionSet({ version: 2 }));
     tampered.set.cards[0]!.status = 'active';
@@ -48,26 +49,26 @@ describe('permission holder', () => {
     assert.equal((await store.loadPermissions())?.set.version, 1);
   });
 
-  test('rejects a snapshot meant for another agent', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(() => store.close());
+  test('rejects a snapshot meant for another agent', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(() => store.close());
     const outcome = await holder.applySnapshot(snapshot(demoPermissionSet({ agentId: 'agent-2' })));
     assert.deepEqual(outcome.status, 'rejected');
     assert.equal(holder.current, null);
   });
 
-  test('rejects a set that cannot be compiled (unknown time zone) and keeps the old one', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(() => store.close());
+  test('rejects a set that cannot be compiled (unknown time zone) and keeps the old one', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(() => store.close());
     await holder.applySnapshot(snapshot(demoPermissionSet({ version: 1 })));
     const outcome = await holder.applySnapshot(snapshot(demoPermissionSet({ version: 2, site: { timeZone: 'Atlantis/Capital', holidays: [] } })));
     assert.equal(outcome.status, 'rejected');
     assert.equal(holder.current?.version, 1);
   });
 
-  test('confirms an identical snapshot without rewriting it', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(() => store.close());
+  test('confirms an identical snapshot without rewriting it', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(() => store.close());
     const message = snapshot(demoPermissionSet({ version: 4 }));
     await holder.applySnapshot(message, 10);
     let saves = 0;
@@ -81,9 +82,9 @@ describe('permission holder', () => {
     assert.equal(saves, 0);
   });
 
-  test('does not swap in a set it could not persist', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(() => store.close());
+  test('does not swap in a set it could not persist', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(() => store.close());
     store.savePermissionPayload = async () => {
       throw new Error('database is locked');
     };
@@ -115,8 +116,8 @@ describe('permission deltas', () => {
     return { before, after, delta };
   }
 
-  test('a delta on the version held: applied in place, the result hashes like the full set, and survives a restart', async (t) => {
-    const { store, holder, dir } = await setup(t);
+  test('a delta on the version held: applied in place, the result hashes like the full set, and survives a restart', async () => {
+    const { store, holder, dir } = await setup();
     const { before, after, delta } = revokeFirstCard();
     await holder.applySnapshot(snapshot(before));
     const outcome = await holder.applyDelta(delta, 2000);
@@ -131,7 +132,7 @@ describe('permission deltas', () => {
     await store.close();
 
     const reopened = await LocalStore.open(dir.path);
-    t.after(() => reopened.close());
+    onTestFinished(() => reopened.close());
     const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
     await restarted.load();
     assert.equal(restarted.current?.version, 3);
@@ -139,9 +140,9 @@ describe('permission deltas', () => {
     assert.equal(restarted.current?.cards.get(before.cards[0]!.credential)?.status, 'revoked');
   });
 
-  test('after many changed cards the overlay is folded into a fresh table in the worker, same version, hash and decisions', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(async () => {
+  test('after many changed cards the overlay is folded into a fresh table in the worker, same version, hash and decisions', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(async () => {
       await holder.close();
       await store.close();
     });
@@ -159,9 +160,9 @@ describe('permission deltas', () => {
     assert.equal(holder.current?.cards.get(before.cards.at(-1)!.credential)?.status, 'active');
   });
 
-  test('a delta on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(() => store.close());
+  test('a delta on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(() => store.close());
     const { before, delta } = revokeFirstCard();
     assert.deepEqual(await holder.applyDelta(delta), { status: 'rejected', error: 'it applies to version 1, the agent holds nothing', needsSnapshot: true });
     await holder.applySnapshot(snapshot(before));
@@ -186,8 +187,8 @@ describe('binary permission sets', () => {
     return outcome;
   }
 
-  test('a set arriving in parts is applied once its last part is in, and survives a restart', async (t) => {
-    const { store, holder, dir } = await setup(t);
+  test('a set arriving in parts is applied once its last part is in, and survives a restart', async () => {
+    const { store, holder, dir } = await setup();
     const set = largePermissionSet(2000, { version: 3 });
     const payloads = parts(set);
     assert.ok(payloads.length > 3);
@@ -200,17 +201,17 @@ describe('binary permission sets', () => {
     await store.close();
 
     const reopened = await LocalStore.open(dir.path);
-    t.after(() => reopened.close());
+    onTestFinished(() => reopened.close());
     const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
-    t.after(() => restarted.close());
+    onTestFinished(() => restarted.close());
     await restarted.load();
     assert.equal(restarted.current?.hash, snapshot(set).hash);
     assert.equal(restarted.current?.cards.size, 2000);
   });
 
-  test('corrupted, truncated and oversized binary sets are refused with the reason, and the set in force stays', async (t) => {
-    const { store, holder, log } = await setup(t);
-    t.after(async () => {
+  test('corrupted, truncated and oversized binary sets are refused with the reason, and the set in force stays', async () => {
+    const { store, holder, log } = await setup();
+    onTestFinished(async () => {
       await holder.close();
       await store.close();
     });
@@ -263,8 +264,8 @@ describe('structural changes', () => {
   }
   const WEDNESDAY_10_SHANGHAI = Date.UTC(2026, 0, 7, 2);
 
-  test('a new header over the cards held: applied in place, decided by at once, hashed like the whole set, and kept across a restart', async (t) => {
-    const { store, holder, dir } = await setup(t);
+  test('a new header over the cards held: applied in place, decided by at once, hashed like the whole set, and kept across a restart', async () => {
+    const { store, holder, dir } = await setup();
     const before = demoPermissionSet({ version: 1 });
     before.cards[0]!.grants = [{ zoneId: 'lab', scheduleId: 'office-hours', validUntil: null }];
     await holder.applySnapshot(snapshot(before));
@@ -280,17 +281,17 @@ describe('structural changes', () => {
     await store.close();
 
     const reopened = await LocalStore.open(dir.path);
-    t.after(() => reopened.close());
+    onTestFinished(() => reopened.close());
     const restarted = new PermissionHolder('agent-1', reopened, captureLogger().logger);
-    t.after(() => restarted.close());
+    onTestFinished(() => restarted.close());
     await restarted.load();
     assert.equal(restarted.current?.version, 2);
     assert.equal(restarted.current?.hash, snapshot(after).hash);
   });
 
-  test('a structural change on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async (t) => {
-    const { store, holder } = await setup(t);
-    t.after(async () => {
+  test('a structural change on another version, or whose result does not hash as announced, is refused and asks for a snapshot', async () => {
+    const { store, holder } = await setup();
+    onTestFinished(async () => {
       await holder.close();
       await store.close();
     });

@@ -1,5 +1,6 @@
-import { describe, test, type TestContext } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, jest, test } from '@jest/globals';
+import { fakeTimers, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SimDoor, SimGpio } from '@acs/hardware-sim';
 import { silentLogger } from '../log/logger.js';
 import { DoorController, type DoorEventType } from './door-controller.js';
@@ -8,8 +9,8 @@ const LOCK = 17;
 const CONTACT = 27;
 const EXIT = 22;
 
-function setup(t: TestContext, options: { activeLow?: boolean; contactDebounceMs?: number; releaseMs?: number; heldOpenMs?: number } = {}) {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+function setup(options: { activeLow?: boolean; contactDebounceMs?: number; releaseMs?: number; heldOpenMs?: number } = {}) {
+  fakeTimers(['setTimeout']);
   const gpio = new SimGpio();
   const simDoor = new SimDoor(gpio, {
     id: 'lab',
@@ -30,19 +31,19 @@ function setup(t: TestContext, options: { activeLow?: boolean; contactDebounceMs
   const events: DoorEventType[] = [];
   door.on('event', (type) => events.push(type));
   door.start();
-  t.after(() => door.stop());
-  return { gpio, simDoor, door, events, tick: (ms: number) => t.mock.timers.tick(ms) };
+  onTestFinished(() => door.stop());
+  return { gpio, simDoor, door, events, tick: (ms: number) => jest.advanceTimersByTime(ms) };
 }
 
 describe('door controller', () => {
-  test('drives the lock locked at start', (t) => {
-    const { gpio, simDoor } = setup(t);
+  test('drives the lock locked at start', () => {
+    const { gpio, simDoor } = setup();
     assert.deepEqual(gpio.outputWrites(LOCK).map((w) => w.level), [0, 0]);
     assert.equal(simDoor.isLocked, true);
   });
 
-  test('a grant releases the relay synchronously for releaseMs, then relocks', (t) => {
-    const { gpio, door, events, tick, simDoor } = setup(t, { releaseMs: 3000 });
+  test('a grant releases the relay synchronously for releaseMs, then relocks', () => {
+    const { gpio, door, events, tick, simDoor } = setup({ releaseMs: 3000 });
     door.grant();
     assert.equal(gpio.level(LOCK), 1, 'released before grant() returns');
     tick(2999);
@@ -53,8 +54,8 @@ describe('door controller', () => {
     assert.equal(simDoor.lockReleases().length, 1);
   });
 
-  test('honours an active-low relay: locked is high, released is low', (t) => {
-    const { gpio, door, tick } = setup(t, { activeLow: true, releaseMs: 3000 });
+  test('honours an active-low relay: locked is high, released is low', () => {
+    const { gpio, door, tick } = setup({ activeLow: true, releaseMs: 3000 });
     assert.equal(gpio.level(LOCK), 1);
     door.grant();
     assert.equal(gpio.level(LOCK), 0);
@@ -62,8 +63,8 @@ describe('door controller', () => {
     assert.equal(gpio.level(LOCK), 1);
   });
 
-  test('a second grant during a release extends it', (t) => {
-    const { gpio, door, tick } = setup(t, { releaseMs: 3000 });
+  test('a second grant during a release extends it', () => {
+    const { gpio, door, tick } = setup({ releaseMs: 3000 });
     door.grant();
     tick(2000);
     door.grant();
@@ -73,8 +74,8 @@ describe('door controller', () => {
     assert.equal(gpio.level(LOCK), 0);
   });
 
-  test('relocks as soon as the door closes after having opened', (t) => {
-    const { gpio, door, simDoor, events } = setup(t, { releaseMs: 5000 });
+  test('relocks as soon as the door closes after having opened', () => {
+    const { gpio, door, simDoor, events } = setup({ releaseMs: 5000 });
     door.grant();
     assert.equal(simDoor.open(), true);
     simDoor.close();
@@ -82,8 +83,8 @@ describe('door controller', () => {
     assert.deepEqual(events, ['opened', 'closed', 'relocked']);
   });
 
-  test('the exit button releases the lock and the door opens without an alarm', (t) => {
-    const { gpio, simDoor, events } = setup(t);
+  test('the exit button releases the lock and the door opens without an alarm', () => {
+    const { gpio, simDoor, events } = setup();
     gpio.setInput(EXIT, 0);
     assert.equal(gpio.level(LOCK), 1);
     gpio.setInput(EXIT, 1);
@@ -92,8 +93,8 @@ describe('door controller', () => {
     assert.deepEqual(events, ['exit_request', 'opened', 'closed', 'relocked']);
   });
 
-  test('the door opening while locked is forced_open', (t) => {
-    const { simDoor, events, gpio } = setup(t);
+  test('the door opening while locked is forced_open', () => {
+    const { simDoor, events, gpio } = setup();
     assert.equal(simDoor.open(), false, 'a locked door does not open');
     simDoor.force();
     assert.deepEqual(events, ['forced_open']);
@@ -102,16 +103,16 @@ describe('door controller', () => {
     assert.deepEqual(events, ['forced_open', 'closed']);
   });
 
-  test('a door opened after the release expired is forced_open', (t) => {
-    const { door, simDoor, events, tick } = setup(t, { releaseMs: 3000 });
+  test('a door opened after the release expired is forced_open', () => {
+    const { door, simDoor, events, tick } = setup({ releaseMs: 3000 });
     door.grant();
     tick(3000);
     simDoor.force();
     assert.deepEqual(events, ['relocked', 'forced_open']);
   });
 
-  test('a door left open raises held_open_prealarm at 80 % and held_open at heldOpenMs', (t) => {
-    const { door, simDoor, events, tick } = setup(t, { releaseMs: 3000, heldOpenMs: 10_000 });
+  test('a door left open raises held_open_prealarm at 80 % and held_open at heldOpenMs', () => {
+    const { door, simDoor, events, tick } = setup({ releaseMs: 3000, heldOpenMs: 10_000 });
     door.grant();
     simDoor.open();
     tick(3000);
@@ -128,8 +129,8 @@ describe('door controller', () => {
     assert.deepEqual(events.slice(-1), ['closed']);
   });
 
-  test('closing the door in time cancels the held-open alarms', (t) => {
-    const { door, simDoor, events, tick } = setup(t, { heldOpenMs: 10_000 });
+  test('closing the door in time cancels the held-open alarms', () => {
+    const { door, simDoor, events, tick } = setup({ heldOpenMs: 10_000 });
     door.grant();
     simDoor.open();
     tick(5000);
@@ -139,8 +140,8 @@ describe('door controller', () => {
     assert.equal(events.includes('held_open'), false);
   });
 
-  test('ignores contact bounce shorter than the debounce time but sees a real opening', (t) => {
-    const { gpio, events, tick } = setup(t, { contactDebounceMs: 50 });
+  test('ignores contact bounce shorter than the debounce time but sees a real opening', () => {
+    const { gpio, events, tick } = setup({ contactDebounceMs: 50 });
     gpio.setInput(CONTACT, 1);
     tick(20);
     gpio.setInput(CONTACT, 0);
@@ -151,8 +152,8 @@ describe('door controller', () => {
     assert.deepEqual(events, ['forced_open']);
   });
 
-  test('uses release and held-open times set later (from the permission set)', (t) => {
-    const { gpio, door, tick } = setup(t, { releaseMs: 3000 });
+  test('uses release and held-open times set later (from the permission set)', () => {
+    const { gpio, door, tick } = setup({ releaseMs: 3000 });
     door.setTimes({ releaseMs: 8000, heldOpenMs: 60_000 });
     door.grant();
     tick(7999);
@@ -161,8 +162,8 @@ describe('door controller', () => {
     assert.equal(gpio.level(LOCK), 0);
   });
 
-  test('stop drives the lock locked even during a release', (t) => {
-    const { gpio, door } = setup(t);
+  test('stop drives the lock locked even during a release', () => {
+    const { gpio, door } = setup();
     door.grant();
     door.stop();
     assert.equal(gpio.level(LOCK), 0);

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Level } from '@acs/shared/hardware/interfaces';
@@ -20,43 +21,43 @@ async function fakeSysfs(chips: { name: string; label: string; base: number; ngp
 }
 
 describe('GPIO base offset from sysfs', () => {
-  test('finds base 512 on a Raspberry Pi 4 with kernel 6.6', async (t) => {
+  test('finds base 512 on a Raspberry Pi 4 with kernel 6.6', async () => {
     const dir = await fakeSysfs([
       { name: 'gpiochip512', label: 'pinctrl-bcm2711', base: 512, ngpio: 58 },
       { name: 'gpiochip570', label: 'raspberrypi-exp-gpio', base: 570, ngpio: 8 },
     ]);
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     assert.equal(findGpioBase(dir.path).base, 512);
   });
 
-  test('finds base 571 on a Raspberry Pi 5 (RP1), ignoring the SoC chip', async (t) => {
+  test('finds base 571 on a Raspberry Pi 5 (RP1), ignoring the SoC chip', async () => {
     const dir = await fakeSysfs([
       { name: 'gpiochip512', label: 'gpio-brcmstb@107d508500', base: 512, ngpio: 32 },
       { name: 'gpiochip544', label: 'gpio-brcmstb@107d508520', base: 544, ngpio: 27 },
       { name: 'gpiochip571', label: 'pinctrl-rp1', base: 571, ngpio: 54 },
     ]);
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     assert.equal(findGpioBase(dir.path).base, 571);
   });
 
-  test('finds base 0 on an older kernel', async (t) => {
+  test('finds base 0 on an older kernel', async () => {
     const dir = await fakeSysfs([{ name: 'gpiochip0', label: 'pinctrl-bcm2835', base: 0 }]);
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     assert.equal(findGpioBase(dir.path).base, 0);
   });
 
-  test('uses a configured chip label', async (t) => {
+  test('uses a configured chip label', async () => {
     const dir = await fakeSysfs([
       { name: 'gpiochip0', label: 'pinctrl-bcm2835', base: 0 },
       { name: 'gpiochip100', label: 'my-expander', base: 100 },
     ]);
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     assert.equal(findGpioBase(dir.path, 'my-expander').base, 100);
   });
 
-  test('explains which chips it found when none is a known header chip', async (t) => {
+  test('explains which chips it found when none is a known header chip', async () => {
     const dir = await fakeSysfs([{ name: 'gpiochip0', label: 'some-soc', base: 0 }]);
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     assert.throws(() => findGpioBase(dir.path), /gpiochip0 'some-soc' base 0[\s\S]*gpio\.chipLabel/);
   });
 

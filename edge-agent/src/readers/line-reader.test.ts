@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimLineReader, SimSerialBinding } from '@acs/hardware-sim';
 import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';
@@ -23,10 +24,10 @@ function setup(format: LineFormat, debounceMs = 300) {
 }
 
 describe('keyboard-wedge line reader over the simulated serial binding', () => {
-  test('reads a 10-digit EM line split across chunks as em4100:3887558, stamped when the line ended', async (t) => {
+  test('reads a 10-digit EM line split across chunks as em4100:3887558, stamped when the line ended', async () => {
     const { device, reader, cards } = setup({ type: 'em4100-decimal' });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const before = process.hrtime.bigint();
     await device.sendLine('0003887558', { chunks: 4 });
     await until(() => cards.length === 1, 1000, 'a card');
@@ -34,12 +35,12 @@ describe('keyboard-wedge line reader over the simulated serial binding', () => {
     assert.ok(cards[0]!.receivedAtNs > before);
   });
 
-  test('reads FC,CN lines as the configured Wiegand format and hex lines as UIDs', async (t) => {
+  test('reads FC,CN lines as the configured Wiegand format and hex lines as UIDs', async () => {
     const wiegand = setup({ type: 'wiegand-fc-cn', wiegandFormat: BUILT_IN_WIEGAND_FORMATS.h10306! });
     const chip = setup({ type: 'hex-uid' });
     await wiegand.reader.start();
     await chip.reader.start();
-    t.after(() => Promise.all([wiegand.reader.stop(), chip.reader.stop()]));
+    onTestFinished(() => Promise.all([wiegand.reader.stop(), chip.reader.stop()]));
     await wiegand.device.sendLine('1234,56789');
     await chip.device.sendLine('04A1B2C3');
     await until(() => wiegand.cards.length === 1 && chip.cards.length === 1, 1000, 'both cards');
@@ -47,10 +48,10 @@ describe('keyboard-wedge line reader over the simulated serial binding', () => {
     assert.equal(chip.cards[0]!.credential, 'uid:04a1b2c3');
   });
 
-  test('rejects, counts and logs garbage lines, and still reads the next good one', async (t) => {
+  test('rejects, counts and logs garbage lines, and still reads the next good one', async () => {
     const { device, reader, cards, log } = setup({ type: 'em4100-decimal' });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     device.sendRaw(Buffer.from('hello\r\n\u0000\u00ff\u0013\n12345\r\n'));
     device.sendRaw(Buffer.from(`${'7'.repeat(100)}\r\n`));
     await device.sendLine('0003887558');
@@ -61,11 +62,11 @@ describe('keyboard-wedge line reader over the simulated serial binding', () => {
     assert.equal(log.find('longer than 64 characters', 'DEBUG').length, 1);
   });
 
-  test('debounces a card whose line repeats while it is held, but not a different card', async (t) => {
+  test('debounces a card whose line repeats while it is held, but not a different card', async () => {
     // Lines 30 ms apart, a 1 s window: a stalled timer on a loaded machine does not split the hold.
     const { device, reader, cards } = setup({ type: 'em4100-decimal' }, 1000);
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await device.sendLine('0003887558', { repeat: 4, repeatIntervalMs: 30 });
     await device.sendLine('0007654321');
     await until(() => cards.length === 2, 1000, 'two reads');
@@ -76,10 +77,10 @@ describe('keyboard-wedge line reader over the simulated serial binding', () => {
     await until(() => cards.length === 3, 1000, 'a new presentation after the debounce time');
   });
 
-  test('reports a fault when unplugged and recovers when replugged, like the RDM6300 reader', async (t) => {
+  test('reports a fault when unplugged and recovers when replugged, like the RDM6300 reader', async () => {
     const { binding, device, reader, cards, faults, recovered } = setup({ type: 'em4100-decimal' });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     binding.unplug('sim/wedge');
     await until(() => faults.length === 1, 1000, 'a fault');
     assert.equal(faults[0]!.code, 'port_closed');

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimPn532, SimSerialBinding } from '@acs/hardware-sim';
 import type { CardRead, ReaderFault } from '@acs/shared/hardware/interfaces';
@@ -35,10 +36,10 @@ function setup(options: Partial<Pn532ReaderOptions> = {}) {
 }
 
 describe('PN532 reader against the simulated module', () => {
-  test('wakes the module, configures it and polls with the exact frames of hardware.md', async (t) => {
+  test('wakes the module, configures it and polls with the exact frames of hardware.md', async () => {
     const { binding, reader, log } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => reader.stats.polls >= 2, 2000, 'two polls');
     const sent = binding.hostWrites('sim/nfc');
     const samAt = sent.indexOf(hex('00 00 FF 05 FB D4 14 01 14 01 02 00'));
@@ -52,10 +53,10 @@ describe('PN532 reader against the simulated module', () => {
     assert.equal(log.find('reader nfc polling', 'INFO').length, 1);
   });
 
-  test('reports a card placed in the field once while it stays, and again after it was taken away', async (t) => {
+  test('reports a card placed in the field once while it stays, and again after it was taken away', async () => {
     const { pn532, reader, cards } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     const before = process.hrtime.bigint();
     pn532.placeCard('04a1b2c3');
@@ -80,10 +81,10 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => cards.length === 3, 2000, 'the first card presented again');
   });
 
-  test('even without debounce, a card left on the reader is read once; taken away and back is a new read', async (t) => {
+  test('even without debounce, a card left on the reader is read once; taken away and back is a new read', async () => {
     const { pn532, reader, cards } = setup({ debounceMs: 0 });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     pn532.placeCard('04a1b2c3');
     await until(() => cards.length === 1, 2000, 'the card');
     const polls = reader.stats.polls;
@@ -95,10 +96,10 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => cards.length === 2, 2000, 'the card again');
   });
 
-  test('asks again with a NACK for a reply with a bad checksum, and reads through noise and split replies', async (t) => {
+  test('asks again with a NACK for a reply with a bad checksum, and reads through noise and split replies', async () => {
     const { pn532, reader, cards, faults, log } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     pn532.placeCard('04a1b2c3');
     pn532.injectFault('bad_dcs');
@@ -117,10 +118,10 @@ describe('PN532 reader against the simulated module', () => {
     assert.deepEqual(faults, [], 'isolated bad frames are not a reader fault');
   });
 
-  test('a module that stops answering is a no_response fault; it recovers when the module answers again', async (t) => {
+  test('a module that stops answering is a no_response fault; it recovers when the module answers again', async () => {
     const { pn532, reader, cards, faults, recovered } = setup({ failuresBeforeFault: 3 });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     pn532.injectFault('silent', 4);
     pn532.injectFault('no_reply', 2);
@@ -134,21 +135,21 @@ describe('PN532 reader against the simulated module', () => {
     await until(() => cards.length === 1, 1000, 'a read after recovery');
   });
 
-  test('a module that never answers at start is a fault; the reader keeps trying', async (t) => {
+  test('a module that never answers at start is a fault; the reader keeps trying', async () => {
     const { pn532, reader, faults, recovered } = setup();
     pn532.injectFault('silent', 1000);
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => faults.length === 1, 8000, 'the fault');
     assert.match(faults[0]!.message, /no answer to wake-up and SAMConfiguration \(no_ack\)/);
     pn532.clearFaults();
     await until(() => recovered.length === 1, 8000, 'recovery once it answers');
   });
 
-  test('unplugged: port_closed fault, reopened with backoff, re-initialised and polling again when replugged', async (t) => {
+  test('unplugged: port_closed fault, reopened with backoff, re-initialised and polling again when replugged', async () => {
     const { binding, pn532, reader, cards, faults, recovered } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await until(() => reader.stats.polls >= 1, 2000, 'polling');
     binding.unplug('sim/nfc');
     await until(() => faults.length === 1, 8000, 'the fault');

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimRdm6300, SimSerialBinding } from '@acs/hardware-sim';
 import type { CardRead, ReaderFault } from '@acs/shared/hardware/interfaces';

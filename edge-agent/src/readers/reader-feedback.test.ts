@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, jest, test } from '@jest/globals';
+import { fakeTimers } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SimGpio } from '@acs/hardware-sim';
 import { captureLogger } from '../test-support/fixtures.js';
 import { ReaderFeedback } from './reader-feedback.js';
@@ -8,8 +9,8 @@ const GREEN = 12;
 const RED = 16;
 const BUZZER = 20;
 
-function setup(t: import('node:test').TestContext) {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+function setup() {
+  fakeTimers(['setTimeout']);
   const gpio = new SimGpio();
   const feedback = new ReaderFeedback({
     gpio,
@@ -24,17 +25,17 @@ function setup(t: import('node:test').TestContext) {
   feedback.start();
   /** Levels of green, red and buzzer right now. */
   const levels = () => [gpio.level(GREEN), gpio.level(RED), gpio.level(BUZZER)];
-  return { gpio, feedback, levels, tick: (ms: number) => t.mock.timers.tick(ms) };
+  return { gpio, feedback, levels, tick: (ms: number) => jest.advanceTimersByTime(ms) };
 }
 
 describe('reader feedback on GPIO', () => {
-  test('starts with everything off (an active-low buzzer sits high)', (t) => {
-    const { levels } = setup(t);
+  test('starts with everything off (an active-low buzzer sits high)', () => {
+    const { levels } = setup();
     assert.deepEqual(levels(), [0, 0, 1]);
   });
 
-  test('a grant lights the green LED for its time and beeps once', (t) => {
-    const { feedback, levels, tick } = setup(t);
+  test('a grant lights the green LED for its time and beeps once', () => {
+    const { feedback, levels, tick } = setup();
     feedback.signal('grant');
     assert.deepEqual(levels(), [1, 0, 0], 'green on, buzzer on (low) at once');
     tick(100);
@@ -45,8 +46,8 @@ describe('reader feedback on GPIO', () => {
     assert.deepEqual(levels(), [0, 0, 1], 'green off after 1 s');
   });
 
-  test('a deny lights the red LED and beeps three times', (t) => {
-    const { gpio, feedback, levels, tick } = setup(t);
+  test('a deny lights the red LED and beeps three times', () => {
+    const { gpio, feedback, levels, tick } = setup();
     feedback.signal('deny');
     assert.deepEqual(levels(), [0, 1, 0]);
     tick(2000);
@@ -56,8 +57,8 @@ describe('reader feedback on GPIO', () => {
     assert.deepEqual(buzzer, [1, 0, 1, 0, 1, 0, 1]);
   });
 
-  test('a new badge cuts the running pattern short', (t) => {
-    const { feedback, levels, tick } = setup(t);
+  test('a new badge cuts the running pattern short', () => {
+    const { feedback, levels, tick } = setup();
     feedback.signal('deny');
     tick(50);
     feedback.signal('grant');
@@ -66,16 +67,16 @@ describe('reader feedback on GPIO', () => {
     assert.deepEqual(levels(), [0, 0, 1], 'nothing left over from the deny');
   });
 
-  test('stop turns everything off and releases the lines', (t) => {
-    const { gpio, feedback, levels } = setup(t);
+  test('stop turns everything off and releases the lines', () => {
+    const { gpio, feedback, levels } = setup();
     feedback.signal('grant');
     feedback.stop();
     assert.deepEqual(levels(), [0, 0, 1]);
     assert.doesNotThrow(() => gpio.output(GREEN, 0));
   });
 
-  test('a reader with only a buzzer still beeps', (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+  test('a reader with only a buzzer still beeps', () => {
+    fakeTimers(['setTimeout']);
     const gpio = new SimGpio();
     const feedback = new ReaderFeedback({
       gpio,
@@ -87,7 +88,7 @@ describe('reader feedback on GPIO', () => {
     feedback.start();
     feedback.signal('deny');
     feedback.signal('grant');
-    t.mock.timers.tick(1000);
+    jest.advanceTimersByTime(1000);
     assert.deepEqual(gpio.outputWrites(BUZZER).map((w) => w.level), [0, 1, 0, 1, 0]);
   });
 });

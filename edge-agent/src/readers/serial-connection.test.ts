@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { OpenOptions } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { SimSerialBinding } from '@acs/hardware-sim';
 import { silentLogger } from '../log/logger.js';
@@ -23,7 +24,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 3000): Prom
 }
 
 describe('serial connection', () => {
-  test('a changed speed applies to the open port and to every reopening after a loss', async (t) => {
+  test('a changed speed applies to the open port and to every reopening after a loss', async () => {
     const binding = new RecordingBinding();
     const device = binding.createPort('sim/line');
     const connection = new SerialConnection({
@@ -34,7 +35,7 @@ describe('serial connection', () => {
       owner: 'test',
       log: silentLogger,
     });
-    t.after(() => connection.stop());
+    onTestFinished(() => connection.stop());
     const losses: string[] = [];
     connection.on('lost', (code) => losses.push(code));
     await connection.start();

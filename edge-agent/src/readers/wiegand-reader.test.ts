@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SimGpio, SimWiegandTransmitter } from '@acs/hardware-sim';
 import {
@@ -41,44 +42,44 @@ describe('Wiegand reader on simulated GPIO', () => {
     ['corp1000-48', 1000, 123456],
   ];
   for (const [id, facility, card] of vectors) {
-    test(`turns the pulse train of ${F[id]!.name} ${facility}:${card} into ${id}:${facility}:${card}, stamped at the last edge`, async (t) => {
+    test(`turns the pulse train of ${F[id]!.name} ${facility}:${card} into ${id}:${facility}:${card}, stamped at the last edge`, async () => {
       const { tx, reader, cards } = setup();
       await reader.start();
-      t.after(() => reader.stop());
+      onTestFinished(() => reader.stop());
       const last = tx.sendInstant(encodeWiegand(F[id]!, { facility, card }));
       await until(() => cards.length === 1, 1000, 'the card');
       assert.deepEqual([cards[0]!.readerId, cards[0]!.credential, cards[0]!.receivedAtNs], ['wg', `${id}:${facility}:${card}`, last]);
     });
   }
 
-  test('watches rising edges only, without debounce (the onoff pitfall)', async (t) => {
+  test('watches rising edges only, without debounce (the onoff pitfall)', async () => {
     const claimed: unknown[] = [];
     const gpio = new SimGpio();
     const spy = { ...gpio, input: (line: number, options: unknown) => (claimed.push([line, options]), gpio.input(line, options as never)) };
     const reader = new WiegandReader({ id: 'wg', gpio: spy as unknown as SimGpio, d0Line: 5, d1Line: 6, formats: ALL, log: captureLogger().logger });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     assert.deepEqual(claimed, [
       [5, { debounceMs: 0, edge: 'rising' }],
       [6, { debounceMs: 0, edge: 'rising' }],
     ]);
   });
 
-  test('reads a frame sent with real timers (2 ms per bit) once the line stays quiet for the frame timeout', async (t) => {
+  test('reads a frame sent with real timers (2 ms per bit) once the line stays quiet for the frame timeout', async () => {
     // A long timeout: real timers on a loaded test machine stall far longer than 25 ms.
     const { tx, reader, cards } = setup({ frameTimeoutMs: 500 });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     await tx.present(F.h10301!, { facility: 1, card: 1 });
     assert.equal(cards.length, 0, 'not before the timeout');
     await until(() => cards.length === 1, 3000, 'the card');
     assert.equal(cards[0]!.credential, 'h10301:1:1');
   });
 
-  test('splits two cards sent back to back by the gap between their edges', async (t) => {
+  test('splits two cards sent back to back by the gap between their edges', async () => {
     const { tx, reader, cards } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const start = process.hrtime.bigint();
     const firstEnd = tx.sendInstant(encodeWiegand(F.h10301!, { facility: 1, card: 2 }), { startNs: start });
     // 30 ms of silence (more than the 25 ms timeout), delivered in the same tick.
@@ -88,10 +89,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     assert.equal(cards[0]!.receivedAtNs, firstEnd);
   });
 
-  test('merges edges closer than the timeout into one frame: two cards 10 ms apart make a 52-bit frame that is rejected', async (t) => {
+  test('merges edges closer than the timeout into one frame: two cards 10 ms apart make a 52-bit frame that is rejected', async () => {
     const { tx, reader, cards, log } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const end = tx.sendInstant(encodeWiegand(F.h10301!, { facility: 1, card: 2 }));
     tx.sendInstant(encodeWiegand(F.h10301!, { facility: 3, card: 4 }), { startNs: end + 10n * MS });
     await until(() => reader.stats.frames === 1, 1000, 'one frame');
@@ -100,10 +101,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     assert.equal(log.find('52-bit frame: no configured format has 52 bits', 'DEBUG').length, 1);
   });
 
-  test('rejects a frame with a dropped bit, counts and logs it, and reads the next card', async (t) => {
+  test('rejects a frame with a dropped bit, counts and logs it, and reads the next card', async () => {
     const { tx, reader, cards, log } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const bits = encodeWiegand(F.h10301!, { facility: 123, card: 4567 });
     const end = tx.sendInstant([...bits.slice(0, 12), ...bits.slice(13)]);
     tx.sendInstant(bits, { startNs: end + 40n * MS });
@@ -113,10 +114,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     assert.equal(log.find('rejected Wiegand frame on wg: 25-bit frame', 'DEBUG').length, 1);
   });
 
-  test('rejects a frame with a flipped bit and names the parity that failed', async (t) => {
+  test('rejects a frame with a flipped bit and names the parity that failed', async () => {
     const { tx, reader, cards, log } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const bits = [...encodeWiegand(F.h10301!, { facility: 123, card: 4567 })];
     bits[20] = (1 - bits[20]!) as WiegandBit;
     tx.sendInstant(bits);
@@ -126,10 +127,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     assert.equal(log.find('parity failed: h10301 bit 26 (odd)', 'DEBUG').length, 1);
   });
 
-  test('a frame of a length no format has becomes raw:<bits>:<hex> only when the reader allows raw', async (t) => {
+  test('a frame of a length no format has becomes raw:<bits>:<hex> only when the reader allows raw', async () => {
     const raw = setup({ allowRaw: true, formats: [F.h10301!] });
     await raw.reader.start();
-    t.after(() => raw.reader.stop());
+    onTestFinished(() => raw.reader.stop());
     raw.tx.sendInstant(bitsFromString('1'.repeat(32)));
     await until(() => raw.cards.length === 1, 1000, 'the raw card');
     assert.equal(raw.cards[0]!.credential, 'raw:32:ffffffff');
@@ -139,7 +140,7 @@ describe('Wiegand reader on simulated GPIO', () => {
     assert.equal(raw.cards.length, 1);
   });
 
-  test('reads a custom layout from configuration', async (t) => {
+  test('reads a custom layout from configuration', async () => {
     const formats: WiegandFormat[] = wiegandFormatListSchema.parse([
       {
         id: 'acme-30',
@@ -155,25 +156,25 @@ describe('Wiegand reader on simulated GPIO', () => {
     ]);
     const { tx, reader, cards } = setup({ formats });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     tx.sendInstant(encodeWiegand(formats[0]!, { facility: 1000, card: 200000 }));
     await until(() => cards.length === 1, 1000, 'the card');
     assert.equal(cards[0]!.credential, 'acme-30:1000:200000');
   });
 
-  test('drops a frame of more than 128 bits (a stuck or noisy line)', async (t) => {
+  test('drops a frame of more than 128 bits (a stuck or noisy line)', async () => {
     const { tx, reader, cards } = setup();
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     tx.sendInstant(bitsFromString('10'.repeat(100)), { timing: { pulseWidthUs: 50, intervalUs: 100 } });
     await until(() => reader.stats.overlong === 1, 1000, 'the overlong frame');
     assert.equal(cards.length, 0);
   });
 
-  test('debounces a reader that repeats the card while it is held', async (t) => {
+  test('debounces a reader that repeats the card while it is held', async () => {
     const { tx, reader, cards } = setup({ debounceMs: 500 });
     await reader.start();
-    t.after(() => reader.stop());
+    onTestFinished(() => reader.stop());
     const bits = encodeWiegand(F.h10301!, { facility: 1, card: 1 });
     let at = process.hrtime.bigint();
     for (let i = 0; i < 3; i++) at = tx.sendInstant(bits, { startNs: at + 100n * MS });

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -14,9 +15,9 @@ function doorEvent(type: 'opened' | 'closed' = 'opened'): NewAgentEvent {
 }
 
 describe('local store', () => {
-  test('keeps the permission set across close and reopen', async (t) => {
+  test('keeps the permission set across close and reopen', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const set = demoPermissionSet({ version: 7 });
     const hash = permissionSetHash(set);
     let store = await LocalStore.open(dir.path);
@@ -34,11 +35,11 @@ describe('local store', () => {
     assert.equal(permissionSetHash(loaded.set), hash, 'the reloaded set hashes the same');
   });
 
-  test('replaces the whole set, dropping cards the new one lacks', async (t) => {
+  test('replaces the whole set, dropping cards the new one lacks', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const first = demoPermissionSet({ version: 1 });
     await store.savePermissions(first, permissionSetHash(first), 0n, 1);
     const second = demoPermissionSet({ version: 2, cards: [card({ credential: 'em4100:5' })] });
@@ -48,11 +49,11 @@ describe('local store', () => {
     assert.deepEqual(loaded?.set.cards.map((c) => c.credential), ['em4100:5']);
   });
 
-  test('stores many cards as rows in one transaction', async (t) => {
+  test('stores many cards as rows in one transaction', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const cards = Array.from({ length: 5000 }, (_, i) => card({ credential: `em4100:${i + 1}`, cardId: `c${i}` }));
     const set = demoPermissionSet({ cards });
     await store.savePermissions(set, permissionSetHash(set), sumCardHashes(cards), 1);
@@ -60,9 +61,9 @@ describe('local store', () => {
     assert.equal(loaded?.set.cards.length, 5000);
   });
 
-  test('loads the set of a store written before sets were kept as payloads (one row per card)', async (t) => {
+  test('loads the set of a store written before sets were kept as payloads (one row per card)', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const set = demoPermissionSet({ version: 5 });
     const hash = permissionSetHash(set);
     const { cards, ...header } = set;
@@ -79,16 +80,16 @@ describe('local store', () => {
     await new Promise<void>((resolve) => db.close(() => resolve()));
 
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const loaded = await store.loadPermissions();
     assert.equal(loaded?.set.version, 5);
     assert.equal(loaded?.appliedAt, 77);
     assert.equal(permissionSetHash(loaded!.set), hash);
   });
 
-  test('keeps outbox events and the sequence counter across restarts', async (t) => {
+  test('keeps outbox events and the sequence counter across restarts', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     let store = await LocalStore.open(dir.path);
     const outbox = new Outbox(store, captureLogger().logger);
     const added = [outbox.add(doorEvent()), outbox.add(doorEvent('closed')), outbox.add(doorEvent())];
@@ -106,17 +107,17 @@ describe('local store', () => {
     await store.close();
 
     store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const events = await store.readEvents(0, 10);
     assert.deepEqual(events.map((e) => e.seq), [4]);
     assert.deepEqual(events[0], next);
   });
 
-  test('reads the outbox oldest first, after a given seq, and deletes acknowledged events', async (t) => {
+  test('reads the outbox oldest first, after a given seq, and deletes acknowledged events', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const outbox = new Outbox(store, captureLogger().logger);
     for (let i = 0; i < 10; i++) outbox.add(doorEvent());
     await outbox.flush();
@@ -127,11 +128,11 @@ describe('local store', () => {
     assert.deepEqual((await outbox.read(0, 3)).map((e: AgentEvent) => e.seq), [1, 3, 5]);
   });
 
-  test('batches events queued in the same tick into one write and signals durability', async (t) => {
+  test('batches events queued in the same tick into one write and signals durability', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const outbox = new Outbox(store, captureLogger().logger);
     const durable: number[] = [];
     outbox.on('durable', (seq) => durable.push(seq));
@@ -142,14 +143,14 @@ describe('local store', () => {
     assert.equal(await outbox.durableCount(), 50);
   });
 
-  test('keeps events in memory and retries when a write fails', async (t) => {
+  test('keeps events in memory and retries when a write fails', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const store = await LocalStore.open(dir.path);
-    t.after(() => store.close());
+    onTestFinished(() => store.close());
     const log = captureLogger();
     const outbox = new Outbox(store, log.logger);
-    t.after(() => outbox.stop());
+    onTestFinished(() => outbox.stop());
     const realAppend = store.appendEvents.bind(store);
     let failures = 1;
     store.appendEvents = async (events) => {

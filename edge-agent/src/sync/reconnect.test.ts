@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { AuthenticateError } from 'aedes';
 import { startAgent } from '../agent.js';
 import { FakeServer, startBroker } from '../test-support/broker.js';
@@ -39,9 +40,9 @@ describe('reconnect backoff', () => {
 });
 
 describe('an agent refused by the broker', () => {
-  test('keeps retrying with growing delays after "identifier rejected" and "not authorized", and gets its revocations once let in', async (t) => {
+  test('keeps retrying with growing delays after "identifier rejected" and "not authorized", and gets its revocations once let in', async () => {
     const dir = await tempDir();
-    t.after(() => dir.remove());
+    onTestFinished(() => dir.remove());
     const attempts: number[] = [];
     // The broker refuses the agent four times (as a broker does while another client holds
     // its id, or while its account is being fixed), then lets it in.
@@ -56,13 +57,13 @@ describe('an agent refused by the broker', () => {
         done(null, true);
       },
     });
-    t.after(() => broker.close());
+    onTestFinished(() => broker.close());
     const server = await FakeServer.connect(broker.url);
-    t.after(() => server.close());
+    onTestFinished(() => server.close());
     const log = captureLogger();
     const config = simAgentConfig(dir.path, broker.url);
     const agent = await startAgent({ ...config, mqtt: { ...config.mqtt, username: 'agent-1' } }, { log: log.logger, mqtt: { reconnectPeriodMs: 50, reconnectMaxMs: 800 } });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
 
     await until(() => agent.mqttConnected, 10_000, 'the agent to be let in');
     assert.equal(attempts.length, 5);

@@ -1,16 +1,17 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { CURRENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
 import { SERVER_ANNOUNCEMENT_TOPIC } from '@acs/shared/mqtt/topics';
 import { startAgent } from '../agent.js';
 import { brokerAndServer } from '../test-support/broker.js';
 import { captureLogger, simAgentConfig, until } from '../test-support/fixtures.js';
 
-test('the agent states its protocol, reads the server’s announcement, and says plainly when it is too old for the server', async (t) => {
-  const { dir, broker, server } = await brokerAndServer(t);
+test('the agent states its protocol, reads the server’s announcement, and says plainly when it is too old for the server', async () => {
+  const { dir, broker, server } = await brokerAndServer();
   const log = captureLogger();
   const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: log.logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
-  t.after(() => agent.stop());
+  onTestFinished(() => agent.stop());
   const state = await server.waitFor('state', (s) => s.online === true);
   assert.equal(state.protocol, CURRENT_PROTOCOL);
 

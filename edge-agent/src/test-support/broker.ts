@@ -3,7 +3,7 @@
    the agent tests read whatever field of a message they wait for; typing payloads per channel would touch every one of them. */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
-import type { TestContext } from 'node:test';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
 import { Aedes, type AedesOptions } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { parseAgentTopic, type Channel } from '@acs/shared/mqtt/topics';
@@ -111,12 +111,12 @@ export class FakeServer extends EventEmitter<{ message: [ServerMessage] }> {
 }
 
 /** A data folder, a broker and a fake server on it, all removed when the test ends. */
-export async function brokerAndServer(t: TestContext): Promise<{ dir: Awaited<ReturnType<typeof tempDir>>; broker: TestBroker; server: FakeServer }> {
+export async function brokerAndServer(): Promise<{ dir: Awaited<ReturnType<typeof tempDir>>; broker: TestBroker; server: FakeServer }> {
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  onTestFinished(() => dir.remove());
   const broker = await startBroker();
-  t.after(() => broker.close());
+  onTestFinished(() => broker.close());
   const server = await FakeServer.connect(broker.url);
-  t.after(() => server.close());
+  onTestFinished(() => server.close());
   return { dir, broker, server };
 }

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,15 +19,15 @@ const SPEC = {
   ],
 };
 
-async function setup(t: import('node:test').TestContext) {
+async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'acs-sim-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const sim = createSimHardware(SPEC);
   const stopController = await startStandInController(sim, [3887558]);
-  t.after(stopController);
+  onTestFinished(stopController);
   const registryDir = defaultRegistryDir(join(dir, 'agent-1'));
   const server = await startControlServer({ sim, agentId: 'agent-1', registryDir });
-  t.after(() => server.close());
+  onTestFinished(() => server.close());
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
       method,
@@ -39,8 +40,8 @@ async function setup(t: import('node:test').TestContext) {
 }
 
 describe('simulator control server', () => {
-  test('registers itself where acs-sim looks and removes the entry on close', async (t) => {
-    const { server, registryDir, dir } = await setup(t);
+  test('registers itself where acs-sim looks and removes the entry on close', async () => {
+    const { server, registryDir, dir } = await setup();
     assert.equal(server.registryFile, join(dir, 'sim', 'agent-1.json'));
     const entry = JSON.parse(await readFile(server.registryFile!, 'utf8'));
     assert.deepEqual([entry.agentId, entry.port, entry.pid, entry.doors], ['agent-1', server.port, process.pid, ['lab', 'store']]);
@@ -49,16 +50,16 @@ describe('simulator control server', () => {
     assert.deepEqual(await readRegistry(registryDir), []);
   });
 
-  test('POST /badge answers whether the lock released', async (t) => {
-    const { call } = await setup(t);
+  test('POST /badge answers whether the lock released', async () => {
+    const { call } = await setup();
     const granted = await call('POST', '/badge', { door: 'lab', card: 3887558 });
     assert.deepEqual([granted.status, granted.body.released, granted.body.cardDisplay, granted.body.direction], [200, true, '0003887558', 'in']);
     const denied = await call('POST', '/badge', { door: 'lab', card: '7654321' });
     assert.deepEqual([denied.status, denied.body.released], [200, false]);
   });
 
-  test('rejects bad bodies with a clear error', async (t) => {
-    const { call } = await setup(t);
+  test('rejects bad bodies with a clear error', async () => {
+    const { call } = await setup();
     const notJson = await call('POST', '/badge', '{nope');
     assert.deepEqual([notJson.status, notJson.body.error], [400, 'invalid_json']);
     const noCard = await call('POST', '/badge', { door: 'lab', card: { tag: 1 } });
@@ -74,8 +75,8 @@ describe('simulator control server', () => {
     assert.match(badAction.body.message, /action/);
   });
 
-  test('rejects an unknown door, a missing reader and an unknown route', async (t) => {
-    const { call } = await setup(t);
+  test('rejects an unknown door, a missing reader and an unknown route', async () => {
+    const { call } = await setup();
     const unknown = await call('POST', '/badge', { door: 'attic', card: 1 });
     assert.deepEqual([unknown.status, unknown.body.error], [404, 'unknown_door']);
     assert.match(unknown.body.message, /lab, store/);
@@ -85,8 +86,8 @@ describe('simulator control server', () => {
     assert.equal(route.status, 404);
   });
 
-  test('POST /door opens only a released door, forces, closes and presses exit', async (t) => {
-    const { call, sim } = await setup(t);
+  test('POST /door opens only a released door, forces, closes and presses exit', async () => {
+    const { call, sim } = await setup();
     const locked = await call('POST', '/door', { door: 'lab', action: 'open' });
     assert.deepEqual([locked.status, locked.body.error], [409, 'door_locked']);
     const forced = await call('POST', '/door', { door: 'lab', action: 'force' });
@@ -100,8 +101,8 @@ describe('simulator control server', () => {
     assert.deepEqual([noButton.status, noButton.body.error], [400, 'no_exit_button']);
   });
 
-  test('GET /state lists doors and readers', async (t) => {
-    const { call } = await setup(t);
+  test('GET /state lists doors and readers', async () => {
+    const { call } = await setup();
     await call('POST', '/badge', { door: 'lab', card: 3887558 });
     const state = await call('GET', '/state');
     assert.equal(state.status, 200);
@@ -109,7 +110,7 @@ describe('simulator control server', () => {
     assert.deepEqual(state.body.readers.map((r: any) => [r.id, r.connected]), [['lab-in', true]]);
   });
 
-  test('presents a card the way each kind of reader reports it and refuses one that cannot come from it', async (t) => {
+  test('presents a card the way each kind of reader reports it and refuses one that cannot come from it', async () => {
     const h10301 = BUILT_IN_WIEGAND_FORMATS.h10301!;
     const sim = createSimHardware({
       readers: [
@@ -122,9 +123,9 @@ describe('simulator control server', () => {
         { id: 'dock', lock: { line: 23 } },
       ],
     });
-    t.after(() => sim.close());
+    onTestFinished(() => sim.close());
     const server = await startControlServer({ sim, agentId: 'agent-2', registryDir: null, releaseWaitMs: 20 });
-    t.after(() => server.close());
+    onTestFinished(() => server.close());
     const call = async (body: unknown) => {
       const res = await fetch(`http://127.0.0.1:${server.port}/badge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as any };
@@ -140,7 +141,7 @@ describe('simulator control server', () => {
 
     // Line reader: the vendor's FC,CN text.
     const port = new SerialPortStream({ binding: sim.serialBinding, path: 'sim/line', baudRate: 9600 });
-    t.after(() => new Promise<void>((resolve) => port.close(() => resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => port.close(() => resolve())));
     await new Promise((resolve) => port.once('open', resolve));
     let text = '';
     port.on('data', (d: Buffer) => (text += d.toString('latin1')));

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, jest, test } from '@jest/globals';
+import { fakeTimers } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { Level } from '@acs/shared/hardware/interfaces';
 import { SimGpio } from './sim-gpio.js';
 
@@ -60,21 +61,21 @@ describe('simulated GPIO', () => {
     assert.throws(() => gpio.setInput(27, 1, 1n), /synthetic timestamps need a line without debounce/);
   });
 
-  test('ignores a change shorter than the debounce time and reports one that lasts', (t) => {
-    t.mock.timers.enable({ apis: ['setTimeout'] });
+  test('ignores a change shorter than the debounce time and reports one that lasts', () => {
+    fakeTimers(['setTimeout']);
     const gpio = new SimGpio();
     const input = gpio.input(27, { debounceMs: 50 });
     const seen: Level[] = [];
     input.watch((level) => seen.push(level));
     gpio.setInput(27, 1);
-    t.mock.timers.tick(30);
+    jest.advanceTimersByTime(30);
     gpio.setInput(27, 0);
-    t.mock.timers.tick(100);
+    jest.advanceTimersByTime(100);
     assert.deepEqual(seen, []);
     gpio.setInput(27, 1);
-    t.mock.timers.tick(49);
+    jest.advanceTimersByTime(49);
     assert.deepEqual(seen, []);
-    t.mock.timers.tick(1);
+    jest.advanceTimersByTime(1);
     assert.deepEqual(seen, [1]);
     assert.equal(input.read(), 1);
   });

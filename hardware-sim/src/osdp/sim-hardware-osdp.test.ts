@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SerialPortStream } from '@serialport/stream';
 import { BUILT_IN_WIEGAND_FORMATS } from '@acs/shared/credentials/wiegand';
 import { createSimHardware, type SimReaderSpec } from '../sim-hardware.js';
@@ -21,16 +22,16 @@ function poll(address: number): Buffer {
 }
 
 describe('OSDP readers in the simulated hardware', () => {
-  test('readers with one path share one line; a card presented at one goes out as RAW Wiegand data in its format', async (t) => {
+  test('readers with one path share one line; a card presented at one goes out as RAW Wiegand data in its format', async () => {
     const sim = createSimHardware({ readers: [osdp('a-in', 'a', 1, corporate), osdp('b-in', 'b', 2)], doors: [] });
-    t.after(() => sim.close());
+    onTestFinished(() => sim.close());
     assert.deepEqual(sim.serialBinding.paths(), ['sim/rs485']);
     const a = sim.readerAt('a', 'in')!;
     assert.equal(sim.readerConnected(a), false, 'nobody has the line open yet');
     await assert.rejects(sim.present('a', '3887558'), SimCardError, 'an EM number is not a Corporate 1000 card');
 
     const port = new SerialPortStream({ binding: sim.serialBinding, path: 'sim/rs485', baudRate: 9600 });
-    t.after(() => new Promise<void>((resolve) => port.close(() => resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => port.close(() => resolve())));
     await new Promise((resolve) => port.once('open', resolve));
     const frames = new SimFrameReader();
     const replies: ReturnType<SimFrameReader['push']> = [];

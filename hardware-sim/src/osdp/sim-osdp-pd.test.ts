@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { createCipheriv } from 'node:crypto';
 import { SimOsdpPd } from './sim-osdp-pd.js';
 import { buildSimReply, SCBK_DEFAULT, simChecksum, simCrc16, SimFrameReader, SimSecureSession, type SimFrame } from './sim-osdp-wire.js';

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SimSerialBinding } from '../serial/sim-serial-binding.js';
 import { SerialPortStream } from '@serialport/stream';
 import { encodeRdm6300Frame, SimRdm6300 } from './sim-rdm6300.js';
@@ -28,11 +29,11 @@ describe('RDM6300 frame encoder', () => {
 });
 
 describe('simulated RDM6300 device', () => {
-  test('transmits noise, then the frame split into chunks, then repeats it while the card is held', async (t) => {
+  test('transmits noise, then the frame split into chunks, then repeats it while the card is held', async () => {
     const binding = new SimSerialBinding();
     const device = new SimRdm6300(binding.createPort('sim/r'));
     const port = new SerialPortStream({ binding, path: 'sim/r', baudRate: 9600 });
-    t.after(() => new Promise<void>((resolve) => port.close(() => resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => port.close(() => resolve())));
     await new Promise((resolve) => port.once('open', resolve));
     const chunks: Buffer[] = [];
     port.on('data', (d: Buffer) => chunks.push(d));

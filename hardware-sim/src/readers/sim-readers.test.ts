@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPortStream } from '@serialport/stream';
 import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand } from '@acs/shared/credentials/wiegand';
@@ -13,9 +14,9 @@ import { SimWiegandTransmitter } from './sim-wiegand.js';
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
 /** The host side of a simulated serial line: everything received, and a way to send. */
-async function host(t: import('node:test').TestContext, binding: SimSerialBinding, path: string, baudRate: number) {
+async function host(binding: SimSerialBinding, path: string, baudRate: number) {
   const port = new SerialPortStream({ binding, path, baudRate });
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
+  onTestFinished(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
   await new Promise((resolve) => port.once('open', resolve));
   let received = Buffer.alloc(0);
   port.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
@@ -43,16 +44,16 @@ const ACK = hex('00 00 FF 00 FF 00');
 const NACK = hex('00 00 FF FF 00 00');
 
 describe('simulated PN532', () => {
-  async function setup(t: import('node:test').TestContext) {
+  async function setup() {
     const binding = new SimSerialBinding();
     const pn532 = new SimPn532(binding.createPort('sim/pn'));
-    t.after(() => pn532.close());
-    const line = await host(t, binding, 'sim/pn', 115200);
+    onTestFinished(() => pn532.close());
+    const line = await host(binding, 'sim/pn', 115200);
     return { pn532, line };
   }
 
-  test('ignores commands until the wake-up, then acknowledges SAMConfiguration and answers it', async (t) => {
-    const { pn532, line } = await setup(t);
+  test('ignores commands until the wake-up, then acknowledges SAMConfiguration and answers it', async () => {
+    const { pn532, line } = await setup();
     line.send(SAM_CONFIGURATION);
     await sleep(30);
     assert.equal(line.received().length, 0, 'asleep: no answer');
@@ -63,15 +64,15 @@ describe('simulated PN532', () => {
     assert.deepEqual(pn532.commands.map((c) => c.code), [0x14, 0x14]);
   });
 
-  test('answers GetFirmwareVersion with PN532 v1.6', async (t) => {
-    const { line } = await setup(t);
+  test('answers GetFirmwareVersion with PN532 v1.6', async () => {
+    const { line } = await setup();
     line.send(Buffer.concat([WAKE, GET_FIRMWARE]));
     await waitFor(() => line.received().length >= 19, 'ACK and reply');
     assert.deepEqual(line.received(), Buffer.concat([ACK, hex('00 00 FF 06 FA D5 03 32 01 06 07 E8 00')]));
   });
 
-  test('reports no target with an empty field and the UID of a card in it', async (t) => {
-    const { pn532, line } = await setup(t);
+  test('reports no target with an empty field and the UID of a card in it', async () => {
+    const { pn532, line } = await setup();
     line.send(Buffer.concat([WAKE, IN_LIST_PASSIVE_TARGET]));
     await waitFor(() => line.received().length >= 16, 'empty reply');
     assert.deepEqual(line.received(), Buffer.concat([ACK, hex('00 00 FF 03 FD D5 4B 00 E0 00')]));
@@ -84,8 +85,8 @@ describe('simulated PN532', () => {
     assert.deepEqual(line.received().subarray(19, 23), hex('04 a1 b2 c3'));
   });
 
-  test('sends a reply with a bad checksum on demand and the good one again after a NACK', async (t) => {
-    const { pn532, line } = await setup(t);
+  test('sends a reply with a bad checksum on demand and the good one again after a NACK', async () => {
+    const { pn532, line } = await setup();
     pn532.injectFault('bad_dcs');
     line.send(Buffer.concat([WAKE, GET_FIRMWARE]));
     await waitFor(() => line.received().length >= 19, 'corrupted reply');
@@ -96,8 +97,8 @@ describe('simulated PN532', () => {
     assert.deepEqual(line.received(), hex('00 00 FF 06 FA D5 03 32 01 06 07 E8 00'));
   });
 
-  test('acknowledges without replying, or stays silent, on demand', async (t) => {
-    const { pn532, line } = await setup(t);
+  test('acknowledges without replying, or stays silent, on demand', async () => {
+    const { pn532, line } = await setup();
     pn532.injectFault('no_reply');
     pn532.injectFault('silent');
     line.send(Buffer.concat([WAKE, GET_FIRMWARE]));
@@ -110,15 +111,15 @@ describe('simulated PN532', () => {
     await waitFor(() => line.received().length >= 25, 'a normal reply again');
   });
 
-  test('answers an unknown command with the error frame', async (t) => {
-    const { line } = await setup(t);
+  test('answers an unknown command with the error frame', async () => {
+    const { line } = await setup();
     line.send(Buffer.concat([WAKE, hex('00 00 FF 02 FE D4 99 93 00')]));
     await waitFor(() => line.received().length >= 14, 'ACK and error frame');
     assert.deepEqual(line.received(), Buffer.concat([ACK, hex('00 00 FF 01 FF 7F 81 00')]));
   });
 
-  test('present() holds a card until a poll has seen it, then takes it away', async (t) => {
-    const { pn532, line } = await setup(t);
+  test('present() holds a card until a poll has seen it, then takes it away', async () => {
+    const { pn532, line } = await setup();
     line.send(WAKE);
     const presented = pn532.present('04a1b2c3d4e5f6', 200);
     await sleep(20);
@@ -131,10 +132,10 @@ describe('simulated PN532', () => {
 });
 
 describe('simulated line reader', () => {
-  test('types the text and CR LF, split into chunks', async (t) => {
+  test('types the text and CR LF, split into chunks', async () => {
     const binding = new SimSerialBinding();
     const reader = new SimLineReader(binding.createPort('sim/line'));
-    const line = await host(t, binding, 'sim/line', 9600);
+    const line = await host(binding, 'sim/line', 9600);
     assert.equal(await reader.sendLine('0003887558', { chunks: 3 }), true);
     await waitFor(() => line.received().length >= 12, 'the line');
     assert.equal(line.received().toString('latin1'), '0003887558\r\n');

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,21 +29,21 @@ async function until(condition: () => boolean, what: string, timeoutMs = 3000): 
   }
 }
 
-describe('pseudo-terminal pair (socat)', { skip, timeout: 30_000 }, () => {
-  async function setup(t: import('node:test').TestContext) {
+describeUnless(skip)('pseudo-terminal pair (socat)', () => {
+  async function setup() {
     const dir = await mkdtemp(join(tmpdir(), 'acs-pty-'));
     const pair = await PtyPair.create({ dir, name: 'reader' });
-    t.after(async () => {
+    onTestFinished(async () => {
       await pair.close();
       await rm(dir, { recursive: true, force: true });
     });
     return { dir, pair };
   }
 
-  test('carries bytes both ways between the simulated device and a host on the system binding', async (t) => {
-    const { pair } = await setup(t);
+  test('carries bytes both ways between the simulated device and a host on the system binding', async () => {
+    const { pair } = await setup();
     const host = await openHost(pair.hostPath);
-    t.after(() => new Promise<void>((resolve) => (host.isOpen ? host.close(() => resolve()) : resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => (host.isOpen ? host.close(() => resolve()) : resolve())));
     let fromDevice = Buffer.alloc(0);
     host.on('data', (d: Buffer) => (fromDevice = Buffer.concat([fromDevice, d])));
     let fromHost = Buffer.alloc(0);
@@ -55,10 +56,10 @@ describe('pseudo-terminal pair (socat)', { skip, timeout: 30_000 }, () => {
     host.write(Buffer.from([0x00, 0x00, 0xff, 0x00, 0xff, 0x00, 0x0a, 0x0d]));
     await until(() => fromHost.length >= 8, 'the host bytes at the device');
     assert.deepEqual(fromHost, Buffer.from([0x00, 0x00, 0xff, 0x00, 0xff, 0x00, 0x0a, 0x0d]));
-  });
+  }, 30_000);
 
-  test('unplug closes the host port and removes the device file; replug brings it back at the same path', async (t) => {
-    const { pair } = await setup(t);
+  test('unplug closes the host port and removes the device file; replug brings it back at the same path', async () => {
+    const { pair } = await setup();
     const host = await openHost(pair.hostPath);
     host.on('data', () => undefined); // a reading host, as the agent is: the read fails when the line goes
     const closed = new Promise<unknown>((resolve) => host.once('close', resolve));
@@ -70,10 +71,10 @@ describe('pseudo-terminal pair (socat)', { skip, timeout: 30_000 }, () => {
 
     await pair.replug();
     const again = await openHost(pair.hostPath);
-    t.after(() => new Promise<void>((resolve) => (again.isOpen ? again.close(() => resolve()) : resolve())));
+    onTestFinished(() => new Promise<void>((resolve) => (again.isOpen ? again.close(() => resolve()) : resolve())));
     let received = '';
     again.on('data', (d: Buffer) => (received += d.toString('latin1')));
     pair.device.write(Buffer.from('0003887558\r\n'));
     await until(() => received === '0003887558\r\n', 'bytes after the replug');
-  });
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SerialPortStream } from '@serialport/stream';
 import { SimSerialBinding } from './sim-serial-binding.js';
 
@@ -13,22 +14,22 @@ function open(binding: SimSerialBinding, path: string): Promise<SerialPortStream
 const close = (port: SerialPortStream) => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
 
 describe('simulated serial binding', () => {
-  test('delivers device bytes to the host that opened the port by path', async (t) => {
+  test('delivers device bytes to the host that opened the port by path', async () => {
     const binding = new SimSerialBinding();
     const device = binding.createPort('sim/a');
     const port = await open(binding, 'sim/a');
-    t.after(() => close(port));
+    onTestFinished(() => close(port));
     assert.equal(device.hostConnected, true);
     const received = new Promise<Buffer>((resolve) => port.once('data', resolve));
     assert.equal(device.write(Buffer.from('hello')), true);
     assert.equal((await received).toString(), 'hello');
   });
 
-  test('records what the host writes to the device', async (t) => {
+  test('records what the host writes to the device', async () => {
     const binding = new SimSerialBinding();
     binding.createPort('sim/w');
     const port = await open(binding, 'sim/w');
-    t.after(() => close(port));
+    onTestFinished(() => close(port));
     await new Promise<void>((resolve, reject) => port.write(Buffer.from([1, 2, 3]), (err) => (err ? reject(err) : resolve())));
     await new Promise<void>((resolve) => port.drain(() => resolve()));
     assert.deepEqual(binding.hostWrites('sim/w'), Buffer.from([1, 2, 3]));
@@ -41,12 +42,12 @@ describe('simulated serial binding', () => {
     assert.equal(device.hostConnected, false);
   });
 
-  test('refuses to open a port that does not exist, or one already open', async (t) => {
+  test('refuses to open a port that does not exist, or one already open', async () => {
     const binding = new SimSerialBinding();
     await assert.rejects(open(binding, 'sim/none'), /No such file or directory/);
     binding.createPort('sim/c');
     const port = await open(binding, 'sim/c');
-    t.after(() => close(port));
+    onTestFinished(() => close(port));
     await assert.rejects(open(binding, 'sim/c'), /Cannot lock port/);
   });
 
@@ -67,14 +68,14 @@ describe('simulated serial binding', () => {
     await close(again);
   });
 
-  test('keeps the ports of two bindings apart', async (t) => {
+  test('keeps the ports of two bindings apart', async () => {
     const one = new SimSerialBinding();
     const two = new SimSerialBinding();
     one.createPort('sim/same');
     two.createPort('sim/same');
     const a = await open(one, 'sim/same');
     const b = await open(two, 'sim/same');
-    t.after(async () => {
+    onTestFinished(async () => {
       await close(a);
       await close(b);
     });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import type { GrantView } from '@acs/shared/api/grants';
@@ -21,7 +21,7 @@ describe('access requests decided by zone owners, and access reviews', () => {
   const person = (name: string) => people.find((p) => p.name.includes(name))!;
   const lastChange = async () => (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 }))[0]!;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -29,7 +29,7 @@ describe('access requests decided by zone owners, and access reviews', () => {
     lina = await t.token('lina');
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

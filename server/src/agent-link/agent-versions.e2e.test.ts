@@ -1,8 +1,8 @@
 // Agents and the server announce the protocol they speak (shared/src/mqtt/protocol.ts): the
 // server refuses an agent older than it serves, with an alert saying what to do, and keeps
 // working with an agent newer than itself on what both speak.
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { EventView } from '@acs/shared/api/events';
@@ -19,12 +19,12 @@ describe('protocol versions between agents and the server', () => {
   let agent: MqttClient;
   let zhang: PersonView;
   let seq = 0;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
     zhang = (await t.request<PersonView[]>('GET', '/api/people', { token: await t.token('admin') })).body.find((p) => p.name.includes('Zhang Wei'))!;
   });
-  after(async () => {
+  afterAll(async () => {
     await agent?.endAsync(true);
     await t?.close();
   });

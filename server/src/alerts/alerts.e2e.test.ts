@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';
@@ -50,7 +50,7 @@ describe('alerts from agent events, presence and domain signals', () => {
   const active = () => api.ok<AlertView[]>('GET', '/api/alerts', guard);
   const find = async (type: string) => (await active()).filter((a) => a.type === type);
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     guard = await t.token('guard');
@@ -59,7 +59,7 @@ describe('alerts from agent events, presence and domain signals', () => {
     live.on('alert:v1', (a) => pushed.push(a));
     await waitFor(() => live.connected, 'the guard socket');
   });
-  after(async () => {
+  afterAll(async () => {
     live?.close();
     await t?.close();
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
 import type { CardView } from '@acs/shared/api/cards';
@@ -11,16 +12,16 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
 const skip = postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the audit log on PostgreSQL';
 
-describe('the audit log over HTTP on PostgreSQL', { skip }, () => {
+describeUnless(skip)('the audit log over HTTP on PostgreSQL', () => {
   const schema = `acs_audit_${randomBytes(6).toString('hex')}`;
   let t: TestServer;
   let admin: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ db: 'postgres', databaseUrl: postgresUrl!, dbSchema: schema });
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     const ds = new DataSource({ type: 'postgres', url: postgresUrl! });
     await ds.initialize();

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
 import type { CardView } from '@acs/shared/api/cards';
@@ -14,11 +14,11 @@ describe('the audit log over HTTP (SQLite)', () => {
   let t: TestServer;
   let admin: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { io, type Socket } from 'socket.io-client';
 import type { AuditEntryView } from '@acs/shared/api/audit';
 import type { ApiError, Page } from '@acs/shared/api/http';
@@ -36,11 +36,11 @@ async function createUser(t: TestServer, admin: string, body: Record<string, unk
 describe('accounts managed by administrators', () => {
   let t: TestServer;
   let admin: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ passwordMinLength: 12 });
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { CardView } from '@acs/shared/api/cards';
 import type { EventView } from '@acs/shared/api/events';
 import type { ApiError, Page } from '@acs/shared/api/http';
@@ -11,10 +11,10 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 describe('sign-in and roles', () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { ApiError } from '@acs/shared/api/http';
 import { ManualClock } from '../common/clock.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -9,18 +10,18 @@ import { LoginThrottle } from './login-throttle.js';
 import { LoginThrottleEntity } from './login-throttle.entity.js';
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`sign-in throttling shared by two instances on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, { skip: kind === 'postgres' ? postgresSkip : false }, () => {
+  describeUnless(kind === 'postgres' ? postgresSkip : false)(`sign-in throttling shared by two instances on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, () => {
     let db: SharedDatabase;
     let a: TestServer;
     let b: TestServer;
 
-    before(async () => {
+    beforeAll(async () => {
       db = await sharedDatabase(kind);
       const settings: Partial<ServerConfig> = kind === 'sqlite' ? { sqlitePath: db.settings.sqlitePath } : { db: 'postgres', databaseUrl: db.settings.databaseUrl, dbSchema: db.settings.dbSchema };
       a = await startTestServer({ ...settings, instanceId: 'instance-a' });
       b = await startTestServer({ ...settings, instanceId: 'instance-b' });
     });
-    after(async () => {
+    afterAll(async () => {
       await a?.close();
       await b?.close();
       await db?.drop();

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { hashingLoad, PasswordHasher, passwordPolicyProblem } from './password-hasher.js';
 
 describe('password hashing', () => {

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
 import type { GrantView } from '@acs/shared/api/grants';
 import type { ApiError } from '@acs/shared/api/http';
@@ -191,7 +191,7 @@ describe('access to every /api route by role', () => {
   let routes: RouteInfo[];
   const tokens = new Map<UserRole, string>();
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     routes = listRoutes(t.server.app).filter((r) => r.path.startsWith('/api'));
     for (const [role, username] of [
@@ -205,7 +205,7 @@ describe('access to every /api route by role', () => {
       tokens.set(role, token);
     }
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 
@@ -260,10 +260,10 @@ describe('access to every /api route by role', () => {
 
 describe('employees see only their own data', () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -4,8 +4,9 @@ import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import type { AuditVerifyView } from '@acs/shared/api/audit';
@@ -103,13 +104,13 @@ describe('backup and restore on SQLite', () => {
   let backupFile: string;
   let atBackup: Contents;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     work = await mkdtemp(join(tmpdir(), 'acs-backup-test-'));
     await makeHistory(t);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -171,14 +172,14 @@ describe('backup and restore on SQLite', () => {
   });
 });
 
-describe('backup and restore on PostgreSQL', { skip: postgresSkip }, () => {
+describeUnless(postgresSkip)('backup and restore on PostgreSQL', () => {
   const schema = `acs_backup_${randomBytes(6).toString('hex')}`;
   const restoreDb = `acs_restore_${randomBytes(6).toString('hex')}`;
   let t: TestServer;
   let work: string;
   let admin: DataSource;
 
-  before(async () => {
+  beforeAll(async () => {
     admin = new DataSource({ type: 'postgres', url: postgresUrl! });
     await admin.initialize();
     await admin.query(`CREATE DATABASE ${restoreDb}`);
@@ -187,7 +188,7 @@ describe('backup and restore on PostgreSQL', { skip: postgresSkip }, () => {
     await makeHistory(t);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     if (admin?.isInitialized) {
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

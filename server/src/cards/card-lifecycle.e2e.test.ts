@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { CardHistoryView, CardTransitionResult, CardView } from '@acs/shared/api/cards';
 import type { EventView } from '@acs/shared/api/events';
@@ -32,7 +32,7 @@ describe('card lifecycle with separation of duties', () => {
     return t.server.app.get(DataSource).getRepository(PermissionChangeEntity).findOneByOrFail({ version });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({}, { clock });
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -41,7 +41,7 @@ describe('card lifecycle with separation of duties', () => {
     approverUser = await api.ok<UserView>('GET', '/api/auth/me', approver);
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { jest, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { ArgumentsHost } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { ApiExceptionFilter } from './api-exception.filter.js';
@@ -11,9 +11,9 @@ function hostFor(res: object): ArgumentsHost {
   } as unknown as ArgumentsHost;
 }
 
-test('a streamed response that fails after its headers went out is cut off and logged, never left open', (t) => {
+test('a streamed response that fails after its headers went out is cut off and logged, never left open', () => {
   const logged: string[] = [];
-  t.mock.method(Logger.prototype, 'error', (message: string) => logged.push(message));
+  jest.spyOn(Logger.prototype, 'error').mockImplementation((message: string) => logged.push(message));
   let destroyedWith: Error | undefined;
   let wroteBody = false;
   const res = {

@@ -4,8 +4,8 @@
  * browser or script sends, the pipe either hands a value on or refuses with a 400 that
  * names the problem: no other exception, no crash, no hang.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

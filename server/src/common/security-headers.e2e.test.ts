@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 /** The directives of a Content-Security-Policy header, by name. */
@@ -21,7 +21,7 @@ describe('security headers on the dashboard, the API and the API docs', () => {
   let t: TestServer;
   let token: string;
 
-  before(async () => {
+  beforeAll(async () => {
     const dashboardDir = await mkdtemp(join(tmpdir(), 'acs-dashboard-'));
     await mkdir(join(dashboardDir, 'assets'));
     await writeFile(join(dashboardDir, 'index.html'), '<!doctype html><title>ACS</title><div id="root"></div><script type="module" src="/assets/app.js"></script>');
@@ -29,7 +29,7 @@ describe('security headers on the dashboard, the API and the API docs', () => {
     t = await startTestServer({ dashboardDir });
     token = await t.token('guard');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { logFormatFrom, requestContext, ServerLogger } from './server-logger.js';
 
 function jsonLogger(levels: ConstructorParameters<typeof ServerLogger>[0] = ['log', 'warn', 'error']) {

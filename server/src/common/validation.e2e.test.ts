@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { CardView } from '@acs/shared/api/cards';
 import type { ApiError } from '@acs/shared/api/http';
 import type { PersonView } from '@acs/shared/api/people';
@@ -9,11 +9,11 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 describe('request validation', () => {
   let t: TestServer;
   let admin: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

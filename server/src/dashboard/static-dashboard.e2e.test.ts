@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { startTestServer } from '../testing/server-harness.js';
 
 describe('dashboard files', () => {

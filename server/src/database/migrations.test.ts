@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -34,9 +35,8 @@ describe('migrations', () => {
   });
 
   const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
-  test(
+  testUnless(postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run against PostgreSQL')(
     'on PostgreSQL (a fresh schema) they build exactly the schema the entities describe',
-    { skip: postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run against PostgreSQL' },
     async () => {
       const schema = `acs_test_${randomBytes(6).toString('hex')}`;
       const config = { db: 'postgres', sqlitePath: '', databaseUrl: postgresUrl!, dbSchema: schema } as const;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { ENTITIES } from '../entities.js';
 import { DataSource } from 'typeorm';
 import type { CardView } from '@acs/shared/api/cards';
@@ -16,17 +17,17 @@ import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } f
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
 const skip = postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the server on PostgreSQL';
 
-describe('the server on PostgreSQL', { skip }, () => {
+describeUnless(skip)('the server on PostgreSQL', () => {
   const schema = `acs_e2e_${randomBytes(6).toString('hex')}`;
   let t: TestServer;
   let admin: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ db: 'postgres', databaseUrl: postgresUrl!, dbSchema: schema });
     admin = await t.token('admin');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     const ds = new DataSource({ type: 'postgres', url: postgresUrl! });
     await ds.initialize();

@@ -6,8 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { DataSource } from 'typeorm';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
 import { AgentEntity } from '../agents/agent.entity.js';
@@ -102,19 +103,19 @@ function newCard(credential: string, status: CardEntity['status'], at: number): 
 }
 
 for (const backend of BACKENDS) {
-  describe(`the repository layer on ${backend.name}`, { skip: backend.skip }, () => {
+  describeUnless(backend.skip)(`the repository layer on ${backend.name}`, () => {
     let ds: DataSource;
     let dispose: () => Promise<void>;
     let audit: AuditService;
     const clock = new ManualClock(Date.UTC(2026, 2, 1, 8, 0, 0));
     const isPostgres = backend.name === 'PostgreSQL';
 
-    before(async () => {
+    beforeAll(async () => {
       ({ ds, dispose } = await backend.open());
       audit = new AuditService(ds, clock);
       audit.onModuleInit();
     });
-    after(async () => {
+    afterAll(async () => {
       await dispose?.();
     });
 

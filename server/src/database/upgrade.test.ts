@@ -10,8 +10,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, prepareDatabase } from './data-source.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -69,7 +70,7 @@ const t = (ds: DataSource, name: string) => {
 const values = (ds: DataSource, count: number) => Array.from({ length: count }, (_, i) => p(ds, i + 1)).join(', ');
 
 for (const backend of BACKENDS) {
-  describe(`upgrades on ${backend.name}`, { skip: backend.skip }, () => {
+  describeUnless(backend.skip)(`upgrades on ${backend.name}`, () => {
     test('a database of the previous release, with agents, events and alerts, migrates to the current schema and keeps its data', async () => {
       const previous = MIGRATIONS.findIndex((m) => m.name === PREVIOUS_RELEASE) + 1;
       assert.ok(previous > 0 && previous < MIGRATIONS.length, 'the previous release is an earlier schema');

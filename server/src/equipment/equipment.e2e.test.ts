@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { CheckpointDecision, EquipmentView, GatePassView, MovementView, SealView } from '@acs/shared/api/equipment';
 import type { PersonView } from '@acs/shared/api/people';
@@ -25,7 +25,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
     return api.ok<AlertView[]>('GET', '/api/alerts', guard);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -35,7 +35,7 @@ describe('equipment and media: register, gate passes, checkpoint, seals, repair'
     ownerId = (await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Zhang Wei'))!.id;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AccessEvent, AgentEvent, EventsAck } from '@acs/shared/mqtt/payloads';
@@ -51,7 +51,7 @@ describe('agent events over MQTT', () => {
     return (await t.request<Page<EventView>>('GET', '/api/events?limit=500', { token })).body.items;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     const admin = await t.token('admin');
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
@@ -66,7 +66,7 @@ describe('agent events over MQTT', () => {
     employeeSocket.on('event:v1', (e) => employeeEvents.push(e));
   });
 
-  after(async () => {
+  afterAll(async () => {
     guardSocket?.close();
     employeeSocket?.close();
     await agent?.endAsync();

@@ -1,5 +1,5 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, beforeEach, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,11 +19,11 @@ describe('sequence tracking from the stored events', () => {
   let ds: DataSource;
   let dir: string;
   let agentId: string;
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'acs-seq-'));
     ds = await openDatabase({ db: 'sqlite', sqlitePath: join(dir, 'acs.sqlite'), databaseUrl: null, dbSchema: null });
   });
-  after(async () => {
+  afterAll(async () => {
     await ds?.destroy();
     await rm(dir, { recursive: true, force: true });
   });

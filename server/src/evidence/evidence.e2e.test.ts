@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import type { AuditEntryView } from '@acs/shared/api/audit';
@@ -13,12 +13,12 @@ describe('ISO/IEC 27001 evidence pack', () => {
   let api: ApiCaller;
   let auditor: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     auditor = await t.token('auditor');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

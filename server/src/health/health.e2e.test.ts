@@ -1,5 +1,5 @@
-import { after, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import type { HealthView } from '@acs/shared/api/health';
@@ -50,7 +50,7 @@ async function ready(t: TestServer) {
 
 describe('health', () => {
   const servers: TestServer[] = [];
-  after(async () => {
+  afterAll(async () => {
     for (const s of servers) await s.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { IncidentDetailView } from '@acs/shared/api/incidents';
 import type { AuditEntryView } from '@acs/shared/api/audit';
 import type { ApiError, Page } from '@acs/shared/api/http';
@@ -26,7 +26,7 @@ describe('incident attachments are multipart uploads checked by size and content
   const post = (form: FormData, token = guard) => t.request<IncidentDetailView & ApiError>('POST', `/api/incidents/${incident.id}/notes`, { token, form });
   const entries = async () => (await api.ok<IncidentDetailView>('GET', `/api/incidents/${incident.id}`, guard)).entries;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     guard = await t.token('guard');
@@ -34,7 +34,7 @@ describe('incident attachments are multipart uploads checked by size and content
     auditor = await t.token('auditor');
     incident = await api.ok<IncidentDetailView>('POST', '/api/incidents', guard, { title: 'Seal broken on the server rack', description: 'Found at the 22:00 round', level: 2 });
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { AlertRulesView, IncidentDetailView, IncidentStatsView, IncidentView, ViolationView } from '@acs/shared/api/incidents';
@@ -31,7 +31,7 @@ describe('incidents, violations, escalation and alert rules', () => {
   }
   const alerts = () => api.ok<AlertView[]>('GET', '/api/alerts?scope=recent', guard);
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -39,7 +39,7 @@ describe('incidents, violations, escalation and alert rules', () => {
     employee = await t.token('zhangwei');
     auditor = await t.token('auditor');
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { ManualClock } from '../common/clock.js';
 import { postgresSkip, sharedDatabase, type SharedDatabase } from '../testing/shared-database.js';
 import { waitFor } from '../testing/server-harness.js';
@@ -9,7 +10,7 @@ const PERIOD = 60_000;
 const LEASE = leaseMsFor(PERIOD);
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`job leases on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, { skip: kind === 'postgres' ? postgresSkip : false }, () => {
+  describeUnless(kind === 'postgres' ? postgresSkip : false)(`job leases on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, () => {
     let db: SharedDatabase;
     let a: JobLeases;
     let b: JobLeases;
@@ -18,12 +19,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let base = Math.ceil(clock.now() / PERIOD) * PERIOD;
     const nextBase = () => (base += 10 * PERIOD);
 
-    before(async () => {
+    beforeAll(async () => {
       db = await sharedDatabase(kind);
       a = new JobLeases(await db.connect(), clock, { instanceId: 'instance-a' });
       b = new JobLeases(await db.connect(), clock, { instanceId: 'instance-b' });
     });
-    after(() => db?.drop());
+    afterAll(() => db?.drop());
 
     test('two instances ticking through the same periods run each period exactly once, none skipped', async () => {
       const start = nextBase();

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
 import type { AuditEntryView } from '@acs/shared/api/audit';
@@ -26,7 +26,7 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
   const lastChange = async () =>
     (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 }))[0]!;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -35,7 +35,7 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
     live.on('lockdown:v1', (view) => pushes.push(view));
     await waitFor(() => live.connected, 'the guard socket');
   });
-  after(async () => {
+  afterAll(async () => {
     live?.close();
     await t?.close();
   });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { PersonView } from '@acs/shared/api/people';
 import { agentTopic } from '@acs/shared/mqtt/topics';
@@ -31,11 +31,11 @@ describe('metrics', () => {
     return parse(await res.text());
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
   });
-  after(async () => {
+  afterAll(async () => {
     await agent.endAsync(true);
     await t.close();
   });
@@ -79,10 +79,10 @@ describe('metrics', () => {
 describe('metrics with ACS_METRICS_TOKEN', () => {
   const token = 'metrics-token-for-tests-0123456789';
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ metricsToken: token });
   });
-  after(async () => t.close());
+  afterAll(async () => t.close());
 
   test('refuses a scrape without the bearer token or with a wrong one, even from loopback, and serves it with the token', async () => {
     assert.equal((await fetch(`${t.url}/api/metrics`)).status, 401);

@@ -2,8 +2,9 @@
 // Mosquitto configured from deploy/mosquitto (started here on an ephemeral port). Each
 // agent has its own credentials and is confined to its own topics (requirements §8).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { EventView } from '@acs/shared/api/events';
 import type { Page } from '@acs/shared/api/http';
@@ -51,7 +52,7 @@ async function syncUntilAnswered(agent: MqttClient, agentId: string, inbox: Mess
 }
 
 function brokerContract(name: string, skip: string | false, start: () => Promise<BrokerUnderTest>): void {
-  describe(`agent confinement on the ${name}`, { skip }, () => {
+  describeUnless(skip)(`agent confinement on the ${name}`, () => {
     let broker: BrokerUnderTest;
     let admin: string;
     const clients: MqttClient[] = [];
@@ -61,13 +62,13 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
       return client;
     };
 
-    before(async () => {
+    beforeAll(async () => {
       broker = await start();
       admin = await broker.t.token('admin');
       const door = await broker.t.request('POST', '/api/doors', { token: admin, body: { id: B_DOOR, name: 'B door', fromZoneId: 'lobby', toZoneId: 'office', agentId: 'agent-b' } });
       assert.equal(door.status, 201);
     });
-    after(async () => {
+    afterAll(async () => {
       for (const c of clients) await c.endAsync(true).catch(() => undefined);
       await broker?.close();
     });

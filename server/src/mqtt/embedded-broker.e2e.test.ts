@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { EventView } from '@acs/shared/api/events';
 import type { Page } from '@acs/shared/api/http';
@@ -18,7 +18,7 @@ describe('embedded broker access control', () => {
   let bInbox: MessageLog;
   let aInbox: MessageLog;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     const admin = await t.token('admin');
     const created = await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: 'agent-2', name: 'Second' } });
@@ -31,7 +31,7 @@ describe('embedded broker access control', () => {
     bInbox = new MessageLog(b);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await a?.endAsync(true);
     await b?.endAsync(true);
     await t?.close();
@@ -89,11 +89,11 @@ describe('embedded broker access control', () => {
 describe('client ids follow the identity the broker authenticated', () => {
   let t: TestServer;
 
-  before(async () => {
+  beforeAll(async () => {
     // A fresh server is what a restarted one looks like to the broker: nothing remembered.
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

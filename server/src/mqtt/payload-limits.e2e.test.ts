@@ -1,7 +1,8 @@
 // Payloads over the documented limits (shared/src/mqtt/limits.ts) are refused by both
 // brokers and by the server's handler, and memory comes back afterwards.
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { randomBytes } from 'node:crypto';
 import { connect as rawConnect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
@@ -90,11 +91,11 @@ async function announceHugePublish(port: number, agentId: string, password: stri
 describe('payload limits on the embedded broker', () => {
   let t: TestServer;
   let port: number;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     port = Number(new URL(t.server.mqttUrl).port);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 
@@ -124,17 +125,17 @@ describe('payload limits on the embedded broker', () => {
   });
 });
 
-describe('payload limits on Mosquitto with the deployment’s configuration', { skip: mosquittoMissing() }, () => {
+describeUnless(mosquittoMissing())('payload limits on Mosquitto with the deployment’s configuration', () => {
   let mosquitto: RunningMosquitto;
   let t: TestServer;
   const agentPassword = randomBytes(18).toString('base64url');
-  before(async () => {
+  beforeAll(async () => {
     const serverPassword = randomBytes(18).toString('base64url');
     mosquitto = await startMosquitto({ 'acs-server': serverPassword, 'agent-a': agentPassword });
     t = await startTestServer({ mqttUrl: mosquitto.serverUrl, mqttUsername: 'acs-server', mqttPassword: serverPassword });
     await t.server.app.get(AgentCredentialsService).create('agent-a', 'agent-a', agentPassword);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
     await mosquitto?.stop();
   });

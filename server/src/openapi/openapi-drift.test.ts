@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { generateClientContract, readCommittedContract } from './client-types.js';
 
 /** The first line where the committed text and the expected one part, to keep the failure short. */

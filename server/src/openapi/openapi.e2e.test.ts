@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { listRoutes } from '../testing/routes.js';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
@@ -11,10 +11,10 @@ interface Doc {
 
 describe('the OpenAPI description', () => {
   let t: TestServer;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

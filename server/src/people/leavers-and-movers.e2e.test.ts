@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import type { AccessRequestView } from '@acs/shared/api/access-requests';
@@ -46,7 +46,7 @@ describe('departments, movers and leavers, with proof from the agents', () => {
   }
   const grantsOf = (personId: string) => t.server.app.get(DataSource).getRepository(GrantEntity).find({ where: { personId }, order: { createdAt: 'ASC' } });
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({}, { clock });
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -59,7 +59,7 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     await agent.publishAsync(agentTopic('agent-1', 'sync'), JSON.stringify({ haveVersion: null, haveHash: null }), { qos: 1 });
     await confirmLatest(1);
   });
-  after(async () => {
+  afterAll(async () => {
     await agent?.endAsync();
     await t?.close();
   });

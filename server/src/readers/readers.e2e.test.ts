@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import type { AuditEntryView } from '@acs/shared/api/audit';
@@ -83,7 +83,7 @@ describe('readers and OSDP key management', () => {
   const commandsFor = (kind: CommandMessage['command']) =>
     commands.on(agentTopic('agent-1', 'commands')).map((m) => JSON.parse(m.payload) as CommandMessage).filter((c) => c.command === kind);
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
@@ -92,7 +92,7 @@ describe('readers and OSDP key management', () => {
     await publishState(true);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await agent.endAsync(true);
     await t.close();
   });

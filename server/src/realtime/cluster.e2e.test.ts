@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';
 import type { EventView } from '@acs/shared/api/events';
@@ -19,7 +20,7 @@ import { postgresSkip, sharedDatabase, type SharedDatabase } from '../testing/sh
 type LiveSocket = Socket<ServerToClientEvents>;
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  describe(`two server instances on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, { skip: kind === 'postgres' ? postgresSkip : false }, () => {
+  describeUnless(kind === 'postgres' ? postgresSkip : false)(`two server instances on ${kind === 'sqlite' ? 'one SQLite file' : 'one PostgreSQL schema'}`, () => {
     let db: SharedDatabase;
     let a: TestServer;
     let b: TestServer;
@@ -38,7 +39,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       return socket;
     };
 
-    before(async () => {
+    beforeAll(async () => {
       db = await sharedDatabase(kind);
       const settings: Partial<ServerConfig> = kind === 'sqlite' ? { sqlitePath: db.settings.sqlitePath } : { db: 'postgres', databaseUrl: db.settings.databaseUrl, dbSchema: db.settings.dbSchema };
       a = await startTestServer({ ...settings, instanceId: 'instance-a' });
@@ -46,7 +47,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const people = (await a.request<PersonView[]>('GET', '/api/people', { token: await a.token('admin') })).body;
       zhang = people.find((p) => p.name.includes('Zhang Wei'))!;
     });
-    after(async () => {
+    afterAll(async () => {
       for (const s of sockets) s.close();
       await a?.close();
       await b?.close();
@@ -56,7 +57,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     // SQLite serves one instance; two connections in one test process that both write at once
     // block each other's event loop in better-sqlite3's busy wait, which is no race a real
     // deployment has.
-    test('two instances raising the same condition at the same moment open one alert, not two', { skip: kind === 'sqlite' ? 'SQLite serves a single instance' : false }, async () => {
+    testUnless(kind === 'sqlite' ? 'SQLite serves a single instance' : false)('two instances raising the same condition at the same moment open one alert, not two', async () => {
       const refused = { agentId: 'agent-9', clientId: 'acs-agent-agent-9', reason: 'wrong password or unknown agent' };
       for (let round = 0; round < 5; round += 1) {
         const at = Date.now();

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertView } from '@acs/shared/api/alerts';
@@ -51,7 +51,7 @@ describe('reception: visits from registration to sign-out', () => {
   });
   const identity = { idDocumentType: 'resident_id', idNumber: '110101199003071234' };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -80,7 +80,7 @@ describe('reception: visits from registration to sign-out', () => {
     }
   });
 
-  after(async () => {
+  afterAll(async () => {
     hostSocket?.close();
     guardSocket?.close();
     await agent?.endAsync();

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { VisitView } from '@acs/shared/api/reception';
 import type { PersonView } from '@acs/shared/api/people';
 import { ManualClock } from '../common/clock.js';
@@ -41,7 +41,7 @@ describe('visitor log report: 90 days', () => {
   let api: ApiCaller;
   let hostId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({}, { clock });
     api = apiCaller(t);
     const admin = await t.token('admin');
@@ -49,7 +49,7 @@ describe('visitor log report: 90 days', () => {
     for (const n of [1, 2, 3]) await api.ok('POST', '/api/reception/pool', admin, { cardNumber: `000700000${n}`, label: `P-${n}` });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { VisitView } from '@acs/shared/api/reception';
 import type { ApiError } from '@acs/shared/api/http';
 import type { PersonView } from '@acs/shared/api/people';
@@ -32,14 +32,14 @@ describe('a visitor photo is a multipart upload, kept only with consent and chec
   const upload = (visit: VisitView, form: FormData, token = guard) => t.request<VisitView & ApiError>('PUT', `/api/visits/${visit.id}/photo`, { token, form });
   const storedPhoto = async (visit: VisitView) => (await api.ok<{ photo: string | null }>('GET', `/api/visits/${visit.id}/photo`, guard)).photo;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     guard = await t.token('guard');
     withConsent = await checkedIn('Li Na 李娜', '0005550101', true);
     withoutConsent = await checkedIn('Wu Lei 吴磊', '0005550102', false);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

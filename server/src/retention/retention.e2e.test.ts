@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { LegalHoldView, RetentionRunView, RetentionSettingsView } from '@acs/shared/api/retention';
 import type { AuditEntryView } from '@acs/shared/api/audit';
 import type { Page } from '@acs/shared/api/http';
@@ -33,7 +33,7 @@ describe('retention with legal hold, and the streamed access-history report', ()
   }
   const eventsOf = (person: PersonView) => t.dataSource().getRepository(EventEntity).countBy({ personId: person.id });
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
@@ -41,7 +41,7 @@ describe('retention with legal hold, and the streamed access-history report', ()
     zhang = people.find((p) => p.name.includes('Zhang Wei'))!;
     lina = people.find((p) => p.name.includes('Li Na'))!;
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

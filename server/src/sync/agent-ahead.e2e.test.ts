@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import type { AgentView } from '@acs/shared/api/agents';
 import { type PermissionsChannelMessage, type PermissionsMessage } from '@acs/shared/mqtt/payloads';
@@ -25,7 +25,7 @@ describe('an agent ahead of a restored server', () => {
   const publish = (channel: 'state' | 'sync' | 'applied', payload: unknown, retain = false) =>
     agent.publishAsync(agentTopic('agent-1', channel), JSON.stringify(payload), { qos: 1, retain });
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
@@ -35,7 +35,7 @@ describe('an agent ahead of a restored server', () => {
     await waitFor(async () => (await agentView()).online, 'agent-1 online');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await agent?.endAsync();
     await t?.close();
   });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { io, type Socket } from 'socket.io-client';
@@ -36,7 +36,7 @@ describe('permission sync', () => {
     await agent.publishAsync(agentTopic('agent-1', channel), JSON.stringify(payload), { qos: 1, retain });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     admin = await t.token('admin');
     dashboard = io(t.url, { auth: { token: admin }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -50,7 +50,7 @@ describe('permission sync', () => {
     await agent.subscribeAsync(permissionsTopic, { qos: 1 });
   });
 
-  after(async () => {
+  afterAll(async () => {
     dashboard?.close();
     await agent?.endAsync();
     await t?.close();

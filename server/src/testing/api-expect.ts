@@ -1,5 +1,5 @@
 // Assertions on REST answers for the server's tests. Not a test file itself.
-import assert from 'node:assert/strict';
+import assert from '@acs/shared/testing/assert';
 import type { ApiError } from '@acs/shared/api/http';
 import type { TestServer } from './server-harness.js';
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { DataSource } from 'typeorm';
 import type { DoorView } from '@acs/shared/api/doors';
 import type { PersonView } from '@acs/shared/api/people';
@@ -25,13 +25,13 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
     return (await api.ok<SiteView>('GET', '/api/site', admin)).permissionVersion;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer();
     api = apiCaller(t);
     admin = await t.token('admin');
     people = await api.ok<PersonView[]>('GET', '/api/people', admin);
   });
-  after(async () => {
+  afterAll(async () => {
     await t?.close();
   });
 

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { ancestors, areAdjacent, type ZoneNode, wouldCycle } from './zone-rules.js';
 
 const tree = new Map<string, ZoneNode>(

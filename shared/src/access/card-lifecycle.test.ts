@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '../testing/assert.js';
 import { CARD_STATUSES } from './model.js';
 import { CARD_TRANSITIONS, isCardTransitionAllowed } from './card-lifecycle.js';
 

@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '../testing/assert.js';
 import { displayCredential, em4100Credential, isValidCredential, parseCredential, uidCredential, wiegandCredential } from './credential.js';
 
 describe('credential strings', () => {

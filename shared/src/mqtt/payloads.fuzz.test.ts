@@ -4,8 +4,8 @@
  * value or a refusal with a reason: it never throws, and what it accepts survives a round
  * trip through the encoder.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '../testing/assert.js';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { sampleAccessEvent } from '../testing/payload-samples.js';

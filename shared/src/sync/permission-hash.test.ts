@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '../testing/assert.js';
 import type { PermissionCard, PermissionSet } from '../mqtt/payloads.js';
 import { addCardHash, combineHash, headerCanonical, permissionSetHash, removeCardHash, sumCardHashes } from './permission-hash.js';
 

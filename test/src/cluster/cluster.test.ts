@@ -6,8 +6,9 @@
  * job must run once per period, and a revocation made through a survivor must reach both
  * agents.
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,14 +41,14 @@ async function api<T>(base: string, method: string, path: string, token: string 
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-describe('three server instances, one killed in the middle of a burst', { skip: SKIP }, () => {
+describeUnless(SKIP)('three server instances, one killed in the middle of a burst', () => {
   let cluster: Cluster;
   const agents: RunningAgent[] = [];
   const cleanups: Array<() => Promise<unknown>> = [];
-  before(async () => {
+  beforeAll(async () => {
     cluster = await startCluster(POSTGRES_URL!, 3);
   });
-  after(async () => {
+  afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await cluster?.close();
   });
@@ -150,7 +151,7 @@ describe('three server instances, one killed in the middle of a burst', { skip: 
     assert.ok(new Set(sweeps.filter((r) => Number(r.started_at) > killedAt).map((r) => r.instance_id)).size >= 1, 'the survivors took the sweeps over');
   });
 
-  test('through the example nginx load balancer (HTTP and HTTPS) the dashboard loads and a socket (polling, then WebSocket) gets live events, one instance being dead', { skip: existsSync(NGINX_BIN) ? false : 'nginx is not installed (apt-get install nginx-light)' }, async () => {
+  testUnless(existsSync(NGINX_BIN) ? false : 'nginx is not installed (apt-get install nginx-light)')('through the example nginx load balancer (HTTP and HTTPS) the dashboard loads and a socket (polling, then WebSocket) gets live events, one instance being dead', async () => {
     const nginx = await startNginx(cluster.instances.map((i) => i.url));
     cleanups.push(() => nginx.stop());
     const page = await fetch(`${nginx.url}/`);

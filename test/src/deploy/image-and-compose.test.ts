@@ -7,8 +7,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { describeUnless, testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { parse } from 'yaml';
 import { repoRoot } from '../support/system.js';
 
@@ -90,7 +91,7 @@ async function runtimeStage(): Promise<RuntimeStage> {
 
 const under = (path: string, folder: string) => path === folder || path.startsWith(`${folder.replace(/\/$/, '')}/`);
 
-describe('compose file', { skip: composeSkip }, () => {
+describeUnless(composeSkip)('compose file', () => {
   test('the long-running servers receive neither the admin password nor any agent password', async () => {
     const services = await composeConfig('scaled');
     const servers = Object.entries(services).filter(([, s]) => isLongRunningServer(s));
@@ -143,7 +144,7 @@ describe('runtime image', () => {
   });
 
   const skip = process.getuid?.() === 0 ? false : 'needs root to run the command as another user (setpriv)';
-  test('the image\'s command, run as a non-root user against a fresh data folder it owns, starts the server', { skip }, async () => {
+  testUnless(skip)('the image\'s command, run as a non-root user against a fresh data folder it owns, starts the server', async () => {
     const stage = await runtimeStage();
     assert.deepEqual(stage.cmd.slice(0, 1), ['node']);
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-image-data-'));

@@ -5,8 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { stringify } from 'yaml';
 import { mosquittoMissing, startMosquitto, type RunningMosquitto } from '@acs/server/testing/mosquitto';
 import { startAgent } from '@acs/edge-agent/agent';
@@ -18,38 +19,38 @@ const SCRIPT = join(repoRoot, 'deploy', 'tls', 'make-lab-certs.sh');
 const MAIN = join(repoRoot, 'edge-agent', 'dist', 'main.js');
 const PASSWORD = 'agent-1-password';
 
-describe('agents over MQTT with TLS', { skip: mosquittoMissing() }, () => {
+describeUnless(mosquittoMissing())('agents over MQTT with TLS', () => {
   let dir: string;
   let broker: RunningMosquitto;
 
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'acs-tls-'));
     await run(SCRIPT, [join(dir, 'lab')]);
     // A second, unrelated lab: its CA did not sign the broker's certificate.
     await run(SCRIPT, [join(dir, 'other')]);
     broker = await startMosquitto({ 'agent-1': PASSWORD }, { tls: { certDir: join(dir, 'lab') } });
   });
-  after(async () => {
+  afterAll(async () => {
     await broker?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('an agent that trusts the lab CA connects over mqtts', async (t) => {
+  test('an agent that trusts the lab CA connects over mqtts', async () => {
     const data = await mkdtemp(join(dir, 'agent-'));
     const log = captureLogger('info');
     const config = simAgentConfig(data, broker.tlsUrl!, { mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'lab', 'ca.crt') } } });
     const agent = await startAgent(config, { log: log.logger, controlServer: false });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await until(() => agent.mqttConnected, 5000, 'the agent to connect over TLS');
     assert.deepEqual(log.find('TLS'), []);
   });
 
-  test("an agent given another CA refuses the broker and logs that its certificate does not verify", async (t) => {
+  test("an agent given another CA refuses the broker and logs that its certificate does not verify", async () => {
     const data = await mkdtemp(join(dir, 'agent-'));
     const log = captureLogger('info');
     const config = simAgentConfig(data, broker.tlsUrl!, { mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'other', 'ca.crt') } } });
     const agent = await startAgent(config, { log: log.logger, controlServer: false });
-    t.after(() => agent.stop());
+    onTestFinished(() => agent.stop());
     await until(() => log.find("does not verify against mqtt.tls.caFile", 'ERROR').length > 0, 5000, 'the certificate error in the log');
     assert.equal(agent.mqttConnected, false);
     assert.match(log.find('TLS', 'ERROR')[0]!, /self-signed certificate in certificate chain|unable to verify/);

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { agentClientId, agentTopic } from '@acs/shared/mqtt/topics';
@@ -11,7 +11,7 @@ describe('bad input at the server boundaries', () => {
   let system: TestSystem;
   let intruder: MqttClient;
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem();
     // Speaks MQTT with agent-1's own credentials, like a buggy or compromised agent would.
     intruder = await mqtt.connectAsync(system.server.server.mqttUrl, {
@@ -21,7 +21,7 @@ describe('bad input at the server boundaries', () => {
       reconnectPeriod: 0,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await intruder?.endAsync();
     await system?.close();
   });

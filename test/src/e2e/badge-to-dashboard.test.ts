@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { EventView } from '@acs/shared/api/events';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
@@ -11,12 +11,12 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
   let guard: string;
   let live: Awaited<ReturnType<TestSystem['listen']>>;
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem();
     guard = await system.token('guard');
     live = await system.listen(guard);
   });
-  after(() => system?.close());
+  afterAll(() => system?.close());
 
   test('releases the lock for an allowed card only, stores both decisions once and pushes both live', async () => {
     const releasesBefore = system.sim.lockReleases('lab').length;

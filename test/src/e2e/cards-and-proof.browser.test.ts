@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -13,7 +14,7 @@ const PERSON = '周杰 Zhou Jie';
 const TAG = 4_242_424;
 const CREDENTIAL = `em4100:${TAG}`;
 
-describe('admin pages in Chromium: a card through its lifecycle, a grant, and the proof at the door', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('admin pages in Chromium: a card through its lifecycle, a grant, and the proof at the door', () => {
   let system: TestSystem;
   let browser: Browser;
   let adminContext: BrowserContext;
@@ -69,7 +70,7 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     return waitFor(() => decided[count], 'the door decision');
   }
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     system.agent.decisions.on('decision', (d) => decided.push({ granted: d.decision.granted, reason: d.decision.reason }));
     browser = await launchChromium();
@@ -80,7 +81,7 @@ describe('admin pages in Chromium: a card through its lifecycle, a grant, and th
     admin = await signIn(adminContext, 'admin');
     approver = await signIn(approverContext, 'approver');
   });
-  after(async () => {
+  afterAll(async () => {
     await adminContext?.close();
     await approverContext?.close();
     await browser?.close();

@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { startTestServer, type TestServer } from '@acs/server/testing/server-har
 import { type CspViolation, chromiumSkipReason, launchChromium, watchCspViolations } from '../support/chromium.js';
 import { repoRoot } from '../support/system.js';
 
-describe('the Content-Security-Policy in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('the Content-Security-Policy in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
 
@@ -24,11 +25,11 @@ describe('the Content-Security-Policy in Chromium', { skip: chromiumSkipReason()
     await page.getByTestId('page-live').waitFor();
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ dashboardDir: join(repoRoot, 'dashboard', 'dist') });
     browser = await launchChromium();
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
   });

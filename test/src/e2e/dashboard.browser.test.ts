@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -8,16 +9,16 @@ import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/syst
 
 const screenshots = join(repoRoot, 'test-results');
 
-describe('the guard dashboard in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('the guard dashboard in Chromium', () => {
   let system: TestSystem;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     browser = await launchChromium();
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await system?.close();
   });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { CardView } from '@acs/shared/api/cards';
 import type { PersonView } from '@acs/shared/api/people';
 import type { SiteView } from '@acs/shared/api/site';
@@ -32,14 +32,14 @@ describe('door rules end to end: two-person, escort, lockdown', () => {
   /** A reader ignores the same tag presented again at once (debounce); wait it out. */
   const pause = (ms = 1100) => new Promise((r) => setTimeout(r, ms));
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem();
     admin = await system.token('admin');
     guard = await system.token('guard');
     system.agent.decisions.on('decision', (d) => decisions.push({ door: d.doorId, granted: d.decision.granted, reason: d.decision.reason }));
     await waitFor(() => system.agent.permissionVersion !== null, 'the first permission set');
   });
-  after(async () => {
+  afterAll(async () => {
     await system?.close();
   });
 

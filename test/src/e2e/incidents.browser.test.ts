@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/syst
 
 const screenshots = join(repoRoot, 'test-results');
 
-describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
   let system: TestSystem;
   let browser: Browser;
 
@@ -26,12 +27,12 @@ describe('incidents in Chromium', { skip: chromiumSkipReason() }, () => {
     return page;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     browser = await launchChromium();
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await system?.close();
   });

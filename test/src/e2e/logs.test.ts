@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { createLogger } from '@acs/edge-agent';
 import { ServerLogger } from '@acs/server/common/server-logger';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
@@ -35,7 +35,7 @@ describe('production logs are JSON, say who and which request, and hold no secre
   let adminId: string;
   let suspendRequestId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     const serverLogger = new ServerLogger(['log', 'warn', 'error', 'fatal', 'debug'], {
       format: 'json',
       destination: { write: (line: string) => void serverLines.push(line.trimEnd()) },
@@ -70,7 +70,7 @@ describe('production logs are JSON, say who and which request, and hold no secre
     await system.api(login.token, 'GET', '/api/people?search=Zhang%20Wei');
     await waitFor(() => serverLines.some((l) => l.includes(`/api/cards/${card.id}/transition`)), 'the request line of the suspension');
   });
-  after(() => system?.close());
+  afterAll(() => system?.close());
 
   test('every server line is JSON; request lines carry the request id and the signed-in user', () => {
     const lines = parseAll(serverLines, 'server');

@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 // The production path: the machine's Mosquitto and PostgreSQL instead of the embedded
@@ -8,16 +9,16 @@ const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
 const mqttUrl = process.env.ACS_TEST_MQTT_URL;
 const skip = !postgresUrl || !mqttUrl ? 'set ACS_TEST_POSTGRES_URL and ACS_TEST_MQTT_URL to run against a real PostgreSQL and Mosquitto (.ci/run does)' : false;
 
-describe('the badge path on PostgreSQL and Mosquitto', { skip }, () => {
+describeUnless(skip)('the badge path on PostgreSQL and Mosquitto', () => {
   let system: TestSystem;
   let guard: string;
 
-  before(async () => {
+  beforeAll(async () => {
     // A freshly registered agent with a unique id: the broker is shared with other runs.
     system = await startSystem({ postgresUrl, mqttUrl, agent: 'fresh' });
     guard = await system.token('guard');
   });
-  after(() => system?.close());
+  afterAll(() => system?.close());
 
   test('grants and denies at the door, stores each event once in PostgreSQL and pushes both live', async () => {
     const live = await system.listen(guard);

@@ -4,8 +4,9 @@
  * and installs a key from the page; the reader's secure channel comes up and a card read
  * over it is decided by the agent. Guards see the page without the admin actions.
  */
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -24,16 +25,16 @@ async function signIn(page: Page, url: string, user: string): Promise<void> {
   await page.getByTestId('page-live').waitFor();
 }
 
-describe('the Readers page in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('the Readers page in Chromium', () => {
   let system: TestSystem;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     browser = await launchChromium();
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await system?.close();
   });

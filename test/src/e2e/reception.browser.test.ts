@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +11,7 @@ import { repoRoot, startSystem, waitFor, type TestSystem } from '../support/syst
 
 const screenshots = join(repoRoot, 'test-results');
 
-describe('reception and the checkpoint in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('reception and the checkpoint in Chromium', () => {
   let system: TestSystem;
   let browser: Browser;
   let admin: string;
@@ -39,7 +40,7 @@ describe('reception and the checkpoint in Chromium', { skip: chromiumSkipReason(
   }
   const pause = (ms = 1100) => new Promise((r) => setTimeout(r, ms));
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem({ dashboard: true });
     browser = await launchChromium();
     admin = await system.token('admin');
@@ -47,7 +48,7 @@ describe('reception and the checkpoint in Chromium', { skip: chromiumSkipReason(
     await waitFor(() => system.agent.permissionVersion !== null, 'the first permission set');
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await system?.close();
   });

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import type { AgentLagView } from '@acs/shared/api/agents';
 import type { CardTransitionResult, CardView } from '@acs/shared/api/cards';
 import type { PersonView } from '@acs/shared/api/people';
@@ -18,12 +18,12 @@ describe('proof that a revocation reached the doors, against a running agent', (
     return waitFor(() => decisions[count], `the decision at ${door}`);
   }
 
-  before(async () => {
+  beforeAll(async () => {
     system = await startSystem();
     admin = await system.token('admin');
     system.agent.decisions.on('decision', (d) => decisions.push({ granted: d.decision.granted, reason: d.decision.reason }));
   });
-  after(async () => {
+  afterAll(async () => {
     await system?.close();
   });
 

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,13 +184,13 @@ describe('alerts from reader trouble and card states in a scenario file', () => 
 function simulatedSite(prefix: string) {
   const site = { system: undefined as unknown as TestSystem, dataDir: '', reasons: [] as string[] };
   let control: ControlServer | undefined;
-  before(async () => {
+  beforeAll(async () => {
     site.system = await startSystem();
     site.dataDir = await mkdtemp(join(tmpdir(), prefix));
     control = await startControlServer({ sim: site.system.sim, agentId: site.system.agent.agentId, registryDir: registryDirForDataDir(site.dataDir) });
     site.system.agent.decisions.on('decision', (d) => site.reasons.push(d.decision.reason));
   });
-  after(async () => {
+  afterAll(async () => {
     await control?.close();
     await site.system?.close();
     if (site.dataDir) await rm(site.dataDir, { recursive: true, force: true });

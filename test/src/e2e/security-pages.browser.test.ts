@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -24,16 +25,16 @@ async function useLanguage(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
   await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
 }
 
-describe('the audit log and user accounts pages in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('the audit log and user accounts pages in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ dashboardDir: join(repoRoot, 'dashboard', 'dist') });
     browser = await launchChromium();
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
   });

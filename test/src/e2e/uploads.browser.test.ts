@@ -1,5 +1,6 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from '@jest/globals';
+import { describeUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { repoRoot } from '../support/system.js';
 const screenshots = join(repoRoot, 'test-results');
 const MB = 1024 * 1024;
 
-describe('uploads from the dashboard in Chromium', { skip: chromiumSkipReason() }, () => {
+describeUnless(chromiumSkipReason())('uploads from the dashboard in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
   let guard: string;
@@ -30,13 +31,13 @@ describe('uploads from the dashboard in Chromium', { skip: chromiumSkipReason() 
     return { page, violations };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestServer({ dashboardDir: join(repoRoot, 'dashboard', 'dist') });
     browser = await launchChromium();
     guard = await t.token('guard');
     await mkdir(screenshots, { recursive: true });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await t?.close();
   });

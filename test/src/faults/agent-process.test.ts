@@ -4,8 +4,9 @@
  * and it hangs while still connected (SIGSTOP), so it falls behind the permission version
  * until it runs again (SIGCONT). Each must reach the guard as its alert, and clear.
  */
-import { after, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, describe, test } from '@jest/globals';
+import { testUnless } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +23,7 @@ const FAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/l
 
 describe('alerts whose cause is the agent process itself', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 
@@ -62,7 +63,7 @@ describe('alerts whose cause is the agent process itself', () => {
     return (await server.request<AlertView[]>('GET', '/api/alerts?scope=recent', { token })).body.filter((a) => a.type === type);
   }
 
-  test('an agent whose clock is five minutes fast raises clock_drift with how far off it is', { skip: FAKETIME ? false : 'libfaketime is not installed (apt-get install faketime)' }, async () => {
+  testUnless(FAKETIME ? false : 'libfaketime is not installed (apt-get install faketime)')('an agent whose clock is five minutes fast raises clock_drift with how far off it is', async () => {
     const server = await startTestServer({ mode: 'demo' });
     cleanups.push(() => server.close());
     const guard = await server.token('guard');

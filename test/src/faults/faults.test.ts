@@ -1,5 +1,5 @@
-import { after, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { afterAll, describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ function assertComplete(rows: Array<{ seq: number }>, atLeast: number): void {
 
 describe('fault injection: the agent loses no event', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
-  after(async () => {
+  afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 

@@ -3,8 +3,9 @@
  * system's serial driver): every command the agent uses, in plain text and inside the
  * secure channel.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
@@ -20,10 +21,10 @@ async function storeWithKey(readerId: string, key: Buffer, keyId = 'key-1'): Pro
   return store;
 }
 
-describe('OSDP commands between the agent and a simulated reader over pseudo-terminals', { skip }, () => {
-  test('POLL, ID, CAP on start; RAW card data and keypad digits; LED and BUZ for grant, deny and lockdown; sequence 0 then 1→2→3→1', async (t) => {
+describeUnless(skip)('OSDP commands between the agent and a simulated reader over pseudo-terminals', () => {
+  test('POLL, ID, CAP on start; RAW card data and keypad digits; LED and BUZ for grant, deny and lockdown; sequence 0 then 1→2→3→1', async () => {
     const rig = await OsdpRig.create({ transport: 'pty', baudRate: 9600, readers: [{ id: 'gate-in', address: 0x65 }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('gate-in');
     const reader = rig.reader('gate-in');
     await rig.start();
@@ -72,10 +73,10 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     assert.equal(rig.line.stats.overlaps, 0);
   });
 
-  test('COMSET moves a reader to another address (even when its answer is lost) and the move is remembered in the store', async (t) => {
+  test('COMSET moves a reader to another address (even when its answer is lost) and the move is remembered in the store', async () => {
     const store = new MemoryReaderSettingsStore();
     const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'lab-out', address: 3 }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('lab-out');
     const reader = rig.reader('lab-out');
     await rig.start();
@@ -99,10 +100,10 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     assert.deepEqual(moved.address, { configured: 3, current: 12 });
   });
 
-  test('inside the secure channel: CHLNG/SCRYPT, then every command MACed and data encrypted, KEYSET installs a new key', async (t) => {
+  test('inside the secure channel: CHLNG/SCRYPT, then every command MACed and data encrypted, KEYSET installs a new key', async () => {
     const store = await storeWithKey('vault-in', KEY);
     const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'vault-in', address: 1, secureChannel: true, pd: { scbk: KEY } }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('vault-in');
     const reader = rig.reader('vault-in');
     await rig.start();
@@ -136,12 +137,12 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     assert.equal(rig.line.stats.overlaps, 0);
   });
 
-  test('a reader without LED or buzzer gets no LED or BUZ commands', async (t) => {
+  test('a reader without LED or buzzer gets no LED or BUZ commands', async () => {
     const rig = await OsdpRig.create({
       transport: 'pty',
       readers: [{ id: 'plain', address: 2, pd: { capabilities: [{ function: 3, compliance: 1, items: 0 }, { function: 8, compliance: 1, items: 0 }] } }],
     });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('plain');
     await eventually(() => reader.session.status().capabilities, 'capabilities');
@@ -153,12 +154,12 @@ describe('OSDP commands between the agent and a simulated reader over pseudo-ter
     assert.equal(pd.received.filter((c) => c.code === CMD.LED || c.code === CMD.BUZ).length, 0);
   });
 
-  test('a reader that declares no CRC support is spoken to with checksums', async (t) => {
+  test('a reader that declares no CRC support is spoken to with checksums', async () => {
     const rig = await OsdpRig.create({
       transport: 'pty',
       readers: [{ id: 'old', address: 4, pd: { capabilities: [{ function: 3, compliance: 1, items: 0 }, { function: 8, compliance: 0, items: 0 }] } }],
     });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('old');
     await eventually(() => reader.session.status().check === 'checksum', 'the switch to checksums');

@@ -4,8 +4,9 @@
  * (same behaviour as the defaults, shorter): reply timeout 250 ms, retry after 60 ms, up
  * to 4 retries, offline after 2 s at the latest, probes every 150 ms.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { ledPayload } from './osdp-messages.js';
@@ -23,10 +24,10 @@ async function onlineRig(transport: 'pty' | 'in-process' = 'pty') {
 
 const led = () => ledPayload({ temporary: { onTime: 1, offTime: 0, onColor: LED_COLOR.GREEN, offColor: 0, timer: 5 } });
 
-describe('OSDP faults and the control panel’s reaction', { skip }, () => {
-  test('dropped replies: the same packet is sent again and the PD repeats its last reply; no fault', async (t) => {
+describeUnless(skip)('OSDP faults and the control panel’s reaction', () => {
+  test('dropped replies: the same packet is sent again and the PD repeats its last reply; no fault', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const before = rig.reader('r').session.stats.retries;
     pd.fault('drop_reply', 2);
@@ -38,9 +39,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.deepEqual(rig.events.faults, []);
   });
 
-  test('no replies at all: offline (fault no_response) after the timeout, recovered when the PD answers again', async (t) => {
+  test('no replies at all: offline (fault no_response) after the timeout, recovered when the PD answers again', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const started = Date.now();
     pd.fault('drop_reply');
@@ -58,9 +59,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.equal((await eventually(() => rig.events.cards[0], 'a card after recovery')).credential, 'h10301:9:9');
   });
 
-  test('corrupted CRC: the reply is thrown away, the command is retried, the reader stays online', async (t) => {
+  test('corrupted CRC: the reply is thrown away, the command is retried, the reader stays online', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     pd.fault('corrupt_check', 3);
     pd.presentH10301(1, 2);
@@ -69,9 +70,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.deepEqual(rig.events.faults, []);
   });
 
-  test('a reply with the wrong sequence number is ignored and retried; for good it makes the PD offline, then it recovers', async (t) => {
+  test('a reply with the wrong sequence number is ignored and retried; for good it makes the PD offline, then it recovers', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     pd.fault('wrong_sequence', 1);
     await eventually(() => rig.reader('r').session.stats.invalidReplies >= 1, 'a refused reply');
@@ -82,9 +83,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     await eventually(() => rig.events.recovered.length === 1, 'recovery');
   });
 
-  test('a reader that lost power answers NAK 4 with its own sequence number: the panel restarts at sequence 0 at once, without retries or a fault', async (t) => {
+  test('a reader that lost power answers NAK 4 with its own sequence number: the panel restarts at sequence 0 at once, without retries or a fault', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     await eventually(() => pd.received.length > 5 && pd.received.at(-1)!.sequence !== 0, 'polling mid-sequence');
@@ -101,9 +102,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.deepEqual(rig.events.faults, [], 'the reader never went offline');
   });
 
-  test('BUSY: the command is sent again a little later and completes', async (t) => {
+  test('BUSY: the command is sent again a little later and completes', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     pd.fault('busy', 3);
@@ -115,9 +116,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.deepEqual(rig.events.faults, []);
   });
 
-  test('slow replies: beyond the reply timeout they count as missing and are retried; late replies are not taken for later ones', async (t) => {
+  test('slow replies: beyond the reply timeout they count as missing and are retried; late replies are not taken for later ones', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     pd.slowReplies(30);
@@ -132,9 +133,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.equal(rig.events.cards.length, 2, 'each card was reported once');
   });
 
-  test('every NAK code is understood: check error → same packet again, sequence → restart from 0, others → the command fails', async (t) => {
+  test('every NAK code is understood: check error → same packet again, sequence → restart from 0, others → the command fails', async () => {
     const rig = await onlineRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     const send = () => {
@@ -170,9 +171,9 @@ describe('OSDP faults and the control panel’s reaction', { skip }, () => {
     assert.deepEqual(rig.events.faults, []);
   });
 
-  test('an unplugged line is a port fault for every reader on it; they recover when it is back', async (t) => {
+  test('an unplugged line is a port fault for every reader on it; they recover when it is back', async () => {
     const rig = await OsdpRig.create({ transport: 'in-process', readers: [{ id: 'a', address: 1 }, { id: 'b', address: 2 }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     await eventually(() => rig.reader('a').describe().online && rig.reader('b').describe().online, 'both online');
     rig.simBinding!.unplug(rig.bus.path);

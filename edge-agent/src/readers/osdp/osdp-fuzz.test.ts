@@ -4,8 +4,9 @@
  * misbehaving device. Nothing may throw out of them, crash or hang, and the control panel
  * must still work with a well-behaved reader afterwards.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import { onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { SimFrameReader, SimOsdpLine, SimOsdpPd, SimSerialBinding } from '@acs/hardware-sim';
 import { captureLogger } from '../../test-support/fixtures.js';
 import { eventually } from '../../test-support/osdp-rig.js';
@@ -111,7 +112,7 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     assert.ok(decoder.stats.rejected > 100, 'mutated frames were rejected');
   });
 
-  test('the control panel survives 800 garbage replies from a misbehaving device, then works with a real reader', async (t) => {
+  test('the control panel survives 800 garbage replies from a misbehaving device, then works with a real reader', async () => {
     const fuzz = new Fuzz(prng(SEED ^ 0x9e3779b9));
     const log = captureLogger('info');
     const binding = new SimSerialBinding();
@@ -161,7 +162,7 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     const uncaught: unknown[] = [];
     const onUncaught = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', onUncaught);
-    t.after(async () => {
+    onTestFinished(async () => {
       process.off('uncaughtException', onUncaught);
       await Promise.all(readers.map((r) => r.stop()));
       unsubscribe();
@@ -188,7 +189,7 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     const line = new SimOsdpLine({ baudRate: 115200 });
     const pd = line.add(new SimOsdpPd({ address: 1 }));
     line.connect(device);
-    t.after(() => line.close());
+    onTestFinished(() => line.close());
     const plain = readers[0]!;
     const cards: string[] = [];
     plain.on('card', (read) => cards.push(read.credential));

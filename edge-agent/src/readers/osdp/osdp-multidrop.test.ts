@@ -3,8 +3,9 @@
  * the wire at a time, each reader's cards and feedback kept apart, one silent reader not
  * holding up the others.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig, type RigReaderSpec } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
@@ -13,12 +14,12 @@ import { CMD } from './osdp-protocol.js';
 
 const skip = findSocat() ? false : 'socat is not installed (needed for pseudo-terminals)';
 
-describe('several OSDP readers on one line', { skip }, () => {
+describeUnless(skip)('several OSDP readers on one line', () => {
   for (const count of [2, 4]) {
-    test(`${count} readers at 9600 baud: all online, cards and feedback kept apart, never two commands on the wire`, async (t) => {
+    test(`${count} readers at 9600 baud: all online, cards and feedback kept apart, never two commands on the wire`, async () => {
       const specs: RigReaderSpec[] = Array.from({ length: count }, (_, i) => ({ id: `r${i + 1}`, address: 10 + i }));
       const rig = await OsdpRig.create({ transport: 'pty', baudRate: 9600, readers: specs });
-      t.after(() => rig.close());
+      onTestFinished(() => rig.close());
       await rig.start();
       await eventually(() => specs.every((s) => rig.reader(s.id).session.status().capabilities), 'every reader online', 8000);
       const serials = specs.map((s) => rig.reader(s.id).describe().osdp?.identity?.serialNumber);
@@ -40,7 +41,7 @@ describe('several OSDP readers on one line', { skip }, () => {
     });
   }
 
-  test('a silent reader goes offline alone; secure and plain readers share the line', async (t) => {
+  test('a silent reader goes offline alone; secure and plain readers share the line', async () => {
     const key = Buffer.alloc(16, 0x42);
     const store = new MemoryReaderSettingsStore();
     await store.write(osdpRecordKey('secure'), JSON.stringify({ scbk: key.toString('hex'), keyId: 'k', keyInstalledAt: 1 }));
@@ -53,7 +54,7 @@ describe('several OSDP readers on one line', { skip }, () => {
         { id: 'silent', address: 3 },
       ],
     });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     await eventually(() => rig.reader('secure').session.isSecure && rig.reader('plain').describe().online && rig.reader('silent').describe().online, 'all up');
     rig.pd('silent').fault('drop_reply');

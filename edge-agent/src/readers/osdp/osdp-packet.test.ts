@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { checksum8, crc16, encodePacket, OsdpFrameDecoder, parsePacket, type DecodedFrame, type FrameRejection } from './osdp-packet.js';
 import { describeNak, nakReason } from './osdp-protocol.js';
 import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../../test-support/property.js';

@@ -3,8 +3,8 @@
  * against the simulated PD (no port, no timers): what it sends next after a given reply
  * is visible packet by packet.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { SimFrameReader, SimOsdpPd } from '@acs/hardware-sim';
 import { captureLogger } from '../../test-support/fixtures.js';
 import { TEST_TIMING } from '../../test-support/osdp-rig.js';

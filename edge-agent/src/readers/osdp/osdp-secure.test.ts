@@ -4,8 +4,9 @@
  * provisioning window; a reader that forgot its key raises an alert and is never
  * re-keyed on its own.
  */
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test } from '@jest/globals';
+import { describeUnless, onTestFinished } from '@acs/shared/testing/jest-support';
+import assert from '@acs/shared/testing/assert';
 import { findSocat } from '@acs/hardware-sim';
 import { eventually, OsdpRig } from '../../test-support/osdp-rig.js';
 import { MemoryReaderSettingsStore } from '../reader-settings-store.js';
@@ -32,10 +33,10 @@ async function secureRig(pdKey: Buffer | null = KEY) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('OSDP secure channel rules', { skip }, () => {
-  test('a reply whose MAC does not verify is refused (its card data too); the session is set up again', async (t) => {
+describeUnless(skip)('OSDP secure channel rules', () => {
+  test('a reply whose MAC does not verify is refused (its card data too); the session is set up again', async () => {
     const rig = await secureRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     await eventually(() => session.isSecure, 'the session');
@@ -50,9 +51,9 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal((await eventually(() => rig.events.cards[0], 'the next card')).credential, 'h10301:66:667');
   });
 
-  test('a plaintext reply inside the session is refused and ends the session', async (t) => {
+  test('a plaintext reply inside the session is refused and ends the session', async () => {
     const rig = await secureRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const session = rig.reader('r').session;
     await eventually(() => session.isSecure, 'the session');
@@ -65,9 +66,9 @@ describe('OSDP secure channel rules', { skip }, () => {
     await eventually(() => session.isSecure, 'a new session');
   });
 
-  test('without a key and without a provisioning window: no handshake with SCBK-D, cards refused, state awaiting_key', async (t) => {
+  test('without a key and without a provisioning window: no handshake with SCBK-D, cards refused, state awaiting_key', async () => {
     const rig = await OsdpRig.create({ transport: 'pty', timing: { keyInstallTimeoutMs: 500 }, readers: [{ id: 'r', address: 1, secureChannel: true }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('r');
     const pd = rig.pd('r');
@@ -83,10 +84,10 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal(pd.key, null);
   });
 
-  test('inside a provisioning window: install mode with SCBK-D, then KEYSET to the reader’s own key; the window closing ends install mode', async (t) => {
+  test('inside a provisioning window: install mode with SCBK-D, then KEYSET to the reader’s own key; the window closing ends install mode', async () => {
     const store = new MemoryReaderSettingsStore();
     const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'r', address: 1, secureChannel: true }, { id: 'other', address: 2, secureChannel: true }] });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('r');
     const pd = rig.pd('r');
@@ -115,9 +116,9 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal(other.session.isSecure, false);
   });
 
-  test('a reader that had its own key and answers with SCBK-D: one alert, no install mode, no re-key', async (t) => {
+  test('a reader that had its own key and answers with SCBK-D: one alert, no install mode, no re-key', async () => {
     const rig = await secureRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const reader = rig.reader('r');
     await eventually(() => reader.session.isSecure, 'the session');
@@ -144,9 +145,9 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal(rig.events.alerts.length, 1);
   });
 
-  test('a reader reset to a factory state with an all-zero key, answering for its own key: reader_key_reset, not secure_channel_failed, and no re-key', async (t) => {
+  test('a reader reset to a factory state with an all-zero key, answering for its own key: reader_key_reset, not secure_channel_failed, and no re-key', async () => {
     const rig = await secureRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const reader = rig.reader('r');
     await eventually(() => reader.session.isSecure, 'the session');
@@ -168,16 +169,16 @@ describe('OSDP secure channel rules', { skip }, () => {
     await eventually(() => reader.describe().osdp?.secureChannel === 'secure', 'secure with the new key');
   });
 
-  test('a reader holding another key: handshake fails, fault secure_channel_failed, no alert', async (t) => {
+  test('a reader holding another key: handshake fails, fault secure_channel_failed, no alert', async () => {
     const rig = await secureRig(Buffer.alloc(16, 0x77));
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const fault = await eventually(() => rig.events.faults[0], 'the fault');
     assert.equal(fault.code, 'secure_channel_failed');
     assert.equal(rig.reader('r').describe().osdp?.secureChannel, 'failed');
     assert.deepEqual(rig.events.alerts, []);
   });
 
-  test('a reader that insists on the secure channel (NAK 6 to plaintext) counts as online; a failing handshake keeps its retry schedule', async (t) => {
+  test('a reader that insists on the secure channel (NAK 6 to plaintext) counts as online; a failing handshake keeps its retry schedule', async () => {
     const store = await storeWith('r', { scbk: KEY.toString('hex'), keyId: 'key-1', keyInstalledAt: 1 });
     const rig = await OsdpRig.create({
       transport: 'pty',
@@ -185,7 +186,7 @@ describe('OSDP secure channel rules', { skip }, () => {
       timing: { handshakeRetryMs: 1000 },
       readers: [{ id: 'r', address: 1, secureChannel: true, pd: { scbk: Buffer.alloc(16, 0x33), requireSecure: true } }],
     });
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('r');
     await eventually(() => reader.describe().osdp?.secureChannel === 'failed', 'the failed handshake');
@@ -198,9 +199,9 @@ describe('OSDP secure channel rules', { skip }, () => {
     assert.equal(rig.log.find('requires a secure channel', 'WARN').length, 0, 'the refused polls do not flood the log');
   });
 
-  test('a KEYSET whose confirmation is lost: the new key stays pending and the next session proves the reader holds it', async (t) => {
+  test('a KEYSET whose confirmation is lost: the new key stays pending and the next session proves the reader holds it', async () => {
     const rig = await secureRig();
-    t.after(() => rig.close());
+    onTestFinished(() => rig.close());
     const pd = rig.pd('r');
     const reader = rig.reader('r');
     await eventually(() => reader.session.isSecure, 'the session');

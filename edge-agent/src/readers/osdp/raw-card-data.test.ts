@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
-import assert from 'node:assert/strict';
+import { describe, test } from '@jest/globals';
+import assert from '@acs/shared/testing/assert';
 import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand, wiegandFormatListSchema } from '@acs/shared/credentials/wiegand';
 import { decodeRawCardData, packBits, RawCardDataError, unpackBits } from './raw-card-data.js';
 
