@@ -23,7 +23,6 @@ import { LegalHoldEntity } from './legal-hold.entity.js';
 const DAY = 86_400_000;
 const RUN_EVERY_MS = 3_600_000;
 
-
 /**
  * Retention per record type with legal holds (issue 6). Runs every hour (and on demand):
  * deletes what is past its period unless a hold covers it, and records one audit entry per
