@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import assert from '@acs/shared/testing/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from '@jest/globals';
@@ -16,6 +16,8 @@ import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcr
  *    outside entity files, and no import of a domain from the infrastructure folders;
  * 2. Nest's module metadata: every entity a module registers with TypeOrmModule.forFeature lives
  *    in that module's folder.
+ * There is no list of exceptions: a domain that needs another's rows asks for them through a
+ * narrowly named method of that domain's service or exported repository class.
  * `npm run check:architecture` runs this file alone.
  */
 
@@ -23,35 +25,6 @@ const distDir = dirname(fileURLToPath(import.meta.url));
 const serverDir = dirname(distDir);
 const rootDir = dirname(serverDir);
 const srcDir = join(serverDir, 'src');
-
-/** Folders another change is splitting; they carry known violations until it lands. */
-const FOLDERS_BEING_SPLIT = ['reception', 'equipment', 'alerts'];
-
-/**
- * Folders whose walls are not built yet: their known violations are unfinished work, listed so
- * the suite stays green meanwhile. incidents, reports, metrics and retention wait partly on
- * query methods that alerts, equipment and reception are to export.
- */
-const FOLDERS_NOT_YET_WALLED = ['evidence', 'proof', 'retention', 'sync', 'metrics', 'demo', 'incidents', 'reports'];
-
-/** The only folders server/architecture-known-violations.json may name. */
-const FOLDERS_WITH_KNOWN_VIOLATIONS = [...FOLDERS_BEING_SPLIT, ...FOLDERS_NOT_YET_WALLED];
-
-/**
- * forFeature registrations of other domains' entities that still exist, only in the folders of
- * FOLDERS_WITH_KNOWN_VIOLATIONS: folder of the module -> entity class names. To be emptied as
- * those walls are built; nothing may be added.
- */
-const KNOWN_FOREIGN_REGISTRATIONS: Readonly<Record<string, readonly string[]>> = {
-  // Being split by another change.
-  reception: ['PersonEntity', 'ZoneEntity', 'UserEntity', 'CardEntity', 'SiteSettingsEntity'],
-  equipment: ['PersonEntity', 'ZoneEntity', 'UserEntity'],
-  alerts: ['DoorEntity', 'UserEntity', 'ZoneEntity', 'AgentEntity', 'SiteSettingsEntity', 'EventEntity'],
-  // Not walled yet.
-  incidents: ['AlertEntity'],
-  proof: ['AgentEntity', 'CardEntity', 'CardHistoryEntity', 'DoorEntity', 'GrantEntity', 'PermissionChangeEntity', 'PermissionDeliveryEntity', 'PersonEntity', 'UserEntity'],
-  retention: ['PersonEntity', 'SiteSettingsEntity', 'UserEntity'],
-};
 
 /** The compiled files of today's sources: tsc -b leaves the output of deleted sources behind. */
 function compiledFiles(suffix: string, dir = srcDir): string[] {
@@ -82,16 +55,8 @@ async function cruiseWalls(baseDir: string, files: string[]): Promise<IViolation
   return output.summary.violations.filter((v) => v.rule.severity !== 'ignore');
 }
 
-function sameViolation(a: IViolation, b: IViolation): boolean {
-  return a.from === b.from && a.to === b.to && a.rule.name === b.rule.name;
-}
-
 function describeViolations(violations: IViolation[]): string {
   return violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).join('\n');
-}
-
-function knownViolations(): IViolation[] {
-  return JSON.parse(readFileSync(join(serverDir, 'architecture-known-violations.json'), 'utf8')) as IViolation[];
 }
 
 function folderOf(file: string): string {
@@ -143,33 +108,14 @@ function foreignRegistrations(modules: Map<Type, string>, entities: Map<unknown,
 }
 
 describe('architecture: domain walls', () => {
-  // One cruise of the whole server (tens of seconds), shared by the two tests that need it.
-  let serverViolations: Promise<IViolation[]> | undefined;
-  const cruiseServer = () => (serverViolations ??= cruiseWalls(rootDir, compiledFiles('.ts')));
-
-  it('dependency-cruiser finds no import across a wall beyond the known violations', async () => {
-    const known = knownViolations();
-    const violations = (await cruiseServer()).filter((c) => !known.some((k) => sameViolation(k, c)));
+  it('dependency-cruiser finds no import across a wall', async () => {
+    const violations = await cruiseWalls(rootDir, compiledFiles('.ts'));
     assert.equal(violations.length, 0, `walls broken:\n${describeViolations(violations)}`);
-  });
-
-  it('known violations lie only in the listed folders, and each still occurs', async () => {
-    const known = knownViolations();
-    for (const v of known) {
-      const folder = v.from.split('/')[2]!;
-      assert.ok(FOLDERS_WITH_KNOWN_VIOLATIONS.includes(folder), `known violation outside ${FOLDERS_WITH_KNOWN_VIOLATIONS.join(', ')}: ${v.from} -> ${v.to}`);
-    }
-    const current = await cruiseServer();
-    const stale = known.filter((k) => !current.some((c) => sameViolation(k, c)));
-    assert.deepEqual(stale.map((v) => `${v.from} -> ${v.to}`), [], 'known violations that are gone: remove them from server/architecture-known-violations.json');
   });
 
   it('every entity a module registers with TypeOrmModule.forFeature lives in that module\'s folder', async () => {
     const found = foreignRegistrations(await moduleFolders(), await entityFolders());
-    for (const folder of Object.keys(KNOWN_FOREIGN_REGISTRATIONS)) assert.ok(FOLDERS_WITH_KNOWN_VIOLATIONS.includes(folder), `known registrations outside the listed folders: ${folder}`);
-    const known = Object.entries(KNOWN_FOREIGN_REGISTRATIONS).flatMap(([folder, names]) => names.map((n) => `${folder}: ${n}`));
-    assert.deepEqual(found.filter((f) => !known.includes(f)), [], 'modules registering other domains\' entities');
-    assert.deepEqual(known.filter((k) => !found.includes(k)), [], 'known foreign registrations that are gone: remove them from KNOWN_FOREIGN_REGISTRATIONS');
+    assert.deepEqual(found, [], 'modules registering other domains\' entities');
   });
 
   describe('each rule fails on a planted violation', () => {

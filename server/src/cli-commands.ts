@@ -19,6 +19,27 @@ import { SystemClock } from './common/clock.js';
 import { ConfigError, loadServerConfig } from './config/server-config.js';
 import { describeDatabase, openDatabase } from './database/data-source.js';
 import { DemoSeeder } from './demo/demo-seeder.service.js';
+import { DemoSiteOwners } from './demo/demo-site-owners.js';
+import { AgentRepository } from './agents/agent.repository.js';
+import { CardHistoryEntity } from './cards/card-history.entity.js';
+import { CardEntity } from './cards/card.entity.js';
+import { CardRepository } from './cards/card.repository.js';
+import { DepartmentEntity } from './departments/department.entity.js';
+import { DepartmentRepository } from './departments/department.repository.js';
+import { DoorEntity } from './doors/door.entity.js';
+import { DoorRepository } from './doors/door.repository.js';
+import { EquipmentEntity, MovementEntity } from './equipment/equipment.entity.js';
+import { EquipmentRepository } from './equipment/equipment.repository.js';
+import { GrantEntity } from './grants/grant.entity.js';
+import { GrantRepository } from './grants/grant.repository.js';
+import { PersonEntity } from './people/person.entity.js';
+import { PersonRepository } from './people/person.repository.js';
+import { VisitEntity } from './reception/visit.entity.js';
+import { VisitRepository } from './reception/visit.repository.js';
+import { ScheduleEntity } from './schedules/schedule.entity.js';
+import { ScheduleRepository } from './schedules/schedule.repository.js';
+import { ZoneEntity } from './zones/zone.entity.js';
+import { ZoneRepository } from './zones/zone.repository.js';
 import { SiteSettingsEntity } from './site/site-settings.entity.js';
 import { SiteService } from './site/site.service.js';
 
@@ -167,9 +188,24 @@ export async function seedDemoSite(options: { ifEmpty?: boolean; doorAgents?: Re
     const config = loadServerConfig(env);
     const clock = new SystemClock();
     const hasher = new PasswordHasher();
-    await new SiteService(ds.getRepository(SiteSettingsEntity), clock, config).ensure();
+    const site = new SiteService(ds.getRepository(SiteSettingsEntity), clock, config);
+    await site.ensure();
     const credentials = new AgentCredentialsService(ds.getRepository(AgentEntity), hasher, clock);
-    const seeder = new DemoSeeder(ds, hasher, credentials, clock, config);
+    const owners = new DemoSiteOwners(
+      site,
+      new UsersService(ds.getRepository(UserEntity), hasher, clock, config),
+      new PersonRepository(ds.getRepository(PersonEntity)),
+      new ZoneRepository(ds.getRepository(ZoneEntity)),
+      new AgentRepository(ds.getRepository(AgentEntity)),
+      new DoorRepository(ds.getRepository(DoorEntity)),
+      new ScheduleRepository(ds.getRepository(ScheduleEntity)),
+      new DepartmentRepository(ds.getRepository(DepartmentEntity)),
+      new CardRepository(ds.getRepository(CardEntity), ds.getRepository(CardHistoryEntity)),
+      new GrantRepository(ds.getRepository(GrantEntity)),
+      new VisitRepository(ds.getRepository(VisitEntity)),
+      new EquipmentRepository(ds.getRepository(EquipmentEntity), ds.getRepository(MovementEntity)),
+    );
+    const seeder = new DemoSeeder(ds, hasher, credentials, clock, config, owners);
     if (await seeder.seedSiteIfEmpty(options.doorAgents)) {
       console.log('seeded the demo site (no accounts)');
     } else if (options.ifEmpty) {

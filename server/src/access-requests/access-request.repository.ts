@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import { Between, type EntityManager, type Repository } from 'typeorm';
 import { AccessRequestEntity } from './access-request.entity.js';
 
 /**
@@ -14,6 +14,10 @@ export class AccessRequestRepository {
 
   private table(manager?: EntityManager): Repository<AccessRequestEntity> {
     return manager ? manager.getRepository(AccessRequestEntity) : this.requests;
+  }
+
+  countDecidedBetween(from: number, to: number): Promise<number> {
+    return this.requests.count({ where: { decidedAt: Between(from, to) } });
   }
 
   countNamingZone(zoneId: string, manager?: EntityManager): Promise<number> {

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
+import { type EntityManager, In, LessThan, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { AgentEntity } from './agent.entity.js';
 
 /**
@@ -12,8 +12,8 @@ import { AgentEntity } from './agent.entity.js';
 export class AgentRepository {
   constructor(@InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>) {}
 
-  exists(id: string): Promise<boolean> {
-    return this.agents.existsBy({ id });
+  exists(id: string, manager?: EntityManager): Promise<boolean> {
+    return (manager ? manager.getRepository(AgentEntity) : this.agents).existsBy({ id });
   }
 
   onlineStates(): Promise<Pick<AgentEntity, 'id' | 'online'>[]> {
@@ -30,6 +30,16 @@ export class AgentRepository {
 
   count(): Promise<number> {
     return this.agents.count();
+  }
+
+  /** Every agent, by id. */
+  allById(): Promise<AgentEntity[]> {
+    return this.agents.find({ order: { id: 'ASC' } });
+  }
+
+  /** The agents, by id. */
+  findByIdsById(ids: readonly string[]): Promise<AgentEntity[]> {
+    return this.agents.find({ where: { id: In([...ids]) }, order: { id: 'ASC' } });
   }
 
   /** What the per-agent metrics show. */
@@ -56,6 +66,11 @@ export class AgentRepository {
   /** Raises the number to `to` unless it is already higher. */
   async raiseContiguousSeq(id: string, to: number): Promise<void> {
     await this.agents.update({ id, contiguousSeq: LessThan(to) }, { contiguousSeq: to });
+  }
+
+  /** Registers an agent row inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<AgentEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(AgentEntity, row);
   }
 }
 

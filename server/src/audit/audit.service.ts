@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { Between, Brackets, DataSource, type EntityManager, In, Like } from 'typeorm';
 import type { AuditEntryView, AuditVerifyView } from '@acs/shared/api/audit';
 import type { Page } from '@acs/shared/api/http';
 import { invalid } from '../common/api-exception.js';
@@ -125,6 +125,18 @@ export class AuditService implements OnModuleInit {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toAuditEntryView), next: rows.length > limit && last ? String(last.seq) : null };
+  }
+
+  // ---- asked by the evidence pack -----------------------------------------------------
+
+  /** Entries in the period, of the actions when given. */
+  countBetween(from: number, to: number, actions?: readonly string[]): Promise<number> {
+    return this.dataSource.getRepository(AuditLogEntity).count({ where: { ...(actions ? { action: In([...actions]) } : {}), at: Between(from, to) } });
+  }
+
+  /** Entries in the period whose action starts with the prefix (`reader.`). */
+  countWithActionPrefixBetween(prefix: string, from: number, to: number): Promise<number> {
+    return this.dataSource.getRepository(AuditLogEntity).count({ where: { action: Like(`${prefix}%`), at: Between(from, to) } });
   }
 
   verify(): Promise<AuditVerifyView> {

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, type QueryDeepPartialEntity, Repository } from 'typeorm';
 import type { UserRole } from '@acs/shared/access/model';
 import type { Locale, UserAccountView, UserRef, UserView } from '@acs/shared/api/users';
 import { ApiException, conflict } from '../common/api-exception.js';
@@ -148,6 +148,16 @@ export class UsersService {
   /** Display names of the users named on another domain's records. */
   refs(ids: Iterable<string | null | undefined>): Promise<Map<string, UserRef>> {
     return loadUserRefs(this.repo, ids);
+  }
+
+  /** Adds an account row inside the caller's transaction (the demo site's sign-ins; create() checks the password policy). */
+  async insertRow(row: QueryDeepPartialEntity<UserEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(UserEntity, row);
+  }
+
+  /** The role of every account (the evidence pack counts accounts per role). */
+  roles(): Promise<Pick<UserEntity, 'id' | 'role'>[]> {
+    return this.repo.find({ select: { id: true, role: true } });
   }
 
   /** The person an account belongs to, if any. */

@@ -3,8 +3,7 @@ import type { CardStatus, CardType } from '@acs/shared/access/model';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 import { PersonEntity } from '../people/person.entity.js';
 
-/** Statuses after which the physical card may be issued again (to someone else). */
-export const CLOSED_CARD_STATUSES: readonly CardStatus[] = ['returned', 'revoked', 'destroyed'];
+export { CLOSED_CARD_STATUSES } from './card-statuses.js';
 
 /** SQL of the partial unique index: one physical card has at most one live card record. */
 export const LIVE_CARD_WHERE = `"status" NOT IN ('returned', 'revoked', 'destroyed')`;

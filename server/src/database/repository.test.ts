@@ -13,6 +13,8 @@ import type { DataSource } from 'typeorm';
 import type { AccessEvent, AgentEvent } from '@acs/shared/mqtt/payloads';
 import { AgentEntity } from '../agents/agent.entity.js';
 import { AgentRepository } from '../agents/agent.repository.js';
+import { AlertEntity } from '../alerts/alert.entity.js';
+import { AlertRepository } from '../alerts/alert.repository.js';
 import type { AuditActor, AuditContext } from '../audit/audit-context.js';
 import { runWithAuditContext } from '../audit/audit-context.js';
 import { AuditLogEntity } from '../audit/audit-log.entity.js';
@@ -305,7 +307,7 @@ for (const backend of BACKENDS) {
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
       const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;
       const seqs = new SeqTracker(new AgentRepository(agents), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), new DoorRepository(ds.getRepository(DoorEntity)), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }));
+      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), new DoorRepository(ds.getRepository(DoorEntity)), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }, new AgentRepository(agents), new AlertRepository(ds.getRepository(AlertEntity)), new SiteService(ds.getRepository(SiteSettingsEntity), clock, loadServerConfig({}))));
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',

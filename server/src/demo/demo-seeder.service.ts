@@ -1,25 +1,13 @@
-import { PoolCardEntity } from '../reception/reception-records.entity.js';
-import { EquipmentEntity } from '../equipment/equipment.entity.js';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AgentCredentialsService } from '../agents/agent-credentials.service.js';
-import { AgentEntity } from '../agents/agent.entity.js';
 import { PasswordHasher, randomSecret } from '../auth/password-hasher.js';
-import { UserEntity } from '../auth/user.entity.js';
-import { CardEntity } from '../cards/card.entity.js';
 import { Clock } from '../common/clock.js';
-import { DepartmentEntity } from '../departments/department.entity.js';
 import { newId } from '../common/ids.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import {
   DEMO_AGENT,
   DEMO_CARDS,
@@ -35,6 +23,7 @@ import {
   DEMO_SITE,
   DEMO_ZONES,
 } from './demo-data.js';
+import { DemoSiteOwners } from './demo-site-owners.js';
 
 /** Where the demo agent's MQTT password is kept for the demo launcher: `<dataDir>/secrets/agent-1.mqtt-password`. */
 export function demoAgentPasswordFile(dataDir: string): string {
@@ -52,18 +41,19 @@ export class DemoSeeder {
     private readonly agentCredentials: AgentCredentialsService,
     private readonly clock: Clock,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly owners: DemoSiteOwners,
   ) {}
 
   async isDatabaseEmpty(): Promise<boolean> {
-    const m = this.dataSource.manager;
-    const counts = await Promise.all([m.count(UserEntity), m.count(PersonEntity), m.count(ZoneEntity)]);
+    const { users, people, zones } = this.owners;
+    const counts = await Promise.all([users.countAll(), people.count(), zones.count()]);
     return counts.every((n) => n === 0);
   }
 
   /** No zones and no people yet (accounts may exist). */
   async isSiteEmpty(): Promise<boolean> {
-    const m = this.dataSource.manager;
-    const counts = await Promise.all([m.count(PersonEntity), m.count(ZoneEntity)]);
+    const { people, zones } = this.owners;
+    const counts = await Promise.all([people.count(), zones.count()]);
     return counts.every((n) => n === 0);
   }
 
@@ -89,13 +79,14 @@ export class DemoSeeder {
   private async seed(options: { users: boolean; agentHash: string | null; doorAgents: Readonly<Record<string, string>> }): Promise<void> {
     const now = this.clock.now();
     const passwordHashes = options.users ? await Promise.all(DEMO_SIGN_INS.map((s) => this.hasher.hash(s.password))) : [];
+    const o = this.owners;
     await this.dataSource.transaction(async (m) => {
-      await m.update(SiteSettingsEntity, { id: SITE_ROW_ID }, { name: DEMO_SITE.name, timeZone: DEMO_SITE.timeZone, holidays: DEMO_SITE.holidays, updatedAt: now });
+      await o.site.setIdentity({ name: DEMO_SITE.name, timeZone: DEMO_SITE.timeZone, holidays: DEMO_SITE.holidays }, now, m);
       const personIds = new Map<string, string>();
       for (const p of DEMO_PEOPLE) {
         const id = newId();
         personIds.set(p.key, id);
-        await m.insert(PersonEntity, {
+        await o.people.insertRow({
           id,
           name: p.name,
           kind: p.kind,
@@ -105,10 +96,10 @@ export class DemoSeeder {
           departedAt: null,
           createdAt: now,
           updatedAt: now,
-        });
+        }, m);
       }
       for (const z of DEMO_ZONES) {
-        await m.insert(ZoneEntity, {
+        await o.zones.insertRow({
           id: z.id,
           name: z.name,
           level: z.level,
@@ -118,10 +109,10 @@ export class DemoSeeder {
           twoPerson: z.level >= 3,
           createdAt: now,
           updatedAt: now,
-        });
+        }, m);
       }
-      if (!(await m.existsBy(AgentEntity, { id: DEMO_AGENT.id }))) {
-        await m.insert(AgentEntity, {
+      if (!(await o.agents.exists(DEMO_AGENT.id, m))) {
+        await o.agents.insertRow({
           id: DEMO_AGENT.id,
           name: DEMO_AGENT.name,
           // '!' matches no scrypt hash: the agent cannot sign in until `add-agent` sets a password.
@@ -135,19 +126,19 @@ export class DemoSeeder {
           hashMatches: null,
           contiguousSeq: 0,
           createdAt: now,
-        });
+        }, m);
       }
       for (const d of DEMO_DOORS) {
-        await m.insert(DoorEntity, { ...d, agentId: options.doorAgents[d.id] ?? DEMO_AGENT.id, ...DEMO_DOOR_TIMING, createdAt: now, updatedAt: now });
+        await o.doors.insertRow({ ...d, agentId: options.doorAgents[d.id] ?? DEMO_AGENT.id, ...DEMO_DOOR_TIMING, createdAt: now, updatedAt: now }, m);
       }
       for (const s of DEMO_SCHEDULES) {
-        await m.insert(ScheduleEntity, { ...s, createdAt: now, updatedAt: now });
+        await o.schedules.insertRow({ ...s, createdAt: now, updatedAt: now }, m);
       }
       for (const d of DEMO_DEPARTMENTS) {
-        await m.insert(DepartmentEntity, { id: newId(), name: d.name, defaultZones: d.defaultZones, createdAt: now, updatedAt: now });
+        await o.departments.insertRow({ id: newId(), name: d.name, defaultZones: d.defaultZones, createdAt: now, updatedAt: now }, m);
       }
       for (const c of DEMO_CARDS) {
-        await m.insert(CardEntity, {
+        await o.cards.insertRow({
           id: newId(),
           credential: c.credential,
           type: c.type,
@@ -159,10 +150,10 @@ export class DemoSeeder {
           statusChangedAt: now,
           createdAt: now,
           updatedAt: now,
-        });
+        }, m);
       }
       for (const g of DEMO_GRANTS) {
-        await m.insert(GrantEntity, {
+        await o.grants.insert({
           id: newId(),
           personId: personIds.get(g.holderKey)!,
           zoneId: g.zoneId,
@@ -171,13 +162,13 @@ export class DemoSeeder {
           createdAt: now,
           revokedAt: null,
           revokedReason: null,
-        });
+        }, m);
       }
       for (const c of DEMO_POOL_CARDS) {
-        await m.insert(PoolCardEntity, { credential: c.credential, label: c.label, status: 'available', visitId: null, updatedAt: now });
+        await o.visits.addPoolCard({ credential: c.credential, label: c.label, status: 'available', visitId: null, updatedAt: now }, m);
       }
       for (const e of DEMO_EQUIPMENT) {
-        await m.insert(EquipmentEntity, {
+        await o.equipment.insertRow({
           id: newId(),
           assetTag: e.assetTag,
           serial: e.serial,
@@ -189,10 +180,10 @@ export class DemoSeeder {
           status: 'in_service',
           createdAt: now,
           updatedAt: now,
-        });
+        }, m);
       }
       for (const [i, s] of (options.users ? DEMO_SIGN_INS : []).entries()) {
-        await m.insert(UserEntity, {
+        await o.users.insertRow({
           id: newId(),
           username: s.username,
           displayName: s.displayName,
@@ -202,7 +193,7 @@ export class DemoSeeder {
           passwordHash: passwordHashes[i]!,
           isDemo: true,
           createdAt: now,
-        });
+        }, m);
       }
     });
     this.logger.log(
@@ -215,7 +206,7 @@ export class DemoSeeder {
    * the demo launcher can hand the password to the demo agent across restarts.
    */
   async ensureAgentSecret(): Promise<void> {
-    const exists = await this.dataSource.manager.existsBy(AgentEntity, { id: DEMO_AGENT.id });
+    const exists = await this.owners.agents.exists(DEMO_AGENT.id);
     if (!exists) return;
     const password = await this.readOrCreateAgentPassword();
     if (!(await this.agentCredentials.verify(DEMO_AGENT.id, password))) {

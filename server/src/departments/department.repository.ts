@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { DepartmentEntity } from './department.entity.js';
 
 /**
@@ -28,6 +28,11 @@ export class DepartmentRepository {
   /** Names of the departments whose default zones use the schedule. */
   async namesDefaultingToSchedule(scheduleId: string, manager?: EntityManager): Promise<string[]> {
     return (await this.table(manager).find()).filter((d) => d.defaultZones.some((z) => z.scheduleId === scheduleId)).map((d) => d.name);
+  }
+
+  /** Adds a department inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<DepartmentEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(DepartmentEntity, row);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import { type EntityManager, IsNull, Not, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { DoorEntity } from './door.entity.js';
 
 /**
@@ -16,6 +16,10 @@ export class DoorRepository {
     return manager ? manager.getRepository(DoorEntity) : this.doors;
   }
 
+  count(): Promise<number> {
+    return this.doors.count();
+  }
+
   all(): Promise<DoorEntity[]> {
     return this.doors.find();
   }
@@ -23,6 +27,16 @@ export class DoorRepository {
   /** Which agent drives each door (of one agent, or of all). */
   agentLinks(agentId?: string): Promise<Pick<DoorEntity, 'id' | 'agentId'>[]> {
     return this.doors.find({ select: { id: true, agentId: true }, ...(agentId !== undefined ? { where: { agentId } } : {}) });
+  }
+
+  /** Doors that an agent drives, with the agent (what proof and the permission compiler need to know who enforces what). */
+  agentDriven(): Promise<DoorEntity[]> {
+    return this.doors.find({ where: { agentId: Not(IsNull()) } });
+  }
+
+  /** Which agent drives each door that has one. */
+  agentDrivenLinks(): Promise<Pick<DoorEntity, 'id' | 'agentId'>[]> {
+    return this.doors.find({ select: { id: true, agentId: true }, where: { agentId: Not(IsNull()) } });
   }
 
   /** The doors an agent drives, with the zones each joins. */
@@ -44,6 +58,11 @@ export class DoorRepository {
     const doors = this.table(manager);
     const [from, to] = await Promise.all([doors.countBy({ fromZoneId: zoneId }), doors.countBy({ toZoneId: zoneId })]);
     return from + to;
+  }
+
+  /** Adds a door inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<DoorEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(DoorEntity, row);
   }
 }
 

@@ -1,35 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { strToU8, zipSync } from 'fflate';
-import { Between, DataSource, In, IsNull, Like, Not } from 'typeorm';
+import type { AlertType } from '@acs/shared/api/alerts';
 import type { AuditVerifyView } from '@acs/shared/api/audit';
-import { AccessRequestEntity } from '../access-requests/access-request.entity.js';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { AlertEntity } from '../alerts/alert.entity.js';
-import { AuditLogEntity } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
-import { UserEntity } from '../auth/user.entity.js';
-import { CardEntity } from '../cards/card.entity.js';
 import type { Actor } from '../common/actor.js';
 import { invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { formatSiteTime } from '../common/csv.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { EquipmentEntity, MovementEntity } from '../equipment/equipment.entity.js';
-import { GatePassEntity } from '../gate-passes/gate-pass.entity.js';
-import { SealEntity } from '../seals/seal.entity.js';
-import { EventEntity } from '../events/event.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { IncidentEntity } from '../incidents/incident.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ReaderEntity } from '../readers/reader.entity.js';
-import { VisitEntity } from '../reception/visit.entity.js';
-import { ReviewCampaignEntity } from '../reviews/review-campaign.entity.js';
 import { SiteService } from '../site/site.service.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
 import { CONTROLS, type ControlId, type Fact, type Lang } from './controls.js';
+import { EvidenceSources } from './evidence-sources.js';
 
 const MAX_PERIOD_MS = 3 * 366 * 86_400_000;
 
@@ -43,11 +25,11 @@ const MAX_PERIOD_MS = 3 * 366 * 86_400_000;
 @Injectable()
 export class EvidenceService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     private readonly audit: AuditService,
     private readonly site: SiteService,
     private readonly clock: Clock,
+    private readonly records: EvidenceSources,
   ) {}
 
   async pack(from: number, to: number, actor: Actor): Promise<{ filename: string; zip: Buffer; manifest: Record<string, string> }> {
@@ -141,38 +123,36 @@ export class EvidenceService {
 
   /** The period's figures per control, read from the records. */
   private async facts(from: number, to: number): Promise<Record<ControlId, Fact[]>> {
-    const m = this.dataSource.manager;
-    const period = Between(from, to);
-    const count = <T extends object>(entity: new () => T, where: object) => m.getRepository(entity).count({ where: where as never });
+    const records = this.records;
     const fact = (en: string, zh: string, value: string | number): Fact => ({ label: { en, 'zh-CN': zh }, value: String(value) });
-    const zones = await m.getRepository(ZoneEntity).find();
+    const zones = await records.zones.all();
     const byLevel = [0, 1, 2, 3].map((l) => `L${l}: ${zones.filter((z) => z.level === l).length}`).join(', ');
-    const auditIn = (actions: string[]) => m.getRepository(AuditLogEntity).count({ where: { action: In(actions), at: period } });
-    const alertsOf = (types: string[]) => m.getRepository(AlertEntity).count({ where: { type: In(types) as never, firstAt: period } });
-    const events = await count(EventEntity, { kind: 'access', occurredAt: period });
-    const denied = await count(EventEntity, { kind: 'access', granted: false, occurredAt: period });
-    const departed = await m.getRepository(PersonEntity).find({ where: { departedAt: period } });
-    const users = await m.getRepository(UserEntity).find({ select: { id: true, role: true } });
-    const readers = await m.getRepository(ReaderEntity).find();
-    const acks = await m.getRepository(AlertEntity).find({ select: { id: true, firstAt: true, acknowledgedAt: true }, where: { firstAt: period, acknowledgedAt: Not(IsNull()) } });
+    const auditIn = (actions: string[]) => this.audit.countBetween(from, to, actions);
+    const alertsOf = (types: AlertType[]) => records.alerts.countRaisedBetween(from, to, types);
+    const events = await records.events.countAccessDecisionsBetween(from, to);
+    const denied = await records.events.countAccessDecisionsBetween(from, to, true);
+    const departed = await records.people.departedBetween(from, to);
+    const users = await records.users.roles();
+    const readers = await records.readers.all();
+    const acks = await records.alerts.acknowledgedTimes(from, to);
     const mtta = acks.length ? `${(acks.reduce((a, r) => a + (r.acknowledgedAt! - r.firstAt), 0) / acks.length / 60_000).toFixed(1)} min` : '—';
-    const visits = await m.getRepository(VisitEntity).find({ select: { id: true, checkedInAt: true, signedOutAt: true, status: true, signoutKind: true, signoutReason: true }, where: { checkedInAt: period } });
-    const passes = await m.getRepository(GatePassEntity).find({ where: { requestedAt: period } });
-    const agents = await m.getRepository(AgentEntity).find();
-    const auditCount = await m.getRepository(AuditLogEntity).count({ where: { at: period } });
+    const visits = await records.visits.checkedInBetween(from, to);
+    const passes = await records.gatePasses.requestedBetween(from, to);
+    const agentCount = await records.agents.count();
+    const auditCount = await this.audit.countBetween(from, to);
     return {
       '5.15': [
         fact('Zones by level', '各级区域数', byLevel),
-        fact('Active grants', '有效授权', await count(GrantEntity, { revokedAt: IsNull() })),
+        fact('Active grants', '有效授权', await records.grants.countLive()),
         fact('Access decisions at doors', '门禁判定次数', events),
         fact('Of which denied', '其中拒绝', denied),
         fact('Two-person zones', '双人规则区域', zones.filter((z) => z.twoPerson).length),
       ],
       '5.16': [
-        fact('People registered', '登记人员', await count(PersonEntity, {})),
+        fact('People registered', '登记人员', await records.people.count()),
         fact('Leavers in the period', '本期离职人员', departed.length),
-        fact('Cards issued in the period', '本期发卡', await count(CardEntity, { createdAt: period })),
-        fact('Cards revoked, lost or suspended in the period', '本期撤销、挂失或暂停的卡', await count(CardEntity, { status: In(['revoked', 'lost', 'suspended']), statusChangedAt: period })),
+        fact('Cards issued in the period', '本期发卡', await records.cards.countIssuedBetween(from, to)),
+        fact('Cards revoked, lost or suspended in the period', '本期撤销、挂失或暂停的卡', await records.cards.countEnteredStatusBetween(['revoked', 'lost', 'suspended'], from, to)),
       ],
       '5.17': [
         fact('Sign-in accounts by role', '各角色账号', ['admin', 'guard', 'employee', 'auditor'].map((r) => `${r}: ${users.filter((u) => u.role === r).length}`).join(', ')),
@@ -180,15 +160,15 @@ export class EvidenceService {
         fact('Session idle timeout / maximum', '会话空闲超时 / 最长时长', `${this.config.sessionTtlMinutes} min / ${this.config.sessionMaxHours} h`),
         fact('Failed sign-ins in the period', '本期登录失败', await auditIn(['auth.sign_in_failed'])),
         fact('OSDP readers reported', '已上报的 OSDP 读卡器', readers.filter((r) => r.type === 'osdp' || r.osdp !== null).length),
-        fact('Reader key operations in the period', '本期读卡器密钥操作', await m.getRepository(AuditLogEntity).count({ where: { action: Like('reader.%'), at: period } })),
+        fact('Reader key operations in the period', '本期读卡器密钥操作', await this.audit.countWithActionPrefixBetween('reader.', from, to)),
       ],
       '5.18': [
-        fact('Access requests decided in the period', '本期已决定的访问申请', await count(AccessRequestEntity, { decidedAt: period })),
-        fact('Access review campaigns started in the period', '本期发起的访问审查', await count(ReviewCampaignEntity, { startedAt: period })),
+        fact('Access requests decided in the period', '本期已决定的访问申请', await records.accessRequests.countDecidedBetween(from, to)),
+        fact('Access review campaigns started in the period', '本期发起的访问审查', await records.reviewCampaigns.countStartedBetween(from, to)),
         fact('Leavers whose access was revoked at every agent', '权限已在所有代理撤销的离职人员', departed.filter((p) => p.departureVersion !== null).length),
       ],
       '7.1': [
-        fact('Doors', '门', await count(DoorEntity, {})),
+        fact('Doors', '门', await records.doors.count()),
         fact('Door forced open (alerts)', '强行开门告警', await alertsOf(['door_forced'])),
         fact('Door held open (alerts)', '门长时间未关告警', await alertsOf(['door_held_open'])),
       ],
@@ -205,24 +185,24 @@ export class EvidenceService {
         fact('Anti-passback violations', '防回传告警', await alertsOf(['anti_passback'])),
       ],
       '7.4': [
-        fact('Alerts raised in the period', '本期告警', await count(AlertEntity, { firstAt: period })),
+        fact('Alerts raised in the period', '本期告警', await records.alerts.countRaisedBetween(from, to)),
         fact('Mean time to acknowledge', '平均确认用时', mtta),
-        fact('Escalated alerts', '升级告警', await count(AlertEntity, { firstAt: period, escalatedAt: Not(IsNull()) })),
-        fact('Incidents opened / closed', '事件 新建 / 关闭', `${await count(IncidentEntity, { createdAt: period })} / ${await count(IncidentEntity, { closedAt: period })}`),
+        fact('Escalated alerts', '升级告警', await records.alerts.countEscalatedRaisedBetween(from, to)),
+        fact('Incidents opened / closed', '事件 新建 / 关闭', `${await records.incidents.countOpenedBetween(from, to)} / ${await records.incidents.countClosedBetween(from, to)}`),
       ],
       '7.9': [
         fact('Gate passes requested in the period', '本期门条申请', passes.length),
         fact('Returnable passes out / overdue', '可返还门条 外出 / 逾期', `${passes.filter((p) => p.status === 'out').length} / ${passes.filter((p) => p.overdueAt !== null).length}`),
-        fact('Items stopped at the checkpoint', '检查点拦截', await count(MovementEntity, { kind: 'stopped', at: period })),
+        fact('Items stopped at the checkpoint', '检查点拦截', await records.equipment.countMovementsBetween('stopped', from, to)),
       ],
       '7.10': [
-        fact('Storage media registered', '登记的存储介质', await count(EquipmentEntity, { kind: 'storage_medium' })),
-        fact('Unregistered media into L2/L3 (violations)', '未登记介质进入 L2/L3（违规）', await count(MovementEntity, { kind: 'media_violation', at: period })),
+        fact('Storage media registered', '登记的存储介质', await records.equipment.countOfKind('storage_medium')),
+        fact('Unregistered media into L2/L3 (violations)', '未登记介质进入 L2/L3（违规）', await records.equipment.countMovementsBetween('media_violation', from, to)),
       ],
       '7.13': [
         fact('Repair passes / with recorded data handling', '维修门条 / 已记录数据处理', `${passes.filter((p) => p.type === 'repair').length} / ${passes.filter((p) => p.type === 'repair' && p.dataHandling).length}`),
-        fact('Returned to service after a check', '检查后恢复使用', await count(MovementEntity, { kind: 'returned_to_service', at: period })),
-        fact('Seals applied / broken', '封条 加封 / 破损', `${await count(SealEntity, { appliedAt: period })} / ${await count(SealEntity, { status: 'broken', lastInspectedAt: period })}`),
+        fact('Returned to service after a check', '检查后恢复使用', await records.equipment.countMovementsBetween('returned_to_service', from, to)),
+        fact('Seals applied / broken', '封条 加封 / 破损', `${await records.seals.countAppliedBetween(from, to)} / ${await records.seals.countFoundBrokenBetween(from, to)}`),
       ],
       '7.14': [
         fact('Disposal and non-returnable passes', '报废与不返还门条', passes.filter((p) => p.type === 'disposal' || p.type === 'non_returnable').length),
@@ -230,12 +210,12 @@ export class EvidenceService {
       ],
       '8.15': [
         fact('Audit log entries in the period', '本期审计日志条目', auditCount),
-        fact('Door events stored in the period', '本期存储的门禁事件', await count(EventEntity, { occurredAt: period })),
+        fact('Door events stored in the period', '本期存储的门禁事件', await records.events.countBetween(from, to)),
         fact('Evidence exports in the period', '本期证据导出', await auditIn(['evidence.export', 'report.export'])),
       ],
       '8.17': [
         fact('Site time zone', '站点时区', (await this.site.get()).timeZone),
-        fact('Door controllers', '门控制器', agents.length),
+        fact('Door controllers', '门控制器', agentCount),
         fact('Clock drift alerts in the period', '本期时钟偏差告警', await alertsOf(['clock_drift'])),
       ],
     };

@@ -1,6 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { type EntityManager, In, IsNull, type Repository } from 'typeorm';
+import { type EntityManager, In, IsNull, type QueryDeepPartialEntity, type Repository } from 'typeorm';
+import { epochOrNull, readPaged, sliced } from '../database/paged-rows.js';
+import { quotedTable } from '../database/raw-sql.js';
 import { GrantEntity } from './grant.entity.js';
 
 /**
@@ -52,7 +54,31 @@ export class GrantRepository {
     return this.grants.find({ where: { zoneId, revokedAt: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
-  async insert(grant: GrantEntity, manager?: EntityManager): Promise<void> {
+  /** Every live grant as a plain row (what the permission compiler needs of it), read in pages. */
+  async rawLive(): Promise<GrantEntity[]> {
+    const ds = this.grants.manager.connection;
+    const rows = await readPaged(ds, 'id, person_id, zone_id, schedule_id, valid_until', quotedTable(ds, GrantEntity), 'revoked_at IS NULL');
+    const grants: GrantEntity[] = [];
+    await sliced(rows, (r) => grants.push({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epochOrNull(r.valid_until) } as GrantEntity));
+    return grants;
+  }
+
+  /** The live grants of the people. */
+  liveOfPeople(personIds: readonly string[]): Promise<GrantEntity[]> {
+    return this.grants.find({ where: { personId: In([...personIds]), revokedAt: IsNull() } });
+  }
+
+  /** Grants that have not ended. */
+  countLive(): Promise<number> {
+    return this.grants.count({ where: { revokedAt: IsNull() } });
+  }
+
+  /** The people's grants that their departure ended. */
+  endedByDepartureOf(personIds: readonly string[]): Promise<Pick<GrantEntity, 'id' | 'personId' | 'revokedAt'>[]> {
+    return this.grants.find({ select: { id: true, personId: true, revokedAt: true }, where: { personId: In([...personIds]), revokedReason: 'person_departed' } });
+  }
+
+  async insert(grant: QueryDeepPartialEntity<GrantEntity>, manager?: EntityManager): Promise<void> {
     await this.table(manager).insert(grant);
   }
 }

@@ -4,7 +4,7 @@ import { DoorRepositoryModule } from '../doors/door.repository.js';
 import { ZoneRepositoryModule } from '../zones/zone.repository.js';
 import { PersonRepositoryModule } from '../people/person.repository.js';
 import { AuthModule } from '../auth/auth.module.js';
-import { AlertEntity } from '../alerts/alert.entity.js';
+import { AlertRepositoryModule } from '../alerts/alert.repository.js';
 import { AlertsModule } from '../alerts/alerts.module.js';
 import { SiteModule } from '../site/site.module.js';
 import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from './incident.entity.js';
@@ -13,7 +13,7 @@ import { IncidentsService } from './incidents.service.js';
 
 /** Incidents, their timelines, violations and incident statistics (issue 6). */
 @Module({
-  imports: [TypeOrmModule.forFeature([IncidentEntity, IncidentEntryEntity, ViolationEntity, AlertEntity]), DoorRepositoryModule, AuthModule, PersonRepositoryModule, ZoneRepositoryModule, AlertsModule, SiteModule],
+  imports: [TypeOrmModule.forFeature([IncidentEntity, IncidentEntryEntity, ViolationEntity]), AlertRepositoryModule, DoorRepositoryModule, AuthModule, PersonRepositoryModule, ZoneRepositoryModule, AlertsModule, SiteModule],
   controllers: [IncidentsController, AlertIncidentController, ViolationsController],
   providers: [IncidentsService],
   exports: [IncidentsService],

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, type EntityManager, In, type Repository } from 'typeorm';
 import { ATTACHMENT_MAX_BYTES, type IncidentDetailView, type IncidentEntryKind, type IncidentStatsView, type IncidentView, type ViolationView } from '@acs/shared/api/incidents';
-import { AlertEntity } from '../alerts/alert.entity.js';
+import { AlertRepository } from '../alerts/alert.repository.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
@@ -56,7 +56,7 @@ export class IncidentsService {
     private readonly people: PersonRepository,
     private readonly zones: ZoneRepository,
     private readonly doors: DoorRepository,
-    @InjectRepository(AlertEntity) private readonly alertRows: Repository<AlertEntity>,
+    private readonly alertRows: AlertRepository,
     private readonly alerts: AlertsService,
     private readonly site: SiteService,
     private readonly audit: AuditService,
@@ -218,7 +218,7 @@ export class IncidentsService {
     const person = await this.people.findById(dto.personId);
     if (!person) throw invalid(`personId: person ${dto.personId} does not exist`);
     if (dto.incidentId && !(await this.incidents.existsBy({ id: dto.incidentId }))) throw invalid(`incidentId: incident ${dto.incidentId} does not exist`);
-    if (dto.alertId && !(await this.alertRows.existsBy({ id: dto.alertId }))) throw invalid(`alertId: alert ${dto.alertId} does not exist`);
+    if (dto.alertId && !(await this.alertRows.exists(dto.alertId))) throw invalid(`alertId: alert ${dto.alertId} does not exist`);
     const row: ViolationEntity = {
       id: newId(),
       personId: person.id,
@@ -304,7 +304,7 @@ export class IncidentsService {
       for (const i of rows) out[key(i)] = (out[key(i)] ?? 0) + 1;
       return out;
     };
-    const acknowledged = await this.alertRows.find({ select: { id: true, firstAt: true, acknowledgedAt: true }, where: { firstAt: Between(from, to) } });
+    const acknowledged = await this.alertRows.acknowledgementTimes(from, to);
     const acks = acknowledged.filter((a) => a.acknowledgedAt !== null).map((a) => a.acknowledgedAt! - a.firstAt);
     const closed = rows.filter((i) => i.closedAt !== null).map((i) => i.closedAt! - i.createdAt);
     const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);

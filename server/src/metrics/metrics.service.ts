@@ -4,10 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ALERT_SEVERITIES } from '@acs/shared/api/alerts';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { AlertEntity } from '../alerts/alert.entity.js';
+import type { AgentEntity } from '../agents/agent.entity.js';
+import { AgentRepository } from '../agents/agent.repository.js';
+import { AlertRepository } from '../alerts/alert.repository.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
-import { SiteSettingsEntity } from '../site/site-settings.entity.js';
+import { SiteService } from '../site/site.service.js';
 
 /** Seconds, from a LAN round trip to an agent that was offline for an hour and sends its outbox. */
 const DELAY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
@@ -32,6 +33,9 @@ export class MetricsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVER_CONFIG) config: Pick<ServerConfig, 'instanceId'>,
+    private readonly agentRows: AgentRepository,
+    private readonly alertRows: AlertRepository,
+    private readonly site: SiteService,
   ) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ instance_id: config.instanceId });
@@ -85,12 +89,13 @@ export class MetricsService {
 
   private scrapeTimeGauges(registers: Registry[]): void {
     const ds = this.dataSource;
+    const { agentRows, alertRows, site } = this;
     new Gauge({
       name: 'acs_agents_online',
       help: 'Agents the server sees online',
       registers,
       async collect() {
-        this.set(await ds.getRepository(AgentEntity).countBy({ online: true }));
+        this.set(await agentRows.countOnline());
       },
     });
     new Gauge({
@@ -98,18 +103,15 @@ export class MetricsService {
       help: 'Agents registered',
       registers,
       async collect() {
-        this.set(await ds.getRepository(AgentEntity).count());
+        this.set(await agentRows.count());
       },
     });
     // One read of the agents feeds the per-agent gauges; prom-client collects them one by one.
-    let agentsRead: Promise<{ agents: AgentEntity[]; version: number }> | null = null;
+    let agentsRead: Promise<{ agents: Pick<AgentEntity, 'id' | 'online' | 'appliedVersion' | 'outboxDepth'>[]; version: number }> | null = null;
     const agents = () => {
       agentsRead ??= (async () => {
-        const [rows, site] = await Promise.all([
-          ds.getRepository(AgentEntity).find({ select: { id: true, online: true, appliedVersion: true, outboxDepth: true } }),
-          ds.getRepository(SiteSettingsEntity).find({ select: { id: true, permissionVersion: true }, take: 1 }),
-        ]);
-        return { agents: rows, version: site[0]?.permissionVersion ?? 0 };
+        const [rows, version] = await Promise.all([agentRows.syncStates(), site.storedPermissionVersion()]);
+        return { agents: rows, version };
       })().finally(() => setTimeout(() => (agentsRead = null), 0));
       return agentsRead;
     };
@@ -158,14 +160,7 @@ export class MetricsService {
       labelNames: ['severity'],
       registers,
       async collect() {
-        const rows = await ds
-          .getRepository(AlertEntity)
-          .createQueryBuilder('a')
-          .select('a.severity', 'severity')
-          .addSelect('COUNT(*)', 'n')
-          .where('a.status = :status', { status: 'open' })
-          .groupBy('a.severity')
-          .getRawMany<{ severity: string; n: string | number }>();
+        const rows = await alertRows.openBySeverity();
         for (const severity of ALERT_SEVERITIES) this.set({ severity }, Number(rows.find((r) => r.severity === severity)?.n ?? 0));
       },
     });

@@ -1,6 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { type EntityManager, In, type Repository } from 'typeorm';
+import { Between, type EntityManager, In, IsNull, MoreThanOrEqual, Not, type QueryDeepPartialEntity, type Repository } from 'typeorm';
+import { readPaged, sliced } from '../database/paged-rows.js';
+import { quotedTable } from '../database/raw-sql.js';
 import { PersonEntity } from './person.entity.js';
 
 /**
@@ -15,6 +17,35 @@ export class PersonRepository {
 
   private table(manager?: EntityManager): Repository<PersonEntity> {
     return manager ? manager.getRepository(PersonEntity) : this.people;
+  }
+
+  /**
+   * The names of the people among `ids`, as plain rows: the whole table is read in pages and
+   * filtered here (what the permission compiler does for 100,000s of card holders).
+   */
+  async rawNamesOf(ids: ReadonlySet<string>): Promise<Map<string, PersonEntity>> {
+    const holders = new Map<string, PersonEntity>();
+    if (ids.size === 0) return holders;
+    const ds = this.people.manager.connection;
+    const rows = (await readPaged(ds, 'id, name', quotedTable(ds, PersonEntity), '1 = 1')) as Array<{ id: string; name: string }>;
+    await sliced(rows, (r) => {
+      if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
+    });
+    return holders;
+  }
+
+  /** Departed people, newest departure first; from `from` when given, else every departure. */
+  departedSince(from?: number): Promise<PersonEntity[]> {
+    return this.people.find({ where: { status: 'departed', departedAt: from !== undefined ? MoreThanOrEqual(from) : Not(IsNull()) }, order: { departedAt: 'DESC' } });
+  }
+
+  /** People who departed in the period. */
+  departedBetween(from: number, to: number): Promise<PersonEntity[]> {
+    return this.people.find({ where: { departedAt: Between(from, to) } });
+  }
+
+  count(): Promise<number> {
+    return this.people.count();
   }
 
   findById(id: string, manager?: EntityManager): Promise<PersonEntity | null> {
@@ -61,6 +92,11 @@ export class PersonRepository {
       person.updatedAt = at;
       await people.save(person);
     }
+  }
+
+  /** Adds a person inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<PersonEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(PersonEntity, row);
   }
 }
 

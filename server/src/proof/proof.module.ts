@@ -1,32 +1,27 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { UserEntity } from '../auth/user.entity.js';
-import { CardHistoryEntity } from '../cards/card-history.entity.js';
-import { CardEntity } from '../cards/card.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { PermissionChangeEntity } from '../site/permission-change.entity.js';
+import { AgentRepositoryModule } from '../agents/agent.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { CardRepositoryModule } from '../cards/card.repository.js';
+import { DoorRepositoryModule } from '../doors/door.repository.js';
+import { GrantRepositoryModule } from '../grants/grant.repository.js';
+import { PersonRepositoryModule } from '../people/person.repository.js';
+import { PermissionChangeRepositoryModule } from '../site/permission-change.repository.js';
 import { SiteModule } from '../site/site.module.js';
-import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
+import { PermissionDeliveryRepositoryModule } from '../sync/permission-delivery.repository.js';
 import { ProofController } from './proof.controller.js';
 import { ProofService } from './proof.service.js';
 
 /** Registered before AgentsModule so `GET /api/agents/lag` is matched before any `agents/:id`. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([
-      PermissionChangeEntity,
-      PermissionDeliveryEntity,
-      AgentEntity,
-      DoorEntity,
-      PersonEntity,
-      CardEntity,
-      CardHistoryEntity,
-      GrantEntity,
-      UserEntity,
-    ]),
+    PermissionChangeRepositoryModule,
+    PermissionDeliveryRepositoryModule,
+    AgentRepositoryModule,
+    DoorRepositoryModule,
+    PersonRepositoryModule,
+    CardRepositoryModule,
+    GrantRepositoryModule,
+    AuthModule,
     SiteModule,
   ],
   controllers: [ProofController],

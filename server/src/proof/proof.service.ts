@@ -1,24 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
 import type { AgentLagView } from '@acs/shared/api/agents';
 import type { AgentConfirmationView, RevocationProofView } from '@acs/shared/api/proof';
 import type { LeaverView } from '@acs/shared/api/reports';
 import type { Locale } from '@acs/shared/api/users';
-import { AgentEntity } from '../agents/agent.entity.js';
-import { UserEntity } from '../auth/user.entity.js';
-import { CardHistoryEntity } from '../cards/card-history.entity.js';
-import { CardEntity } from '../cards/card.entity.js';
+import type { AgentEntity } from '../agents/agent.entity.js';
+import { AgentRepository } from '../agents/agent.repository.js';
+import { UsersService } from '../auth/users.service.js';
+import { CardRepository } from '../cards/card.repository.js';
 import { notFound } from '../common/api-exception.js';
 import { formatSiteTime, toCsv } from '../common/csv.js';
 import { reportLabels, withTimeZone } from '../common/report-labels.js';
-import { loadUserRefs, refOf } from '../common/user-refs.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { PermissionChangeEntity } from '../site/permission-change.entity.js';
+import { refOf } from '../common/user-refs.js';
+import { DoorRepository } from '../doors/door.repository.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import { PersonRepository } from '../people/person.repository.js';
+import type { PermissionChangeEntity } from '../site/permission-change.entity.js';
+import { PermissionChangeRepository } from '../site/permission-change.repository.js';
 import { SiteService } from '../site/site.service.js';
-import { PermissionDeliveryEntity } from '../sync/permission-delivery.entity.js';
+import { PermissionDeliveryRepository } from '../sync/permission-delivery.repository.js';
 import { ConfirmationIndex } from './confirmations.js';
 import type { LeaversQuery } from './dto/proof.query.js';
 
@@ -37,33 +36,32 @@ const MISSING_SHOWN = 100;
 @Injectable()
 export class ProofService {
   constructor(
-    @InjectRepository(PermissionChangeEntity) private readonly changes: Repository<PermissionChangeEntity>,
-    @InjectRepository(PermissionDeliveryEntity) private readonly deliveries: Repository<PermissionDeliveryEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
-    @InjectRepository(DoorEntity) private readonly doors: Repository<DoorEntity>,
-    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
-    @InjectRepository(CardEntity) private readonly cards: Repository<CardEntity>,
-    @InjectRepository(CardHistoryEntity) private readonly history: Repository<CardHistoryEntity>,
-    @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly changes: PermissionChangeRepository,
+    private readonly deliveries: PermissionDeliveryRepository,
+    private readonly agents: AgentRepository,
+    private readonly doors: DoorRepository,
+    private readonly people: PersonRepository,
+    private readonly cards: CardRepository,
+    private readonly grants: GrantRepository,
+    private readonly users: UsersService,
     private readonly site: SiteService,
   ) {}
 
   /** The latest changes that took access away, newest first, each with its confirmations. */
   async revocations(limit = DEFAULT_REVOCATIONS): Promise<RevocationProofView[]> {
-    const rows = await this.changes.find({ where: { revokes: true }, order: { version: 'DESC' }, take: limit });
+    const rows = await this.changes.latestRevocations(limit);
     return this.proofs(rows);
   }
 
   /** Any one change by version (the answer of a card transition names it). */
   async revocation(version: number): Promise<RevocationProofView> {
-    const row = Number.isSafeInteger(version) ? await this.changes.findOneBy({ version }) : null;
+    const row = Number.isSafeInteger(version) ? await this.changes.findByVersion(version) : null;
     if (!row) throw notFound(`permission change ${version}`);
     return (await this.proofs([row]))[0]!;
   }
 
   async agentLag(): Promise<AgentLagView[]> {
-    const [agents, current] = await Promise.all([this.agents.find({ order: { id: 'ASC' } }), this.site.permissionVersion()]);
+    const [agents, current] = await Promise.all([this.agents.allById(), this.site.permissionVersion()]);
     const out: AgentLagView[] = [];
     for (const a of agents) {
       const applied = a.appliedVersion ?? 0;
@@ -71,10 +69,10 @@ export class ProofService {
       const [missing, missingCount, missingRevocations, oldest] =
         applied < current
           ? await Promise.all([
-              this.changes.find({ where: { version: MoreThan(applied) }, order: { version: 'DESC' }, take: MISSING_SHOWN }),
-              this.changes.countBy({ version: MoreThan(applied) }),
-              this.changes.countBy({ version: MoreThan(applied), revokes: true }),
-              this.changes.findOne({ where: { version: MoreThan(applied) }, order: { version: 'ASC' } }),
+              this.changes.latestAfter(applied, MISSING_SHOWN),
+              this.changes.countAfter(applied),
+              this.changes.countRevocationsAfter(applied),
+              this.changes.firstAfter(applied),
             ])
           : [[], 0, 0, null];
       out.push({
@@ -98,25 +96,24 @@ export class ProofService {
 
   /** Departed people, newest first: when access was revoked and when every agent confirmed it. */
   async leavers(query: LeaversQuery = {}): Promise<LeaverView[]> {
-    const where = { status: 'departed' as const, departedAt: query.from !== undefined ? MoreThanOrEqual(query.from) : Not(IsNull()) };
-    let people = await this.people.find({ where, order: { departedAt: 'DESC' } });
+    let people = await this.people.departedSince(query.from);
     if (query.to !== undefined) people = people.filter((p) => p.departedAt! < query.to!);
     if (!people.length) return [];
     const ids = people.map((p) => p.id);
 
     const changeByPerson = new Map<string, PermissionChangeEntity>();
     const versions = people.map((p) => p.departureVersion).filter((v): v is number => v !== null);
-    const byVersion = new Map((versions.length ? await this.changes.findBy({ version: In(versions) }) : []).map((c) => [c.version, c]));
+    const byVersion = new Map((versions.length ? await this.changes.findByVersions(versions) : []).map((c) => [c.version, c]));
     for (const p of people) {
       // Departures before issue 4 kept no version on the person: find the change by its reason.
-      const change = p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.findOne({ where: { reason: `person ${p.id} departed` }, order: { version: 'DESC' } });
+      const change = p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.latestWithReason(`person ${p.id} departed`);
       if (change) changeByPerson.set(p.id, change);
     }
     const [cards, grants] = await Promise.all([
-      this.cards.find({ select: { id: true, personId: true, status: true, statusChangedAt: true }, where: { personId: In(ids) } }),
-      this.grants.find({ select: { id: true, personId: true, revokedAt: true }, where: { personId: In(ids), revokedReason: 'person_departed' } }),
+      this.cards.statusesOfHolders(ids),
+      this.grants.endedByDepartureOf(ids),
     ]);
-    const steps = cards.length ? await this.history.find({ where: { cardId: In(cards.map((c) => c.id)), toStatus: 'revoked' } }) : [];
+    const steps = cards.length ? await this.cards.revocationsOf(cards.map((c) => c.id)) : [];
     const affected = await this.affectedAgents();
     const index = await this.index(Math.min(...[...changeByPerson.values()].map((c) => c.version), Number.MAX_SAFE_INTEGER));
 
@@ -179,7 +176,7 @@ export class ProofService {
     if (!rows.length) return [];
     const affected = await this.affectedAgents();
     const index = await this.index(Math.min(...rows.map((r) => r.version)));
-    const users = await loadUserRefs(this.users, rows.map((r) => r.actorUserId));
+    const users = await this.users.refs(rows.map((r) => r.actorUserId));
     return rows.map((r) => {
       const agents = this.confirmations(affected, index, r);
       const complete = agents.every((a) => a.confirmedAt !== null);
@@ -214,16 +211,13 @@ export class ProofService {
 
   /** Agents that drive at least one door: the ones whose confirmation matters. */
   private async affectedAgents(): Promise<AgentEntity[]> {
-    const doors = await this.doors.find({ select: { id: true, agentId: true }, where: { agentId: Not(IsNull()) } });
+    const doors = await this.doors.agentDrivenLinks();
     const ids = [...new Set(doors.map((d) => d.agentId!))];
-    return ids.length ? this.agents.find({ where: { id: In(ids) }, order: { id: 'ASC' } }) : [];
+    return ids.length ? this.agents.findByIdsById(ids) : [];
   }
 
   private async index(minVersion: number): Promise<ConfirmationIndex> {
-    const rows = await this.deliveries.find({
-      select: { agentId: true, version: true, confirmedAt: true },
-      where: { version: MoreThanOrEqual(minVersion), confirmedAt: Not(IsNull()), hashMatches: true },
-    });
+    const rows = await this.deliveries.matchingConfirmationsFrom(minVersion);
     return new ConfirmationIndex(rows.map((r) => ({ agentId: r.agentId, version: r.version, confirmedAt: r.confirmedAt! })));
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AlertRepositoryModule } from '../alerts/alert.repository.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { EquipmentRepositoryModule } from '../equipment/equipment.repository.js';
 import { GrantRepositoryModule } from '../grants/grant.repository.js';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { PeopleModule } from '../people/people.module.js';
@@ -11,7 +13,7 @@ import { ReportsService } from './reports.service.js';
 
 /** Streaming report exports: the rows come from the domains that own them. */
 @Module({
-  imports: [EventsModule, SiteModule, AuthModule, IncidentsModule, PeopleModule, ZoneRepositoryModule, GrantRepositoryModule],
+  imports: [EventsModule, SiteModule, AuthModule, IncidentsModule, PeopleModule, ZoneRepositoryModule, GrantRepositoryModule, AlertRepositoryModule, EquipmentRepositoryModule],
   controllers: [ReportsController],
   providers: [ReportsService],
 })

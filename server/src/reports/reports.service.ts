@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Between, DataSource } from 'typeorm';
 import type { UserRef } from '@acs/shared/api/users';
-import { AlertEntity } from '../alerts/alert.entity.js';
+import type { AlertEntity } from '../alerts/alert.entity.js';
+import { AlertRepository } from '../alerts/alert.repository.js';
 import { UsersService } from '../auth/users.service.js';
-import { MovementEntity } from '../equipment/equipment.entity.js';
+import type { MovementEntity } from '../equipment/equipment.entity.js';
+import { EquipmentRepository } from '../equipment/equipment.repository.js';
 import type { GrantEntity } from '../grants/grant.entity.js';
 import { GrantRepository } from '../grants/grant.repository.js';
 import type { IncidentEntity } from '../incidents/incident.entity.js';
@@ -25,13 +25,13 @@ export class ReportsService {
     private readonly people: PeopleService,
     private readonly zones: ZoneRepository,
     private readonly grants: GrantRepository,
-    // Alerts and the equipment log are read here until those domains export their queries.
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alertRows: AlertRepository,
+    private readonly equipment: EquipmentRepository,
   ) {}
 
   /** Alerts raised in the period, with the names of who acknowledged them. */
   async alerts(from: number, to: number): Promise<{ rows: AlertEntity[]; refs: Map<string, UserRef> }> {
-    const rows = await this.dataSource.getRepository(AlertEntity).find({ where: { firstAt: Between(from, to) }, order: { firstAt: 'ASC' } });
+    const rows = await this.alertRows.raisedBetween(from, to);
     return { rows, refs: await this.users.refs(rows.map((r) => r.acknowledgedByUserId)) };
   }
 
@@ -43,7 +43,7 @@ export class ReportsService {
 
   /** Equipment movements of the period in log order, with the names of who recorded them. */
   async movements(from: number, to: number): Promise<{ rows: MovementEntity[]; refs: Map<string, UserRef> }> {
-    const rows = await this.dataSource.getRepository(MovementEntity).find({ where: { at: Between(from, to) }, order: { seq: 'ASC' } });
+    const rows = await this.equipment.movedBetween(from, to);
     return { rows, refs: await this.users.refs(rows.map((r) => r.actorUserId)) };
   }
 

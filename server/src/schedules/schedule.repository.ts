@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { ScheduleEntity } from './schedule.entity.js';
 
 /**
@@ -18,6 +18,11 @@ export class ScheduleRepository {
 
   all(): Promise<ScheduleEntity[]> {
     return this.schedules.find();
+  }
+
+  /** Adds a schedule inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<ScheduleEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(ScheduleEntity, row);
   }
 }
 

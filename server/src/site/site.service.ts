@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { DEFAULT_CARD_TYPE_CEILINGS } from '@acs/shared/access/model';
 import { Clock } from '../common/clock.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
@@ -107,6 +107,31 @@ export class SiteService {
   /** The lockdown in force; only this column, as the permission version on the row is raised concurrently. */
   async setLockdown(lockdown: SiteSettingsEntity['lockdown'], at: number): Promise<void> {
     await this.repo.update({ id: SITE_ROW_ID }, { lockdown, updatedAt: at });
+  }
+
+  /** The retention periods as stored (retention fills in the defaults). */
+  async storedRetention(): Promise<SiteSettingsEntity['retention']> {
+    return (await this.repo.findOne({ select: { id: true, retention: true }, where: { id: SITE_ROW_ID } }))?.retention ?? null;
+  }
+
+  // Only this column: the permission version on the same row is raised concurrently.
+  async setRetention(retention: NonNullable<SiteSettingsEntity['retention']>): Promise<void> {
+    await this.repo.update({ id: SITE_ROW_ID }, { retention, updatedAt: this.clock.now() });
+  }
+
+  /** The settings row as stored; throws TypeORM's EntityNotFoundError when there is none (the compiler never creates it). */
+  storedOrFail(): Promise<SiteSettingsEntity> {
+    return this.repo.findOneByOrFail({ id: SITE_ROW_ID });
+  }
+
+  /** The permission version; throws TypeORM's EntityNotFoundError when the row is missing. */
+  async storedPermissionVersionOrFail(): Promise<number> {
+    return (await this.repo.findOneOrFail({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } })).permissionVersion;
+  }
+
+  /** Names the site, its time zone and holidays inside the caller's transaction (the demo site). */
+  async setIdentity(identity: Required<SiteSettingsPatch>, at: number, manager: EntityManager): Promise<void> {
+    await manager.update(SiteSettingsEntity, { id: SITE_ROW_ID }, { ...identity, updatedAt: at });
   }
 
   /** The current permission version without creating the row (the sweep reads it as 0 when absent). */

@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Not } from 'typeorm';
 import { CARD_TYPES, type CardType } from '@acs/shared/access/model';
 import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
 import { cardHash, combineHash, headerCanonical } from '@acs/shared/sync/permission-hash';
 import { CARDS_PER_BLOCK, encodeCards, gzipCards } from '@acs/shared/sync/permission-wire';
-import { CardEntity, CLOSED_CARD_STATUSES } from '../cards/card.entity.js';
-import { DoorEntity } from '../doors/door.entity.js';
-import { GrantEntity } from '../grants/grant.entity.js';
-import { PersonEntity } from '../people/person.entity.js';
-import { ScheduleEntity } from '../schedules/schedule.entity.js';
-import { SITE_ROW_ID, SiteSettingsEntity } from '../site/site-settings.entity.js';
+import type { CardEntity } from '../cards/card.entity.js';
+import { CLOSED_CARD_STATUSES } from '../cards/card-statuses.js';
+import { CardRepository } from '../cards/card.repository.js';
+import { nextTurn, sliced } from '../database/paged-rows.js';
+import type { DoorEntity } from '../doors/door.entity.js';
+import { DoorRepository } from '../doors/door.repository.js';
+import type { GrantEntity } from '../grants/grant.entity.js';
+import { GrantRepository } from '../grants/grant.repository.js';
+import type { PersonEntity } from '../people/person.entity.js';
+import { PersonRepository } from '../people/person.repository.js';
+import { VisitRepository } from '../reception/visit.repository.js';
+import type { ScheduleEntity } from '../schedules/schedule.entity.js';
+import { ScheduleRepository } from '../schedules/schedule.repository.js';
+import type { SiteSettingsEntity } from '../site/site-settings.entity.js';
 import { effectiveDoorRules } from '../site/door-rules.js';
-import { ZoneEntity } from '../zones/zone.entity.js';
-import { VisitEntity } from '../reception/visit.entity.js';
-import { quotedTable } from '../database/raw-sql.js';
+import { SiteService } from '../site/site.service.js';
+import type { ZoneEntity } from '../zones/zone.entity.js';
+import { ZoneRepository } from '../zones/zone.repository.js';
 
 /** What the header of every agent's set is compiled from. */
 export interface PermissionStructureSource {
@@ -68,14 +74,6 @@ function choose(chosen: Map<string, CardEntity>, card: CardEntity): void {
   if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
 }
 
-/** `fn` over every item, {@link READ_PAGE} per turn of the event loop. */
-async function sliced<T>(items: readonly T[], fn: (item: T) => void): Promise<void> {
-  for (let i = 0; i < items.length; i++) {
-    fn(items[i]!);
-    if (i % READ_PAGE === READ_PAGE - 1) await nextTurn();
-  }
-}
-
 /**
  * Compiles each agent's permission set: its doors, the zones they join (and their outer
  * zones), the schedules its grants use, the site's time zone, holidays and card-type
@@ -93,11 +91,8 @@ export interface EncodedCards {
   compressed: boolean;
 }
 
-/** Cards compiled or rows mapped per turn of the event loop. */
+/** Cards compiled per turn of the event loop. */
 const COMPILE_SLICE = 2_000;
-/** Rows per query. */
-const READ_PAGE = 5_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Encodes a cards section in blocks, a turn of the event loop after each, and compresses it in the thread pool. */
 async function encodeCardsSliced(cards: readonly PermissionCard[]): Promise<EncodedCards> {
@@ -117,10 +112,21 @@ export class PermissionCompiler {
   private readonly cardCache = new WeakMap<PermissionSource, Map<string, Promise<CompiledCards>>>();
   private readonly encodedCache = new WeakMap<CompiledCards, Promise<EncodedCards>>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  // The rows come from the domains that own them; the large reads (cards, grants, holders) are
+  // paged plain-row queries those domains' repositories run, the same SQL as ever.
+  constructor(
+    private readonly site: SiteService,
+    private readonly zones: ZoneRepository,
+    private readonly doors: DoorRepository,
+    private readonly schedules: ScheduleRepository,
+    private readonly cardRows: CardRepository,
+    private readonly grantRows: GrantRepository,
+    private readonly people: PersonRepository,
+    private readonly visits: VisitRepository,
+  ) {}
 
   async currentVersion(): Promise<number> {
-    return (await this.dataSource.manager.getRepository(SiteSettingsEntity).findOneOrFail({ select: { id: true, permissionVersion: true }, where: { id: SITE_ROW_ID } })).permissionVersion;
+    return this.site.storedPermissionVersionOrFail();
   }
 
   /**
@@ -128,16 +134,15 @@ export class PermissionCompiler {
    * version, so a set may hold more than its version promises but never less.
    */
   async loadSource(): Promise<PermissionSource> {
-    const m = this.dataSource.manager;
-    const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
+    const site = await this.site.storedOrFail();
     // Cards, holders and grants are read as plain rows: hydrating 100,000s of entities costs
     // seconds, and a new agent's snapshot must be out in well under three (issue 4).
     const [zones, doors, schedules, cardRows, grants, escortsByCard] = await Promise.all([
-      m.getRepository(ZoneEntity).find(),
-      m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
-      m.getRepository(ScheduleEntity).find(),
-      this.rawCards(),
-      this.rawGrants(),
+      this.zones.all(),
+      this.doors.agentDriven(),
+      this.schedules.all(),
+      this.cardRows.rawInCirculation(),
+      this.grantRows.rawLive(),
       this.visitEscorts(),
     ]);
     // Every pass over 100,000 rows in slices, a turn of the event loop between them (issue 16).
@@ -148,7 +153,7 @@ export class PermissionCompiler {
     await sliced(cards, (c) => {
       if (c.personId !== null) holderIds.add(c.personId);
     });
-    const holders = await this.rawHolders(holderIds);
+    const holders = await this.people.rawNamesOf(holderIds);
     const grantsByPerson = new Map<string, GrantEntity[]>();
     await sliced(grants, (grant) => {
       const list = grantsByPerson.get(grant.personId);
@@ -170,9 +175,7 @@ export class PermissionCompiler {
 
   /** Escorts of the visits on site, by their card: few rows (visitors on site now). */
   private async visitEscorts(cardIds?: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: Array<{ card_id: string; escort_person_ids: string }> = await this.dataSource.query(
-      `SELECT card_id, escort_person_ids FROM ${quotedTable(this.dataSource, VisitEntity)} WHERE status = 'on_site' AND card_id IS NOT NULL`,
-    );
+    const rows = await this.visits.escortsOnSite();
     const wanted = cardIds ? new Set(cardIds) : null;
     const result = new Map<string, string[]>();
     for (const r of rows) {
@@ -189,19 +192,18 @@ export class PermissionCompiler {
    * credential is no longer in any set (returned, destroyed).
    */
   async loadAffected(cardIds: readonly string[], personIds: readonly string[]): Promise<Map<string, CardSource | null>> {
-    const m = this.dataSource.manager;
     const touched = [
-      ...(cardIds.length ? await m.getRepository(CardEntity).find({ select: { credential: true }, where: { id: In([...cardIds]) } }) : []),
-      ...(personIds.length ? await m.getRepository(CardEntity).find({ select: { credential: true }, where: { personId: In([...personIds]) } }) : []),
+      ...(cardIds.length ? await this.cardRows.credentialsOfCards(cardIds) : []),
+      ...(personIds.length ? await this.cardRows.credentialsHeldBy(personIds) : []),
     ];
     const credentials = [...new Set(touched.map((c) => c.credential))];
     const result = new Map<string, CardSource | null>(credentials.map((c) => [c, null]));
     if (credentials.length === 0) return result;
-    const rows = await m.getRepository(CardEntity).find({ where: { credential: In(credentials), status: Not(In(['returned', 'destroyed'])) } });
+    const rows = await this.cardRows.inCirculationWithCredentials(credentials);
     const chosen = cardPerCredential(rows);
     const holderIds = [...new Set([...chosen.values()].map((c) => c.personId).filter((id): id is string => id !== null))];
-    const holders = new Map((holderIds.length ? await m.getRepository(PersonEntity).find({ where: { id: In(holderIds) } }) : []).map((p) => [p.id, p]));
-    const grants = holderIds.length ? await m.getRepository(GrantEntity).find({ where: { personId: In(holderIds), revokedAt: IsNull() } }) : [];
+    const holders = new Map((holderIds.length ? await this.people.findByIds(holderIds) : []).map((p) => [p.id, p]));
+    const grants = holderIds.length ? await this.grantRows.liveOfPeople(holderIds) : [];
     const escorts = await this.visitEscorts([...chosen.values()].map((c) => c.id));
     for (const [credential, card] of chosen) {
       result.set(credential, {
@@ -237,70 +239,6 @@ export class PermissionCompiler {
   }
 
   /**
-   * Rows a page at a time, in key order, with a turn of the event loop between pages: with
-   * better-sqlite3 a query runs on the event loop, and one query over 100,000 cards held it
-   * for hundreds of milliseconds (issue 16: at most 50 ms at a time).
-   */
-  private async paged(columns: string, table: string, where: string): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<Record<string, unknown>> = [];
-    const parameter = this.dataSource.options.type === 'postgres' ? '$1' : '?';
-    let after: string | null = null;
-    for (;;) {
-      const page: Array<Record<string, unknown>> = await this.dataSource.query(
-        `SELECT ${columns} FROM ${table} WHERE ${where}${after === null ? '' : ` AND id > ${parameter}`} ORDER BY id LIMIT ${READ_PAGE}`,
-        after === null ? [] : [after],
-      );
-      for (const row of page) rows.push(row);
-      if (page.length < READ_PAGE) return rows;
-      after = String(page[page.length - 1]!.id);
-      await nextTurn();
-    }
-  }
-
-  private async rawCards(): Promise<CardEntity[]> {
-    const rows = await this.paged(
-      'id, credential, type, status, person_id, valid_from, valid_until, level_ceiling_override, lockdown_access, updated_at',
-      quotedTable(this.dataSource, CardEntity),
-      "status NOT IN ('returned', 'destroyed')",
-    );
-    const cards = new Array<CardEntity>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      cards[i] = {
-        id: r.id,
-        credential: r.credential,
-        type: r.type,
-        status: r.status,
-        personId: r.person_id ?? null,
-        validFrom: epoch(r.valid_from),
-        validUntil: epoch(r.valid_until),
-        levelCeilingOverride: r.level_ceiling_override === null ? null : Number(r.level_ceiling_override),
-        lockdownAccess: r.lockdown_access === true || r.lockdown_access === 1,
-        updatedAt: epoch(r.updated_at)!,
-      } as CardEntity;
-      if (i % READ_PAGE === READ_PAGE - 1) await nextTurn();
-    }
-    return cards;
-  }
-
-  private async rawGrants(): Promise<GrantEntity[]> {
-    const rows = await this.paged('id, person_id, zone_id, schedule_id, valid_until', quotedTable(this.dataSource, GrantEntity), 'revoked_at IS NULL');
-    const grants: GrantEntity[] = [];
-    await sliced(rows, (r) => grants.push({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epoch(r.valid_until) } as GrantEntity));
-    return grants;
-  }
-
-  private async rawHolders(ids: ReadonlySet<string>): Promise<Map<string, PersonEntity>> {
-    const holders = new Map<string, PersonEntity>();
-    if (ids.size === 0) return holders;
-    const rows = (await this.paged('id, name', quotedTable(this.dataSource, PersonEntity), '1 = 1')) as Array<{ id: string; name: string }>;
-    await sliced(rows, (r) => {
-      if (ids.has(r.id)) holders.set(r.id, { id: r.id, name: r.name } as PersonEntity);
-    });
-    return holders;
-  }
-
-  /**
    * The set for one agent. The cards are compiled once per group of agents entering the same
    * zones and shared (1,000 agents asking at once cost one compilation per group), in slices
    * with a turn of the event loop between them so other agents' events and the dashboard keep
@@ -326,13 +264,8 @@ export class PermissionCompiler {
    * the cards (issue 16: a schedule edit must not cost a read and compile of every card).
    */
   async loadStructure(): Promise<PermissionStructureSource> {
-    const m = this.dataSource.manager;
-    const site = await m.getRepository(SiteSettingsEntity).findOneByOrFail({ id: SITE_ROW_ID });
-    const [zones, doors, schedules] = await Promise.all([
-      m.getRepository(ZoneEntity).find(),
-      m.getRepository(DoorEntity).find({ where: { agentId: Not(IsNull()) } }),
-      m.getRepository(ScheduleEntity).find(),
-    ]);
+    const site = await this.site.storedOrFail();
+    const [zones, doors, schedules] = await Promise.all([this.zones.all(), this.doors.agentDriven(), this.schedules.all()]);
     return { version: site.permissionVersion, site, zones: new Map(zones.map((z) => [z.id, z])), doorsByAgent: doorsByAgent(doors), schedules: new Map(schedules.map((s) => [s.id, s])) };
   }
 
@@ -427,11 +360,6 @@ export function doorRulesFor(site: SiteSettingsEntity): NonNullable<PermissionSe
     if (hours !== null && hours !== undefined) offlineLimitsMs[type] = hours * 3_600_000;
   }
   return { escortWindowMs: settings.escortWindowSec * 1000, twoPersonWindowMs: settings.twoPersonWindowSec * 1000, offlineLimitsMs };
-}
-
-/** bigint columns: numbers from SQLite, strings from PostgreSQL. */
-function epoch(value: unknown): number | null {
-  return value === null || value === undefined ? null : Number(value);
 }
 
 /** An agent's doors, the zones a holder can enter through them (`in` enters toZone, `out` fromZone) and those zones' outer zones. */

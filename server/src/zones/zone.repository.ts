@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
-import { In, MoreThanOrEqual, type Repository } from 'typeorm';
+import { type EntityManager, In, MoreThanOrEqual, type QueryDeepPartialEntity, type Repository } from 'typeorm';
 import { ZoneEntity } from './zone.entity.js';
 
 /**
@@ -29,6 +29,10 @@ export class ZoneRepository {
     return this.zones.findBy({ id: In([...ids]) });
   }
 
+  count(): Promise<number> {
+    return this.zones.count();
+  }
+
   all(): Promise<ZoneEntity[]> {
     return this.zones.find();
   }
@@ -43,6 +47,11 @@ export class ZoneRepository {
 
   atLeastLevel(level: number): Promise<ZoneEntity[]> {
     return this.zones.findBy({ level: MoreThanOrEqual(level) });
+  }
+
+  /** Adds a zone inside the caller's transaction (the demo site). */
+  async insertRow(row: QueryDeepPartialEntity<ZoneEntity>, manager: EntityManager): Promise<void> {
+    await manager.insert(ZoneEntity, row);
   }
 }
 
