@@ -24,7 +24,7 @@ const lockSchema = z.strictObject({
   /**
    * How the lock behaves without power: `secure` stays locked (strike), `safe` opens
    * (maglock). Wiring decides it; the agent records it and always drives "released" as
-   * relay active (hardware.md, Doors).
+   * relay active (docs/hardware.md#doors).
    */
   failMode: z.enum(['secure', 'safe']).default('secure'),
 });

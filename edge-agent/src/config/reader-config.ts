@@ -153,7 +153,7 @@ export const wiegandReaderSchema = z.strictObject({
     /** BCM lines, through a level shifter or opto-isolator (readers drive 5 V). */
     d0Line: bcmLineSchema,
     d1Line: bcmLineSchema,
-    /** Silence that ends a frame (hardware.md: receivers use 5-30 ms, 25-50 ms is safe). */
+    /** Silence that ends a frame (docs/hardware.md#wiegand-signalling: receivers use 5-30 ms, 25-50 ms is safe). */
     frameTimeoutMs: z.number().int().min(5).max(100).default(25),
     /** Tried in order: built-in ids (h10301, h10306, corp1000-35, h10304, corp1000-48) and custom layouts. */
     formats: wiegandFormatListSchema.prefault([...BUILT_IN_WIEGAND_FORMAT_IDS]),
@@ -202,7 +202,7 @@ export const osdpLineSchema = z.strictObject({
   id: slugSchema,
   type: z.literal('osdp'),
   serial: serialSchema(9600),
-  /** Poll-loop timing; defaults in `readers/osdp/osdp-timing.ts` (hardware.md, OSDP). */
+  /** Poll-loop timing; defaults in `readers/osdp/osdp-timing.ts` (docs/hardware.md#osdp-session-and-timing). */
   timing: osdpTimingSchema.default({}),
   /** Built-in ids (h10301, h10306, corp1000-35, h10304, corp1000-48) and custom layouts, as for Wiegand readers. */
   wiegandFormats: osdpWiegandFormatsSchema.prefault([...BUILT_IN_WIEGAND_FORMAT_IDS]),

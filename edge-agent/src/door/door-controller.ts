@@ -1,6 +1,6 @@
 /**
  * One door: lock relay (output), optional door contact and request-to-exit button
- * (inputs). hardware.md, "Doors"; requirements §5.
+ * (inputs). docs/hardware.md#doors; docs/product-rules.md#restricted-rooms.
  *
  * - `grant()` releases the lock for `releaseMs`, then relocks; the door relocks as soon
  *   as it closes after having opened.

@@ -4,7 +4,7 @@
  * Since kernel 6.6 (Raspberry Pi OS Bookworm) sysfs numbers lines from the chip's base
  * (Pi 4: 512, Pi 5: 571), so exporting a plain BCM number fails with EINVAL. The base is
  * read at run time from `/sys/class/gpio/gpiochip*\/{label,base}`; it is never
- * hard-coded (hardware.md, Wiegand pitfalls). Inputs watch the edges they ask for
+ * hard-coded (docs/hardware.md#gpio-numbering). Inputs watch the edges they ask for
  * (default both) with onoff's debounce; Wiegand data lines ask for `rising` only.
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -13,7 +13,7 @@ describe('line formats of keyboard-wedge readers', () => {
   const fcCn: LineFormat = { type: 'wiegand-fc-cn', wiegandFormat: h10301 };
   const uid: LineFormat = { type: 'hex-uid' };
 
-  test('reads the 10-digit EM number of hardware.md as em4100:3887558', () => {
+  test('reads the 10-digit EM number of the line-reader docs as em4100:3887558', () => {
     assert.deepEqual(parseLine('0003887558', em), { credential: 'em4100:3887558' });
     assert.deepEqual(parseLine('  4294967295 ', em), { credential: 'em4100:4294967295' });
   });

@@ -1,6 +1,6 @@
 /**
  * Keyboard-wedge style readers send a card number as text and a line end
- * (hardware.md, "Keyboard-wedge readers"): `0003887558\r\n`, `123,4567`, `04A1B2C3`.
+ * (docs/hardware.md#line-readers): `0003887558\r\n`, `123,4567`, `04A1B2C3`.
  * The text format varies by vendor, so it is configuration: one of the common forms or
  * a regular expression with named groups. Lines are split by `LineDecoder` (CR, LF or
  * CRLF; overlong lines dropped) and turned into credentials by `parseLine`.

@@ -18,7 +18,7 @@ import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitA
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
-describe('PN532 frame encoding: the vectors of hardware.md, byte for byte', () => {
+describe('PN532 frame encoding: the documented PN532 test vectors, byte for byte', () => {
   test('GetFirmwareVersion', () => {
     assert.deepEqual(encodeCommand(PN532_COMMAND.GetFirmwareVersion), hex('00 00 FF 02 FE D4 02 2A 00'));
   });

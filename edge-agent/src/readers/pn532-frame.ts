@@ -1,5 +1,5 @@
 /**
- * PN532 frames over UART (hardware.md, "PN532"; NXP PN532 user manual §6.2):
+ * PN532 frames over UART (docs/hardware.md#pn532-over-uart; NXP PN532 user manual §6.2):
  *
  *   normal   00 00 FF LEN LCS TFI PD0 … PDn DCS 00     LEN + LCS ≡ 0, TFI + PD… + DCS ≡ 0 (mod 256)
  *   extended 00 00 FF FF FF LENM LENL LCS TFI … DCS 00  (LENM + LENL + LCS ≡ 0)

@@ -36,7 +36,7 @@ function setup(options: Partial<Pn532ReaderOptions> = {}) {
 }
 
 describe('PN532 reader against the simulated module', () => {
-  test('wakes the module, configures it and polls with the exact frames of hardware.md', async () => {
+  test('wakes the module, configures it and polls with the exact documented PN532 frames', async () => {
     const { binding, reader, log } = setup();
     await reader.start();
     onTestFinished(() => reader.stop());

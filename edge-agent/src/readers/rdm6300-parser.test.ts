@@ -5,7 +5,7 @@ import { encodeRdm6300Frame } from '@acs/hardware-sim';
 import { bytesArbitrary, checkProperty, cutsArbitrary, fc, PROPERTY_SEED, splitAt } from '../test-support/property.js';
 import { Rdm6300Decoder, Rdm6300Parser, type Rdm6300Rejection, type TimedRdm6300Frame } from './rdm6300-parser.js';
 
-// hardware.md, "RDM6300 / EM4100": the verified vector and the second one.
+// docs/hardware.md#rdm6300-test-vectors: the verified vector and the second one.
 const VERIFIED = Buffer.from([0x02, 0x36, 0x37, 0x30, 0x30, 0x33, 0x42, 0x35, 0x31, 0x43, 0x36, 0x43, 0x42, 0x03]);
 const SECOND = Buffer.from([0x02, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x41, 0x39, 0x32, 0x03]);
 

@@ -1,5 +1,5 @@
 /**
- * RDM6300 / EM4100 frames (hardware.md, "RDM6300 / EM4100 125 kHz UART reader"):
+ * RDM6300 / EM4100 frames (docs/hardware.md#rdm6300-and-em4100):
  * `0x02`, 10 ASCII-hex characters (version byte + 4 tag bytes), 2 ASCII-hex characters
  * of checksum (XOR of the 5 data bytes), `0x03`.
  *

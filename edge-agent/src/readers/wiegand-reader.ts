@@ -1,5 +1,5 @@
 /**
- * A Wiegand reader on two GPIO inputs (hardware.md, "Wiegand"). D0 and D1 idle high; a
+ * A Wiegand reader on two GPIO inputs (docs/hardware.md#wiegand-signalling). D0 and D1 idle high; a
  * bit is an active-low pulse on D0 (0) or D1 (1). Each pulse is taken at its end, the
  * `rising` edge, without debounce: sysfs reads the level after the interrupt, and a
  * 50 µs pulse is already over, so `falling` edges would be lost.

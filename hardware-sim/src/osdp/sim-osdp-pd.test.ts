@@ -26,7 +26,7 @@ function replyOf(pd: SimOsdpPd, frame: SimFrame): SimFrame {
   return reply;
 }
 
-describe('simulated OSDP PD: its own wire code against hardware.md', () => {
+describe('simulated OSDP PD: its own wire code against the documented OSDP test vectors', () => {
   test('CRC-16 and checksum vectors', () => {
     const crc = simCrc16(hex('53 7F 0D 00 04 6E 00 80 25 00 00'));
     assert.deepEqual([crc & 0xff, crc >> 8], [0x6e, 0x38]);

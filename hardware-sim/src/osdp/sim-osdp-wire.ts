@@ -2,7 +2,7 @@
  * The simulated PD's own OSDP wire code: framing, check characters and the secure
  * channel's cryptography, PD side. Written separately from the agent's control panel
  * code on purpose: two implementations that agree with each other and with the
- * published vectors (hardware.md, OSDP) are a better check than one talking to itself.
+ * published vectors (docs/hardware.md#osdp-test-vectors) are a better check than one talking to itself.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 

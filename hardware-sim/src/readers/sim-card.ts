@@ -128,7 +128,7 @@ export function presentationFor(reader: SimReaderDevice, card: string | number, 
       const osdp = reader as Extract<SimReaderDevice, { spec: { type: 'osdp' } }>;
       return {
         display: `${n.facility}:${n.card}`,
-        // The card leaves with the reply to the next POLL (hardware.md: ≈ 77 ms worst case at 9600 baud).
+        // The card leaves with the reply to the next POLL (docs/hardware.md#latency-budget: ≈ 77 ms worst case at 9600 baud).
         expectedMs: 100,
         present: async () => {
           osdp.device.presentWiegand(format, n);

@@ -1,6 +1,6 @@
 /**
  * A simulated keyboard-wedge style reader on a serial line: it types the card number as
- * text and a line end (hardware.md, "Keyboard-wedge readers"), the way the configured
+ * text and a line end (docs/hardware.md#line-readers), the way the configured
  * vendor format writes it: `0003887558`, `123,4567` or `04A1B2C3`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,6 +1,6 @@
 /**
  * A simulated PN532 NFC module on a serial line, speaking its UART protocol
- * (hardware.md, "PN532"): it sleeps until the `55 55` wake-up, acknowledges every
+ * (docs/hardware.md#pn532-over-uart): it sleeps until the `55 55` wake-up, acknowledges every
  * command frame, and answers GetFirmwareVersion, SAMConfiguration, RFConfiguration and
  * InListPassiveTarget (with or without a type-A card in the field). A NACK from the host
  * makes it send its last reply again; an ACK from the host cancels a pending reply.

@@ -6,7 +6,7 @@ import { SerialPortStream } from '@serialport/stream';
 import { encodeRdm6300Frame, SimRdm6300 } from './sim-rdm6300.js';
 
 describe('RDM6300 frame encoder', () => {
-  test('encodes tag 3887558 with version 0x67 as the verified hardware.md vector', () => {
+  test('encodes tag 3887558 with version 0x67 as the verified RDM6300 test vector', () => {
     assert.deepEqual(
       encodeRdm6300Frame(3887558, 0x67),
       Buffer.from([0x02, 0x36, 0x37, 0x30, 0x30, 0x33, 0x42, 0x35, 0x31, 0x43, 0x36, 0x43, 0x42, 0x03]),

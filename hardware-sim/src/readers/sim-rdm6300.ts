@@ -1,6 +1,6 @@
 /**
  * A simulated RDM6300 125 kHz module: on `present(tag)` it transmits the real 14-byte
- * frame (hardware.md, "RDM6300 / EM4100"), optionally repeated while the card is held,
+ * frame (docs/hardware.md#rdm6300-and-em4100), optionally repeated while the card is held,
  * split into chunks or surrounded by noise, so the agent's own parser does the work.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -35,7 +35,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 1000)
   }
 }
 
-// hardware.md vectors and the wake-up preamble.
+// docs/hardware.md#pn532-test-vectors and the wake-up preamble.
 const WAKE = Buffer.concat([hex('55 55'), Buffer.alloc(14)]);
 const GET_FIRMWARE = hex('00 00 FF 02 FE D4 02 2A 00');
 const SAM_CONFIGURATION = hex('00 00 FF 05 FB D4 14 01 14 01 02 00');

@@ -1,6 +1,6 @@
 /**
  * A simulated Wiegand reader's output stage: D0 and D1 idle high, each bit an active-low
- * pulse on D0 (0) or D1 (1) (hardware.md, "Wiegand": pulse 20-100 µs, typically 50 µs;
+ * pulse on D0 (0) or D1 (1) (docs/hardware.md#wiegand-signalling: pulse 20-100 µs, typically 50 µs;
  * interval 200 µs - 20 ms, typically 1-2 ms).
  *
  * Two ways to send (`acs-sim badge` uses the second, which a loaded machine cannot garble):

@@ -9,7 +9,7 @@
  * | uid      | `04A1B2C3` (`04:A1:B2:C3` too)       | `uid:04a1b2c3`          |
  * | raw      | `26:2f623ae` (bit count:hex)         | `raw:26:2f623ae`        |
  *
- * Wiegand layouts are data (hardware.md): each known format gives its field widths so a
+ * Wiegand layouts are data (docs/hardware.md#wiegand-formats): each known format gives its field widths so a
  * facility code or card number that cannot fit the frame is refused at entry.
  */
 import { em4100Credential, rawCredential, uidCredential, wiegandCredential } from './credential.js';

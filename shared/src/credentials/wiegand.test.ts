@@ -19,7 +19,7 @@ const F = BUILT_IN_WIEGAND_FORMATS;
 const ALL = Object.values(F);
 
 /**
- * The second, independent computation the hardware doc asks for: the frame as one BigInt,
+ * The second, independent computation docs/hardware.md#wiegand-test-vectors asks for: the frame as one BigInt,
  * fields placed by shifting, parity from masks written the way vendors publish them
  * (HID's E/O/X layout strings for the simple formats, the hex masks of a vendor SDK for
  * Corporate 1000), counted with a popcount. It shares no code with `wiegand.ts`.
@@ -115,8 +115,8 @@ function flip(bits: readonly WiegandBit[], position: number): WiegandBit[] {
   return copy;
 }
 
-describe('Wiegand formats: the vectors of hardware.md', () => {
-  // [format, facility, card, bits or hex as written in hardware.md]
+describe('Wiegand formats: the documented Wiegand test vectors', () => {
+  // [format, facility, card, bits or hex as written in docs/hardware.md#wiegand-test-vectors]
   const vectors: [string, number, number, { bits?: string; hex: string }][] = [
     ['h10301', 1, 1, { bits: '10000000100000000000000010', hex: '2020002' }],
     ['h10301', 123, 4567, { bits: '10111101100010001110101110', hex: '2f623ae' }],
@@ -162,9 +162,9 @@ describe('Wiegand formats: the vectors of hardware.md', () => {
   });
 
   test('48-bit Corporate 1000 uses the vendor masks, which differ from the 35-bit pattern continued', () => {
-    // hardware.md says "masks as 35-bit"; its vector happens to be the same under both
-    // readings, this one is not: the vendor SDK masks (0x1B6DB6DB6DB6 / 0x36DB6DB6DB6C)
-    // cover bits 4-5, 7-8, … and 3-4, 6-7, …, not 3-4, 6-7, … and 2-3, 5-6, ….
+    // Read as "the 35-bit pattern continued", the 48-bit masks give the same frame for some
+    // vectors; this one (docs/hardware.md#wiegand-test-vectors) tells the readings apart: the
+    // vendor SDK masks (0x1B6DB6DB6DB6 / 0x36DB6DB6DB6C) cover bits 4-5, 7-8, … and 3-4, 6-7, …, not 3-4, 6-7, … and 2-3, 5-6, ….
     const bits = encodeWiegand(F['corp1000-48']!, { facility: 1400891, card: 5254480 });
     assert.equal(bitsToHex(bits), '95603ba05aa0');
     assert.equal(referenceEncode('corp1000-48', 1400891, 5254480), 0x95603ba05aa0n);

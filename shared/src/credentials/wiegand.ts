@@ -1,5 +1,5 @@
 /**
- * Wiegand formats as data (hardware.md, "Wiegand"): a frame's bit count, where the
+ * Wiegand formats as data (docs/hardware.md#wiegand-formats): a frame's bit count, where the
  * facility and card fields sit, and each parity bit with the positions it covers. A site
  * describes its own layouts in the agent configuration with `wiegandFormatSchema`; no
  * code branches on a format.
@@ -78,7 +78,7 @@ function interleaved(from: number, to: number, keep: readonly number[]): number[
 }
 
 /**
- * The formats of hardware.md. Corporate 1000 masks: 35-bit as HID publishes it (bit 2
+ * The formats of docs/hardware.md#wiegand-formats. Corporate 1000 masks: 35-bit as HID publishes it (bit 2
  * even over 3-4, 6-7, …, 33-34; bit 35 odd over 2-3, 5-6, …, 32-33); 48-bit shifted by one
  * position (bit 2 even over 4-5, 7-8, …, 46-47; bit 48 odd over 3-4, 6-7, …, 45-46), as
  * in the vendor SDK masks 0x1B6DB6DB6DB6 / 0x36DB6DB6DB6C and Proxmark3's C1k48s.

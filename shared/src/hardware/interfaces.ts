@@ -110,7 +110,7 @@ export interface GpioInputOptions {
   /**
    * Which changes to report; default `both`. Wiegand lines watch `rising` only: the end
    * of each active-low pulse, because sysfs reads the level after the interrupt and a
-   * 50 µs pulse is over by then (hardware.md, Wiegand pitfalls).
+   * 50 µs pulse is over by then (docs/hardware.md#wiegand-on-sysfs).
    */
   edge?: GpioEdge;
 }

@@ -56,7 +56,7 @@ export const permissionDoorSchema = z.object({
   name: z.string().max(200),
   fromZoneId: id,
   toZoneId: id,
-  /** How long the lock stays released after a grant (minimum 3 s: hardware.md, Doors). */
+  /** How long the lock stays released after a grant (minimum 3 s: docs/hardware.md#doors). */
   releaseMs: z.number().int().min(3000).max(600_000),
   /** Open longer than this raises held-open. */
   heldOpenMs: z.number().int().min(5000).max(3_600_000),

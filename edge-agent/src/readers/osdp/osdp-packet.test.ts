@@ -14,7 +14,7 @@ function collect(options: { interByteTimeoutMs?: number } = {}) {
   return { decoder, frames, rejections };
 }
 
-describe('OSDP check characters (hardware.md vectors)', () => {
+describe('OSDP check characters (documented OSDP test vectors)', () => {
   test('CRC-16/AUG-CCITT of the two published messages, sent little-endian', () => {
     const a = crc16(hex('53 7F 0D 00 04 6E 00 80 25 00 00'));
     const b = crc16(hex('53 00 09 00 04 61 00'));
@@ -29,7 +29,7 @@ describe('OSDP check characters (hardware.md vectors)', () => {
   });
 });
 
-describe('OSDP packet encoding (hardware.md vectors)', () => {
+describe('OSDP packet encoding (documented OSDP test vectors)', () => {
   test('POLL and ID to address 0x65 with the mark byte, byte for byte', () => {
     assert.deepEqual(encodePacket({ address: 0x65, reply: false, sequence: 0, code: 0x60 }), hex('FF 53 65 08 00 04 60 60 90'));
     assert.deepEqual(encodePacket({ address: 0x65, reply: false, sequence: 0, code: 0x61, data: [0x00] }), hex('FF 53 65 09 00 04 61 00 D9 7A'));

@@ -2,7 +2,7 @@
  * The secure channel with one PD as the control panel runs it: which key to try, the
  * handshake (osdp_CHLNG, osdp_SCRYPT), MACs on the exchanges inside a session, and when a
  * session ends. The cryptography itself is in osdp-secure-channel.ts; this is the policy
- * (hardware.md, OSDP):
+ * (docs/hardware.md#osdp-keys):
  * - the PD's own key (SCBK) when the agent holds one; the default key SCBK-D only while
  *   a provisioning window is open for this reader;
  * - a PD that had its own key and answers with a factory default key (SCBK-D, all-zero:

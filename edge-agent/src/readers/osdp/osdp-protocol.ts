@@ -1,7 +1,7 @@
 /**
  * OSDP v2.2 (SIA, IEC 60839-11-5) identifiers used by the control panel: command and
  * reply codes, NAK reasons, security block types and capability function codes
- * (hardware.md, "OSDP v2.2").
+ * (docs/hardware.md#osdp).
  */
 
 export const OSDP_MARK = 0xff;

@@ -24,15 +24,15 @@ describe('OSDP secure channel: SIA annex vectors (SCBK-D, cp_rnd B0..B7, pd_rnd 
     assert.deepEqual(SCBK_D, hex('303132333435363738393A3B3C3D3E3F'));
   });
 
-  test('S-ENC (hardware.md)', () => {
+  test('S-ENC (OSDP test vectors)', () => {
     assert.deepEqual(keys.sEnc, hex('BF8DC2A8329ACB8C67C6D0CD9A451682'));
   });
 
-  test('CP cryptogram (hardware.md)', () => {
+  test('CP cryptogram (OSDP test vectors)', () => {
     assert.deepEqual(serverCryptogram(keys, CP_RND, PD_RND), hex('26D3356E07762D262801FC8E6665A891'));
   });
 
-  test('R-MAC-I (hardware.md)', () => {
+  test('R-MAC-I (OSDP test vectors)', () => {
     assert.deepEqual(initialReplyMac(keys, serverCryptogram(keys, CP_RND, PD_RND)), hex('B2A30057EB98BA2229EC1F875662B524'));
   });
 

@@ -29,7 +29,7 @@ export interface FactoryKey {
  * The factory/default keys a PD reset to factory state is known to answer with when asked
  * for its own key: SCBK-D (the spec's install-mode key) and the all-zero key that many
  * readers ship with or fall back to. They are only ever used to recognise such a PD and
- * raise `reader_key_reset` (hardware.md: alert, never re-key); no session is set up with
+ * raise `reader_key_reset` (docs/hardware.md#osdp-keys: alert, never re-key); no session is set up with
  * them. A vendor default seen in the field belongs in this list and nowhere else.
  */
 export const FACTORY_DEFAULT_KEYS: readonly FactoryKey[] = [

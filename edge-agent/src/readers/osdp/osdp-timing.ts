@@ -1,5 +1,5 @@
 /**
- * Timing of the poll loop. Defaults follow a common implementation (hardware.md, OSDP):
+ * Timing of the poll loop. Defaults follow a common implementation (docs/hardware.md#osdp-session-and-timing):
  * reply timeout 200 ms plus the command's time on the wire, an idle POLL every 50 ms,
  * a retry 800 ms after a missed reply, up to 8 times, offline after 8 s without a reply.
  */

@@ -8,7 +8,7 @@ function fromHexValue(value: bigint, bits: number): string {
 }
 
 describe('osdp_RAW card data → credential', () => {
-  test('H10301 vectors of hardware.md decode to facility and card number', () => {
+  test('H10301 vectors of the OSDP docs decode to facility and card number', () => {
     assert.equal(decodeRawCardData(1, 26, packBits('10000000100000000000000010')), 'h10301:1:1');
     assert.equal(decodeRawCardData(1, 26, packBits('10111101100010001110101110')), 'h10301:123:4567');
     assert.equal(decodeRawCardData(1, 26, packBits('00000000000000000000000001')), 'h10301:0:0');

@@ -26,7 +26,7 @@ export class CreateDoorDto {
   @IsSlug()
   agentId?: string | null;
 
-  /** Lock release after a grant; at least 3 s (hardware.md, Doors). */
+  /** Lock release after a grant; at least 3 s (docs/hardware.md#doors). */
   @IsOptional()
   @IsInt()
   @Min(3000)

@@ -27,7 +27,7 @@ export class UpdateDoorDto {
   @IsSlug()
   agentId?: string | null;
 
-  /** Lock release after a grant; at least 3 s (hardware.md, Doors). */
+  /** Lock release after a grant; at least 3 s (docs/hardware.md#doors). */
   @IsOptional()
   @IsInt()
   @Min(3000)
