@@ -164,7 +164,8 @@ describe('Wiegand formats: the documented Wiegand test vectors', () => {
   test('48-bit Corporate 1000 uses the vendor masks, which differ from the 35-bit pattern continued', () => {
     // Read as "the 35-bit pattern continued", the 48-bit masks give the same frame for some
     // vectors; this one (docs/hardware.md#wiegand-test-vectors) tells the readings apart: the
-    // vendor SDK masks (0x1B6DB6DB6DB6 / 0x36DB6DB6DB6C) cover bits 4-5, 7-8, … and 3-4, 6-7, …, not 3-4, 6-7, … and 2-3, 5-6, ….
+    // vendor SDK masks (0x1B6DB6DB6DB6 / 0x36DB6DB6DB6C) cover bits 4-5, 7-8, … and 3-4, 6-7, …,
+    // not 3-4, 6-7, … and 2-3, 5-6, ….
     const bits = encodeWiegand(F['corp1000-48']!, { facility: 1400891, card: 5254480 });
     assert.equal(bitsToHex(bits), '95603ba05aa0');
     assert.equal(referenceEncode('corp1000-48', 1400891, 5254480), 0x95603ba05aa0n);
