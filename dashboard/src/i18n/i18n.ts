@@ -12,7 +12,7 @@ declare module 'i18next' {
   }
 }
 
-/** Chinese is the product's default language (requirements §9). */
+/** Chinese is the product's default language (docs/product-rules.md#language). */
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 const STORAGE_KEY = 'acs.locale';

@@ -4,7 +4,7 @@
  * of issue 3 (lockdown, anti-passback, escort, two-person, offline limit) slot in as
  * further entries, keeping state of their own and learning outcomes through `observe`.
  *
- * Requirements §1, "Rules enforced at the door".
+ * docs/product-rules.md#rules-at-the-door.
  */
 import type { ReaderDirection } from '@acs/shared/access/model';
 import type { ReasonCode } from '@acs/shared/access/reason-codes';
@@ -271,7 +271,7 @@ export class TwoPersonRule implements DecisionRule {
 }
 
 /**
- * Every rule of requirements §1, in the order their reasons take precedence. Stateful
+ * Every rule of docs/product-rules.md#rules-at-the-door, in the order their reasons take precedence. Stateful
  * rules (anti-passback, escort, two-person) are new instances per call: one set per engine.
  */
 export function standardRules(): DecisionRule[] {

@@ -19,7 +19,7 @@ import { GrantRepository } from '../grants/grant.repository.js';
 import { UsersService } from '../auth/users.service.js';
 
 /**
- * Access requests (requirements §3, permission management): an employee asks for a zone
+ * Access requests (docs/product-rules.md#access-requests): an employee asks for a zone
  * with a reason; the zone's owner, or an admin, approves (which creates the grant) or
  * refuses with a reason. Nobody decides their own request, and a zone without an owner
  * (L0/L1) is decided by an admin.

@@ -12,7 +12,7 @@ import { AgentEntity } from './agent.entity.js';
 const VERIFIED_CACHE_MS = 60_000;
 
 /**
- * Each agent's own MQTT credentials (requirements §8): a random password shown once,
+ * Each agent's own MQTT credentials (docs/security.md#agents-and-the-broker): a random password shown once,
  * stored as a scrypt hash. Used by the REST API, the embedded broker and the CLI.
  */
 @Injectable()

@@ -16,7 +16,7 @@ import { agentEventTriggers, SIGNAL_TRIGGERS, type Trigger, type TriggerContext 
 const SWEEP_MS = 5_000;
 
 /**
- * Turns agent events, agent presence and the other domains' signals (requirements §6) into
+ * Turns agent events, agent presence and the other domains' signals (docs/product-rules.md#alerts) into
  * alerts through the trigger table, and runs the time rules (escalation, sync lag). All of
  * it one at a time, in arrival order, so folding reads what the last one wrote.
  */

@@ -35,7 +35,7 @@ type SignalTriggers = {
 };
 
 /**
- * Every domain signal and the alerts it raises or clears (requirements §6). Agent events
+ * Every domain signal and the alerts it raises or clears (docs/product-rules.md#alerts). Agent events
  * are the table below; time rules (escalation, sync lag) run in the sweep.
  */
 export const SIGNAL_TRIGGERS: SignalTriggers = {

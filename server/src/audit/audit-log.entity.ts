@@ -4,7 +4,7 @@ import type { AuditSource } from '@acs/shared/api/audit';
 import { EpochMsColumn, epochMsTransformer, LEN } from '../database/columns.js';
 
 /**
- * The append-only, hash-chained audit log (requirements §7). Rows are only ever inserted
+ * The append-only, hash-chained audit log (docs/product-rules.md#audit-log, docs/security.md#audit-log-integrity). Rows are only ever inserted
  * (database triggers refuse UPDATE and DELETE); each row's hash covers its content and the
  * previous row's hash, so a changed or missing row shows in `GET /api/audit/verify`.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * Tables whose writes are not a person's change and are kept out of the audit log
- * (requirements §7): sessions (sign-in/out are recorded as actions instead), agent events
+ * (docs/product-rules.md#audit-log): sessions (sign-in/out are recorded as actions instead), agent events
  * and the sync's own bookkeeping, the audit tables themselves, and the state shared between
  * server instances (job leases and runs, sign-in failure counters). Every other table is
  * audited, including tables added later: add noise tables here explicitly.
@@ -48,7 +48,7 @@ export const INCIDENTAL_COLUMNS: ReadonlySet<string> = new Set(['updated_at']);
 const SECRET_COLUMN = /password|secret|token|sealed/i;
 
 /**
- * A visitor's personal data (requirements §2): anonymised after the retention period, so
+ * A visitor's personal data (docs/product-rules.md#visitor-sign-out): anonymised after the retention period, so
  * the append-only log must not keep a copy either; a fingerprint shows what changed.
  */
 const PERSONAL_COLUMNS: ReadonlySet<string> = new Set(['visitor_name', 'visitor_company', 'visitor_phone', 'photo', 'id_number_masked', 'id_number_hash']);

@@ -52,7 +52,7 @@ export function toAuditEntryView(row: AuditLogEntity): AuditEntryView {
 }
 
 /**
- * The audit log (requirements §7). Entity writes made for a person are recorded by the
+ * The audit log (docs/product-rules.md#audit-log). Entity writes made for a person are recorded by the
  * subscriber without any call from the services; {@link record} adds the other actions.
  * There is deliberately no way to change or remove an entry.
  */

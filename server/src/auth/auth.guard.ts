@@ -49,7 +49,7 @@ export class AuthGuard implements CanActivate {
     if (!roles.includes(auth.user.role)) {
       throw forbidden(`This needs the role ${roles.join(' or ')}; you are ${auth.user.role}`);
     }
-    // Auditors read everything and change nothing (requirements §8), whatever a route's
+    // Auditors read everything and change nothing (docs/security.md#authentication-and-roles), whatever a route's
     // own policy says, except their own session and account.
     if (auth.user.role === 'auditor' && !READ_METHODS.has((req.method ?? 'GET').toUpperCase())) {
       if (!this.reflector.getAllAndOverride<boolean>(SELF_SERVICE_KEY, targets)) {

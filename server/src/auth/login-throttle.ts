@@ -26,7 +26,7 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
 const PRUNE_EVERY = 500;
 
 /**
- * Refuses sign-in for a username or an address after repeated failures (requirements §8).
+ * Refuses sign-in for a username or an address after repeated failures (docs/security.md#authentication-and-roles).
  * The counters live in the database (`login_throttle`) so that several server instances
  * share them: with per-instance counters an attacker spread over N instances would get N
  * times the attempts (issue 15). Each failure is one atomic upsert, so concurrent failures

@@ -39,7 +39,7 @@ export class CardEntity {
   @EpochMsColumn('valid_until', { nullable: true })
   validUntil!: number | null;
 
-  /** A recorded exception that lifts the card above its type's ceiling (requirements §1). */
+  /** A recorded exception that lifts the card above its type's ceiling (docs/product-rules.md#card-type-ceilings). */
   @Column({ name: 'level_ceiling_override', type: 'integer', nullable: true })
   levelCeilingOverride!: number | null;
 
@@ -50,7 +50,7 @@ export class CardEntity {
   @EpochMsColumn('status_changed_at')
   statusChangedAt!: number;
 
-  /** Separation of duties (requirements §3): the approver is neither of the other two. */
+  /** Separation of duties (docs/product-rules.md#separation-of-duties): the approver is neither of the other two. */
   @Column({ name: 'requested_by_user_id', type: 'varchar', length: LEN.uuid, nullable: true })
   requestedByUserId!: string | null;
 

@@ -28,7 +28,7 @@ import { UsersService } from '../auth/users.service.js';
 
 const DAY_MS = 86_400_000;
 
-/** Card types that may carry a recorded exception above their ceiling (requirements §1). */
+/** Card types that may carry a recorded exception above their ceiling (docs/product-rules.md#card-type-ceilings). */
 const OVERRIDABLE_TYPES: readonly CardType[] = ['contractor', 'temporary'];
 
 export function isLiveStatus(status: CardStatus): boolean {
@@ -78,7 +78,7 @@ export function resolveCredential(dto: CardNumberInput): string {
 }
 
 /**
- * Cards through their lifecycle (requirements §3): requested → approved → issued →
+ * Cards through their lifecycle (docs/product-rules.md#card-lifecycle): requested → approved → issued →
  * active → suspended / lost / returned / revoked / destroyed, by the table in
  * `@acs/shared/access/card-lifecycle`. The approver is never the requester nor the
  * issuer. Every step is kept in `card_history` and recorded as a permission change of
@@ -387,7 +387,7 @@ export class CardsService {
     return person;
   }
 
-  /** One physical card has one holder at a time (requirements §3). */
+  /** One physical card has one holder at a time (docs/product-rules.md#card-numbers). */
   private async checkNoOtherLiveCard(credential: string, exceptId: string | null): Promise<void> {
     const other = await this.repo.findOneBy({
       credential,

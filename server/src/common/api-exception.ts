@@ -8,7 +8,7 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  /** The same person may not both make and approve a step (requirements §3). */
+  /** The same person may not both make and approve a step (docs/product-rules.md#separation-of-duties). */
   | 'separation_of_duties'
   | 'too_many_attempts'
   | 'payload_too_large'

@@ -1,5 +1,5 @@
 /**
- * CSV for exports (requirements §7, reports): RFC 4180 quoting, CRLF line ends and a
+ * CSV for exports (docs/product-rules.md#reports-and-exports): RFC 4180 quoting, CRLF line ends and a
  * UTF-8 byte-order mark so spreadsheet programs read Chinese text correctly.
  */
 export type CsvCell = string | number | boolean | null | undefined;

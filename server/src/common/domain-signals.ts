@@ -42,7 +42,7 @@ export interface DomainSignals {
   'equipment.overdue': { passId: string; equipmentId: string; assetTag: string; expectedReturnAt: number; holderPersonId: string | null; at: number };
   /** The checkpoint stopped an item (no pass, wrong pass, pass not approved...). */
   'equipment.stopped': { equipmentId: string | null; assetTag: string; reason: string; guardUserId: string | null; at: number };
-  /** An inspection found a seal broken. Requirements §4: a broken seal is an incident. */
+  /** An inspection found a seal broken. docs/product-rules.md#seals: a broken seal is an incident. */
   'seal.broken': { sealId: string; sealNumber: string; equipmentId: string | null; zoneId: string | null; inspectedByUserId: string | null; note: string | null; at: number };
   /** Storage media not in the register carried into an L2/L3 zone (a violation against the carrier). */
   'media.unregistered': { personId: string | null; visitId: string | null; zoneId: string; zoneLevel: number; description: string; recordedByUserId: string | null; at: number };

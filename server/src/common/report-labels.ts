@@ -2,7 +2,7 @@ import type { Locale } from '@acs/shared/api/users';
 
 /**
  * Column headings and values of exported reports in the user's language
- * (requirements §9: printed lists and exported reports follow the user's language).
+ * (docs/product-rules.md#language: printed lists and exported reports follow the user's language).
  */
 const LABELS = {
   en: {

@@ -40,7 +40,7 @@ export class EquipmentEntity {
 }
 
 /**
- * Append-only (requirements §4): the service only inserts; each row keeps a copy of the
+ * Append-only (docs/product-rules.md#movement-log): the service only inserts; each row keeps a copy of the
  * item as it was, so a later edit of the register does not rewrite history.
  */
 @Entity({ name: 'equipment_movements' })

@@ -24,7 +24,7 @@ export interface OpenPassLookup {
 }
 
 /**
- * The equipment register (requirements §4): items with their asset tags, owners and
+ * The equipment register (docs/product-rules.md#equipment-register): items with their asset tags, owners and
  * status. Gate passes, the checkpoint and seals change an item only through this service;
  * every change is recorded in the movement log.
  */

@@ -13,7 +13,7 @@ import { MovementLogService } from './movement-log.service.js';
 
 /**
  * A storage medium carried into a zone: registered media pass; unregistered media into
- * L2/L3 is a violation against the carrier (requirements §4), recorded and signalled.
+ * L2/L3 is a violation against the carrier (docs/product-rules.md#storage-media), recorded and signalled.
  */
 @Injectable()
 export class MediaCheckService {

@@ -25,7 +25,7 @@ export interface Movement {
 }
 
 /**
- * The equipment movement log (requirements §4), append-only: the register, gate passes,
+ * The equipment movement log (docs/product-rules.md#movement-log), append-only: the register, gate passes,
  * the checkpoint, seals and media checks all record their steps here, each inside the
  * transaction of the step, with a copy of the item as it was.
  */

@@ -27,7 +27,7 @@ const REASON_TEXT: Record<CheckpointReason, string> = {
 };
 
 /**
- * The checkpoint (requirements §4): the guard scans or types the tag (and the pass) and
+ * The checkpoint (docs/product-rules.md#gate-passes): the guard scans or types the tag (and the pass) and
  * gets allow or stop with the reason; either way it is recorded in the movement log.
  */
 @Injectable()
@@ -53,7 +53,7 @@ export class CheckpointService {
       if (!open) return stop(item.status === 'disposed' ? 'item_disposed' : 'item_not_out');
       return this.dataSource.transaction(async (m) => {
         Object.assign(open, { status: 'returned', returnedAt: now, returnedByUserId: actor.id });
-        // Back from repair: not usable until a seal/tamper check (requirements §4).
+        // Back from repair: not usable until a seal/tamper check (docs/product-rules.md#repair).
         Object.assign(item, { status: open.type === 'repair' ? 'awaiting_check' : 'in_service', updatedAt: now });
         await m.getRepository(GatePassEntity).save(open);
         await this.equipment.saveStatus(item, m);

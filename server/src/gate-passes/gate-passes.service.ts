@@ -18,7 +18,7 @@ import { GatePassEntity } from './gate-pass.entity.js';
 const DEFAULT_PASS_VALIDITY_MS = 7 * 86_400_000;
 
 /**
- * Gate passes (requirements §4): an item leaves only on a pass approved by someone other
+ * Gate passes (docs/product-rules.md#gate-passes): an item leaves only on a pass approved by someone other
  * than the requester; repairs of items that store data need a recorded wipe or storage
  * removal first. Each step is recorded in the equipment movement log.
  */
@@ -92,7 +92,7 @@ export class GatePassesService implements OnModuleInit {
     return this.publish(pass);
   }
 
-  /** Requirements §4: a pass is approved by someone other than whoever asked for it. */
+  /** docs/product-rules.md#separation-of-duties: a pass is approved by someone other than whoever asked for it. */
   async decidePass(id: string, dto: DecideGatePassDto, actor: Actor): Promise<GatePassView> {
     const pass = await this.get(id);
     if (pass.requestedByUserId === actor.id) throw separationOfDuties('a gate pass is approved by someone other than the person who requested it');

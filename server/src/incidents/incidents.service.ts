@@ -40,7 +40,7 @@ function plainFileName(name: string): string {
 const STAFF_ROLES = ['admin', 'guard', 'auditor'];
 
 /**
- * Incidents (requirements §6): from an alert or a report typed by anyone; the manual's level,
+ * Incidents (docs/product-rules.md#incidents): from an alert or a report typed by anyone; the manual's level,
  * an owner, a timeline of notes, status changes and attachments, an outcome, corrective
  * actions and feedback to the reporter. Level 3 is closed only by a manager (an admin).
  * Violations are recorded against people with the manual's four levels.
@@ -182,7 +182,7 @@ export class IncidentsService {
     return this.detail(id, actor);
   }
 
-  /** Requirements §6: a critical (level 3) incident is closed by a manager only. */
+  /** docs/product-rules.md#incidents: a critical (level 3) incident is closed by a manager only. */
   async close(id: string, dto: CloseIncidentDto, actor: Actor): Promise<IncidentDetailView> {
     const incident = await this.get(id);
     if (incident.status === 'closed') throw conflict(`incident ${incident.number} is already closed`);

@@ -14,7 +14,7 @@ import { ZoneRepository } from '../zones/zone.repository.js';
 import { UsersService } from '../auth/users.service.js';
 
 /**
- * Site and zone lockdown (requirements §1): started and ended by admins and guards, each
+ * Site and zone lockdown (docs/product-rules.md#lockdown): started and ended by admins and guards, each
  * step an explicit audit action with the reason. The lockdown travels in every affected
  * agent's permission set on the priority path, so an agent that reconnects later still
  * learns it; the agents refuse every card but those designated for lockdown.

@@ -1,6 +1,6 @@
 // One set of tests for both brokers the server runs with: the embedded aedes broker and
 // Mosquitto configured from deploy/mosquitto (started here on an ephemeral port). Each
-// agent has its own credentials and is confined to its own topics (requirements §8).
+// agent has its own credentials and is confined to its own topics (docs/security.md#agents-and-the-broker).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { describeUnless } from '@acs/shared/testing/jest-support';

@@ -33,7 +33,7 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * The embedded MQTT broker (aedes), used when ACS_MQTT_URL is unset. Agents sign in with
- * their id and their own password and may use only their own topics (requirements §8);
+ * their id and their own password and may use only their own topics (docs/security.md#agents-and-the-broker);
  * the server's client signs in with a secret made fresh for each process. Anything else
  * is refused.
  */

@@ -32,7 +32,7 @@ interface UpdateOutcome {
 export type PersonSummary = Pick<PersonEntity, 'id' | 'name' | 'kind' | 'status'>;
 
 /**
- * People and the leaver/mover rule (requirements §2: adjust permissions promptly on
+ * People and the leaver/mover rule (docs/product-rules.md#movers-and-leavers: adjust permissions promptly on
  * transfer or departure):
  *
  * - **departed**: every live card is revoked, every grant ends and pending access
@@ -121,7 +121,7 @@ export class PeopleService {
       await people.save(person);
       const outcome: UpdateOutcome = { person, departed: departing, moved: moving, revokedCards: 0, endedGrants: 0, addedGrants: 0 };
       if (departing) {
-        // The leaver rule (requirements §2): every card and grant ends now, in the same transaction.
+        // The leaver rule (docs/product-rules.md#movers-and-leavers): every card and grant ends now, in the same transaction.
         outcome.revokedCards += await this.cards.revokeOpenCardsOf(id, now, actorId, 'person departed', manager);
         for (const grant of await this.grants.liveOf(id, manager)) {
           await endGrant(manager, grant, 'person_departed', now, actorId);

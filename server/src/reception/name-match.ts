@@ -1,5 +1,5 @@
 /**
- * Fuzzy name matching for the watch list (requirements §2). A guard types what the visitor
+ * Fuzzy name matching for the watch list (docs/product-rules.md#watch-list). A guard types what the visitor
  * says and shows; the list holds what someone once wrote down. They differ in case, width
  * (full-width ＺＨＡＮＧ), spacing, punctuation (Zhang-Wei, 张·伟), word order (Wei Zhang)
  * and small typos; a match must survive all of these and still not flag every "Wang".

@@ -19,7 +19,7 @@ import { VisitorChecks } from './visitor-checks.service.js';
 import { VisitsService } from './visits.service.js';
 
 /**
- * A visit from invitation or walk-in up to arrival (requirements §2): the host's approval,
+ * A visit from invitation or walk-in up to arrival (docs/product-rules.md#visitor-registration): the host's approval,
  * a supervisor's decision on a watch-list match, or cancellation before the visitor comes.
  */
 @Injectable()

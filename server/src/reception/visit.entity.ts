@@ -3,7 +3,7 @@ import type { IdDocumentType, SignoutKind, VisitorItem, VisitSource, VisitStatus
 import { EpochMsColumn, LEN } from '../database/columns.js';
 
 /**
- * One visit (requirements §2): who comes, to whom, where and when, and every step of the
+ * One visit (docs/product-rules.md#visitor-registration): who comes, to whom, where and when, and every step of the
  * counter procedure with who took it. The visitor's personal data lives here and nowhere
  * else, so anonymisation clears these columns and the visit, its card and its events stay.
  */

@@ -10,7 +10,7 @@ import { SiteService } from '../site/site.service.js';
 import { VisitEntity } from './visit.entity.js';
 import { VisitsService } from './visits.service.js';
 
-/** The visitor log export (requirements §2): who came, to whom, when, and who let them in and out. */
+/** The visitor log export (docs/product-rules.md#reports-and-exports): who came, to whom, when, and who let them in and out. */
 @Injectable()
 export class VisitorLogExportService {
   constructor(

@@ -23,7 +23,7 @@ const HEADINGS: Record<Locale, string[]> = {
 };
 
 /**
- * Reports (requirements §7). The access history (by person, zone, door and period) streams as
+ * Reports (docs/product-rules.md#reports-and-exports). The access history (by person, zone, door and period) streams as
  * CSV a page at a time, so a million rows never sit in memory and the download shows
  * progress in the browser instead of timing out.
  */
@@ -83,7 +83,7 @@ export class ReportsController {
     })), `equipment movements ${rows.length}`);
   }
 
-  /** Who may enter a zone now: active grants with the holder, schedule and expiry (requirements §7 "current access per zone"). */
+  /** Who may enter a zone now: active grants with the holder, schedule and expiry (docs/product-rules.md#reports-and-exports, "current access per zone"). */
   @Roles(['admin', 'auditor'])
   @Get('zone-access.csv')
   async zoneAccess(@CurrentAuth() auth: AuthContext, @Query('zoneId') zoneId: string | undefined, @Res() res: StreamResponse): Promise<void> {

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ReviewCampaignStatus } from '@acs/shared/api/reviews';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 
-/** An access-review (recertification) campaign over some zones (requirements §3, §5). */
+/** An access-review (recertification) campaign over some zones (docs/product-rules.md#access-reviews). */
 @Entity({ name: 'review_campaigns' })
 export class ReviewCampaignEntity {
   @PrimaryColumn({ type: 'varchar', length: LEN.uuid })

@@ -26,7 +26,7 @@ import { GrantRepository } from '../grants/grant.repository.js';
 import { UsersService } from '../auth/users.service.js';
 
 /**
- * Access-review (recertification) campaigns (requirements §3 and §5): an admin starts a
+ * Access-review (recertification) campaigns (docs/product-rules.md#access-reviews): an admin starts a
  * campaign over some zones (by default every L2/L3 zone); each zone's current owner
  * recertifies or removes every grant to it. Removing ends the grant at once (reason
  * `review_removed`). Nobody reviews their own grant; an admin decides those and the

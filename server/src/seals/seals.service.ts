@@ -16,7 +16,7 @@ import type { ApplySealDto, InspectSealDto, ReplaceSealDto, ReturnToServiceDto }
 import { SealEntity } from './seal.entity.js';
 
 /**
- * Tamper seals (requirements §4): applied on registered items or at locations, inspected,
+ * Tamper seals (docs/product-rules.md#seals): applied on registered items or at locations, inspected,
  * replaced; a broken seal is signalled. An item back from repair returns to service only
  * after a seal or tamper check. Each step is recorded in the equipment movement log.
  */

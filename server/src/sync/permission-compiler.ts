@@ -37,7 +37,7 @@ export interface PermissionSource extends PermissionStructureSource {
   cards: CardEntity[];
   holders: Map<string, PersonEntity>;
   grantsByPerson: Map<string, GrantEntity[]>;
-  /** A visitor card's escorts, from its visit (requirements §2). */
+  /** A visitor card's escorts, from its visit (docs/product-rules.md#escorts). */
   escortsByCard: Map<string, string[]>;
 }
 

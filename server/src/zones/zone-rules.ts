@@ -1,5 +1,5 @@
 /**
- * Physical isolation (requirements §1) as checks on the zone tree:
+ * Physical isolation (docs/product-rules.md#zone-nesting-and-doors) as checks on the zone tree:
  *
  * - Nesting: an inner zone is reached only through its outer zone, so it is at least as
  *   restricted: `inner.level >= outer.level`. A zone cannot be its own ancestor.

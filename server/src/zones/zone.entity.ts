@@ -14,7 +14,7 @@ export class ZoneEntity {
   @Column({ type: 'integer' })
   level!: number;
 
-  /** The outer zone this one is reached through (requirements §1, physical isolation). */
+  /** The outer zone this one is reached through (docs/product-rules.md#zone-nesting-and-doors). */
   @Column({ name: 'parent_id', type: 'varchar', length: LEN.zoneId, nullable: true })
   parentId!: string | null;
 
@@ -32,7 +32,7 @@ export class ZoneEntity {
   @Column({ name: 'anti_passback', type: 'varchar', length: LEN.short })
   antiPassback!: AntiPassbackMode;
 
-  /** Two authorised people must badge together to enter (requirements §1: L3 zones). */
+  /** Two authorised people must badge together to enter (docs/product-rules.md#two-person-rule: L3 zones). */
   @Column({ name: 'two_person', type: 'boolean', default: false })
   twoPerson!: boolean;
 

@@ -19,7 +19,7 @@ import { ReviewItemRepository } from '../reviews/review-item.repository.js';
 import { DepartmentRepository } from '../departments/department.repository.js';
 import { DoorRepository } from '../doors/door.repository.js';
 
-/** Zones at or above this level need a named owner (requirements §1, responsibility). */
+/** Zones at or above this level need a named owner (docs/product-rules.md#zone-owners). */
 export const OWNER_REQUIRED_FROM_LEVEL = 2;
 
 export function toZoneView(z: ZoneEntity): ZoneView {

@@ -1,5 +1,5 @@
 /**
- * The card lifecycle of requirements §3 as an explicit transition table: the server
+ * The card lifecycle of docs/product-rules.md#card-lifecycle as an explicit transition table: the server
  * refuses anything else (409, listing what is allowed) and the dashboard offers only
  * these actions. Type-only imports keep this file free of zod for the browser bundle.
  *

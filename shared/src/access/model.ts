@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Zone security levels. The number is what rules compare; names are per-site labels
- * (defaults L0 public, L1 general, L2 controlled, L3 restricted: requirements §1).
+ * (defaults L0 public, L1 general, L2 controlled, L3 restricted: docs/product-rules.md#zone-levels).
  */
 export const zoneLevelSchema = z.number().int().min(0).max(9);
 export type ZoneLevel = z.infer<typeof zoneLevelSchema>;
@@ -18,7 +18,7 @@ export const CARD_TYPES = ['employee', 'contractor', 'temporary', 'visitor'] as 
 export const cardTypeSchema = z.enum(CARD_TYPES);
 export type CardType = z.infer<typeof cardTypeSchema>;
 
-/** Default highest zone level each card type may open (requirements §1, card type ceilings). */
+/** Default highest zone level each card type may open (docs/product-rules.md#card-type-ceilings). */
 export const DEFAULT_CARD_TYPE_CEILINGS: Readonly<Record<CardType, ZoneLevel>> = {
   employee: 3,
   contractor: 2,
@@ -26,7 +26,7 @@ export const DEFAULT_CARD_TYPE_CEILINGS: Readonly<Record<CardType, ZoneLevel>> =
   visitor: 2,
 };
 
-/** Card lifecycle (requirements §3). Only `active` opens doors. */
+/** Card lifecycle (docs/product-rules.md#card-lifecycle). Only `active` opens doors. */
 export const CARD_STATUSES = [
   'requested',
   'approved',

@@ -1,7 +1,7 @@
 /**
  * Why a door decision went the way it did. These identifiers are stable: they are
  * stored with every event, exported in reports and translated only at display time
- * (requirements §9). Add new codes; never rename or reuse one.
+ * (docs/product-rules.md#reason-codes). Add new codes; never rename or reuse one.
  */
 export const REASON_CODES = [
   'granted',

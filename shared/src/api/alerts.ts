@@ -1,5 +1,5 @@
 /**
- * Alerts (requirements §6): the types, how severe each is, and the view the dashboard shows.
+ * Alerts (docs/product-rules.md#alerts): the types, how severe each is, and the view the dashboard shows.
  * Identifiers are stable: stored, exported, translated only at display time.
  */
 export const ALERT_TYPES = [

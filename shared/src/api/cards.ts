@@ -21,7 +21,7 @@ export interface CardView {
   /** Designated for lockdown (opens within its grants while doors are locked down). */
   lockdownAccess: boolean;
   statusChangedAt: number;
-  /** Separation of duties (requirements §3): the approver is neither the requester nor the issuer. */
+  /** Separation of duties (docs/product-rules.md#separation-of-duties): the approver is neither the requester nor the issuer. */
   requestedBy: UserRef | null;
   approvedBy: UserRef | null;
   issuedBy: UserRef | null;

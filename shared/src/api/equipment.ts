@@ -1,5 +1,5 @@
 /**
- * Equipment and media (requirements §4, issue 5): the register, gate passes, the
+ * Equipment and media (docs/product-rules.md#equipment-and-media): the register, gate passes, the
  * checkpoint's decisions, seals and the append-only movement log.
  */
 export const EQUIPMENT_KINDS = ['equipment', 'office_equipment', 'storage_medium'] as const;
@@ -19,7 +19,7 @@ export type GatePassType = (typeof GATE_PASS_TYPES)[number];
 export const GATE_PASS_STATUSES = ['requested', 'approved', 'rejected', 'out', 'returned', 'closed', 'cancelled'] as const;
 export type GatePassStatus = (typeof GATE_PASS_STATUSES)[number];
 
-/** How data left the item before repair (requirements §4). */
+/** How data left the item before repair (docs/product-rules.md#repair). */
 export const DATA_HANDLING = ['wiped', 'storage_removed', 'no_data'] as const;
 export type DataHandling = (typeof DATA_HANDLING)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Incidents and violations (requirements §6, issue 6): the manual's incident levels
+ * Incidents and violations (docs/product-rules.md#incidents, #violations): the manual's incident levels
  * (1 minor, 2 serious, 3 critical) and four violation levels, the incident timeline, and the
  * statistics managers report on. Identifiers are stable; words are the dashboard's.
  */

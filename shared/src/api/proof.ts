@@ -16,7 +16,7 @@ export interface AgentConfirmationView {
   delayMs: number | null;
 }
 
-/** Proof that a change that takes access away reached the doors (requirements §2, leavers). */
+/** Proof that a change that takes access away reached the doors (docs/product-rules.md#proof-at-the-doors). */
 export interface RevocationProofView {
   version: number;
   /** The admin's click, server time. */

@@ -1,5 +1,5 @@
 /**
- * Reception (requirements §2, issue 5): visits, the watch list, the visitor card pool, the
+ * Reception (docs/product-rules.md#visitors): visits, the watch list, the visitor card pool, the
  * on-site and evacuation lists. Identifiers are stable: stored, exported, translated only
  * at display time.
  */

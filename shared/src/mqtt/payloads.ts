@@ -46,7 +46,7 @@ export const permissionZoneSchema = z.object({
   level: zoneLevelSchema,
   parentId: id.nullable(),
   antiPassback: antiPassbackModeSchema,
-  /** Two-person rule (requirements §1, on by default for L3 zones): two authorised people open together. */
+  /** Two-person rule (docs/product-rules.md#two-person-rule, on by default for L3 zones): two authorised people open together. */
   twoPerson: z.boolean().optional(),
 });
 export type PermissionZone = z.infer<typeof permissionZoneSchema>;
@@ -80,11 +80,11 @@ export const permissionCardSchema = z.object({
   status: cardStatusSchema,
   validFrom: epochMs.nullable(),
   validUntil: epochMs.nullable(),
-  /** Recorded exception raising this card above its type's ceiling (requirements §1). */
+  /** Recorded exception raising this card above its type's ceiling (docs/product-rules.md#card-type-ceilings). */
   levelCeilingOverride: zoneLevelSchema.nullable(),
   grants: z.array(permissionGrantSchema),
   /**
-   * A visitor card's escorts, from the visit (requirements §2): at L1+ doors only a badge of
+   * A visitor card's escorts, from the visit (docs/product-rules.md#escorts): at L1+ doors only a badge of
    * one of these people at the same door within the escort window lets the visitor through.
    * Absent or empty: any active employee card with a grant to the target zone may escort.
    */
@@ -94,7 +94,7 @@ export const permissionCardSchema = z.object({
 });
 export type PermissionCard = z.infer<typeof permissionCardSchema>;
 
-/** Site or zone lockdown in force (requirements §1): affected doors open only for designated cards. */
+/** Site or zone lockdown in force (docs/product-rules.md#lockdown): affected doors open only for designated cards. */
 export const lockdownStateSchema = z.object({
   site: z.boolean(),
   zoneIds: z.array(id),

@@ -6,7 +6,7 @@ import type { SiteView } from '@acs/shared/api/site';
 import { startSystem, waitFor, type TestSystem } from '../support/system.js';
 
 /**
- * The rules of requirements §1 through the whole system: the server compiles them into the
+ * The rules of docs/product-rules.md#rules-at-the-door through the whole system: the server compiles them into the
  * agent's set, the agent decides at its simulated readers and drives the simulated relay.
  */
 describe('door rules end to end: two-person, escort, lockdown', () => {

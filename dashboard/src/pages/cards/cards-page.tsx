@@ -18,7 +18,7 @@ import { useMutations } from '../../api/query';
 import { peopleQueries } from '../../api/people';
 
 /**
- * Cards through their lifecycle (requirements §3). Admins request, approve, issue, activate,
+ * Cards through their lifecycle (docs/product-rules.md#card-lifecycle). Admins request, approve, issue, activate,
  * suspend, report lost, revoke, return and destroy; the approver rule is shown on the buttons
  * it disables. Employees see their own cards here, read-only.
  */

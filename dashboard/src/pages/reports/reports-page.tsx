@@ -29,7 +29,7 @@ function search(params: Record<string, string | number | null | undefined>): str
 }
 
 /**
- * Reports (requirements §7): each on screen, as a CSV (long ones streamed by the server) and
+ * Reports (docs/product-rules.md#reports-and-exports): each on screen, as a CSV (long ones streamed by the server) and
  * printable (the print stylesheet drops the navigation).
  */
 export function ReportsPage() {
@@ -135,7 +135,7 @@ function AccessHistoryTab() {
   );
 }
 
-/** The visitor log (requirements §3): on screen for guards too; the CSV for admins and auditors. */
+/** The visitor log (docs/product-rules.md#reports-and-exports): on screen for guards too; the CSV for admins and auditors. */
 function VisitorLogTab() {
   const { t } = useTranslation();
   const run = useAction();

@@ -14,7 +14,7 @@ import { type ZoneInput, zoneKeys, zoneQueries, zonesApi } from '../../api/zones
 
 type ZoneNode = ZoneView & { children?: ZoneNode[] };
 
-/** Zones nest (requirements §1, physical isolation): shown as a tree of outer → inner. */
+/** Zones nest (docs/product-rules.md#zone-nesting-and-doors): shown as a tree of outer → inner. */
 export function zoneTree(zones: readonly ZoneView[]): ZoneNode[] {
   const nodes = new Map<string, ZoneNode>(zones.map((zone) => [zone.id, { ...zone }]));
   const roots: ZoneNode[] = [];

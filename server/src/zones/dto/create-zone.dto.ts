@@ -14,7 +14,7 @@ export class CreateZoneDto {
   @MaxLength(200)
   name!: string;
 
-  /** 0 public … 3 restricted by default (requirements §1). */
+  /** 0 public … 3 restricted by default (docs/product-rules.md#zone-levels). */
   @IsInt()
   @Min(0)
   @Max(9)
