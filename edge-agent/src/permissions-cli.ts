@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `acs-permissions <file>` or `acs-permissions --data-dir <dir>`: prints a permission set as
- * the JSON snapshot message it stands for, for debugging: binary sets (issue 16) are not
+ * the JSON snapshot message it stands for, for debugging: binary sets (`acsp/1`) are not
  * readable with mosquitto_sub or sqlite3. The file is a payload as captured from the
  * `permissions` topic or a stored page dump: a binary document or a single-part set, or a
  * JSON message (gzip or not). `--summary` prints the header and the card count only.

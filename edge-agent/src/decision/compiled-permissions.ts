@@ -63,7 +63,7 @@ export class PermissionSetError extends Error {
 
 /**
  * The permission hash kept incrementally: the header's canonical text and the additive
- * sum of card hashes. A delta (issue 3) replaces a few cards in O(changed cards).
+ * sum of card hashes. A delta replaces a few cards in O(changed cards).
  */
 export class PermissionHashState {
   constructor(

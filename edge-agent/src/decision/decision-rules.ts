@@ -1,7 +1,7 @@
 /**
  * The rules a badge passes through after the card and door are known, in order; the
  * first rule that denies decides the reason. Each rule is a small object so the rules
- * of issue 3 (lockdown, anti-passback, escort, two-person, offline limit) slot in as
+ * at the door (lockdown, anti-passback, escort, two-person, offline limit) slot in as
  * further entries, keeping state of their own and learning outcomes through `observe`.
  *
  * docs/product-rules.md#rules-at-the-door.

@@ -2,7 +2,7 @@
  * Holds the permission set in force. A received snapshot is decoded, checked (schema, agent
  * id, content hash) and compiled in a worker thread, persisted, and only then swapped in
  * with a single assignment, so a badge sees either the old set or the new one, never a mix,
- * never waits for the work (issue 16), and what the doors enforce is always what survives
+ * never waits for the work, and what the doors enforce is always what survives
  * a restart.
  */
 import { EventEmitter } from 'node:events';

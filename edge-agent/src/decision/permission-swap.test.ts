@@ -10,7 +10,7 @@ import { PermissionHolder } from './permission-holder.js';
 
 const CARDHOLDERS = 100_000;
 /**
- * Issue 16's target is a loop stall under 5 ms (`npm run bench -- edge` measures it); the
+ * The target is a loop stall under 5 ms (docs/benchmarks.md#targets) (`npm run bench -- edge` measures it); the
  * tests share two cores with other work, where an idle event loop alone is sometimes 20-40 ms
  * late, so this allows more. Decoding and compiling 100,000 cards on this thread, as before,
  * stalled it for one to two seconds.

@@ -16,7 +16,7 @@ export type LineFormat =
   | { type: 'wiegand-fc-cn'; wiegandFormat: WiegandFormat }
   /** 4 to 10 bytes of hex, optionally separated by `:`, `-` or spaces → `uid:<hex>`. */
   | { type: 'hex-uid' }
-  /** A QR scanner reading a visitor invitation (`ACSV1:<token>`) → `qr:<token>` (issue 5). */
+  /** A QR scanner reading a visitor invitation (`ACSV1:<token>`) → `qr:<token>`. */
   | { type: 'qr-invitation' }
   /**
    * A site's own layout. Named groups: `tag` for em4100 (decimal, or hex with radix 16),

@@ -93,7 +93,7 @@ export class LocalStore {
         );
       }
       if (version < 2) {
-        // Issue 16: the set is kept as the payload it arrived as (pages) plus the cards deltas
+        // Since the binary format: the set is kept as the payload it arrived as (pages) plus the cards deltas
         // changed since; a version-1 store's card rows become changes on an empty payload.
         await exec(
           db,
@@ -157,7 +157,7 @@ export class LocalStore {
   /**
    * The stored set: its header and hash, the payload it arrived as (pages, read one per turn),
    * and the cards deltas changed since (pages of rows; `null` marks a removed card). A store
-   * written before issue 16 has no payload and every card as a change.
+   * written before the binary format has no payload and every card as a change.
    */
   async loadPermissionPayload(pageSize = 2_000): Promise<StoredPermissionPayload | null> {
     const head = await this.exclusive(() =>

@@ -314,7 +314,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     const client = this.client;
     if (!client?.connected) return;
     const held = this.options.permissions.current;
-    // `accepts`: this agent reads binary sets (servers before issue 16 ignore the field).
+    // `accepts`: this agent reads binary sets (servers older than the binary format ignore the field).
     const have = force ? { haveVersion: null, haveHash: null } : { haveVersion: held?.version ?? null, haveHash: held?.hash ?? null };
     const payload = { ...have, accepts: [WIRE_FORMAT] };
     client.publish(agentTopic(this.options.agentId, 'sync'), encodePayload('sync', payload), { qos: 1 }, (err) => {

@@ -56,7 +56,7 @@ export interface DecodeOptions {
 export function decodePermissionPayload(payload: Uint8Array, options: DecodeOptions): DecodedPermissions {
   const bytes = inflate(payload);
   if (options.stored && bytes.length === 0) {
-    // A store written by an agent before issue 16 keeps every card as a change on no base.
+    // A store written by an agent older than the binary format keeps every card as a change on no base.
     return compileSnapshot(options.stored.header, [], options.stored.hash, options);
   }
   if (isWireFrame(bytes)) {

@@ -45,7 +45,7 @@ export class AgentEntity {
   @EpochMsColumn('behind_since', { nullable: true })
   behindSince!: number | null;
 
-  /** Events waiting in the agent's outbox, as it last reported (agents before issue 17 do not). */
+  /** Events waiting in the agent's outbox, as it last reported (agents older than outbox monitoring do not). */
   @Column({ name: 'outbox_depth', type: 'integer', nullable: true })
   outboxDepth!: number | null;
 

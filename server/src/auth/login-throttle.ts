@@ -29,7 +29,7 @@ const PRUNE_EVERY = 500;
  * Refuses sign-in for a username or an address after repeated failures (docs/security.md#authentication-and-roles).
  * The counters live in the database (`login_throttle`) so that several server instances
  * share them: with per-instance counters an attacker spread over N instances would get N
- * times the attempts (issue 15). Each failure is one atomic upsert, so concurrent failures
+ * times the attempts (docs/operations.md#several-server-instances). Each failure is one atomic upsert, so concurrent failures
  * on different instances all count.
  */
 @Injectable()

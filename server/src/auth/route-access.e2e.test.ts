@@ -62,7 +62,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/users': ADMIN,
   'PATCH /api/users/:id': ADMIN,
 
-  // Controlled areas, cards, permissions and proof (issue 4).
+  // Controlled areas, cards, permissions and proof.
   'GET /api/site': EVERYONE,
   'PATCH /api/site': ADMIN,
   'GET /api/lockdown': STAFF,
@@ -71,7 +71,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/lockdown/start': ['admin', 'guard'],
   'POST /api/lockdown/end': ['admin', 'guard'],
 
-  // Reception (issue 5).
+  // Reception.
   'GET /api/visits': EVERYONE,
   'GET /api/visits/export.csv': ['admin', 'auditor'],
   'POST /api/visits': ['admin', 'guard', 'employee'],
@@ -93,7 +93,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/reception/pool': STAFF,
   'POST /api/reception/pool': ADMIN,
   'POST /api/reception/pool/:credential/retire': ADMIN,
-  // Equipment and media (issue 5).
+  // Equipment and media.
   'GET /api/equipment': EVERYONE,
   'GET /api/equipment/movements': STAFF,
   'POST /api/equipment': ['admin', 'guard'],
@@ -111,7 +111,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/seals': ['admin', 'guard'],
   'POST /api/seals/:id/inspect': ['admin', 'guard'],
   'POST /api/seals/:id/replace': ['admin', 'guard'],
-  // Incidents, violations and alert rules (issue 6).
+  // Incidents, violations and alert rules.
   'GET /api/alerts/rules': STAFF,
   'PUT /api/alerts/rules': ADMIN,
   'POST /api/alerts/:id/incident': ['admin', 'guard'],
@@ -173,7 +173,7 @@ const EXPECTED_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/reports/leavers': STAFF,
   'GET /api/reports/leavers.csv': ['admin', 'auditor'],
 
-  // Readers and OSDP key management (issue 7).
+  // Readers and OSDP key management.
   'GET /api/readers': STAFF,
   'GET /api/readers/:id/operations': STAFF,
   'POST /api/readers/:id/provisioning-window': ADMIN,

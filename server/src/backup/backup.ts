@@ -1,4 +1,4 @@
-// Online backup and verified restore of the server's database (issue 17). SQLite uses its
+// Online backup and verified restore of the server's database (docs/operations.md#backup-and-restore). SQLite uses its
 // online backup API, so the server keeps running; PostgreSQL uses pg_dump/pg_restore.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

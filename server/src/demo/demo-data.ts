@@ -4,7 +4,7 @@ import type { PersonKind } from '@acs/shared/api/people';
 import type { Locale } from '@acs/shared/api/users';
 import type { ScheduleWindow } from '@acs/shared/mqtt/payloads';
 
-/** The demo site of the walking skeleton (issue 2). Only ever loaded in demo mode. */
+/** The demo site. Only ever loaded in demo mode. */
 export const DEMO_SITE = {
   name: 'Demo HQ',
   timeZone: 'Asia/Shanghai',
@@ -29,7 +29,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { key: 'zhaomin', name: '赵敏 Zhao Min', kind: 'employee', department: 'Finance', email: 'zhao.min@demo.example' },
 ];
 
-/** Departments of the demo people; members get the office by default (issue 4). */
+/** Departments of the demo people; members get the office by default. */
 export const DEMO_DEPARTMENTS: ReadonlyArray<{ name: string; defaultZones: Array<{ zoneId: string; scheduleId: string | null }> }> = [
   { name: 'IT', defaultZones: [{ zoneId: 'office', scheduleId: 'always' }] },
   { name: 'R&D', defaultZones: [{ zoneId: 'office', scheduleId: 'business-hours' }] },
@@ -107,7 +107,7 @@ export const DEMO_SIGN_INS: readonly DemoSignIn[] = [
   { username: 'guard', password: 'guard-demo', role: 'guard', displayName: 'Guard 保安', locale: 'zh-CN', personKey: null },
   { username: 'zhangwei', password: 'zhangwei-demo', role: 'employee', displayName: '张伟 Zhang Wei', locale: 'zh-CN', personKey: 'zhangwei' },
   { username: 'auditor', password: 'auditor-demo', role: 'auditor', displayName: 'Auditor 审计员', locale: 'en', personKey: null },
-  // Issue 4: a second administrator, so a card requested by `admin` can be approved
+  // A second administrator, so a card requested by `admin` can be approved
   // (separation of duties), and the owner of the lab, who decides requests for it.
   { username: 'approver', password: 'approver-demo', role: 'admin', displayName: 'Approver 审批管理员', locale: 'en', personKey: null },
   { username: 'lina', password: 'lina-demo', role: 'employee', displayName: '李娜 Li Na', locale: 'zh-CN', personKey: 'lina' },

@@ -16,7 +16,7 @@ import { EvidenceSources } from './evidence-sources.js';
 const MAX_PERIOD_MS = 3 * 366 * 86_400_000;
 
 /**
- * The ISO/IEC 27001:2022 evidence pack (issue 6): for a chosen period, one file per Annex A
+ * The ISO/IEC 27001:2022 evidence pack (docs/product-rules.md#evidence-pack): for a chosen period, one file per Annex A
  * control the system supports, in English and in Chinese (GB/T 22080-2025 keeps the same
  * numbering), each stating what the system enforces and the period's figures read from the
  * records, and each ending with the audit chain's verification. A manifest lists every

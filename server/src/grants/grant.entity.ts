@@ -12,7 +12,7 @@ export type GrantRevocationReason = 'deleted' | 'person_departed' | 'person_move
 
 /**
  * A permission for a person to enter a zone. Revoking keeps the row (`revokedAt`) so the
- * leavers report and the revocation proof can show when access ended (issue 4).
+ * leavers report and the revocation proof can show when access ended (docs/product-rules.md#proof-at-the-doors).
  */
 @Entity({ name: 'grants' })
 @Index('ix_grants_person', ['personId'])

@@ -11,7 +11,7 @@ import { IncidentEntity, IncidentEntryEntity, ViolationEntity } from './incident
 import { AlertIncidentController, IncidentsController, ViolationsController } from './incidents.controller.js';
 import { IncidentsService } from './incidents.service.js';
 
-/** Incidents, their timelines, violations and incident statistics (issue 6). */
+/** Incidents, their timelines, violations and incident statistics. */
 @Module({
   imports: [TypeOrmModule.forFeature([IncidentEntity, IncidentEntryEntity, ViolationEntity]), AlertRepositoryModule, DoorRepositoryModule, AuthModule, PersonRepositoryModule, ZoneRepositoryModule, AlertsModule, SiteModule],
   controllers: [IncidentsController, AlertIncidentController, ViolationsController],

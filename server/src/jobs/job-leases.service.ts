@@ -51,7 +51,7 @@ export interface JobRun {
 
 /**
  * Periodic jobs run once per period across every server instance sharing the database
- * (issue 15), through a lease row per job in `job_leases`:
+ * (docs/operations.md#several-server-instances), through a lease row per job in `job_leases`:
  *
  * - an instance claims a period with one conditional UPDATE (period not done, no live
  *   lease); the database serialises competing UPDATEs of the row, so exactly one wins;

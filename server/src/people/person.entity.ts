@@ -22,7 +22,7 @@ export class PersonEntity {
   @Column({ type: 'varchar', length: LEN.short })
   status!: PersonStatus;
 
-  /** When the person was marked departed: the start of the leaver proof (issue 4). */
+  /** When the person was marked departed: the start of the leaver proof (docs/product-rules.md#proof-at-the-doors). */
   @EpochMsColumn('departed_at', { nullable: true })
   departedAt!: number | null;
 

@@ -25,7 +25,7 @@ const DEFAULT_REVOCATIONS = 20;
 const MISSING_SHOWN = 100;
 
 /**
- * Proof that a change reached the doors (issue 4), read from `permission_changes` (the
+ * Proof that a change reached the doors (docs/product-rules.md#proof-at-the-doors), read from `permission_changes` (the
  * click: version, time, scope) and `permission_deliveries` (per agent and version: sent,
  * applied, reported hash, match).
  *
@@ -105,7 +105,7 @@ export class ProofService {
     const versions = people.map((p) => p.departureVersion).filter((v): v is number => v !== null);
     const byVersion = new Map((versions.length ? await this.changes.findByVersions(versions) : []).map((c) => [c.version, c]));
     for (const p of people) {
-      // Departures before issue 4 kept no version on the person: find the change by its reason.
+      // Departures recorded before departure versions were kept have no version on the person: find the change by its reason.
       const change = p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.latestWithReason(`person ${p.id} departed`);
       if (change) changeByPerson.set(p.id, change);
     }

@@ -11,7 +11,7 @@ import { ReaderEntity } from './reader.entity.js';
 import { ReadersController } from './readers.controller.js';
 import { ReadersService } from './readers.service.js';
 
-/** Readers reported by agents, and OSDP key management (issue 7). */
+/** Readers reported by agents, and OSDP key management. */
 @Module({
   imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity]), AgentRepositoryModule, AuthModule, MqttModule, RealtimeModule],
   controllers: [ReadersController],

@@ -43,7 +43,7 @@ export function realtimeChannelPrefix(schema: string | null): string {
  * Live pushes to the dashboard over socket.io, on the HTTP server's port. The handshake
  * must carry a valid session token (`auth.token`); employees only receive their own events.
  *
- * On PostgreSQL, several server instances may run (issue 15): the socket.io PostgreSQL
+ * On PostgreSQL, several server instances may run (docs/operations.md#several-server-instances): the socket.io PostgreSQL
  * adapter relays every room emit to the other instances (LISTEN/NOTIFY), so a dashboard
  * receives what any instance ingested, whichever instance it is connected to. On SQLite
  * there is one instance and the in-memory adapter stays.

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { EpochMsColumn, LEN } from '../database/columns.js';
 
 /**
- * A legal hold (issue 6): records of the period (and of one person, when named) are kept
+ * A legal hold (docs/product-rules.md#retention): records of the period (and of one person, when named) are kept
  * whatever the retention settings say, until the hold is released.
  */
 @Entity({ name: 'legal_holds' })

@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 const RUN_EVERY_MS = 3_600_000;
 
 /**
- * Retention per record type with legal holds (issue 6). Runs every hour (and on demand):
+ * Retention per record type with legal holds (docs/product-rules.md#retention). Runs every hour (and on demand):
  * deletes what is past its period unless a hold covers it, and records one audit entry per
  * run with what went and what a hold kept. The audit log itself is never deleted.
  */

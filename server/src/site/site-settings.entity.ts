@@ -46,7 +46,7 @@ export class SiteSettingsEntity {
   @Column({ name: 'card_type_ceilings', type: 'simple-json' })
   cardTypeCeilings!: Record<CardType, ZoneLevel>;
 
-  /** Names of site holidays by date; null on a database from before issue 4. */
+  /** Names of site holidays by date; null on a database from before holiday names were kept. */
   @Column({ name: 'holiday_names', type: 'simple-json', nullable: true })
   holidayNames!: Record<string, string> | null;
 
@@ -70,11 +70,11 @@ export class SiteSettingsEntity {
   @Column({ type: 'simple-json', nullable: true })
   reception!: Partial<ReceptionSettingsView> | null;
 
-  /** Alert rules and thresholds (issue 6); null: the defaults. */
+  /** Alert rules and thresholds (docs/product-rules.md#alert-rules-and-escalation); null: the defaults. */
   @Column({ name: 'alert_rules', type: 'simple-json', nullable: true })
   alertRules!: Partial<AlertRulesView> | null;
 
-  /** Days to keep each record type (issue 6); null: the defaults. */
+  /** Days to keep each record type (docs/product-rules.md#retention); null: the defaults. */
   @Column({ type: 'simple-json', nullable: true })
   retention!: Partial<RetentionSettingsView> | null;
 

@@ -136,7 +136,7 @@ export class PermissionCompiler {
   async loadSource(): Promise<PermissionSource> {
     const site = await this.site.storedOrFail();
     // Cards, holders and grants are read as plain rows: hydrating 100,000s of entities costs
-    // seconds, and a new agent's snapshot must be out in well under three (issue 4).
+    // seconds, and a new agent's snapshot must be out in well under three (docs/benchmarks.md#targets).
     const [zones, doors, schedules, cardRows, grants, escortsByCard] = await Promise.all([
       this.zones.all(),
       this.doors.agentDriven(),
@@ -145,7 +145,7 @@ export class PermissionCompiler {
       this.grantRows.rawLive(),
       this.visitEscorts(),
     ]);
-    // Every pass over 100,000 rows in slices, a turn of the event loop between them (issue 16).
+    // Every pass over 100,000 rows in slices, a turn of the event loop between them.
     const chosen = new Map<string, CardEntity>();
     await sliced(cardRows, (card) => choose(chosen, card));
     const cards = [...chosen.values()];
@@ -261,7 +261,7 @@ export class PermissionCompiler {
 
   /**
    * Zones, doors, schedules and site settings: what a structural change changes, read without
-   * the cards (issue 16: a schedule edit must not cost a read and compile of every card).
+   * the cards (a schedule edit must not cost a read and compile of every card).
    */
   async loadStructure(): Promise<PermissionStructureSource> {
     const site = await this.site.storedOrFail();

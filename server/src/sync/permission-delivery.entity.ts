@@ -4,7 +4,7 @@ import { EpochMsColumn, LEN } from '../database/columns.js';
 
 /**
  * One permission version compiled for one agent, and the agent's proof that it is in
- * force: the base of the revocation-to-enforcement report (issue 4).
+ * force: the base of the revocation-to-enforcement report (docs/product-rules.md#proof-at-the-doors).
  */
 @Entity({ name: 'permission_deliveries' })
 @Index('ix_permission_deliveries_version', ['version'])

@@ -193,7 +193,7 @@ describe('permission sync', () => {
     return documentToMessage(Buffer.concat(document));
   }
 
-  test('an agent that says it reads binary sets gets its snapshot in binary parts; one that does not (before issue 16) keeps getting JSON', async () => {
+  test('an agent that says it reads binary sets gets its snapshot in binary parts; one that does not (older agents) keeps getting JSON', async () => {
     const raw: Buffer[] = [];
     const listener = (topic: string, payload: Buffer) => {
       if (topic === permissionsTopic) raw.push(payload);

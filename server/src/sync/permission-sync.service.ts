@@ -37,7 +37,7 @@ export const COALESCE_MS = 50;
  * Keeps every agent's permission set current: after a change (coalesced) it pushes a fresh
  * snapshot to each online agent, answers an agent's `sync` request when it holds an old or
  * unknown version, and records per agent and version what was compiled, sent and confirmed
- * (`permission_deliveries`, the revocation proof of issue 4).
+ * (`permission_deliveries`, the revocation proof: docs/product-rules.md#proof-at-the-doors).
  */
 @Injectable()
 export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
@@ -51,7 +51,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string; cardSum: bigint }>();
   private stopped = false;
   /**
-   * Per agent, from its last sync request: whether it reads binary sets. Agents before issue 16
+   * Per agent, from its last sync request: whether it reads binary sets. Older agents
    * do not say so and keep getting JSON (their upgrade is a package away; refusing them would
    * leave their doors on an old set). An agent not heard from since this server started gets
    * JSON too, which every agent reads, until its next sync request.
@@ -257,7 +257,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * After a structural change (issue 16): an agent that reads `acsp/1`, was sent a set this
+   * After a structural change: an agent that reads `acsp/1`, was sent a set this
    * server still holds the cards of, and still enters the same zones gets the new header alone:
    * kilobytes, and no read or compile of a single card. False when it needs a snapshot.
    */

@@ -1,5 +1,5 @@
 /**
- * Retention per record type and legal holds (issue 6). The audit log is never deleted (its
+ * Retention per record type and legal holds (docs/product-rules.md#retention). The audit log is never deleted (its
  * triggers refuse it); visitor personal data is anonymised (reception settings); door events,
  * alerts and closed incidents are deleted after their period unless a legal hold covers them.
  */

@@ -25,7 +25,7 @@ export interface ParsedCredential {
   uid?: string;
   bitCount?: number;
   hex?: string;
-  /** A visitor's QR credential: the invitation's token, active only from check-in (issue 5). */
+  /** A visitor's QR credential: the invitation's token, active only from check-in. */
   token?: string;
 }
 

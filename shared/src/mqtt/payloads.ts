@@ -167,7 +167,7 @@ export const permissionDeltaSchema = z.object({
 export type PermissionDelta = z.infer<typeof permissionDeltaSchema>;
 
 /**
- * Server → agent on `permissions` (issue 16): a structural change (zones, doors, schedules,
+ * Server → agent on `permissions`: a structural change (zones, doors, schedules,
  * holidays, site settings, lockdown) that leaves the cards as they are: the whole new header,
  * a few kilobytes, instead of the whole card table. Applied only on top of exactly
  * `baseVersion`/`baseHash`, and only if the agent's cards under the new header hash to `hash`;
@@ -193,8 +193,8 @@ export const syncRequestSchema = z.object({
   haveVersion: z.number().int().nonnegative().nullable(),
   haveHash: z.string().nullable(),
   /**
-   * Formats the agent reads besides JSON (`acsp/1`: the binary sets of issue 16). Absent from
-   * agents before issue 16: the server keeps sending them JSON.
+   * Formats the agent reads besides JSON (`acsp/1`: the binary permission sets). Absent from
+   * agents older than that format: the server keeps sending them JSON.
    */
   accepts: z.array(z.string().max(32)).max(16).optional(),
 });
@@ -218,7 +218,7 @@ export const agentStateSchema = z.object({
   softwareVersion: z.string().max(50).optional(),
   permissionVersion: z.number().int().nonnegative().nullable().optional(),
   doors: z.array(slugSchema).optional(),
-  /** Events waiting in the agent's outbox (issue 17, for monitoring); agents before it omit it. */
+  /** Events waiting in the agent's outbox (for monitoring); older agents omit it. */
   outboxDepth: z.number().int().nonnegative().optional(),
   /** The protocol generation the agent speaks (`protocol.ts`); absent: 1. */
   protocol: z.number().int().nonnegative().max(1000).optional(),
@@ -284,7 +284,7 @@ export const doorEventSchema = z.object({
 });
 export type DoorEvent = z.infer<typeof doorEventSchema>;
 
-/** `reader_key_reset`: an OSDP reader that had its own key answers with a factory default key (issue 7). */
+/** `reader_key_reset`: an OSDP reader that had its own key answers with a factory default key (docs/hardware.md#osdp-keys). */
 export const DEVICE_EVENT_TYPES = ['reader_fault', 'reader_recovered', 'tamper', 'reader_key_reset'] as const;
 
 export const deviceEventSchema = z.object({

@@ -1,5 +1,5 @@
 /**
- * The binary wire format of permission sets (issue 16), spoken by agents that say so in their
+ * The binary wire format of permission sets, spoken by agents that say so in their
  * sync request (`accepts: ['acsp/1']`); others get the JSON snapshot they always got.
  *
  * A snapshot is one **document**:

@@ -1,5 +1,5 @@
 /**
- * Issue 6: from a forced door in the simulator to the alert in a connected socket.io client
+ * From a forced door in the simulator to the alert in a connected socket.io client
  * (a guard's dashboard), through the real path: simulated door contact → edge agent (door
  * controller, outbox, MQTT) → server (ingest, alert rules, database) → socket.io. The door
  * is closed between rounds so each force is a new condition. Target p99 < 500 ms.

@@ -1,5 +1,5 @@
 /**
- * The edge agent's numbers from issue 3, with 100,000 cardholders loaded:
+ * The edge agent's numbers (docs/benchmarks.md#targets), with 100,000 cardholders loaded:
  * - software latency from the last frame byte received to the relay command, p50/p99/max
  *   over 10,000 badges, on an idle agent and while the outbox flushes a 50,000-event backlog
  *   to the broker. Reads enter the agent the way a reader hands them over (frame complete,
@@ -28,7 +28,7 @@ const CARDHOLDERS = 100_000;
 const BADGES = 10_000;
 const BACKLOG = 50_000;
 const TARGET_P99_MS = 1;
-/** Issue 16: 1,000,000 cardholders in 250 MB, 2,000,000 in 450 MB. */
+/** 1,000,000 cardholders in 250 MB, 2,000,000 in 450 MB. */
 const MEMORY_TARGET_MB = 250;
 const MEMORY_TARGET_2M_MB = 450;
 const MEMORY_CHILD = fileURLToPath(new URL('./memory.child.js', import.meta.url));
@@ -108,7 +108,7 @@ async function snapshotServer(cardholders: number): Promise<SnapshotServer> {
 }
 
 /**
- * Issue 16: badges presented every millisecond while a snapshot of `cardholders` cards is
+ * Badges presented every millisecond while a snapshot of `cardholders` cards is
  * received over MQTT, decoded, checked, compiled and persisted. Each read is stamped with
  * the moment it was due, so a badge that waited behind a stalled event loop counts the wait.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 6: the access history of one person over 10,000,000 stored events (SQLite, and
+ * The access history of one person over 10,000,000 stored events (SQLite, and
  * PostgreSQL when ACS_TEST_POSTGRES_URL is set), target < 200 ms per query through the REST
  * API; and a CSV export of 1,000,000 events streamed to a client that reads it as it comes,
  * with the server process's memory sampled throughout (bounded: it must not grow with the

@@ -14,7 +14,7 @@ const [mode, count, dir] = process.argv.slice(2);
 const cardholders = Number(count);
 
 if (mode === 'prepare') {
-  // Stored as the agent stores a set it received: the binary document (issue 16).
+  // Stored as the agent stores a set it received: the binary document.
   const set = benchPermissionSet('agent-1', cardholders);
   const state = PermissionHashState.of(set);
   const { cards: _cards, ...header } = set;

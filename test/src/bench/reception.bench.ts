@@ -1,5 +1,5 @@
 /**
- * Issue 5's on-site list: 5,000 people on site (4,800 employees let in by doors within the
+ * The on-site list: 5,000 people on site (4,800 employees let in by doors within the
  * presence window, 200 visitors checked in) and 1,000,000 past access events, on SQLite
  * (and on PostgreSQL when ACS_TEST_POSTGRES_URL is set). The list is read through the REST
  * API as a guard's browser reads it; target < 100 ms. The list reads where people were last

@@ -1,5 +1,5 @@
 /**
- * Issue 4's numbers: the server with 100,000 cardholders (SQLite, embedded broker) and
+ * The sync numbers (docs/benchmarks.md#targets): the server with 100,000 cardholders (SQLite, embedded broker) and
  * - a full snapshot for a new agent: from its first sync request to the server recording
  *   its confirmation (compile, send, the real edge agent's apply, confirm), target < 3 s;
  * - revocation to enforcement with 100 agents connected: one real edge agent and 99
@@ -7,7 +7,7 @@
  *   snapshots and deltas they receive, check each delta's base, and confirm like an agent).
  *   A revocation goes through the REST API; the clock stops when the last of the 100 holds
  *   the card as revoked. p50/p99 over 100 revocations, target p99 < 1 s.
- * - issue 5: a guard's check-in call to the visitor's card held active with its grant by all
+ * - visitor check-in: a guard's check-in call to the visitor's card held active with its grant by all
  *   100 agents, p50/p99 over 100 check-ins, target p99 < 1 s; then the real agent's door
  *   refuses the visitor alone and lets them in behind an employee escort.
  */
@@ -153,7 +153,7 @@ class ProtocolAgent {
     client.on('message', (_topic, payload) => {
       agent.bytesReceived += payload.length;
       inbound = inbound.then(async () => {
-        // Binary sets come in parts (issue 16); deltas and structural changes are JSON.
+        // Binary sets come in parts; deltas and structural changes are JSON.
         if (isWirePart(payload)) {
           const document = agent.parts.add(payload);
           if (document) agent.onPermissions(documentToMessage(Buffer.concat(document)));
@@ -280,7 +280,7 @@ export const syncBench: BenchModule = {
       const allSyncedMs = performance.now() - connectStarted;
       progress(`all ${AGENTS} agents hold version ${version}`);
 
-      // 2b. Structural changes (issue 16): a schedule edit reaches every agent as its new header.
+      // 2b. Structural changes: a schedule edit reaches every agent as its new header.
       const structural: number[] = [];
       const structuralBytes: number[] = [];
       for (let i = 0; i < STRUCTURAL_EDITS; i++) {
@@ -323,7 +323,7 @@ export const syncBench: BenchModule = {
         if (i % 10 === 9) progress(`${i + 1} revocations`);
         realLatencies.push(realDone - started);
       }
-      // 4. Visitor check-ins through the API (issue 5): from the guard's call to the visitor's
+      // 4. Visitor check-ins through the API: from the guard's call to the visitor's
       // card held active, with its grant, by all 100 agents.
       const guard = await server.token('guard');
       const hostId = (await server.request<Array<{ id: string; name: string }>>('GET', '/api/people', { token: admin })).body.find((p) => p.name.includes('Zhang Wei'))!.id;

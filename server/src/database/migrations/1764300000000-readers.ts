@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner, Table, TableIndex, type TableColumnOptions } from 'typeorm';
 
 // See 1764000000000-initial-schema.ts for the conventions (Table API, literal lengths,
-// epoch-millisecond bigint timestamps). Issue 7: readers reported by agents, OSDP keys
+// epoch-millisecond bigint timestamps). OSDP key management: readers reported by agents, OSDP keys
 // sealed with the server's master key, and the record of every key operation.
 
 const text = (name: string, length: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length, isNullable: nullable });

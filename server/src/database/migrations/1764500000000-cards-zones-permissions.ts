@@ -1,6 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableForeignKey, TableIndex, type TableColumnOptions } from 'typeorm';
 
-// Issue 4: card lifecycle with separation of duties, departments, access requests,
+// Cards and permissions: card lifecycle with separation of duties, departments, access requests,
 // access reviews, door fail mode, site level names, holiday names and card-type validity.
 // See 1764000000000-initial-schema.ts for the conventions (Table API, literal lengths,
 // epoch-millisecond bigint timestamps).

@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner, TableColumn } from 'typeorm';
 import { isPostgres, table } from './migration-sql.js';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 3's door rules: the
+// See 1764000000000-initial-schema.ts for the conventions. The door rules: the
 // two-person rule per zone (on for existing L3 zones, as the manual asks), cards designated
 // for lockdown, the lockdown in force, and the rule tunables the agents receive.
 export class DoorRulesAndLockdown1764600000000 implements MigrationInterface {

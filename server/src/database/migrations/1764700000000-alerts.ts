@@ -1,6 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 6: alerts.
+// See 1764000000000-initial-schema.ts for the conventions. Alerts.
 export class Alerts1764700000000 implements MigrationInterface {
   name = 'Alerts1764700000000';
 

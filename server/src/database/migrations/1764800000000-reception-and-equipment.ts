@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { isPostgres } from './migration-sql.js';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 5: visits, the watch list,
+// See 1764000000000-initial-schema.ts for the conventions. Reception and equipment: visits, the watch list,
 // the visitor card pool, where people were last let in, and the equipment register with
 // gate passes, seals and the append-only movement log.
 export class ReceptionAndEquipment1764800000000 implements MigrationInterface {

@@ -1,6 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 6: alert escalation and the
+// See 1764000000000-initial-schema.ts for the conventions. Alert escalation and the
 // incident an alert became, alert rules per site and zone level, incidents with their
 // timeline, and violations against people.
 export class IncidentsAndAlertRules1764900000000 implements MigrationInterface {

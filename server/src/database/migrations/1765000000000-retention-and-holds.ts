@@ -1,6 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 6: retention settings per
+// See 1764000000000-initial-schema.ts for the conventions. Retention settings per
 // record type, legal holds, and the index the access history by zone and period reads.
 export class RetentionAndHolds1765000000000 implements MigrationInterface {
   name = 'RetentionAndHolds1765000000000';

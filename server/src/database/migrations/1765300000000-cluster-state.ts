@@ -1,6 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 15: state that several
+// See 1764000000000-initial-schema.ts for the conventions. State that several
 // server instances on one database must share: leases of periodic jobs and their run
 // history, sign-in failure counters, and since when an agent has been seen behind the
 // current permission version (the sync-lag alert of whichever instance sweeps).

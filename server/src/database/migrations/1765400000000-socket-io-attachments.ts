@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isPostgres, table } from './migration-sql.js';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 15: the socket.io
+// See 1764000000000-initial-schema.ts for the conventions. The socket.io
 // PostgreSQL adapter (realtime.gateway.ts) carries live pushes between server instances
 // with NOTIFY; a payload over NOTIFY's 8000-byte limit goes through this table, in the
 // layout the adapter's documentation gives. SQLite runs one instance and needs none.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { table } from './migration-sql.js';
 
-// See 1764000000000-initial-schema.ts for the conventions. Issue 17: agents report how many
+// See 1764000000000-initial-schema.ts for the conventions. Agents report how many
 // events wait in their outbox; it is kept in the database so that every server instance
 // exports the same value to Prometheus, whichever instance received the agent's state.
 export class AgentOutboxDepth1765500000000 implements MigrationInterface {
