@@ -5,7 +5,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/server-config.js';
 import { SiteService } from '../site/site.service.js';
 import { DemoSeeder } from './demo-seeder.service.js';
 
-/** How to create the first admin, named in the production refusal and the README. */
+/** How to create the first admin, named in the production refusal and docs/operations.md#administration-commands. */
 export const CREATE_ADMIN_COMMAND = 'node server/dist/cli.js create-admin --username <name>';
 
 /**
