@@ -4,7 +4,7 @@
  * open-addressing hash table over UTF-8 bytes, and grant and escort lists are interned (a
  * site has few distinct ones) and kept as JSON text, parsed the first time a badge needs one.
  *
- * Why this shape (the million-cardholder budget of docs/benchmarks.md#targets): a table can be built in a worker thread and handed to the main
+ * Why this shape (docs/benchmarks.md#targets): a table can be built in a worker thread and handed to the main
  * thread without copying or rebuilding anything (the badge path never waits for a
  * million-card compile), and a card costs about 110 bytes instead of the ~170 of a Map
  * entry with strings, so a million cardholders fit a Raspberry Pi's memory. A lookup is a

@@ -4,9 +4,10 @@ import type { AuditSource } from '@acs/shared/api/audit';
 import { EpochMsColumn, epochMsTransformer, LEN } from '../database/columns.js';
 
 /**
- * The append-only, hash-chained audit log (docs/product-rules.md#audit-log, docs/security.md#audit-log-integrity). Rows are only ever inserted
- * (database triggers refuse UPDATE and DELETE); each row's hash covers its content and the
- * previous row's hash, so a changed or missing row shows in `GET /api/audit/verify`.
+ * The append-only, hash-chained audit log (docs/product-rules.md#audit-log,
+ * docs/security.md#audit-log-integrity). Rows are only ever inserted (database triggers
+ * refuse UPDATE and DELETE); each row's hash covers its content and the previous row's
+ * hash, so a changed or missing row shows in `GET /api/audit/verify`.
  */
 @Entity({ name: 'audit_log' })
 @Index('ix_audit_log_at', ['at'])

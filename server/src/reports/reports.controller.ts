@@ -83,7 +83,10 @@ export class ReportsController {
     })), `equipment movements ${rows.length}`);
   }
 
-  /** Who may enter a zone now: active grants with the holder, schedule and expiry (docs/product-rules.md#reports-and-exports, "current access per zone"). */
+  /**
+   * Who may enter a zone now: active grants with the holder, schedule and expiry
+   * (docs/product-rules.md#reports-and-exports, "current access per zone").
+   */
   @Roles(['admin', 'auditor'])
   @Get('zone-access.csv')
   async zoneAccess(@CurrentAuth() auth: AuthContext, @Query('zoneId') zoneId: string | undefined, @Res() res: StreamResponse): Promise<void> {

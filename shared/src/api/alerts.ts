@@ -90,7 +90,10 @@ export interface AlertView {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   note: string | null;
-  /** Unacknowledged past the site's escalation time (docs/product-rules.md#alert-rules-and-escalation): shown to every admin as escalated. */
+  /**
+   * Unacknowledged past the site's escalation time (docs/product-rules.md#alert-rules-and-escalation):
+   * shown to every admin as escalated.
+   */
   escalatedAt: number | null;
   /** The incident the alert became, if any. */
   incidentId: string | null;

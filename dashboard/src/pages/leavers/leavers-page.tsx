@@ -11,7 +11,10 @@ import { useDateFormatters } from '../../format/date-format';
 
 type LeaverRow = LeaverView & { id: string };
 
-/** Departed people, when their access was revoked and when every agent confirmed it (docs/product-rules.md#movers-and-leavers, #proof-at-the-doors). */
+/**
+ * Departed people, when their access was revoked and when every agent confirmed it
+ * (docs/product-rules.md#movers-and-leavers, #proof-at-the-doors).
+ */
 export function LeaversPage() {
   const { t } = useTranslation();
   // Rows are keyed by person: a leaver is one person.
