@@ -145,7 +145,7 @@ export class SiteAdminService {
           if (!Number.isInteger(ceiling) || (ceiling as number) < 0 || (ceiling as number) > MAX_LEVEL) {
             problems.push(`cardTypes.${type}.ceiling must be a level 0-${MAX_LEVEL}`);
           } else if (type === 'visitor' && (ceiling as number) >= 3) {
-            problems.push('cardTypes.visitor.ceiling: visitor cards never open L3 (requirements §1)');
+            problems.push('cardTypes.visitor.ceiling: visitor cards never open L3 zones');
           } else {
             ceilings[type as CardType] = ceiling as number;
           }

@@ -303,7 +303,7 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const binary = this.binaryAgents.get(agentId) ?? false;
     if (!binary && this.binaryAgents.has(agentId) && !this.warnedJson.has(agentId)) {
       this.warnedJson.add(agentId);
-      this.logger.warn(`agent ${agentId} reads only JSON permission sets (software before issue 16): it gets JSON, several times larger; upgrade it`);
+      this.logger.warn(`agent ${agentId} reads only JSON permission sets (software older than the binary permission format): it gets JSON, several times larger; upgrade it`);
     }
     let payloads: Uint8Array[];
     if (binary) {

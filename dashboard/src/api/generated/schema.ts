@@ -2221,56 +2221,6 @@ export interface components {
             name?: string | null;
             zoneIds?: string[] | null;
         };
-        TerminusHealthCheckResult: {
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            details: {
-                [key: string]: components["schemas"]["TerminusHealthIndicatorResult"] & {
-                    [key: string]: unknown;
-                };
-            };
-            /** @example {} */
-            error?: {
-                [key: string]: components["schemas"]["TerminusHealthIndicatorResult"] & {
-                    [key: string]: unknown;
-                };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up",
-             *         "responseTime": 12
-             *       }
-             *     }
-             */
-            info?: {
-                [key: string]: components["schemas"]["TerminusHealthIndicatorResult"] & {
-                    [key: string]: unknown;
-                };
-            } | null;
-            /**
-             * @example ok
-             * @enum {string}
-             */
-            status: "error" | "ok" | "degraded" | "shutting_down";
-        };
-        TerminusHealthIndicatorResult: {
-            /** @description Whether this result was served from the cache */
-            cachedResponse?: boolean;
-            /** @description Time the health indicator took to respond, in ms */
-            responseTime?: number;
-            /**
-             * @description The status of this health indicator
-             * @enum {string}
-             */
-            status: "up" | "degraded" | "down";
-        };
         UpdateCardDto: {
             levelCeilingOverride?: number | null;
             lockdownAccess?: boolean | null;
@@ -4669,69 +4619,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
+            /** @description Every check is up (or degraded); details names each */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        details?: unknown;
-                        /** @example {} */
-                        error?: unknown;
-                        /**
-                         * @example ok
-                         * @enum {unknown}
-                         */
-                        status?: "ok" | "degraded";
-                    } & components["schemas"]["TerminusHealthCheckResult"];
+                        details: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                    };
                 };
             };
-            /** @description The Health Check is not successful */
+            /** @description A check is down; error names it */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: unknown;
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: unknown;
-                        /**
-                         * @example error
-                         * @enum {unknown}
-                         */
-                        status?: "error" | "shutting_down";
-                    } & components["schemas"]["TerminusHealthCheckResult"];
+                        details: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @enum {string} */
+                        status: "error" | "shutting_down";
+                    };
                 };
             };
         };
@@ -4745,69 +4702,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Health Check is successful */
+            /** @description Every check is up (or degraded); details names each */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        details?: unknown;
-                        /** @example {} */
-                        error?: unknown;
-                        /**
-                         * @example ok
-                         * @enum {unknown}
-                         */
-                        status?: "ok" | "degraded";
-                    } & components["schemas"]["TerminusHealthCheckResult"];
+                        details: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @enum {string} */
+                        status: "ok" | "degraded";
+                    };
                 };
             };
-            /** @description The Health Check is not successful */
+            /** @description A check is down; error names it */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: unknown;
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: unknown;
-                        /**
-                         * @example error
-                         * @enum {unknown}
-                         */
-                        status?: "error" | "shutting_down";
-                    } & components["schemas"]["TerminusHealthCheckResult"];
+                        details: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        error?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        info?: {
+                            [key: string]: {
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @enum {string} */
+                        status: "error" | "shutting_down";
+                    };
                 };
             };
         };
