@@ -204,6 +204,8 @@ export class JobLeases {
   }
 
   private async renew(name: string, period: number, leaseMs: number): Promise<void> {
+    // A job still running while the application shuts down: its lease simply runs out.
+    if (!this.dataSource.isInitialized) return;
     try {
       const renewed = returnedRows(
         await namedQuery(

@@ -6,7 +6,8 @@ import { agentTopic } from '@acs/shared/mqtt/topics';
 import { grantedAccess } from '../testing/access-events.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/;
+// prom-client writes NaN as `Nan` (lib/util.js); Prometheus reads either, since Go's ParseFloat ignores case.
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|Nan|\+Inf|-Inf)$/;
 
 /** Parses the Prometheus text format strictly enough to fail on a malformed line. */
 function parse(text: string): Map<string, number> {
