@@ -34,9 +34,9 @@ module.exports = {
     {
       name: 'no-foreign-tables',
       comment:
-        'A domain reads and writes another domain\'s tables only through that domain\'s exported ' +
+        "A domain reads and writes another domain's tables only through that domain's exported " +
         'service or repository class. Its non-entity files must not value-import another ' +
-        'folder\'s *.entity file (registering it in TypeOrmModule.forFeature, injecting its ' +
+        "folder's *.entity file (registering it in TypeOrmModule.forFeature, injecting its " +
         'repository or naming it in manager.getRepository all need such an import). Entity files ' +
         'themselves may reference other entities for TypeORM relations.',
       severity: 'error',
@@ -68,4 +68,3 @@ module.exports = {
     moduleSystems: ['es6', 'cjs'],
   },
 };
-

@@ -53,6 +53,8 @@ export default {
   workerIdleMemoryLimit: '1GB',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.mjs'],
   coverageProvider: 'v8',
-  collectCoverageFrom: parts.map((part) => `<rootDir>/${part}/dist/**/*.js`).concat(['!**/*.test.js', '!**/testing/**', '!**/test-support/**']),
+  collectCoverageFrom: parts
+    .map((part) => `<rootDir>/${part}/dist/**/*.js`)
+    .concat(['!**/*.test.js', '!**/testing/**', '!**/test-support/**']),
   coverageReporters: ['text-summary', 'lcov'],
 };

@@ -11,7 +11,11 @@ const SERVER = 'http://localhost:3000';
 const VENDOR_GROUPS = [
   { name: 'react', priority: 4, test: /node_modules[\\/](react|react-dom|scheduler|react-router|cookie|set-cookie-parser)[\\/]/ },
   { name: 'antd-icons', priority: 3, test: /node_modules[\\/]@ant-design[\\/]icons/ },
-  { name: 'antd', priority: 2, test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|dayjs|stylis|classnames|clsx)[\\/]/ },
+  {
+    name: 'antd',
+    priority: 2,
+    test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|dayjs|stylis|classnames|clsx)[\\/]/,
+  },
   { name: 'vendor', priority: 1, test: /node_modules[\\/]/ },
 ];
 

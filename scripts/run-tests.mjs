@@ -20,11 +20,15 @@ let compiler;
 if (watching) {
   // Only compiler errors are worth interleaving with Jest's interactive screen.
   // In its own process group: tsc's launcher starts the compiler as a child of its own.
-  compiler = spawn(process.execPath, [join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc'), '-b', '--watch', '--preserveWatchOutput'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
+  compiler = spawn(
+    process.execPath,
+    [join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc'), '-b', '--watch', '--preserveWatchOutput'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    },
+  );
   compiler.stdout.setEncoding('utf8').on('data', (text) => {
     for (const line of text.split('\n')) if (/error TS\d+/.test(line)) process.stderr.write(`tsc: ${line}\n`);
   });

@@ -51,30 +51,30 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={APP_THEME} componentSize="middle">
-      <AntApp>
-        <BrowserRouter>
-          <AuthProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route
-                element={
-                  <RequireAuth>
-                    <SignedInArea />
-                  </RequireAuth>
-                }
-              >
-                <Route index element={<Navigate to={HOME_PATH} replace />} />
-                {APP_ROUTES.map((route) => (
-                  <Route key={route.key} path={route.path} element={<RoleGate route={route} />} />
-                ))}
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
-            </Routes>
-          </AuthProvider>
-        </BrowserRouter>
-      </AntApp>
-    </ConfigProvider>
+      <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={APP_THEME} componentSize="middle">
+        <AntApp>
+          <BrowserRouter>
+            <AuthProvider>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route
+                  element={
+                    <RequireAuth>
+                      <SignedInArea />
+                    </RequireAuth>
+                  }
+                >
+                  <Route index element={<Navigate to={HOME_PATH} replace />} />
+                  {APP_ROUTES.map((route) => (
+                    <Route key={route.key} path={route.path} element={<RoleGate route={route} />} />
+                  ))}
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              </Routes>
+            </AuthProvider>
+          </BrowserRouter>
+        </AntApp>
+      </ConfigProvider>
     </QueryClientProvider>
   );
 }

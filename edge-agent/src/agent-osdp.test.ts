@@ -43,7 +43,9 @@ describe('edge agent with an OSDP reader', () => {
     // The readers report: every reader, the OSDP one with its identity, waiting for a key.
     const lastReport = () => server.received('readers').at(-1)?.payload as ReadersReport | undefined;
     const report = await server.waitFor('readers', (r: ReadersReport) =>
-      r.readers.some((e) => e.readerId === 'office-gate-out' && e.online && e.osdp?.identity !== null && e.osdp?.secureChannel === 'awaiting_key'),
+      r.readers.some(
+        (e) => e.readerId === 'office-gate-out' && e.online && e.osdp?.identity !== null && e.osdp?.secureChannel === 'awaiting_key',
+      ),
     );
     assert.deepEqual(
       (report as ReadersReport).readers.map((r) => [r.readerId, r.type]),
@@ -57,14 +59,23 @@ describe('edge agent with an OSDP reader', () => {
 
     // The server opens a provisioning window, then sends the key.
     const windowId = randomUUID();
-    await server.publish('commands', { command: 'reader-provisioning-window', commandId: windowId, readerId: 'office-gate-out', durationMs: 60_000 });
+    await server.publish('commands', {
+      command: 'reader-provisioning-window',
+      commandId: windowId,
+      readerId: 'office-gate-out',
+      durationMs: 60_000,
+    });
     await server.waitFor('readers', (r: ReadersReport) => r.results.some((x) => x.commandId === windowId && x.status === 'done'));
     const key = 'c0c1c2c3c4c5c6c7c8c9cacbcccdcecf';
     const keyCommand = randomUUID();
     await server.publish('commands', { command: 'reader-key', commandId: keyCommand, readerId: 'office-gate-out', keyId: 'key-1', key });
     await server.waitFor('readers', (r: ReadersReport) => r.results.some((x) => x.commandId === keyCommand && x.status === 'done'), 8000);
     assert.equal(pd.key?.toString('hex'), key);
-    await until(() => lastReport()?.readers.find((e) => e.readerId === 'office-gate-out')?.osdp?.secureChannel === 'secure', 5000, 'secure');
+    await until(
+      () => lastReport()?.readers.find((e) => e.readerId === 'office-gate-out')?.osdp?.secureChannel === 'secure',
+      5000,
+      'secure',
+    );
     const entry = lastReport()!.readers.find((e) => e.readerId === 'office-gate-out')!;
     assert.equal(entry.osdp?.keyId, 'key-1');
     assert.ok(entry.osdp!.keyInstalledAt! > 0);
@@ -93,13 +104,20 @@ describe('edge agent with an OSDP reader', () => {
     );
     assert.deepEqual(await agent.hardware.sim!.present('office-gate', '123:4567', 'out'), { display: '123:4567', delivered: true });
     const decision = await decided;
-    assert.deepEqual([decision.event.credential, decision.event.direction, decision.decision.granted, decision.decision.reason], [WIEGAND_CARD, 'out', true, 'granted']);
+    assert.deepEqual(
+      [decision.event.credential, decision.event.direction, decision.decision.granted, decision.decision.reason],
+      [WIEGAND_CARD, 'out', true, 'granted'],
+    );
     assert.equal(agent.hardware.sim!.lockReleases('office-gate').length, 1);
     await until(() => pd.led()?.temporary?.onColor === LED_COLOR.GREEN, 3000, 'the green LED at the reader');
 
     // The reader loses its key: an alert (device event), no re-key.
     pd.keyReset();
-    await until(() => server.events().some((e) => e.kind === 'device' && e.type === 'reader_key_reset' && e.deviceId === 'office-gate-out'), 5000, 'the alert event');
+    await until(
+      () => server.events().some((e) => e.kind === 'device' && e.type === 'reader_key_reset' && e.deviceId === 'office-gate-out'),
+      5000,
+      'the alert event',
+    );
     await new Promise((resolve) => setTimeout(resolve, 700));
     assert.equal(pd.keysets, 1, 'only the KEYSET the server asked for');
     assert.equal(server.events().filter((e) => e.type === 'reader_key_reset').length, 1);

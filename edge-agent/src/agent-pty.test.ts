@@ -6,7 +6,17 @@ import { findSocat, PtyPair, SimLineReader, SimPn532, SimRdm6300 } from '@acs/ha
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { FakeServer, startBroker } from './test-support/broker.js';
-import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, TAG_EMPLOYEE, tempDir, until, waitFor } from './test-support/fixtures.js';
+import {
+  captureLogger,
+  card,
+  demoPermissionSet,
+  simAgentConfig,
+  snapshot,
+  TAG_EMPLOYEE,
+  tempDir,
+  until,
+  waitFor,
+} from './test-support/fixtures.js';
 
 const socat = findSocat();
 const skip = socat ? false : 'socat is not installed: the agent is not tested over real pseudo-terminals (apt-get install socat)';
@@ -16,7 +26,10 @@ const UID = '04a1b2c3';
 
 const SET = demoPermissionSet({
   doors: demoPermissionSet().doors.map((d) => ({ ...d, releaseMs: 3000 })),
-  cards: [...demoPermissionSet().cards, card({ credential: `uid:${UID}`, cardId: 'card-chip', grants: [{ zoneId: 'machine-room', scheduleId: null, validUntil: null }] })],
+  cards: [
+    ...demoPermissionSet().cards,
+    card({ credential: `uid:${UID}`, cardId: 'card-chip', grants: [{ zoneId: 'machine-room', scheduleId: null, validUntil: null }] }),
+  ],
 });
 
 function nextDecision(agent: RunningAgent, readerId: string): Promise<AgentDecision> {
@@ -53,9 +66,34 @@ describeUnless(skip)("the agent's real serial path over pseudo-terminals (socat)
     // The readers use `driver: system`: serialport's native binding, as on a Pi.
     const config = simAgentConfig(dir.path, broker.url, {
       readers: [
-        { id: 'office-gate-in', door: 'office-gate', direction: 'in', type: 'rdm6300', serial: { path: rdmLine.hostPath, driver: 'system' }, debounceMs: 0 },
-        { id: 'lab-in', door: 'lab', direction: 'in', type: 'line', serial: { path: wedgeLine.hostPath, driver: 'system' }, format: 'em4100-decimal', debounceMs: 0 },
-        { id: 'machine-room-in', door: 'machine-room', direction: 'in', type: 'pn532', serial: { path: nfcLine.hostPath, driver: 'system', baudRate: 115200 }, pollIntervalMs: 50, ackTimeoutMs: 300, replyTimeoutMs: 1000, debounceMs: 0 },
+        {
+          id: 'office-gate-in',
+          door: 'office-gate',
+          direction: 'in',
+          type: 'rdm6300',
+          serial: { path: rdmLine.hostPath, driver: 'system' },
+          debounceMs: 0,
+        },
+        {
+          id: 'lab-in',
+          door: 'lab',
+          direction: 'in',
+          type: 'line',
+          serial: { path: wedgeLine.hostPath, driver: 'system' },
+          format: 'em4100-decimal',
+          debounceMs: 0,
+        },
+        {
+          id: 'machine-room-in',
+          door: 'machine-room',
+          direction: 'in',
+          type: 'pn532',
+          serial: { path: nfcLine.hostPath, driver: 'system', baudRate: 115200 },
+          pollIntervalMs: 50,
+          ackTimeoutMs: 300,
+          replyTimeoutMs: 1000,
+          debounceMs: 0,
+        },
       ],
     });
     const log = captureLogger();
@@ -63,7 +101,8 @@ describeUnless(skip)("the agent's real serial path over pseudo-terminals (socat)
     onTestFinished(() => agent.stop());
     const events: AgentEvent[] = [];
     agent.decisions.on('event', (e) => events.push(e));
-    const count = (type: string, deviceId: string) => events.filter((e) => e.kind === 'device' && e.type === type && e.deviceId === deviceId).length;
+    const count = (type: string, deviceId: string) =>
+      events.filter((e) => e.kind === 'device' && e.type === type && e.deviceId === deviceId).length;
     /** Waits for one more `type` event of `deviceId` than there is now. */
     const another = (type: 'reader_fault' | 'reader_recovered', deviceId: string) => {
       const before = count(type, deviceId);
@@ -73,7 +112,11 @@ describeUnless(skip)("the agent's real serial path over pseudo-terminals (socat)
     await server.publish('permissions', snapshot(SET));
     await server.waitFor('applied');
     // First contact, or a recovery if a loaded machine made the first attempt time out.
-    await until(() => log.find('reader machine-room-in polling', 'INFO').length + log.find('reader machine-room-in recovered', 'INFO').length > 0, 10_000, 'the PN532 to answer over its pty');
+    await until(
+      () => log.find('reader machine-room-in polling', 'INFO').length + log.find('reader machine-room-in recovered', 'INFO').length > 0,
+      10_000,
+      'the PN532 to answer over its pty',
+    );
 
     const badgeEm = async () => {
       const decided = nextDecision(agent, 'office-gate-in');
@@ -131,9 +174,18 @@ describeUnless(skip)("the agent's real serial path over pseudo-terminals (socat)
     assert.equal((await badgeLine()).decision.granted, true, 'the line reader reads again');
 
     // The fault and recovery events reach the server like every event.
-    const atServer = (type: string) => new Set(server.events().filter((e) => e.kind === 'device' && e.type === type).map((e) => e.deviceId));
+    const atServer = (type: string) =>
+      new Set(
+        server
+          .events()
+          .filter((e) => e.kind === 'device' && e.type === type)
+          .map((e) => e.deviceId),
+      );
     await until(
-      () => ['reader_fault', 'reader_recovered'].every((type) => ['office-gate-in', 'machine-room-in', 'lab-in'].every((id) => atServer(type).has(id))),
+      () =>
+        ['reader_fault', 'reader_recovered'].every((type) =>
+          ['office-gate-in', 'machine-room-in', 'lab-in'].every((id) => atServer(type).has(id)),
+        ),
       10_000,
       'the faults and recoveries of the three readers at the server',
     );

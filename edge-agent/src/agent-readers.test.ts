@@ -12,9 +12,32 @@ import { captureLogger, card, demoPermissionSet, simAgentConfig, snapshot, TAG_E
  * decodes it, and the decision engine decides.
  */
 const READERS = [
-  { id: 'office-gate-in', door: 'office-gate', direction: 'in', type: 'rdm6300', serial: { path: 'sim/og-in', driver: 'sim' }, debounceMs: 0 },
-  { id: 'office-gate-out', door: 'office-gate', direction: 'out', type: 'line', serial: { path: 'sim/og-out', driver: 'sim' }, format: 'em4100-decimal', debounceMs: 0 },
-  { id: 'lab-in', door: 'lab', direction: 'in', type: 'pn532', serial: { path: 'sim/lab-in', driver: 'sim' }, pollIntervalMs: 30, debounceMs: 0 },
+  {
+    id: 'office-gate-in',
+    door: 'office-gate',
+    direction: 'in',
+    type: 'rdm6300',
+    serial: { path: 'sim/og-in', driver: 'sim' },
+    debounceMs: 0,
+  },
+  {
+    id: 'office-gate-out',
+    door: 'office-gate',
+    direction: 'out',
+    type: 'line',
+    serial: { path: 'sim/og-out', driver: 'sim' },
+    format: 'em4100-decimal',
+    debounceMs: 0,
+  },
+  {
+    id: 'lab-in',
+    door: 'lab',
+    direction: 'in',
+    type: 'pn532',
+    serial: { path: 'sim/lab-in', driver: 'sim' },
+    pollIntervalMs: 30,
+    debounceMs: 0,
+  },
   {
     id: 'machine-room-in',
     door: 'machine-room',
@@ -22,7 +45,13 @@ const READERS = [
     type: 'wiegand',
     wiegand: { d0Line: 12, d1Line: 13 },
     debounceMs: 0,
-    feedback: { greenLed: { line: 16 }, redLed: { line: 20 }, buzzer: { line: 21, activeLow: true }, grant: { ledMs: 300, buzzerMs: 50, beeps: 1 }, deny: { ledMs: 300, buzzerMs: 30, beeps: 2 } },
+    feedback: {
+      greenLed: { line: 16 },
+      redLed: { line: 20 },
+      buzzer: { line: 21, activeLow: true },
+      grant: { ledMs: 300, buzzerMs: 50, beeps: 1 },
+      deny: { ledMs: 300, buzzerMs: 30, beeps: 2 },
+    },
   },
   // Two OSDP readers on one RS-485 line: the line decodes Corporate 1000 35-bit first, the
   // machine room's exit reader only H10301 (the same formats a Wiegand reader takes).
@@ -46,7 +75,11 @@ const SET = demoPermissionSet({
   cards: [
     ...demoPermissionSet().cards,
     card({ credential: `uid:${UID}`, cardId: 'card-chip', grants: [{ zoneId: 'lab', scheduleId: null, validUntil: null }] }),
-    card({ credential: `h10301:${WIEGAND.facility}:${WIEGAND.card}`, cardId: 'card-prox', grants: [{ zoneId: 'machine-room', scheduleId: null, validUntil: null }] }),
+    card({
+      credential: `h10301:${WIEGAND.facility}:${WIEGAND.card}`,
+      cardId: 'card-prox',
+      grants: [{ zoneId: 'machine-room', scheduleId: null, validUntil: null }],
+    }),
   ],
 });
 
@@ -62,7 +95,13 @@ function nextDecision(agent: RunningAgent, readerId: string): Promise<AgentDecis
   );
 }
 
-async function present(agent: RunningAgent, doorId: string, cardText: string, direction: ReaderDirection, readerId: string): Promise<AgentDecision> {
+async function present(
+  agent: RunningAgent,
+  doorId: string,
+  cardText: string,
+  direction: ReaderDirection,
+  readerId: string,
+): Promise<AgentDecision> {
   const decided = nextDecision(agent, readerId);
   const result = await agent.hardware.sim!.present(doorId, cardText, direction);
   assert.equal(result.delivered, true, `the ${readerId} reader was listening`);
@@ -83,7 +122,10 @@ describe('the agent decides badges from every reader type', () => {
     assert.deepEqual([em.read.credential, em.decision.granted, em.decision.reason], [`em4100:${TAG_EMPLOYEE}`, true, 'granted']);
 
     const line = await present(agent, 'office-gate', String(TAG_EMPLOYEE), 'out', 'office-gate-out');
-    assert.deepEqual([line.read.credential, line.doorId, line.event.direction, line.decision.granted], [`em4100:${TAG_EMPLOYEE}`, 'office-gate', 'out', true]);
+    assert.deepEqual(
+      [line.read.credential, line.doorId, line.event.direction, line.decision.granted],
+      [`em4100:${TAG_EMPLOYEE}`, 'office-gate', 'out', true],
+    );
 
     const chip = await present(agent, 'lab', UID, 'in', 'lab-in');
     assert.deepEqual([chip.read.credential, chip.decision.granted, chip.event.holder], [`uid:${UID}`, true, 'Zhang Wei']);
@@ -108,11 +150,25 @@ describe('the agent decides badges from every reader type', () => {
     const osdp = await present(agent, 'machine-room', `${WIEGAND.facility}:${WIEGAND.card}`, 'out', 'machine-room-out');
     assert.deepEqual([osdp.read.credential, osdp.event.direction], ['h10301:123:4567', 'out']);
     const corporate = await present(agent, 'lab', '4000:123456', 'out', 'lab-out');
-    assert.deepEqual([corporate.read.credential, corporate.decision.granted, corporate.decision.reason], ['corp1000-35:4000:123456', false, 'unknown_card']);
+    assert.deepEqual(
+      [corporate.read.credential, corporate.decision.granted, corporate.decision.reason],
+      ['corp1000-35:4000:123456', false, 'unknown_card'],
+    );
 
     // Every decision became an access event with the credential as read.
     await until(() => server.events().filter((e) => e.kind === 'access').length >= 7, 3000, 'seven access events');
-    const credentials = server.events().filter((e) => e.kind === 'access').map((e) => (e as { credential: string }).credential);
-    assert.deepEqual(credentials, [`em4100:${TAG_EMPLOYEE}`, `em4100:${TAG_EMPLOYEE}`, `uid:${UID}`, 'h10301:123:4567', 'h10301:1:1', 'h10301:123:4567', 'corp1000-35:4000:123456']);
+    const credentials = server
+      .events()
+      .filter((e) => e.kind === 'access')
+      .map((e) => (e as { credential: string }).credential);
+    assert.deepEqual(credentials, [
+      `em4100:${TAG_EMPLOYEE}`,
+      `em4100:${TAG_EMPLOYEE}`,
+      `uid:${UID}`,
+      'h10301:123:4567',
+      'h10301:1:1',
+      'h10301:123:4567',
+      'corp1000-35:4000:123456',
+    ]);
   });
 });

@@ -7,7 +7,17 @@ import type { AccessEvent } from '@acs/shared/mqtt/payloads';
 import { startAgent, type AgentDecision, type RunningAgent } from './agent.js';
 import { LocalStore } from './store/local-store.js';
 import { brokerAndServer, FakeServer, startBroker } from './test-support/broker.js';
-import { captureLogger, demoPermissionSet, simAgentConfig, snapshot, TAG_CONTRACTOR, TAG_EMPLOYEE, tempDir, until, waitFor } from './test-support/fixtures.js';
+import {
+  captureLogger,
+  demoPermissionSet,
+  simAgentConfig,
+  snapshot,
+  TAG_CONTRACTOR,
+  TAG_EMPLOYEE,
+  tempDir,
+  until,
+  waitFor,
+} from './test-support/fixtures.js';
 
 function nextDecision(agent: RunningAgent, doorId: string): Promise<AgentDecision> {
   return waitFor<AgentDecision>(
@@ -71,7 +81,11 @@ describe('edge agent against a broker, with simulated hardware', () => {
     assert.ok(allowed.event.decisionMicros! >= 0 && allowed.event.decisionMicros! < 1_000_000);
 
     // Both events reach the server, with their reasons, once durable.
-    await until(() => server.events().filter((e) => e.kind === 'access' && e.permissionVersion === 1).length >= 2, 3000, 'both access events');
+    await until(
+      () => server.events().filter((e) => e.kind === 'access' && e.permissionVersion === 1).length >= 2,
+      3000,
+      'both access events',
+    );
     const access = server.events().filter((e): e is AccessEvent => e.kind === 'access');
     const granted = access.find((e) => e.eventId === allowed.event.eventId)!;
     const refused = access.find((e) => e.eventId === denied.event.eventId)!;
@@ -79,7 +93,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
       [granted.granted, granted.reason, granted.doorId, granted.zoneId, granted.credential, granted.holder],
       [true, 'granted', 'office-gate', 'office', `em4100:${TAG_EMPLOYEE}`, 'Zhang Wei'],
     );
-    assert.deepEqual([refused.granted, refused.reason, refused.doorId, refused.zoneId], [false, 'level_ceiling', 'machine-room', 'machine-room']);
+    assert.deepEqual(
+      [refused.granted, refused.reason, refused.doorId, refused.zoneId],
+      [false, 'level_ceiling', 'machine-room', 'machine-room'],
+    );
     assert.ok(refused.seq > granted.seq);
     assert.ok((await agent.outboxSize()) >= 3, 'unacknowledged events stay in the outbox');
 
@@ -106,7 +123,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
 
     await agent.stop();
     stopped = true;
-    assert.ok(server.received('state').some((m) => m.payload.online === false), 'offline state published on stop');
+    assert.ok(
+      server.received('state').some((m) => m.payload.online === false),
+      'offline state published on stop',
+    );
 
     // Acknowledged events are gone from the outbox; the later ones are still there.
     const store = await LocalStore.open(dir.path);
@@ -135,7 +155,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
     let broker = await startBroker();
     const port = broker.port;
     let server = await FakeServer.connect(broker.url);
-    const agent = await startAgent(simAgentConfig(dir.path, broker.url), { log: captureLogger().logger, mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 } });
+    const agent = await startAgent(simAgentConfig(dir.path, broker.url), {
+      log: captureLogger().logger,
+      mqtt: { reconnectPeriodMs: 100, reconnectMaxMs: 1000 },
+    });
     onTestFinished(async () => {
       await agent.stop();
       await server.close();
@@ -151,7 +174,10 @@ describe('edge agent against a broker, with simulated hardware', () => {
 
     const decisions: AgentDecision[] = [];
     for (const door of ['office-gate', 'lab', 'machine-room']) decisions.push(await badge(agent, door, TAG_EMPLOYEE));
-    assert.ok(decisions.every((d) => d.decision.granted), 'doors keep granting from the local set');
+    assert.ok(
+      decisions.every((d) => d.decision.granted),
+      'doors keep granting from the local set',
+    );
     await agent.flushOutbox();
 
     broker = await startBroker(port);
@@ -195,11 +221,19 @@ describe('edge agent against a broker, with simulated hardware', () => {
     agent.decisions.on('event', (e) => events.push(e));
     const sim = agent.hardware.sim!;
     sim.serialBinding.unplug('sim/lab-in');
-    await until(() => events.some((e) => e.kind === 'device' && e.type === 'reader_fault' && e.deviceId === 'lab-in'), 2000, 'reader_fault');
+    await until(
+      () => events.some((e) => e.kind === 'device' && e.type === 'reader_fault' && e.deviceId === 'lab-in'),
+      2000,
+      'reader_fault',
+    );
     const other = await badge(agent, 'office-gate', TAG_EMPLOYEE);
     assert.equal(other.decision.reason, 'no_permission_set', 'the other reader still decides');
     sim.serialBinding.replug('sim/lab-in');
-    await until(() => events.some((e) => e.kind === 'device' && e.type === 'reader_recovered' && e.deviceId === 'lab-in'), 3000, 'reader_recovered');
+    await until(
+      () => events.some((e) => e.kind === 'device' && e.type === 'reader_recovered' && e.deviceId === 'lab-in'),
+      3000,
+      'reader_recovered',
+    );
     const again = await badge(agent, 'lab', TAG_EMPLOYEE);
     assert.equal(again.readerId, 'lab-in');
     await agent.flushOutbox();

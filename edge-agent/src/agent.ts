@@ -58,7 +58,9 @@ export interface AgentEvents {
   keypad: [entry: KeypadEntry];
 }
 
-export type MqttTuning = Partial<Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs' | 'reconnectMaxMs'>>;
+export type MqttTuning = Partial<
+  Pick<MqttLinkOptions, 'batchSize' | 'maxUnacked' | 'ackTimeoutMs' | 'reconnectPeriodMs' | 'reconnectMaxMs'>
+>;
 
 export interface StartAgentOptions {
   /** Hardware to drive; default: built from the configuration. */
@@ -198,7 +200,8 @@ export class Agent implements RunningAgent {
       reader.on('recovered', (readerId) => this.onReaderRecovered(readerId));
       reader.on('alert', (alert) => this.onReaderAlert(alert));
       reader.on('keypad', (entry) => this.onKeypad(entry));
-      if (isManagedReader(reader)) reader.useSettingsStore({ read: (key) => store.readSetting(key), write: (key, value) => store.writeSetting(key, value) });
+      if (isManagedReader(reader))
+        reader.useSettingsStore({ read: (key) => store.readSetting(key), write: (key, value) => store.writeSetting(key, value) });
     }
     await Promise.all(hardware.readers.map((r) => r.start()));
 
@@ -316,12 +319,15 @@ export class Agent implements RunningAgent {
       decisionMicros: Number(decidedAtNs - read.receivedAtNs) / 1000,
     }) as AccessEvent;
     // The card's last digits and ids only: the full number and the holder's name stay in the event.
-    this.deps.log.info(`${reader.door}: ${decision.granted ? 'granted' : 'denied'} ${maskCredential(read.credential)} (${decision.reason})`, {
-      reader: reader.id,
-      cardId: card?.cardId ?? null,
-      personId: card?.personId ?? null,
-      micros: event.decisionMicros,
-    });
+    this.deps.log.info(
+      `${reader.door}: ${decision.granted ? 'granted' : 'denied'} ${maskCredential(read.credential)} (${decision.reason})`,
+      {
+        reader: reader.id,
+        cardId: card?.cardId ?? null,
+        personId: card?.personId ?? null,
+        micros: event.decisionMicros,
+      },
+    );
     this.decisions.emit('decision', { read, readerId: reader.id, doorId: reader.door, decision, event });
   }
 
@@ -403,10 +409,13 @@ export class Agent implements RunningAgent {
       door.setTimes(fromServer ?? { releaseMs: local.releaseMs, heldOpenMs: local.heldOpenMs });
     }
     const unknown = this.config.doors.filter((d) => !compiled.doors.has(d.id)).map((d) => d.id);
-    if (unknown.length > 0) this.deps.log.warn('doors in the configuration that the permission set does not know deny every badge', { doors: unknown });
+    if (unknown.length > 0)
+      this.deps.log.warn('doors in the configuration that the permission set does not know deny every badge', { doors: unknown });
     for (const [readerId, reader] of this.readers) {
       const door = compiled.doors.get(this.readerConfigs.get(readerId)?.door ?? '');
-      const lockedDown = door !== undefined && (compiled.lockdown.site || compiled.lockdown.zoneIds.has(door.fromZoneId) || compiled.lockdown.zoneIds.has(door.toZoneId));
+      const lockedDown =
+        door !== undefined &&
+        (compiled.lockdown.site || compiled.lockdown.zoneIds.has(door.fromZoneId) || compiled.lockdown.zoneIds.has(door.toZoneId));
       reader.indicateLockdown?.(lockedDown);
     }
     this.decisions.emit('permissions', compiled.version);

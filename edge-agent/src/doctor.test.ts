@@ -76,7 +76,9 @@ test('the doctor names a missing serial port, a refused password and an unwritab
       configDocument(broker.url, {
         mqtt: { url: broker.url, password: 'wrong-password' },
         dataDir: './not-a-folder/data',
-        readers: [{ id: 'gate-in', door: 'gate', direction: 'in', type: 'rdm6300', serial: { path: '/dev/ttyACS-missing', driver: 'system' } }],
+        readers: [
+          { id: 'gate-in', door: 'gate', direction: 'in', type: 'rdm6300', serial: { path: '/dev/ttyACS-missing', driver: 'system' } },
+        ],
       }),
     ),
   );

@@ -84,14 +84,24 @@ async function checkSerialPorts(config: AgentConfig): Promise<CheckResult[]> {
     try {
       await stat(path);
     } catch {
-      out.push(problem(name, `${path} does not exist: check the wiring or USB adapter, enable the UART (raspi-config → Interface → Serial, no login shell) or fix readers[].serial.path`));
+      out.push(
+        problem(
+          name,
+          `${path} does not exist: check the wiring or USB adapter, enable the UART (raspi-config → Interface → Serial, no login shell) or fix readers[].serial.path`,
+        ),
+      );
       continue;
     }
     try {
       await access(path, constants.R_OK | constants.W_OK);
       out.push(ok(name, `${path} is readable and writable`));
     } catch {
-      out.push(problem(name, `${path} is not readable and writable by this user: add the agent's user to the dialout group (sudo usermod -aG dialout <user>, then log in again)`));
+      out.push(
+        problem(
+          name,
+          `${path} is not readable and writable by this user: add the agent's user to the dialout group (sudo usermod -aG dialout <user>, then log in again)`,
+        ),
+      );
     }
   }
   return out;
@@ -106,10 +116,16 @@ function checkGpio(config: AgentConfig): CheckResult {
     const found = findGpioBase(root, config.gpio.chipLabel);
     base = found.base;
     chip = `${found.chip.name} '${found.chip.label}'`;
-    const lines = config.doors.flatMap((d) => [d.lock.line, d.contact?.line, d.exitButton?.line]).filter((l): l is number => l !== undefined);
+    const lines = config.doors
+      .flatMap((d) => [d.lock.line, d.contact?.line, d.exitButton?.line])
+      .filter((l): l is number => l !== undefined);
     const ngpio = found.chip.ngpio;
     const beyond = ngpio === null ? [] : lines.filter((l) => l >= ngpio);
-    if (beyond.length > 0) return problem('gpio', `${chip} has ${ngpio} lines; lines ${beyond.join(', ')} are not on it: fix the door's line numbers (BCM) or gpio.chipLabel`);
+    if (beyond.length > 0)
+      return problem(
+        'gpio',
+        `${chip} has ${ngpio} lines; lines ${beyond.join(', ')} are not on it: fix the door's line numbers (BCM) or gpio.chipLabel`,
+      );
   } catch (err) {
     return problem('gpio', message(err));
   }
@@ -118,17 +134,27 @@ function checkGpio(config: AgentConfig): CheckResult {
   try {
     accessSync(exportFile, constants.W_OK);
   } catch {
-    return problem('gpio', `${exportFile} is not writable by this user: add the agent's user to the gpio group (sudo usermod -aG gpio <user>)`);
+    return problem(
+      'gpio',
+      `${exportFile} is not writable by this user: add the agent's user to the gpio group (sudo usermod -aG gpio <user>)`,
+    );
   }
   return ok('gpio', `${chip} (base ${base}) found; ${exportFile} is writable`);
 }
 
 async function loadTls(config: AgentConfig): Promise<{ options?: MqttTlsOptions; result?: CheckResult }> {
   const secure = ['mqtts:', 'wss:'].includes(new URL(config.mqtt.url).protocol);
-  if (!secure) return { result: skipped('tls', `${config.mqtt.url.split('://')[0]}:// without TLS: the broker's identity and the password travel unprotected; use mqtts:// and mqtt.tls.caFile on a site network`) };
+  if (!secure)
+    return {
+      result: skipped(
+        'tls',
+        `${config.mqtt.url.split('://')[0]}:// without TLS: the broker's identity and the password travel unprotected; use mqtts:// and mqtt.tls.caFile on a site network`,
+      ),
+    };
   try {
     const options = await resolveMqttTls(config);
-    if (options === undefined) return { result: skipped('tls', "mqtts:// without mqtt.tls: the broker is checked against the system's CAs only") };
+    if (options === undefined)
+      return { result: skipped('tls', "mqtts:// without mqtt.tls: the broker is checked against the system's CAs only") };
     return { options, result: await checkTlsHandshake(config.mqtt.url, options) };
   } catch (err) {
     return { result: problem('tls', err instanceof AgentConfigError ? err.problems.join('; ') : message(err)) };
@@ -140,7 +166,12 @@ function checkTlsHandshake(url: string, tls: MqttTlsOptions, timeoutMs = 5000): 
   const { hostname, port } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host, port: Number(port || 8883), ...tls, ...(tls.servername === undefined && !/^[\d.:]+$/.test(host) ? { servername: host } : {}) });
+    const socket = tlsConnect({
+      host,
+      port: Number(port || 8883),
+      ...tls,
+      ...(tls.servername === undefined && !/^[\d.:]+$/.test(host) ? { servername: host } : {}),
+    });
     const timer = setTimeout(() => {
       socket.destroy();
       resolve(problem('tls', `no TLS handshake with ${host}:${port} within ${timeoutMs} ms: see the broker check`));
@@ -150,7 +181,12 @@ function checkTlsHandshake(url: string, tls: MqttTlsOptions, timeoutMs = 5000): 
       // Empty when the peer sent no certificate, whatever the type says.
       const cert: Partial<PeerCertificate> = socket.getPeerCertificate();
       socket.end();
-      resolve(ok('tls', `the broker's certificate (${String(cert.subject?.CN ?? 'no CN')}, valid until ${cert.valid_to}) verifies against mqtt.tls.caFile`));
+      resolve(
+        ok(
+          'tls',
+          `the broker's certificate (${String(cert.subject?.CN ?? 'no CN')}, valid until ${cert.valid_to}) verifies against mqtt.tls.caFile`,
+        ),
+      );
     });
     socket.once('error', (err: Error) => {
       clearTimeout(timer);
@@ -161,7 +197,12 @@ function checkTlsHandshake(url: string, tls: MqttTlsOptions, timeoutMs = 5000): 
   });
 }
 
-async function checkBroker(config: AgentConfig, tls: MqttTlsOptions | undefined, tlsFailed: boolean, timeoutMs: number): Promise<CheckResult> {
+async function checkBroker(
+  config: AgentConfig,
+  tls: MqttTlsOptions | undefined,
+  tlsFailed: boolean,
+  timeoutMs: number,
+): Promise<CheckResult> {
   if (tlsFailed) return skipped('broker', 'not tried: fix TLS first');
   let password: string | undefined;
   try {
@@ -185,16 +226,26 @@ async function checkBroker(config: AgentConfig, tls: MqttTlsOptions | undefined,
   } catch (err) {
     const text = message(err);
     if (/not authori[sz]ed|bad user ?name or password/i.test(text)) {
-      return problem('broker', `the broker refused ${config.mqtt.username}'s credentials (${text}): check mqtt.username and mqtt.password/passwordFile against the broker's password file`);
+      return problem(
+        'broker',
+        `the broker refused ${config.mqtt.username}'s credentials (${text}): check mqtt.username and mqtt.password/passwordFile against the broker's password file`,
+      );
     }
     const hint = tlsErrorHint(err);
     if (hint) return problem('broker', `${hint} (${text})`);
-    return problem('broker', `cannot reach ${config.mqtt.url} (${text || 'timed out'}): check the host name and port, the network, and that the broker runs`);
+    return problem(
+      'broker',
+      `cannot reach ${config.mqtt.url} (${text || 'timed out'}): check the host name and port, the network, and that the broker runs`,
+    );
   }
 }
 
 async function checkClock(serverUrl: string | undefined, timeoutMs: number, maxOffsetMs: number): Promise<CheckResult> {
-  if (!serverUrl) return skipped('clock', 'cannot check without the server: pass --server <url> (e.g. https://acs.example.org); schedules and event times depend on this clock');
+  if (!serverUrl)
+    return skipped(
+      'clock',
+      'cannot check without the server: pass --server <url> (e.g. https://acs.example.org); schedules and event times depend on this clock',
+    );
   const sent = Date.now();
   let date: string | null;
   try {
@@ -210,7 +261,10 @@ async function checkClock(serverUrl: string | undefined, timeoutMs: number, maxO
   const offset = (sent + received) / 2 - (Date.parse(date) + 500);
   const seconds = (offset / 1000).toFixed(1);
   if (Math.abs(offset) > maxOffsetMs) {
-    return problem('clock', `this device's clock is ${seconds} s off the server's: enable NTP (timedatectl set-ntp true) or fit an RTC; a Pi without either starts at its last shutdown time`);
+    return problem(
+      'clock',
+      `this device's clock is ${seconds} s off the server's: enable NTP (timedatectl set-ntp true) or fit an RTC; a Pi without either starts at its last shutdown time`,
+    );
   }
   return ok('clock', `within ${Math.max(1, Math.abs(Number(seconds)))} s of the server's`);
 }
@@ -220,13 +274,19 @@ async function checkDisk(dataDir: string, minFreeBytes: number): Promise<CheckRe
     await mkdir(dataDir, { recursive: true });
     await access(dataDir, constants.W_OK);
   } catch (err) {
-    return problem('disk', `the data folder ${dataDir} cannot be created or written (${message(err)}): fix dataDir or the folder's owner (chown <agent user> ${dataDir})`);
+    return problem(
+      'disk',
+      `the data folder ${dataDir} cannot be created or written (${message(err)}): fix dataDir or the folder's owner (chown <agent user> ${dataDir})`,
+    );
   }
   const fs = await statfs(dataDir);
   const free = fs.bavail * fs.bsize;
   const mib = (n: number) => `${Math.floor(n / 1024 / 1024)} MiB`;
   if (free < minFreeBytes) {
-    return problem('disk', `${mib(free)} free for the outbox in ${dataDir} (want ${mib(minFreeBytes)}): events wait there while the server is away; free space or move dataDir`);
+    return problem(
+      'disk',
+      `${mib(free)} free for the outbox in ${dataDir} (want ${mib(minFreeBytes)}): events wait there while the server is away; free space or move dataDir`,
+    );
   }
   return ok('disk', `${mib(free)} free in ${dataDir} for the outbox`);
 }

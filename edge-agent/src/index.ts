@@ -56,15 +56,32 @@ export { PermissionHolder, type ApplyOutcome } from './decision/permission-holde
 export { SiteClock, type SiteTime } from './decision/site-clock.js';
 export { compileSchedule, type CompiledSchedule } from './decision/schedule-bitmap.js';
 export { DoorController, type DoorControllerOptions, type DoorEventType } from './door/door-controller.js';
-export { Rdm6300Decoder, Rdm6300Parser, type Rdm6300Frame, type Rdm6300Rejection, type TimedRdm6300Frame } from './readers/rdm6300-parser.js';
+export {
+  Rdm6300Decoder,
+  Rdm6300Parser,
+  type Rdm6300Frame,
+  type Rdm6300Rejection,
+  type TimedRdm6300Frame,
+} from './readers/rdm6300-parser.js';
 export { Rdm6300Reader, type Rdm6300ReaderOptions } from './readers/rdm6300-reader.js';
 export { CardReaderBase, type CardReaderBaseOptions } from './readers/card-reader-base.js';
-export { SerialConnection, DEFAULT_BACKOFF, type BackoffOptions, type SerialConnectionOptions, type SerialReaderOptions } from './readers/serial-connection.js';
+export {
+  SerialConnection,
+  DEFAULT_BACKOFF,
+  type BackoffOptions,
+  type SerialConnectionOptions,
+  type SerialReaderOptions,
+} from './readers/serial-connection.js';
 export { LineReader, type LineReaderOptions, type LineReaderStats } from './readers/line-reader.js';
 export { LineDecoder, parseLine, type LineFormat, type LineParseResult } from './readers/line-format.js';
 export { Pn532Reader, type Pn532ReaderOptions, type Pn532Stats } from './readers/pn532-reader.js';
 export { Pn532FrameDecoder, encodeCommand, encodeFrame, parseTypeATargets, PN532_COMMAND, type Pn532Frame } from './readers/pn532-frame.js';
-export { WiegandReader, DEFAULT_WIEGAND_FRAME_TIMEOUT_MS, type WiegandReaderOptions, type WiegandReaderStats } from './readers/wiegand-reader.js';
+export {
+  WiegandReader,
+  DEFAULT_WIEGAND_FRAME_TIMEOUT_MS,
+  type WiegandReaderOptions,
+  type WiegandReaderStats,
+} from './readers/wiegand-reader.js';
 export { ReaderFeedback, type FeedbackOutputSpec, type FeedbackPattern, type ReaderFeedbackOptions } from './readers/reader-feedback.js';
 export type { AgentHardware } from './hardware/agent-hardware.js';
 export { HardwareFactory, buildReader, buildReaders, simSpecFromConfig, usesSimulation } from './hardware/factory.js';

@@ -89,7 +89,9 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 // A stray exception in a callback must not take every door down with it; it is logged.
 process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.stack ?? err.message }));
-process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as { stack?: unknown } | null | undefined)?.stack ?? reason) }));
+process.on('unhandledRejection', (reason) =>
+  log.error('unhandled rejection', { error: String((reason as { stack?: unknown } | null | undefined)?.stack ?? reason) }),
+);
 
 try {
   const config = loadAgentConfig(configFile);

@@ -134,7 +134,10 @@ describe('the agent without @acs/hardware-sim installed', () => {
     const result = await withoutSimulator(['--config', file], requests);
 
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    assert.match(result.stderr, /reader gate-in \(serial\.driver: sim\), gpio\.provider: sim needs the simulator package @acs\/hardware-sim, which is not installed/);
+    assert.match(
+      result.stderr,
+      /reader gate-in \(serial\.driver: sim\), gpio\.provider: sim needs the simulator package @acs\/hardware-sim, which is not installed/,
+    );
     assert.match(result.stderr, /npm ci -w hardware-sim/);
     assert.match(await simulatorRequests(requests), /^@acs\/hardware-sim from /);
   });

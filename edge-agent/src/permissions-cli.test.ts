@@ -25,7 +25,7 @@ describe('acs-permissions', () => {
     assert.deepEqual(JSON.parse(run.stdout), { kind: 'snapshot', set, hash: permissionSetHash(set) });
   });
 
-  test("prints the set an agent has stored, or its summary", async () => {
+  test('prints the set an agent has stored, or its summary', async () => {
     const dir = await tempDir();
     onTestFinished(() => dir.remove());
     const set = demoPermissionSet({ version: 6 });

@@ -31,7 +31,10 @@ export function payloadToMessage(payload: Uint8Array): PermissionSnapshot {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { 'data-dir': { type: 'string' }, summary: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { 'data-dir': { type: 'string' }, summary: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
   if (values.help || (positionals.length !== 1) === !values['data-dir']) {
     process.stdout.write(`${USAGE}\n`);
     process.exitCode = values.help ? 0 : 2;

@@ -13,9 +13,22 @@ describe('acs-sim badge learns the reader type of the door', () => {
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, {
       sim: { controlServer: true },
       readers: [
-        { id: 'office-gate-in', door: 'office-gate', direction: 'in', type: 'wiegand', wiegand: { d0Line: 12, d1Line: 13, formats: ['h10306', 'h10301'] } },
+        {
+          id: 'office-gate-in',
+          door: 'office-gate',
+          direction: 'in',
+          type: 'wiegand',
+          wiegand: { d0Line: 12, d1Line: 13, formats: ['h10306', 'h10301'] },
+        },
         { id: 'lab-in', door: 'lab', direction: 'in', type: 'pn532', serial: { path: 'sim/lab-in', driver: 'sim' }, pollIntervalMs: 50 },
-        { id: 'machine-room-in', door: 'machine-room', direction: 'in', type: 'line', serial: { path: 'sim/mr-in', driver: 'sim' }, format: 'em4100-decimal' },
+        {
+          id: 'machine-room-in',
+          door: 'machine-room',
+          direction: 'in',
+          type: 'line',
+          serial: { path: 'sim/mr-in', driver: 'sim' },
+          format: 'em4100-decimal',
+        },
       ],
     });
     const agent = await startAgent(config, { log: captureLogger().logger });
@@ -33,7 +46,10 @@ describe('acs-sim badge learns the reader type of the door', () => {
     const cli = async (...args: string[]) => {
       let stdout = '';
       let stderr = '';
-      const code = await runSimCli([...args, '--data-dir', dir.path], { out: (l) => (stdout += `${l}\n`), err: (l) => (stderr += `${l}\n`) });
+      const code = await runSimCli([...args, '--data-dir', dir.path], {
+        out: (l) => (stdout += `${l}\n`),
+        err: (l) => (stderr += `${l}\n`),
+      });
       return { code, stdout, stderr };
     };
 
@@ -51,7 +67,10 @@ describe('acs-sim badge learns the reader type of the door', () => {
 
     const wrongAtWiegand = await cli('badge', '--door', 'office-gate', '--card', '3887558');
     assert.equal(wrongAtWiegand.code, 2);
-    assert.match(wrongAtWiegand.stderr, /door office-gate: reader office-gate-in \(wiegand\) reads HID H10306 34-bit cards: the card must be <facility>:<card> with facility 0-65535 and card 0-65535/);
+    assert.match(
+      wrongAtWiegand.stderr,
+      /door office-gate: reader office-gate-in \(wiegand\) reads HID H10306 34-bit cards: the card must be <facility>:<card> with facility 0-65535 and card 0-65535/,
+    );
     const wrongAtChip = await cli('badge', '--door', 'lab', '--card', '123:4567');
     assert.equal(wrongAtChip.code, 2);
     assert.match(wrongAtChip.stderr, /reader lab-in \(pn532\) reads chip UIDs: the card must be 4, 7 or 10 bytes of hex/);

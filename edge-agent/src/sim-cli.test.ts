@@ -4,7 +4,15 @@ import assert from '@acs/shared/testing/assert';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from './agent.js';
-import { captureLogger, demoPermissionSet, simAgentConfig, snapshot, TAG_CONTRACTOR, TAG_EMPLOYEE, until } from './test-support/fixtures.js';
+import {
+  captureLogger,
+  demoPermissionSet,
+  simAgentConfig,
+  snapshot,
+  TAG_CONTRACTOR,
+  TAG_EMPLOYEE,
+  until,
+} from './test-support/fixtures.js';
 import { brokerAndServer } from './test-support/broker.js';
 import { runNode } from './test-support/spawn.js';
 import { runSimCli } from '@acs/hardware-sim';
@@ -12,7 +20,7 @@ import { runSimCli } from '@acs/hardware-sim';
 const SIM_CLI = fileURLToPath(import.meta.resolve('@acs/hardware-sim/cli'));
 
 describe('acs-sim against a running simulated agent', () => {
-  test('presents cards and moves doors through the agent\'s control server', async () => {
+  test("presents cards and moves doors through the agent's control server", async () => {
     const { dir, broker, server } = await brokerAndServer();
     const config = simAgentConfig(join(dir.path, 'agent-1'), broker.url, { sim: { controlServer: true } });
     const agent = await startAgent(config, { log: captureLogger().logger });
@@ -26,7 +34,10 @@ describe('acs-sim against a running simulated agent', () => {
     const cli = async (...args: string[]) => {
       let stdout = '';
       let stderr = '';
-      const code = await runSimCli([...args, '--data-dir', dir.path], { out: (l) => (stdout += `${l}\n`), err: (l) => (stderr += `${l}\n`) });
+      const code = await runSimCli([...args, '--data-dir', dir.path], {
+        out: (l) => (stdout += `${l}\n`),
+        err: (l) => (stderr += `${l}\n`),
+      });
       return { code, stdout, stderr };
     };
 
@@ -45,7 +56,11 @@ describe('acs-sim against a running simulated agent', () => {
     const forced = await cli('door', 'force', '--door', 'lab');
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /lab: force → door open, lock locked/);
-    await until(() => server.events().some((e) => e.kind === 'door' && e.type === 'forced_open' && e.doorId === 'lab'), 3000, 'forced_open');
+    await until(
+      () => server.events().some((e) => e.kind === 'door' && e.type === 'forced_open' && e.doorId === 'lab'),
+      3000,
+      'forced_open',
+    );
 
     const locked = await cli('door', 'open', '--door', 'office-gate');
     assert.equal(locked.code, 1);

@@ -46,8 +46,16 @@ describe('acs-sim command line', () => {
     ['no command', [], /missing command/],
     ['badge without --door', ['badge', '--card', '1'], /badge needs --door/],
     ['badge without --card', ['badge', '--door', 'lab'], /badge needs --card/],
-    ['a card with a control character', ['badge', '--door', 'lab', '--card', '12\u0007'], /--card must be the card as the reader reports it/],
-    ['a card longer than any reader sends', ['badge', '--door', 'lab', '--card', '9'.repeat(65)], /--card must be the card as the reader reports it/],
+    [
+      'a card with a control character',
+      ['badge', '--door', 'lab', '--card', '12\u0007'],
+      /--card must be the card as the reader reports it/,
+    ],
+    [
+      'a card longer than any reader sends',
+      ['badge', '--door', 'lab', '--card', '9'.repeat(65)],
+      /--card must be the card as the reader reports it/,
+    ],
     ['a bad direction', ['badge', '--door', 'lab', '--card', '1', '--direction', 'up'], /--direction must be in or out/],
     ['a bad door action', ['door', 'smash', '--door', 'lab'], /door needs an action: open, close, force, exit/],
     ['a flag missing its value', ['badge', '--door'], /--door/],
@@ -78,7 +86,10 @@ describe('acs-sim command line', () => {
     await mkdir(join(dataDir, 'sim'));
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => dead.on('close', resolve));
-    await writeFile(join(dataDir, 'sim', 'agent-9.json'), JSON.stringify({ agentId: 'agent-9', port: 9, pid: dead.pid, doors: ['lab'], startedAt: 1 }));
+    await writeFile(
+      join(dataDir, 'sim', 'agent-9.json'),
+      JSON.stringify({ agentId: 'agent-9', port: 9, pid: dead.pid, doors: ['lab'], startedAt: 1 }),
+    );
     const result = await runHere(['list', '--data-dir', dataDir]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /no running simulated agent/);

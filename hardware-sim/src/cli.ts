@@ -17,7 +17,14 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DOOR_ACTIONS, type BadgeResponse, type DoorAction, type DoorResponse, type ErrorResponse, type ReaderResponse } from './control/control-server.js';
+import {
+  DOOR_ACTIONS,
+  type BadgeResponse,
+  type DoorAction,
+  type DoorResponse,
+  type ErrorResponse,
+  type ReaderResponse,
+} from './control/control-server.js';
 import { READER_ACTIONS, type ReaderAction } from './sim-hardware.js';
 import { readRegistry, registryDirForDataDir, type SimRegistryEntry } from './control/sim-registry.js';
 import { readFile } from 'node:fs/promises';
@@ -62,7 +69,9 @@ async function findAgent(dataDir: string, doorId: string): Promise<SimRegistryEn
   const registryDir = registryDirForDataDir(dataDir);
   const agents = await readRegistry(registryDir);
   if (agents.length === 0) {
-    throw new NotFoundError(`no running simulated agent registered in ${registryDir} (start the demo with \`npm start\`, or pass --data-dir)`);
+    throw new NotFoundError(
+      `no running simulated agent registered in ${registryDir} (start the demo with \`npm start\`, or pass --data-dir)`,
+    );
   }
   const agent = agents.find((a) => a.doors.includes(doorId));
   if (!agent) {
@@ -97,7 +106,8 @@ async function post<T>(agent: SimRegistryEntry, path: string, body: unknown): Pr
 async function loadScenario(name: string): Promise<ScenarioStep[]> {
   const builtIn = BUILT_IN_SCENARIOS[name];
   if (builtIn) return builtIn;
-  if (!name.endsWith('.json')) throw new UsageError(`unknown scenario '${name}': built in are ${Object.keys(BUILT_IN_SCENARIOS).join(', ')}; or give a .json file`);
+  if (!name.endsWith('.json'))
+    throw new UsageError(`unknown scenario '${name}': built in are ${Object.keys(BUILT_IN_SCENARIOS).join(', ')}; or give a .json file`);
   let text: string;
   try {
     text = await readFile(name, 'utf8');
@@ -210,11 +220,19 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
             continue;
           }
           if (step.do === 'reader') {
-            const result = await post<ReaderResponse>(agent, '/reader', { door: step.door, direction: step.direction, action: step.action });
+            const result = await post<ReaderResponse>(agent, '/reader', {
+              door: step.door,
+              direction: step.direction,
+              action: step.action,
+            });
             io.out(`${label} ${result.result}${step.note ? `   ${step.note}` : ''}`);
             continue;
           }
-          const result = await post<BadgeResponse>(agent, '/badge', { door: step.door, card: parseCard(step.card), direction: step.direction });
+          const result = await post<BadgeResponse>(agent, '/badge', {
+            door: step.door,
+            card: parseCard(step.card),
+            direction: step.direction,
+          });
           const ok = step.expectRelease === undefined || step.expectRelease === result.released;
           if (!ok) failed++;
           io.out(
@@ -240,7 +258,8 @@ export async function runSimCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     // parseArgs reports unknown flags and missing values as TypeErrors with a code.
-    const message = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (err as Error).message : null;
+    const message =
+      err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS') ? (err as Error).message : null;
     if (message !== null) {
       io.err(`acs-sim: ${message}\n${SIM_USAGE}`);
       return 2;

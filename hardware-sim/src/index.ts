@@ -39,13 +39,7 @@ export {
   type SimLogger,
   type StateResponse,
 } from './control/control-server.js';
-export {
-  defaultRegistryDir,
-  readRegistry,
-  registryDirForDataDir,
-  registryFile,
-  type SimRegistryEntry,
-} from './control/sim-registry.js';
+export { defaultRegistryDir, readRegistry, registryDirForDataDir, registryFile, type SimRegistryEntry } from './control/sim-registry.js';
 export { runSimCli, SIM_USAGE, type CliIo } from './cli.js';
 export { SimOsdpLine, type SimOsdpLineOptions, type SimOsdpLineStats } from './osdp/sim-osdp-line.js';
 export {

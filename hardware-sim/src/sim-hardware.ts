@@ -147,7 +147,12 @@ export class SimHardware {
    * reader, the way that reader reports it. Throws `SimCardError` when the card cannot
    * come from that kind of reader.
    */
-  async present(doorId: string, card: string, direction: ReaderDirection = 'in', options: PresentationOptions = {}): Promise<SimPresentResult> {
+  async present(
+    doorId: string,
+    card: string,
+    direction: ReaderDirection = 'in',
+    options: PresentationOptions = {},
+  ): Promise<SimPresentResult> {
     const reader = this.readerAt(doorId, direction);
     if (!reader) throw new Error(`door ${doorId} has no simulated '${direction}' reader`);
     const presentation = presentationFor(reader, card, options);
@@ -164,14 +169,18 @@ export class SimHardware {
     if (!reader) throw new SimReaderActionError(`door ${doorId} has no simulated '${direction}' reader`);
     const { id, type } = reader.spec;
     if (action === 'tamper' || action === 'untamper') {
-      if (reader.spec.type !== 'osdp') throw new SimReaderActionError(`reader ${id} (${type}) has no tamper switch; OSDP readers report one`);
+      if (reader.spec.type !== 'osdp')
+        throw new SimReaderActionError(`reader ${id} (${type}) has no tamper switch; OSDP readers report one`);
       this.osdpReader(id).setTamper(action === 'tamper');
       return `reader ${id}: tamper switch ${action === 'tamper' ? 'open' : 'closed'}`;
     }
-    if (reader.spec.type === 'wiegand') throw new SimReaderActionError(`reader ${id} is wired to GPIO lines: there is no cable to ${action}`);
+    if (reader.spec.type === 'wiegand')
+      throw new SimReaderActionError(`reader ${id} is wired to GPIO lines: there is no cable to ${action}`);
     if (action === 'unplug') this.serialBinding.unplug(reader.spec.path);
     else this.serialBinding.replug(reader.spec.path);
-    const shared = [...this.readers.values()].filter((r) => r.spec.type !== 'wiegand' && r.spec.path === (reader.spec as { path: string }).path).map((r) => r.spec.id);
+    const shared = [...this.readers.values()]
+      .filter((r) => r.spec.type !== 'wiegand' && r.spec.path === (reader.spec as { path: string }).path)
+      .map((r) => r.spec.id);
     return `${reader.spec.path} ${action === 'unplug' ? 'unplugged' : 'plugged in again'} (${shared.join(', ')})`;
   }
 
@@ -208,7 +217,11 @@ export class SimHardware {
       case 'wiegand':
         return {
           spec,
-          device: new SimWiegandTransmitter(this.gpio, { d0Line: spec.d0Line, d1Line: spec.d1Line, ...(spec.timing ? { timing: spec.timing } : {}) }),
+          device: new SimWiegandTransmitter(this.gpio, {
+            d0Line: spec.d0Line,
+            d1Line: spec.d1Line,
+            ...(spec.timing ? { timing: spec.timing } : {}),
+          }),
         };
       case 'osdp': {
         const line = this.osdpLine(spec.path, spec.baudRate);

@@ -113,9 +113,9 @@ describe('architecture: domain walls', () => {
     assert.equal(violations.length, 0, `walls broken:\n${describeViolations(violations)}`);
   });
 
-  it('every entity a module registers with TypeOrmModule.forFeature lives in that module\'s folder', async () => {
+  it("every entity a module registers with TypeOrmModule.forFeature lives in that module's folder", async () => {
     const found = foreignRegistrations(await moduleFolders(), await entityFolders());
-    assert.deepEqual(found, [], 'modules registering other domains\' entities');
+    assert.deepEqual(found, [], "modules registering other domains' entities");
   });
 
   describe('each rule fails on a planted violation', () => {
@@ -131,9 +131,10 @@ describe('architecture: domain walls', () => {
       return { baseDir, paths, dispose: () => rmSync(baseDir, { recursive: true, force: true }) };
     }
 
-    it('no-foreign-tables: a service importing another domain\'s entity; entity files and own entities pass', async () => {
+    it("no-foreign-tables: a service importing another domain's entity; entity files and own entities pass", async () => {
       const tree = plant({
-        'people/person.entity.js': "import { ZoneEntity } from '../zones/zone.entity.js';\nexport class PersonEntity { zone = ZoneEntity; }\n",
+        'people/person.entity.js':
+          "import { ZoneEntity } from '../zones/zone.entity.js';\nexport class PersonEntity { zone = ZoneEntity; }\n",
         'people/people.service.js': "import { PersonEntity } from './person.entity.js';\nexport const own = PersonEntity;\n",
         'zones/zone.entity.js': 'export class ZoneEntity {}\n',
         'zones/zones.service.js': "import { PersonEntity } from '../people/person.entity.js';\nexport const reach = PersonEntity;\n",
@@ -151,7 +152,8 @@ describe('architecture: domain walls', () => {
 
     it('infrastructure-knows-no-domain: common importing a domain', async () => {
       const tree = plant({
-        'common/helper.js': "import { hash } from '../auth/hasher.js';\nimport { clock } from './clock.js';\nexport const h = [hash, clock];\n",
+        'common/helper.js':
+          "import { hash } from '../auth/hasher.js';\nimport { clock } from './clock.js';\nexport const h = [hash, clock];\n",
         'common/clock.js': 'export const clock = 1;\n',
         'auth/hasher.js': 'export const hash = 1;\n',
       });
@@ -166,19 +168,26 @@ describe('architecture: domain walls', () => {
       }
     });
 
-    it('the forFeature check: a module registering another folder\'s entity', () => {
+    it("the forFeature check: a module registering another folder's entity", () => {
       class PersonEntity {}
       class ZoneEntity {}
       const storage = { tables: [{ target: PersonEntity }, { target: ZoneEntity }] };
       const forFeature = (entities: Function[]): DynamicModule => ({
         module: TypeOrmModule,
-        providers: entities.map((e) => ({ provide: `${e.name}Repository`, useValue: null, targetEntitySchema: storage.tables.find((t) => t.target === e) })),
+        providers: entities.map((e) => ({
+          provide: `${e.name}Repository`,
+          useValue: null,
+          targetEntitySchema: storage.tables.find((t) => t.target === e),
+        })),
       });
       class ZonesModule {}
       Reflect.defineMetadata('imports', [forFeature([ZoneEntity, PersonEntity])], ZonesModule);
       const found = foreignRegistrations(
         new Map<Type, string>([[ZonesModule, 'zones']]),
-        new Map<unknown, string>([[PersonEntity, 'people'], [ZoneEntity, 'zones']]),
+        new Map<unknown, string>([
+          [PersonEntity, 'people'],
+          [ZoneEntity, 'zones'],
+        ]),
       );
       assert.deepEqual(found, ['zones: PersonEntity']);
     });

@@ -111,8 +111,9 @@ async function withDatabase<T>(env: Env, work: (dataSource: DataSource) => Promi
   try {
     // What an operator changes here is audited like a change made in the dashboard.
     installAuditing(dataSource, new AuditChain(dataSource), new SystemClock());
-    return await runWithAuditContext({ source: 'cli', actor: { userId: null, username: cliOperator(), role: null }, requestId: null, ip: null }, () =>
-      work(dataSource),
+    return await runWithAuditContext(
+      { source: 'cli', actor: { userId: null, username: cliOperator(), role: null }, requestId: null, ip: null },
+      () => work(dataSource),
     );
   } finally {
     await dataSource.destroy();
@@ -124,7 +125,9 @@ export async function createAdmin(
   env: Env = process.env,
 ): Promise<void> {
   if (options.ifMissing) {
-    const exists = await withDatabase(env, (ds) => ds.getRepository(UserEntity).existsBy({ username: options.username.trim().toLowerCase() }));
+    const exists = await withDatabase(env, (ds) =>
+      ds.getRepository(UserEntity).existsBy({ username: options.username.trim().toLowerCase() }),
+    );
     if (exists) {
       console.log(`user "${options.username.trim().toLowerCase()}" already exists; nothing to do`);
       return;
@@ -133,7 +136,12 @@ export async function createAdmin(
   const password = await readAdminPassword(options.passwordFile, env);
   await withDatabase(env, async (ds) => {
     const users = new UsersService(ds.getRepository(UserEntity), new PasswordHasher(), new SystemClock(), loadServerConfig(env));
-    const user = await users.create({ username: options.username, displayName: options.displayName ?? options.username, role: 'admin', password });
+    const user = await users.create({
+      username: options.username,
+      displayName: options.displayName ?? options.username,
+      role: 'admin',
+      password,
+    });
     console.log(`created administrator "${user.username}"`);
   });
 }
@@ -183,7 +191,10 @@ export async function addAgent(
 }
 
 /** The demo site's zones, doors, schedules, people, cards and grants, without any account. */
-export async function seedDemoSite(options: { ifEmpty?: boolean; doorAgents?: Record<string, string> }, env: Env = process.env): Promise<void> {
+export async function seedDemoSite(
+  options: { ifEmpty?: boolean; doorAgents?: Record<string, string> },
+  env: Env = process.env,
+): Promise<void> {
   await withDatabase(env, async (ds) => {
     const config = loadServerConfig(env);
     const clock = new SystemClock();
@@ -223,7 +234,9 @@ export async function backup(options: { to: string }, env: Env = process.env): P
   const { file, audit } = await backupDatabase(config, resolve(options.to));
   if (!audit.ok) {
     // Kept, not deleted: it is the evidence, and restore will refuse it anyway.
-    throw new Error(`backup written to ${file}, but its audit chain does not verify (${audit.reason}); the live database needs investigating`);
+    throw new Error(
+      `backup written to ${file}, but its audit chain does not verify (${audit.reason}); the live database needs investigating`,
+    );
   }
   console.log(`backup written to ${file} (audit chain verified: ${audit.checked} entries)`);
 }

@@ -67,7 +67,10 @@ const options = COMMANDS[command];
 if (!options) usage(`unknown command "${command}"`);
 let values: Record<string, string | boolean | string[] | undefined>;
 try {
-  values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
+  values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<
+    string,
+    string | boolean | string[] | undefined
+  >;
 } catch (err) {
   usage((err as Error).message);
 }
@@ -79,7 +82,8 @@ if (command === 'restore' && !values['from']) usage('restore needs --from <file>
 const doorAgents: Record<string, string> = {};
 for (const pair of (values['door-agent'] as string[] | undefined) ?? []) {
   const [door, agent, extra] = pair.split('=');
-  if (!door || !agent || extra !== undefined || !SLUG.test(door) || !SLUG.test(agent)) usage(`--door-agent expects <door>=<agent>, got "${pair}"`);
+  if (!door || !agent || extra !== undefined || !SLUG.test(door) || !SLUG.test(agent))
+    usage(`--door-agent expects <door>=<agent>, got "${pair}"`);
   doorAgents[door] = agent;
 }
 
@@ -103,7 +107,12 @@ try {
       await commands.migrate();
       break;
     case 'add-agent':
-      await commands.addAgent({ id: str('id')!, name: str('name'), passwordEnv: str('password-env'), ifMissing: values['if-missing'] === true });
+      await commands.addAgent({
+        id: str('id')!,
+        name: str('name'),
+        passwordEnv: str('password-env'),
+        ifMissing: values['if-missing'] === true,
+      });
       break;
     case 'seed-demo-site':
       await commands.seedDemoSite({ ifEmpty: values['if-empty'] === true, doorAgents });

@@ -133,7 +133,11 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
       const port = await embedded.start().catch((err: unknown) => {
         throw portProblem(err, 'MQTT', config.host, config.mqttPort, 'ACS_MQTT_PORT');
       });
-      connection = { url: `mqtt://${reachableHost(config.host)}:${port}`, username: SERVER_MQTT_USERNAME, password: embedded.serverPassword };
+      connection = {
+        url: `mqtt://${reachableHost(config.host)}:${port}`,
+        username: SERVER_MQTT_USERNAME,
+        password: embedded.serverPassword,
+      };
     }
     await app.listen(config.httpPort, config.host).catch((err: unknown) => {
       throw portProblem(err, 'HTTP', config.host, config.httpPort, 'ACS_HTTP_PORT');

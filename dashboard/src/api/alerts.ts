@@ -4,7 +4,11 @@ import { byId, type Dto, http } from './client';
 
 export type AlertScope = 'active' | 'recent';
 
-export const alertKeys = { all: ['alerts'] as const, list: (scope: AlertScope) => ['alerts', scope] as const, rules: ['alerts', 'rules'] as const };
+export const alertKeys = {
+  all: ['alerts'] as const,
+  list: (scope: AlertScope) => ['alerts', scope] as const,
+  rules: ['alerts', 'rules'] as const,
+};
 
 export const alertQueries = {
   list: (scope: AlertScope) => queryOptions({ queryKey: alertKeys.list(scope), queryFn: ({ signal }) => alertsApi.list(scope, signal) }),
@@ -15,6 +19,7 @@ export const alertQueries = {
 export const alertsApi = {
   list: (scope: AlertScope, signal?: AbortSignal) => http.get('/api/alerts', { params: { query: { scope } }, signal }),
   acknowledge: (id: string, note: string) => http.post('/api/alerts/{id}/acknowledge', { ...byId(id), body: { note } }),
-  toIncident: (alertId: string, level: IncidentLevel, note?: string | undefined) => http.post('/api/alerts/{id}/incident', { ...byId(alertId), body: { level, note } }),
+  toIncident: (alertId: string, level: IncidentLevel, note?: string | undefined) =>
+    http.post('/api/alerts/{id}/incident', { ...byId(alertId), body: { level, note } }),
   updateRules: (body: Dto<'AlertRulesDto'>) => http.put('/api/alerts/rules', { body }),
 };

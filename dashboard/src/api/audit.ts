@@ -12,7 +12,8 @@ export const auditQueries = {
   pages: (filters: AuditFilters, pageSize: number) =>
     infiniteQueryOptions({
       queryKey: auditKeys.pages(filters),
-      queryFn: ({ pageParam, signal }) => http.get('/api/audit', { params: { query: { ...filters, limit: pageSize, ...(pageParam ? { before: pageParam } : {}) } }, signal }),
+      queryFn: ({ pageParam, signal }) =>
+        http.get('/api/audit', { params: { query: { ...filters, limit: pageSize, ...(pageParam ? { before: pageParam } : {}) } }, signal }),
       initialPageParam: null as string | null,
       getNextPageParam: (page) => page.next,
     }),

@@ -10,12 +10,14 @@ export const cardKeys = { all: ['cards'] as const, history: (id: string) => ['ca
 
 export const cardQueries = {
   list: queryOptions({ queryKey: cardKeys.all, queryFn: ({ signal }) => http.get('/api/cards', { signal }) }),
-  history: (id: string) => queryOptions({ queryKey: cardKeys.history(id), queryFn: ({ signal }) => http.get('/api/cards/{id}/history', { ...byId(id), signal }) }),
+  history: (id: string) =>
+    queryOptions({ queryKey: cardKeys.history(id), queryFn: ({ signal }) => http.get('/api/cards/{id}/history', { ...byId(id), signal }) }),
 };
 
 export const cardsApi = {
   request: (body: CardRequestInput) => http.post('/api/cards', { body }),
-  transition: (id: string, to: CardStatus, note?: string) => http.post('/api/cards/{id}/transition', { ...byId(id), body: { to, ...(note ? { note } : {}) } }),
+  transition: (id: string, to: CardStatus, note?: string) =>
+    http.post('/api/cards/{id}/transition', { ...byId(id), body: { to, ...(note ? { note } : {}) } }),
   replace: (id: string, body: Dto<'ReplaceCardDto'>) => http.post('/api/cards/{id}/replacement', { ...byId(id), body }),
   update: (id: string, body: Dto<'UpdateCardDto'>) => http.patch('/api/cards/{id}', { ...byId(id), body }),
 };

@@ -61,7 +61,12 @@ export function errorOfResponse(response: Response, body: unknown): ApiRequestEr
   if (response.status === 502 || response.status === 503 || response.status === 504) {
     return new ApiRequestError(response.status, CLIENT_ERROR.unavailable, response.statusText || `HTTP ${response.status}`);
   }
-  return new ApiRequestError(response.status, `http_${response.status}`, response.statusText || `HTTP ${response.status}`, retryAfter(response));
+  return new ApiRequestError(
+    response.status,
+    `http_${response.status}`,
+    response.statusText || `HTTP ${response.status}`,
+    retryAfter(response),
+  );
 }
 
 /** Paths and bodies are typed by the server's OpenAPI description (generated/schema.ts). */
@@ -87,7 +92,11 @@ type Operation<P extends keyof paths, V extends Verb> = paths[P][V];
 
 /** Paths that have operation V on the server and a response type in ApiResponses. */
 export type ApiPath<V extends Verb> = {
-  [P in keyof paths & keyof ApiResponses]: Operation<P, V> extends Record<string, unknown> ? (V extends keyof ApiResponses[P] ? P : never) : never;
+  [P in keyof paths & keyof ApiResponses]: Operation<P, V> extends Record<string, unknown>
+    ? V extends keyof ApiResponses[P]
+      ? P
+      : never
+    : never;
 }[keyof paths & keyof ApiResponses];
 
 export type ApiResult<P extends keyof ApiResponses, V extends Verb> = V extends keyof ApiResponses[P] ? ApiResponses[P][V] : never;
@@ -128,7 +137,11 @@ export type ApiInit<O> = ([RequiredKeys<Parameters<O>>] extends [never]
 
 type Args<O> = [RequiredKeys<ApiInit<O>>] extends [never] ? [init?: ApiInit<O>] : [init: ApiInit<O>];
 
-async function send(verb: Verb, path: string, init: { params?: unknown; body?: unknown; signal?: AbortSignal | undefined } = {}): Promise<unknown> {
+async function send(
+  verb: Verb,
+  path: string,
+  init: { params?: unknown; body?: unknown; signal?: AbortSignal | undefined } = {},
+): Promise<unknown> {
   const { signal } = init;
   let outcome: { data?: unknown; error?: unknown; response: Response };
   try {
@@ -155,11 +168,16 @@ async function send(verb: Verb, path: string, init: { params?: unknown; body?: u
 
 /** The typed calls every domain module makes: paths, parameters and bodies come from the server's description. */
 export const http = {
-  get: <P extends ApiPath<'get'>>(path: P, ...init: Args<Operation<P, 'get'>>) => send('get', path, init[0]) as Promise<ApiResult<P, 'get'>>,
-  post: <P extends ApiPath<'post'>>(path: P, ...init: Args<Operation<P, 'post'>>) => send('post', path, init[0]) as Promise<ApiResult<P, 'post'>>,
-  put: <P extends ApiPath<'put'>>(path: P, ...init: Args<Operation<P, 'put'>>) => send('put', path, init[0]) as Promise<ApiResult<P, 'put'>>,
-  patch: <P extends ApiPath<'patch'>>(path: P, ...init: Args<Operation<P, 'patch'>>) => send('patch', path, init[0]) as Promise<ApiResult<P, 'patch'>>,
-  delete: <P extends ApiPath<'delete'>>(path: P, ...init: Args<Operation<P, 'delete'>>) => send('delete', path, init[0]) as Promise<ApiResult<P, 'delete'>>,
+  get: <P extends ApiPath<'get'>>(path: P, ...init: Args<Operation<P, 'get'>>) =>
+    send('get', path, init[0]) as Promise<ApiResult<P, 'get'>>,
+  post: <P extends ApiPath<'post'>>(path: P, ...init: Args<Operation<P, 'post'>>) =>
+    send('post', path, init[0]) as Promise<ApiResult<P, 'post'>>,
+  put: <P extends ApiPath<'put'>>(path: P, ...init: Args<Operation<P, 'put'>>) =>
+    send('put', path, init[0]) as Promise<ApiResult<P, 'put'>>,
+  patch: <P extends ApiPath<'patch'>>(path: P, ...init: Args<Operation<P, 'patch'>>) =>
+    send('patch', path, init[0]) as Promise<ApiResult<P, 'patch'>>,
+  delete: <P extends ApiPath<'delete'>>(path: P, ...init: Args<Operation<P, 'delete'>>) =>
+    send('delete', path, init[0]) as Promise<ApiResult<P, 'delete'>>,
 };
 
 /** A request body as the server's DTO describes it (generated/schema.ts). */

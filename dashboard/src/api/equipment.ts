@@ -29,14 +29,18 @@ export const EQUIPMENT_CHANGES = [equipmentKeys.all, equipmentKeys.passes, equip
 
 export const equipmentApi = {
   register: (body: Dto<'CreateEquipmentDto'>) => http.post('/api/equipment', { body }),
-  returnToService: (id: string, check: Dto<'ReturnToServiceDto'>['check'], note: string) => http.post('/api/equipment/{id}/return-to-service', { ...byId(id), body: { check, note } }),
+  returnToService: (id: string, check: Dto<'ReturnToServiceDto'>['check'], note: string) =>
+    http.post('/api/equipment/{id}/return-to-service', { ...byId(id), body: { check, note } }),
   requestPass: (body: Dto<'CreateGatePassDto'>) => http.post('/api/gate-passes', { body }),
-  decidePass: (id: string, decision: Dto<'DecideGatePassDto'>['decision'], note?: string) => http.post('/api/gate-passes/{id}/decision', { ...byId(id), body: { decision, note } }),
+  decidePass: (id: string, decision: Dto<'DecideGatePassDto'>['decision'], note?: string) =>
+    http.post('/api/gate-passes/{id}/decision', { ...byId(id), body: { decision, note } }),
   recordDataHandling: (id: string, dataHandling: DataHandling, note: string) =>
     http.post('/api/gate-passes/{id}/data-handling', { ...byId(id), body: { dataHandling, note } }),
   checkpoint: (body: Dto<'CheckpointDto'>) => http.post('/api/equipment/checkpoint', { body }),
   mediaCheck: (body: Dto<'MediaCheckDto'>) => http.post('/api/equipment/media-check', { body }),
   applySeal: (body: Dto<'ApplySealDto'>) => http.post('/api/seals', { body }),
-  inspectSeal: (id: string, result: Dto<'InspectSealDto'>['result'], note?: string) => http.post('/api/seals/{id}/inspect', { ...byId(id), body: { result, note } }),
-  replaceSeal: (id: string, newNumber: string, note: string) => http.post('/api/seals/{id}/replace', { ...byId(id), body: { newNumber, note } }),
+  inspectSeal: (id: string, result: Dto<'InspectSealDto'>['result'], note?: string) =>
+    http.post('/api/seals/{id}/inspect', { ...byId(id), body: { result, note } }),
+  replaceSeal: (id: string, newNumber: string, note: string) =>
+    http.post('/api/seals/{id}/replace', { ...byId(id), body: { newNumber, note } }),
 };

@@ -12,9 +12,13 @@ export const incidentKeys = {
 /** Incidents with their notes and attachments, violations and their statistics. */
 export const incidentQueries = {
   list: queryOptions({ queryKey: incidentKeys.all, queryFn: ({ signal }) => http.get('/api/incidents', { signal }) }),
-  detail: (id: string) => queryOptions({ queryKey: incidentKeys.detail(id), queryFn: ({ signal }) => http.get('/api/incidents/{id}', { ...byId(id), signal }) }),
+  detail: (id: string) =>
+    queryOptions({ queryKey: incidentKeys.detail(id), queryFn: ({ signal }) => http.get('/api/incidents/{id}', { ...byId(id), signal }) }),
   stats: (from: number, to: number) =>
-    queryOptions({ queryKey: incidentKeys.stats(from, to), queryFn: ({ signal }) => http.get('/api/incidents/stats', { params: { query: { from, to } }, signal }) }),
+    queryOptions({
+      queryKey: incidentKeys.stats(from, to),
+      queryFn: ({ signal }) => http.get('/api/incidents/stats', { params: { query: { from, to } }, signal }),
+    }),
   violations: (personId?: string) =>
     queryOptions({
       queryKey: incidentKeys.violationsOf(personId),

@@ -22,15 +22,20 @@ export const permissionKeys = {
 /** Grants, access requests, access reviews and the proof that revocations reached the doors. */
 export const permissionQueries = {
   grants: (filter: GrantFilter = {}) =>
-    queryOptions({ queryKey: permissionKeys.grantsOf(filter), queryFn: ({ signal }) => http.get('/api/grants', { params: { query: filter }, signal }) }),
+    queryOptions({
+      queryKey: permissionKeys.grantsOf(filter),
+      queryFn: ({ signal }) => http.get('/api/grants', { params: { query: filter }, signal }),
+    }),
   accessRequests: (filter: AccessRequestFilter = {}) =>
     queryOptions({
       queryKey: permissionKeys.accessRequestsOf(filter),
       queryFn: ({ signal }) => http.get('/api/access-requests', { params: { query: filter }, signal }),
     }),
   reviews: queryOptions({ queryKey: permissionKeys.reviews, queryFn: ({ signal }) => http.get('/api/reviews', { signal }) }),
-  review: (id: string) => queryOptions({ queryKey: permissionKeys.review(id), queryFn: ({ signal }) => http.get('/api/reviews/{id}', { ...byId(id), signal }) }),
-  revocations: (limit = 20) => queryOptions({ queryKey: [...permissionKeys.revocations, { limit }], queryFn: ({ signal }) => revocationProofs(limit, signal) }),
+  review: (id: string) =>
+    queryOptions({ queryKey: permissionKeys.review(id), queryFn: ({ signal }) => http.get('/api/reviews/{id}', { ...byId(id), signal }) }),
+  revocations: (limit = 20) =>
+    queryOptions({ queryKey: [...permissionKeys.revocations, { limit }], queryFn: ({ signal }) => revocationProofs(limit, signal) }),
 };
 
 /** The latest revocations' way to the doors, newest first. */
@@ -47,11 +52,15 @@ export const permissionsApi = {
   createGrant: (body: GrantInput) => http.post('/api/grants', { body }),
   revokeGrant: (id: string) => http.delete('/api/grants/{id}', byId(id)),
   createAccessRequest: (body: AccessRequestInput) => http.post('/api/access-requests', { body }),
-  approveRequest: (id: string, reason?: string) => http.post('/api/access-requests/{id}/approve', { ...byId(id), body: reason ? { reason } : {} }),
+  approveRequest: (id: string, reason?: string) =>
+    http.post('/api/access-requests/{id}/approve', { ...byId(id), body: reason ? { reason } : {} }),
   refuseRequest: (id: string, reason: string) => http.post('/api/access-requests/{id}/refuse', { ...byId(id), body: { reason } }),
   cancelRequest: (id: string) => http.post('/api/access-requests/{id}/cancel', byId(id)),
   startReview: (body: Dto<'StartReviewDto'>) => http.post('/api/reviews', { body }),
   decideReview: (campaignId: string, itemId: string, decision: ReviewDecision, note?: string) =>
-    http.post('/api/reviews/{id}/items/{itemId}/decision', { params: { path: { id: campaignId, itemId } }, body: { decision, ...(note ? { note } : {}) } }),
+    http.post('/api/reviews/{id}/items/{itemId}/decision', {
+      params: { path: { id: campaignId, itemId } },
+      body: { decision, ...(note ? { note } : {}) },
+    }),
   closeReview: (id: string) => http.post('/api/reviews/{id}/close', byId(id)),
 };

@@ -46,7 +46,10 @@ export function useMutations<A extends Calls>(calls: A, invalidates: readonly Qu
   });
   const keys = JSON.stringify(invalidates);
   return useMemo(
-    () => Object.fromEntries(Object.entries(calls).map(([name, call]) => [name, (...args: unknown[]) => mutateAsync(() => call(...args))])) as A,
+    () =>
+      Object.fromEntries(
+        Object.entries(calls).map(([name, call]) => [name, (...args: unknown[]) => mutateAsync(() => call(...args))]),
+      ) as A,
     [calls, mutateAsync, keys],
   );
 }

@@ -13,6 +13,7 @@ export function listReaders(signal?: AbortSignal) {
 
 /** OSDP readers and their secure-channel keys. */
 export const readersApi = {
-  openProvisioningWindow: (readerId: string, minutes: number) => http.post('/api/readers/{id}/provisioning-window', { ...byId(readerId), body: { minutes } }),
+  openProvisioningWindow: (readerId: string, minutes: number) =>
+    http.post('/api/readers/{id}/provisioning-window', { ...byId(readerId), body: { minutes } }),
   installKey: (readerId: string) => http.post('/api/readers/{id}/keys', byId(readerId)),
 };

@@ -129,7 +129,13 @@ export interface ApiResponses {
 /** Fails to compile when ApiResponses names a path or a method the server does not have. */
 type CheckedAgainstServer = {
   [P in keyof ApiResponses]: P extends keyof paths
-    ? { [V in keyof ApiResponses[P]]: V extends keyof paths[P] ? (paths[P][V] extends undefined ? 'no such method' : 'ok') : 'no such method' }[keyof ApiResponses[P]]
+    ? {
+        [V in keyof ApiResponses[P]]: V extends keyof paths[P]
+          ? paths[P][V] extends undefined
+            ? 'no such method'
+            : 'ok'
+          : 'no such method';
+      }[keyof ApiResponses[P]]
     : 'no such path';
 }[keyof ApiResponses];
 const responsesMatchServer: CheckedAgainstServer extends 'ok' ? true : never = true;

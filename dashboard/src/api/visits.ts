@@ -41,12 +41,20 @@ export const VISIT_CHANGES = [visitKeys.all, visitKeys.pool] as const;
  * The same, but for the reception desk: its own list of today's visits is kept current by
  * the answers and the pushes (newest on top), not by a reload in the server's order.
  */
-export const DESK_CHANGES = [visitKeys.onSite, visitKeys.pool, visitKeys.list('active'), visitKeys.list('pending'), visitKeys.list('history'), visitKeys.list('mine')] as const;
+export const DESK_CHANGES = [
+  visitKeys.onSite,
+  visitKeys.pool,
+  visitKeys.list('active'),
+  visitKeys.list('pending'),
+  visitKeys.list('history'),
+  visitKeys.list('mine'),
+] as const;
 
 export const visitsApi = {
   walkIn: (visit: NewVisit) => http.post('/api/visits/walk-in', { body: visit }),
   invite: (visit: NewVisit) => http.post('/api/visits', { body: visit }),
-  hostDecision: (id: string, decision: Dto<'DecisionDto'>['decision'], note?: string) => http.post('/api/visits/{id}/host-decision', { ...byId(id), body: { decision, note } }),
+  hostDecision: (id: string, decision: Dto<'DecisionDto'>['decision'], note?: string) =>
+    http.post('/api/visits/{id}/host-decision', { ...byId(id), body: { decision, note } }),
   watchlistDecision: (id: string, decision: Dto<'WatchlistDecisionDto'>['decision'], note: string) =>
     http.post('/api/visits/{id}/watchlist-decision', { ...byId(id), body: { decision, note } }),
   checkIn: (id: string, body: CheckIn) => http.post('/api/visits/{id}/check-in', { ...byId(id), body }),

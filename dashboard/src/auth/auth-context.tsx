@@ -106,10 +106,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const setUser = useCallback((user: UserView) => setState((current) => ({ ...current, user })), []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  const value = useMemo<AuthContextValue>(
-    () => ({ ...state, signIn, signOut, setUser, retry }),
-    [state, signIn, signOut, setUser, retry],
-  );
+  const value = useMemo<AuthContextValue>(() => ({ ...state, signIn, signOut, setUser, retry }), [state, signIn, signOut, setUser, retry]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -25,7 +25,10 @@ export function useAction() {
         if (success) message.success(success);
         return result;
       } catch (error) {
-        message.error({ content: t('admin.failed', { message: error instanceof Error ? error.message : String(error) }), className: 'action-error' });
+        message.error({
+          content: t('admin.failed', { message: error instanceof Error ? error.message : String(error) }),
+          className: 'action-error',
+        });
         return undefined;
       }
     },
@@ -144,7 +147,11 @@ export function DeliveryProof({ version }: { version: number }) {
           size="small"
           dataSource={proof.agents}
           renderItem={(agent) => (
-            <List.Item data-testid="proof-agent" data-agent-id={agent.agentId} data-confirmed={agent.confirmedAt !== null ? 'true' : 'false'}>
+            <List.Item
+              data-testid="proof-agent"
+              data-agent-id={agent.agentId}
+              data-confirmed={agent.confirmedAt !== null ? 'true' : 'false'}
+            >
               <span>{agent.agentName}</span>
               {agent.confirmedAt !== null ? (
                 <Tag icon={<CheckCircleOutlined />} color="success">
@@ -161,7 +168,9 @@ export function DeliveryProof({ version }: { version: number }) {
       )}
       {proof && proof.agents.length > 0 && (
         <Typography.Text strong={proof.complete} type={proof.complete ? 'success' : 'warning'} data-testid="proof-summary">
-          {proof.complete ? t('proof.allConfirmed', { count: proof.agents.length, delay: seconds(proof.delayMs ?? 0) }) : t('proof.waiting', { count: pending })}
+          {proof.complete
+            ? t('proof.allConfirmed', { count: proof.agents.length, delay: seconds(proof.delayMs ?? 0) })
+            : t('proof.waiting', { count: pending })}
         </Typography.Text>
       )}
     </Card>

@@ -90,7 +90,9 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
         pagination={{ defaultPageSize: 50, showSizeChanger: true, hideOnSinglePage: true }}
         locale={{ emptyText: t('common.noData') }}
         {...(props.expandAll ? { expandable: { expandedRowKeys: expanded, onExpandedRowsChange: setExpanded } } : {})}
-        onRow={(row) => ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id, ...props.rowAttributes?.(row) }) as HTMLAttributes<HTMLElement>}
+        onRow={(row) =>
+          ({ 'data-testid': `${props.testId}-row`, 'data-id': row.id, ...props.rowAttributes?.(row) }) as HTMLAttributes<HTMLElement>
+        }
       />
       {props.children}
     </Card>

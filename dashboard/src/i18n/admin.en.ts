@@ -58,7 +58,8 @@ export const adminEn: Shape<typeof adminZhCN> = {
     releaseSeconds: 'Release time (s)',
     heldOpenSeconds: 'Held-open limit (s)',
     failMode: 'On power loss',
-    adjacencyRule: 'A door joins adjacent zones: a zone and one of its inner zones, or two zones inside the same outer zone. Release time is at least 3 s.',
+    adjacencyRule:
+      'A door joins adjacent zones: a zone and one of its inner zones, or two zones inside the same outer zone. Release time is at least 3 s.',
   },
   failMode: {
     secure: 'Fail-secure (stays locked)',
@@ -135,7 +136,8 @@ export const adminEn: Shape<typeof adminZhCN> = {
     departConfirm: '{{name}} leaves: every card and grant is revoked now and pushed to every door agent. Continue?',
     departed: 'Marked departed',
     departedAt: 'Departed',
-    moveHint: 'A new department is a move: grants outside its default zones (L2/L3 included) end at once and its default zones are granted.',
+    moveHint:
+      'A new department is a move: grants outside its default zones (L2/L3 included) end at once and its default zones are granted.',
     moved: 'Moved to {{department}}',
   },
   cardAdmin: {

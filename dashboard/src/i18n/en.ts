@@ -417,7 +417,8 @@ export const en: Messages = {
     operationBy: '{{name}} · {{time}}',
     openWindow: 'Open provisioning window',
     openWindowTitle: 'Open a provisioning window for {{reader}}',
-    openWindowHelp: 'During the window the agent may use the default key SCBK-D with this reader (install mode), so that its own key can be installed.',
+    openWindowHelp:
+      'During the window the agent may use the default key SCBK-D with this reader (install mode), so that its own key can be installed.',
     minutes: 'Duration (minutes)',
     installKey: 'Install key',
     rotateKey: 'Rotate key',

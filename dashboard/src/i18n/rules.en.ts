@@ -13,7 +13,8 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
     endConfirm: 'End the lockdown of “{{target}}”?',
     endReason: 'Note on ending (optional)',
     startTitle: 'Start a lockdown',
-    startHelp: 'Affected doors open only for cards designated for lockdown; exit buttons still release the lock, so people can always leave.',
+    startHelp:
+      'Affected doors open only for cards designated for lockdown; exit buttons still release the lock, so people can always leave.',
     scope: 'Scope',
     scopeSite: 'Whole site',
     scopeZone: 'One zone (and the zones inside it)',
@@ -94,7 +95,8 @@ export const rulesEn: Shape<typeof rulesZhCN> = {
     escortWindow: 'Escort window (seconds)',
     twoPersonWindow: 'Two-person window (seconds)',
     offlineLimit: 'Offline limit (hours)',
-    offlineLimitHelp: 'After the door controller has been out of touch with the server this long, cards of this type stop working; empty means no limit.',
+    offlineLimitHelp:
+      'After the door controller has been out of touch with the server this long, cards of this type stop working; empty means no limit.',
     noLimit: 'No limit',
   },
 };

@@ -169,7 +169,6 @@ export const zhCN = {
     reader_recovered: '读卡器恢复',
     tamper: '防拆报警',
     reader_key_reset: '读卡器密钥被重置',
-
   } satisfies Record<DoorEvent['type'] | DeviceEvent['type'], string>,
   reason: {
     granted: '允许通行',

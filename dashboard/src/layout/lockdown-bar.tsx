@@ -38,7 +38,14 @@ export function LockdownBanners() {
       let note = '';
       modal.confirm({
         title: t('lockdown.endConfirm', { target }),
-        content: <Input placeholder={t('lockdown.endReason')} maxLength={500} onChange={(e) => (note = e.target.value)} data-testid="lockdown-end-reason" />,
+        content: (
+          <Input
+            placeholder={t('lockdown.endReason')}
+            maxLength={500}
+            onChange={(e) => (note = e.target.value)}
+            data-testid="lockdown-end-reason"
+          />
+        ),
         okText: t('lockdown.end'),
         cancelText: t('lockdown.cancel'),
         okButtonProps: { 'data-testid': 'lockdown-end-confirm' } as Record<string, string>,
@@ -58,7 +65,17 @@ export function LockdownBanners() {
 
   const parts = view
     ? [
-        ...(view.site ? [{ key: 'site', title: t('lockdown.bannerSite'), part: view.site, command: { scope: 'site' } as LockdownCommand, target: t('lockdown.site') }] : []),
+        ...(view.site
+          ? [
+              {
+                key: 'site',
+                title: t('lockdown.bannerSite'),
+                part: view.site,
+                command: { scope: 'site' } as LockdownCommand,
+                target: t('lockdown.site'),
+              },
+            ]
+          : []),
         ...view.zones.map((z) => ({
           key: z.zoneId,
           title: t('lockdown.bannerZone', { zone: z.zoneName }),
@@ -84,7 +101,9 @@ export function LockdownBanners() {
           description={
             <Space wrap size="large">
               <span>{t('lockdown.reason', { reason: part.reason })}</span>
-              <Typography.Text type="secondary">{t('lockdown.startedBy', { name: part.startedBy ?? '—', time: formats.dateTime(part.startedAt) })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('lockdown.startedBy', { name: part.startedBy ?? '—', time: formats.dateTime(part.startedAt) })}
+              </Typography.Text>
             </Space>
           }
           action={
@@ -108,7 +127,15 @@ export function LockdownButton({ className }: { className?: string }) {
   if (!OPERATORS.has(user.role)) return null;
   return (
     <>
-      <Button danger type="primary" size="small" icon={<LockOutlined />} {...(className === undefined ? {} : { className })} onClick={() => setOpen(true)} data-testid="lockdown-start">
+      <Button
+        danger
+        type="primary"
+        size="small"
+        icon={<LockOutlined />}
+        {...(className === undefined ? {} : { className })}
+        onClick={() => setOpen(true)}
+        data-testid="lockdown-start"
+      >
         {t('lockdown.button')}
       </Button>
       <LockdownStartModal open={open} onClose={() => setOpen(false)} />
@@ -134,7 +161,11 @@ function LockdownStartModal({ open, onClose }: { open: boolean; onClose: () => v
   const submit = async () => {
     const values = await form.validateFields();
     try {
-      await start.mutateAsync({ scope: values.scope, reason: values.reason.trim(), ...(values.scope === 'zone' ? { zoneId: values.zoneId! } : {}) });
+      await start.mutateAsync({
+        scope: values.scope,
+        reason: values.reason.trim(),
+        ...(values.scope === 'zone' ? { zoneId: values.zoneId! } : {}),
+      });
       message.success(t('lockdown.started'));
       form.resetFields();
       onClose();
@@ -167,10 +198,18 @@ function LockdownStartModal({ open, onClose }: { open: boolean; onClose: () => v
         </Form.Item>
         {scope === 'zone' && (
           <Form.Item name="zoneId" label={t('lockdown.zone')} rules={[{ required: true, message: t('lockdown.zone') }]}>
-            <Select data-testid="lockdown-zone" showSearch={{ optionFilterProp: 'label' }} options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))} />
+            <Select
+              data-testid="lockdown-zone"
+              showSearch={{ optionFilterProp: 'label' }}
+              options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))}
+            />
           </Form.Item>
         )}
-        <Form.Item name="reason" label={t('lockdown.reasonLabel')} rules={[{ required: true, whitespace: true, message: t('lockdown.reasonRequired') }]}>
+        <Form.Item
+          name="reason"
+          label={t('lockdown.reasonLabel')}
+          rules={[{ required: true, whitespace: true, message: t('lockdown.reasonRequired') }]}
+        >
           <Input.TextArea data-testid="lockdown-reason" maxLength={500} autoSize={{ minRows: 2 }} />
         </Form.Item>
       </Form>

@@ -74,13 +74,16 @@ export function useLiveQuery<Snapshot, T = Snapshot>(options: LiveQueryOptions<S
           void queryClient.invalidateQueries({ queryKey: key, exact: true });
           return;
         }
-        queryClient.setQueryData<T>(key, (current) => (handler as (current: T | undefined, ...payload: unknown[]) => T | undefined)(current, ...payload));
+        queryClient.setQueryData<T>(key, (current) =>
+          (handler as (current: T | undefined, ...payload: unknown[]) => T | undefined)(current, ...payload),
+        );
       };
       (socket.on as (event: string, listener: (...payload: unknown[]) => void) => void)(event, listener);
       return [event, listener] as const;
     });
     return () => {
-      for (const [event, listener] of listeners) (socket.off as (event: string, listener: (...payload: unknown[]) => void) => void)(event, listener);
+      for (const [event, listener] of listeners)
+        (socket.off as (event: string, listener: (...payload: unknown[]) => void) => void)(event, listener);
     };
   }, [socket, events, queryClient]);
 

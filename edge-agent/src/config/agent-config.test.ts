@@ -6,7 +6,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { tempDir } from '../test-support/fixtures.js';
-import { AgentConfigError, isSerialReader, loadAgentConfig, parseAgentConfig, resolveMqttPassword, type ReaderConfig, type SerialReaderConfig } from './agent-config.js';
+import {
+  AgentConfigError,
+  isSerialReader,
+  loadAgentConfig,
+  parseAgentConfig,
+  resolveMqttPassword,
+  type ReaderConfig,
+  type SerialReaderConfig,
+} from './agent-config.js';
 
 function serial(reader: ReaderConfig | undefined): SerialReaderConfig {
   assert.ok(reader && isSerialReader(reader), `expected a serial reader, got ${reader?.type}`);
@@ -52,7 +60,10 @@ describe('agent configuration', () => {
 
   test('loads the demo configuration with three simulated doors, paths relative to the file', () => {
     const config = loadAgentConfig(join(CONFIG_DIR, 'demo.yaml'), { env: {} });
-    assert.deepEqual(config.doors.map((d) => d.id), ['office-gate', 'lab', 'machine-room']);
+    assert.deepEqual(
+      config.doors.map((d) => d.id),
+      ['office-gate', 'lab', 'machine-room'],
+    );
     assert.ok(config.readers.every((r) => serial(r).serial.driver === 'sim'));
     assert.ok(config.readers.every((r) => r.type === 'osdp' || r.direction === 'in'));
     assert.equal(config.mqtt.url, 'mqtt://127.0.0.1:1884');
@@ -108,8 +119,14 @@ describe('agent configuration', () => {
     doc.doors[0].lock.line = 40;
     doc.doors[1].releaseMs = 1000;
     const problems = problemsOf(doc);
-    assert.ok(problems.some((p) => p.startsWith('doors[0].lock.line: ')), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('doors[1].releaseMs: ')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith('doors[0].lock.line: ')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('doors[1].releaseMs: ')),
+      problems.join('\n'),
+    );
   });
 
   test('refuses a reader on a door that is not configured', () => {
@@ -149,12 +166,15 @@ describe('agent configuration', () => {
     onTestFinished(() => dir.remove());
     const file = join(dir.path, 'broken.yaml');
     await writeFile(file, 'version: 1\nagentId: [unclosed\n');
-    assert.throws(() => loadAgentConfig(file, { env: {} }), (err: unknown) => {
-      assert.ok(err instanceof AgentConfigError);
-      assert.match(err.message, /broken\.yaml/);
-      assert.match(err.problems[0]!, /YAML syntax error at line \d+/);
-      return true;
-    });
+    assert.throws(
+      () => loadAgentConfig(file, { env: {} }),
+      (err: unknown) => {
+        assert.ok(err instanceof AgentConfigError);
+        assert.match(err.message, /broken\.yaml/);
+        assert.match(err.problems[0]!, /YAML syntax error at line \d+/);
+        return true;
+      },
+    );
   });
 
   test('reports a missing file by its path', () => {
@@ -192,7 +212,10 @@ describe('agent configuration', () => {
   });
 
   test('names the environment variable behind a bad value', () => {
-    assert.deepEqual(problemsOf(minimal(), { ACS_AGENT_ID: 'Agent One' }).map((p) => p.split(':')[0]), ['agentId (from ACS_AGENT_ID)']);
+    assert.deepEqual(
+      problemsOf(minimal(), { ACS_AGENT_ID: 'Agent One' }).map((p) => p.split(':')[0]),
+      ['agentId (from ACS_AGENT_ID)'],
+    );
   });
 
   test('reads the MQTT password from its file when the agent starts', async () => {

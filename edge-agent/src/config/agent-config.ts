@@ -63,12 +63,18 @@ const mqttTlsSchema = z
     /** The name the broker's certificate must carry, when the URL's host is not it (an IP address, a tunnel). */
     servername: z.string().min(1).optional(),
   })
-  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), { error: 'set both certFile and keyFile, or neither', path: ['keyFile'] });
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+    error: 'set both certFile and keyFile, or neither',
+    path: ['keyFile'],
+  });
 
 const mqttSchema = z.strictObject({
   url: z
     .string()
-    .refine((u) => URL.canParse(u) && ['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(new URL(u).protocol), 'expected an mqtt://, mqtts://, ws:// or wss:// URL'),
+    .refine(
+      (u) => URL.canParse(u) && ['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(new URL(u).protocol),
+      'expected an mqtt://, mqtts://, ws:// or wss:// URL',
+    ),
   /** Defaults to the agent id. */
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
@@ -143,7 +149,8 @@ export const agentConfigSchema = z
     config.readers.forEach((reader, i) => {
       for (const [field, line] of readerGpioLines(reader)) {
         const owner = lines.get(line);
-        if (owner) ctx.addIssue({ code: 'custom', path: ['readers', i, ...field.split('.')], message: `GPIO ${line} is already used by ${owner}` });
+        if (owner)
+          ctx.addIssue({ code: 'custom', path: ['readers', i, ...field.split('.')], message: `GPIO ${line} is already used by ${owner}` });
         else lines.set(line, `readers[${i}].${field}`);
       }
     });
@@ -154,29 +161,49 @@ export const agentConfigSchema = z
     config.readers.forEach((reader, i) => {
       if (isSerialReader(reader)) {
         const path = `${reader.serial.driver}:${reader.serial.path}`;
-        if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'serial', 'path'], message: `serial port ${reader.serial.path} is used by another reader` });
+        if (paths.has(path))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['readers', i, 'serial', 'path'],
+            message: `serial port ${reader.serial.path} is used by another reader`,
+          });
         paths.add(path);
       }
       if (reader.type === 'osdp') {
-        if (readerIds.has(reader.id)) ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
+        if (readerIds.has(reader.id))
+          ctx.addIssue({ code: 'custom', path: ['readers', i, 'id'], message: `duplicate reader id '${reader.id}'` });
         readerIds.add(reader.id);
         const addresses = new Set<number>();
         reader.devices.forEach((device, k) => {
           if (addresses.has(device.address)) {
-            ctx.addIssue({ code: 'custom', path: ['readers', i, 'devices', k, 'address'], message: `address ${device.address} is used twice on line '${reader.id}'` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['readers', i, 'devices', k, 'address'],
+              message: `address ${device.address} is used twice on line '${reader.id}'`,
+            });
           }
           addresses.add(device.address);
         });
       }
       for (const { placement, at } of placementsOf(reader)) {
         const where = ['readers', i, ...at];
-        if (readerIds.has(placement.id)) ctx.addIssue({ code: 'custom', path: [...where, 'id'], message: `duplicate reader id '${placement.id}'` });
+        if (readerIds.has(placement.id))
+          ctx.addIssue({ code: 'custom', path: [...where, 'id'], message: `duplicate reader id '${placement.id}'` });
         readerIds.add(placement.id);
         if (!doorIds.has(placement.door)) {
-          ctx.addIssue({ code: 'custom', path: [...where, 'door'], message: `no door '${placement.door}' in doors (${[...doorIds.keys()].join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...where, 'door'],
+            message: `no door '${placement.door}' in doors (${[...doorIds.keys()].join(', ')})`,
+          });
         }
         const face = `${placement.door}/${placement.direction}`;
-        if (faces.has(face)) ctx.addIssue({ code: 'custom', path: [...where, 'direction'], message: `door '${placement.door}' already has an '${placement.direction}' reader` });
+        if (faces.has(face))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...where, 'direction'],
+            message: `door '${placement.door}' already has an '${placement.direction}' reader`,
+          });
         faces.add(face);
       }
     });
@@ -357,7 +384,10 @@ export function loadAgentConfig(file: string, options: { env?: Env; cwd?: string
   if (doc.errors.length > 0) {
     throw new AgentConfigError(
       path,
-      doc.errors.map((e) => `YAML syntax error${e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`),
+      doc.errors.map(
+        (e) =>
+          `YAML syntax error${e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ''}: ${e.message.split('\n')[0]}`,
+      ),
     );
   }
   return parseAgentConfig(doc.toJS(), { ...options, source: path, baseDir: dirname(path), configFile: path });

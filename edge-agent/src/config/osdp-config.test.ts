@@ -73,7 +73,10 @@ describe('OSDP lines in the agent configuration', () => {
   test('RAW Wiegand data is decoded with the shared formats: every built-in by default, chosen per line, overridden per reader', () => {
     const defaults = parseAgentConfig(withOsdp(LINE), { env: {} }).readers[1]!;
     assert.ok(defaults.type === 'osdp');
-    assert.deepEqual(defaults.wiegandFormats.map((f) => f.id), ['h10301', 'h10306', 'corp1000-35', 'h10304', 'corp1000-48']);
+    assert.deepEqual(
+      defaults.wiegandFormats.map((f) => f.id),
+      ['h10301', 'h10306', 'corp1000-35', 'h10304', 'corp1000-48'],
+    );
     const chosen = parseAgentConfig(
       withOsdp({
         ...LINE,
@@ -84,9 +87,15 @@ describe('OSDP lines in the agent configuration', () => {
     );
     const line = chosen.readers[1]!;
     assert.ok(line.type === 'osdp');
-    assert.deepEqual(line.wiegandFormats.map((f) => f.id), ['corp1000-35', 'h10301']);
+    assert.deepEqual(
+      line.wiegandFormats.map((f) => f.id),
+      ['corp1000-35', 'h10301'],
+    );
     assert.equal(line.devices[0]!.wiegandFormats, undefined);
-    assert.deepEqual(line.devices[1]!.wiegandFormats?.map((f) => f.id), ['h10304']);
+    assert.deepEqual(
+      line.devices[1]!.wiegandFormats?.map((f) => f.id),
+      ['h10304'],
+    );
     // The simulated reader presents cards in the first format that reader decodes.
     assert.deepEqual(
       simSpecFromConfig(chosen).readers.flatMap((r) => (r.type === 'osdp' ? [r.format.id] : [])),
@@ -99,7 +108,9 @@ describe('OSDP lines in the agent configuration', () => {
     const config = parseAgentConfig(withOsdp({ ...LINE, timing: { replyTimeoutMs: 300, offlineAfterMs: 10_000 } }), { env: {} });
     const line = config.readers[1]!;
     assert.ok(line.type === 'osdp' && line.timing.replyTimeoutMs === 300 && line.timing.offlineAfterMs === 10_000);
-    assert.deepEqual(problemsOf(withOsdp({ ...LINE, timing: { replyTimeoutMs: 1 } })), ['readers[1].timing.replyTimeoutMs: Too small: expected number to be >=20']);
+    assert.deepEqual(problemsOf(withOsdp({ ...LINE, timing: { replyTimeoutMs: 1 } })), [
+      'readers[1].timing.replyTimeoutMs: Too small: expected number to be >=20',
+    ]);
   });
 
   test('each problem names its field: addresses twice on a line, broadcast address, unknown door, a door face taken twice, a reader id twice', () => {
@@ -116,7 +127,10 @@ describe('OSDP lines in the agent configuration', () => {
       }),
     );
     assert.ok(problems.includes('readers[1].devices[2].address: Too big: expected number to be <=126'), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('readers[1].devices[4]') && p.includes('keys')), 'a key in the file is refused as an unknown field');
+    assert.ok(
+      problems.some((p) => p.startsWith('readers[1].devices[4]') && p.includes('keys')),
+      'a key in the file is refused as an unknown field',
+    );
   });
 
   test('semantic checks once the shape is right', () => {

@@ -90,11 +90,19 @@ const lineFormatSchema = z.preprocess(
         }
         for (const group of GROUPS_BY_CREDENTIAL[raw.credential]) {
           if (!raw.pattern.includes(`(?<${group}>`)) {
-            ctx.addIssue({ code: 'custom', path: ['pattern'], message: `a ${raw.credential} credential needs a named group (?<${group}>…)` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['pattern'],
+              message: `a ${raw.credential} credential needs a named group (?<${group}>…)`,
+            });
           }
         }
         if (raw.credential === 'wiegand' && !raw.wiegandFormat) {
-          ctx.addIssue({ code: 'custom', path: ['wiegandFormat'], message: 'a wiegand credential needs the format its numbers belong to (e.g. h10301)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['wiegandFormat'],
+            message: 'a wiegand credential needs the format its numbers belong to (e.g. h10301)',
+          });
         }
         return {
           type: 'regex' as const,
@@ -209,7 +217,13 @@ export const osdpLineSchema = z.strictObject({
   devices: z.array(osdpDeviceSchema).min(1).max(126),
 });
 
-export const readerSchema = z.discriminatedUnion('type', [rdm6300ReaderSchema, lineReaderSchema, pn532ReaderSchema, wiegandReaderSchema, osdpLineSchema]);
+export const readerSchema = z.discriminatedUnion('type', [
+  rdm6300ReaderSchema,
+  lineReaderSchema,
+  pn532ReaderSchema,
+  wiegandReaderSchema,
+  osdpLineSchema,
+]);
 
 /** One entry of `readers`: a reader on its own transport, or an OSDP line with its readers. */
 export type ReaderConfig = z.infer<typeof readerSchema>;
@@ -238,7 +252,10 @@ export interface ReaderPlacement {
 /** The readers of one `readers` entry, with the path of each within the entry (for error messages). */
 export function placementsOf(reader: ReaderConfig): Array<{ placement: ReaderPlacement; at: (string | number)[] }> {
   if (reader.type === 'osdp') {
-    return reader.devices.map((d, k) => ({ placement: { id: d.id, door: d.door, direction: d.direction, type: reader.type }, at: ['devices', k] }));
+    return reader.devices.map((d, k) => ({
+      placement: { id: d.id, door: d.door, direction: d.direction, type: reader.type },
+      at: ['devices', k],
+    }));
   }
   return [{ placement: { id: reader.id, door: reader.door, direction: reader.direction, type: reader.type }, at: [] }];
 }

@@ -11,7 +11,14 @@
  * hash, a probe or two and a byte comparison; the CompiledCard a rule sees is assembled on
  * the way out (a few small objects per badge).
  */
-import { CARD_STATUSES, CARD_TYPES, DEFAULT_CARD_TYPE_CEILINGS, type CardStatus, type CardType, type ZoneLevel } from '@acs/shared/access/model';
+import {
+  CARD_STATUSES,
+  CARD_TYPES,
+  DEFAULT_CARD_TYPE_CEILINGS,
+  type CardStatus,
+  type CardType,
+  type ZoneLevel,
+} from '@acs/shared/access/model';
 import type { PermissionCard, PermissionGrant, PermissionSet } from '@acs/shared/mqtt/payloads';
 import type { CompiledSchedule } from './schedule-bitmap.js';
 
@@ -135,7 +142,10 @@ function utf8(bytes: Uint8Array, start: number, end: number): string {
 /** Read-only view of the cards: what the decision engine and the agent use. */
 export class CardTable implements CardLookup {
   private readonly scratch = new Uint8Array(MAX_CREDENTIAL_BYTES);
-  private readonly grantCache = new Map<number, { raw: readonly PermissionGrant[]; byZone: ReadonlyMap<string, readonly CompiledGrant[]> }>();
+  private readonly grantCache = new Map<
+    number,
+    { raw: readonly PermissionGrant[]; byZone: ReadonlyMap<string, readonly CompiledGrant[]> }
+  >();
   private readonly escortCache = new Map<number, { list: readonly string[]; set: ReadonlySet<string> }>();
 
   private constructor(
@@ -145,7 +155,11 @@ export class CardTable implements CardLookup {
   ) {}
 
   /** A view of table data (built here or in a worker) under a set's ceilings and schedules: O(1). */
-  static view(data: CardTableData, ceilings: PermissionSet['cardTypeCeilings'], schedules: ReadonlyMap<string, CompiledSchedule>): CardTable {
+  static view(
+    data: CardTableData,
+    ceilings: PermissionSet['cardTypeCeilings'],
+    schedules: ReadonlyMap<string, CompiledSchedule>,
+  ): CardTable {
     return new CardTable(data, ceilings, schedules);
   }
 
@@ -237,7 +251,12 @@ export class CardTable implements CardLookup {
     const f = flags[row]!;
     return {
       cardId: f & FLAG_CARD_UUID ? unpackUuid(uuids, row * 32) : utf8(strings, offsets[at + 1]!, offsets[at + 2]!),
-      personId: f & FLAG_NO_PERSON ? null : f & FLAG_PERSON_UUID ? unpackUuid(uuids, row * 32 + 16) : utf8(strings, offsets[at + 2]!, offsets[at + 3]!),
+      personId:
+        f & FLAG_NO_PERSON
+          ? null
+          : f & FLAG_PERSON_UUID
+            ? unpackUuid(uuids, row * 32 + 16)
+            : utf8(strings, offsets[at + 2]!, offsets[at + 3]!),
       holder: utf8(strings, offsets[at + 3]!, offsets[at + 4]!),
     };
   }
@@ -275,7 +294,11 @@ export class CardTable implements CardLookup {
   }
 
   /** Builds a table of `capacity` cards; add them one by one (from a message, a store page or a worker). */
-  static builder(capacity: number, ceilings: PermissionSet['cardTypeCeilings'], schedules: ReadonlyMap<string, CompiledSchedule>): CardTableBuilder {
+  static builder(
+    capacity: number,
+    ceilings: PermissionSet['cardTypeCeilings'],
+    schedules: ReadonlyMap<string, CompiledSchedule>,
+  ): CardTableBuilder {
     return new CardTableBuilder(capacity, ceilings, schedules);
   }
 }
@@ -350,7 +373,8 @@ export class CardTableBuilder {
 
   add(card: PermissionCard): void {
     if (this.rows >= this.capacity) throw new RangeError(`more cards than the ${this.capacity} announced`);
-    if (card.credential.length * 3 > MAX_CREDENTIAL_BYTES) throw new RangeError(`credential of ${card.credential.length} characters is too long`);
+    if (card.credential.length * 3 > MAX_CREDENTIAL_BYTES)
+      throw new RangeError(`credential of ${card.credential.length} characters is too long`);
     const { written: keyLength } = encoder.encodeInto(card.credential, this.scratch);
     const row = this.rows;
     const mask = this.slots.length - 1;
@@ -405,9 +429,13 @@ export class CardTableBuilder {
     // A cheap key first: JSON for every card cost 40 % of building a million-card table.
     let grantKey = '';
     for (const g of card.grants) grantKey += `${g.zoneId}\u0000${g.scheduleId ?? '\u0001'}\u0000${g.validUntil ?? ''}\u0000`;
-    this.grantRefs[row] = this.intern(this.grantKeys, this.grantTexts, grantKey, () => JSON.stringify(card.grants.map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))));
+    this.grantRefs[row] = this.intern(this.grantKeys, this.grantTexts, grantKey, () =>
+      JSON.stringify(card.grants.map((g) => ({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil }))),
+    );
     const escorts = card.escortPersonIds;
-    this.escortRefs[row] = escorts?.length ? this.intern(this.escortKeys, this.escortTexts, escorts.join('\u0000'), () => JSON.stringify(escorts)) : -1;
+    this.escortRefs[row] = escorts?.length
+      ? this.intern(this.escortKeys, this.escortTexts, escorts.join('\u0000'), () => JSON.stringify(escorts))
+      : -1;
   }
 
   build(): CardTable {

@@ -97,7 +97,10 @@ export class PermissionHashState {
  * enforced safely (unknown time zone, a door between unknown zones, one credential on
  * two cards); the caller then keeps the set it had.
  */
-export function compilePermissionSet(set: PermissionSet, hashState: PermissionHashState = PermissionHashState.of(set)): CompiledPermissions {
+export function compilePermissionSet(
+  set: PermissionSet,
+  hashState: PermissionHashState = PermissionHashState.of(set),
+): CompiledPermissions {
   const header = compileHeader(set);
   const builder = CardTable.builder(set.cards.length, set.cardTypeCeilings, header.schedules);
   addCards(builder, set.cards);
@@ -109,13 +112,21 @@ export function compilePermissionSet(set: PermissionSet, hashState: PermissionHa
  * header is compiled here (a few zones, doors and schedules), the table is only viewed, so
  * this costs the same for ten cards or a million.
  */
-export function compiledFromTable(set: Omit<PermissionSet, 'cards'>, data: CardTableData, hashState: PermissionHashState): CompiledPermissions {
+export function compiledFromTable(
+  set: Omit<PermissionSet, 'cards'>,
+  data: CardTableData,
+  hashState: PermissionHashState,
+): CompiledPermissions {
   const header = compileHeader(set);
   return { ...header, hash: hashState.hash, hashState, cards: CardTable.view(data, set.cardTypeCeilings, header.schedules) };
 }
 
 /** The cards held under a new header (a structural change): the table is viewed again, changed cards recompiled. */
-export function withHeader(held: CompiledPermissions, set: Omit<PermissionSet, 'cards'>, hashState: PermissionHashState): CompiledPermissions {
+export function withHeader(
+  held: CompiledPermissions,
+  set: Omit<PermissionSet, 'cards'>,
+  hashState: PermissionHashState,
+): CompiledPermissions {
   const header = compileHeader(set);
   const cards = held.cards;
   let recontexted: CardLookup;
@@ -127,7 +138,8 @@ export function withHeader(held: CompiledPermissions, set: Omit<PermissionSet, '
     addCards(builder, payloads);
     const table = builder.build();
     const changes = new Map<string, { compiled: CompiledCard; payload: PermissionCard } | null>();
-    for (const [credential, change] of cards.changes) changes.set(credential, change ? { compiled: table.get(credential)!, payload: change.payload } : null);
+    for (const [credential, change] of cards.changes)
+      changes.set(credential, change ? { compiled: table.get(credential)!, payload: change.payload } : null);
     recontexted = OverlayCards.over(cards.base.withContext(set.cardTypeCeilings, header.schedules), changes);
   } else {
     throw new TypeError('unknown card lookup');
@@ -208,7 +220,11 @@ function lockedDownZones(zones: ReadonlyMap<string, PermissionZone>, lockedIds: 
   if (locked.size === 0) return locked;
   const result = new Set<string>();
   for (const zone of zones.values()) {
-    for (let z: PermissionZone | undefined = zone, depth = 0; z && depth < 32; z = z.parentId ? zones.get(z.parentId) : undefined, depth++) {
+    for (
+      let z: PermissionZone | undefined = zone, depth = 0;
+      z && depth < 32;
+      z = z.parentId ? zones.get(z.parentId) : undefined, depth++
+    ) {
       if (locked.has(z.id)) {
         result.add(zone.id);
         break;

@@ -16,7 +16,14 @@ const CONTRACTOR = `em4100:${TAG_CONTRACTOR}`;
 const WED_10_SHANGHAI = Date.UTC(2025, 2, 5, 2, 0);
 const HOUR = 3_600_000;
 
-function decide(set: PermissionSet | null, credential: string, doorId: string, at = WED_10_SHANGHAI, direction: ReaderDirection = 'in', rules?: DecisionRule[]) {
+function decide(
+  set: PermissionSet | null,
+  credential: string,
+  doorId: string,
+  at = WED_10_SHANGHAI,
+  direction: ReaderDirection = 'in',
+  rules?: DecisionRule[],
+) {
   const engine = new DecisionEngine(rules);
   return engine.decide(set ? compilePermissionSet(set) : null, { credential, doorId, direction, at });
 }
@@ -33,7 +40,10 @@ const grant = (zoneId: string, scheduleId: string | null = null, validUntil: num
 describe('decision engine: lookups', () => {
   test('grants an active employee with a permission for the target zone', () => {
     const d = decide(demoPermissionSet(), EMPLOYEE, 'office-gate');
-    assert.deepEqual([d.granted, d.reason, d.zoneId, d.card?.cardId, d.permissionVersion], [true, 'granted', 'office', `card-${EMPLOYEE}`, 1]);
+    assert.deepEqual(
+      [d.granted, d.reason, d.zoneId, d.card?.cardId, d.permissionVersion],
+      [true, 'granted', 'office', `card-${EMPLOYEE}`, 1],
+    );
   });
 
   test('denies everything with no_permission_set before a set arrives', () => {
@@ -51,9 +61,12 @@ describe('decision engine: lookups', () => {
     assert.deepEqual([d.granted, d.reason, d.zoneId, d.card], [false, 'unknown_card', 'lab', null]);
   });
 
-  test('targets the door\'s from-zone for an out reader', () => {
+  test("targets the door's from-zone for an out reader", () => {
     const set = withCard(card({ credential: TEST, grants: [grant('office')] }));
-    assert.deepEqual([decide(set, TEST, 'lab', WED_10_SHANGHAI, 'out').reason, decide(set, TEST, 'lab', WED_10_SHANGHAI, 'out').zoneId], ['granted', 'office']);
+    assert.deepEqual(
+      [decide(set, TEST, 'lab', WED_10_SHANGHAI, 'out').reason, decide(set, TEST, 'lab', WED_10_SHANGHAI, 'out').zoneId],
+      ['granted', 'office'],
+    );
     assert.equal(decide(set, TEST, 'lab', WED_10_SHANGHAI, 'in').reason, 'no_permission');
   });
 });
@@ -85,7 +98,9 @@ describe('decision engine: card status and validity', () => {
   });
 
   test('grants a card inside its validity window', () => {
-    const set = withCard(card({ credential: TEST, validFrom: WED_10_SHANGHAI - HOUR, validUntil: WED_10_SHANGHAI + HOUR, grants: [grant('office')] }));
+    const set = withCard(
+      card({ credential: TEST, validFrom: WED_10_SHANGHAI - HOUR, validUntil: WED_10_SHANGHAI + HOUR, grants: [grant('office')] }),
+    );
     assert.equal(decide(set, TEST, 'office-gate').reason, 'granted');
   });
 });
@@ -194,7 +209,9 @@ describe('decision engine: schedules in the site time zone', () => {
 
   test('holidays are local dates: 16:00 UTC on 30 September is already 1 October in Shanghai', () => {
     const allDay = withCard(card({ credential: TEST, grants: [grant('lab', 'all-day')] }), {
-      schedules: [{ id: 'all-day', name: 'All day', holidays: 'closed', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }] }],
+      schedules: [
+        { id: 'all-day', name: 'All day', holidays: 'closed', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }] },
+      ],
     });
     assert.equal(decide(allDay, TEST, 'lab', Date.UTC(2025, 8, 30, 16, 0)).reason, 'holiday');
     assert.equal(decide(allDay, TEST, 'lab', Date.UTC(2025, 8, 30, 15, 59)).reason, 'granted');
@@ -262,7 +279,10 @@ describe('decision engine: rule pipeline', () => {
     const d = decide(demoPermissionSet(), EMPLOYEE, 'lab', WED_10_SHANGHAI, 'in', [...standardRules(), soft]);
     assert.deepEqual([d.granted, d.reason], [true, 'granted_passback_soft']);
     const deny: DecisionRule = { name: 'deny', check: () => 'anti_passback' };
-    assert.equal(decide(demoPermissionSet(), EMPLOYEE, 'lab', WED_10_SHANGHAI, 'in', [...standardRules(), soft, deny]).reason, 'anti_passback');
+    assert.equal(
+      decide(demoPermissionSet(), EMPLOYEE, 'lab', WED_10_SHANGHAI, 'in', [...standardRules(), soft, deny]).reason,
+      'anti_passback',
+    );
   });
 });
 
@@ -308,9 +328,23 @@ describe('the compact card table', () => {
     const { cardHash } = await import('@acs/shared/sync/permission-hash');
     const cards: PermissionCard[] = [
       card({ credential: 'em4100:1', grants: [grant('office'), grant('lab', 'office-hours', Date.UTC(2030, 0, 1))] }),
-      card({ credential: 'em4100:2', personId: null, holder: '', type: 'visitor', status: 'suspended', validFrom: 5, validUntil: 10, escortPersonIds: ['p-9', 'p-1'] }),
+      card({
+        credential: 'em4100:2',
+        personId: null,
+        holder: '',
+        type: 'visitor',
+        status: 'suspended',
+        validFrom: 5,
+        validUntil: 10,
+        escortPersonIds: ['p-9', 'p-1'],
+      }),
       card({ credential: 'em4100:3', type: 'contractor', levelCeilingOverride: 3, lockdownAccess: true, grants: [grant('office')] }),
-      card({ credential: 'em4100:4', cardId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', personId: 'ffffffff-0000-4abc-9def-123456789abc', holder: '张伟' }),
+      card({
+        credential: 'em4100:4',
+        cardId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+        personId: 'ffffffff-0000-4abc-9def-123456789abc',
+        holder: '张伟',
+      }),
     ];
     const compiled = compilePermissionSet({ ...demoPermissionSet(), cards });
     for (const original of cards) {
@@ -319,13 +353,19 @@ describe('the compact card table', () => {
       assert.deepEqual({ ...back, grants: back.grants }, original);
     }
     const visitor = compiled.cards.get('em4100:2')!;
-    assert.deepEqual([visitor.personId, visitor.validFrom, visitor.validUntil, [...visitor.escortPersonIds!]], [null, 5, 10, ['p-9', 'p-1']]);
+    assert.deepEqual(
+      [visitor.personId, visitor.validFrom, visitor.validUntil, [...visitor.escortPersonIds!]],
+      [null, 5, 10, ['p-9', 'p-1']],
+    );
     assert.equal(compiled.cards.get('em4100:3')!.ceiling, 3);
     assert.equal(compiled.cards.get('em4100:404'), undefined);
   });
 
   test('cards with the same grants share one compiled grant list', () => {
-    const cards = [card({ credential: 'em4100:1', grants: [grant('office')] }), card({ credential: 'em4100:2', cardId: 'c2', grants: [grant('office')] })];
+    const cards = [
+      card({ credential: 'em4100:1', grants: [grant('office')] }),
+      card({ credential: 'em4100:2', cardId: 'c2', grants: [grant('office')] }),
+    ];
     const compiled = compilePermissionSet({ ...demoPermissionSet(), cards });
     assert.equal(compiled.cards.get('em4100:1')!.grants, compiled.cards.get('em4100:2')!.grants);
   });

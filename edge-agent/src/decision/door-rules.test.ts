@@ -14,14 +14,50 @@ const SEC = 1000;
 const HOUR = 3_600_000;
 const all = (...zones: string[]) => zones.map((zoneId) => ({ zoneId, scheduleId: null, validUntil: null }));
 
-const ALICE = card({ credential: 'em4100:1001', cardId: 'c-alice', personId: 'p-alice', holder: 'Alice', grants: all('lobby', 'office', 'lab', 'machine-room') });
-const BOB = card({ credential: 'em4100:1002', cardId: 'c-bob', personId: 'p-bob', holder: 'Bob', grants: all('lobby', 'office', 'lab', 'machine-room') });
-const CONTRACTOR = card({ credential: 'em4100:1003', cardId: 'c-con', personId: 'p-con', holder: 'Chen', type: 'contractor', grants: all('lobby', 'office', 'lab') });
-const VISITOR = card({ credential: 'em4100:2001', cardId: 'c-vis', personId: 'p-vis', holder: 'Visitor', type: 'visitor', grants: all('lobby', 'office', 'lab') });
+const ALICE = card({
+  credential: 'em4100:1001',
+  cardId: 'c-alice',
+  personId: 'p-alice',
+  holder: 'Alice',
+  grants: all('lobby', 'office', 'lab', 'machine-room'),
+});
+const BOB = card({
+  credential: 'em4100:1002',
+  cardId: 'c-bob',
+  personId: 'p-bob',
+  holder: 'Bob',
+  grants: all('lobby', 'office', 'lab', 'machine-room'),
+});
+const CONTRACTOR = card({
+  credential: 'em4100:1003',
+  cardId: 'c-con',
+  personId: 'p-con',
+  holder: 'Chen',
+  type: 'contractor',
+  grants: all('lobby', 'office', 'lab'),
+});
+const VISITOR = card({
+  credential: 'em4100:2001',
+  cardId: 'c-vis',
+  personId: 'p-vis',
+  holder: 'Visitor',
+  type: 'visitor',
+  grants: all('lobby', 'office', 'lab'),
+});
 const VISITOR_NAMED = card({ ...VISITOR, credential: 'em4100:2002', cardId: 'c-vis2', personId: 'p-vis2', escortPersonIds: ['p-bob'] });
-const GUARD = card({ credential: 'em4100:3001', cardId: 'c-guard', personId: 'p-guard', holder: 'Guard', grants: all('lobby', 'office', 'lab'), lockdownAccess: true });
+const GUARD = card({
+  credential: 'em4100:3001',
+  cardId: 'c-guard',
+  personId: 'p-guard',
+  holder: 'Guard',
+  grants: all('lobby', 'office', 'lab'),
+  lockdownAccess: true,
+});
 
-function siteSet(overrides: Partial<PermissionSet> = {}, cards: PermissionCard[] = [ALICE, BOB, CONTRACTOR, VISITOR, VISITOR_NAMED, GUARD]): CompiledPermissions {
+function siteSet(
+  overrides: Partial<PermissionSet> = {},
+  cards: PermissionCard[] = [ALICE, BOB, CONTRACTOR, VISITOR, VISITOR_NAMED, GUARD],
+): CompiledPermissions {
   const base = demoPermissionSet();
   const zones = base.zones.map((z) => (z.id === 'machine-room' ? { ...z, twoPerson: true } : z));
   return compilePermissionSet({ ...base, zones, cards, ...overrides });
@@ -128,7 +164,11 @@ describe('two-person rule (zones that carry it)', () => {
 describe('anti-passback', () => {
   const withMode = (mode: 'soft' | 'hard' | 'off') => {
     const base = demoPermissionSet();
-    return compilePermissionSet({ ...base, zones: base.zones.map((z) => (z.id === 'lab' ? { ...z, antiPassback: mode } : z)), cards: [ALICE, BOB] });
+    return compilePermissionSet({
+      ...base,
+      zones: base.zones.map((z) => (z.id === 'lab' ? { ...z, antiPassback: mode } : z)),
+      cards: [ALICE, BOB],
+    });
   };
 
   test('hard: entering twice without leaving is refused with anti_passback; leaving resets it', () => {
@@ -208,7 +248,11 @@ describe('lockdown', () => {
     const plain = permissionSetHash(base);
     assert.notEqual(permissionSetHash({ ...base, lockdown: { site: true, zoneIds: [] } }), plain);
     assert.notEqual(permissionSetHash({ ...base, cards: base.cards.map((c) => ({ ...c, lockdownAccess: true })) }), plain);
-    assert.equal(permissionSetHash({ ...base, cards: base.cards.map((c) => ({ ...c, lockdownAccess: false })) }), plain, 'absent and false hash alike');
+    assert.equal(
+      permissionSetHash({ ...base, cards: base.cards.map((c) => ({ ...c, lockdownAccess: false })) }),
+      plain,
+      'absent and false hash alike',
+    );
   });
 });
 

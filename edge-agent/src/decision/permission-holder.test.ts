@@ -61,7 +61,9 @@ describe('permission holder', () => {
     const { store, holder } = await setup();
     onTestFinished(() => store.close());
     await holder.applySnapshot(snapshot(demoPermissionSet({ version: 1 })));
-    const outcome = await holder.applySnapshot(snapshot(demoPermissionSet({ version: 2, site: { timeZone: 'Atlantis/Capital', holidays: [] } })));
+    const outcome = await holder.applySnapshot(
+      snapshot(demoPermissionSet({ version: 2, site: { timeZone: 'Atlantis/Capital', holidays: [] } })),
+    );
     assert.equal(outcome.status, 'rejected');
     assert.equal(holder.current?.version, 1);
   });
@@ -150,7 +152,17 @@ describe('permission deltas', () => {
     await holder.applySnapshot(snapshot(before));
     const revoked = before.cards.slice(0, OVERLAY_LIMIT + 1).map((c) => ({ ...c, status: 'revoked' as const }));
     const after = { ...before, version: 2, cards: [...revoked, ...before.cards.slice(OVERLAY_LIMIT + 1)] };
-    const delta = { kind: 'delta' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, version: 2, issuedAt: before.issuedAt, upserts: revoked, removals: [], hash: snapshot(after).hash };
+    const delta = {
+      kind: 'delta' as const,
+      agentId: 'agent-1',
+      baseVersion: 1,
+      baseHash: snapshot(before).hash,
+      version: 2,
+      issuedAt: before.issuedAt,
+      upserts: revoked,
+      removals: [],
+      hash: snapshot(after).hash,
+    };
     assert.equal((await holder.applyDelta(delta)).status, 'applied');
     await until(() => holder.current?.cards instanceof CardTable, 10_000, 'the fold');
     assert.equal(holder.current?.version, 2);
@@ -164,7 +176,11 @@ describe('permission deltas', () => {
     const { store, holder } = await setup();
     onTestFinished(() => store.close());
     const { before, delta } = revokeFirstCard();
-    assert.deepEqual(await holder.applyDelta(delta), { status: 'rejected', error: 'it applies to version 1, the agent holds nothing', needsSnapshot: true });
+    assert.deepEqual(await holder.applyDelta(delta), {
+      status: 'rejected',
+      error: 'it applies to version 1, the agent holds nothing',
+      needsSnapshot: true,
+    });
     await holder.applySnapshot(snapshot(before));
     const wrongHash = await holder.applyDelta({ ...delta, hash: 'f'.repeat(64) });
     assert.equal(wrongHash.status, 'rejected');
@@ -178,7 +194,11 @@ describe('binary permission sets', () => {
   /** A set's document cut into small parts, as the server sends large ones. */
   function parts(set: PermissionSet, partBytes = 4096): Uint8Array[] {
     const { cards, ...header } = set;
-    return splitIntoParts(assembleDocument({ hash: snapshot(set).hash, header }, gzipSync(encodeCards(cards)), true), set.version, partBytes);
+    return splitIntoParts(
+      assembleDocument({ hash: snapshot(set).hash, header }, gzipSync(encodeCards(cards)), true),
+      set.version,
+      partBytes,
+    );
   }
 
   async function applyAll(holder: PermissionHolder, payloads: Uint8Array[]) {
@@ -256,10 +276,19 @@ describe('structural changes', () => {
       ...before,
       version: 2,
       issuedAt: before.issuedAt + 1000,
-      schedules: before.schedules.map((s) => (s.id === 'office-hours' ? { ...s, windows: [{ days: [1, 2, 4, 5], start: '08:00', end: '18:00' }] } : s)),
+      schedules: before.schedules.map((s) =>
+        s.id === 'office-hours' ? { ...s, windows: [{ days: [1, 2, 4, 5], start: '08:00', end: '18:00' }] } : s,
+      ),
     };
     const { cards: _cards, ...header } = after;
-    const message = { kind: 'structure' as const, agentId: 'agent-1', baseVersion: 1, baseHash: snapshot(before).hash, header, hash: snapshot(after).hash };
+    const message = {
+      kind: 'structure' as const,
+      agentId: 'agent-1',
+      baseVersion: 1,
+      baseHash: snapshot(before).hash,
+      header,
+      hash: snapshot(after).hash,
+    };
     return { after, message };
   }
   const WEDNESDAY_10_SHANGHAI = Date.UTC(2026, 0, 7, 2);
@@ -270,7 +299,9 @@ describe('structural changes', () => {
     before.cards[0]!.grants = [{ zoneId: 'lab', scheduleId: 'office-hours', validUntil: null }];
     await holder.applySnapshot(snapshot(before));
     const engine = new DecisionEngine();
-    const badge = () => engine.decide(holder.current, { credential: before.cards[0]!.credential, doorId: 'lab', direction: 'in', at: WEDNESDAY_10_SHANGHAI }).reason;
+    const badge = () =>
+      engine.decide(holder.current, { credential: before.cards[0]!.credential, doorId: 'lab', direction: 'in', at: WEDNESDAY_10_SHANGHAI })
+        .reason;
     assert.equal(badge(), 'granted');
     const { after, message } = scheduleEdit(before);
     assert.ok(JSON.stringify(message).length < 4096, 'a few kilobytes at most');

@@ -13,7 +13,14 @@ import { isWirePart, PartAssembler } from '@acs/shared/sync/permission-wire';
 import { PermissionWorker } from '../sync/permission-worker-client.js';
 import { CardTable, OVERLAY_LIMIT, OverlayCards } from './card-table.js';
 import type { CompiledSnapshot } from '../sync/permission-payload.js';
-import { applyCardDelta, compiledFromTable, PermissionHashState, PermissionSetError, withHeader, type CompiledPermissions } from './compiled-permissions.js';
+import {
+  applyCardDelta,
+  compiledFromTable,
+  PermissionHashState,
+  PermissionSetError,
+  withHeader,
+  type CompiledPermissions,
+} from './compiled-permissions.js';
 
 export type ApplyOutcome =
   | { status: 'applied' | 'unchanged'; version: number; hash: string; appliedAt: number }
@@ -69,7 +76,11 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
       return null;
     }
     try {
-      const compiled = compiledFromTable(outcome.decoded.header, outcome.decoded.table, restoredHashState(outcome.decoded.header, BigInt(`0x${outcome.decoded.cardSum}`)));
+      const compiled = compiledFromTable(
+        outcome.decoded.header,
+        outcome.decoded.table,
+        restoredHashState(outcome.decoded.header, BigInt(`0x${outcome.decoded.cardSum}`)),
+      );
       this.swap(compiled, stored.appliedAt);
       this.log.info('permission set loaded from the local store', { version: compiled.version, cards: compiled.cards.size });
       return compiled;
@@ -127,7 +138,10 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
   private async fold(): Promise<null> {
     const held = this.compiled;
     if (!held || !(held.cards instanceof OverlayCards)) return null;
-    const changes: [string, PermissionCard | null][] = [...held.cards.changes].map(([credential, change]) => [credential, change?.payload ?? null]);
+    const changes: [string, PermissionCard | null][] = [...held.cards.changes].map(([credential, change]) => [
+      credential,
+      change?.payload ?? null,
+    ]);
     const outcome = await this.worker.fold(held.cards.base.data, changes);
     if (!outcome.ok) {
       this.log.warn('could not fold the card changes into a fresh table; deciding from the overlay meanwhile', { error: outcome.error });
@@ -149,7 +163,9 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
   private async receive(chunks: readonly Uint8Array[], now: number): Promise<ApplyOutcome> {
     const outcome = await this.worker.decode(chunks);
     if (!outcome.ok) {
-      this.log.error(`invalid permissions message ignored; keeping the set in force: ${outcome.error}`, { bytes: chunks.reduce((n, c) => n + c.length, 0) });
+      this.log.error(`invalid permissions message ignored; keeping the set in force: ${outcome.error}`, {
+        bytes: chunks.reduce((n, c) => n + c.length, 0),
+      });
       return { status: 'rejected', error: outcome.error };
     }
     if (outcome.decoded.kind === 'delta') return this.delta(outcome.decoded.delta, now);
@@ -190,7 +206,12 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
     }
     this.swap(compiled, now);
     if (compiled.cards instanceof OverlayCards && compiled.cards.changes.size > OVERLAY_LIMIT) void this.inOrder(() => this.fold());
-    this.log.info('permission delta applied', { version: compiled.version, upserts: delta.upserts.length, removals: delta.removals.length, cards: compiled.cards.size });
+    this.log.info('permission delta applied', {
+      version: compiled.version,
+      upserts: delta.upserts.length,
+      removals: delta.removals.length,
+      cards: compiled.cards.size,
+    });
     return { status: 'applied', version: compiled.version, hash: compiled.hash, appliedAt: now };
   }
 
@@ -204,7 +225,8 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
       this.log.warn(`structural change not applied: ${error}`, { version: header.version, needsSnapshot: true });
       return { status: 'rejected', error, needsSnapshot: true };
     };
-    if (message.agentId !== this.agentId || header.agentId !== this.agentId) return reject(`it is for agent '${message.agentId}', not '${this.agentId}'`);
+    if (message.agentId !== this.agentId || header.agentId !== this.agentId)
+      return reject(`it is for agent '${message.agentId}', not '${this.agentId}'`);
     const held = this.compiled;
     if (held && held.version === header.version && held.hash === message.hash) {
       return { status: 'unchanged', version: held.version, hash: held.hash, appliedAt: this.appliedAtMs ?? now };
@@ -213,7 +235,8 @@ export class PermissionHolder extends EventEmitter<PermissionHolderEvents> {
       return reject(`it applies to version ${message.baseVersion}, the agent holds ${held ? held.version : 'nothing'}`);
     }
     const hashState = held.hashState.withHeader(header);
-    if (hashState.hash !== message.hash) return reject(`content hash mismatch after the change: expected ${message.hash}, got ${hashState.hash}`);
+    if (hashState.hash !== message.hash)
+      return reject(`content hash mismatch after the change: expected ${message.hash}, got ${hashState.hash}`);
     let compiled: CompiledPermissions;
     try {
       compiled = withHeader(held, header, hashState);

@@ -55,7 +55,12 @@ describe('applying a snapshot while badges are presented', () => {
         const now = performance.now();
         const permissions = holder.current;
         const decision = engine.decide(permissions, { credential: badged, doorId: 'lab', direction: 'in', at: Date.UTC(2026, 0, 7, 3) });
-        badges.push({ version: decision.permissionVersion, reason: decision.reason, newCardKnown: permissions?.cards.has('em4100:424242') ?? false, lateMs: now - due });
+        badges.push({
+          version: decision.permissionVersion,
+          reason: decision.reason,
+          newCardKnown: permissions?.cards.has('em4100:424242') ?? false,
+          lateMs: now - due,
+        });
         due = Math.max(due + 1, now);
       }
     })();
@@ -72,12 +77,17 @@ describe('applying a snapshot while badges are presented', () => {
     const versions = badges.map((b) => b.version);
     const swapAt = versions.indexOf(2);
     assert.ok(swapAt > 0, 'badges were decided before the swap');
-    assert.ok(versions.slice(swapAt).every((v) => v === 2), 'never the old set again after the swap');
+    assert.ok(
+      versions.slice(swapAt).every((v) => v === 2),
+      'never the old set again after the swap',
+    );
     for (const b of badges.slice(0, swapAt)) assert.deepEqual([b.version, b.reason, b.newCardKnown], [1, 'granted', false]);
     for (const b of badges.slice(swapAt)) assert.deepEqual([b.version, b.reason, b.newCardKnown], [2, 'card_revoked', true]);
     const latest = Math.max(...badges.map((b) => b.lateMs));
     const stallMs = histogram.max / 1e6;
-    console.log(`${badges.length} badges, ${swapAt} before the swap; latest badge ${latest.toFixed(1)} ms late; longest loop stall ${stallMs.toFixed(1)} ms`);
+    console.log(
+      `${badges.length} badges, ${swapAt} before the swap; latest badge ${latest.toFixed(1)} ms late; longest loop stall ${stallMs.toFixed(1)} ms`,
+    );
     assert.ok(latest < STALL_LIMIT_MS, `a badge waited ${latest.toFixed(1)} ms`);
     assert.ok(stallMs < STALL_LIMIT_MS, `the event loop stalled ${stallMs.toFixed(1)} ms`);
   });

@@ -38,7 +38,10 @@ function setup(options: { activeLow?: boolean; contactDebounceMs?: number; relea
 describe('door controller', () => {
   test('drives the lock locked at start', () => {
     const { gpio, simDoor } = setup();
-    assert.deepEqual(gpio.outputWrites(LOCK).map((w) => w.level), [0, 0]);
+    assert.deepEqual(
+      gpio.outputWrites(LOCK).map((w) => w.level),
+      [0, 0],
+    );
     assert.equal(simDoor.isLocked, true);
   });
 

@@ -174,10 +174,13 @@ export class DoorController extends EventEmitter<DoorControllerEvents> {
 
   private startHeldOpenTimers(): void {
     this.clearHeldOpenTimers();
-    this.prealarmTimer = setTimeout(() => {
-      this.prealarmTimer = null;
-      this.emitEvent('held_open_prealarm');
-    }, Math.round(this.heldOpenMs * HELD_OPEN_PREALARM_FRACTION));
+    this.prealarmTimer = setTimeout(
+      () => {
+        this.prealarmTimer = null;
+        this.emitEvent('held_open_prealarm');
+      },
+      Math.round(this.heldOpenMs * HELD_OPEN_PREALARM_FRACTION),
+    );
     this.heldOpenTimer = setTimeout(() => {
       this.heldOpenTimer = null;
       this.options.log.warn(`door ${this.id} held open longer than ${this.heldOpenMs} ms`);

@@ -52,13 +52,23 @@ function simReaderSpec(reader: Exclude<ReaderConfig, { type: 'osdp' }>): SimRead
     case 'line': {
       const format = reader.format;
       const lineFormat: SimLineFormat =
-        format.type === 'wiegand-fc-cn' ? { type: 'wiegand-fc-cn', wiegandFormat: format.wiegandFormat } : format.type === 'regex' ? { type: 'verbatim' } : { type: format.type };
+        format.type === 'wiegand-fc-cn'
+          ? { type: 'wiegand-fc-cn', wiegandFormat: format.wiegandFormat }
+          : format.type === 'regex'
+            ? { type: 'verbatim' }
+            : { type: format.type };
       return { ...common, type: 'line', path: reader.serial.path, lineFormat };
     }
     case 'pn532':
       return { ...common, type: 'pn532', path: reader.serial.path };
     case 'wiegand':
-      return { ...common, type: 'wiegand', d0Line: reader.wiegand.d0Line, d1Line: reader.wiegand.d1Line, format: reader.wiegand.formats[0]! };
+      return {
+        ...common,
+        type: 'wiegand',
+        d0Line: reader.wiegand.d0Line,
+        d1Line: reader.wiegand.d1Line,
+        format: reader.wiegand.formats[0]!,
+      };
   }
 }
 
@@ -84,7 +94,9 @@ export function usesSimulation(config: AgentConfig): boolean {
 
 /** The simulated parts a configuration names, for a message. */
 function simulatedParts(config: AgentConfig): string {
-  const parts = config.readers.filter((r) => isSerialReader(r) && r.serial.driver === 'sim').map((r) => `reader ${r.id} (serial.driver: sim)`);
+  const parts = config.readers
+    .filter((r) => isSerialReader(r) && r.serial.driver === 'sim')
+    .map((r) => `reader ${r.id} (serial.driver: sim)`);
   if (config.gpio.provider === 'sim') parts.push('gpio.provider: sim');
   return `the configuration's ${parts.join(', ')}`;
 }
@@ -138,7 +150,12 @@ export async function buildReader(reader: Exclude<ReaderConfig, { type: 'osdp' }
   const common = { id: reader.id, debounceMs: reader.debounceMs, log, ...(feedback ? { feedback } : {}) };
   switch (reader.type) {
     case 'rdm6300':
-      return new Rdm6300Reader({ ...common, path: reader.serial.path, baudRate: reader.serial.baudRate, binding: await context.binding(reader) });
+      return new Rdm6300Reader({
+        ...common,
+        path: reader.serial.path,
+        baudRate: reader.serial.baudRate,
+        binding: await context.binding(reader),
+      });
     case 'line':
       return new LineReader({
         ...common,

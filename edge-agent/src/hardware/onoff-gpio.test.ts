@@ -136,6 +136,9 @@ describe('onoff GPIO provider', () => {
     provider.output(17, 0);
     provider.input(27, { debounceMs: 0 });
     await provider.close();
-    assert.deepEqual(FakeGpio.created.map((g) => g.unexported), [false, true]);
+    assert.deepEqual(
+      FakeGpio.created.map((g) => g.unexported),
+      [false, true],
+    );
   });
 });

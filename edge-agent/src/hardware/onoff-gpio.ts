@@ -117,7 +117,12 @@ export class OnoffGpioProvider implements GpioProvider {
   }
 
   input(line: number, options: GpioInputOptions): GpioInput {
-    const gpio = new this.Gpio(this.base + line, 'in', options.edge ?? 'both', options.debounceMs > 0 ? { debounceTimeout: options.debounceMs } : {});
+    const gpio = new this.Gpio(
+      this.base + line,
+      'in',
+      options.edge ?? 'both',
+      options.debounceMs > 0 ? { debounceTimeout: options.debounceMs } : {},
+    );
     this.inputs.add(gpio);
     return {
       read: () => gpio.readSync(),

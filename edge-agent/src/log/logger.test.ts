@@ -23,7 +23,12 @@ describe('agent logger', () => {
     for (const format of ['json', 'pretty'] as const) {
       const lines: string[] = [];
       const log = createLogger('acs:agent', { format, level: 'info', sink: (l) => lines.push(l) });
-      log.info('decision', { credential: 'em4100:3887558', holder: 'Zhang Wei', password: 'hunter2', url: 'mqtt://agent-1:s3cret@broker:1883' });
+      log.info('decision', {
+        credential: 'em4100:3887558',
+        holder: 'Zhang Wei',
+        password: 'hunter2',
+        url: 'mqtt://agent-1:s3cret@broker:1883',
+      });
       const text = lines.join('\n');
       assert.match(text, /…7558/);
       for (const leak of ['3887558', 'Zhang Wei', 'hunter2', 's3cret']) assert.ok(!text.includes(leak), `${format} leaks ${leak}`);
@@ -32,7 +37,9 @@ describe('agent logger', () => {
 
   test('keeps the text format for a given sink unless told otherwise', () => {
     const lines: string[] = [];
-    createLogger('acs:agent', { level: 'info', sink: (l) => lines.push(l) }).with({ agentId: 'agent-7' }).warn('door held open');
+    createLogger('acs:agent', { level: 'info', sink: (l) => lines.push(l) })
+      .with({ agentId: 'agent-7' })
+      .warn('door held open');
     assert.match(lines[0]!, /^\S+ WARN  acs:agent door held open$/);
   });
 });

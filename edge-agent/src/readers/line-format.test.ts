@@ -40,7 +40,13 @@ describe('line formats of keyboard-wedge readers', () => {
   test('reads a visitor invitation QR as a qr: credential and refuses anything else', () => {
     const qr: LineFormat = { type: 'qr-invitation' };
     assert.deepEqual(parseLine('ACSV1:0123456789abcdefghij\r', qr), { credential: 'qr:0123456789abcdefghij' });
-    for (const line of ['0123456789abcdefghij', 'ACSV1:short', 'ACSV1:UPPERCASE0123456789', 'ACSV2:0123456789abcdefghij', 'ACSV1:0123456789abcdefghij;drop']) {
+    for (const line of [
+      '0123456789abcdefghij',
+      'ACSV1:short',
+      'ACSV1:UPPERCASE0123456789',
+      'ACSV2:0123456789abcdefghij',
+      'ACSV1:0123456789abcdefghij;drop',
+    ]) {
       assert.ok('error' in parseLine(line, qr), line);
     }
   });
@@ -56,7 +62,13 @@ describe('line formats of keyboard-wedge readers', () => {
     const tag: LineFormat = { type: 'regex', pattern: /^ID=(?<tag>[0-9A-F]{8});$/, credential: 'em4100', radix: 16 };
     assert.deepEqual(parseLine('ID=003B51C6;', tag), { credential: 'em4100:3887558' });
     assert.deepEqual(parseLine('ID=XYZ', tag), { error: 'does not match ^ID=(?<tag>[0-9A-F]{8});$' });
-    const wiegand: LineFormat = { type: 'regex', pattern: /^F(?<facility>\d+)C(?<card>\d+)$/, credential: 'wiegand', radix: 10, wiegandFormat: h10301 };
+    const wiegand: LineFormat = {
+      type: 'regex',
+      pattern: /^F(?<facility>\d+)C(?<card>\d+)$/,
+      credential: 'wiegand',
+      radix: 10,
+      wiegandFormat: h10301,
+    };
     assert.deepEqual(parseLine('F12C3456', wiegand), { credential: 'h10301:12:3456' });
     assert.ok('error' in parseLine('F999C1', wiegand));
     const chip: LineFormat = { type: 'regex', pattern: /^UID:(?<uid>\w+)$/, credential: 'uid', radix: 10 };
@@ -101,8 +113,15 @@ describe(`line formats and splitting, properties (fast-check, seed ${PROPERTY_SE
     { type: 'regex', pattern: /^U(?<uid>.*)$/, credential: 'uid', radix: 16 },
   ];
   /** What a serial line delivers as text: bytes read one character each, or any Unicode. */
-  const text = fc.oneof(bytesArbitrary(80).map((b) => Buffer.from(b).toString('latin1')), fc.string({ maxLength: 80, unit: 'binary', size: 'max' }));
-  const decoderLine = fc.string({ minLength: 1, maxLength: 64, unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+  const text = fc.oneof(
+    bytesArbitrary(80).map((b) => Buffer.from(b).toString('latin1')),
+    fc.string({ maxLength: 80, unit: 'binary', size: 'max' }),
+  );
+  const decoderLine = fc.string({
+    minLength: 1,
+    maxLength: 64,
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  });
 
   function split(chunks: readonly Uint8Array[], maxLength = 64) {
     const decoder = new LineDecoder(maxLength);
@@ -131,8 +150,12 @@ describe(`line formats and splitting, properties (fast-check, seed ${PROPERTY_SE
         fc.stringMatching(/^[a-z0-9]{16,64}$/),
         fc.constantFrom('', ' ', '\r'),
         (tag, facility, card, uid, separator, token, padding) => {
-          assert.deepEqual(parseLine(`${String(tag).padStart(10, '0')}${padding}`, { type: 'em4100-decimal' }), { credential: `em4100:${tag}` });
-          assert.deepEqual(parseLine(`${facility}${separator === ':' ? ':' : ','}${card}`, FORMATS[1]!), { credential: `h10301:${facility}:${card}` });
+          assert.deepEqual(parseLine(`${String(tag).padStart(10, '0')}${padding}`, { type: 'em4100-decimal' }), {
+            credential: `em4100:${tag}`,
+          });
+          assert.deepEqual(parseLine(`${facility}${separator === ':' ? ':' : ','}${card}`, FORMATS[1]!), {
+            credential: `h10301:${facility}:${card}`,
+          });
           const hex = [...uid].map((b) => b.toString(16).padStart(2, '0'));
           assert.deepEqual(parseLine(hex.join(separator).toUpperCase(), { type: 'hex-uid' }), { credential: `uid:${hex.join('')}` });
           assert.deepEqual(parseLine(`${INVITATION_PREFIX}${token}${padding}`, { type: 'qr-invitation' }), { credential: `qr:${token}` });
@@ -149,7 +172,8 @@ describe(`line formats and splitting, properties (fast-check, seed ${PROPERTY_SE
         const chunked = split(splitAt(bytes, cuts), maxLength);
         assert.deepEqual(chunked.lines, whole.lines);
         assert.deepEqual(chunked.stats, whole.stats);
-        for (const line of whole.lines) assert.ok(line.length > 0 && line.length <= maxLength && !/[\r\n]/.test(line), JSON.stringify(line));
+        for (const line of whole.lines)
+          assert.ok(line.length > 0 && line.length <= maxLength && !/[\r\n]/.test(line), JSON.stringify(line));
       }),
       400,
     );

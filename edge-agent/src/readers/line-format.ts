@@ -83,7 +83,8 @@ export function parseLine(line: string, format: LineFormat): LineParseResult {
         return wiegandFromNumbers(format.wiegandFormat!, facility, card);
       }
       const uid = groups.uid ?? '';
-      if (!HEX.test(uid) || uid.length % 2 !== 0 || uid.length < 4 || uid.length > 40) return { error: `'${uid}' is not a hex UID of whole bytes` };
+      if (!HEX.test(uid) || uid.length % 2 !== 0 || uid.length < 4 || uid.length > 40)
+        return { error: `'${uid}' is not a hex UID of whole bytes` };
       return { credential: uidCredential(uid) };
     }
   }

@@ -13,7 +13,15 @@ function setup(format: LineFormat, debounceMs = 300) {
   const binding = new SimSerialBinding();
   const device = new SimLineReader(binding.createPort('sim/wedge'));
   const log = captureLogger();
-  const reader = new LineReader({ id: 'wedge', path: 'sim/wedge', binding, format, debounceMs, backoff: { initialMs: 20, maxMs: 80 }, log: log.logger });
+  const reader = new LineReader({
+    id: 'wedge',
+    path: 'sim/wedge',
+    binding,
+    format,
+    debounceMs,
+    backoff: { initialMs: 20, maxMs: 80 },
+    log: log.logger,
+  });
   const cards: CardRead[] = [];
   const faults: ReaderFault[] = [];
   const recovered: string[] = [];
@@ -71,7 +79,10 @@ describe('keyboard-wedge line reader over the simulated serial binding', () => {
     await device.sendLine('0007654321');
     await until(() => cards.length === 2, 1000, 'two reads');
     await sleep(50);
-    assert.deepEqual(cards.map((c) => c.credential), ['em4100:3887558', 'em4100:7654321']);
+    assert.deepEqual(
+      cards.map((c) => c.credential),
+      ['em4100:3887558', 'em4100:7654321'],
+    );
     await sleep(1000);
     await device.sendLine('0003887558');
     await until(() => cards.length === 3, 1000, 'a new presentation after the debounce time');

@@ -28,9 +28,16 @@ export class LineReader extends CardReaderBase {
   private rejected = 0;
 
   constructor(private readonly options: LineReaderOptions) {
-    super({ id: options.id, debounceMs: options.debounceMs ?? 1000, log: options.log, ...(options.feedback ? { feedback: options.feedback } : {}) });
+    super({
+      id: options.id,
+      debounceMs: options.debounceMs ?? 1000,
+      log: options.log,
+      ...(options.feedback ? { feedback: options.feedback } : {}),
+    });
     this.decoder = new LineDecoder(options.maxLineLength ?? 64, (start) =>
-      this.log.debug(() => `rejected line on ${this.id}: longer than ${options.maxLineLength ?? 64} characters (${JSON.stringify(start.slice(0, 16))}…)`),
+      this.log.debug(
+        () => `rejected line on ${this.id}: longer than ${options.maxLineLength ?? 64} characters (${JSON.stringify(start.slice(0, 16))}…)`,
+      ),
     );
     const baudRate = options.baudRate ?? 9600;
     this.connection = new SerialConnection({

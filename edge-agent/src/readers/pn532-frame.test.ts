@@ -68,7 +68,11 @@ describe('PN532 frame decoding', () => {
     for (let cut = 1; cut < stream.length; cut++) {
       const { decoder: d } = decoder();
       const frames = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut))];
-      assert.deepEqual(frames.map((f) => f.kind), ['ack', 'data'], `cut at ${cut}`);
+      assert.deepEqual(
+        frames.map((f) => f.kind),
+        ['ack', 'data'],
+        `cut at ${cut}`,
+      );
     }
     const { decoder: d } = decoder();
     const frames = [...stream].flatMap((byte) => d.push(Buffer.from([byte])));
@@ -78,7 +82,10 @@ describe('PN532 frame decoding', () => {
   test('skips noise before, between and after frames and counts it', () => {
     const { decoder: d } = decoder();
     const frames = d.push(Buffer.concat([hex('13 FF 42'), ACK_FRAME, hex('AA 55'), firmwareReply, hex('7E')]));
-    assert.deepEqual(frames.map((f) => f.kind), ['ack', 'data']);
+    assert.deepEqual(
+      frames.map((f) => f.kind),
+      ['ack', 'data'],
+    );
     assert.equal(d.stats.noiseBytes, 6);
   });
 
@@ -87,7 +94,10 @@ describe('PN532 frame decoding', () => {
     const badLcs = Buffer.from(firmwareReply);
     badLcs[4] = 0xfb;
     const frames = d.push(Buffer.concat([badLcs, firmwareReply]));
-    assert.deepEqual(frames.map((f) => f.kind), ['data']);
+    assert.deepEqual(
+      frames.map((f) => f.kind),
+      ['data'],
+    );
     assert.equal(d.stats.lengthChecksumErrors, 1);
     assert.equal(rejections[0]!.reason, 'length_checksum');
   });
@@ -97,7 +107,10 @@ describe('PN532 frame decoding', () => {
     const badDcs = Buffer.from(firmwareReply);
     badDcs[11] = 0xe9;
     const frames = d.push(Buffer.concat([badDcs, firmwareReply]));
-    assert.deepEqual(frames.map((f) => f.kind), ['data']);
+    assert.deepEqual(
+      frames.map((f) => f.kind),
+      ['data'],
+    );
     assert.equal(d.stats.dataChecksumErrors, 1);
     assert.match(rejections[0]!.detail, /DCS 0xe9/);
   });
@@ -108,7 +121,10 @@ describe('PN532 frame decoding', () => {
     // The truncated frame claims 6 data bytes: it swallows the start of the next frame,
     // fails its checksum, and decoding resumes inside what it swallowed.
     const frames = d.push(Buffer.concat([truncated, firmwareReply]));
-    assert.deepEqual(frames.map((f) => f.kind), ['data']);
+    assert.deepEqual(
+      frames.map((f) => f.kind),
+      ['data'],
+    );
   });
 
   test('reads NACK, the error frame and extended frames', () => {
@@ -117,7 +133,10 @@ describe('PN532 frame decoding', () => {
     const sum = data.reduce((a, b) => a + b, 0);
     const extended = Buffer.concat([hex('00 00 FF FF FF 01 2C D3'), data, Buffer.from([(256 - (sum % 256)) % 256, 0])]);
     const frames = d.push(Buffer.concat([NACK_FRAME, hex('00 00 FF 01 FF 7F 81 00'), extended]));
-    assert.deepEqual(frames.map((f) => f.kind), ['nack', 'error', 'data']);
+    assert.deepEqual(
+      frames.map((f) => f.kind),
+      ['nack', 'error', 'data'],
+    );
     assert.equal((frames[2] as Extract<Pn532Frame, { kind: 'data' }>).params.length, 298);
   });
 
@@ -137,13 +156,18 @@ describe('InListPassiveTarget replies', () => {
   });
 
   test('a 4-byte MIFARE Classic UID and a 7-byte UID', () => {
-    assert.deepEqual(parseTypeATargets(hex('01 01 00 04 08 04 04A1B2C3')), [{ targetNumber: 1, sensRes: 0x0004, selRes: 0x08, uid: hex('04A1B2C3') }]);
+    assert.deepEqual(parseTypeATargets(hex('01 01 00 04 08 04 04A1B2C3')), [
+      { targetNumber: 1, sensRes: 0x0004, selRes: 0x08, uid: hex('04A1B2C3') },
+    ]);
     assert.deepEqual(parseTypeATargets(hex('01 01 00 44 00 07 04A1B2C3D4E5F6'))?.[0]?.uid, hex('04A1B2C3D4E5F6'));
   });
 
   test('skips the ATS of an ISO 14443-4 card', () => {
     const targets = parseTypeATargets(hex('01 01 03 44 20 07 04A1B2C3D4E5F6 06 75 77 81 02 80'));
-    assert.deepEqual(targets?.map((t) => t.uid.toString('hex')), ['04a1b2c3d4e5f6']);
+    assert.deepEqual(
+      targets?.map((t) => t.uid.toString('hex')),
+      ['04a1b2c3d4e5f6'],
+    );
   });
 
   test('refuses replies that are cut short or name an impossible UID length', () => {
@@ -158,7 +182,10 @@ describe(`PN532 frame decoder properties (fast-check, seed ${PROPERTY_SEED})`, (
   /** A data frame as the PN532 or the host sends it: TFI, code, parameters. */
   const dataFrame = fc
     .tuple(fc.constantFrom(TFI_HOST, TFI_PN532), fc.nat({ max: 255 }), bytesArbitrary(120))
-    .map(([tfi, code, params]) => ({ bytes: encodeFrame(tfi, Uint8Array.from([code, ...params])), frame: { kind: 'data', tfi, code, params: Buffer.from(params) } satisfies DataFrame }));
+    .map(([tfi, code, params]) => ({
+      bytes: encodeFrame(tfi, Uint8Array.from([code, ...params])),
+      frame: { kind: 'data', tfi, code, params: Buffer.from(params) } satisfies DataFrame,
+    }));
   const anyFrame = fc.oneof(
     { arbitrary: dataFrame, weight: 4 },
     fc.constant({ bytes: ACK_FRAME, frame: { kind: 'ack' } satisfies Pn532Frame }),
@@ -221,7 +248,11 @@ describe(`PN532 frame decoder properties (fast-check, seed ${PROPERTY_SEED})`, (
         const stream = Buffer.concat([bogus, ...sent.map((f) => f.bytes)]);
         const whole = decodeChunks([stream]).frames;
         assert.deepEqual(decodeChunks(splitAt(stream, cuts)).frames, whole, 'the same frames in any chunking');
-        if ((bogus[5]! << 8) + bogus[6]! + 9 > 1024) assert.deepEqual(whole, sent.map((f) => f.frame));
+        if ((bogus[5]! << 8) + bogus[6]! + 9 > 1024)
+          assert.deepEqual(
+            whole,
+            sent.map((f) => f.frame),
+          );
       }),
       150,
     );

@@ -146,7 +146,8 @@ export class Pn532FrameDecoder {
       dataStart = start + 7;
       // Never waited for: a frame that cannot fit the buffer would hold back the frames
       // behind its start code until the cap cut it, at a point that depends on the chunking.
-      if (dataStart - start + length + 2 > MAX_BUFFER) return this.drop(start, 'overflow', `extended frame of ${length} bytes exceeds ${MAX_BUFFER}`);
+      if (dataStart - start + length + 2 > MAX_BUFFER)
+        return this.drop(start, 'overflow', `extended frame of ${length} bytes exceeds ${MAX_BUFFER}`);
     } else if (((len + lcs) & 0xff) !== 0) {
       return this.drop(start, 'length_checksum', `LEN 0x${hex(len)} with LCS 0x${hex(lcs)}`);
     }

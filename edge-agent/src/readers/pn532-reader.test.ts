@@ -48,7 +48,10 @@ describe('PN532 reader against the simulated module', () => {
     const firmwareAt = sent.indexOf(hex('00 00 FF 02 FE D4 02 2A 00'));
     const retriesAt = sent.indexOf(hex('00 00 FF 06 FA D4 32 05 FF 01 01 F4 00'));
     const pollAt = sent.indexOf(hex('00 00 FF 04 FC D4 4A 01 00 E1 00'));
-    assert.ok(samAt < firmwareAt && firmwareAt < retriesAt && retriesAt < pollAt, 'SAMConfiguration, GetFirmwareVersion, RFConfiguration, then polls');
+    assert.ok(
+      samAt < firmwareAt && firmwareAt < retriesAt && retriesAt < pollAt,
+      'SAMConfiguration, GetFirmwareVersion, RFConfiguration, then polls',
+    );
     assert.equal(reader.stats.firmware, 'PN532 v1.6 (support 0x07)');
     assert.equal(log.find('reader nfc polling', 'INFO').length, 1);
   });

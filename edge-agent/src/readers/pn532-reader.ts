@@ -79,7 +79,12 @@ export class Pn532Reader extends CardReaderBase {
   private firmware: string | null = null;
 
   constructor(private readonly options: Pn532ReaderOptions) {
-    super({ id: options.id, debounceMs: options.debounceMs ?? 1000, log: options.log, ...(options.feedback ? { feedback: options.feedback } : {}) });
+    super({
+      id: options.id,
+      debounceMs: options.debounceMs ?? 1000,
+      log: options.log,
+      ...(options.feedback ? { feedback: options.feedback } : {}),
+    });
     this.decoder = new Pn532FrameDecoder((rejection) => {
       this.log.debug(() => `rejected PN532 frame on ${this.id}: ${rejection.reason} (${rejection.detail})`);
       // A garbled reply: ask once for it again rather than waiting for the timeout.
@@ -188,7 +193,11 @@ export class Pn532Reader extends CardReaderBase {
     }
     this.connection.resetBackoff();
     if (!this.reportWorking({ path: this.options.path, firmware: this.firmware })) {
-      this.log.info(`reader ${this.id} polling`, { path: this.options.path, firmware: this.firmware, pollIntervalMs: this.options.pollIntervalMs ?? 200 });
+      this.log.info(`reader ${this.id} polling`, {
+        path: this.options.path,
+        firmware: this.firmware,
+        pollIntervalMs: this.options.pollIntervalMs ?? 200,
+      });
     }
     return true;
   }
@@ -270,7 +279,10 @@ export class Pn532Reader extends CardReaderBase {
         return;
       case 'data':
         if (frame.tfi !== TFI_PN532 || frame.code !== pending.code + 1) {
-          this.log.debug(() => `PN532 ${this.id}: ignored frame TFI 0x${frame.tfi.toString(16)} code 0x${frame.code.toString(16)} while waiting for 0x${(pending.code + 1).toString(16)}`);
+          this.log.debug(
+            () =>
+              `PN532 ${this.id}: ignored frame TFI 0x${frame.tfi.toString(16)} code 0x${frame.code.toString(16)} while waiting for 0x${(pending.code + 1).toString(16)}`,
+          );
           return;
         }
         pending.settle({ params: frame.params, receivedAtNs });

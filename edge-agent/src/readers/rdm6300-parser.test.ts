@@ -9,7 +9,11 @@ import { Rdm6300Decoder, Rdm6300Parser, type Rdm6300Rejection, type TimedRdm6300
 const VERIFIED = Buffer.from([0x02, 0x36, 0x37, 0x30, 0x30, 0x33, 0x42, 0x35, 0x31, 0x43, 0x36, 0x43, 0x42, 0x03]);
 const SECOND = Buffer.from([0x02, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x41, 0x39, 0x32, 0x03]);
 
-function decodeAll(chunks: Uint8Array[]): { frames: ReturnType<Rdm6300Decoder['push']>; rejections: Rdm6300Rejection[]; decoder: Rdm6300Decoder } {
+function decodeAll(chunks: Uint8Array[]): {
+  frames: ReturnType<Rdm6300Decoder['push']>;
+  rejections: Rdm6300Rejection[];
+  decoder: Rdm6300Decoder;
+} {
   const rejections: Rdm6300Rejection[] = [];
   const decoder = new Rdm6300Decoder((r) => rejections.push(r));
   const frames = chunks.flatMap((c) => decoder.push(c));
@@ -53,12 +57,18 @@ describe('RDM6300 frame decoder', () => {
 
   test('decodes two frames with garbage between them', () => {
     const { frames } = decodeAll([Buffer.concat([VERIFIED, Buffer.from('zz\x00\x03!'), SECOND])]);
-    assert.deepEqual(frames.map((f) => f.tag), [3887558, 0x3456789a]);
+    assert.deepEqual(
+      frames.map((f) => f.tag),
+      [3887558, 0x3456789a],
+    );
   });
 
   test('drops a frame cut short by a new STX and resynchronises on that STX', () => {
     const { frames, rejections } = decodeAll([Buffer.concat([VERIFIED.subarray(0, 7), SECOND])]);
-    assert.deepEqual(frames.map((f) => f.tag), [0x3456789a]);
+    assert.deepEqual(
+      frames.map((f) => f.tag),
+      [0x3456789a],
+    );
     assert.equal(rejections[0]!.reason, 'interrupted');
   });
 
@@ -66,7 +76,10 @@ describe('RDM6300 frame decoder', () => {
     const bad = Buffer.from(VERIFIED);
     bad[5] = 0x47; // 'G'
     const { frames, rejections } = decodeAll([bad, SECOND]);
-    assert.deepEqual(frames.map((f) => f.tag), [0x3456789a]);
+    assert.deepEqual(
+      frames.map((f) => f.tag),
+      [0x3456789a],
+    );
     assert.equal(rejections[0]!.reason, 'not_hex');
   });
 
@@ -105,13 +118,18 @@ describe('RDM6300 parser stream', () => {
     const before = process.hrtime.bigint();
     Readable.from([bytes.subarray(0, 5), bytes.subarray(5, 20), bytes.subarray(20)]).pipe(parser);
     await new Promise((resolve) => parser.on('end', resolve));
-    assert.deepEqual(frames.map((f) => f.tag), [3887558, 0x3456789a]);
+    assert.deepEqual(
+      frames.map((f) => f.tag),
+      [3887558, 0x3456789a],
+    );
     for (const f of frames) assert.ok(f.receivedAtNs >= before, 'receivedAtNs is an hrtime taken when the chunk arrived');
   });
 });
 
 describe(`RDM6300 decoder properties (fast-check, seed ${PROPERTY_SEED})`, () => {
-  const tagFrame = fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 255 })).map(([tag, version]) => ({ tag, version, bytes: encodeRdm6300Frame(tag, version) }));
+  const tagFrame = fc
+    .tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 255 }))
+    .map(([tag, version]) => ({ tag, version, bytes: encodeRdm6300Frame(tag, version) }));
   /** Noise that looks like frames: STX, ETX and hex digits mixed with anything. */
   const noise = fc
     .array(fc.oneof(fc.constantFrom(0x02, 0x03, 0x30, 0x39, 0x41, 0x46, 0x61), fc.nat({ max: 255 })), { maxLength: 60, size: 'max' })
@@ -149,7 +167,10 @@ describe(`RDM6300 decoder properties (fast-check, seed ${PROPERTY_SEED})`, () =>
     checkProperty(
       fc.property(fc.array(tagFrame, { maxLength: 8, size: 'max' }), cutsArbitrary, (sent, cuts) => {
         const { frames, rejections } = decodeAll(splitAt(Buffer.concat(sent.map((f) => f.bytes)), cuts));
-        assert.deepEqual(frames, sent.map((f) => ({ tag: f.tag, versionByte: f.version })));
+        assert.deepEqual(
+          frames,
+          sent.map((f) => ({ tag: f.tag, versionByte: f.version })),
+        );
         assert.deepEqual(rejections, []);
       }),
       200,

@@ -66,7 +66,10 @@ describe('RDM6300 reader over the simulated serial binding', () => {
       await device.present(1);
       await device.present(2);
       await until(() => cards.length === 2, 1000, 'two reads');
-      assert.deepEqual(cards.map((c) => c.credential), ['em4100:1', 'em4100:2']);
+      assert.deepEqual(
+        cards.map((c) => c.credential),
+        ['em4100:1', 'em4100:2'],
+      );
     } finally {
       await reader.stop();
     }

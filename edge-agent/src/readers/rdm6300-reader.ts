@@ -20,7 +20,12 @@ export class Rdm6300Reader extends CardReaderBase {
   private readonly decoder: Rdm6300Decoder;
 
   constructor(private readonly options: Rdm6300ReaderOptions) {
-    super({ id: options.id, debounceMs: options.debounceMs ?? 1000, log: options.log, ...(options.feedback ? { feedback: options.feedback } : {}) });
+    super({
+      id: options.id,
+      debounceMs: options.debounceMs ?? 1000,
+      log: options.log,
+      ...(options.feedback ? { feedback: options.feedback } : {}),
+    });
     this.decoder = new Rdm6300Decoder((rejection) =>
       this.log.debug(() => `rejected frame on ${this.id}: ${rejection.reason} (${rejection.detail}) ${rejection.bytes.toString('hex')}`),
     );

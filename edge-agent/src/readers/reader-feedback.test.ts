@@ -89,6 +89,9 @@ describe('reader feedback on GPIO', () => {
     feedback.signal('deny');
     feedback.signal('grant');
     jest.advanceTimersByTime(1000);
-    assert.deepEqual(gpio.outputWrites(BUZZER).map((w) => w.level), [0, 1, 0, 1, 0]);
+    assert.deepEqual(
+      gpio.outputWrites(BUZZER).map((w) => w.level),
+      [0, 1, 0, 1, 0],
+    );
   });
 });

@@ -98,7 +98,8 @@ export class ReaderFeedback {
   private cancel(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const output of [this.green, this.red, this.buzzer]) if (output && output.out.read() !== level(output.spec, false)) drive(output, false);
+    for (const output of [this.green, this.red, this.buzzer])
+      if (output && output.out.read() !== level(output.spec, false)) drive(output, false);
   }
 
   private after(ms: number, action: () => void): void {

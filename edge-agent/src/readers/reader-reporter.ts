@@ -84,7 +84,14 @@ export class ReaderReporter {
         });
       } else {
         const fault = this.faults.get(placement.id) ?? null;
-        readers.push({ readerId: placement.id, type: placement.type, doorId: placement.door, direction: placement.direction, online: fault === null, fault });
+        readers.push({
+          readerId: placement.id,
+          type: placement.type,
+          doorId: placement.door,
+          direction: placement.direction,
+          online: fault === null,
+          fault,
+        });
       }
     }
     return { agentId: this.options.agentId, at: this.now(), readers, results: [...this.results] };
@@ -110,7 +117,13 @@ export class ReaderReporter {
       error = (err as Error).message.slice(0, 500);
       log.warn(`reader command ${command.command} for ${command.readerId} failed: ${error}`, { commandId: command.commandId });
     }
-    const result: ReaderCommandResult = { commandId: command.commandId, readerId: command.readerId, status: error ? 'failed' : 'done', error, at: this.now() };
+    const result: ReaderCommandResult = {
+      commandId: command.commandId,
+      readerId: command.readerId,
+      status: error ? 'failed' : 'done',
+      error,
+      at: this.now(),
+    };
     this.results.unshift(result);
     this.results.splice(MAX_RESULTS);
     this.schedule();

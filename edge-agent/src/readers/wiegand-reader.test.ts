@@ -27,7 +27,17 @@ function setup(options: Partial<WiegandReaderOptions> = {}) {
   const gpio = new SimGpio();
   const tx = new SimWiegandTransmitter(gpio, { d0Line: 5, d1Line: 6 });
   const log = captureLogger();
-  const reader = new WiegandReader({ id: 'wg', gpio, d0Line: 5, d1Line: 6, formats: ALL, frameTimeoutMs: 25, debounceMs: 0, log: log.logger, ...options });
+  const reader = new WiegandReader({
+    id: 'wg',
+    gpio,
+    d0Line: 5,
+    d1Line: 6,
+    formats: ALL,
+    frameTimeoutMs: 25,
+    debounceMs: 0,
+    log: log.logger,
+    ...options,
+  });
   const cards: CardRead[] = [];
   reader.on('card', (c) => cards.push(c));
   return { gpio, tx, reader, cards, log };
@@ -56,7 +66,14 @@ describe('Wiegand reader on simulated GPIO', () => {
     const claimed: unknown[] = [];
     const gpio = new SimGpio();
     const spy = { ...gpio, input: (line: number, options: unknown) => (claimed.push([line, options]), gpio.input(line, options as never)) };
-    const reader = new WiegandReader({ id: 'wg', gpio: spy as unknown as SimGpio, d0Line: 5, d1Line: 6, formats: ALL, log: captureLogger().logger });
+    const reader = new WiegandReader({
+      id: 'wg',
+      gpio: spy as unknown as SimGpio,
+      d0Line: 5,
+      d1Line: 6,
+      formats: ALL,
+      log: captureLogger().logger,
+    });
     await reader.start();
     onTestFinished(() => reader.stop());
     assert.deepEqual(claimed, [
@@ -85,7 +102,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     // 30 ms of silence (more than the 25 ms timeout), delivered in the same tick.
     tx.sendInstant(encodeWiegand(F.h10301!, { facility: 3, card: 4 }), { startNs: firstEnd + 30n * MS });
     await until(() => cards.length === 2, 1000, 'two cards');
-    assert.deepEqual(cards.map((c) => c.credential), ['h10301:1:2', 'h10301:3:4']);
+    assert.deepEqual(
+      cards.map((c) => c.credential),
+      ['h10301:1:2', 'h10301:3:4'],
+    );
     assert.equal(cards[0]!.receivedAtNs, firstEnd);
   });
 
@@ -109,7 +129,10 @@ describe('Wiegand reader on simulated GPIO', () => {
     const end = tx.sendInstant([...bits.slice(0, 12), ...bits.slice(13)]);
     tx.sendInstant(bits, { startNs: end + 40n * MS });
     await until(() => reader.stats.frames === 2, 1000, 'two frames');
-    assert.deepEqual(cards.map((c) => c.credential), ['h10301:123:4567']);
+    assert.deepEqual(
+      cards.map((c) => c.credential),
+      ['h10301:123:4567'],
+    );
     assert.equal(reader.stats.bitCountErrors, 1);
     assert.equal(log.find('rejected Wiegand frame on wg: 25-bit frame', 'DEBUG').length, 1);
   });
@@ -195,7 +218,9 @@ describe('Wiegand reader on simulated GPIO', () => {
 // here, where fast-check is a dependency, against every format the agent reads.
 describe(`Wiegand decoding, properties (fast-check, seed ${PROPERTY_SEED})`, () => {
   const numberIn = (format: WiegandFormat) =>
-    fc.tuple(fc.nat({ max: 2 ** (format.facility?.length ?? 0) - 1 }), fc.nat({ max: 2 ** format.card.length - 1 })).map(([facility, card]) => ({ format, facility, card }));
+    fc
+      .tuple(fc.nat({ max: 2 ** (format.facility?.length ?? 0) - 1 }), fc.nat({ max: 2 ** format.card.length - 1 }))
+      .map(([facility, card]) => ({ format, facility, card }));
   const builtInCard = fc.constantFrom(...ALL).chain(numberIn);
   /** Custom layouts as a site writes them: parity, facility, card, parity, fields of any width. */
   const customFormat = fc
@@ -253,10 +278,16 @@ describe(`Wiegand decoding, properties (fast-check, seed ${PROPERTY_SEED})`, () 
 
   test('any configuration value for a layout: a format or issues that each say what is wrong, never an exception', () => {
     checkProperty(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ id: fc.string(), bits: fc.integer(), card: fc.jsonValue(), parity: fc.jsonValue() }, { requiredKeys: [] })), (value) => {
-        const result = wiegandFormatListSchema.safeParse([value]);
-        if (!result.success) for (const issue of result.error.issues) assert.ok(issue.message.length > 0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({ id: fc.string(), bits: fc.integer(), card: fc.jsonValue(), parity: fc.jsonValue() }, { requiredKeys: [] }),
+        ),
+        (value) => {
+          const result = wiegandFormatListSchema.safeParse([value]);
+          if (!result.success) for (const issue of result.error.issues) assert.ok(issue.message.length > 0);
+        },
+      ),
       400,
     );
   });

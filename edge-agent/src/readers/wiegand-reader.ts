@@ -69,7 +69,12 @@ export class WiegandReader extends CardReaderBase {
   private lines: GpioInput[] = [];
 
   constructor(private readonly options: WiegandReaderOptions) {
-    super({ id: options.id, debounceMs: options.debounceMs ?? 500, log: options.log, ...(options.feedback ? { feedback: options.feedback } : {}) });
+    super({
+      id: options.id,
+      debounceMs: options.debounceMs ?? 500,
+      log: options.log,
+      ...(options.feedback ? { feedback: options.feedback } : {}),
+    });
     this.frameTimeoutNs = BigInt(this.frameTimeoutMs) * 1_000_000n;
   }
 

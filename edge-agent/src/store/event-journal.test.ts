@@ -7,7 +7,15 @@ import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { tempDir } from '../test-support/fixtures.js';
 import { EventJournal, JOURNAL_FILE } from './event-journal.js';
 
-const doorEvent = (seq: number): AgentEvent => ({ kind: 'door', eventId: randomUUID(), agentId: 'agent-1', seq, occurredAt: Date.UTC(2026, 0, 5), doorId: 'lab', type: 'forced_open' });
+const doorEvent = (seq: number): AgentEvent => ({
+  kind: 'door',
+  eventId: randomUUID(),
+  agentId: 'agent-1',
+  seq,
+  occurredAt: Date.UTC(2026, 0, 5),
+  doorId: 'lab',
+  type: 'forced_open',
+});
 
 describe('event journal', () => {
   test('reads back what was appended, skips a line torn by a kill, and starts empty after clear()', async () => {
@@ -27,8 +35,15 @@ describe('event journal', () => {
       second.journal.clear();
       second.journal.append(doorEvent(3));
       second.journal.close();
-      assert.equal(readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n').length, 1, 'appends land at the start of a cleared journal');
-      assert.deepEqual(EventJournal.open(dir).recovered.map((e) => e.seq), [3]);
+      assert.equal(
+        readFileSync(join(dir, JOURNAL_FILE), 'utf8').trim().split('\n').length,
+        1,
+        'appends land at the start of a cleared journal',
+      );
+      assert.deepEqual(
+        EventJournal.open(dir).recovered.map((e) => e.seq),
+        [3],
+      );
     } finally {
       await temp.remove();
     }

@@ -46,7 +46,10 @@ describe('local store', () => {
     await store.savePermissions(second, permissionSetHash(second), 0n, 2);
     const loaded = await store.loadPermissions();
     assert.equal(loaded?.set.version, 2);
-    assert.deepEqual(loaded?.set.cards.map((c) => c.credential), ['em4100:5']);
+    assert.deepEqual(
+      loaded?.set.cards.map((c) => c.credential),
+      ['em4100:5'],
+    );
   });
 
   test('stores many cards as rows in one transaction', async () => {
@@ -93,7 +96,10 @@ describe('local store', () => {
     let store = await LocalStore.open(dir.path);
     const outbox = new Outbox(store, captureLogger().logger);
     const added = [outbox.add(doorEvent()), outbox.add(doorEvent('closed')), outbox.add(doorEvent())];
-    assert.deepEqual(added.map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      added.map((e) => e.seq),
+      [1, 2, 3],
+    );
     assert.equal(await outbox.flush(), true);
     await store.deleteEvents([1, 2, 3]);
     await store.close();
@@ -109,7 +115,10 @@ describe('local store', () => {
     store = await LocalStore.open(dir.path);
     onTestFinished(() => store.close());
     const events = await store.readEvents(0, 10);
-    assert.deepEqual(events.map((e) => e.seq), [4]);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [4],
+    );
     assert.deepEqual(events[0], next);
   });
 
@@ -121,11 +130,20 @@ describe('local store', () => {
     const outbox = new Outbox(store, captureLogger().logger);
     for (let i = 0; i < 10; i++) outbox.add(doorEvent());
     await outbox.flush();
-    assert.deepEqual((await outbox.read(0, 3)).map((e) => e.seq), [1, 2, 3]);
-    assert.deepEqual((await outbox.read(8, 10)).map((e) => e.seq), [9, 10]);
+    assert.deepEqual(
+      (await outbox.read(0, 3)).map((e) => e.seq),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      (await outbox.read(8, 10)).map((e) => e.seq),
+      [9, 10],
+    );
     assert.equal(await outbox.ack([2, 4, 99]), 2);
     assert.equal(await outbox.durableCount(), 8);
-    assert.deepEqual((await outbox.read(0, 3)).map((e: AgentEvent) => e.seq), [1, 3, 5]);
+    assert.deepEqual(
+      (await outbox.read(0, 3)).map((e: AgentEvent) => e.seq),
+      [1, 3, 5],
+    );
   });
 
   test('batches events queued in the same tick into one write and signals durability', async () => {

@@ -130,13 +130,17 @@ export class LocalStore {
    * point leaves the old set or the new one.
    */
   async savePermissionPayload(meta: StoredPermissionMeta, chunks: Iterable<Uint8Array>): Promise<void> {
-    const generation = await this.exclusive(async () => ((await get<{ g: number | null }>(this.db, 'SELECT MAX(generation) AS g FROM permission_pages'))?.g ?? 0) + 1);
+    const generation = await this.exclusive(
+      async () => ((await get<{ g: number | null }>(this.db, 'SELECT MAX(generation) AS g FROM permission_pages'))?.g ?? 0) + 1,
+    );
     let page = 0;
     for (const chunk of chunks) {
       for (let at = 0; at < chunk.length; at += PAGE_BYTES) {
         const bytes = Buffer.from(chunk.buffer, chunk.byteOffset + at, Math.min(PAGE_BYTES, chunk.length - at));
         const n = page++;
-        await this.exclusive(() => run(this.db, 'INSERT INTO permission_pages (generation, page, bytes) VALUES (?, ?, ?)', [generation, n, bytes]));
+        await this.exclusive(() =>
+          run(this.db, 'INSERT INTO permission_pages (generation, page, bytes) VALUES (?, ?, ?)', [generation, n, bytes]),
+        );
       }
     }
     await this.exclusive(() =>
@@ -174,7 +178,9 @@ export class LocalStore {
     const db = this.db;
     async function* pages(): AsyncGenerator<Uint8Array> {
       for (let page = 0; page < head!.pages; page++) {
-        const row = await store.exclusive(() => get<{ bytes: Buffer }>(db, 'SELECT bytes FROM permission_pages WHERE generation = ? AND page = ?', [head!.generation, page]));
+        const row = await store.exclusive(() =>
+          get<{ bytes: Buffer }>(db, 'SELECT bytes FROM permission_pages WHERE generation = ? AND page = ?', [head!.generation, page]),
+        );
         if (!row) throw new Error(`page ${page} of the stored permission set is missing`);
         yield row.bytes;
       }
@@ -183,7 +189,11 @@ export class LocalStore {
       let after = '';
       for (;;) {
         const rows = await store.exclusive(() =>
-          all<{ credential: string; card: string }>(db, 'SELECT credential, card FROM permission_cards WHERE credential > ? ORDER BY credential LIMIT ?', [after, pageSize]),
+          all<{ credential: string; card: string }>(
+            db,
+            'SELECT credential, card FROM permission_cards WHERE credential > ? ORDER BY credential LIMIT ?',
+            [after, pageSize],
+          ),
         );
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.credential;
@@ -211,10 +221,17 @@ export class LocalStore {
   ): Promise<void> {
     await this.exclusive(() =>
       this.transaction(async () => {
-        const rows: [string, string][] = [...removals.map((c): [string, string] => [c, 'null']), ...upserts.map((c): [string, string] => [c.credential, JSON.stringify(c)])];
+        const rows: [string, string][] = [
+          ...removals.map((c): [string, string] => [c, 'null']),
+          ...upserts.map((c): [string, string] => [c.credential, JSON.stringify(c)]),
+        ];
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
           const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          await run(this.db, `INSERT OR REPLACE INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
+          await run(
+            this.db,
+            `INSERT OR REPLACE INTO permission_cards (credential, card) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+            chunk.flat(),
+          );
         }
         await this.writeHeader(header, hash, cardSum, appliedAt);
       }),
@@ -314,12 +331,17 @@ export class LocalStore {
 
   /** A value readers keep across restarts (OSDP keys, COMSET changes); see `ReaderSettingsStore`. */
   async readSetting(key: string): Promise<string | null> {
-    return this.exclusive(async () => (await get<{ value: string }>(this.db, 'SELECT value FROM meta WHERE key = ?', [`setting:${key}`]))?.value ?? null);
+    return this.exclusive(
+      async () => (await get<{ value: string }>(this.db, 'SELECT value FROM meta WHERE key = ?', [`setting:${key}`]))?.value ?? null,
+    );
   }
 
   async writeSetting(key: string, value: string): Promise<void> {
     await this.exclusive(() =>
-      run(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [`setting:${key}`, value]),
+      run(this.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        `setting:${key}`,
+        value,
+      ]),
     );
   }
 

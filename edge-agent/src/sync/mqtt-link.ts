@@ -17,7 +17,16 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { agentClientId, agentSubscriptions, agentTopic, parseAgentTopic, SERVER_ANNOUNCEMENT_TOPIC } from '@acs/shared/mqtt/topics';
 import { CURRENT_PROTOCOL } from '@acs/shared/mqtt/protocol';
-import { decodePayload, decodeServerAnnouncement, encodePayload, type AgentEvent, type AgentState, type AppliedMessage, type CommandMessage, type ServerAnnouncement } from '@acs/shared/mqtt/payloads';
+import {
+  decodePayload,
+  decodeServerAnnouncement,
+  encodePayload,
+  type AgentEvent,
+  type AgentState,
+  type AppliedMessage,
+  type CommandMessage,
+  type ServerAnnouncement,
+} from '@acs/shared/mqtt/payloads';
 import { WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
 import type { ReadersReport } from '@acs/shared/readers/reader-report';
 import type { Logger } from '../log/logger.js';
@@ -164,9 +173,11 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       // Permission sets in their own queue: a million-card snapshot being applied must not hold up event acknowledgements or commands.
       const permissions = topic.endsWith('/permissions');
       const queue = permissions ? this.permissionsInbound : this.inbound;
-      const next = queue.then(() => this.onMessage(topic, payload)).catch((err: unknown) => {
-        log.error('failed to handle a server message', { topic, error: (err as Error).message });
-      });
+      const next = queue
+        .then(() => this.onMessage(topic, payload))
+        .catch((err: unknown) => {
+          log.error('failed to handle a server message', { topic, error: (err as Error).message });
+        });
       if (permissions) this.permissionsInbound = next;
       else this.inbound = next;
     });
@@ -192,7 +203,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     if (client.connected) {
       const state: AgentState = { agentId: this.options.agentId, online: false, at: Date.now() };
       await Promise.race([
-        client.publishAsync(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true }).catch(() => undefined),
+        client
+          .publishAsync(agentTopic(this.options.agentId, 'state'), encodePayload('state', state), { qos: 1, retain: true })
+          .catch(() => undefined),
         new Promise((resolve) => setTimeout(resolve, 1000)),
       ]);
     }
@@ -304,7 +317,8 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
     // Separately: a broker whose ACL predates the announcement refuses it, and that must not
     // look like a failed subscription to the agent's own channels.
     client.subscribe(SERVER_ANNOUNCEMENT_TOPIC, { qos: 1 }, (err, granted) => {
-      if (err || (granted ?? []).some((g) => g.qos === 128)) log.debug(() => 'the broker does not let this agent read the server announcement');
+      if (err || (granted ?? []).some((g) => g.qos === 128))
+        log.debug(() => 'the broker does not let this agent read the server announcement');
     });
     this.emit('connected');
     void this.flush();
@@ -340,7 +354,9 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
         `this agent speaks protocol ${CURRENT_PROTOCOL}; the server (${softwareVersion}) needs at least ${minAgentProtocol}: upgrade the agent software. Doors keep deciding from the set in force`,
       );
     } else {
-      log.info(`server ${softwareVersion} speaks protocol ${protocol}; this agent speaks ${CURRENT_PROTOCOL}, they use ${Math.min(protocol, CURRENT_PROTOCOL)}`);
+      log.info(
+        `server ${softwareVersion} speaks protocol ${protocol}; this agent speaks ${CURRENT_PROTOCOL}, they use ${Math.min(protocol, CURRENT_PROTOCOL)}`,
+      );
     }
   }
 

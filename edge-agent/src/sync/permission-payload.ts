@@ -9,7 +9,13 @@
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { isCompressed, MAX_DECOMPRESSED_BYTES } from '@acs/shared/mqtt/compression';
-import { permissionsMessageSchema, type PermissionCard, type PermissionDelta, type PermissionSet, type PermissionStructure } from '@acs/shared/mqtt/payloads';
+import {
+  permissionsMessageSchema,
+  type PermissionCard,
+  type PermissionDelta,
+  type PermissionSet,
+  type PermissionStructure,
+} from '@acs/shared/mqtt/payloads';
 import { cardHash, combineHash, headerCanonical } from '@acs/shared/sync/permission-hash';
 import { decodeDocument, isWireFrame, WireFormatError, type DecodedDocument } from '@acs/shared/sync/permission-wire';
 import { CardTable, type CardTableData } from '../decision/card-table.js';
@@ -37,7 +43,8 @@ export interface CompiledSnapshot {
   table: CardTableData;
 }
 
-export type DecodedPermissions = CompiledSnapshot | { kind: 'delta'; delta: PermissionDelta } | { kind: 'structure'; structure: PermissionStructure };
+export type DecodedPermissions =
+  CompiledSnapshot | { kind: 'delta'; delta: PermissionDelta } | { kind: 'structure'; structure: PermissionStructure };
 
 /** A stored set: its header replaces the base payload's (deltas and structure changes moved it on), its changed cards override the base's. */
 export interface StoredSetContext {
@@ -102,7 +109,12 @@ function inflate(payload: Uint8Array): Uint8Array {
 /** Cards as they come: an array, or the binary decoder checking and yielding them one at a time. */
 export type CardSource = Iterable<PermissionCard> & { readonly length: number };
 
-export function compileSnapshot(header: PermissionHeader, cards: CardSource, expectedHash: string, options: DecodeOptions): CompiledSnapshot {
+export function compileSnapshot(
+  header: PermissionHeader,
+  cards: CardSource,
+  expectedHash: string,
+  options: DecodeOptions,
+): CompiledSnapshot {
   if (header.agentId !== options.agentId) throw new PayloadRefusedError(`it is for agent '${header.agentId}', not '${options.agentId}'`);
   try {
     checkHeader(header);
@@ -131,7 +143,8 @@ export function compileSnapshot(header: PermissionHeader, cards: CardSource, exp
     if (changes) for (const text of changes.values()) if (text !== 'null') add(JSON.parse(text) as PermissionCard);
     table = builder.buildData();
   } catch (err) {
-    if (err instanceof PermissionSetError || err instanceof RangeError || err instanceof WireFormatError) throw new PayloadRefusedError(err.message);
+    if (err instanceof PermissionSetError || err instanceof RangeError || err instanceof WireFormatError)
+      throw new PayloadRefusedError(err.message);
     throw err;
   }
   sum %= MOD;

@@ -20,7 +20,10 @@ export type WorkerRequest =
   | { type: 'end'; id: number; agentId: string; stored?: { header: PermissionHeader; hash: string } }
   | { type: 'fold'; id: number; table: CardTableData; changes: [credential: string, card: PermissionCard | null][] };
 
-export type WorkerReply = { id: number; ok: true; decoded: DecodedPermissions } | { id: number; ok: true; table: CardTableData } | { id: number; ok: false; error: string };
+export type WorkerReply =
+  | { id: number; ok: true; decoded: DecodedPermissions }
+  | { id: number; ok: true; table: CardTableData }
+  | { id: number; ok: false; error: string };
 
 export type WorkerOutcome = { ok: true; decoded: DecodedPermissions } | { ok: false; error: string };
 export type FoldOutcome = { ok: true; table: CardTableData } | { ok: false; error: string };
@@ -47,7 +50,15 @@ export class PermissionWorker {
     worker.ref();
     const id = this.nextId++;
     const done = new Promise<WorkerOutcome>((resolve) =>
-      this.pending.set(id, (reply) => resolve(reply.ok ? ('decoded' in reply ? { ok: true, decoded: reply.decoded } : { ok: false, error: 'unexpected reply' }) : { ok: false, error: reply.error })),
+      this.pending.set(id, (reply) =>
+        resolve(
+          reply.ok
+            ? 'decoded' in reply
+              ? { ok: true, decoded: reply.decoded }
+              : { ok: false, error: 'unexpected reply' }
+            : { ok: false, error: reply.error },
+        ),
+      ),
     );
     try {
       for await (const chunk of chunks) {
@@ -65,7 +76,12 @@ export class PermissionWorker {
           await nextTurn();
         }
       }
-      worker.postMessage({ type: 'end', id, agentId: this.agentId, ...(stored ? { stored: { header: stored.header, hash: stored.hash } } : {}) } satisfies WorkerRequest);
+      worker.postMessage({
+        type: 'end',
+        id,
+        agentId: this.agentId,
+        ...(stored ? { stored: { header: stored.header, hash: stored.hash } } : {}),
+      } satisfies WorkerRequest);
     } catch (err) {
       this.pending.delete(id);
       return { ok: false, error: `could not hand it to the permission worker: ${(err as Error).message}` };
@@ -84,7 +100,15 @@ export class PermissionWorker {
     worker.ref();
     const id = this.nextId++;
     const done = new Promise<FoldOutcome>((resolve) =>
-      this.pending.set(id, (reply) => resolve(reply.ok ? ('table' in reply ? { ok: true, table: reply.table } : { ok: false, error: 'unexpected reply' }) : { ok: false, error: reply.error })),
+      this.pending.set(id, (reply) =>
+        resolve(
+          reply.ok
+            ? 'table' in reply
+              ? { ok: true, table: reply.table }
+              : { ok: false, error: 'unexpected reply' }
+            : { ok: false, error: reply.error },
+        ),
+      ),
     );
     worker.postMessage({ type: 'fold', id, table: base, changes } satisfies WorkerRequest);
     return done;
@@ -124,7 +148,7 @@ export class PermissionWorker {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const worker = this.worker;
-    if (!worker || this.pending.size > 0 && !this.closed) return;
+    if (!worker || (this.pending.size > 0 && !this.closed)) return;
     this.worker = null;
     await worker.terminate();
   }

@@ -56,7 +56,11 @@ port.on('message', (request: WorkerRequest) => {
         reply = { id: request.id, ok: true, decoded };
       } catch (err) {
         if (!(err instanceof PayloadRefusedError)) console.error(err);
-        reply = { id: request.id, ok: false, error: err instanceof PayloadRefusedError ? err.message : `could not decode it: ${(err as Error).message}` };
+        reply = {
+          id: request.id,
+          ok: false,
+          error: err instanceof PayloadRefusedError ? err.message : `could not decode it: ${(err as Error).message}`,
+        };
       }
       port.postMessage(reply);
       return;

@@ -11,9 +11,15 @@ import { ReconnectBackoff } from './reconnect-backoff.js';
 describe('reconnect backoff', () => {
   test('doubles from the minimum to the maximum with half of each step random', () => {
     const low = new ReconnectBackoff({ minMs: 100, maxMs: 1000, random: () => 0 });
-    assert.deepEqual(Array.from({ length: 6 }, () => low.next()), [50, 100, 200, 400, 500, 500]);
+    assert.deepEqual(
+      Array.from({ length: 6 }, () => low.next()),
+      [50, 100, 200, 400, 500, 500],
+    );
     const high = new ReconnectBackoff({ minMs: 100, maxMs: 1000, random: () => 0.999999 });
-    assert.deepEqual(Array.from({ length: 6 }, () => high.next()), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      Array.from({ length: 6 }, () => high.next()),
+      [100, 200, 400, 800, 1000, 1000],
+    );
   });
 
   test('starts over after a success and never overflows however long the outage', () => {
@@ -62,7 +68,10 @@ describe('an agent refused by the broker', () => {
     onTestFinished(() => server.close());
     const log = captureLogger();
     const config = simAgentConfig(dir.path, broker.url);
-    const agent = await startAgent({ ...config, mqtt: { ...config.mqtt, username: 'agent-1' } }, { log: log.logger, mqtt: { reconnectPeriodMs: 50, reconnectMaxMs: 800 } });
+    const agent = await startAgent(
+      { ...config, mqtt: { ...config.mqtt, username: 'agent-1' } },
+      { log: log.logger, mqtt: { reconnectPeriodMs: 50, reconnectMaxMs: 800 } },
+    );
     onTestFinished(() => agent.stop());
 
     await until(() => agent.mqttConnected, 10_000, 'the agent to be let in');
@@ -71,7 +80,10 @@ describe('an agent refused by the broker', () => {
     // Equal jitter: attempt n waits between half and all of 50·2^n ms (plus scheduling).
     for (const [i, gap] of gaps.entries()) assert.ok(gap >= (50 * 2 ** i) / 2 - 5, `gap ${i} was ${gap} ms`);
     assert.ok(gaps[3]! > gaps[0]!, `delays grew: ${gaps.join(', ')}`);
-    assert.ok(log.lines.some((l) => /Identifier rejected/i.test(l)), 'the refusal was logged');
+    assert.ok(
+      log.lines.some((l) => /Identifier rejected/i.test(l)),
+      'the refusal was logged',
+    );
     // Connected means subscribed and asking for its set: a revocation would now arrive.
     assert.deepEqual(await server.waitFor('sync'), { haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] });
   });

@@ -49,12 +49,18 @@ export interface ServerMessage {
 export class FakeServer extends EventEmitter<{ message: [ServerMessage] }> {
   readonly messages: ServerMessage[] = [];
 
-  private constructor(readonly client: MqttClient, readonly agentId: string) {
+  private constructor(
+    readonly client: MqttClient,
+    readonly agentId: string,
+  ) {
     super();
   }
 
   static async connect(url: string, agentId = 'agent-1'): Promise<FakeServer> {
-    const client = await connectAsync(url, { clientId: `test-server-${process.pid}-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 100 });
+    const client = await connectAsync(url, {
+      clientId: `test-server-${process.pid}-${Math.random().toString(16).slice(2)}`,
+      reconnectPeriod: 100,
+    });
     const server = new FakeServer(client, agentId);
     client.on('message', (topic, payload, packet) => {
       const parsed = parseAgentTopic(topic);

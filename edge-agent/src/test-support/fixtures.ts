@@ -49,7 +49,12 @@ export function demoPermissionSet(overrides: Partial<PermissionSet> = {}): Permi
     ],
     schedules: [
       { id: 'office-hours', name: 'Office hours', holidays: 'closed', windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }] },
-      { id: 'night-shift', name: 'Night shift', holidays: 'normal', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '06:00' }] },
+      {
+        id: 'night-shift',
+        name: 'Night shift',
+        holidays: 'normal',
+        windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '06:00' }],
+      },
     ],
     cards: [
       card({
@@ -92,7 +97,13 @@ export function largePermissionSet(count: number, overrides: Partial<PermissionS
       validFrom: null,
       validUntil: null,
       levelCeilingOverride: null,
-      grants: i % 3 === 0 ? [{ zoneId: 'office', scheduleId: null, validUntil: null }, { zoneId: 'lab', scheduleId: null, validUntil: null }] : [{ zoneId: 'lab', scheduleId: null, validUntil: null }],
+      grants:
+        i % 3 === 0
+          ? [
+              { zoneId: 'office', scheduleId: null, validUntil: null },
+              { zoneId: 'lab', scheduleId: null, validUntil: null },
+            ]
+          : [{ zoneId: 'lab', scheduleId: null, validUntil: null }],
     };
   }
   return demoPermissionSet({ cards, ...overrides });
@@ -134,9 +145,23 @@ export function simAgentConfig(dataDir: string, mqttUrl: string, overrides: Reco
       dataDir,
       gpio: { provider: 'sim' },
       readers: [
-        { id: 'office-gate-in', door: 'office-gate', direction: 'in', type: 'rdm6300', serial: { path: 'sim/office-gate-in', driver: 'sim' }, debounceMs: 0 },
+        {
+          id: 'office-gate-in',
+          door: 'office-gate',
+          direction: 'in',
+          type: 'rdm6300',
+          serial: { path: 'sim/office-gate-in', driver: 'sim' },
+          debounceMs: 0,
+        },
         { id: 'lab-in', door: 'lab', direction: 'in', type: 'rdm6300', serial: { path: 'sim/lab-in', driver: 'sim' }, debounceMs: 0 },
-        { id: 'machine-room-in', door: 'machine-room', direction: 'in', type: 'rdm6300', serial: { path: 'sim/machine-room-in', driver: 'sim' }, debounceMs: 0 },
+        {
+          id: 'machine-room-in',
+          door: 'machine-room',
+          direction: 'in',
+          type: 'rdm6300',
+          serial: { path: 'sim/machine-room-in', driver: 'sim' },
+          debounceMs: 0,
+        },
       ],
       doors: [
         { id: 'office-gate', lock: { line: 17 }, contact: { line: 27, debounceMs: 0 }, exitButton: { line: 22, debounceMs: 0 } },
@@ -151,7 +176,12 @@ export function simAgentConfig(dataDir: string, mqttUrl: string, overrides: Reco
 }
 
 /** Resolves with the first emitted value matching `predicate`, or rejects after `timeoutMs`. */
-export function waitFor<T>(subscribe: (listener: (value: T) => void) => () => void, predicate: (value: T) => boolean, timeoutMs = 3000, what = 'event'): Promise<T> {
+export function waitFor<T>(
+  subscribe: (listener: (value: T) => void) => () => void,
+  predicate: (value: T) => boolean,
+  timeoutMs = 3000,
+  what = 'event',
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       unsubscribe();

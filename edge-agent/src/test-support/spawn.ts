@@ -9,7 +9,10 @@ export interface Finished {
 
 /** Runs `node <script> ...args` to completion. */
 export function runNode(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
-  return finished(spawn(process.execPath, [script, ...args], { env: { ...process.env, ...options.env }, stdio: 'pipe' }), options.timeoutMs);
+  return finished(
+    spawn(process.execPath, [script, ...args], { env: { ...process.env, ...options.env }, stdio: 'pipe' }),
+    options.timeoutMs,
+  );
 }
 
 export function finished(child: ChildProcess, timeoutMs = 15_000): Promise<Finished> {

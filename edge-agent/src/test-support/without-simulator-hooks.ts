@@ -13,5 +13,7 @@ export const resolve: ResolveHook = (specifier, context, nextResolve) => {
   const requests = process.env.ACS_TEST_SIMULATOR_REQUESTS;
   if (requests) appendFileSync(requests, `${specifier} from ${context.parentURL ?? '?'}\n`);
   // What node itself throws for a package that is not installed.
-  throw Object.assign(new Error(`Cannot find package '${HIDDEN}' imported from ${context.parentURL ?? '?'}`), { code: 'ERR_MODULE_NOT_FOUND' });
+  throw Object.assign(new Error(`Cannot find package '${HIDDEN}' imported from ${context.parentURL ?? '?'}`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 };

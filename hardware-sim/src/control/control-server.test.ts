@@ -53,7 +53,10 @@ describe('simulator control server', () => {
   test('POST /badge answers whether the lock released', async () => {
     const { call } = await setup();
     const granted = await call('POST', '/badge', { door: 'lab', card: 3887558 });
-    assert.deepEqual([granted.status, granted.body.released, granted.body.cardDisplay, granted.body.direction], [200, true, '0003887558', 'in']);
+    assert.deepEqual(
+      [granted.status, granted.body.released, granted.body.cardDisplay, granted.body.direction],
+      [200, true, '0003887558', 'in'],
+    );
     const denied = await call('POST', '/badge', { door: 'lab', card: '7654321' });
     assert.deepEqual([denied.status, denied.body.released], [200, false]);
   });
@@ -67,7 +70,10 @@ describe('simulator control server', () => {
     assert.match(noCard.body.message, /card/);
     const badCard = await call('POST', '/badge', { door: 'lab', card: 'abc' });
     assert.deepEqual([badCard.status, badCard.body.error], [400, 'card_mismatch']);
-    assert.match(badCard.body.message, /door lab: reader lab-in \(rdm6300\) reads EM4100 cards: the card must be a decimal number from 0 to 4294967295/);
+    assert.match(
+      badCard.body.message,
+      /door lab: reader lab-in \(rdm6300\) reads EM4100 cards: the card must be a decimal number from 0 to 4294967295/,
+    );
     const tooBig = await call('POST', '/badge', { door: 'lab', card: 4294967296 });
     assert.deepEqual([tooBig.status, tooBig.body.error], [400, 'card_mismatch']);
     const badAction = await call('POST', '/door', { door: 'lab', action: 'explode' });
@@ -106,8 +112,17 @@ describe('simulator control server', () => {
     await call('POST', '/badge', { door: 'lab', card: 3887558 });
     const state = await call('GET', '/state');
     assert.equal(state.status, 200);
-    assert.deepEqual(state.body.doors.map((d: any) => [d.id, d.releases]), [['lab', 1], ['store', 0]]);
-    assert.deepEqual(state.body.readers.map((r: any) => [r.id, r.connected]), [['lab-in', true]]);
+    assert.deepEqual(
+      state.body.doors.map((d: any) => [d.id, d.releases]),
+      [
+        ['lab', 1],
+        ['store', 0],
+      ],
+    );
+    assert.deepEqual(
+      state.body.readers.map((r: any) => [r.id, r.connected]),
+      [['lab-in', true]],
+    );
   });
 
   test('presents a card the way each kind of reader reports it and refuses one that cannot come from it', async () => {
@@ -116,7 +131,14 @@ describe('simulator control server', () => {
       readers: [
         { id: 'gate-in', door: 'gate', direction: 'in', type: 'wiegand', d0Line: 5, d1Line: 6, format: h10301 },
         { id: 'gate-out', door: 'gate', direction: 'out', type: 'pn532', path: 'sim/pn' },
-        { id: 'dock-in', door: 'dock', direction: 'in', type: 'line', path: 'sim/line', lineFormat: { type: 'wiegand-fc-cn', wiegandFormat: h10301 } },
+        {
+          id: 'dock-in',
+          door: 'dock',
+          direction: 'in',
+          type: 'line',
+          path: 'sim/line',
+          lineFormat: { type: 'wiegand-fc-cn', wiegandFormat: h10301 },
+        },
       ],
       doors: [
         { id: 'gate', lock: { line: 17 } },
@@ -127,7 +149,11 @@ describe('simulator control server', () => {
     const server = await startControlServer({ sim, agentId: 'agent-2', registryDir: null, releaseWaitMs: 20 });
     onTestFinished(() => server.close());
     const call = async (body: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${server.port}/badge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`http://127.0.0.1:${server.port}/badge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
 
@@ -136,7 +162,10 @@ describe('simulator control server', () => {
     sim.gpio.input(5, { debounceMs: 0, edge: 'rising' }).watch(() => bits.push(0));
     sim.gpio.input(6, { debounceMs: 0, edge: 'rising' }).watch(() => bits.push(1));
     const wiegand = await call({ door: 'gate', card: '123:4567' });
-    assert.deepEqual([wiegand.status, wiegand.body.cardDisplay, wiegand.body.readerType, wiegand.body.released], [200, '123:4567', 'wiegand', false]);
+    assert.deepEqual(
+      [wiegand.status, wiegand.body.cardDisplay, wiegand.body.readerType, wiegand.body.released],
+      [200, '123:4567', 'wiegand', false],
+    );
     assert.equal(bits.join(''), bitsToString(encodeWiegand(h10301, { facility: 123, card: 4567 })));
 
     // Line reader: the vendor's FC,CN text.
@@ -150,9 +179,15 @@ describe('simulator control server', () => {
     assert.equal(text, '123,4567\r\n');
 
     const mismatches: [unknown, RegExp][] = [
-      [{ door: 'gate', card: '3887558' }, /door gate: reader gate-in \(wiegand\) reads HID H10301 26-bit cards: the card must be <facility>:<card> with facility 0-255 and card 0-65535 \(e\.g\. 123:4567\), got '3887558'/],
+      [
+        { door: 'gate', card: '3887558' },
+        /door gate: reader gate-in \(wiegand\) reads HID H10301 26-bit cards: the card must be <facility>:<card> with facility 0-255 and card 0-65535 \(e\.g\. 123:4567\), got '3887558'/,
+      ],
       [{ door: 'gate', card: '256:1' }, /facility 0-255/],
-      [{ door: 'gate', card: '3887558', direction: 'out' }, /reader gate-out \(pn532\) reads chip UIDs: the card must be 4, 7 or 10 bytes of hex \(e\.g\. 04a1b2c3\)/],
+      [
+        { door: 'gate', card: '3887558', direction: 'out' },
+        /reader gate-out \(pn532\) reads chip UIDs: the card must be 4, 7 or 10 bytes of hex \(e\.g\. 04a1b2c3\)/,
+      ],
       [{ door: 'dock', card: '04a1b2c3' }, /reader dock-in \(line\) reads HID H10301 26-bit cards/],
     ];
     for (const [body, message] of mismatches) {

@@ -5,7 +5,12 @@ import { SimDoor } from './sim-door.js';
 
 function setup(activeLow = false) {
   const gpio = new SimGpio();
-  const door = new SimDoor(gpio, { id: 'lab', lock: { line: 23, activeLow }, contact: { line: 24, openLevel: 1 }, exitButton: { line: 25, pressedLevel: 0 } });
+  const door = new SimDoor(gpio, {
+    id: 'lab',
+    lock: { line: 23, activeLow },
+    contact: { line: 24, openLevel: 1 },
+    exitButton: { line: 25, pressedLevel: 0 },
+  });
   const contact = gpio.input(24, { debounceMs: 0 });
   const exit = gpio.input(25, { debounceMs: 0 });
   return { gpio, door, contact, exit };

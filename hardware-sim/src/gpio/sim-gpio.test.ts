@@ -12,7 +12,10 @@ describe('simulated GPIO', () => {
     relay.write(1);
     relay.write(0);
     const writes = gpio.outputWrites(17);
-    assert.deepEqual(writes.map((w) => w.level), [0, 1, 0]);
+    assert.deepEqual(
+      writes.map((w) => w.level),
+      [0, 1, 0],
+    );
     assert.ok(writes.every((w, i) => w.atNs >= before && (i === 0 || w.atNs >= writes[i - 1]!.atNs)));
     assert.equal(gpio.level(17), 0);
     assert.equal(relay.read(), 0);

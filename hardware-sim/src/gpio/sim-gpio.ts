@@ -4,7 +4,15 @@
  * simulation drives inputs with `setInput` and observes outputs. Every output write is
  * kept with an hrtime stamp, so tests can assert relay pulses and their timing.
  */
-import type { GpioEdge, GpioInput, GpioInputOptions, GpioOutput, GpioProvider, InputListener, Level } from '@acs/shared/hardware/interfaces';
+import type {
+  GpioEdge,
+  GpioInput,
+  GpioInputOptions,
+  GpioOutput,
+  GpioProvider,
+  InputListener,
+  Level,
+} from '@acs/shared/hardware/interfaces';
 
 export interface OutputWrite {
   line: number;

@@ -50,6 +50,9 @@ describe('OSDP readers in the simulated hardware', () => {
   });
 
   test('two readers on one line must agree on its speed', () => {
-    assert.throws(() => createSimHardware({ readers: [osdp('a-in', 'a', 1), osdp('b-in', 'b', 2, h10301, 115200)], doors: [] }), /runs at 9600 baud, not 115200/);
+    assert.throws(
+      () => createSimHardware({ readers: [osdp('a-in', 'a', 1), osdp('b-in', 'b', 2, h10301, 115200)], doors: [] }),
+      /runs at 9600 baud, not 115200/,
+    );
   });
 });

@@ -98,18 +98,22 @@ export class SimOsdpLine {
       const pace = this.options.paceAtBaud ?? true;
       const wire = (bytes: number) => (pace ? (bytes * 10 * 1000) / this.baudRate : 0);
       const now = performance.now();
-      const sendAt = Math.max(now + wire(commandLength) + (this.options.turnaroundMs ?? 0.5) + reply.delayMs, this.busyUntil) + wire(reply.bytes.length);
+      const sendAt =
+        Math.max(now + wire(commandLength) + (this.options.turnaroundMs ?? 0.5) + reply.delayMs, this.busyUntil) + wire(reply.bytes.length);
       this.busyUntil = sendAt;
       this.repliesDue += 1;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.repliesDue -= 1;
-        this.stats.replies += 1;
-        this.stats.bytesOut += reply.bytes.length;
-        this.end?.write(reply.bytes);
-        reply.after?.();
-        if (pd.baudRate !== null && pd.baudRate !== this.baudRate && this.devices.length === 1) this.baudRate = pd.baudRate;
-      }, Math.max(0, sendAt - now));
+      const timer = setTimeout(
+        () => {
+          this.timers.delete(timer);
+          this.repliesDue -= 1;
+          this.stats.replies += 1;
+          this.stats.bytesOut += reply.bytes.length;
+          this.end?.write(reply.bytes);
+          reply.after?.();
+          if (pd.baudRate !== null && pd.baudRate !== this.baudRate && this.devices.length === 1) this.baudRate = pd.baudRate;
+        },
+        Math.max(0, sendAt - now),
+      );
       this.timers.add(timer);
     }
   }

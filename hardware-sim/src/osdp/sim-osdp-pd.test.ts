@@ -38,7 +38,10 @@ describe('simulated OSDP PD: its own wire code against the documented OSDP test 
   });
 
   test('the ACK and RAW replies of the published examples, byte for byte', () => {
-    assert.deepEqual(buildSimReply({ address: 0, sequence: 1, crc: true, scb: null, code: 0x40, data: Buffer.alloc(0) }), hex('FF 53 80 08 00 05 40 68 9F'));
+    assert.deepEqual(
+      buildSimReply({ address: 0, sequence: 1, crc: true, scb: null, code: 0x40, data: Buffer.alloc(0) }),
+      hex('FF 53 80 08 00 05 40 68 9F'),
+    );
     assert.deepEqual(
       buildSimReply({ address: 0, sequence: 2, crc: true, scb: null, code: 0x50, data: hex('00 01 1A 00 BD 88 EB 80') }),
       hex('FF 53 80 10 00 06 50 00 01 1A 00 BD 88 EB 80 02 D4'),

@@ -5,7 +5,13 @@
  * commands received) stays visible to tests.
  */
 import { randomBytes } from 'node:crypto';
-import { BUILT_IN_WIEGAND_FORMATS, bitsToString, encodeWiegand, type WiegandFormat, type WiegandNumber } from '@acs/shared/credentials/wiegand';
+import {
+  BUILT_IN_WIEGAND_FORMATS,
+  bitsToString,
+  encodeWiegand,
+  type WiegandFormat,
+  type WiegandNumber,
+} from '@acs/shared/credentials/wiegand';
 import { buildSimReply, SCBK_DEFAULT, simChecksum, simCrc16, SimSecureSession, type SimFrame } from './sim-osdp-wire.js';
 
 export interface SimOsdpIdentity {
@@ -311,10 +317,14 @@ export class SimOsdpPd {
       this.session = null;
       return this.plainReply(frame, 0x41, Buffer.from([NAK.SC_CONDITIONS]));
     }
-    const reply = (code: number, body: Buffer = Buffer.alloc(0)) => (secured ? this.securedReply(frame, code, body) : this.plainReply(frame, code, body));
+    const reply = (code: number, body: Buffer = Buffer.alloc(0)) =>
+      secured ? this.securedReply(frame, code, body) : this.plainReply(frame, code, body);
     const nak = (reason: number) => reply(0x41, Buffer.from([reason]));
 
-    const nakThis = this.nakNext && this.nakNext.count > 0 && (this.nakNext.command === null ? frame.code !== 0x76 && frame.code !== 0x77 : frame.code === this.nakNext.command);
+    const nakThis =
+      this.nakNext &&
+      this.nakNext.count > 0 &&
+      (this.nakNext.command === null ? frame.code !== 0x76 && frame.code !== 0x77 : frame.code === this.nakNext.command);
     if (this.nakNext && nakThis) {
       this.nakNext.count -= 1;
       // A PD that found a bad check or sequence did not take the message: its sequence stays.
@@ -401,8 +411,17 @@ export class SimOsdpPd {
         const key = this.scbk ?? (frame.scb?.[2] === 0 ? SCBK_DEFAULT : this.factoryKey);
         const useDefault = key.equals(SCBK_DEFAULT);
         this.handshake = new SimSecureSession(key, useDefault, Buffer.from(data), randomBytes(8));
-        const uid = Buffer.concat([Buffer.from(this.identity.vendorCode), Buffer.from([this.identity.model, this.identity.version]), Buffer.alloc(3)]);
-        return this.plainReply(frame, 0x76, Buffer.concat([uid, this.handshake.pdRandom, this.handshake.clientCryptogram()]), Buffer.from([3, 0x12, useDefault ? 0 : 1]));
+        const uid = Buffer.concat([
+          Buffer.from(this.identity.vendorCode),
+          Buffer.from([this.identity.model, this.identity.version]),
+          Buffer.alloc(3),
+        ]);
+        return this.plainReply(
+          frame,
+          0x76,
+          Buffer.concat([uid, this.handshake.pdRandom, this.handshake.clientCryptogram()]),
+          Buffer.from([3, 0x12, useDefault ? 0 : 1]),
+        );
       }
       case 0x77: {
         const handshake = this.handshake;
@@ -421,7 +440,14 @@ export class SimOsdpPd {
   private applyLed(record: Buffer): void {
     const number = record[1]!;
     const state = this.leds.get(number) ?? { temporary: null, permanent: null };
-    if (record[2] === 2) state.temporary = { onTime: record[3]!, offTime: record[4]!, onColor: record[5]!, offColor: record[6]!, timer: record.readUInt16LE(7) };
+    if (record[2] === 2)
+      state.temporary = {
+        onTime: record[3]!,
+        offTime: record[4]!,
+        onColor: record[5]!,
+        offColor: record[6]!,
+        timer: record.readUInt16LE(7),
+      };
     else if (record[2] === 1) state.temporary = null;
     if (record[9] === 1) state.permanent = { onTime: record[10]!, offTime: record[11]!, onColor: record[12]!, offColor: record[13]! };
     this.leds.set(number, state);
@@ -444,7 +470,14 @@ export class SimOsdpPd {
     if (this.take('plaintext_reply')) return this.plainReply(frame, code, data);
     const encrypted = data.length > 0;
     const bytes = buildSimReply(
-      { address: this.address, sequence: frame.sequence, crc: frame.crc, scb: Buffer.from([2, encrypted ? 0x18 : 0x16]), code, data: encrypted ? session.encryptReply(data) : data },
+      {
+        address: this.address,
+        sequence: frame.sequence,
+        crc: frame.crc,
+        scb: Buffer.from([2, encrypted ? 0x18 : 0x16]),
+        code,
+        data: encrypted ? session.encryptReply(data) : data,
+      },
       (input) => session.macReply(input),
     );
     if (this.take('corrupt_mac')) {

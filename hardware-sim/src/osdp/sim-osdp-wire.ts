@@ -118,7 +118,17 @@ function parseSimFrame(frame: Buffer): SimFrame | null {
 }
 
 function emptyFrame(frame: Buffer, ctrl: number, crc: boolean): SimFrame {
-  return { addressByte: frame[1]!, sequence: ctrl & 0x03, crc, scb: null, code: 0, data: Buffer.alloc(0), mac: null, macInput: Buffer.alloc(0), checkOk: false };
+  return {
+    addressByte: frame[1]!,
+    sequence: ctrl & 0x03,
+    crc,
+    scb: null,
+    code: 0,
+    data: Buffer.alloc(0),
+    mac: null,
+    macInput: Buffer.alloc(0),
+    checkOk: false,
+  };
 }
 
 export interface SimReplyFields {
@@ -132,7 +142,13 @@ export interface SimReplyFields {
 
 /** A reply with the mark byte; `mac` gets SOM … last data byte and returns the 4 MAC bytes. */
 export function buildSimReply(fields: SimReplyFields, mac?: (input: Buffer) => Buffer): Buffer {
-  const head = Buffer.from([SOM, (fields.address & 0x7f) | 0x80, 0, 0, (fields.sequence & 3) | (fields.crc ? 0x04 : 0) | (fields.scb ? 0x08 : 0)]);
+  const head = Buffer.from([
+    SOM,
+    (fields.address & 0x7f) | 0x80,
+    0,
+    0,
+    (fields.sequence & 3) | (fields.crc ? 0x04 : 0) | (fields.scb ? 0x08 : 0),
+  ]);
   const withMac = fields.scb !== null && fields.scb[1]! >= 0x15;
   let body = Buffer.concat([head, fields.scb ?? Buffer.alloc(0), Buffer.from([fields.code]), fields.data]);
   const length = body.length + (withMac ? 4 : 0) + (fields.crc ? 2 : 1);

@@ -32,7 +32,9 @@ const MAX_EM4100 = 0xffffffff;
 
 function em4100(text: string, what: string): number {
   if (!/^\d{1,10}$/.test(text) || Number(text) > MAX_EM4100) {
-    throw new SimCardError(`${what} reads EM4100 cards: the card must be a decimal number from 0 to ${MAX_EM4100} (e.g. 3887558), got '${text}'`);
+    throw new SimCardError(
+      `${what} reads EM4100 cards: the card must be a decimal number from 0 to ${MAX_EM4100} (e.g. 3887558), got '${text}'`,
+    );
   }
   return Number(text);
 }
@@ -94,7 +96,8 @@ export function presentationFor(reader: SimReaderDevice, card: string | number, 
           break;
         }
         case 'verbatim':
-          if (!/^[\x20-\x7e]{1,64}$/.test(text)) throw new SimCardError(`${what} sends the text as typed: 1-64 printable ASCII characters, got '${text}'`);
+          if (!/^[\x20-\x7e]{1,64}$/.test(text))
+            throw new SimCardError(`${what} sends the text as typed: 1-64 printable ASCII characters, got '${text}'`);
           display = line = text;
           break;
       }

@@ -61,7 +61,10 @@ describe('simulated PN532', () => {
     await waitFor(() => line.received().length >= 15, 'ACK and reply');
     assert.deepEqual(line.received(), Buffer.concat([ACK, hex('00 00 FF 02 FE D5 15 16 00')]));
     assert.equal(pn532.isAwake, true);
-    assert.deepEqual(pn532.commands.map((c) => c.code), [0x14, 0x14]);
+    assert.deepEqual(
+      pn532.commands.map((c) => c.code),
+      [0x14, 0x14],
+    );
   });
 
   test('answers GetFirmwareVersion with PN532 v1.6', async () => {

@@ -115,9 +115,13 @@ export class PtyPair {
   async replug(): Promise<void> {
     if (this.socat) return;
     await Promise.all([rm(this.devicePath, { force: true }), rm(this.hostPath, { force: true })]);
-    const child = spawn(this.options.socatPath, ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      this.options.socatPath,
+      ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     this.socat = child;
     this.stderr = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -145,7 +149,12 @@ export class PtyPair {
   }
 
   private async openDevice(): Promise<void> {
-    const port = new SerialPortStream({ binding: await systemBinding(), path: this.devicePath, baudRate: this.options.baudRate ?? 9600, autoOpen: false });
+    const port = new SerialPortStream({
+      binding: await systemBinding(),
+      path: this.devicePath,
+      baudRate: this.options.baudRate ?? 9600,
+      autoOpen: false,
+    });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     port.on('data', (chunk: Buffer) => {
       for (const listener of [...this.receivers]) listener(chunk);

@@ -62,9 +62,12 @@ export class SimPortBinding extends MockPortBinding {
     if (this.unplugError) throw this.unplugError;
     return new Promise((resolve, reject) => {
       this.failPendingRead = reject;
-      super.read(buffer, offset, length).then(resolve, reject).finally(() => {
-        this.failPendingRead = null;
-      });
+      super
+        .read(buffer, offset, length)
+        .then(resolve, reject)
+        .finally(() => {
+          this.failPendingRead = null;
+        });
     });
   }
 

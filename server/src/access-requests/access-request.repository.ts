@@ -38,5 +38,9 @@ export class AccessRequestRepository {
   }
 }
 
-@Module({ imports: [TypeOrmModule.forFeature([AccessRequestEntity])], providers: [AccessRequestRepository], exports: [AccessRequestRepository] })
+@Module({
+  imports: [TypeOrmModule.forFeature([AccessRequestEntity])],
+  providers: [AccessRequestRepository],
+  exports: [AccessRequestRepository],
+})
 export class AccessRequestRepositoryModule {}

@@ -11,7 +11,15 @@ import { AccessRequestsController } from './access-requests.controller.js';
 import { AccessRequestsService } from './access-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequestEntity]), ZoneRepositoryModule, PersonRepositoryModule, ScheduleRepositoryModule, GrantRepositoryModule, AuthModule, GrantsModule],
+  imports: [
+    TypeOrmModule.forFeature([AccessRequestEntity]),
+    ZoneRepositoryModule,
+    PersonRepositoryModule,
+    ScheduleRepositoryModule,
+    GrantRepositoryModule,
+    AuthModule,
+    GrantsModule,
+  ],
   controllers: [AccessRequestsController],
   providers: [AccessRequestsService],
 })

@@ -144,7 +144,8 @@ export class AccessRequestsService {
   async cancel(id: string, actor: Actor): Promise<AccessRequestView> {
     const request = await this.repo.findOneBy({ id });
     if (!request) throw notFound(`access request ${id}`);
-    if (actor.role !== 'admin' && request.personId !== actor.personId) throw forbidden('Only the requester or an admin withdraws a request');
+    if (actor.role !== 'admin' && request.personId !== actor.personId)
+      throw forbidden('Only the requester or an admin withdraws a request');
     if (request.status !== 'pending') throw conflict(`access request ${id} is already ${request.status}`);
     Object.assign(request, { status: 'cancelled', decidedByUserId: actor.id, decidedAt: this.clock.now(), decisionReason: null });
     await this.repo.save(request);

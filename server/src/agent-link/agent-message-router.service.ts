@@ -68,7 +68,9 @@ export class AgentMessageRouter implements OnModuleInit {
     // limit must not make the server decode (and hold) them either.
     if (message.payload.length > AGENT_PAYLOAD_LIMIT_BYTES) {
       this.stats.oversized += 1;
-      this.logger.warn(`dropped a message of ${message.payload.length} bytes from agent ${agentId} on ${message.topic}: over the limit of ${AGENT_PAYLOAD_LIMIT_BYTES} bytes`);
+      this.logger.warn(
+        `dropped a message of ${message.payload.length} bytes from agent ${agentId} on ${message.topic}: over the limit of ${AGENT_PAYLOAD_LIMIT_BYTES} bytes`,
+      );
       return;
     }
     const previous = this.queues.get(agentId) ?? Promise.resolve();
@@ -96,7 +98,9 @@ export class AgentMessageRouter implements OnModuleInit {
       return;
     }
     if (!this.outdated.has(agentId)) {
-      this.logger.error(`agent ${agentId} (software ${softwareVersion ?? '?'}) speaks protocol ${protocol}; this server serves ${MIN_AGENT_PROTOCOL} to ${CURRENT_PROTOCOL}: refusing its messages until it is upgraded`);
+      this.logger.error(
+        `agent ${agentId} (software ${softwareVersion ?? '?'}) speaks protocol ${protocol}; this server serves ${MIN_AGENT_PROTOCOL} to ${CURRENT_PROTOCOL}: refusing its messages until it is upgraded`,
+      );
     }
     this.outdated.add(agentId);
     this.signals.emit('agent.outdated', { agentId, protocol, softwareVersion, at: this.clock.now() });
@@ -114,7 +118,8 @@ export class AgentMessageRouter implements OnModuleInit {
         const decoded = decodePayload('state', message.payload);
         if (!decoded.ok) return this.malformed(agentId, message.topic, decoded.error);
         if (decoded.value.agentId !== agentId) return this.impersonation(agentId, message.topic, decoded.value.agentId);
-        if (decoded.value.online) this.noteProtocol(agentId, decoded.value.protocol ?? IMPLICIT_AGENT_PROTOCOL, decoded.value.softwareVersion ?? null);
+        if (decoded.value.online)
+          this.noteProtocol(agentId, decoded.value.protocol ?? IMPLICIT_AGENT_PROTOCOL, decoded.value.softwareVersion ?? null);
         await this.agents.registerSeenByBroker(agentId);
         await this.agents.handleState(agentId, decoded.value);
         break;

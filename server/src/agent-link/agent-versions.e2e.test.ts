@@ -22,7 +22,9 @@ describe('protocol versions between agents and the server', () => {
   beforeAll(async () => {
     t = await startTestServer();
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
-    zhang = (await t.request<PersonView[]>('GET', '/api/people', { token: await t.token('admin') })).body.find((p) => p.name.includes('Zhang Wei'))!;
+    zhang = (await t.request<PersonView[]>('GET', '/api/people', { token: await t.token('admin') })).body.find((p) =>
+      p.name.includes('Zhang Wei'),
+    )!;
   });
   afterAll(async () => {
     await agent?.endAsync(true);
@@ -30,14 +32,27 @@ describe('protocol versions between agents and the server', () => {
   });
 
   const state = (protocol: number | undefined) =>
-    agent.publishAsync(agentTopic('agent-1', 'state'), JSON.stringify({ agentId: 'agent-1', online: true, at: Date.now(), softwareVersion: `test-${protocol}`, ...(protocol !== undefined ? { protocol } : {}) }), { qos: 1, retain: true });
+    agent.publishAsync(
+      agentTopic('agent-1', 'state'),
+      JSON.stringify({
+        agentId: 'agent-1',
+        online: true,
+        at: Date.now(),
+        softwareVersion: `test-${protocol}`,
+        ...(protocol !== undefined ? { protocol } : {}),
+      }),
+      { qos: 1, retain: true },
+    );
   const sendEvent = async () => {
     seq += 1;
     const event = grantedAccess(zhang, { seq, occurredAt: Date.now() });
     await agent.publishAsync(agentTopic('agent-1', 'events'), JSON.stringify({ events: [event] }), { qos: 1 });
     return event.eventId;
   };
-  const stored = async (eventId: string) => (await t.request<Page<EventView>>('GET', '/api/events?limit=500', { token: await t.token('admin') })).body.items.some((e) => e.eventId === eventId);
+  const stored = async (eventId: string) =>
+    (await t.request<Page<EventView>>('GET', '/api/events?limit=500', { token: await t.token('admin') })).body.items.some(
+      (e) => e.eventId === eventId,
+    );
 
   test('the server announces, retained, the protocol it speaks and the oldest it serves', async () => {
     const inbox = new MessageLog(agent);
@@ -52,7 +67,10 @@ describe('protocol versions between agents and the server', () => {
     await state(0);
     const refused = await sendEvent();
     const guard = await t.token('guard');
-    const alert = await waitFor(async () => (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.find((a) => a.type === 'agent_outdated'), 'the agent_outdated alert');
+    const alert = await waitFor(
+      async () => (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.find((a) => a.type === 'agent_outdated'),
+      'the agent_outdated alert',
+    );
     assert.equal(alert.agentId, 'agent-1');
     assert.match(alert.detail ?? '', /speaks protocol 0; this server serves 1 to \d+: upgrade the agent/);
     await waitFor(() => t.server.app.get(AgentMessageRouter).stats.outdated >= 1, 'its events refused');

@@ -50,10 +50,7 @@ export class AgentsService {
   async view(id: string): Promise<AgentView> {
     const agent = await this.repo.findOneBy({ id });
     if (!agent) throw notFound(`agent ${id}`);
-    const [doors, version] = await Promise.all([
-      this.doors.agentLinks(id),
-      this.site.permissionVersion(),
-    ]);
+    const [doors, version] = await Promise.all([this.doors.agentLinks(id), this.site.permissionVersion()]);
     return this.toView(agent, doors, version);
   }
 
@@ -115,11 +112,14 @@ export class AgentsService {
     const now = this.clock.now();
     const flipped = await this.setOnline(id, state.online, now);
     const versionChanged = state.softwareVersion !== undefined && state.softwareVersion !== agent.softwareVersion;
-    await this.repo.update({ id }, {
-      lastSeenAt: now,
-      ...(state.softwareVersion !== undefined ? { softwareVersion: state.softwareVersion } : {}),
-      ...(state.outboxDepth !== undefined ? { outboxDepth: state.outboxDepth } : {}),
-    });
+    await this.repo.update(
+      { id },
+      {
+        lastSeenAt: now,
+        ...(state.softwareVersion !== undefined ? { softwareVersion: state.softwareVersion } : {}),
+        ...(state.outboxDepth !== undefined ? { outboxDepth: state.outboxDepth } : {}),
+      },
+    );
     if (flipped || versionChanged) {
       this.logger.log(`agent ${id} is ${state.online ? 'online' : 'offline'}`);
       this.realtime.emitAgent(await this.view(id));
@@ -177,7 +177,10 @@ export class AgentsService {
 
   /** Agents the sync-lag rule watches: online ones, and any still marked as behind. */
   async syncLagCandidates(): Promise<Array<Pick<AgentEntity, 'id' | 'appliedVersion' | 'online' | 'behindSince'>>> {
-    return this.repo.find({ select: { id: true, appliedVersion: true, online: true, behindSince: true }, where: [{ online: true }, { behindSince: Not(IsNull()) }] });
+    return this.repo.find({
+      select: { id: true, appliedVersion: true, online: true, behindSince: true },
+      where: [{ online: true }, { behindSince: Not(IsNull()) }],
+    });
   }
 
   /** Since when the agent is behind the current permission version (null: caught up). */

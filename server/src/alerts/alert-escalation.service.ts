@@ -20,13 +20,23 @@ export class AlertEscalationService {
 
   async escalate(now: number, rules: AlertRulesView): Promise<void> {
     const due = await this.repo.find({
-      where: { status: 'open', escalatedAt: IsNull(), severity: In(rules.escalateSeverities), firstAt: LessThan(now - rules.escalateAfterSeconds * 1000) },
+      where: {
+        status: 'open',
+        escalatedAt: IsNull(),
+        severity: In(rules.escalateSeverities),
+        firstAt: LessThan(now - rules.escalateAfterSeconds * 1000),
+      },
       take: 100,
     });
     for (const alert of due) {
       alert.escalatedAt = now;
       await this.repo.update({ id: alert.id }, { escalatedAt: now });
-      await this.audit.record({ action: 'alert.escalate', entityType: 'alert', entityId: alert.id, detail: `${alert.type} unacknowledged for ${rules.escalateAfterSeconds} s` });
+      await this.audit.record({
+        action: 'alert.escalate',
+        entityType: 'alert',
+        entityId: alert.id,
+        detail: `${alert.type} unacknowledged for ${rules.escalateAfterSeconds} s`,
+      });
       await this.views.publish(alert);
     }
   }

@@ -24,7 +24,10 @@ export class AlertFoldingService {
   async raise(o: Occurrence, retried = false): Promise<void> {
     const severity = await this.rules.severityOf(o, await this.rules.rules());
     if (severity === 'off') return;
-    const existing = await this.repo.findOne({ where: { dedupeKey: o.key, status: In(['open', 'acknowledged']) }, order: { firstAt: 'DESC' } });
+    const existing = await this.repo.findOne({
+      where: { dedupeKey: o.key, status: In(['open', 'acknowledged']) },
+      order: { firstAt: 'DESC' },
+    });
     let alert: AlertEntity;
     if (existing && (existing.status === 'open' || existing.active)) {
       alert = existing;

@@ -108,7 +108,14 @@ export class AlertTriggersService implements OnModuleInit, OnModuleDestroy {
         const since = agent.behindSince ?? now;
         if (agent.behindSince === null) await this.agents.markBehindSince(agent.id, now);
         if (now - since >= rules.syncLagSeconds * 1000) {
-          await this.folding.raise({ type: 'sync_lagging', key: `sync_lagging:${agent.id}`, at: now, lasting: true, agentId: agent.id, detail: `applied ${agent.appliedVersion ?? 'none'}, current ${version}, behind for ${Math.round((now - since) / 1000)} s` });
+          await this.folding.raise({
+            type: 'sync_lagging',
+            key: `sync_lagging:${agent.id}`,
+            at: now,
+            lasting: true,
+            agentId: agent.id,
+            detail: `applied ${agent.appliedVersion ?? 'none'}, current ${version}, behind for ${Math.round((now - since) / 1000)} s`,
+          });
         }
       } else if (agent.behindSince !== null) {
         await this.agents.markBehindSince(agent.id, null);

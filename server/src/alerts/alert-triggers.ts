@@ -42,10 +42,23 @@ export const SIGNAL_TRIGGERS: SignalTriggers = {
   'agent.clock': async (s, context) => {
     const key = `clock_drift:${s.agentId}`;
     if (Math.abs(s.driftMs) <= (await context.rules()).clockDriftSeconds * 1000) return clear(s.at, key);
-    return raise({ type: 'clock_drift', key, at: s.at, lasting: true, agentId: s.agentId, detail: `agent clock ${s.driftMs > 0 ? 'ahead' : 'behind'} by ${(Math.abs(s.driftMs) / 1000).toFixed(1)} s` });
+    return raise({
+      type: 'clock_drift',
+      key,
+      at: s.at,
+      lasting: true,
+      agentId: s.agentId,
+      detail: `agent clock ${s.driftMs > 0 ? 'ahead' : 'behind'} by ${(Math.abs(s.driftMs) / 1000).toFixed(1)} s`,
+    });
   },
   'agent.refused': (s) =>
-    raise({ type: 'agent_refused', key: `agent_refused:${s.agentId ?? 'unknown'}`, at: s.at, lasting: false, detail: `${s.agentId ?? 'an unknown identity'} (client ${s.clientId}): ${s.reason}` }),
+    raise({
+      type: 'agent_refused',
+      key: `agent_refused:${s.agentId ?? 'unknown'}`,
+      at: s.at,
+      lasting: false,
+      detail: `${s.agentId ?? 'an unknown identity'} (client ${s.clientId}): ${s.reason}`,
+    }),
   'agent.outdated': (s) =>
     raise({
       type: 'agent_outdated',
@@ -56,24 +69,98 @@ export const SIGNAL_TRIGGERS: SignalTriggers = {
       detail: `agent software ${s.softwareVersion ?? 'of unknown version'} speaks protocol ${s.protocol}; this server serves ${MIN_AGENT_PROTOCOL} to ${CURRENT_PROTOCOL}: upgrade the agent (its doors keep deciding from the set they hold, but get no new permissions and their events are not stored)`,
     }),
   'agent.events_missing': (s) => {
-    if (s.givenUp) return raise({ type: 'events_missing', key: `events_lost:${s.agentId}`, at: s.at, lasting: false, agentId: s.agentId, detail: `events ${s.missing} will never arrive` });
+    if (s.givenUp)
+      return raise({
+        type: 'events_missing',
+        key: `events_lost:${s.agentId}`,
+        at: s.at,
+        lasting: false,
+        agentId: s.agentId,
+        detail: `events ${s.missing} will never arrive`,
+      });
     const key = `events_missing:${s.agentId}`;
-    return s.open ? raise({ type: 'events_missing', key, at: s.at, lasting: true, agentId: s.agentId, detail: `events ${s.missing} missing` }) : clear(s.at, key);
+    return s.open
+      ? raise({ type: 'events_missing', key, at: s.at, lasting: true, agentId: s.agentId, detail: `events ${s.missing} missing` })
+      : clear(s.at, key);
   },
   'agent.presence': ({ agentId, online, at }) =>
-    online ? clear(at, `agent_offline:${agentId}`) : raise({ type: 'agent_offline', key: `agent_offline:${agentId}`, at, lasting: true, agentId, detail: 'no contact (last will)' }),
-  'visit.overstay': (s) => raise({ type: 'visit_overstay', key: `visit_overstay:${s.visitId}`, at: s.at, lasting: false, personId: s.hostPersonId, holder: s.visitorName, detail: `visit ${s.visitId}` }),
-  'visit.forced_signout': (s) => raise({ type: 'visit_forced_signout', key: `visit_forced_signout:${s.visitId}`, at: s.at, lasting: false, holder: s.visitorName, detail: s.reason }),
+    online
+      ? clear(at, `agent_offline:${agentId}`)
+      : raise({ type: 'agent_offline', key: `agent_offline:${agentId}`, at, lasting: true, agentId, detail: 'no contact (last will)' }),
+  'visit.overstay': (s) =>
+    raise({
+      type: 'visit_overstay',
+      key: `visit_overstay:${s.visitId}`,
+      at: s.at,
+      lasting: false,
+      personId: s.hostPersonId,
+      holder: s.visitorName,
+      detail: `visit ${s.visitId}`,
+    }),
+  'visit.forced_signout': (s) =>
+    raise({
+      type: 'visit_forced_signout',
+      key: `visit_forced_signout:${s.visitId}`,
+      at: s.at,
+      lasting: false,
+      holder: s.visitorName,
+      detail: s.reason,
+    }),
   // Only the match waiting for a supervisor; the decision itself raises nothing.
   'visit.watchlist_match': (s) =>
-    s.decision !== 'pending' ? [] : raise({ type: 'watchlist_match', key: `watchlist_match:${s.visitId}`, at: s.at, lasting: false, holder: s.visitorName, detail: `visit ${s.visitId}: ${Math.round(s.score * 100)}% match, a supervisor decides` }),
+    s.decision !== 'pending'
+      ? []
+      : raise({
+          type: 'watchlist_match',
+          key: `watchlist_match:${s.visitId}`,
+          at: s.at,
+          lasting: false,
+          holder: s.visitorName,
+          detail: `visit ${s.visitId}: ${Math.round(s.score * 100)}% match, a supervisor decides`,
+        }),
   'visit.items_mismatch': (s) =>
-    raise({ type: 'visitor_items_mismatch', key: `visitor_items_mismatch:${s.visitId}`, at: s.at, lasting: false, holder: s.visitorName, detail: `missing: ${s.missing.join(', ') || '-'}; extra: ${s.extra.join(', ') || '-'}` }),
-  'equipment.overdue': (s) => raise({ type: 'equipment_overdue', key: `equipment_overdue:${s.passId}`, at: s.at, lasting: false, personId: s.holderPersonId, detail: `${s.assetTag} (pass ${s.passId})` }),
-  'equipment.stopped': (s) => raise({ type: 'equipment_stopped', key: `equipment_stopped:${s.assetTag}`, at: s.at, lasting: false, detail: `${s.assetTag}: ${s.reason}` }),
-  'seal.broken': (s) => raise({ type: 'seal_broken', key: `seal_broken:${s.sealId}`, at: s.at, lasting: false, detail: `seal ${s.sealNumber}${s.note ? `: ${s.note}` : ''}` }),
+    raise({
+      type: 'visitor_items_mismatch',
+      key: `visitor_items_mismatch:${s.visitId}`,
+      at: s.at,
+      lasting: false,
+      holder: s.visitorName,
+      detail: `missing: ${s.missing.join(', ') || '-'}; extra: ${s.extra.join(', ') || '-'}`,
+    }),
+  'equipment.overdue': (s) =>
+    raise({
+      type: 'equipment_overdue',
+      key: `equipment_overdue:${s.passId}`,
+      at: s.at,
+      lasting: false,
+      personId: s.holderPersonId,
+      detail: `${s.assetTag} (pass ${s.passId})`,
+    }),
+  'equipment.stopped': (s) =>
+    raise({
+      type: 'equipment_stopped',
+      key: `equipment_stopped:${s.assetTag}`,
+      at: s.at,
+      lasting: false,
+      detail: `${s.assetTag}: ${s.reason}`,
+    }),
+  'seal.broken': (s) =>
+    raise({
+      type: 'seal_broken',
+      key: `seal_broken:${s.sealId}`,
+      at: s.at,
+      lasting: false,
+      detail: `seal ${s.sealNumber}${s.note ? `: ${s.note}` : ''}`,
+    }),
   'media.unregistered': (s) =>
-    raise({ type: 'media_unregistered', key: `media_unregistered:${s.zoneId}:${s.personId ?? s.visitId ?? 'unknown'}`, at: s.at, lasting: false, personId: s.personId, detail: `L${s.zoneLevel} ${s.zoneId}: ${s.description}` }),
+    raise({
+      type: 'media_unregistered',
+      key: `media_unregistered:${s.zoneId}:${s.personId ?? s.visitId ?? 'unknown'}`,
+      at: s.at,
+      lasting: false,
+      personId: s.personId,
+      detail: `L${s.zoneLevel} ${s.zoneId}: ${s.description}`,
+    }),
 };
 
 /** Door events that raise a lasting alert on their door; the door closing ends them all. */
@@ -110,13 +197,26 @@ export function agentEventTriggers(e: EventView): Trigger[] {
   if (e.kind === 'device') {
     const device = e.deviceId ?? 'unknown device';
     const detail = `${device}: ${e.detail ?? ''}`;
-    if (e.type === 'reader_fault') return raise({ type: 'reader_fault', key: `reader_fault:${e.agentId}:${device}`, at, lasting: true, agentId: e.agentId, detail });
+    if (e.type === 'reader_fault')
+      return raise({ type: 'reader_fault', key: `reader_fault:${e.agentId}:${device}`, at, lasting: true, agentId: e.agentId, detail });
     if (e.type === 'reader_recovered') return clear(at, `reader_fault:${e.agentId}:${device}`);
-    if (e.type === 'tamper') return raise({ type: 'tamper', key: `tamper:${e.agentId}:${device}`, at, lasting: false, agentId: e.agentId, detail });
+    if (e.type === 'tamper')
+      return raise({ type: 'tamper', key: `tamper:${e.agentId}:${device}`, at, lasting: false, agentId: e.agentId, detail });
     return [];
   }
   if (e.kind !== 'access' || !e.reason) return [];
   const type = ACCESS_ALERTS[e.reason];
   if (!type) return [];
-  return raise({ doorId: e.doorId, agentId: e.agentId, personId: e.personId, holder: e.holder, credential: e.credential, type, key: `${type}:${e.doorId}:${e.credential}`, at, lasting: false, detail: e.reason });
+  return raise({
+    doorId: e.doorId,
+    agentId: e.agentId,
+    personId: e.personId,
+    holder: e.holder,
+    credential: e.credential,
+    type,
+    key: `${type}:${e.doorId}:${e.credential}`,
+    at,
+    lasting: false,
+    detail: e.reason,
+  });
 }

@@ -30,7 +30,10 @@ export class AlertRepository {
 
   /** Like acknowledgementTimes, only the acknowledged ones. */
   acknowledgedTimes(from: number, to: number): Promise<Pick<AlertEntity, 'id' | 'firstAt' | 'acknowledgedAt'>[]> {
-    return this.alerts.find({ select: { id: true, firstAt: true, acknowledgedAt: true }, where: { firstAt: Between(from, to), acknowledgedAt: Not(IsNull()) } });
+    return this.alerts.find({
+      select: { id: true, firstAt: true, acknowledgedAt: true },
+      where: { firstAt: Between(from, to), acknowledgedAt: Not(IsNull()) },
+    });
   }
 
   /** Alerts first raised in the period, of the types when given. */

@@ -23,7 +23,10 @@ describe('alerts from agent events, presence and domain signals', () => {
   let seq = 1000;
   const T0 = Date.now();
 
-  type NewEvent = { kind: 'door'; doorId: string; type: string } | { kind: 'device'; deviceId: string; type: string; detail: string } | { kind: 'access'; reason: string; credential: string; granted?: boolean; doorId?: string };
+  type NewEvent =
+    | { kind: 'door'; doorId: string; type: string }
+    | { kind: 'device'; deviceId: string; type: string; detail: string }
+    | { kind: 'access'; reason: string; credential: string; granted?: boolean; doorId?: string };
   async function agentSends(...events: NewEvent[]): Promise<void> {
     const full = events.map((e) => {
       const base = { eventId: randomUUID(), agentId: 'agent-1', seq: seq++, occurredAt: T0 + seq };
@@ -69,15 +72,27 @@ describe('alerts from agent events, presence and domain signals', () => {
     await agentSends({ kind: 'door', doorId: 'lab', type: 'forced_open' });
     const [forced, ...others] = await find('door_forced');
     assert.equal(others.length, 0, 'deduplicated while the condition persists');
-    assert.deepEqual([forced!.severity, forced!.status, forced!.active, forced!.count, forced!.doorName], ['critical', 'open', true, 2, '实验室门 Lab door']);
+    assert.deepEqual(
+      [forced!.severity, forced!.status, forced!.active, forced!.count, forced!.doorName],
+      ['critical', 'open', true, 2, '实验室门 Lab door'],
+    );
     await waitFor(() => pushed.some((a) => a.id === forced!.id && a.count === 2), 'the alert:v1 push');
   });
 
   test('a guard acknowledges with a note (audited); the door closing clears it; a new forcing opens a new alert', async () => {
     const [forced] = await find('door_forced');
     await api.fails('POST', `/api/alerts/${forced!.id}/acknowledge`, guard, {}, 400, [/note is required/]);
-    const acked = await api.ok<AlertView>('POST', `/api/alerts/${forced!.id}/acknowledge`, guard, { note: 'checked on camera, door pushed by wind' }, 200);
-    assert.deepEqual([acked.status, acked.acknowledgedBy, acked.note], ['acknowledged', 'Guard 保安', 'checked on camera, door pushed by wind']);
+    const acked = await api.ok<AlertView>(
+      'POST',
+      `/api/alerts/${forced!.id}/acknowledge`,
+      guard,
+      { note: 'checked on camera, door pushed by wind' },
+      200,
+    );
+    assert.deepEqual(
+      [acked.status, acked.acknowledgedBy, acked.note],
+      ['acknowledged', 'Guard 保安', 'checked on camera, door pushed by wind'],
+    );
     await api.fails('POST', `/api/alerts/${forced!.id}/acknowledge`, guard, { note: 'again' }, 409, [/already acknowledged/]);
     await agentSends({ kind: 'door', doorId: 'lab', type: 'closed' });
     assert.equal((await find('door_forced')).length, 0, 'acknowledged and cleared: no longer active');
@@ -95,11 +110,17 @@ describe('alerts from agent events, presence and domain signals', () => {
     await agentSends({ kind: 'access', reason: 'card_lost', credential: 'em4100:111' });
     const [lost] = await find('card_lost_used');
     assert.deepEqual([lost!.severity, lost!.active, lost!.credential], ['critical', false, 'em4100:111']);
-    await agentSends({ kind: 'access', reason: 'outside_schedule', credential: 'em4100:222' }, { kind: 'access', reason: 'outside_schedule', credential: 'em4100:222' });
+    await agentSends(
+      { kind: 'access', reason: 'outside_schedule', credential: 'em4100:222' },
+      { kind: 'access', reason: 'outside_schedule', credential: 'em4100:222' },
+    );
     assert.equal((await find('repeated_denials')).length, 0, 'two denials are not yet repeated');
     await agentSends({ kind: 'access', reason: 'outside_schedule', credential: 'em4100:222' });
     assert.equal((await find('repeated_denials')).length, 1);
-    await agentSends({ kind: 'access', reason: 'granted_passback_soft', credential: 'em4100:333', granted: true }, { kind: 'access', reason: 'escort_required', credential: 'em4100:444' });
+    await agentSends(
+      { kind: 'access', reason: 'granted_passback_soft', credential: 'em4100:333', granted: true },
+      { kind: 'access', reason: 'escort_required', credential: 'em4100:444' },
+    );
     assert.equal((await find('anti_passback')).length, 1);
     assert.equal((await find('escort_violation')).length, 1);
   });
@@ -115,7 +136,15 @@ describe('alerts from agent events, presence and domain signals', () => {
     await t.server.app.get(AlertsService).idle();
     assert.equal((await find('agent_offline'))[0]!.severity, 'critical');
     signals.emit('agent.presence', { agentId: 'agent-1', online: true, at: Date.now() });
-    signals.emit('seal.broken', { sealId: 's-1', sealNumber: 'SEAL-0042', equipmentId: null, zoneId: 'lab', inspectedByUserId: null, note: 'tape cut', at: Date.now() });
+    signals.emit('seal.broken', {
+      sealId: 's-1',
+      sealNumber: 'SEAL-0042',
+      equipmentId: null,
+      zoneId: 'lab',
+      inspectedByUserId: null,
+      note: 'tape cut',
+      at: Date.now(),
+    });
     await t.server.app.get(AlertsService).idle();
     assert.equal((await find('agent_offline'))[0]!.active, false);
     assert.match((await find('seal_broken'))[0]!.detail!, /SEAL-0042: tape cut/);

@@ -18,7 +18,16 @@ import { AlertsService } from './alerts.service.js';
 
 /** Live alerts from agent events, presence and the other domains' signals. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity]), AgentsModule, AuthModule, DoorsModule, EventsModule, SiteModule, ZonesModule, RealtimeModule],
+  imports: [
+    TypeOrmModule.forFeature([AlertEntity]),
+    AgentsModule,
+    AuthModule,
+    DoorsModule,
+    EventsModule,
+    SiteModule,
+    ZonesModule,
+    RealtimeModule,
+  ],
   controllers: [AlertsController],
   providers: [AlertsService, AlertViews, AlertRulesService, AlertFoldingService, AlertEscalationService, AlertTriggersService],
   exports: [AlertsService, AlertRulesService],

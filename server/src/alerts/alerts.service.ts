@@ -45,7 +45,11 @@ export class AlertsService {
   async list(scope: 'active' | 'recent'): Promise<AlertView[]> {
     const rows =
       scope === 'active'
-        ? await this.repo.find({ where: [{ status: 'open' }, { active: true, status: In(['open', 'acknowledged']) }], order: { lastAt: 'DESC' }, take: 500 })
+        ? await this.repo.find({
+            where: [{ status: 'open' }, { active: true, status: In(['open', 'acknowledged']) }],
+            order: { lastAt: 'DESC' },
+            take: 500,
+          })
         : await this.repo.find({ order: { lastAt: 'DESC' }, take: 200 });
     return this.alertViews.views(rows);
   }

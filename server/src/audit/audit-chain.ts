@@ -147,7 +147,13 @@ export class AuditChain {
         .getMany();
       for (const row of page) {
         if (row.seq !== expected) {
-          return { ok: false, checked, lastSeq: expected - 1, firstBadSeq: expected, reason: `entry ${expected} is missing: the next entry is ${row.seq}` };
+          return {
+            ok: false,
+            checked,
+            lastSeq: expected - 1,
+            firstBadSeq: expected,
+            reason: `entry ${expected} is missing: the next entry is ${row.seq}`,
+          };
         }
         if (row.prevHash !== prev) {
           return {
@@ -159,7 +165,13 @@ export class AuditChain {
           };
         }
         if (auditEntryHash(prev, row) !== row.hash) {
-          return { ok: false, checked, lastSeq: row.seq, firstBadSeq: row.seq, reason: `entry ${row.seq} was changed after it was written: its content no longer matches its hash` };
+          return {
+            ok: false,
+            checked,
+            lastSeq: row.seq,
+            firstBadSeq: row.seq,
+            reason: `entry ${row.seq} was changed after it was written: its content no longer matches its hash`,
+          };
         }
         prev = row.hash;
         expected += 1;

@@ -34,7 +34,17 @@ export const NOT_AUDITED_TABLES: ReadonlySet<string> = new Set([
  * an update that touches only them is not an entry.
  */
 export const SYSTEM_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  agents: ['online', 'last_seen_at', 'software_version', 'applied_version', 'applied_hash', 'applied_at', 'hash_matches', 'contiguous_seq', 'behind_since'],
+  agents: [
+    'online',
+    'last_seen_at',
+    'software_version',
+    'applied_version',
+    'applied_hash',
+    'applied_at',
+    'hash_matches',
+    'contiguous_seq',
+    'behind_since',
+  ],
   site_settings: ['permission_version'],
 };
 
@@ -51,7 +61,14 @@ const SECRET_COLUMN = /password|secret|token|sealed/i;
  * A visitor's personal data (docs/product-rules.md#visitor-sign-out): anonymised after the retention period, so
  * the append-only log must not keep a copy either; a fingerprint shows what changed.
  */
-const PERSONAL_COLUMNS: ReadonlySet<string> = new Set(['visitor_name', 'visitor_company', 'visitor_phone', 'photo', 'id_number_masked', 'id_number_hash']);
+const PERSONAL_COLUMNS: ReadonlySet<string> = new Set([
+  'visitor_name',
+  'visitor_company',
+  'visitor_phone',
+  'photo',
+  'id_number_masked',
+  'id_number_hash',
+]);
 
 export function isAuditedTable(table: string): boolean {
   return !NOT_AUDITED_TABLES.has(table);

@@ -10,7 +10,9 @@ import type { PersonView } from '@acs/shared/api/people';
 import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
-const skip = postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the audit log on PostgreSQL';
+const skip = postgresUrl
+  ? false
+  : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the audit log on PostgreSQL';
 
 describeUnless(skip)('the audit log over HTTP on PostgreSQL', () => {
   const schema = `acs_audit_${randomBytes(6).toString('hex')}`;
@@ -34,11 +36,17 @@ describeUnless(skip)('the audit log over HTTP on PostgreSQL', () => {
 
   test('concurrent changes by several requests each commit with their entries, in one unbroken chain', async () => {
     const created = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => t.request<PersonView>('POST', '/api/people', { token: admin, body: { name: `Parallel ${i}`, kind: 'employee' } })),
+      Array.from({ length: 12 }, (_, i) =>
+        t.request<PersonView>('POST', '/api/people', { token: admin, body: { name: `Parallel ${i}`, kind: 'employee' } }),
+      ),
     );
     assert.ok(created.every((r) => r.status === 201));
     const people = await entries('&entityType=people&action=create');
-    for (const r of created) assert.ok(people.some((e) => e.entityId === r.body.id), r.body.name);
+    for (const r of created)
+      assert.ok(
+        people.some((e) => e.entityId === r.body.id),
+        r.body.name,
+      );
     const verified = (await t.request<AuditVerifyView>('GET', '/api/audit/verify', { token: admin })).body;
     assert.equal(verified.ok, true, JSON.stringify(verified));
   });

@@ -255,7 +255,9 @@ async function reloadRows(runner: QueryRunner, metadata: EntityMetadata, rows: r
     return out;
   }
   for (let i = 0; i < rows.length; i += 100) {
-    out.push(...(await runner.manager.find(metadata.target, { where: rows.slice(i, i + 100).map((row) => metadata.getEntityIdMap(row)!) })));
+    out.push(
+      ...(await runner.manager.find(metadata.target, { where: rows.slice(i, i + 100).map((row) => metadata.getEntityIdMap(row)!) })),
+    );
   }
   return out;
 }

@@ -84,7 +84,8 @@ describe('the audit log over HTTP (SQLite)', () => {
   test('revoking a grant (an UPDATE by query) is recorded with the row before and after', async () => {
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
     const li = people.find((p) => p.name.includes('Li Na'))!;
-    const grant = (await t.request<GrantView>('POST', '/api/grants', { token: admin, body: { personId: li.id, zoneId: 'machine-room' } })).body;
+    const grant = (await t.request<GrantView>('POST', '/api/grants', { token: admin, body: { personId: li.id, zoneId: 'machine-room' } }))
+      .body;
     assert.equal((await t.request('DELETE', `/api/grants/${grant.id}`, { token: admin })).status, 204);
     const [revoked, created] = await entries(`&entityType=grants&entityId=${grant.id}`);
     assert.equal(created!.action, 'create');
@@ -95,7 +96,10 @@ describe('the audit log over HTTP (SQLite)', () => {
   });
 
   test('secrets never enter the log: an agent’s password hash appears only as a fingerprint', async () => {
-    const created = await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: 'agent-audit', name: 'Audited' } });
+    const created = await t.request<CreatedAgentView>('POST', '/api/agents', {
+      token: admin,
+      body: { id: 'agent-audit', name: 'Audited' },
+    });
     assert.equal(created.status, 201);
     const [entry] = await entries('&entityType=agents&entityId=agent-audit');
     assert.equal(entry!.action, 'create');
@@ -126,10 +130,14 @@ describe('the audit log over HTTP (SQLite)', () => {
     const before = (await entries())[0]!.seq;
     const agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
     try {
-      await agent.publishAsync(agentTopic('agent-1', 'state'), JSON.stringify({ agentId: 'agent-1', online: true, at: Date.now(), softwareVersion: '9.9.9', permissionVersion: null }), {
-        qos: 1,
-        retain: true,
-      });
+      await agent.publishAsync(
+        agentTopic('agent-1', 'state'),
+        JSON.stringify({ agentId: 'agent-1', online: true, at: Date.now(), softwareVersion: '9.9.9', permissionVersion: null }),
+        {
+          qos: 1,
+          retain: true,
+        },
+      );
       await waitFor(async () => {
         const agents = (await t.request<Array<{ id: string; online: boolean }>>('GET', '/api/agents', { token: admin })).body;
         return agents.find((a) => a.id === 'agent-1')?.online;
@@ -181,8 +189,12 @@ describe('the audit log over HTTP (SQLite)', () => {
     assert.equal(verified.body.checked, verified.body.lastSeq);
 
     const ds = t.server.app.get(DataSource);
-    const [{ sql: updateTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [{ sql: string }];
-    const [{ sql: deleteTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`)) as [{ sql: string }];
+    const [{ sql: updateTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [
+      { sql: string },
+    ];
+    const [{ sql: deleteTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`)) as [
+      { sql: string },
+    ];
     await ds.query('DROP TRIGGER audit_log_refuse_update');
     await ds.query('DROP TRIGGER audit_log_refuse_delete');
     try {

@@ -131,7 +131,9 @@ export class AuditService implements OnModuleInit {
 
   /** Entries in the period, of the actions when given. */
   countBetween(from: number, to: number, actions?: readonly string[]): Promise<number> {
-    return this.dataSource.getRepository(AuditLogEntity).count({ where: { ...(actions ? { action: In([...actions]) } : {}), at: Between(from, to) } });
+    return this.dataSource
+      .getRepository(AuditLogEntity)
+      .count({ where: { ...(actions ? { action: In([...actions]) } : {}), at: Between(from, to) } });
   }
 
   /** Entries in the period whose action starts with the prefix (`reader.`). */

@@ -59,12 +59,20 @@ describe('accounts managed by administrators', () => {
       assert.equal(res.status, 400, password);
       assert.match(String(res.body.message), problem);
     }
-    const created = await createUser(t, admin, { username: 'MeiLin', displayName: 'Mei Lin', password: 'lantern harbour 42', role: 'guard' });
+    const created = await createUser(t, admin, {
+      username: 'MeiLin',
+      displayName: 'Mei Lin',
+      password: 'lantern harbour 42',
+      role: 'guard',
+    });
     assert.equal(created.username, 'meilin');
     assert.equal(created.role, 'guard');
     assert.equal(created.disabled, false);
     assert.equal((await t.login('meilin', 'lantern harbour 42')).user.role, 'guard');
-    const dup = await t.request<ApiError>('POST', '/api/users', { token: admin, body: { username: 'meilin', password: 'another long one 9', role: 'guard' } });
+    const dup = await t.request<ApiError>('POST', '/api/users', {
+      token: admin,
+      body: { username: 'meilin', password: 'another long one 9', role: 'guard' },
+    });
     assert.equal(dup.status, 409);
     const list = (await t.request<UserAccountView[]>('GET', '/api/users', { token: admin })).body;
     assert.ok(list.some((u) => u.username === 'meilin' && !u.disabled));
@@ -81,7 +89,9 @@ describe('accounts managed by administrators', () => {
     assert.equal(res.body.disabled, true);
     assert.equal(await closed, 'io server disconnect');
     assert.equal((await t.request('GET', '/api/auth/me', { token })).status, 401);
-    const refused = await t.request<ApiError>('POST', '/api/auth/login', { body: { username: 'night-guard', password: 'owls watch quietly' } });
+    const refused = await t.request<ApiError>('POST', '/api/auth/login', {
+      body: { username: 'night-guard', password: 'owls watch quietly' },
+    });
     assert.equal(refused.status, 401);
     assert.ok(t.logs.matching(new RegExp(`sign-in failed for user ${user.id} .*\\(the account is disabled\\)`), 'warn').length === 1);
     await t.request('PATCH', `/api/users/${user.id}`, { token: admin, body: { disabled: false } });
@@ -101,7 +111,9 @@ describe('accounts managed by administrators', () => {
   test('nobody can lock every administrator out', async () => {
     const me = (await t.request<{ id: string }>('GET', '/api/auth/me', { token: admin })).body;
     // The demo has a second administrator (the card approver): disable it so `admin` is the last one.
-    const accounts = (await t.request<Array<{ id: string; username: string; role: string; disabled: boolean }>>('GET', '/api/users', { token: admin })).body;
+    const accounts = (
+      await t.request<Array<{ id: string; username: string; role: string; disabled: boolean }>>('GET', '/api/users', { token: admin })
+    ).body;
     const others = accounts.filter((a) => a.role === 'admin' && a.id !== me.id && !a.disabled);
     for (const other of others) {
       assert.equal((await t.request('PATCH', `/api/users/${other.id}`, { token: admin, body: { disabled: true } })).status, 200);
@@ -145,22 +157,37 @@ describe('changing one’s own password', () => {
       const elsewhereSocket = await connectSocket(t, elsewhere.token);
       const elsewhereClosed = disconnected(elsewhereSocket);
 
-      const wrong = await t.request<ApiError>('POST', '/api/auth/password', { token: here.token, body: { current: 'not it at all', next: 'second secret words' } });
+      const wrong = await t.request<ApiError>('POST', '/api/auth/password', {
+        token: here.token,
+        body: { current: 'not it at all', next: 'second secret words' },
+      });
       assert.equal(wrong.status, 401);
       assert.equal(wrong.body.error, 'invalid_credentials');
-      const weak = await t.request<ApiError>('POST', '/api/auth/password', { token: here.token, body: { current: 'first secret words', next: 'password1' } });
+      const weak = await t.request<ApiError>('POST', '/api/auth/password', {
+        token: here.token,
+        body: { current: 'first secret words', next: 'password1' },
+      });
       assert.equal(weak.status, 400);
       assert.match(String(weak.body.message), /next: password must be at least 10/);
-      const same = await t.request<ApiError>('POST', '/api/auth/password', { token: here.token, body: { current: 'first secret words', next: 'first secret words' } });
+      const same = await t.request<ApiError>('POST', '/api/auth/password', {
+        token: here.token,
+        body: { current: 'first secret words', next: 'first secret words' },
+      });
       assert.equal(same.status, 400);
 
-      const ok = await t.request('POST', '/api/auth/password', { token: here.token, body: { current: 'first secret words', next: 'second secret words' } });
+      const ok = await t.request('POST', '/api/auth/password', {
+        token: here.token,
+        body: { current: 'first secret words', next: 'second secret words' },
+      });
       assert.equal(ok.status, 204);
       assert.equal(await elsewhereClosed, 'io server disconnect');
       assert.equal((await t.request('GET', '/api/auth/me', { token: elsewhere.token })).status, 401, 'the other session ended');
       assert.equal((await t.request('GET', '/api/auth/me', { token: here.token })).status, 200, 'this one continues');
       assert.ok(hereSocket.connected);
-      assert.equal((await t.request('POST', '/api/auth/login', { body: { username: 'writer', password: 'first secret words' } })).status, 401);
+      assert.equal(
+        (await t.request('POST', '/api/auth/login', { body: { username: 'writer', password: 'first secret words' } })).status,
+        401,
+      );
       assert.equal((await t.login('writer', 'second secret words')).user.username, 'writer');
       hereSocket.disconnect();
     } finally {
@@ -247,7 +274,10 @@ describe('secrets in the logs', () => {
       const next = 'Replacement-Secret-99';
       await t.request('POST', '/api/auth/password', { token: session.token, body: { current: password, next } });
       secrets.push(next);
-      await t.request('POST', '/api/users', { token: admin.token, body: { username: 'weakling', password: 'Rejected-Weak', role: 'guard' } });
+      await t.request('POST', '/api/users', {
+        token: admin.token,
+        body: { username: 'weakling', password: 'Rejected-Weak', role: 'guard' },
+      });
       const agent = (await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin.token, body: { id: 'agent-logs' } })).body;
       secrets.push(agent.mqttPassword);
       secrets.push(await t.demoAgentPassword());
@@ -289,4 +319,3 @@ describe('the command line is audited too', () => {
     }
   });
 });
-

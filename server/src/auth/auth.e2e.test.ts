@@ -49,7 +49,18 @@ describe('sign-in and roles', () => {
     const routes = listRoutes(t.server.app).filter((r) => r.path.startsWith('/api'));
     assert.ok(routes.length >= 20, `found ${routes.length} routes`);
     // The documentation page and its Swagger UI files hold no data; the description itself needs a session.
-    const PUBLIC = ['POST /api/auth/login', 'GET /api/health', 'GET /api/health/live', 'GET /api/health/ready', 'GET /api/metrics', 'GET /api/docs', 'GET /api/docs/swagger-ui.css', 'GET /api/docs/swagger-ui-bundle.js', 'GET /api/docs/docs.css', 'GET /api/docs/docs.js'];
+    const PUBLIC = [
+      'POST /api/auth/login',
+      'GET /api/health',
+      'GET /api/health/live',
+      'GET /api/health/ready',
+      'GET /api/metrics',
+      'GET /api/docs',
+      'GET /api/docs/swagger-ui.css',
+      'GET /api/docs/swagger-ui-bundle.js',
+      'GET /api/docs/docs.css',
+      'GET /api/docs/docs.js',
+    ];
     const open = routes.filter((r) => PUBLIC.includes(`${r.method} ${r.path}`));
     assert.equal(open.length, PUBLIC.length);
     for (const route of routes) {
@@ -111,7 +122,16 @@ describe('sign-in and roles', () => {
 
   test('an auditor reads everything and changes nothing', async () => {
     const token = await t.token('auditor');
-    for (const path of ['/api/zones', '/api/doors', '/api/people', '/api/cards', '/api/schedules', '/api/grants', '/api/events', '/api/agents']) {
+    for (const path of [
+      '/api/zones',
+      '/api/doors',
+      '/api/people',
+      '/api/cards',
+      '/api/schedules',
+      '/api/grants',
+      '/api/events',
+      '/api/agents',
+    ]) {
       assert.equal((await t.request('GET', path, { token })).status, 200, `GET ${path}`);
     }
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token })).body;

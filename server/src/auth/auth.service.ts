@@ -77,7 +77,9 @@ export class AuthService {
     const refusal = ok ? this.refusal(user!) : null;
     if (!user || !ok || refusal) {
       await this.throttle.recordFailure(username, ip);
-      this.logger.warn(`sign-in failed for ${user ? `user ${user.id}` : 'an unknown username'} from ${ip}${refusal ? ` (${refusal})` : ''}`);
+      this.logger.warn(
+        `sign-in failed for ${user ? `user ${user.id}` : 'an unknown username'} from ${ip}${refusal ? ` (${refusal})` : ''}`,
+      );
       await this.audit.record({
         action: 'auth.sign_in_failed',
         entityType: 'users',

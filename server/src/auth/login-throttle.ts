@@ -45,7 +45,9 @@ export class LoginThrottle {
   /** Milliseconds until sign-in is allowed again, or 0. */
   async retryAfterMs(username: string, ip: string): Promise<number> {
     const now = this.clock.now();
-    const rows = await this.dataSource.getRepository(LoginThrottleEntity).find({ select: { subject: true, lockedUntil: true }, where: { subject: In(this.keys(username, ip)) } });
+    const rows = await this.dataSource
+      .getRepository(LoginThrottleEntity)
+      .find({ select: { subject: true, lockedUntil: true }, where: { subject: In(this.keys(username, ip)) } });
     let wait = 0;
     for (const row of rows) if (row.lockedUntil > now) wait = Math.max(wait, row.lockedUntil - now);
     return wait;
@@ -58,10 +60,14 @@ export class LoginThrottle {
     await this.bump(ipKey, this.policy.perIp, now);
     if (++this.failuresSincePrune >= PRUNE_EVERY) {
       this.failuresSincePrune = 0;
-      await namedQuery(this.dataSource, `DELETE FROM ${quotedTable(this.dataSource, LoginThrottleEntity)} WHERE locked_until <= :now AND first_at < :windowStart`, {
-        now,
-        windowStart: now - this.policy.windowMs,
-      });
+      await namedQuery(
+        this.dataSource,
+        `DELETE FROM ${quotedTable(this.dataSource, LoginThrottleEntity)} WHERE locked_until <= :now AND first_at < :windowStart`,
+        {
+          now,
+          windowStart: now - this.policy.windowMs,
+        },
+      );
     }
   }
 
@@ -84,7 +90,14 @@ export class LoginThrottle {
          failures = ${failures},
          first_at = CASE WHEN ${fresh} THEN :now ELSE login_throttle.first_at END,
          locked_until = CASE WHEN ${failures} >= :limit THEN :lockedUntil WHEN ${fresh} THEN 0 ELSE login_throttle.locked_until END`,
-      { subject, now, windowStart: now - this.policy.windowMs, limit, lockedUntil: now + this.policy.lockMs, firstLock: limit <= 1 ? now + this.policy.lockMs : 0 },
+      {
+        subject,
+        now,
+        windowStart: now - this.policy.windowMs,
+        limit,
+        lockedUntil: now + this.policy.lockMs,
+        firstLock: limit <= 1 ? now + this.policy.lockMs : 0,
+      },
     );
   }
 

@@ -271,7 +271,10 @@ describe('employees see only their own data', () => {
     const admin = await t.token('admin');
     const { token, user } = await t.login('zhangwei', 'zhangwei-demo');
     const all = (await t.request<GrantView[]>('GET', '/api/grants', { token: admin })).body;
-    assert.ok(all.some((g) => g.personId !== user.personId), 'the demo has other people’s grants');
+    assert.ok(
+      all.some((g) => g.personId !== user.personId),
+      'the demo has other people’s grants',
+    );
     const mine = (await t.request<GrantView[]>('GET', '/api/grants', { token })).body;
     assert.ok(mine.length > 0);
     assert.ok(mine.every((g) => g.personId === user.personId));

@@ -118,7 +118,8 @@ export class UsersService {
   async update(id: string, patch: UserPatch): Promise<UserEntity> {
     const user = await this.repo.findOneBy({ id });
     if (!user) throw new ApiException(HttpStatus.NOT_FOUND, 'not_found', `user ${id} does not exist`);
-    const losesAdmin = user.role === 'admin' && !user.disabled && ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
+    const losesAdmin =
+      user.role === 'admin' && !user.disabled && ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true);
     if (losesAdmin) {
       const enabledAdmins = await this.repo.countBy({ role: 'admin', disabled: false });
       if (enabledAdmins <= 1) throw conflict('this is the last enabled administrator; make another admin first');

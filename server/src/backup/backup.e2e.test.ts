@@ -29,7 +29,10 @@ interface Run {
 
 function cli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -54,9 +57,12 @@ interface Contents {
 /** What a restore must keep, read straight from a database. */
 async function contents(ds: DataSource, schema: string | null = null): Promise<Contents> {
   const q = (table: string) => (schema ? `"${schema}".${table}` : table);
-  const count = async (table: string) => Number(((await ds.query(`SELECT count(*) AS n FROM ${q(table)}`)) as Array<{ n: number | string }>)[0]!.n);
+  const count = async (table: string) =>
+    Number(((await ds.query(`SELECT count(*) AS n FROM ${q(table)}`)) as Array<{ n: number | string }>)[0]!.n);
   const site = (await ds.query(`SELECT permission_version FROM ${q('site_settings')}`)) as Array<{ permission_version: number | string }>;
-  const deliveries = (await ds.query(`SELECT agent_id, version, compiled_hash FROM ${q('permission_deliveries')} ORDER BY agent_id, version`)) as unknown[];
+  const deliveries = (await ds.query(
+    `SELECT agent_id, version, compiled_hash FROM ${q('permission_deliveries')} ORDER BY agent_id, version`,
+  )) as unknown[];
   return {
     events: await count('events'),
     permissionVersion: Number(site[0]!.permission_version),
@@ -158,7 +164,10 @@ describe('backup and restore on SQLite', () => {
     assert.equal(res.code, 1);
     assert.match(res.stderr, /restore refused: the backup's audit chain does not verify \(entry 2 was changed after it was written/);
     const left = await readdir(target).catch(() => [] as string[]);
-    assert.deepEqual(left.filter((f) => f.endsWith('.sqlite')), []);
+    assert.deepEqual(
+      left.filter((f) => f.endsWith('.sqlite')),
+      [],
+    );
   });
 
   test('restoring over a database that holds data is refused unless --force is given', async () => {

@@ -38,7 +38,9 @@ function sqliteTableCount(file: string): number {
   if (!existsSync(file)) return 0;
   const db = new Database(file, { fileMustExist: true, timeout: 5000 });
   try {
-    const row = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).get() as { n: number };
+    const row = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).get() as {
+      n: number;
+    };
     return row.n;
   } finally {
     db.close();
@@ -87,7 +89,11 @@ function runPgTool(tool: string, args: string[], databaseUrl: string): Promise<s
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (err) => reject(new Error(`${tool} could not be run (${err.message}): install the PostgreSQL client tools matching the server's major version`)));
+    child.on('error', (err) =>
+      reject(
+        new Error(`${tool} could not be run (${err.message}): install the PostgreSQL client tools matching the server's major version`),
+      ),
+    );
     child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${tool} failed (exit ${code}): ${stderr.trim()}`))));
   });
 }
@@ -111,7 +117,11 @@ async function backupPostgres(config: DatabaseSettings, to: string): Promise<Bac
   const partial = `${to}.partial`;
   await rm(partial, { force: true });
   // pg_dump reads one snapshot, so the dump is consistent while the server writes.
-  await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${pgSchema(config)}`, `--file=${partial}`], config.databaseUrl!);
+  await runPgTool(
+    'pg_dump',
+    ['--format=custom', '--no-owner', '--no-privileges', `--schema=${pgSchema(config)}`, `--file=${partial}`],
+    config.databaseUrl!,
+  );
   const audit = await withPostgres(config, (ds) => new AuditChain(ds).verify());
   await rename(partial, to);
   return { file: to, audit };
@@ -172,7 +182,11 @@ async function dumpSchema(from: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new RestoreRefused(`restore refused: ${from} is not a pg_dump custom-format file (${err.trim()})`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new RestoreRefused(`restore refused: ${from} is not a pg_dump custom-format file (${err.trim()})`)),
+    );
   });
   const match = /\bTABLE (\S+) audit_log\b/.exec(toc);
   if (!match) throw new RestoreRefused(`restore refused: ${from} holds no audit_log table, so it is not a backup of this server`);
@@ -184,14 +198,20 @@ async function restorePostgres(config: DatabaseSettings, from: string, force: bo
   const schema = pgSchema(config);
   const dumped = await dumpSchema(from);
   if (dumped !== schema) {
-    throw new RestoreRefused(`restore refused: the backup is of schema "${dumped}" but the target is "${schema}": set ACS_DB_SCHEMA=${dumped} (or restore into another database)`);
+    throw new RestoreRefused(
+      `restore refused: the backup is of schema "${dumped}" but the target is "${schema}": set ACS_DB_SCHEMA=${dumped} (or restore into another database)`,
+    );
   }
   const tables = await withPostgres(config, async (ds) => {
-    const rows = (await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema])) as Array<{ n: number }>;
+    const rows = (await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema])) as Array<{
+      n: number;
+    }>;
     return rows[0]!.n;
   });
   if (tables > 0 && !force) {
-    throw new RestoreRefused(`restore refused: schema "${schema}" already holds ${tables} tables. Restore into an empty schema, or stop the servers and pass --force to replace it.`);
+    throw new RestoreRefused(
+      `restore refused: schema "${schema}" already holds ${tables} tables. Restore into an empty schema, or stop the servers and pass --force to replace it.`,
+    );
   }
   const emptySchema = (ds: DataSource) =>
     schema === 'public'
@@ -214,8 +234,12 @@ async function restorePostgres(config: DatabaseSettings, from: string, force: bo
  * backup whose audit chain does not verify, then brings its schema up to date.
  */
 export async function restoreDatabase(config: DatabaseSettings, from: string, options: { force?: boolean } = {}): Promise<AuditVerifyView> {
-  if (existsSync(from) && (await stat(from)).isDirectory()) throw new RestoreRefused(`restore refused: ${from} is a folder, not a backup file`);
-  const audit = config.db === 'postgres' ? await restorePostgres(config, from, options.force ?? false) : await restoreSqlite(config, from, options.force ?? false);
+  if (existsSync(from) && (await stat(from)).isDirectory())
+    throw new RestoreRefused(`restore refused: ${from} is a folder, not a backup file`);
+  const audit =
+    config.db === 'postgres'
+      ? await restorePostgres(config, from, options.force ?? false)
+      : await restoreSqlite(config, from, options.force ?? false);
   // A backup of an older release migrates forward like any database the server opens.
   const ds = await openDatabase(config);
   await ds.destroy();

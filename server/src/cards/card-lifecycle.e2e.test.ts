@@ -46,7 +46,13 @@ describe('card lifecycle with separation of duties', () => {
   });
 
   test('a card number typed as FC:CN with its format becomes the canonical credential, and the card starts as a request', async () => {
-    const card = await api.ok<CardView>('POST', '/api/cards', admin, { format: 'h10301', cardNumber: ' 123:4567 ', type: 'contractor', personId: person('Wang Qiang').id, note: 'new contract' });
+    const card = await api.ok<CardView>('POST', '/api/cards', admin, {
+      format: 'h10301',
+      cardNumber: ' 123:4567 ',
+      type: 'contractor',
+      personId: person('Wang Qiang').id,
+      note: 'new contract',
+    });
     assert.equal(card.credential, 'h10301:123:4567');
     assert.equal(card.display, '123:4567');
     assert.equal(card.status, 'requested');
@@ -59,11 +65,27 @@ describe('card lifecycle with separation of duties', () => {
 
   test('the requester cannot approve and the approver cannot issue; another admin can', async () => {
     const card = (await api.ok<CardView[]>('GET', `/api/cards?personId=${person('Wang Qiang').id}&status=requested`, admin))[0]!;
-    const refused = await api.fails('POST', `/api/cards/${card.id}/transition`, admin, { to: 'approved' }, 403, [/you requested card 123:4567; someone else must approve it/], 'separation_of_duties');
+    const refused = await api.fails(
+      'POST',
+      `/api/cards/${card.id}/transition`,
+      admin,
+      { to: 'approved' },
+      403,
+      [/you requested card 123:4567; someone else must approve it/],
+      'separation_of_duties',
+    );
     assert.equal(refused.statusCode, 403);
     const approved = await step(card.id, approver, 'approved');
     assert.deepEqual(approved.card.approvedBy, { id: approverUser.id, name: approverUser.displayName });
-    await api.fails('POST', `/api/cards/${card.id}/transition`, approver, { to: 'issued' }, 403, [/you approved card 123:4567; someone else must issue it/], 'separation_of_duties');
+    await api.fails(
+      'POST',
+      `/api/cards/${card.id}/transition`,
+      approver,
+      { to: 'issued' },
+      403,
+      [/you approved card 123:4567; someone else must issue it/],
+      'separation_of_duties',
+    );
     await api.fails('PATCH', `/api/cards/${card.id}`, approver, { status: 'issued' }, 403, [], 'separation_of_duties');
     const issued = await step(card.id, admin, 'issued');
     assert.deepEqual(issued.card.issuedBy, { id: adminUser.id, name: adminUser.displayName });
@@ -84,15 +106,31 @@ describe('card lifecycle with separation of duties', () => {
   });
 
   test('illegal transitions are 409 and list the allowed ones; closed cards never come back', async () => {
-    const requested = await api.ok<CardView>('POST', '/api/cards', admin, { credential: 'uid:04a1b2c3d4', type: 'employee', personId: person('Zhao Min').id });
-    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'active' }, 409, [
-      /card 04A1B2C3D4 is requested; it can go to: approved, revoked, destroyed \(not active\)/,
-    ], 'conflict');
-    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'issued' }, 409, [/it can go to: approved, revoked, destroyed/]);
+    const requested = await api.ok<CardView>('POST', '/api/cards', admin, {
+      credential: 'uid:04a1b2c3d4',
+      type: 'employee',
+      personId: person('Zhao Min').id,
+    });
+    await api.fails(
+      'POST',
+      `/api/cards/${requested.id}/transition`,
+      approver,
+      { to: 'active' },
+      409,
+      [/card 04A1B2C3D4 is requested; it can go to: approved, revoked, destroyed \(not active\)/],
+      'conflict',
+    );
+    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'issued' }, 409, [
+      /it can go to: approved, revoked, destroyed/,
+    ]);
     await step(requested.id, approver, 'revoked', 'not needed after all');
-    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'approved' }, 409, [/is revoked; it can go to: destroyed/]);
+    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'approved' }, 409, [
+      /is revoked; it can go to: destroyed/,
+    ]);
     await step(requested.id, approver, 'destroyed');
-    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'active' }, 409, [/is destroyed; nothing follows destroyed/]);
+    await api.fails('POST', `/api/cards/${requested.id}/transition`, approver, { to: 'active' }, 409, [
+      /is destroyed; nothing follows destroyed/,
+    ]);
     await api.fails('PATCH', `/api/cards/${requested.id}`, admin, { status: 'active' }, 409);
   });
 
@@ -107,16 +145,23 @@ describe('card lifecycle with separation of duties', () => {
     const recorded = await change(lost.permissionVersion);
     assert.equal(recorded.revokes, true, 'a lost card is revoked at once');
     assert.equal(recorded.reason, `card ${zhang.id} active → lost`);
-    await api.fails('POST', `/api/cards/${zhang.id}/transition`, admin, { to: 'active' }, 409, [/is lost; it can go to: returned, destroyed/]);
+    await api.fails('POST', `/api/cards/${zhang.id}/transition`, admin, { to: 'active' }, 409, [
+      /is lost; it can go to: returned, destroyed/,
+    ]);
     await api.fails('POST', `/api/cards/${zhang.id}/replacement`, admin, { credential: 'em4100:3887558' }, 409, [/already in use/]);
 
-    const replacement = await api.ok<CardView>('POST', `/api/cards/${zhang.id}/replacement`, admin, { format: 'em4100', cardNumber: '0003887559' });
+    const replacement = await api.ok<CardView>('POST', `/api/cards/${zhang.id}/replacement`, admin, {
+      format: 'em4100',
+      cardNumber: '0003887559',
+    });
     assert.equal(replacement.status, 'requested');
     assert.equal(replacement.replacesCardId, zhang.id);
     assert.equal(replacement.personId, zhang.personId);
     assert.equal(replacement.type, 'employee');
     const other = cards.find((c) => c.credential === 'em4100:1234567')!;
-    await api.fails('POST', `/api/cards/${other.id}/replacement`, admin, { credential: 'em4100:42' }, 409, [/is active; only a lost or destroyed card is replaced/]);
+    await api.fails('POST', `/api/cards/${other.id}/replacement`, admin, { credential: 'em4100:42' }, 409, [
+      /is active; only a lost or destroyed card is replaced/,
+    ]);
   });
 
   test('the history names each step, its actor and note; employees read only their own cards', async () => {
@@ -143,7 +188,9 @@ describe('card lifecycle with separation of duties', () => {
 
   test('one physical card, one holder: a handed-over card changes hands only by return and a new request', async () => {
     const liNaCard = (await api.ok<CardView[]>('GET', '/api/cards', admin)).find((c) => c.credential === 'em4100:1234567')!;
-    await api.fails('PATCH', `/api/cards/${liNaCard.id}`, admin, { personId: person('Zhao Min').id }, 409, [/return it and request a new card for another holder/]);
+    await api.fails('PATCH', `/api/cards/${liNaCard.id}`, admin, { personId: person('Zhao Min').id }, 409, [
+      /return it and request a new card for another holder/,
+    ]);
     await api.fails('POST', '/api/cards', admin, { credential: 'em4100:1234567', type: 'employee' }, 409, [/already in use/]);
     await api.fails('POST', '/api/cards', admin, { format: 'em4100', cardNumber: '1234567', type: 'employee' }, 409, [/already in use/]);
   });
@@ -152,7 +199,19 @@ describe('card lifecycle with separation of duties', () => {
     const agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
     try {
       const zhang = person('Zhang Wei');
-      const base = { agentId: 'agent-1', kind: 'access', doorId: 'lab', readerId: 'lab-in', direction: 'in', zoneId: 'lab', credential: 'em4100:3887558', cardId: null, personId: zhang.id, holder: zhang.name, permissionVersion: 9 };
+      const base = {
+        agentId: 'agent-1',
+        kind: 'access',
+        doorId: 'lab',
+        readerId: 'lab-in',
+        direction: 'in',
+        zoneId: 'lab',
+        credential: 'em4100:3887558',
+        cardId: null,
+        personId: zhang.id,
+        holder: zhang.name,
+        permissionVersion: 9,
+      };
       await agent.publishAsync(
         agentTopic('agent-1', 'events'),
         JSON.stringify({
@@ -168,7 +227,10 @@ describe('card lifecycle with separation of duties', () => {
         const page = await api.ok<Page<EventView>>('GET', '/api/events?reason=card_lost', guard);
         return page.items.length ? page.items : null;
       }, 'the card_lost event');
-      assert.deepEqual(found.map((e) => [e.reason, e.granted, e.credentialDisplay]), [['card_lost', false, '0003887558']]);
+      assert.deepEqual(
+        found.map((e) => [e.reason, e.granted, e.credentialDisplay]),
+        [['card_lost', false, '0003887558']],
+      );
       await api.fails('GET', '/api/events?reason=stolen', guard, undefined, 400, [/reason must be a reason code/]);
     } finally {
       await agent.endAsync();
@@ -179,17 +241,31 @@ describe('card lifecycle with separation of duties', () => {
     const before = (await api.ok<CardView[]>('GET', '/api/cards', admin)).length;
     const id = (await api.ok<CardView[]>('GET', '/api/cards?status=active', admin))[0]!.id;
     await api.fails('POST', '/api/cards', admin, { type: 'employee' }, 400, [/credential must be a credential such as/]);
-    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:5', format: 'em4100', cardNumber: '6', type: 'employee' }, 400, [/either credential, or format and cardNumber, not both/]);
+    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:5', format: 'em4100', cardNumber: '6', type: 'employee' }, 400, [
+      /either credential, or format and cardNumber, not both/,
+    ]);
     await api.fails('POST', '/api/cards', admin, { format: 'h10301', type: 'employee' }, 400, [/cardNumber must be a string/]);
     await api.fails('POST', '/api/cards', admin, { cardNumber: '1:2', type: 'employee' }, 400, [/format must be one of: em4100, h10301/]);
-    await api.fails('POST', '/api/cards', admin, { format: 'h10301', cardNumber: '300:1', type: 'employee' }, 400, [/facility code of h10301 is 0-255/]);
-    await api.fails('POST', '/api/cards', admin, { format: 'wiegand', cardNumber: '1:1', type: 'employee' }, 400, [/format must be one of/]);
-    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'visitor', levelCeilingOverride: 3 }, 400, [/only contractor and temporary cards carry a recorded exception/]);
-    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'employee', validFrom: 2000, validUntil: 1000 }, 400, [/validUntil must be after validFrom/]);
-    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'employee', personId: 'nobody' }, 400, [/no person nobody/]);
+    await api.fails('POST', '/api/cards', admin, { format: 'h10301', cardNumber: '300:1', type: 'employee' }, 400, [
+      /facility code of h10301 is 0-255/,
+    ]);
+    await api.fails('POST', '/api/cards', admin, { format: 'wiegand', cardNumber: '1:1', type: 'employee' }, 400, [
+      /format must be one of/,
+    ]);
+    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'visitor', levelCeilingOverride: 3 }, 400, [
+      /only contractor and temporary cards carry a recorded exception/,
+    ]);
+    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'employee', validFrom: 2000, validUntil: 1000 }, 400, [
+      /validUntil must be after validFrom/,
+    ]);
+    await api.fails('POST', '/api/cards', admin, { credential: 'em4100:77', type: 'employee', personId: 'nobody' }, 400, [
+      /no person nobody/,
+    ]);
     await api.fails('POST', `/api/cards/${id}/transition`, admin, { to: 'stolen' }, 400, [/to must be one of: requested, approved/]);
     await api.fails('POST', `/api/cards/${id}/transition`, admin, {}, 400, [/to must be one of/]);
-    await api.fails('POST', `/api/cards/${id}/transition`, admin, { to: 'suspended', note: '' }, 400, [/note must be longer than or equal to 1/]);
+    await api.fails('POST', `/api/cards/${id}/transition`, admin, { to: 'suspended', note: '' }, 400, [
+      /note must be longer than or equal to 1/,
+    ]);
     await api.fails('POST', '/api/cards/no-such-card/transition', admin, { to: 'suspended' }, 404);
     await api.fails('POST', `/api/cards/${id}/replacement`, admin, { cardNumber: 'x' }, 400, [/format must be one of/]);
     await api.fails('GET', '/api/cards?status=happy', admin, undefined, 400, [/status must be one of/]);

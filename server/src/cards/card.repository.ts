@@ -77,7 +77,10 @@ export class CardRepository {
 
   /** The status of every card the people hold or held, and since when. */
   statusesOfHolders(personIds: readonly string[]): Promise<Pick<CardEntity, 'id' | 'personId' | 'status' | 'statusChangedAt'>[]> {
-    return this.cards.find({ select: { id: true, personId: true, status: true, statusChangedAt: true }, where: { personId: In([...personIds]) } });
+    return this.cards.find({
+      select: { id: true, personId: true, status: true, statusChangedAt: true },
+      where: { personId: In([...personIds]) },
+    });
   }
 
   /** The history steps that revoked the cards. */

@@ -57,7 +57,14 @@ export function toCardView(card: CardEntity, holder: string | null, users: Reado
   };
 }
 
-export function cardHistoryRow(cardId: string, from: CardStatus | null, to: CardStatus, at: number, actorUserId: string | null, note: string | null): CardHistoryEntity {
+export function cardHistoryRow(
+  cardId: string,
+  from: CardStatus | null,
+  to: CardStatus,
+  at: number,
+  actorUserId: string | null,
+  note: string | null,
+): CardHistoryEntity {
   return Object.assign(new CardHistoryEntity(), { id: newId(), cardId, fromStatus: from, toStatus: to, at, actorUserId, note });
 }
 
@@ -168,7 +175,12 @@ export class CardsService {
     const names = await this.people.namesOf(personIds);
     const found = new Map<string, CardHolder>();
     for (const [key, card] of chosen) {
-      found.set(key, { cardId: card.id, credential: card.credential, personId: card.personId, holder: card.personId ? (names.get(card.personId) ?? null) : null });
+      found.set(key, {
+        cardId: card.id,
+        credential: card.credential,
+        personId: card.personId,
+        holder: card.personId ? (names.get(card.personId) ?? null) : null,
+      });
     }
     return found;
   }
@@ -182,7 +194,15 @@ export class CardsService {
     await this.visibleCard(auth, id);
     const rows = await this.history.find({ where: { cardId: id }, order: { at: 'ASC' } });
     const users = await this.users.refs(rows.map((r) => r.actorUserId));
-    return rows.map((r) => ({ id: r.id, cardId: r.cardId, from: r.fromStatus, to: r.toStatus, at: r.at, actor: refOf(users, r.actorUserId), note: r.note }));
+    return rows.map((r) => ({
+      id: r.id,
+      cardId: r.cardId,
+      from: r.fromStatus,
+      to: r.toStatus,
+      at: r.at,
+      actor: refOf(users, r.actorUserId),
+      note: r.note,
+    }));
   }
 
   /** `POST /api/cards`: a card request. Someone else approves it; the physical card is reserved at once. */
@@ -220,7 +240,9 @@ export class CardsService {
     const old = await this.repo.findOneBy({ id });
     if (!old) throw notFound(`card ${id}`);
     if (!REPLACEABLE_CARD_STATUSES.includes(old.status)) {
-      throw conflict(`card ${displayCredential(old.credential)} is ${old.status}; only a ${REPLACEABLE_CARD_STATUSES.join(' or ')} card is replaced`);
+      throw conflict(
+        `card ${displayCredential(old.credential)} is ${old.status}; only a ${REPLACEABLE_CARD_STATUSES.join(' or ')} card is replaced`,
+      );
     }
     if (!old.personId) throw conflict(`card ${displayCredential(old.credential)} has no holder to replace it for`);
     const credential = resolveCredential(dto);
@@ -270,7 +292,15 @@ export class CardsService {
     const card = await this.repo.findOneBy({ id });
     if (!card) throw notFound(`card ${id}`);
     const now = this.clock.now();
-    const before = { status: card.status, validUntil: card.validUntil, validFrom: card.validFrom, personId: card.personId, type: card.type, override: card.levelCeilingOverride, lockdownAccess: card.lockdownAccess };
+    const before = {
+      status: card.status,
+      validUntil: card.validUntil,
+      validFrom: card.validFrom,
+      personId: card.personId,
+      type: card.type,
+      override: card.levelCeilingOverride,
+      lockdownAccess: card.lockdownAccess,
+    };
     let step: CardHistoryEntity | null = null;
     if (dto.status !== undefined && dto.status !== card.status) {
       await this.applyTransition(card, dto.status, actor, now);
@@ -279,7 +309,9 @@ export class CardsService {
     if (dto.personId !== undefined && dto.personId !== card.personId) {
       // One physical card, one holder: once handed over, a card changes hands only by return and a new request.
       if (!['requested', 'approved'].includes(before.status)) {
-        throw conflict(`card ${displayCredential(card.credential)} is ${before.status}; return it and request a new card for another holder`);
+        throw conflict(
+          `card ${displayCredential(card.credential)} is ${before.status}; return it and request a new card for another holder`,
+        );
       }
       if (dto.personId !== null) await this.activePerson(dto.personId);
       card.personId = dto.personId;
@@ -362,9 +394,7 @@ export class CardsService {
     if (knownHolder) holders.set(knownHolder.id, knownHolder.name);
     const missing = holderIds.filter((id) => !holders.has(id));
     for (const [id, name] of await this.people.namesOf(missing)) holders.set(id, name);
-    const users = await this.users.refs(
-      cards.flatMap((c) => [c.requestedByUserId, c.approvedByUserId, c.issuedByUserId]),
-    );
+    const users = await this.users.refs(cards.flatMap((c) => [c.requestedByUserId, c.approvedByUserId, c.issuedByUserId]));
     return cards.map((c) => toCardView(c, c.personId ? (holders.get(c.personId) ?? null) : null, users));
   }
 
@@ -376,7 +406,9 @@ export class CardsService {
 
   private checkOverride(type: CardType, override: number | null): void {
     if (override !== null && !OVERRIDABLE_TYPES.includes(type)) {
-      throw invalid(`levelCeilingOverride: only ${OVERRIDABLE_TYPES.join(' and ')} cards carry a recorded exception (visitor cards never open L3)`);
+      throw invalid(
+        `levelCeilingOverride: only ${OVERRIDABLE_TYPES.join(' and ')} cards carry a recorded exception (visitor cards never open L3)`,
+      );
     }
   }
 
@@ -405,7 +437,9 @@ export class CardsService {
     try {
       await this.dataSource.transaction(async (m) => {
         await m.getRepository(CardEntity).insert(card);
-        await m.getRepository(CardHistoryEntity).insert(cardHistoryRow(card.id, null, card.status, card.createdAt, card.requestedByUserId, note));
+        await m
+          .getRepository(CardHistoryEntity)
+          .insert(cardHistoryRow(card.id, null, card.status, card.createdAt, card.requestedByUserId, note));
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`card ${displayCredential(card.credential)} is already in use`);

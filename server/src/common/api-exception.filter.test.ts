@@ -27,13 +27,22 @@ test('a streamed response that fails after its headers went out is cut off and l
   assert.equal(destroyedWith?.message, 'Invalid time value');
   assert.equal(wroteBody, false);
   assert.equal(logged.length, 1);
-  assert.match(logged[0]!, /GET \/api\/reports\/access-history\.csv failed after the response started; connection closed: RangeError: Invalid time value/);
+  assert.match(
+    logged[0]!,
+    /GET \/api\/reports\/access-history\.csv failed after the response started; connection closed: RangeError: Invalid time value/,
+  );
 });
 
 test('a failure before anything was sent still answers with an error body', () => {
   let status = 0;
   let body: unknown;
-  const res = { headersSent: false, status: (s: number) => ((status = s), res), setHeader: () => undefined, json: (b: unknown) => (body = b), destroy: () => assert.fail('not cut') };
+  const res = {
+    headersSent: false,
+    status: (s: number) => ((status = s), res),
+    setHeader: () => undefined,
+    json: (b: unknown) => (body = b),
+    destroy: () => assert.fail('not cut'),
+  };
   new ApiExceptionFilter().catch(new Error('boom'), hostFor(res));
   assert.equal(status, 500);
   assert.deepEqual(body, { statusCode: 500, error: 'internal_error', message: 'Internal server error' });

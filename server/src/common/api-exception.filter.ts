@@ -42,7 +42,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // A streamed answer (a CSV export) failed after its status line went out: no error body
       // can follow, and ending it normally would pass a truncated file off as complete. Cut
       // the connection so the client sees the transfer fail.
-      this.logger.error(`${where} failed after the response started; connection closed: ${(exception as Error)?.stack ?? String(exception)}`);
+      this.logger.error(
+        `${where} failed after the response started; connection closed: ${(exception as Error)?.stack ?? String(exception)}`,
+      );
       res.destroy?.(exception instanceof Error ? exception : new Error(String(exception)));
       return;
     }

@@ -31,9 +31,6 @@ export class ApiException extends HttpException {
 
 export const notFound = (what: string) => new ApiException(HttpStatus.NOT_FOUND, 'not_found', `${what} does not exist`);
 export const conflict = (message: string) => new ApiException(HttpStatus.CONFLICT, 'conflict', message);
-export const invalid = (message: string | string[]) =>
-  new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', message);
-export const separationOfDuties = (message: string) =>
-  new ApiException(HttpStatus.FORBIDDEN, 'separation_of_duties', message);
-export const forbidden = (message = 'Your role may not do this') =>
-  new ApiException(HttpStatus.FORBIDDEN, 'forbidden', message);
+export const invalid = (message: string | string[]) => new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', message);
+export const separationOfDuties = (message: string) => new ApiException(HttpStatus.FORBIDDEN, 'separation_of_duties', message);
+export const forbidden = (message = 'Your role may not do this') => new ApiException(HttpStatus.FORBIDDEN, 'forbidden', message);

@@ -4,7 +4,13 @@ import { formatSiteTime, toCsv } from './csv.js';
 
 describe('CSV exports', () => {
   test('quote commas, quotes and line breaks; start with a BOM; end lines with CRLF', () => {
-    const csv = toCsv(['name', 'note'], [['张伟, Zhang Wei', 'said "hi"\nthen left'], ['Li', null]]);
+    const csv = toCsv(
+      ['name', 'note'],
+      [
+        ['张伟, Zhang Wei', 'said "hi"\nthen left'],
+        ['Li', null],
+      ],
+    );
     assert.equal(csv, '\uFEFFname,note\r\n"张伟, Zhang Wei","said ""hi""\nthen left"\r\nLi,\r\n');
   });
 

@@ -22,7 +22,16 @@ const siteTimeFormats = new Map<string, Intl.DateTimeFormat>();
 function siteTimeFormat(timeZone: string): Intl.DateTimeFormat {
   let format = siteTimeFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     siteTimeFormats.set(timeZone, format);
   }
   return format;

@@ -35,17 +35,47 @@ export interface DomainSignals {
   /** A visit closed by the end-of-day sweep rather than by a guard. */
   'visit.forced_signout': { visitId: string; visitorName: string; reason: string; at: number };
   /** A watch-list match at registration, and what the supervisor decided. */
-  'visit.watchlist_match': { visitId: string; visitorName: string; entryId: string; score: number; decision: 'pending' | 'allowed' | 'refused'; at: number };
+  'visit.watchlist_match': {
+    visitId: string;
+    visitorName: string;
+    entryId: string;
+    score: number;
+    decision: 'pending' | 'allowed' | 'refused';
+    at: number;
+  };
   /** Items checked at sign-out differ from the items registered at check-in. */
   'visit.items_mismatch': { visitId: string; visitorName: string; missing: string[]; extra: string[]; at: number };
   /** A returnable gate pass whose item is past its expected return date. */
-  'equipment.overdue': { passId: string; equipmentId: string; assetTag: string; expectedReturnAt: number; holderPersonId: string | null; at: number };
+  'equipment.overdue': {
+    passId: string;
+    equipmentId: string;
+    assetTag: string;
+    expectedReturnAt: number;
+    holderPersonId: string | null;
+    at: number;
+  };
   /** The checkpoint stopped an item (no pass, wrong pass, pass not approved...). */
   'equipment.stopped': { equipmentId: string | null; assetTag: string; reason: string; guardUserId: string | null; at: number };
   /** An inspection found a seal broken. docs/product-rules.md#seals: a broken seal is an incident. */
-  'seal.broken': { sealId: string; sealNumber: string; equipmentId: string | null; zoneId: string | null; inspectedByUserId: string | null; note: string | null; at: number };
+  'seal.broken': {
+    sealId: string;
+    sealNumber: string;
+    equipmentId: string | null;
+    zoneId: string | null;
+    inspectedByUserId: string | null;
+    note: string | null;
+    at: number;
+  };
   /** Storage media not in the register carried into an L2/L3 zone (a violation against the carrier). */
-  'media.unregistered': { personId: string | null; visitId: string | null; zoneId: string; zoneLevel: number; description: string; recordedByUserId: string | null; at: number };
+  'media.unregistered': {
+    personId: string | null;
+    visitId: string | null;
+    zoneId: string;
+    zoneLevel: number;
+    description: string;
+    recordedByUserId: string | null;
+    at: number;
+  };
 }
 
 export type DomainSignalName = keyof DomainSignals;

@@ -89,7 +89,10 @@ describe('REST request validation under fuzzing', () => {
             assert.equal(err.getStatus(), 400);
             const message = (err.getResponse() as { message: string | string[] }).message;
             const lines = Array.isArray(message) ? message : [message];
-            assert.ok(lines.length > 0 && lines.every((l) => typeof l === 'string' && l.trim().length > 0), `${dto.name}: the refusal names the problem`);
+            assert.ok(
+              lines.length > 0 && lines.every((l) => typeof l === 'string' && l.trim().length > 0),
+              `${dto.name}: the refusal names the problem`,
+            );
           }
         }),
         { seed: SEED, numRuns: 60 },

@@ -1,4 +1,14 @@
-import { applyDecorators, type CallHandler, type ExecutionContext, HttpStatus, type NestInterceptor, PayloadTooLargeException, SetMetadata, type Type, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  type NestInterceptor,
+  PayloadTooLargeException,
+  SetMetadata,
+  type Type,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Observable } from 'rxjs';
 import { ApiException } from './api-exception.js';
@@ -14,9 +24,16 @@ export const MIME_OF_KIND: Readonly<Record<FileKind, string>> = {
   text: 'text/plain; charset=utf-8',
 };
 
-const LABEL_OF_KIND: Readonly<Record<FileKind, string>> = { pdf: 'PDF', png: 'PNG', jpeg: 'JPEG', webp: 'WebP', text: 'plain text (UTF-8)' };
+const LABEL_OF_KIND: Readonly<Record<FileKind, string>> = {
+  pdf: 'PDF',
+  png: 'PNG',
+  jpeg: 'JPEG',
+  webp: 'WebP',
+  text: 'plain text (UTF-8)',
+};
 
-const startsWith = (data: Buffer, bytes: readonly number[], at = 0) => data.length >= at + bytes.length && bytes.every((b, i) => data[at + i] === b);
+const startsWith = (data: Buffer, bytes: readonly number[], at = 0) =>
+  data.length >= at + bytes.length && bytes.every((b, i) => data[at + i] === b);
 
 /**
  * The kind of `data` from its signature (the client's file name and claimed MIME type say
@@ -67,7 +84,12 @@ const FIELD_LIMITS = { fields: 8, fieldSize: 16 * 1024, files: 1, parts: 10 };
 
 function checkFile(rule: UploadRule, file: ReceivedFile | undefined): void {
   if (!file) {
-    if (rule.required) throw new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', `${rule.field}: send the file as the multipart/form-data field "${rule.field}"`);
+    if (rule.required)
+      throw new ApiException(
+        HttpStatus.BAD_REQUEST,
+        'validation_failed',
+        `${rule.field}: send the file as the multipart/form-data field "${rule.field}"`,
+      );
     return;
   }
   if (file.size === 0) throw new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', `${rule.field}: the file is empty`);
@@ -75,7 +97,11 @@ function checkFile(rule: UploadRule, file: ReceivedFile | undefined): void {
   const accepted = rule.kinds.map((k) => LABEL_OF_KIND[k]).join(', ');
   if (!kind || !rule.kinds.includes(kind)) {
     const found = kind ? `it is ${LABEL_OF_KIND[kind]}` : 'its content is none of them';
-    throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported_media_type', `${rule.field}: accepted types are ${accepted}, judged by the content; ${found}`);
+    throw new ApiException(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      'unsupported_media_type',
+      `${rule.field}: accepted types are ${accepted}, judged by the content; ${found}`,
+    );
   }
   // From here on the type is what the bytes are, whatever the client claimed.
   file.mimetype = MIME_OF_KIND[kind];
@@ -101,7 +127,11 @@ function uploadInterceptor(rule: UploadRule): Type<NestInterceptor> {
         return await super.intercept(context, checked);
       } catch (err) {
         if (err instanceof PayloadTooLargeException) {
-          throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, 'payload_too_large', `${rule.field}: the file is larger than the limit of ${describeBytes(rule.maxBytes)} (${rule.maxBytes} bytes)`);
+          throw new ApiException(
+            HttpStatus.PAYLOAD_TOO_LARGE,
+            'payload_too_large',
+            `${rule.field}: the file is larger than the limit of ${describeBytes(rule.maxBytes)} (${rule.maxBytes} bytes)`,
+          );
         }
         throw err;
       }

@@ -65,7 +65,8 @@ export function HumanText(options: HumanTextOptions = {}): PropertyDecorator {
         propertyName: String(propertyName),
         validator: {
           validate: (value: unknown) => typeof value !== 'string' || humanTextProblem(value, options) === null,
-          defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'text'} ${humanTextProblem(String(args?.value ?? ''), options) ?? 'is not valid text'}`,
+          defaultMessage: (args?: ValidationArguments) =>
+            `${args?.property ?? 'text'} ${humanTextProblem(String(args?.value ?? ''), options) ?? 'is not valid text'}`,
         },
       }),
   );

@@ -24,7 +24,10 @@ describe('security headers on the dashboard, the API and the API docs', () => {
   beforeAll(async () => {
     const dashboardDir = await mkdtemp(join(tmpdir(), 'acs-dashboard-'));
     await mkdir(join(dashboardDir, 'assets'));
-    await writeFile(join(dashboardDir, 'index.html'), '<!doctype html><title>ACS</title><div id="root"></div><script type="module" src="/assets/app.js"></script>');
+    await writeFile(
+      join(dashboardDir, 'index.html'),
+      '<!doctype html><title>ACS</title><div id="root"></div><script type="module" src="/assets/app.js"></script>',
+    );
     await writeFile(join(dashboardDir, 'assets', 'app.js'), 'console.log("app")');
     t = await startTestServer({ dashboardDir });
     token = await t.token('guard');

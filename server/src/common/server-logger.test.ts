@@ -23,7 +23,10 @@ describe('ServerLogger', () => {
     requestContext.run({ requestId: 'req-1', userId: 'u-1', role: 'admin' }, () => logger.warn('inside', 'Auth'));
     const [outside, inside] = parsed();
     assert.deepEqual([outside!.level, outside!.msg, outside!.context, outside!.requestId], ['info', 'outside', 'Server', undefined]);
-    assert.deepEqual([inside!.level, inside!.msg, inside!.context, inside!.requestId, inside!.userId], ['warn', 'inside', 'Auth', 'req-1', 'u-1']);
+    assert.deepEqual(
+      [inside!.level, inside!.msg, inside!.context, inside!.requestId, inside!.userId],
+      ['warn', 'inside', 'Auth', 'req-1', 'u-1'],
+    );
   });
 
   test('keeps the stack of an error and blanks secret and personal fields of a logged object', () => {
@@ -44,6 +47,9 @@ describe('ServerLogger', () => {
     logger.log('Mapped {/api/cards, GET} route', 'RouterExplorer');
     logger.debug('details', 'Sync');
     logger.log('kept', 'Server');
-    assert.deepEqual(parsed().map((l) => l.msg), ['kept']);
+    assert.deepEqual(
+      parsed().map((l) => l.msg),
+      ['kept'],
+    );
   });
 });

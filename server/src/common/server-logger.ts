@@ -133,12 +133,14 @@ export class ServerLogger implements LoggerService {
     if (level === 'log' && !this.showStartup && context !== undefined && STARTUP_CONTEXTS.has(context)) return;
     if (this.console) {
       const ctx = requestContext.getStore();
-      const tagged = ctx && typeof message === 'string' ? `${message} [${ctx.requestId}${ctx.userId ? ` user ${ctx.userId}` : ''}]` : message;
+      const tagged =
+        ctx && typeof message === 'string' ? `${message} [${ctx.requestId}${ctx.userId ? ` user ${ctx.userId}` : ''}]` : message;
       this.console[level](tagged, ...params);
       return;
     }
     // Nest's error(message, stack, context): a string before the context is a stack trace.
-    const stack = level === 'error' || level === 'fatal' ? params.find((p, i) => typeof p === 'string' && i < params.length - 1) : undefined;
+    const stack =
+      level === 'error' || level === 'fatal' ? params.find((p, i) => typeof p === 'string' && i < params.length - 1) : undefined;
     const fields: Record<string, unknown> = {};
     if (context !== undefined) fields.context = context;
     if (typeof stack === 'string') fields.stack = stack;

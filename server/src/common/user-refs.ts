@@ -10,7 +10,10 @@ export interface UserNameRow {
 
 /** Reads user accounts by id; the auth domain's user table satisfies it. */
 export interface UserNameSource {
-  find(options: { select: { id: true; username: true; displayName: true }; where: { id: ReturnType<typeof In<string>> } }): Promise<UserNameRow[]>;
+  find(options: {
+    select: { id: true; username: true; displayName: true };
+    where: { id: ReturnType<typeof In<string>> };
+  }): Promise<UserNameRow[]>;
 }
 
 /** Display names of the users named on records (requested by, approved by, decided by…). */

@@ -20,7 +20,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) =>
-      new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', validationMessages(errors)),
+    exceptionFactory: (errors) => new ApiException(HttpStatus.BAD_REQUEST, 'validation_failed', validationMessages(errors)),
   });
 }

@@ -92,6 +92,9 @@ describe('session and password settings', () => {
     assert.match(a, new RegExp(`^[A-Za-z0-9.-]+-${process.pid}-[0-9a-f]{6}$`));
     assert.notEqual(a, b);
     assert.equal(loadServerConfig({ ACS_INSTANCE_ID: 'acs-2' }).instanceId, 'acs-2');
-    assert.throws(() => loadServerConfig({ ACS_INSTANCE_ID: 'two words' }), /ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores \(got "two words"\)/);
+    assert.throws(
+      () => loadServerConfig({ ACS_INSTANCE_ID: 'two words' }),
+      /ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores \(got "two words"\)/,
+    );
   });
 });

@@ -87,7 +87,10 @@ const INSTANCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Host and pid tell an operator which process it is; the suffix keeps a restarted container with the same pid apart. */
 export function defaultInstanceId(): string {
-  const host = hostname().replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 40) || 'host';
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9.-]/g, '-')
+      .slice(0, 40) || 'host';
   return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -132,7 +135,13 @@ const envSchema = z.object({
   ACS_MQTT_USERNAME: optionalString,
   ACS_MQTT_PASSWORD: optionalString,
   ACS_MQTT_CLIENT_ID: z.preprocess(unset, z.string().min(1).max(64).default('acs-server')),
-  ACS_MQTT_SHARED_GROUP: z.preprocess(unset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes').optional()),
+  ACS_MQTT_SHARED_GROUP: z.preprocess(
+    unset,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes')
+      .optional(),
+  ),
   ACS_DASHBOARD_DIR: optionalString,
   ACS_SESSION_TTL_MINUTES: z.preprocess(
     unset,
@@ -169,10 +178,7 @@ const envSchema = z.object({
   ACS_METRICS_TOKEN: optionalString,
   ACS_INSTANCE_ID: z.preprocess(
     unset,
-    z
-      .string()
-      .regex(INSTANCE_ID, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
-      .optional(),
+    z.string().regex(INSTANCE_ID, 'must be 1 to 64 letters, digits, dots, dashes or underscores').optional(),
   ),
   ACS_LOG_LEVEL: z.preprocess(
     unset,
@@ -233,13 +239,19 @@ export function loadServerConfig(
     problems.push('  ACS_DB_SCHEMA: must be a lowercase SQL identifier');
   }
   if (merged.mqttSharedGroup !== null && merged.mqttUrl === null) {
-    problems.push('  ACS_MQTT_SHARED_GROUP: several server instances need an external broker (ACS_MQTT_URL); the embedded one serves a single server');
+    problems.push(
+      '  ACS_MQTT_SHARED_GROUP: several server instances need an external broker (ACS_MQTT_URL); the embedded one serves a single server',
+    );
   }
   if (merged.mqttSharedGroup !== null && merged.mqttClientId === 'acs-server') {
-    problems.push('  ACS_MQTT_CLIENT_ID: with ACS_MQTT_SHARED_GROUP every instance needs its own client id (e.g. acs-server-1), or they take each other\'s connection over');
+    problems.push(
+      "  ACS_MQTT_CLIENT_ID: with ACS_MQTT_SHARED_GROUP every instance needs its own client id (e.g. acs-server-1), or they take each other's connection over",
+    );
   }
-  if (merged.metricsToken !== null && merged.metricsToken.length < 16) problems.push('  ACS_METRICS_TOKEN: at least 16 characters (e.g. `openssl rand -hex 32`)');
-  if (!INSTANCE_ID.test(merged.instanceId)) problems.push('  ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores');
+  if (merged.metricsToken !== null && merged.metricsToken.length < 16)
+    problems.push('  ACS_METRICS_TOKEN: at least 16 characters (e.g. `openssl rand -hex 32`)');
+  if (!INSTANCE_ID.test(merged.instanceId))
+    problems.push('  ACS_INSTANCE_ID: must be 1 to 64 letters, digits, dots, dashes or underscores');
   if (!isTimeZone(merged.siteTimeZone)) problems.push('  ACS_SITE_TIMEZONE: must be an IANA time zone such as Asia/Shanghai');
   if (problems.length > 0) throw new ConfigError(`Invalid server configuration:\n${problems.join('\n')}`);
   return merged;

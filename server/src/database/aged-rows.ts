@@ -51,7 +51,9 @@ export async function purgeAgedRows(
       return `(${spec.time} BETWEEN ${fromP} AND ${toP} AND ${spec.person} = ${p()})`;
     });
   const keep = exclusions.length ? ` AND NOT (${exclusions.join(' OR ')})` : '';
-  const [{ n: agedCount }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`, params.slice(0, 1))) as [{ n: number | string }];
+  const [{ n: agedCount }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`, params.slice(0, 1))) as [
+    { n: number | string },
+  ];
   await ds.transaction(async (m) => {
     if (beforeDelete) await beforeDelete(m, `${aged}${keep}`, params);
     await m.query(`DELETE FROM ${name} WHERE ${aged}${keep}`, params);

@@ -42,10 +42,7 @@ export function dataSourceOptions(config: DatabaseSettings): DataSourceOptions {
 }
 
 /** Connects, creates the PostgreSQL schema when one is configured, and runs pending migrations. */
-export async function openDatabase(
-  config: DatabaseSettings,
-  log: (message: string) => void = () => {},
-): Promise<DataSource> {
+export async function openDatabase(config: DatabaseSettings, log: (message: string) => void = () => {}): Promise<DataSource> {
   if (config.db === 'sqlite') mkdirSync(dirname(config.sqlitePath), { recursive: true });
   const dataSource = new DataSource(dataSourceOptions(config));
   if (config.db === 'sqlite') serialiseSqliteTransactions(dataSource);

@@ -13,7 +13,12 @@ export const READ_PAGE = 5_000;
 export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Rows a page at a time, in key (`id`) order, with a turn of the event loop between pages. */
-export async function readPaged(dataSource: DataSource, columns: string, table: string, where: string): Promise<Array<Record<string, unknown>>> {
+export async function readPaged(
+  dataSource: DataSource,
+  columns: string,
+  table: string,
+  where: string,
+): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
   const parameter = dataSource.options.type === 'postgres' ? '$1' : '?';
   let after: string | null = null;

@@ -15,7 +15,9 @@ import { grantedAccess } from '../testing/access-events.js';
 import { connectAgent, MessageLog, startTestServer, type TestServer, waitFor } from '../testing/server-harness.js';
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
-const skip = postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the server on PostgreSQL';
+const skip = postgresUrl
+  ? false
+  : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run the server on PostgreSQL';
 
 describeUnless(skip)('the server on PostgreSQL', () => {
   const schema = `acs_e2e_${randomBytes(6).toString('hex')}`;
@@ -49,11 +51,20 @@ describeUnless(skip)('the server on PostgreSQL', () => {
   });
 
   test('the live-card unique index gives 409 and a revoked card frees the credential', async () => {
-    const first = await t.request<CardView>('POST', '/api/cards', { token: admin, body: { credential: 'uid:04a1b2c3', type: 'temporary' } });
+    const first = await t.request<CardView>('POST', '/api/cards', {
+      token: admin,
+      body: { credential: 'uid:04a1b2c3', type: 'temporary' },
+    });
     assert.equal(first.status, 201);
-    assert.equal((await t.request<ApiError>('POST', '/api/cards', { token: admin, body: { credential: 'uid:04a1b2c3', type: 'temporary' } })).status, 409);
+    assert.equal(
+      (await t.request<ApiError>('POST', '/api/cards', { token: admin, body: { credential: 'uid:04a1b2c3', type: 'temporary' } })).status,
+      409,
+    );
     assert.equal((await t.request('PATCH', `/api/cards/${first.body.id}`, { token: admin, body: { status: 'destroyed' } })).status, 200);
-    assert.equal((await t.request('POST', '/api/cards', { token: admin, body: { credential: 'uid:04a1b2c3', type: 'temporary' } })).status, 201);
+    assert.equal(
+      (await t.request('POST', '/api/cards', { token: admin, body: { credential: 'uid:04a1b2c3', type: 'temporary' } })).status,
+      201,
+    );
   });
 
   test('events are stored once (ON CONFLICT DO NOTHING), paged, and the departure transaction commits', async () => {
@@ -74,7 +85,10 @@ describeUnless(skip)('the server on PostgreSQL', () => {
       assert.equal(first.items[0]!.seq, 3);
       assert.equal(typeof first.items[0]!.occurredAt, 'number');
       const second = (await t.request<Page<EventView>>('GET', `/api/events?limit=2&before=${first.next}`, { token: admin })).body;
-      assert.deepEqual(second.items.map((e) => e.seq), [1]);
+      assert.deepEqual(
+        second.items.map((e) => e.seq),
+        [1],
+      );
       assert.equal(second.next, null);
 
       await agent.publishAsync(agentTopic('agent-1', 'sync'), JSON.stringify({ haveVersion: null, haveHash: null }), { qos: 1 });

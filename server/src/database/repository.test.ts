@@ -85,7 +85,18 @@ const ADMIN: AuditActor = { userId: randomUUID(), username: 'admin', role: 'admi
 const asAdmin = (requestId: string = randomUUID()): AuditContext => ({ source: 'http', actor: ADMIN, requestId, ip: '10.0.0.9' });
 
 function newPerson(name: string, at: number): PersonEntity {
-  return { id: randomUUID(), name, kind: 'employee', department: null, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: at, updatedAt: at };
+  return {
+    id: randomUUID(),
+    name,
+    kind: 'employee',
+    department: null,
+    email: null,
+    status: 'active',
+    departedAt: null,
+    departureVersion: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function newCard(credential: string, status: CardEntity['status'], at: number): CardEntity {
@@ -243,7 +254,9 @@ for (const backend of BACKENDS) {
             await runner.release();
           }
         } else {
-          const triggers = (await ds.query(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_log_refuse_%'`)) as Array<{ sql: string }>;
+          const triggers = (await ds.query(
+            `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_log_refuse_%'`,
+          )) as Array<{ sql: string }>;
           await ds.query('DROP TRIGGER audit_log_refuse_update');
           await ds.query('DROP TRIGGER audit_log_refuse_delete');
           try {
@@ -254,7 +267,13 @@ for (const backend of BACKENDS) {
         }
       };
       const q = (n: number) => (isPostgres ? `$${n}` : '?');
-      await assert.rejects(ds.query(`UPDATE ${isPostgres ? `"${(ds.driver as { schema?: string }).schema}".` : ''}audit_log SET detail = ${q(1)} WHERE seq = ${q(2)}`, ['x', target]), /append-only/);
+      await assert.rejects(
+        ds.query(
+          `UPDATE ${isPostgres ? `"${(ds.driver as { schema?: string }).schema}".` : ''}audit_log SET detail = ${q(1)} WHERE seq = ${q(2)}`,
+          ['x', target],
+        ),
+        /append-only/,
+      );
 
       await tamper(`UPDATE audit_log SET actor_username = 'someone-else' WHERE seq = ${target}`);
       const changed = await audit.verify();
@@ -302,12 +321,43 @@ for (const backend of BACKENDS) {
         contiguousSeq: 0,
         createdAt: clock.now(),
       });
-      const realtime = { emitEvent: () => undefined, storedEventsChannel: null, onStoredEvents: () => undefined } as unknown as RealtimeGateway;
+      const realtime = {
+        emitEvent: () => undefined,
+        storedEventsChannel: null,
+        onStoredEvents: () => undefined,
+      } as unknown as RealtimeGateway;
       const signals = new DomainSignalBus();
       // Admission (doors, holders, device time) has its own tests; here every event passes as sent.
-      const admitAll = { admit: async (_agentId: string, batch: AgentEvent[]) => ({ admitted: batch.map((event) => ({ event, deviceOccurredAt: null })), refused: [] }) } as unknown as EventAdmission;
-      const seqs = new SeqTracker(new AgentRepository(agents), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
-      const events = new EventsService(ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), new DoorRepository(ds.getRepository(DoorEntity)), seqs, admitAll, realtime, clock, signals, new MetricsService(ds, { instanceId: 'repository-test' }, new AgentRepository(agents), new AlertRepository(ds.getRepository(AlertEntity)), new SiteService(ds.getRepository(SiteSettingsEntity), clock, loadServerConfig({}))));
+      const admitAll = {
+        admit: async (_agentId: string, batch: AgentEvent[]) => ({
+          admitted: batch.map((event) => ({ event, deviceOccurredAt: null })),
+          refused: [],
+        }),
+      } as unknown as EventAdmission;
+      const seqs = new SeqTracker(
+        new AgentRepository(agents),
+        ds.getRepository(EventEntity),
+        ds.getRepository(RefusedEventEntity),
+        signals,
+        clock,
+      );
+      const events = new EventsService(
+        ds.getRepository(EventEntity),
+        ds.getRepository(RefusedEventEntity),
+        new DoorRepository(ds.getRepository(DoorEntity)),
+        seqs,
+        admitAll,
+        realtime,
+        clock,
+        signals,
+        new MetricsService(
+          ds,
+          { instanceId: 'repository-test' },
+          new AgentRepository(agents),
+          new AlertRepository(ds.getRepository(AlertEntity)),
+          new SiteService(ds.getRepository(SiteSettingsEntity), clock, loadServerConfig({})),
+        ),
+      );
       const batch: AccessEvent[] = Array.from({ length: 7 }, (_, i) => ({
         eventId: randomUUID(),
         agentId: 'agent-r',
@@ -331,10 +381,16 @@ for (const backend of BACKENDS) {
       const replay = await events.ingest('agent-r', [...batch.slice(2), ...batch.slice(0, 3)]);
       assert.equal(replay.stored.length, 0);
       assert.equal(replay.duplicates, 8);
-      assert.deepEqual(replay.ackSeqs.sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7]);
+      assert.deepEqual(
+        replay.ackSeqs.sort((a, b) => a - b),
+        [1, 2, 3, 4, 5, 6, 7],
+      );
       assert.equal(await ds.getRepository(EventEntity).countBy({ agentId: 'agent-r' }), 7);
 
-      const staff: AuthContext = { user: { id: 'x', username: 'auditor', displayName: 'A', role: 'auditor', personId: null, locale: 'en' }, sessionId: 'x' };
+      const staff: AuthContext = {
+        user: { id: 'x', username: 'auditor', displayName: 'A', role: 'auditor', personId: null, locale: 'en' },
+        sessionId: 'x',
+      };
       const seen: number[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 5; page++) {

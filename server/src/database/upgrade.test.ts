@@ -33,7 +33,10 @@ const BACKENDS: Backend[] = [
     skip: false,
     async settings() {
       const dir = await mkdtemp(join(tmpdir(), 'acs-upgrade-'));
-      return { settings: { db: 'sqlite', sqlitePath: join(dir, 'acs.sqlite'), databaseUrl: null, dbSchema: null }, dispose: async () => rm(dir, { recursive: true, force: true }) };
+      return {
+        settings: { db: 'sqlite', sqlitePath: join(dir, 'acs.sqlite'), databaseUrl: null, dbSchema: null },
+        dispose: async () => rm(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -79,9 +82,15 @@ for (const backend of BACKENDS) {
       const now = Date.now();
       const ids = Array.from({ length: 20 }, () => randomUUID());
       try {
-        await old.query(`INSERT INTO ${t(old, 'agents')} (id, name, mqtt_password_hash, online, contiguous_seq, created_at) VALUES (${values(old, 6)})`, ['agent-1', 'Agent 1', '!', false, 20, now]);
+        await old.query(
+          `INSERT INTO ${t(old, 'agents')} (id, name, mqtt_password_hash, online, contiguous_seq, created_at) VALUES (${values(old, 6)})`,
+          ['agent-1', 'Agent 1', '!', false, 20, now],
+        );
         for (const [i, id] of ids.entries()) {
-          await old.query(`INSERT INTO ${t(old, 'events')} (event_id, agent_id, seq, kind, occurred_at, received_at, door_id, type) VALUES (${values(old, 8)})`, [id, 'agent-1', i + 1, 'door', now + i, now + i, 'lab', 'opened']);
+          await old.query(
+            `INSERT INTO ${t(old, 'events')} (event_id, agent_id, seq, kind, occurred_at, received_at, door_id, type) VALUES (${values(old, 8)})`,
+            [id, 'agent-1', i + 1, 'door', now + i, now + i, 'lab', 'opened'],
+          );
         }
         // Two open alerts of one condition: possible before, not allowed by the current schema.
         for (const [i, alertId] of [randomUUID(), randomUUID()].entries()) {
@@ -101,13 +110,32 @@ for (const backend of BACKENDS) {
         await prepareDatabase(current, settings, (line) => applied.push(line));
         assert.equal(applied.length, MIGRATIONS.length - previous, `applied: ${applied.join('; ')}`);
         assert.deepEqual(await pendingSchemaChanges(current), [], 'exactly the schema the entities describe');
-        const events: Array<{ event_id: string; device_occurred_at: unknown }> = await current.query(`SELECT event_id, device_occurred_at FROM ${t(current, 'events')} ORDER BY seq`);
-        assert.deepEqual(events.map((e) => e.event_id), ids, 'every event kept');
-        assert.ok(events.every((e) => e.device_occurred_at === null), 'old events carry no replaced device time');
-        const agent: Array<{ contiguous_seq: unknown }> = await current.query(`SELECT contiguous_seq FROM ${t(current, 'agents')} WHERE id = ${p(current, 1)}`, ['agent-1']);
+        const events: Array<{ event_id: string; device_occurred_at: unknown }> = await current.query(
+          `SELECT event_id, device_occurred_at FROM ${t(current, 'events')} ORDER BY seq`,
+        );
+        assert.deepEqual(
+          events.map((e) => e.event_id),
+          ids,
+          'every event kept',
+        );
+        assert.ok(
+          events.every((e) => e.device_occurred_at === null),
+          'old events carry no replaced device time',
+        );
+        const agent: Array<{ contiguous_seq: unknown }> = await current.query(
+          `SELECT contiguous_seq FROM ${t(current, 'agents')} WHERE id = ${p(current, 1)}`,
+          ['agent-1'],
+        );
         assert.equal(Number(agent[0]!.contiguous_seq), 20);
-        const alerts: Array<{ status: string }> = await current.query(`SELECT status FROM ${t(current, 'alerts')} WHERE dedupe_key = ${p(current, 1)} ORDER BY first_at`, ['door_forced:lab']);
-        assert.deepEqual(alerts.map((a) => a.status), ['acknowledged', 'open'], 'the newer open alert of the condition kept open, the older one set aside');
+        const alerts: Array<{ status: string }> = await current.query(
+          `SELECT status FROM ${t(current, 'alerts')} WHERE dedupe_key = ${p(current, 1)} ORDER BY first_at`,
+          ['door_forced:lab'],
+        );
+        assert.deepEqual(
+          alerts.map((a) => a.status),
+          ['acknowledged', 'open'],
+          'the newer open alert of the condition kept open, the older one set aside',
+        );
       } finally {
         await dispose(current);
         await current.destroy();

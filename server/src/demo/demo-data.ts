@@ -62,7 +62,12 @@ export const DEMO_DOOR_TIMING = { releaseMs: 5000, heldOpenMs: 30_000 };
 
 export const DEMO_SCHEDULES: ReadonlyArray<{ id: string; name: string; windows: ScheduleWindow[]; holidays: 'closed' | 'normal' }> = [
   { id: 'always', name: '全天 Always', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], holidays: 'normal' },
-  { id: 'business-hours', name: '工作时间 Business hours', windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: '20:00' }], holidays: 'closed' },
+  {
+    id: 'business-hours',
+    name: '工作时间 Business hours',
+    windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: '20:00' }],
+    holidays: 'closed',
+  },
 ];
 
 export interface DemoCard {
@@ -105,7 +110,14 @@ export interface DemoSignIn {
 export const DEMO_SIGN_INS: readonly DemoSignIn[] = [
   { username: 'admin', password: 'admin-demo', role: 'admin', displayName: 'Admin 管理员', locale: 'en', personKey: null },
   { username: 'guard', password: 'guard-demo', role: 'guard', displayName: 'Guard 保安', locale: 'zh-CN', personKey: null },
-  { username: 'zhangwei', password: 'zhangwei-demo', role: 'employee', displayName: '张伟 Zhang Wei', locale: 'zh-CN', personKey: 'zhangwei' },
+  {
+    username: 'zhangwei',
+    password: 'zhangwei-demo',
+    role: 'employee',
+    displayName: '张伟 Zhang Wei',
+    locale: 'zh-CN',
+    personKey: 'zhangwei',
+  },
   { username: 'auditor', password: 'auditor-demo', role: 'auditor', displayName: 'Auditor 审计员', locale: 'en', personKey: null },
   // A second administrator, so a card requested by `admin` can be approved
   // (separation of duties), and the owner of the lab, who decides requests for it.
@@ -119,9 +131,49 @@ export const DEMO_POOL_CARDS: ReadonlyArray<{ credential: string; label: string 
   label: `V-${String(i + 1).padStart(2, '0')}`,
 }));
 
-export const DEMO_EQUIPMENT: ReadonlyArray<{ assetTag: string; serial: string | null; kind: EquipmentKind; description: string; ownerKey: string | null; homeZoneId: string | null; storesData: boolean }> = [
-  { assetTag: 'LT-0001', serial: 'PF-2X4K7', kind: 'equipment', description: 'ThinkPad X1 笔记本', ownerKey: 'zhangwei', homeZoneId: 'office', storesData: true },
-  { assetTag: 'SRV-0042', serial: 'CN7-99812', kind: 'equipment', description: 'Rack server 机架服务器 R740', ownerKey: 'zhangwei', homeZoneId: 'machine-room', storesData: true },
-  { assetTag: 'PRN-0003', serial: null, kind: 'office_equipment', description: 'Printer 打印机 M479', ownerKey: null, homeZoneId: 'office', storesData: false },
-  { assetTag: 'USB-0007', serial: 'KS-64-0007', kind: 'storage_medium', description: 'USB drive 64 GB 加密U盘', ownerKey: 'lina', homeZoneId: 'lab', storesData: true },
+export const DEMO_EQUIPMENT: ReadonlyArray<{
+  assetTag: string;
+  serial: string | null;
+  kind: EquipmentKind;
+  description: string;
+  ownerKey: string | null;
+  homeZoneId: string | null;
+  storesData: boolean;
+}> = [
+  {
+    assetTag: 'LT-0001',
+    serial: 'PF-2X4K7',
+    kind: 'equipment',
+    description: 'ThinkPad X1 笔记本',
+    ownerKey: 'zhangwei',
+    homeZoneId: 'office',
+    storesData: true,
+  },
+  {
+    assetTag: 'SRV-0042',
+    serial: 'CN7-99812',
+    kind: 'equipment',
+    description: 'Rack server 机架服务器 R740',
+    ownerKey: 'zhangwei',
+    homeZoneId: 'machine-room',
+    storesData: true,
+  },
+  {
+    assetTag: 'PRN-0003',
+    serial: null,
+    kind: 'office_equipment',
+    description: 'Printer 打印机 M479',
+    ownerKey: null,
+    homeZoneId: 'office',
+    storesData: false,
+  },
+  {
+    assetTag: 'USB-0007',
+    serial: 'KS-64-0007',
+    kind: 'storage_medium',
+    description: 'USB drive 64 GB 加密U盘',
+    ownerKey: 'lina',
+    homeZoneId: 'lab',
+    storesData: true,
+  },
 ];

@@ -86,50 +86,62 @@ export class DemoSeeder {
       for (const p of DEMO_PEOPLE) {
         const id = newId();
         personIds.set(p.key, id);
-        await o.people.insertRow({
-          id,
-          name: p.name,
-          kind: p.kind,
-          department: p.department,
-          email: p.email,
-          status: 'active',
-          departedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        }, m);
+        await o.people.insertRow(
+          {
+            id,
+            name: p.name,
+            kind: p.kind,
+            department: p.department,
+            email: p.email,
+            status: 'active',
+            departedAt: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          m,
+        );
       }
       for (const z of DEMO_ZONES) {
-        await o.zones.insertRow({
-          id: z.id,
-          name: z.name,
-          level: z.level,
-          parentId: z.parentId,
-          ownerPersonId: z.ownerKey ? personIds.get(z.ownerKey)! : null,
-          antiPassback: 'off',
-          twoPerson: z.level >= 3,
-          createdAt: now,
-          updatedAt: now,
-        }, m);
+        await o.zones.insertRow(
+          {
+            id: z.id,
+            name: z.name,
+            level: z.level,
+            parentId: z.parentId,
+            ownerPersonId: z.ownerKey ? personIds.get(z.ownerKey)! : null,
+            antiPassback: 'off',
+            twoPerson: z.level >= 3,
+            createdAt: now,
+            updatedAt: now,
+          },
+          m,
+        );
       }
       if (!(await o.agents.exists(DEMO_AGENT.id, m))) {
-        await o.agents.insertRow({
-          id: DEMO_AGENT.id,
-          name: DEMO_AGENT.name,
-          // '!' matches no scrypt hash: the agent cannot sign in until `add-agent` sets a password.
-          mqttPasswordHash: options.agentHash ?? '!',
-          online: false,
-          lastSeenAt: null,
-          softwareVersion: null,
-          appliedVersion: null,
-          appliedHash: null,
-          appliedAt: null,
-          hashMatches: null,
-          contiguousSeq: 0,
-          createdAt: now,
-        }, m);
+        await o.agents.insertRow(
+          {
+            id: DEMO_AGENT.id,
+            name: DEMO_AGENT.name,
+            // '!' matches no scrypt hash: the agent cannot sign in until `add-agent` sets a password.
+            mqttPasswordHash: options.agentHash ?? '!',
+            online: false,
+            lastSeenAt: null,
+            softwareVersion: null,
+            appliedVersion: null,
+            appliedHash: null,
+            appliedAt: null,
+            hashMatches: null,
+            contiguousSeq: 0,
+            createdAt: now,
+          },
+          m,
+        );
       }
       for (const d of DEMO_DOORS) {
-        await o.doors.insertRow({ ...d, agentId: options.doorAgents[d.id] ?? DEMO_AGENT.id, ...DEMO_DOOR_TIMING, createdAt: now, updatedAt: now }, m);
+        await o.doors.insertRow(
+          { ...d, agentId: options.doorAgents[d.id] ?? DEMO_AGENT.id, ...DEMO_DOOR_TIMING, createdAt: now, updatedAt: now },
+          m,
+        );
       }
       for (const s of DEMO_SCHEDULES) {
         await o.schedules.insertRow({ ...s, createdAt: now, updatedAt: now }, m);
@@ -138,62 +150,74 @@ export class DemoSeeder {
         await o.departments.insertRow({ id: newId(), name: d.name, defaultZones: d.defaultZones, createdAt: now, updatedAt: now }, m);
       }
       for (const c of DEMO_CARDS) {
-        await o.cards.insertRow({
-          id: newId(),
-          credential: c.credential,
-          type: c.type,
-          status: c.status,
-          personId: personIds.get(c.holderKey)!,
-          validFrom: null,
-          validUntil: null,
-          levelCeilingOverride: null,
-          statusChangedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        }, m);
+        await o.cards.insertRow(
+          {
+            id: newId(),
+            credential: c.credential,
+            type: c.type,
+            status: c.status,
+            personId: personIds.get(c.holderKey)!,
+            validFrom: null,
+            validUntil: null,
+            levelCeilingOverride: null,
+            statusChangedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          },
+          m,
+        );
       }
       for (const g of DEMO_GRANTS) {
-        await o.grants.insert({
-          id: newId(),
-          personId: personIds.get(g.holderKey)!,
-          zoneId: g.zoneId,
-          scheduleId: g.scheduleId,
-          validUntil: null,
-          createdAt: now,
-          revokedAt: null,
-          revokedReason: null,
-        }, m);
+        await o.grants.insert(
+          {
+            id: newId(),
+            personId: personIds.get(g.holderKey)!,
+            zoneId: g.zoneId,
+            scheduleId: g.scheduleId,
+            validUntil: null,
+            createdAt: now,
+            revokedAt: null,
+            revokedReason: null,
+          },
+          m,
+        );
       }
       for (const c of DEMO_POOL_CARDS) {
         await o.visits.addPoolCard({ credential: c.credential, label: c.label, status: 'available', visitId: null, updatedAt: now }, m);
       }
       for (const e of DEMO_EQUIPMENT) {
-        await o.equipment.insertRow({
-          id: newId(),
-          assetTag: e.assetTag,
-          serial: e.serial,
-          kind: e.kind,
-          description: e.description,
-          ownerPersonId: e.ownerKey ? personIds.get(e.ownerKey)! : null,
-          homeZoneId: e.homeZoneId,
-          storesData: e.storesData,
-          status: 'in_service',
-          createdAt: now,
-          updatedAt: now,
-        }, m);
+        await o.equipment.insertRow(
+          {
+            id: newId(),
+            assetTag: e.assetTag,
+            serial: e.serial,
+            kind: e.kind,
+            description: e.description,
+            ownerPersonId: e.ownerKey ? personIds.get(e.ownerKey)! : null,
+            homeZoneId: e.homeZoneId,
+            storesData: e.storesData,
+            status: 'in_service',
+            createdAt: now,
+            updatedAt: now,
+          },
+          m,
+        );
       }
       for (const [i, s] of (options.users ? DEMO_SIGN_INS : []).entries()) {
-        await o.users.insertRow({
-          id: newId(),
-          username: s.username,
-          displayName: s.displayName,
-          role: s.role,
-          personId: s.personKey ? personIds.get(s.personKey)! : null,
-          locale: s.locale,
-          passwordHash: passwordHashes[i]!,
-          isDemo: true,
-          createdAt: now,
-        }, m);
+        await o.users.insertRow(
+          {
+            id: newId(),
+            username: s.username,
+            displayName: s.displayName,
+            role: s.role,
+            personId: s.personKey ? personIds.get(s.personKey)! : null,
+            locale: s.locale,
+            passwordHash: passwordHashes[i]!,
+            isDemo: true,
+            createdAt: now,
+          },
+          m,
+        );
       }
     });
     this.logger.log(

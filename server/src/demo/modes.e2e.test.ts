@@ -151,7 +151,11 @@ describe('production set-up commands (as docker-compose runs them)', () => {
       try {
         const admin = (await t.login('admin', 'compose keeper passphrase')).token;
         assert.equal((await t.request<ZoneView[]>('GET', '/api/zones', { token: admin })).body.length, 4);
-        assert.equal((await t.request('POST', '/api/auth/login', { body: { username: 'guard', password: 'guard-demo' } })).status, 401, 'no demo accounts');
+        assert.equal(
+          (await t.request('POST', '/api/auth/login', { body: { username: 'guard', password: 'guard-demo' } })).status,
+          401,
+          'no demo accounts',
+        );
         const agent = await connectAgent(t.server.mqttUrl, 'agent-1', env.AGENT_1_PASSWORD);
         await agent.endAsync();
       } finally {
@@ -182,7 +186,10 @@ describe('command line', () => {
       assert.equal(created.code, 0, created.stderr);
       assert.match(created.stdout, /applied migration InitialSchema/);
       assert.match(created.stdout, /created administrator "boss"/);
-      const duplicate = await run(CLI, ['create-admin', '--username', 'boss'], { ACS_DATA_DIR: dir, ACS_ADMIN_PASSWORD: 'correct horse battery' });
+      const duplicate = await run(CLI, ['create-admin', '--username', 'boss'], {
+        ACS_DATA_DIR: dir,
+        ACS_ADMIN_PASSWORD: 'correct horse battery',
+      });
       assert.equal(duplicate.code, 1);
       assert.match(duplicate.stderr, /user boss already exists/);
       const migrated = await run(CLI, ['migrate'], { ACS_DATA_DIR: dir });

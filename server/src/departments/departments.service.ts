@@ -33,10 +33,7 @@ export class DepartmentsService {
   ) {}
 
   async list(): Promise<DepartmentView[]> {
-    const [departments, people] = await Promise.all([
-      this.repo.find({ order: { name: 'ASC' } }),
-      this.people.departmentMemberships(),
-    ]);
+    const [departments, people] = await Promise.all([this.repo.find({ order: { name: 'ASC' } }), this.people.departmentMemberships()]);
     const members = new Map<string, number>();
     for (const p of people) if (p.department && p.status === 'active') members.set(p.department, (members.get(p.department) ?? 0) + 1);
     return departments.map((d) => this.toView(d, members.get(d.name) ?? 0));
@@ -97,7 +94,9 @@ export class DepartmentsService {
       const zone = await this.zones.findById(z.zoneId);
       if (!zone) problems.push(`defaultZones.${i}.zoneId: no zone ${z.zoneId}`);
       else if (zone.level > DEPARTMENT_DEFAULT_MAX_LEVEL) {
-        problems.push(`defaultZones.${i}.zoneId: ${zone.id} is L${zone.level}; department defaults stop at L${DEPARTMENT_DEFAULT_MAX_LEVEL} (higher zones need their owner's approval)`);
+        problems.push(
+          `defaultZones.${i}.zoneId: ${zone.id} is L${zone.level}; department defaults stop at L${DEPARTMENT_DEFAULT_MAX_LEVEL} (higher zones need their owner's approval)`,
+        );
       }
       if (seen.has(z.zoneId)) problems.push(`defaultZones.${i}.zoneId: ${z.zoneId} is listed twice`);
       seen.add(z.zoneId);

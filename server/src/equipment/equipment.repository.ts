@@ -41,5 +41,9 @@ export class EquipmentRepository {
   }
 }
 
-@Module({ imports: [TypeOrmModule.forFeature([EquipmentEntity, MovementEntity])], providers: [EquipmentRepository], exports: [EquipmentRepository] })
+@Module({
+  imports: [TypeOrmModule.forFeature([EquipmentEntity, MovementEntity])],
+  providers: [EquipmentRepository],
+  exports: [EquipmentRepository],
+})
 export class EquipmentRepositoryModule {}

@@ -64,7 +64,8 @@ export class EquipmentService {
     };
     if (!item.description) throw invalid('description must not be blank');
     await this.dataSource.transaction(async (m) => {
-      if (await m.getRepository(EquipmentEntity).findOneBy({ assetTag: item.assetTag })) throw conflict(`asset tag ${item.assetTag} is already registered`);
+      if (await m.getRepository(EquipmentEntity).findOneBy({ assetTag: item.assetTag }))
+        throw conflict(`asset tag ${item.assetTag} is already registered`);
       await m.getRepository(EquipmentEntity).insert(item);
       await this.movements.append(m, 'registered', { item, actor });
     });
@@ -116,7 +117,12 @@ export class EquipmentService {
     let rows = await this.equipment.find({ order: { assetTag: 'ASC' }, take: 5000 });
     if (q?.trim()) {
       const needle = q.trim().toLowerCase();
-      rows = rows.filter((r) => r.assetTag.toLowerCase().includes(needle) || r.description.toLowerCase().includes(needle) || (r.serial ?? '').toLowerCase().includes(needle));
+      rows = rows.filter(
+        (r) =>
+          r.assetTag.toLowerCase().includes(needle) ||
+          r.description.toLowerCase().includes(needle) ||
+          (r.serial ?? '').toLowerCase().includes(needle),
+      );
     }
     return this.views(rows);
   }

@@ -27,7 +27,10 @@ export class MediaCheckService {
     private readonly clock: Clock,
   ) {}
 
-  async mediaCheck(dto: MediaCheckDto, actor: Actor): Promise<{ decision: 'allow' | 'stop'; violation: boolean; detail: string; movementId: string }> {
+  async mediaCheck(
+    dto: MediaCheckDto,
+    actor: Actor,
+  ): Promise<{ decision: 'allow' | 'stop'; violation: boolean; detail: string; movementId: string }> {
     const [zone] = await this.zones.summaries([dto.zoneId]);
     if (!zone) throw invalid(`zoneId: zone ${dto.zoneId} does not exist`);
     if (dto.personId && !(await this.people.exists(dto.personId))) throw invalid(`personId: person ${dto.personId} does not exist`);

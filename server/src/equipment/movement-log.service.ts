@@ -40,7 +40,20 @@ export class MovementLogService {
   async append(m: EntityManager, kind: MovementKind, p: Movement): Promise<string> {
     const id = newId();
     const item = p.item ?? null;
-    const snapshot = p.snapshot ?? (item ? { assetTag: item.assetTag, serial: item.serial, kind: item.kind, description: item.description, ownerPersonId: item.ownerPersonId, homeZoneId: item.homeZoneId, storesData: item.storesData, status: item.status } : null);
+    const snapshot =
+      p.snapshot ??
+      (item
+        ? {
+            assetTag: item.assetTag,
+            serial: item.serial,
+            kind: item.kind,
+            description: item.description,
+            ownerPersonId: item.ownerPersonId,
+            homeZoneId: item.homeZoneId,
+            storesData: item.storesData,
+            status: item.status,
+          }
+        : null);
     await m.getRepository(MovementEntity).insert({
       id,
       at: this.clock.now(),
@@ -61,7 +74,11 @@ export class MovementLogService {
   }
 
   async list(query: ListMovementsQuery): Promise<MovementView[]> {
-    const rows = await this.movements.find({ where: query.equipmentId ? { equipmentId: query.equipmentId } : {}, order: { seq: 'DESC' }, take: query.limit ?? 200 });
+    const rows = await this.movements.find({
+      where: query.equipmentId ? { equipmentId: query.equipmentId } : {},
+      order: { seq: 'DESC' },
+      take: query.limit ?? 200,
+    });
     const refs = await this.users.refs(rows.map((r) => r.actorUserId));
     return rows.map((r) => ({
       id: r.id,

@@ -84,7 +84,11 @@ export class EventAdmission {
         };
       }
       const outside = event.occurredAt > receivedAt + DEVICE_TIME_AHEAD_MS || event.occurredAt < receivedAt - DEVICE_TIME_BEHIND_MS;
-      admission.admitted.push(outside ? { event: { ...checked, occurredAt: receivedAt }, deviceOccurredAt: event.occurredAt } : { event: checked, deviceOccurredAt: null });
+      admission.admitted.push(
+        outside
+          ? { event: { ...checked, occurredAt: receivedAt }, deviceOccurredAt: event.occurredAt }
+          : { event: checked, deviceOccurredAt: null },
+      );
     }
     for (const { event, reason } of admission.refused) {
       this.logger.warn(`agent ${agentId}: refused event ${event.eventId} (seq ${event.seq}, ${event.kind}): ${reason}`);
@@ -107,7 +111,11 @@ export class EventAdmission {
     return fresh;
   }
 
-  private refusal(event: AgentEvent, doors: ReadonlyMap<string, AdmissionDoor>, readers: ReadonlyMap<string, { doorId: string; direction: string }>): string | null {
+  private refusal(
+    event: AgentEvent,
+    doors: ReadonlyMap<string, AdmissionDoor>,
+    readers: ReadonlyMap<string, { doorId: string; direction: string }>,
+  ): string | null {
     if (event.kind === 'device') return null;
     if (!doors.has(event.doorId)) return `door ${event.doorId} is not driven by this agent`;
     if (event.kind === 'access' && readers.size > 0) {

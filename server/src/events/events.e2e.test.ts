@@ -40,7 +40,14 @@ describe('agent events over MQTT', () => {
 
   function access(person: PersonView, overrides: Partial<AccessEvent> = {}): AccessEvent {
     seq += 1;
-    return grantedAccess(person, { seq, occurredAt: Date.now() - 1000 + seq, doorId: 'machine-room', readerId: 'machine-room-in', zoneId: 'machine-room', ...overrides });
+    return grantedAccess(person, {
+      seq,
+      occurredAt: Date.now() - 1000 + seq,
+      doorId: 'machine-room',
+      readerId: 'machine-room-in',
+      zoneId: 'machine-room',
+      ...overrides,
+    });
   }
 
   async function publishEvents(events: AgentEvent[] | unknown, topic = agentTopic('agent-1', 'events')): Promise<void> {
@@ -74,7 +81,10 @@ describe('agent events over MQTT', () => {
   });
 
   test('a batch sent twice is stored once, acknowledged both times, and pushed to the dashboard once', async () => {
-    const batch = [access(zhangWei), access(liNa, { granted: false, reason: 'outside_schedule', credential: 'em4100:1234567', doorId: 'lab', zoneId: 'lab' })];
+    const batch = [
+      access(zhangWei),
+      access(liNa, { granted: false, reason: 'outside_schedule', credential: 'em4100:1234567', doorId: 'lab', zoneId: 'lab' }),
+    ];
     await publishEvents(batch);
     await publishEvents(batch);
     const ackTopic = agentTopic('agent-1', 'events-ack');
@@ -92,11 +102,7 @@ describe('agent events over MQTT', () => {
     assert.equal(denied.doorName, '实验室门 Lab door');
     assert.equal(denied.credentialDisplay, '0001234567');
     assert.ok(denied.receivedAt >= denied.occurredAt);
-    assert.deepEqual(
-      guardEvents.map((e) => e.eventId).sort(),
-      batch.map((e) => e.eventId).sort(),
-      'the guard got each event exactly once',
-    );
+    assert.deepEqual(guardEvents.map((e) => e.eventId).sort(), batch.map((e) => e.eventId).sort(), 'the guard got each event exactly once');
   });
 
   test('an employee receives only their own events live and in the list', async () => {
@@ -113,8 +119,16 @@ describe('agent events over MQTT', () => {
     const before = (await listAll(await t.token('admin'))).length;
     await publishEvents('this is not json');
     await publishEvents(JSON.stringify({ events: [{ eventId: 'nope', agentId: 'agent-1', kind: 'access' }] }));
-    await waitFor(() => t.logs.matching(/dropped a malformed message from agent agent-1 on acs\/v1\/agents\/agent-1\/events: payload is not JSON/, 'warn').length === 1, 'the non-JSON warning');
-    await waitFor(() => t.logs.matching(/dropped a malformed message from agent agent-1 .*eventId/, 'warn').length === 1, 'the schema warning');
+    await waitFor(
+      () =>
+        t.logs.matching(/dropped a malformed message from agent agent-1 on acs\/v1\/agents\/agent-1\/events: payload is not JSON/, 'warn')
+          .length === 1,
+      'the non-JSON warning',
+    );
+    await waitFor(
+      () => t.logs.matching(/dropped a malformed message from agent agent-1 .*eventId/, 'warn').length === 1,
+      'the schema warning',
+    );
     const good = access(zhangWei);
     await publishEvents([good]);
     await waitFor(async () => (await listAll(await t.token('admin'))).some((e) => e.eventId === good.eventId), 'the next good event');
@@ -124,7 +138,10 @@ describe('agent events over MQTT', () => {
   test('an event claiming another agent than its topic is refused and logged', async () => {
     const forged = access(zhangWei, { agentId: 'agent-2' });
     await publishEvents([forged]);
-    await waitFor(() => t.logs.matching(/claims agent agent-2 but came from agent agent-1/, 'warn').length === 1, 'the impersonation warning');
+    await waitFor(
+      () => t.logs.matching(/claims agent agent-2 but came from agent agent-1/, 'warn').length === 1,
+      'the impersonation warning',
+    );
     await sleep(100);
     assert.ok(!(await listAll(await t.token('admin'))).some((e) => e.eventId === forged.eventId));
   });
@@ -132,7 +149,10 @@ describe('agent events over MQTT', () => {
   test('a sequence number no outbox replay can reach is an events_missing alert at once', async () => {
     const jump = access(zhangWei, { seq: 2 ** 52 });
     await publishEvents([jump]);
-    await waitFor(() => t.logs.matching(/agent agent-1: sequence jumped from \d+ to 4503599627370496/, 'error').length === 1, 'the jump in the log');
+    await waitFor(
+      () => t.logs.matching(/agent agent-1: sequence jumped from \d+ to 4503599627370496/, 'error').length === 1,
+      'the jump in the log',
+    );
     const alerts = await t.request<AlertView[]>('GET', '/api/alerts', { token: await t.token('guard') });
     const missing = alerts.body.find((a) => a.type === 'events_missing' && a.agentId === 'agent-1');
     assert.ok(missing, 'an events_missing alert for agent-1');
@@ -144,7 +164,10 @@ describe('agent events over MQTT', () => {
   });
 
   test('an event for a door the agent does not drive, or that does not exist, is refused, logged and acknowledged', async () => {
-    const created = await t.request('POST', '/api/doors', { token: await t.token('admin'), body: { id: 'warehouse-gate', name: 'Warehouse gate', fromZoneId: 'lobby', toZoneId: 'office', agentId: null } });
+    const created = await t.request('POST', '/api/doors', {
+      token: await t.token('admin'),
+      body: { id: 'warehouse-gate', name: 'Warehouse gate', fromZoneId: 'lobby', toZoneId: 'office', agentId: null },
+    });
     assert.equal(created.status, 201, 'a door no agent drives yet');
     const foreignDoor = access(zhangWei, { doorId: 'warehouse-gate', readerId: 'warehouse-gate-in' });
     const noDoor = access(zhangWei, { doorId: 'nowhere', readerId: 'nowhere-in' });
@@ -172,7 +195,12 @@ describe('agent events over MQTT', () => {
     const stranger = access(zhangWei, { credential: 'em4100:424242', holder: 'Someone Important', granted: false, reason: 'unknown_card' });
     await publishEvents([lying, stranger]);
     let stored: EventView[] = [];
-    await waitFor(async () => (stored = (await listAll(await t.token('admin'))).filter((e) => e.eventId === lying.eventId || e.eventId === stranger.eventId)).length === 2, 'both events');
+    await waitFor(
+      async () =>
+        (stored = (await listAll(await t.token('admin'))).filter((e) => e.eventId === lying.eventId || e.eventId === stranger.eventId))
+          .length === 2,
+      'both events',
+    );
     const fromZhangsCard = stored.find((e) => e.eventId === lying.eventId)!;
     assert.equal(fromZhangsCard.holder, zhangWei.name, 'the card em4100:3887558 is Zhang Wei’s');
     assert.equal(fromZhangsCard.personId, zhangWei.id);
@@ -191,18 +219,32 @@ describe('agent events over MQTT', () => {
     const sentAt = Date.now();
     await publishEvents(batch);
     let stored: EventView[] = [];
-    await waitFor(async () => (stored = (await listAll(await t.token('admin'))).filter((e) => batch.some((b) => b.eventId === e.eventId))).length === 3, 'the three events');
+    await waitFor(
+      async () => (stored = (await listAll(await t.token('admin'))).filter((e) => batch.some((b) => b.eventId === e.eventId))).length === 3,
+      'the three events',
+    );
     for (const event of stored) {
-      assert.ok(event.occurredAt >= sentAt - 1000 && event.occurredAt <= Date.now(), `stored at the server's time, not ${event.occurredAt}`);
+      assert.ok(
+        event.occurredAt >= sentAt - 1000 && event.occurredAt <= Date.now(),
+        `stored at the server's time, not ${event.occurredAt}`,
+      );
       assert.equal(event.occurredAt, event.receivedAt);
       assert.ok(claims.includes(event.deviceOccurredAt!), 'the device’s claim is kept aside');
     }
-    await waitFor(async () => (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.some((a) => a.type === 'clock_drift' && a.agentId === 'agent-1'), 'a clock_drift alert');
+    await waitFor(
+      async () =>
+        (await t.request<AlertView[]>('GET', '/api/alerts', { token: guard })).body.some(
+          (a) => a.type === 'clock_drift' && a.agentId === 'agent-1',
+        ),
+      'a clock_drift alert',
+    );
     await sleep(100);
     const onSiteAfter = (await t.request<OnSiteList>('GET', '/api/reception/on-site', { token: guard })).body;
     assert.deepEqual(onSiteAfter.people.find((p) => p.personId === liNa.id) ?? null, wangBefore, 'presence did not move');
     // The history export formats every row, these included.
-    const csv = await t.request<string>('GET', `/api/reports/access-history.csv?from=0&to=${Date.now() + 60_000}`, { token: await t.token('admin') });
+    const csv = await t.request<string>('GET', `/api/reports/access-history.csv?from=0&to=${Date.now() + 60_000}`, {
+      token: await t.token('admin'),
+    });
     assert.equal(csv.status, 200);
   });
 
@@ -212,7 +254,11 @@ describe('agent events over MQTT', () => {
     const pages: EventView[] = [];
     let next: string | null = null;
     do {
-      const res: { body: Page<EventView> } = await t.request<Page<EventView>>('GET', `/api/events?limit=2${next ? `&before=${next}` : ''}`, { token: admin });
+      const res: { body: Page<EventView> } = await t.request<Page<EventView>>(
+        'GET',
+        `/api/events?limit=2${next ? `&before=${next}` : ''}`,
+        { token: admin },
+      );
       pages.push(...res.body.items);
       next = res.body.next;
     } while (next);

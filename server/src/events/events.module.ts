@@ -13,7 +13,14 @@ import { EventsService } from './events.service.js';
 import { SeqTracker } from './seq-tracker.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, RefusedEventEntity]), DoorRepositoryModule, AgentRepositoryModule, RealtimeModule, CardsModule, ReadersModule],
+  imports: [
+    TypeOrmModule.forFeature([EventEntity, RefusedEventEntity]),
+    DoorRepositoryModule,
+    AgentRepositoryModule,
+    RealtimeModule,
+    CardsModule,
+    ReadersModule,
+  ],
   controllers: [EventsController],
   providers: [EventsService, SeqTracker, EventAdmission],
   exports: [EventsService],

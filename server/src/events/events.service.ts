@@ -160,7 +160,9 @@ export class EventsService implements OnModuleInit {
       for (const r of rows) existing.add(r.eventId);
     }
     const candidates = [...unique.values()].filter((e) => !existing.has(e.eventId));
-    const { admitted, refused } = candidates.length ? await this.admission.admit(agentId, candidates, receivedAt) : { admitted: [], refused: [] };
+    const { admitted, refused } = candidates.length
+      ? await this.admission.admit(agentId, candidates, receivedAt)
+      : { admitted: [], refused: [] };
     const fresh = admitted.map((a) => toEventRow(a.event, receivedAt, a.deviceOccurredAt));
     const channel = this.realtime.storedEventsChannel ?? null;
     if (channel === null) {
@@ -179,7 +181,14 @@ export class EventsService implements OnModuleInit {
       });
     }
     if (refused.length > 0) {
-      const rows = refused.map(({ event, reason }) => ({ eventId: event.eventId, agentId, seq: event.seq, reason: reason.slice(0, 500), payload: JSON.stringify(event).slice(0, 2000), receivedAt }));
+      const rows = refused.map(({ event, reason }) => ({
+        eventId: event.eventId,
+        agentId,
+        seq: event.seq,
+        reason: reason.slice(0, 500),
+        payload: JSON.stringify(event).slice(0, 2000),
+        receivedAt,
+      }));
       await this.refusedRepo.createQueryBuilder().insert().into(RefusedEventEntity).values(rows).orIgnore().execute();
     }
     await this.seqs.observe(agentId, [...fresh.map((e) => e.seq), ...refused.map((r) => r.event.seq)]);
@@ -190,7 +199,13 @@ export class EventsService implements OnModuleInit {
     );
     const doorNames = fresh.length ? await this.doorNames() : new Map<string, string>();
     const stored = fresh.map((row) => toEventView(row, doorNames));
-    const worst = admitted.reduce<AdmittedEvent | null>((w, a) => (a.deviceOccurredAt !== null && (!w || Math.abs(a.deviceOccurredAt - receivedAt) > Math.abs(w.deviceOccurredAt! - receivedAt)) ? a : w), null);
+    const worst = admitted.reduce<AdmittedEvent | null>(
+      (w, a) =>
+        a.deviceOccurredAt !== null && (!w || Math.abs(a.deviceOccurredAt - receivedAt) > Math.abs(w.deviceOccurredAt! - receivedAt))
+          ? a
+          : w,
+      null,
+    );
     if (worst) {
       // The agent's clock (or its honesty) is off by more than the window: the clock-drift alert says so.
       this.signals.emit('agent.clock', { agentId, driftMs: worst.deviceOccurredAt! - receivedAt, at: receivedAt });
@@ -199,7 +214,12 @@ export class EventsService implements OnModuleInit {
       if (channel === null) this.realtime.emitEvent(view);
       this.signals.emit('agent.event', view);
     }
-    return { ackSeqs: [...new Set(events.map((e) => e.seq))], stored, duplicates: events.length - fresh.length - refused.length, refused: refused.length };
+    return {
+      ackSeqs: [...new Set(events.map((e) => e.seq))],
+      stored,
+      duplicates: events.length - fresh.length - refused.length,
+      refused: refused.length,
+    };
   }
 
   /** Newest first, cursor paging; employees see only their own events. */
@@ -257,7 +277,8 @@ export class EventsService implements OnModuleInit {
       if (query.to !== undefined) qb.andWhere('e.occurredAt < :to', { to: query.to });
       // The redundant `>=` lets the occurred_at index start at the cursor: with the OR alone,
       // PostgreSQL scanned from the period's start on every page (1M rows: 75 s).
-      if (cursor) qb.andWhere('e.occurredAt >= :t AND (e.occurredAt > :t OR e.eventId > :id)', { t: cursor.occurredAt, id: cursor.eventId });
+      if (cursor)
+        qb.andWhere('e.occurredAt >= :t AND (e.occurredAt > :t OR e.eventId > :id)', { t: cursor.occurredAt, id: cursor.eventId });
       const rows = await qb.getMany();
       if (!rows.length) return;
       yield rows.map((r) => toEventView(r, doorNames));
@@ -289,7 +310,10 @@ export class EventsService implements OnModuleInit {
       return `(${marks.join(', ')})`;
     });
     const names = columns.map((c) => ds.driver.escape(c.databaseName)).join(', ');
-    await manager.query(`INSERT INTO ${quotedTable(ds, EventEntity)} (${names}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
+    await manager.query(
+      `INSERT INTO ${quotedTable(ds, EventEntity)} (${names}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
+      values,
+    );
   }
 
   /** Door names for views; read at most once per second (every batch of every agent needs them). */

@@ -29,7 +29,22 @@ describe('sequence tracking from the stored events', () => {
   });
   beforeEach(async () => {
     agentId = `agent-${randomUUID().slice(0, 8)}`;
-    await ds.getRepository(AgentEntity).insert({ id: agentId, name: agentId, mqttPasswordHash: '!', online: false, lastSeenAt: null, softwareVersion: null, appliedVersion: null, appliedHash: null, appliedAt: null, hashMatches: null, contiguousSeq: 0, createdAt: 0 });
+    await ds
+      .getRepository(AgentEntity)
+      .insert({
+        id: agentId,
+        name: agentId,
+        mqttPasswordHash: '!',
+        online: false,
+        lastSeenAt: null,
+        softwareVersion: null,
+        appliedVersion: null,
+        appliedHash: null,
+        appliedAt: null,
+        hashMatches: null,
+        contiguousSeq: 0,
+        createdAt: 0,
+      });
   });
 
   /** Two trackers on one database: two server instances ingesting parts of one agent's batches. */
@@ -39,18 +54,33 @@ describe('sequence tracking from the stored events', () => {
     const trackers = Array.from({ length: count }, () => {
       const signals = new DomainSignalBus();
       signals.on('agent.events_missing', (s) => reports.push(s));
-      return new SeqTracker(new AgentRepository(ds.getRepository(AgentEntity)), ds.getRepository(EventEntity), ds.getRepository(RefusedEventEntity), signals, clock);
+      return new SeqTracker(
+        new AgentRepository(ds.getRepository(AgentEntity)),
+        ds.getRepository(EventEntity),
+        ds.getRepository(RefusedEventEntity),
+        signals,
+        clock,
+      );
     });
     return { trackers, clock, reports };
   }
 
   async function store(...seqs: number[]): Promise<void> {
-    await ds.getRepository(EventEntity).insert(seqs.map((seq) => toEventRow({ kind: 'door', eventId: randomUUID(), agentId, seq, occurredAt: 1, doorId: 'lab', type: 'opened' }, 1)));
+    await ds
+      .getRepository(EventEntity)
+      .insert(
+        seqs.map((seq) =>
+          toEventRow({ kind: 'door', eventId: randomUUID(), agentId, seq, occurredAt: 1, doorId: 'lab', type: 'opened' }, 1),
+        ),
+      );
   }
   const contiguous = async () => (await ds.getRepository(AgentEntity).findOneByOrFail({ id: agentId })).contiguousSeq;
 
   test('batches of one agent ingested by two instances leave no false hole', async () => {
-    const { trackers: [a, b], reports } = instances();
+    const {
+      trackers: [a, b],
+      reports,
+    } = instances();
     await store(1, 2);
     await a!.observe(agentId, [1, 2]);
     await store(5, 6);
@@ -62,30 +92,51 @@ describe('sequence tracking from the stored events', () => {
   });
 
   test('events refused for good count as arrived', async () => {
-    const { trackers: [a] } = instances(1);
+    const {
+      trackers: [a],
+    } = instances(1);
     await store(1, 3);
-    await ds.getRepository(RefusedEventEntity).insert({ eventId: randomUUID(), agentId, seq: 2, reason: 'door x is not driven by this agent', payload: '{}', receivedAt: 1 });
+    await ds
+      .getRepository(RefusedEventEntity)
+      .insert({ eventId: randomUUID(), agentId, seq: 2, reason: 'door x is not driven by this agent', payload: '{}', receivedAt: 1 });
     assert.deepEqual(await a!.observe(agentId, [1, 2, 3]), []);
     assert.equal(await contiguous(), 3);
   });
 
   test('a hole still open after the grace period is reported once, and cleared when it fills', async () => {
-    const { trackers: [a, b], clock, reports } = instances();
+    const {
+      trackers: [a, b],
+      clock,
+      reports,
+    } = instances();
     await store(1, 4);
     await a!.observe(agentId, [1, 4]);
     clock.advance(HOLE_GRACE_MS);
     await a!.checkAll();
     await a!.checkAll();
-    assert.deepEqual(reports.map((r) => [r.missing, r.open, r.givenUp]), [['2..3', true, false]]);
+    assert.deepEqual(
+      reports.map((r) => [r.missing, r.open, r.givenUp]),
+      [['2..3', true, false]],
+    );
     await store(2, 3);
     await b!.observe(agentId, [2, 3]);
     await a!.checkAll();
-    assert.deepEqual(reports.map((r) => [r.missing, r.open]), [['2..3', true], ['', false]]);
+    assert.deepEqual(
+      reports.map((r) => [r.missing, r.open]),
+      [
+        ['2..3', true],
+        ['', false],
+      ],
+    );
     assert.equal(await contiguous(), 4);
   });
 
   test('a hole open for an hour is given up and the count goes on past it', async () => {
-    const { trackers: [a], clock, reports } = instances(1);
+    const {
+      trackers: [a],
+      clock,
+      reports,
+    } = instances(1);
     await store(1, 5, 6);
     await a!.observe(agentId, [1, 5, 6]);
     clock.advance(HOLE_GIVE_UP_MS);
@@ -96,18 +147,27 @@ describe('sequence tracking from the stored events', () => {
   });
 
   test('a jump no outbox replay can explain is reported at once as given up', async () => {
-    const { trackers: [a], reports } = instances(1);
+    const {
+      trackers: [a],
+      reports,
+    } = instances(1);
     await store(1, 2);
     await a!.observe(agentId, [1, 2]);
     const far = 2 ** 53 - 1;
     await store(far);
     assert.deepEqual(await a!.observe(agentId, [far]), []);
-    assert.deepEqual(reports.map((r) => [r.missing, r.givenUp]), [[`3..${far - 1}`, true]]);
+    assert.deepEqual(
+      reports.map((r) => [r.missing, r.givenUp]),
+      [[`3..${far - 1}`, true]],
+    );
     assert.equal(await contiguous(), far);
   });
 
   test('a jump just inside the limit is waited for', async () => {
-    const { trackers: [a], reports } = instances(1);
+    const {
+      trackers: [a],
+      reports,
+    } = instances(1);
     await store(1);
     await a!.observe(agentId, [1]);
     await store(1 + MAX_SEQ_JUMP);

@@ -78,8 +78,16 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
     const top = seqs.length ? Math.max(...seqs) : contiguous;
     if (top - contiguous > MAX_SEQ_JUMP) {
       const lost: [number, number] = [contiguous + 1, top - 1];
-      this.logger.error(`agent ${agentId}: sequence jumped from ${contiguous} to ${top}; events ${describeRanges([lost])} cannot arrive and are reported missing`);
-      this.signals.emit('agent.events_missing', { agentId, missing: describeRanges([lost]), open: true, givenUp: true, at: this.clock.now() });
+      this.logger.error(
+        `agent ${agentId}: sequence jumped from ${contiguous} to ${top}; events ${describeRanges([lost])} cannot arrive and are reported missing`,
+      );
+      this.signals.emit('agent.events_missing', {
+        agentId,
+        missing: describeRanges([lost]),
+        open: true,
+        givenUp: true,
+        at: this.clock.now(),
+      });
       contiguous = await this.raiseContiguous(agentId, top - 1);
     }
     // The usual case (an agent sends one batch at a time): the batch starts right after the
@@ -141,7 +149,8 @@ export class SeqTracker implements OnModuleInit, OnModuleDestroy {
     const [from, to] = hole;
     const current = known && known.from === from ? { ...known, to } : { from, to, since: now, reported: false };
     this.holes.set(agentId, current);
-    if (known?.reported && known.from !== from) this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
+    if (known?.reported && known.from !== from)
+      this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });
     if (now - current.since >= HOLE_GIVE_UP_MS) {
       this.logger.error(`agent ${agentId}: events ${describeRanges([hole])} missing for an hour; given up as lost`);
       this.signals.emit('agent.events_missing', { agentId, missing: '', open: false, givenUp: false, at: now });

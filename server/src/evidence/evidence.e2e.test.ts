@@ -26,7 +26,10 @@ describe('ISO/IEC 27001 evidence pack', () => {
     const res = await fetch(`${t.url}/api/evidence-pack${query}`, { headers: { authorization: `Bearer ${token}` } });
     if (res.status !== 200) return { status: res.status, files: {} };
     assert.equal(res.headers.get('content-type'), 'application/zip');
-    assert.match(res.headers.get('content-disposition')!, /attachment; filename="iso27001-evidence-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.zip"/);
+    assert.match(
+      res.headers.get('content-disposition')!,
+      /attachment; filename="iso27001-evidence-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.zip"/,
+    );
     const entries = unzipSync(new Uint8Array(await res.arrayBuffer()));
     return { status: 200, files: Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, strFromU8(data)])) };
   }
@@ -39,10 +42,15 @@ describe('ISO/IEC 27001 evidence pack', () => {
       for (const lang of ['en', 'zh-CN']) assert.ok(files[`${lang}/A.${control.id}.md`], `${lang}/A.${control.id}.md`);
     }
     assert.equal(CONTROLS.map((c) => c.id).join(' '), '5.15 5.16 5.17 5.18 7.1 7.2 7.3 7.4 7.9 7.10 7.13 7.14 8.15 8.17');
-    const manifest = JSON.parse(files['manifest.json']!) as { algorithm: string; auditChain: { ok: boolean; checked: number }; files: Record<string, string> };
+    const manifest = JSON.parse(files['manifest.json']!) as {
+      algorithm: string;
+      auditChain: { ok: boolean; checked: number };
+      files: Record<string, string>;
+    };
     assert.equal(manifest.algorithm, 'SHA-256');
     assert.equal(Object.keys(manifest.files).length, CONTROLS.length * 2);
-    for (const [name, hash] of Object.entries(manifest.files)) assert.equal(createHash('sha256').update(files[name]!, 'utf8').digest('hex'), hash, name);
+    for (const [name, hash] of Object.entries(manifest.files))
+      assert.equal(createHash('sha256').update(files[name]!, 'utf8').digest('hex'), hash, name);
     assert.equal(manifest.auditChain.ok, true);
     assert.ok(manifest.auditChain.checked > 0);
     assert.match(files['en/A.7.2.md']!, /^# ISO\/IEC 27001:2022 \(GB\/T 22080\) Annex A 7\.2 — Physical entry/);

@@ -43,15 +43,31 @@ export class EvidenceService {
     const files: Record<string, string> = {};
     for (const lang of ['en', 'zh-CN'] as const) {
       for (const control of CONTROLS) {
-        files[`${lang}/A.${control.id}.md`] = this.render(control.id, lang, facts[control.id], verification, { from, to, tz, generatedAt, site: site.name, by: actor.displayName || actor.username });
+        files[`${lang}/A.${control.id}.md`] = this.render(control.id, lang, facts[control.id], verification, {
+          from,
+          to,
+          tz,
+          generatedAt,
+          site: site.name,
+          by: actor.displayName || actor.username,
+        });
       }
     }
     const manifest: Record<string, string> = {};
     for (const [name, text] of Object.entries(files)) manifest[name] = createHash('sha256').update(text, 'utf8').digest('hex');
-    const index = this.index(manifest, verification, { from, to, tz, generatedAt, site: site.name, by: actor.displayName || actor.username });
+    const index = this.index(manifest, verification, {
+      from,
+      to,
+      tz,
+      generatedAt,
+      site: site.name,
+      by: actor.displayName || actor.username,
+    });
     const zip = zipSync({
       ...Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])),
-      'manifest.json': strToU8(`${JSON.stringify({ algorithm: 'SHA-256', generatedAt: new Date(generatedAt).toISOString(), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, auditChain: verification, files: manifest }, null, 2)}\n`),
+      'manifest.json': strToU8(
+        `${JSON.stringify({ algorithm: 'SHA-256', generatedAt: new Date(generatedAt).toISOString(), period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, auditChain: verification, files: manifest }, null, 2)}\n`,
+      ),
       'README.md': strToU8(index),
     });
     const packHash = createHash('sha256').update(zip).digest('hex');
@@ -135,7 +151,9 @@ export class EvidenceService {
     const users = await records.users.roles();
     const readers = await records.readers.all();
     const acks = await records.alerts.acknowledgedTimes(from, to);
-    const mtta = acks.length ? `${(acks.reduce((a, r) => a + (r.acknowledgedAt! - r.firstAt), 0) / acks.length / 60_000).toFixed(1)} min` : '—';
+    const mtta = acks.length
+      ? `${(acks.reduce((a, r) => a + (r.acknowledgedAt! - r.firstAt), 0) / acks.length / 60_000).toFixed(1)} min`
+      : '—';
     const visits = await records.visits.checkedInBetween(from, to);
     const passes = await records.gatePasses.requestedBetween(from, to);
     const agentCount = await records.agents.count();
@@ -152,20 +170,44 @@ export class EvidenceService {
         fact('People registered', '登记人员', await records.people.count()),
         fact('Leavers in the period', '本期离职人员', departed.length),
         fact('Cards issued in the period', '本期发卡', await records.cards.countIssuedBetween(from, to)),
-        fact('Cards revoked, lost or suspended in the period', '本期撤销、挂失或暂停的卡', await records.cards.countEnteredStatusBetween(['revoked', 'lost', 'suspended'], from, to)),
+        fact(
+          'Cards revoked, lost or suspended in the period',
+          '本期撤销、挂失或暂停的卡',
+          await records.cards.countEnteredStatusBetween(['revoked', 'lost', 'suspended'], from, to),
+        ),
       ],
       '5.17': [
-        fact('Sign-in accounts by role', '各角色账号', ['admin', 'guard', 'employee', 'auditor'].map((r) => `${r}: ${users.filter((u) => u.role === r).length}`).join(', ')),
+        fact(
+          'Sign-in accounts by role',
+          '各角色账号',
+          ['admin', 'guard', 'employee', 'auditor'].map((r) => `${r}: ${users.filter((u) => u.role === r).length}`).join(', '),
+        ),
         fact('Minimum password length', '最短密码长度', this.config.passwordMinLength),
-        fact('Session idle timeout / maximum', '会话空闲超时 / 最长时长', `${this.config.sessionTtlMinutes} min / ${this.config.sessionMaxHours} h`),
+        fact(
+          'Session idle timeout / maximum',
+          '会话空闲超时 / 最长时长',
+          `${this.config.sessionTtlMinutes} min / ${this.config.sessionMaxHours} h`,
+        ),
         fact('Failed sign-ins in the period', '本期登录失败', await auditIn(['auth.sign_in_failed'])),
         fact('OSDP readers reported', '已上报的 OSDP 读卡器', readers.filter((r) => r.type === 'osdp' || r.osdp !== null).length),
-        fact('Reader key operations in the period', '本期读卡器密钥操作', await this.audit.countWithActionPrefixBetween('reader.', from, to)),
+        fact(
+          'Reader key operations in the period',
+          '本期读卡器密钥操作',
+          await this.audit.countWithActionPrefixBetween('reader.', from, to),
+        ),
       ],
       '5.18': [
         fact('Access requests decided in the period', '本期已决定的访问申请', await records.accessRequests.countDecidedBetween(from, to)),
-        fact('Access review campaigns started in the period', '本期发起的访问审查', await records.reviewCampaigns.countStartedBetween(from, to)),
-        fact('Leavers whose access was revoked at every agent', '权限已在所有代理撤销的离职人员', departed.filter((p) => p.departureVersion !== null).length),
+        fact(
+          'Access review campaigns started in the period',
+          '本期发起的访问审查',
+          await records.reviewCampaigns.countStartedBetween(from, to),
+        ),
+        fact(
+          'Leavers whose access was revoked at every agent',
+          '权限已在所有代理撤销的离职人员',
+          departed.filter((p) => p.departureVersion !== null).length,
+        ),
       ],
       '7.1': [
         fact('Doors', '门', await records.doors.count()),
@@ -174,8 +216,16 @@ export class EvidenceService {
       ],
       '7.2': [
         fact('Visits checked in during the period', '本期入场访客', visits.length),
-        fact('Visits without an exit time', '无离场时间的访客记录', visits.filter((v) => v.status !== 'on_site' && v.signedOutAt === null).length),
-        fact('End-of-day sign-outs (all with a reason)', '日终自动离场（均有原因）', `${visits.filter((v) => v.signoutKind === 'end_of_day').length} (${visits.filter((v) => v.signoutKind === 'end_of_day' && !v.signoutReason).length} without reason)`),
+        fact(
+          'Visits without an exit time',
+          '无离场时间的访客记录',
+          visits.filter((v) => v.status !== 'on_site' && v.signedOutAt === null).length,
+        ),
+        fact(
+          'End-of-day sign-outs (all with a reason)',
+          '日终自动离场（均有原因）',
+          `${visits.filter((v) => v.signoutKind === 'end_of_day').length} (${visits.filter((v) => v.signoutKind === 'end_of_day' && !v.signoutReason).length} without reason)`,
+        ),
         fact('Watch-list matches', '关注名单匹配', await alertsOf(['watchlist_match'])),
         fact('Escort violations', '无陪同告警', await alertsOf(['escort_violation'])),
       ],
@@ -188,25 +238,57 @@ export class EvidenceService {
         fact('Alerts raised in the period', '本期告警', await records.alerts.countRaisedBetween(from, to)),
         fact('Mean time to acknowledge', '平均确认用时', mtta),
         fact('Escalated alerts', '升级告警', await records.alerts.countEscalatedRaisedBetween(from, to)),
-        fact('Incidents opened / closed', '事件 新建 / 关闭', `${await records.incidents.countOpenedBetween(from, to)} / ${await records.incidents.countClosedBetween(from, to)}`),
+        fact(
+          'Incidents opened / closed',
+          '事件 新建 / 关闭',
+          `${await records.incidents.countOpenedBetween(from, to)} / ${await records.incidents.countClosedBetween(from, to)}`,
+        ),
       ],
       '7.9': [
         fact('Gate passes requested in the period', '本期门条申请', passes.length),
-        fact('Returnable passes out / overdue', '可返还门条 外出 / 逾期', `${passes.filter((p) => p.status === 'out').length} / ${passes.filter((p) => p.overdueAt !== null).length}`),
+        fact(
+          'Returnable passes out / overdue',
+          '可返还门条 外出 / 逾期',
+          `${passes.filter((p) => p.status === 'out').length} / ${passes.filter((p) => p.overdueAt !== null).length}`,
+        ),
         fact('Items stopped at the checkpoint', '检查点拦截', await records.equipment.countMovementsBetween('stopped', from, to)),
       ],
       '7.10': [
         fact('Storage media registered', '登记的存储介质', await records.equipment.countOfKind('storage_medium')),
-        fact('Unregistered media into L2/L3 (violations)', '未登记介质进入 L2/L3（违规）', await records.equipment.countMovementsBetween('media_violation', from, to)),
+        fact(
+          'Unregistered media into L2/L3 (violations)',
+          '未登记介质进入 L2/L3（违规）',
+          await records.equipment.countMovementsBetween('media_violation', from, to),
+        ),
       ],
       '7.13': [
-        fact('Repair passes / with recorded data handling', '维修门条 / 已记录数据处理', `${passes.filter((p) => p.type === 'repair').length} / ${passes.filter((p) => p.type === 'repair' && p.dataHandling).length}`),
-        fact('Returned to service after a check', '检查后恢复使用', await records.equipment.countMovementsBetween('returned_to_service', from, to)),
-        fact('Seals applied / broken', '封条 加封 / 破损', `${await records.seals.countAppliedBetween(from, to)} / ${await records.seals.countFoundBrokenBetween(from, to)}`),
+        fact(
+          'Repair passes / with recorded data handling',
+          '维修门条 / 已记录数据处理',
+          `${passes.filter((p) => p.type === 'repair').length} / ${passes.filter((p) => p.type === 'repair' && p.dataHandling).length}`,
+        ),
+        fact(
+          'Returned to service after a check',
+          '检查后恢复使用',
+          await records.equipment.countMovementsBetween('returned_to_service', from, to),
+        ),
+        fact(
+          'Seals applied / broken',
+          '封条 加封 / 破损',
+          `${await records.seals.countAppliedBetween(from, to)} / ${await records.seals.countFoundBrokenBetween(from, to)}`,
+        ),
       ],
       '7.14': [
-        fact('Disposal and non-returnable passes', '报废与不返还门条', passes.filter((p) => p.type === 'disposal' || p.type === 'non_returnable').length),
-        fact('Of which with recorded data handling', '其中已记录数据处理', passes.filter((p) => (p.type === 'disposal' || p.type === 'non_returnable') && p.dataHandling).length),
+        fact(
+          'Disposal and non-returnable passes',
+          '报废与不返还门条',
+          passes.filter((p) => p.type === 'disposal' || p.type === 'non_returnable').length,
+        ),
+        fact(
+          'Of which with recorded data handling',
+          '其中已记录数据处理',
+          passes.filter((p) => (p.type === 'disposal' || p.type === 'non_returnable') && p.dataHandling).length,
+        ),
       ],
       '8.15': [
         fact('Audit log entries in the period', '本期审计日志条目', auditCount),

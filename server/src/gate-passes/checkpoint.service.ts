@@ -87,13 +87,34 @@ export class CheckpointService {
     manager?: EntityManager,
   ): Promise<CheckpointDecision> {
     const kind: MovementKind = decision === 'stop' ? 'stopped' : dto.direction === 'in' ? 'return' : 'exit';
-    const write = (m: EntityManager) => this.movements.append(m, kind, { item, passId: pass?.id ?? null, actor, decision, reason: `${reason}: ${REASON_TEXT[reason]}`, assetTag: assetTag(dto.assetTag) });
+    const write = (m: EntityManager) =>
+      this.movements.append(m, kind, {
+        item,
+        passId: pass?.id ?? null,
+        actor,
+        decision,
+        reason: `${reason}: ${REASON_TEXT[reason]}`,
+        assetTag: assetTag(dto.assetTag),
+      });
     const movementId = manager ? await write(manager) : await this.dataSource.transaction(write);
     if (decision === 'stop') {
-      this.signals.emit('equipment.stopped', { equipmentId: item?.id ?? null, assetTag: assetTag(dto.assetTag), reason, guardUserId: actor.id, at: this.clock.now() });
+      this.signals.emit('equipment.stopped', {
+        equipmentId: item?.id ?? null,
+        assetTag: assetTag(dto.assetTag),
+        reason,
+        guardUserId: actor.id,
+        at: this.clock.now(),
+      });
     }
     const passView = pass ? (await this.gatePasses.views([pass]))[0]! : null;
     if (passView && decision === 'allow') await this.gatePasses.emit(pass!, passView);
-    return { decision, reason, detail: REASON_TEXT[reason], equipment: item ? await this.equipment.view(item) : null, pass: passView, movementId };
+    return {
+      decision,
+      reason,
+      detail: REASON_TEXT[reason],
+      equipment: item ? await this.equipment.view(item) : null,
+      pass: passView,
+      movementId,
+    };
   }
 }

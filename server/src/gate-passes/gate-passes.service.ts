@@ -46,15 +46,18 @@ export class GatePassesService implements OnModuleInit {
     const problems: string[] = [];
     if (item.status !== 'in_service') problems.push(`the item is ${item.status.replace('_', ' ')}; only an item in service can leave`);
     const returnable = dto.type === 'returnable' || dto.type === 'repair';
-    if (returnable && dto.expectedReturnAt === undefined) problems.push(`expectedReturnAt: a ${dto.type} pass needs an expected return date`);
+    if (returnable && dto.expectedReturnAt === undefined)
+      problems.push(`expectedReturnAt: a ${dto.type} pass needs an expected return date`);
     if (dto.expectedReturnAt !== undefined && dto.expectedReturnAt <= now) problems.push('expectedReturnAt must be in the future');
     if (!returnable && dto.expectedReturnAt !== undefined) problems.push(`expectedReturnAt: a ${dto.type} pass does not come back`);
     const validUntil = dto.validUntil ?? now + DEFAULT_PASS_VALIDITY_MS;
     if (validUntil <= now) problems.push('validUntil must be in the future');
-    if (dto.dataHandling && !dto.dataHandlingNote?.trim()) problems.push('dataHandlingNote: say how the data was wiped or where the storage is kept');
+    if (dto.dataHandling && !dto.dataHandlingNote?.trim())
+      problems.push('dataHandlingNote: say how the data was wiped or where the storage is kept');
     if (!dto.reason.trim()) problems.push('reason must not be blank');
     if (problems.length) throw invalid(problems);
-    if (await this.passes.existsBy({ equipmentId: item.id, status: In(['requested', 'approved', 'out']) })) throw conflict(`${item.assetTag} already has an open gate pass`);
+    if (await this.passes.existsBy({ equipmentId: item.id, status: In(['requested', 'approved', 'out']) }))
+      throw conflict(`${item.assetTag} already has an open gate pass`);
     const pass: GatePassEntity = {
       id: newId(),
       number: '',
@@ -95,14 +98,20 @@ export class GatePassesService implements OnModuleInit {
   /** docs/product-rules.md#separation-of-duties: a pass is approved by someone other than whoever asked for it. */
   async decidePass(id: string, dto: DecideGatePassDto, actor: Actor): Promise<GatePassView> {
     const pass = await this.get(id);
-    if (pass.requestedByUserId === actor.id) throw separationOfDuties('a gate pass is approved by someone other than the person who requested it');
+    if (pass.requestedByUserId === actor.id)
+      throw separationOfDuties('a gate pass is approved by someone other than the person who requested it');
     if (pass.status !== 'requested') throw conflict(`the pass is ${pass.status}`);
     const item = await this.equipment.get(pass.equipmentId);
     const now = this.clock.now();
     Object.assign(pass, { status: dto.decision, approvedByUserId: actor.id, decidedAt: now, decisionNote: dto.note?.trim() || null });
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(GatePassEntity).save(pass);
-      await this.movements.append(m, dto.decision === 'approved' ? 'pass_approved' : 'pass_rejected', { item, passId: pass.id, actor, reason: pass.decisionNote });
+      await this.movements.append(m, dto.decision === 'approved' ? 'pass_approved' : 'pass_rejected', {
+        item,
+        passId: pass.id,
+        actor,
+        reason: pass.decisionNote,
+      });
     });
     return this.publish(pass);
   }
@@ -115,7 +124,12 @@ export class GatePassesService implements OnModuleInit {
     Object.assign(pass, { dataHandling: dto.dataHandling, dataHandlingNote: dto.note.trim() });
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(GatePassEntity).save(pass);
-      await this.movements.append(m, 'updated', { item, passId: pass.id, actor, reason: `data handling: ${dto.dataHandling} — ${dto.note.trim()}` });
+      await this.movements.append(m, 'updated', {
+        item,
+        passId: pass.id,
+        actor,
+        reason: `data handling: ${dto.dataHandling} — ${dto.note.trim()}`,
+      });
     });
     return this.publish(pass);
   }
@@ -123,7 +137,8 @@ export class GatePassesService implements OnModuleInit {
   async cancelPass(id: string, actor: Actor): Promise<GatePassView> {
     const pass = await this.get(id);
     if (pass.status !== 'requested' && pass.status !== 'approved') throw conflict(`the pass is ${pass.status}`);
-    if (actor.role === 'employee' && pass.requestedByUserId !== actor.id) throw separationOfDuties('only the requester or an admin cancels a pass');
+    if (actor.role === 'employee' && pass.requestedByUserId !== actor.id)
+      throw separationOfDuties('only the requester or an admin cancels a pass');
     pass.status = 'cancelled';
     await this.passes.save(pass);
     return this.publish(pass);
@@ -136,14 +151,20 @@ export class GatePassesService implements OnModuleInit {
   }
 
   async listPasses(query: ListGatePassesQuery, actor: Actor): Promise<GatePassView[]> {
-    const where = { ...(query.status ? { status: query.status } : {}), ...(actor.role === 'employee' ? { requestedByUserId: actor.id } : {}) };
+    const where = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(actor.role === 'employee' ? { requestedByUserId: actor.id } : {}),
+    };
     return this.views(await this.passes.find({ where, order: { requestedAt: 'DESC' }, take: 1000 }));
   }
 
   /** Item id → id of the pass it is out on. */
   async openPassIds(equipmentIds: readonly string[]): Promise<Map<string, string>> {
     if (!equipmentIds.length) return new Map();
-    const rows = await this.passes.find({ select: { id: true, equipmentId: true }, where: { equipmentId: In([...equipmentIds]), status: 'out' } });
+    const rows = await this.passes.find({
+      select: { id: true, equipmentId: true },
+      where: { equipmentId: In([...equipmentIds]), status: 'out' },
+    });
     return new Map(rows.map((p) => [p.equipmentId, p.id]));
   }
 

@@ -57,9 +57,21 @@ export class GrantRepository {
   /** Every live grant as a plain row (what the permission compiler needs of it), read in pages. */
   async rawLive(): Promise<GrantEntity[]> {
     const ds = this.grants.manager.connection;
-    const rows = await readPaged(ds, 'id, person_id, zone_id, schedule_id, valid_until', quotedTable(ds, GrantEntity), 'revoked_at IS NULL');
+    const rows = await readPaged(
+      ds,
+      'id, person_id, zone_id, schedule_id, valid_until',
+      quotedTable(ds, GrantEntity),
+      'revoked_at IS NULL',
+    );
     const grants: GrantEntity[] = [];
-    await sliced(rows, (r) => grants.push({ personId: r.person_id, zoneId: r.zone_id, scheduleId: r.schedule_id ?? null, validUntil: epochOrNull(r.valid_until) } as GrantEntity));
+    await sliced(rows, (r) =>
+      grants.push({
+        personId: r.person_id,
+        zoneId: r.zone_id,
+        scheduleId: r.schedule_id ?? null,
+        validUntil: epochOrNull(r.valid_until),
+      } as GrantEntity),
+    );
     return grants;
   }
 
@@ -75,7 +87,10 @@ export class GrantRepository {
 
   /** The people's grants that their departure ended. */
   endedByDepartureOf(personIds: readonly string[]): Promise<Pick<GrantEntity, 'id' | 'personId' | 'revokedAt'>[]> {
-    return this.grants.find({ select: { id: true, personId: true, revokedAt: true }, where: { personId: In([...personIds]), revokedReason: 'person_departed' } });
+    return this.grants.find({
+      select: { id: true, personId: true, revokedAt: true },
+      where: { personId: In([...personIds]), revokedReason: 'person_departed' },
+    });
   }
 
   async insert(grant: QueryDeepPartialEntity<GrantEntity>, manager?: EntityManager): Promise<void> {

@@ -108,16 +108,35 @@ export class GrantsService {
     const grant = await this.repo.findOneBy({ id, revokedAt: IsNull() });
     if (!grant) throw notFound(`grant ${id}`);
     await endGrant(this.repo.manager, grant, reason, this.clock.now(), actor?.id ?? null);
-    return this.changes.record(`grant ${id} revoked (${reason})`, { personIds: [grant.personId], revokes: true, actorUserId: actor?.id ?? null });
+    return this.changes.record(`grant ${id} revoked (${reason})`, {
+      personIds: [grant.personId],
+      revokes: true,
+      actorUserId: actor?.id ?? null,
+    });
   }
 
   // ---- asked by reception -------------------------------------------------------------
 
   /** A visit's grants: its zones until its window ends, inside the check-in's transaction. */
-  async grantVisitZones(visit: { personId: string; zoneIds: readonly string[]; validUntil: number; grantedByUserId: string; at: number }, manager: EntityManager): Promise<void> {
-    await manager.getRepository(GrantEntity).insert(
-      visit.zoneIds.map((zoneId) => ({ id: newId(), personId: visit.personId, zoneId, scheduleId: null, validUntil: visit.validUntil, createdAt: visit.at, revokedAt: null, revokedReason: null, grantedByUserId: visit.grantedByUserId })),
-    );
+  async grantVisitZones(
+    visit: { personId: string; zoneIds: readonly string[]; validUntil: number; grantedByUserId: string; at: number },
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager
+      .getRepository(GrantEntity)
+      .insert(
+        visit.zoneIds.map((zoneId) => ({
+          id: newId(),
+          personId: visit.personId,
+          zoneId,
+          scheduleId: null,
+          validUntil: visit.validUntil,
+          createdAt: visit.at,
+          revokedAt: null,
+          revokedReason: null,
+          grantedByUserId: visit.grantedByUserId,
+        })),
+      );
   }
 
   /** The visit ended: every live grant of the visitor ends, inside the sign-out's transaction. */

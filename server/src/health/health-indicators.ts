@@ -11,7 +11,9 @@ const PROBE_TIMEOUT_MS = 2000;
 
 async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  const limit = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([work, limit]);
   } finally {
@@ -34,7 +36,11 @@ export class DatabaseHealthIndicator {
     if (!this.dataSource.isInitialized) return session.down({ message: 'the database connection is closed' });
     try {
       const table = this.migrationsTable();
-      const rows = await within(PROBE_TIMEOUT_MS, 'the database', this.dataSource.query(`SELECT name FROM ${table}`) as Promise<Array<{ name: string }>>);
+      const rows = await within(
+        PROBE_TIMEOUT_MS,
+        'the database',
+        this.dataSource.query(`SELECT name FROM ${table}`) as Promise<Array<{ name: string }>>,
+      );
       const applied = new Set(rows.map((r) => r.name));
       const missing = MIGRATIONS.map((m) => m.name).filter((name) => !applied.has(name));
       if (missing.length > 0) return session.down({ message: `migrations not applied: ${missing.join(', ')}` });

@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, Inject, ServiceUnavailableException, UseFilters } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  Inject,
+  ServiceUnavailableException,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { SERVER_VERSION } from '../common/version.js';
@@ -16,7 +25,9 @@ import { BrokerHealthIndicator, DatabaseHealthIndicator, JobsHealthIndicator } f
 class HealthCheckFailureFilter implements ExceptionFilter {
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<ServerResponse>();
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(exception.getResponse()));
+    res
+      .writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      .end(JSON.stringify(exception.getResponse()));
   }
 }
 
@@ -39,8 +50,16 @@ const healthCheckResult = (statuses: string[]) => ({
 });
 
 const HealthCheckDocs = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-  ApiOkResponse({ description: 'Every check is up (or degraded); details names each', schema: healthCheckResult(['ok', 'degraded']) })(target, key, descriptor);
-  ApiServiceUnavailableResponse({ description: 'A check is down; error names it', schema: healthCheckResult(['error', 'shutting_down']) })(target, key, descriptor);
+  ApiOkResponse({ description: 'Every check is up (or degraded); details names each', schema: healthCheckResult(['ok', 'degraded']) })(
+    target,
+    key,
+    descriptor,
+  );
+  ApiServiceUnavailableResponse({ description: 'A check is down; error names it', schema: healthCheckResult(['error', 'shutting_down']) })(
+    target,
+    key,
+    descriptor,
+  );
   HealthCheck({ swaggerDocumentation: false })(target, key, descriptor);
 };
 

@@ -85,10 +85,14 @@ describe('health', () => {
       await waitFor(async () => (await ready(t)).status === 200, 'ready with the broker');
       const stoppedAt = Date.now();
       await broker.stop();
-      const down = await waitFor(async () => {
-        const r = await ready(t);
-        return r.status === 503 ? r : null;
-      }, 'not ready without the broker', 5000);
+      const down = await waitFor(
+        async () => {
+          const r = await ready(t);
+          return r.status === 503 ? r : null;
+        },
+        'not ready without the broker',
+        5000,
+      );
       assert.ok(Date.now() - stoppedAt < 5000);
       assert.equal(down.body.error?.['broker']?.status, 'down');
       assert.equal(down.body.info?.['database']?.status, 'up', 'only the broker is blamed');
@@ -117,7 +121,10 @@ describe('health', () => {
     const t = await startTestServer();
     servers.push(t);
     const ds = t.dataSource();
-    const [last] = (await ds.query('SELECT name, timestamp FROM migrations ORDER BY timestamp DESC LIMIT 1')) as Array<{ name: string; timestamp: number }>;
+    const [last] = (await ds.query('SELECT name, timestamp FROM migrations ORDER BY timestamp DESC LIMIT 1')) as Array<{
+      name: string;
+      timestamp: number;
+    }>;
     await ds.query('DELETE FROM migrations WHERE name = ?', [last!.name]);
     const down = await ready(t);
     assert.equal(down.status, 503);
@@ -139,9 +146,19 @@ describe('health', () => {
     assert.equal(down.status, 503, JSON.stringify(down.body));
     assert.match(down.body.error?.['jobs']?.message ?? '', /no recent run of/);
     const now = Date.now();
-    await ds.getRepository(JobRunEntity).insert(
-      [...scheduled.entries()].map(([job, { periodMs }]) => ({ id: randomUUID(), job, period: Math.floor(now / periodMs), instanceId: 'elsewhere', startedAt: now - 10, finishedAt: now, outcome: 'done' as const })),
-    );
+    await ds
+      .getRepository(JobRunEntity)
+      .insert(
+        [...scheduled.entries()].map(([job, { periodMs }]) => ({
+          id: randomUUID(),
+          job,
+          period: Math.floor(now / periodMs),
+          instanceId: 'elsewhere',
+          startedAt: now - 10,
+          finishedAt: now,
+          outcome: 'done' as const,
+        })),
+      );
     const up = await ready(t);
     assert.equal(up.status, 200, JSON.stringify(up.body));
   });

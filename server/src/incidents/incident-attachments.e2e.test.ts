@@ -23,7 +23,8 @@ describe('incident attachments are multipart uploads checked by size and content
     if (file) form.set('attachment', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
     return form;
   }
-  const post = (form: FormData, token = guard) => t.request<IncidentDetailView & ApiError>('POST', `/api/incidents/${incident.id}/notes`, { token, form });
+  const post = (form: FormData, token = guard) =>
+    t.request<IncidentDetailView & ApiError>('POST', `/api/incidents/${incident.id}/notes`, { token, form });
   const entries = async () => (await api.ok<IncidentDetailView>('GET', `/api/incidents/${incident.id}`, guard)).entries;
 
   beforeAll(async () => {
@@ -32,7 +33,11 @@ describe('incident attachments are multipart uploads checked by size and content
     guard = await t.token('guard');
     employee = await t.token('zhangwei');
     auditor = await t.token('auditor');
-    incident = await api.ok<IncidentDetailView>('POST', '/api/incidents', guard, { title: 'Seal broken on the server rack', description: 'Found at the 22:00 round', level: 2 });
+    incident = await api.ok<IncidentDetailView>('POST', '/api/incidents', guard, {
+      title: 'Seal broken on the server rack',
+      description: 'Found at the 22:00 round',
+      level: 2,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -44,7 +49,9 @@ describe('incident attachments are multipart uploads checked by size and content
     assert.equal(res.status, 201, JSON.stringify(res.body).slice(0, 300));
     const entry = res.body.entries.find((e) => e.kind === 'attachment')!;
     assert.deepEqual(entry.attachment, { name: '值班记录.pdf', type: 'application/pdf', size: pdf.length });
-    const download = await fetch(`${t.url}/api/incidents/${incident.id}/attachments/${entry.id}`, { headers: { authorization: `Bearer ${guard}` } });
+    const download = await fetch(`${t.url}/api/incidents/${incident.id}/attachments/${entry.id}`, {
+      headers: { authorization: `Bearer ${guard}` },
+    });
     assert.equal(download.status, 200);
     assert.equal(download.headers.get('content-type'), 'application/pdf');
     assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
@@ -56,7 +63,13 @@ describe('incident attachments are multipart uploads checked by size and content
     assert.equal(png.status, 201);
     const jpeg = await post(note('door frame', { data: jpegImage(64, 48), name: 'frame.jpg', type: 'image/jpeg' }));
     assert.equal(jpeg.status, 201);
-    const text = await post(note('statement', { data: Buffer.from('值班保安陈述：22:00 巡查时发现封条断开。\n', 'utf8'), name: 'statement.txt', type: 'text/plain' }));
+    const text = await post(
+      note('statement', {
+        data: Buffer.from('值班保安陈述：22:00 巡查时发现封条断开。\n', 'utf8'),
+        name: 'statement.txt',
+        type: 'text/plain',
+      }),
+    );
     assert.equal(text.status, 201);
     const types = (await entries()).filter((e) => e.attachment).map((e) => e.attachment!.type);
     assert.deepEqual(types.slice(-3), ['image/png', 'image/jpeg', 'text/plain; charset=utf-8']);
@@ -91,7 +104,14 @@ describe('incident attachments are multipart uploads checked by size and content
 
   test('a note without a file is still plain JSON, and the old base64 attachment field is refused', async () => {
     await api.ok('POST', `/api/incidents/${incident.id}/notes`, guard, { text: 'called the facilities team' });
-    await api.fails('POST', `/api/incidents/${incident.id}/notes`, guard, { text: 'x', attachment: { name: 'a.png', type: 'image/png', dataBase64: 'iVBORw0KGgo=' } }, 400, [/attachment should not exist/]);
+    await api.fails(
+      'POST',
+      `/api/incidents/${incident.id}/notes`,
+      guard,
+      { text: 'x', attachment: { name: 'a.png', type: 'image/png', dataBase64: 'iVBORw0KGgo=' } },
+      400,
+      [/attachment should not exist/],
+    );
     const auditorForm = note('x', { data: pngImage(8, 8), name: 'x.png', type: 'image/png' });
     assert.equal((await post(auditorForm, auditor)).status, 403, 'auditors read only');
     const blank = await post(note('   ', { data: pngImage(8, 8), name: 'x.png', type: 'image/png' }));
@@ -107,7 +127,10 @@ describe('incident attachments are multipart uploads checked by size and content
   });
 
   test('a JSON body over 100 KB anywhere else is refused with 413 stating the JSON limit', async () => {
-    const res = await t.request<ApiError>('POST', `/api/incidents/${incident.id}/notes`, { token: guard, body: { text: 'x'.repeat(150 * 1024) } });
+    const res = await t.request<ApiError>('POST', `/api/incidents/${incident.id}/notes`, {
+      token: guard,
+      body: { text: 'x'.repeat(150 * 1024) },
+    });
     assert.equal(res.status, 413);
     assert.equal(res.body.error, 'payload_too_large');
     assert.match(String(res.body.message), /larger than the limit of 100 KB for JSON; files go as multipart\/form-data/);

@@ -24,9 +24,18 @@ export class IncidentRepository {
   /** Retention: only closed incidents age, and their timelines go with them in the same transaction. */
   purgeAged(cutoff: number, holds: readonly RetentionHold[]): Promise<PurgeCount> {
     const ds = this.incidents.manager.connection;
-    return purgeAgedRows(this.incidents, { time: 'closed_at', person: null, extra: ` AND status = 'closed'` }, cutoff, holds, async (m, doomed, params) => {
-      await m.query(`DELETE FROM ${quotedTable(ds, IncidentEntryEntity)} WHERE incident_id IN (SELECT id FROM ${quotedTable(ds, IncidentEntity)} WHERE ${doomed})`, params);
-    });
+    return purgeAgedRows(
+      this.incidents,
+      { time: 'closed_at', person: null, extra: ` AND status = 'closed'` },
+      cutoff,
+      holds,
+      async (m, doomed, params) => {
+        await m.query(
+          `DELETE FROM ${quotedTable(ds, IncidentEntryEntity)} WHERE incident_id IN (SELECT id FROM ${quotedTable(ds, IncidentEntity)} WHERE ${doomed})`,
+          params,
+        );
+      },
+    );
   }
 }
 

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res, UploadedFile } from '@nestjs/common';
 import type { IncidentDetailView, IncidentStatsView, IncidentView, ViolationView } from '@acs/shared/api/incidents';
 import { ANY_ROLE, type AuthContext, CurrentAuth, Roles, STAFF } from '../auth/roles.js';
-import { AlertToIncidentDto, CloseIncidentDto, CreateIncidentDto, CreateViolationDto, IncidentNoteDto, ListViolationsQuery, UpdateIncidentDto } from './dto/incident.dto.js';
+import {
+  AlertToIncidentDto,
+  CloseIncidentDto,
+  CreateIncidentDto,
+  CreateViolationDto,
+  IncidentNoteDto,
+  ListViolationsQuery,
+  UpdateIncidentDto,
+} from './dto/incident.dto.js';
 import { FileUpload, type ReceivedFile } from '../common/file-upload.js';
 import { PeriodQuery, resolvePeriod } from '../common/period.query.js';
 import { ATTACHMENT_UPLOAD, IncidentsService } from './incidents.service.js';
@@ -57,13 +65,23 @@ export class IncidentsController {
   @Roles(['admin', 'guard', 'employee'])
   @Post(':id/notes')
   @FileUpload(ATTACHMENT_UPLOAD)
-  note(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: IncidentNoteDto, @UploadedFile() file: ReceivedFile | undefined): Promise<IncidentDetailView> {
+  note(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() dto: IncidentNoteDto,
+    @UploadedFile() file: ReceivedFile | undefined,
+  ): Promise<IncidentDetailView> {
     return this.incidents.addNote(id, dto.text, file, auth.user);
   }
 
   @Roles(ANY_ROLE)
   @Get(':id/attachments/:entryId')
-  async attachment(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Param('entryId') entryId: string, @Res() res: FileResponse): Promise<void> {
+  async attachment(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Param('entryId') entryId: string,
+    @Res() res: FileResponse,
+  ): Promise<void> {
     const file = await this.incidents.attachment(id, entryId, auth.user);
     res.setHeader('Content-Type', file.type);
     res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(file.name)}"`);
@@ -108,4 +126,3 @@ export class ViolationsController {
     return this.incidents.recordViolation(dto, auth.user);
   }
 }
-

@@ -13,7 +13,16 @@ import { IncidentsService } from './incidents.service.js';
 
 /** Incidents, their timelines, violations and incident statistics. */
 @Module({
-  imports: [TypeOrmModule.forFeature([IncidentEntity, IncidentEntryEntity, ViolationEntity]), AlertRepositoryModule, DoorRepositoryModule, AuthModule, PersonRepositoryModule, ZoneRepositoryModule, AlertsModule, SiteModule],
+  imports: [
+    TypeOrmModule.forFeature([IncidentEntity, IncidentEntryEntity, ViolationEntity]),
+    AlertRepositoryModule,
+    DoorRepositoryModule,
+    AuthModule,
+    PersonRepositoryModule,
+    ZoneRepositoryModule,
+    AlertsModule,
+    SiteModule,
+  ],
   controllers: [IncidentsController, AlertIncidentController, ViolationsController],
   providers: [IncidentsService],
   exports: [IncidentsService],

@@ -2,7 +2,14 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Between, DataSource, type EntityManager, In, type Repository } from 'typeorm';
-import { ATTACHMENT_MAX_BYTES, type IncidentDetailView, type IncidentEntryKind, type IncidentStatsView, type IncidentView, type ViolationView } from '@acs/shared/api/incidents';
+import {
+  ATTACHMENT_MAX_BYTES,
+  type IncidentDetailView,
+  type IncidentEntryKind,
+  type IncidentStatsView,
+  type IncidentView,
+  type ViolationView,
+} from '@acs/shared/api/incidents';
 import { AlertRepository } from '../alerts/alert.repository.js';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -23,7 +30,12 @@ import { DoorRepository } from '../doors/door.repository.js';
 import { UsersService } from '../auth/users.service.js';
 
 /** Photos of a broken seal, a scanned statement, a written account. */
-export const ATTACHMENT_UPLOAD: UploadRule = { field: 'attachment', maxBytes: ATTACHMENT_MAX_BYTES, kinds: ['pdf', 'png', 'jpeg', 'webp', 'text'], required: false };
+export const ATTACHMENT_UPLOAD: UploadRule = {
+  field: 'attachment',
+  maxBytes: ATTACHMENT_MAX_BYTES,
+  kinds: ['pdf', 'png', 'jpeg', 'webp', 'text'],
+  required: false,
+};
 
 interface Attachment {
   name: string;
@@ -34,7 +46,10 @@ interface Attachment {
 /** The name is only shown and offered for download; a path or control character in it is dropped. */
 function plainFileName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
   return clean || 'attachment';
 }
 const STAFF_ROLES = ['admin', 'guard', 'auditor'];
@@ -97,12 +112,21 @@ export class IncidentsService {
       },
       actor,
     );
-    await this.append(this.dataSource.manager, incident.id, 'alert', `${alert.type}: ${alert.detail ?? ''} (${alert.count}×, first ${new Date(alert.firstAt).toISOString()})`, actor.id);
+    await this.append(
+      this.dataSource.manager,
+      incident.id,
+      'alert',
+      `${alert.type}: ${alert.detail ?? ''} (${alert.count}×, first ${new Date(alert.firstAt).toISOString()})`,
+      actor.id,
+    );
     await this.alerts.linkIncident(alert.id, incident.id, incident.number, actor);
     return this.detail(incident.id, actor);
   }
 
-  private async open(fields: Pick<IncidentEntity, 'level' | 'title' | 'description' | 'cause' | 'zoneId' | 'sourceAlertId'>, actor: Actor): Promise<IncidentEntity> {
+  private async open(
+    fields: Pick<IncidentEntity, 'level' | 'title' | 'description' | 'cause' | 'zoneId' | 'sourceAlertId'>,
+    actor: Actor,
+  ): Promise<IncidentEntity> {
     const now = this.clock.now();
     const incident: IncidentEntity = {
       id: newId(),
@@ -172,7 +196,9 @@ export class IncidentsService {
     if (incident.status === 'closed') throw conflict(`incident ${incident.number} is closed`);
     if (!text.trim()) throw invalid('text must not be blank');
     // Stored as base64 text as before, so existing attachments and both databases need no migration.
-    const attachment: Attachment | undefined = file ? { name: plainFileName(file.originalname), type: file.mimetype, dataBase64: file.buffer.toString('base64') } : undefined;
+    const attachment: Attachment | undefined = file
+      ? { name: plainFileName(file.originalname), type: file.mimetype, dataBase64: file.buffer.toString('base64') }
+      : undefined;
     await this.dataSource.transaction(async (m) => {
       await this.append(m, id, attachment ? 'attachment' : 'note', text.trim(), actor.id, attachment);
       if (incident.respondedAt === null && actor.id !== incident.reporterUserId) {
@@ -186,7 +212,8 @@ export class IncidentsService {
   async close(id: string, dto: CloseIncidentDto, actor: Actor): Promise<IncidentDetailView> {
     const incident = await this.get(id);
     if (incident.status === 'closed') throw conflict(`incident ${incident.number} is already closed`);
-    if (incident.level === 3 && actor.role !== 'admin') throw forbidden('a level 3 (critical) incident is closed by a security manager (admin)');
+    if (incident.level === 3 && actor.role !== 'admin')
+      throw forbidden('a level 3 (critical) incident is closed by a security manager (admin)');
     const now = this.clock.now();
     Object.assign(incident, {
       status: 'closed',
@@ -217,7 +244,8 @@ export class IncidentsService {
   async recordViolation(dto: CreateViolationDto, actor: Actor): Promise<ViolationView> {
     const person = await this.people.findById(dto.personId);
     if (!person) throw invalid(`personId: person ${dto.personId} does not exist`);
-    if (dto.incidentId && !(await this.incidents.existsBy({ id: dto.incidentId }))) throw invalid(`incidentId: incident ${dto.incidentId} does not exist`);
+    if (dto.incidentId && !(await this.incidents.existsBy({ id: dto.incidentId })))
+      throw invalid(`incidentId: incident ${dto.incidentId} does not exist`);
     if (dto.alertId && !(await this.alertRows.exists(dto.alertId))) throw invalid(`alertId: alert ${dto.alertId} does not exist`);
     const row: ViolationEntity = {
       id: newId(),
@@ -243,7 +271,11 @@ export class IncidentsService {
   private async violationViews(rows: readonly ViolationEntity[]): Promise<ViolationView[]> {
     const people = new Map((rows.length ? await this.people.namesOfFew(rows.map((r) => r.personId)) : []).map((p) => [p.id, p.name]));
     const incidentIds = [...new Set(rows.map((r) => r.incidentId).filter((id): id is string => id !== null))];
-    const numbers = new Map((incidentIds.length ? await this.incidents.find({ select: { id: true, number: true }, where: { id: In(incidentIds) } }) : []).map((i) => [i.id, i.number]));
+    const numbers = new Map(
+      (incidentIds.length ? await this.incidents.find({ select: { id: true, number: true }, where: { id: In(incidentIds) } }) : []).map(
+        (i) => [i.id, i.number],
+      ),
+    );
     const refs = await this.users.refs(rows.map((r) => r.recordedByUserId));
     return rows.map((r) => ({
       id: r.id,
@@ -268,7 +300,11 @@ export class IncidentsService {
 
   async detail(id: string, actor: Actor): Promise<IncidentDetailView> {
     const incident = await this.visible(id, actor);
-    const entries = await this.entries.find({ select: { id: true, at: true, kind: true, text: true, actorUserId: true, attachmentName: true, attachmentType: true }, where: { incidentId: id }, order: { at: 'ASC' } });
+    const entries = await this.entries.find({
+      select: { id: true, at: true, kind: true, text: true, actorUserId: true, attachmentName: true, attachmentType: true },
+      where: { incidentId: id },
+      order: { at: 'ASC' },
+    });
     const sizes: Array<{ id: string; size: number | string }> = entries.some((e) => e.attachmentName)
       ? await this.dataSource.query(
           `SELECT id, LENGTH(attachment_data) AS size FROM ${quotedTable(this.dataSource, IncidentEntryEntity)} WHERE incident_id = ${placeholder(this.dataSource, 1)} AND attachment_data IS NOT NULL`,
@@ -278,7 +314,9 @@ export class IncidentsService {
     const sizeOf = new Map(sizes.map((s) => [s.id, Math.floor((Number(s.size) * 3) / 4)]));
     const refs = await this.users.refs(entries.map((e) => e.actorUserId));
     const [view] = await this.views([incident]);
-    const violations = STAFF_ROLES.includes(actor.role) ? await this.violationViews(await this.violations.find({ where: { incidentId: id }, order: { at: 'ASC' } })) : [];
+    const violations = STAFF_ROLES.includes(actor.role)
+      ? await this.violationViews(await this.violations.find({ where: { incidentId: id }, order: { at: 'ASC' } }))
+      : [];
     return {
       ...view!,
       entries: entries.map((e) => ({
@@ -287,7 +325,9 @@ export class IncidentsService {
         kind: e.kind,
         text: e.text,
         actor: e.actorUserId ? (refs.get(e.actorUserId)?.name ?? null) : null,
-        attachment: e.attachmentName ? { name: e.attachmentName, type: e.attachmentType ?? 'application/octet-stream', size: sizeOf.get(e.id) ?? 0 } : null,
+        attachment: e.attachmentName
+          ? { name: e.attachmentName, type: e.attachmentType ?? 'application/octet-stream', size: sizeOf.get(e.id) ?? 0 }
+          : null,
       })),
       violations,
     };
@@ -336,7 +376,14 @@ export class IncidentsService {
     return incident;
   }
 
-  private async append(m: EntityManager, incidentId: string, kind: IncidentEntryKind, text: string | null, actorUserId: string | null, attachment?: Attachment): Promise<void> {
+  private async append(
+    m: EntityManager,
+    incidentId: string,
+    kind: IncidentEntryKind,
+    text: string | null,
+    actorUserId: string | null,
+    attachment?: Attachment,
+  ): Promise<void> {
     await m.getRepository(IncidentEntryEntity).insert({
       id: newId(),
       incidentId,

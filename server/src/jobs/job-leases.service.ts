@@ -176,7 +176,17 @@ export class JobLeases {
 
   private async runClaimed(name: string, period: number, leaseMs: number, job: () => Promise<unknown>): Promise<void> {
     const runId = randomUUID();
-    await this.dataSource.getRepository(JobRunEntity).insert({ id: runId, job: name, period, instanceId: this.instanceId, startedAt: this.clock.now(), finishedAt: null, outcome: 'running' });
+    await this.dataSource
+      .getRepository(JobRunEntity)
+      .insert({
+        id: runId,
+        job: name,
+        period,
+        instanceId: this.instanceId,
+        startedAt: this.clock.now(),
+        finishedAt: null,
+        outcome: 'running',
+      });
     const renewal = setInterval(() => void this.renew(name, period, leaseMs), Math.max(Math.floor(leaseMs / 3), 100));
     renewal.unref();
     let failure: { error: unknown } | null = null;
@@ -187,7 +197,9 @@ export class JobLeases {
     } finally {
       clearInterval(renewal);
     }
-    await this.dataSource.getRepository(JobRunEntity).update({ id: runId }, { finishedAt: this.clock.now(), outcome: failure ? 'failed' : 'done' });
+    await this.dataSource
+      .getRepository(JobRunEntity)
+      .update({ id: runId }, { finishedAt: this.clock.now(), outcome: failure ? 'failed' : 'done' });
     const finished = returnedRows(
       await namedQuery(
         this.dataSource,
@@ -197,9 +209,14 @@ export class JobLeases {
       ),
     );
     if (finished.length === 0) {
-      this.logger.warn(`${name}: period ${period} ran here after another instance took the lease over (the run outlasted it); the job is idempotent`);
+      this.logger.warn(
+        `${name}: period ${period} ran here after another instance took the lease over (the run outlasted it); the job is idempotent`,
+      );
     }
-    await namedQuery(this.dataSource, `DELETE FROM ${this.table(JobRunEntity)} WHERE job = :name AND period < :oldest`, { name, oldest: period - HISTORY_PERIODS });
+    await namedQuery(this.dataSource, `DELETE FROM ${this.table(JobRunEntity)} WHERE job = :name AND period < :oldest`, {
+      name,
+      oldest: period - HISTORY_PERIODS,
+    });
     if (failure) throw failure.error;
   }
 

@@ -24,7 +24,12 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
 
   const agentSet = async () => (await t.server.app.get(PermissionCompiler).compile('agent-1', Date.now())).set;
   const lastChange = async () =>
-    (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 }))[0]!;
+    (
+      await t.server.app
+        .get(DataSource)
+        .getRepository(PermissionChangeEntity)
+        .find({ order: { version: 'DESC' }, take: 1 })
+    )[0]!;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -41,7 +46,13 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
   });
 
   test('a guard locks the site down with a reason: agents get it on the priority path, guards see it live, the audit log keeps it', async () => {
-    const view = await api.ok<LockdownView>('POST', '/api/lockdown/start', guard, { scope: 'site', reason: 'intruder reported in the car park' }, 200);
+    const view = await api.ok<LockdownView>(
+      'POST',
+      '/api/lockdown/start',
+      guard,
+      { scope: 'site', reason: 'intruder reported in the car park' },
+      200,
+    );
     assert.equal(view.active, true);
     assert.equal(view.site?.reason, 'intruder reported in the car park');
     assert.equal(view.site?.startedBy, 'Guard 保安');
@@ -73,7 +84,10 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
     assert.deepEqual((await agentSet()).lockdown, { site: true, zoneIds: ['lab'] });
     const ended = await api.ok<LockdownView>('POST', '/api/lockdown/end', guard, { scope: 'site', reason: 'all clear' }, 200);
     assert.equal(ended.site, null);
-    assert.deepEqual(ended.zones.map((z) => [z.zoneId, z.reason]), [['lab', 'chemical spill']]);
+    assert.deepEqual(
+      ended.zones.map((z) => [z.zoneId, z.reason]),
+      [['lab', 'chemical spill']],
+    );
     assert.equal((await lastChange()).revokes, false, 'ending a lockdown gives access back: no priority needed');
     assert.deepEqual((await agentSet()).lockdown, { site: false, zoneIds: ['lab'] });
     await api.ok('POST', '/api/lockdown/end', guard, { scope: 'zone', zoneId: 'lab' }, 200);
@@ -99,7 +113,13 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
     assert.equal(zones.find((z) => z.id === 'machine-room')!.twoPerson, true);
     assert.equal(zones.find((z) => z.id === 'lab')!.twoPerson, false);
     assert.equal((await agentSet()).zones.find((z) => z.id === 'machine-room')!.twoPerson, true);
-    const vault = await api.ok<ZoneView>('POST', '/api/zones', admin, { id: 'vault', name: 'Vault', level: 3, parentId: 'office', ownerPersonId: zones.find((z) => z.id === 'machine-room')!.ownerPersonId });
+    const vault = await api.ok<ZoneView>('POST', '/api/zones', admin, {
+      id: 'vault',
+      name: 'Vault',
+      level: 3,
+      parentId: 'office',
+      ownerPersonId: zones.find((z) => z.id === 'machine-room')!.ownerPersonId,
+    });
     assert.equal(vault.twoPerson, true);
     const off = await api.ok<ZoneView>('PATCH', '/api/zones/vault', admin, { twoPerson: false });
     assert.equal(off.twoPerson, false);
@@ -108,20 +128,37 @@ describe('lockdown, designated cards, two-person zones and door rule settings', 
 
   test('door rule settings: defaults, an admin change reaches the agents, bad values are named', async () => {
     const site = await api.ok<SiteView>('GET', '/api/site', guard);
-    assert.deepEqual(site.doorRules, { escortWindowSec: 30, twoPersonWindowSec: 15, offlineLimitHours: { employee: null, contractor: null, temporary: 24, visitor: 12 } });
-    assert.deepEqual((await agentSet()).rules, { escortWindowMs: 30_000, twoPersonWindowMs: 15_000, offlineLimitsMs: { temporary: 24 * 3_600_000, visitor: 12 * 3_600_000 } });
-    const changed = await api.ok<SiteView>('PATCH', '/api/site', admin, { doorRules: { escortWindowSec: 45, offlineLimitHours: { visitor: 6, contractor: 72 } } });
+    assert.deepEqual(site.doorRules, {
+      escortWindowSec: 30,
+      twoPersonWindowSec: 15,
+      offlineLimitHours: { employee: null, contractor: null, temporary: 24, visitor: 12 },
+    });
+    assert.deepEqual((await agentSet()).rules, {
+      escortWindowMs: 30_000,
+      twoPersonWindowMs: 15_000,
+      offlineLimitsMs: { temporary: 24 * 3_600_000, visitor: 12 * 3_600_000 },
+    });
+    const changed = await api.ok<SiteView>('PATCH', '/api/site', admin, {
+      doorRules: { escortWindowSec: 45, offlineLimitHours: { visitor: 6, contractor: 72 } },
+    });
     assert.equal(changed.doorRules.escortWindowSec, 45);
     assert.equal(changed.doorRules.offlineLimitHours.visitor, 6);
     assert.match((await lastChange()).reason, /door rules/);
     const rules = (await agentSet()).rules!;
     assert.equal(rules.escortWindowMs, 45_000);
     assert.equal(rules.offlineLimitsMs!.contractor, 72 * 3_600_000);
-    await api.fails('PATCH', '/api/site', admin, { doorRules: { escortWindowSec: 0, offlineLimitHours: { robot: 1, visitor: 0.5 }, colour: 'red' } }, 400, [
-      /doorRules.escortWindowSec must be a whole number of seconds 1-600/,
-      /doorRules.offlineLimitHours.robot: card types are/,
-      /doorRules.offlineLimitHours.visitor must be whole hours/,
-      /doorRules.colour: property colour should not exist/,
-    ]);
+    await api.fails(
+      'PATCH',
+      '/api/site',
+      admin,
+      { doorRules: { escortWindowSec: 0, offlineLimitHours: { robot: 1, visitor: 0.5 }, colour: 'red' } },
+      400,
+      [
+        /doorRules.escortWindowSec must be a whole number of seconds 1-600/,
+        /doorRules.offlineLimitHours.robot: card types are/,
+        /doorRules.offlineLimitHours.visitor must be whole hours/,
+        /doorRules.colour: property colour should not exist/,
+      ],
+    );
   });
 });

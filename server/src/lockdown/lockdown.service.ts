@@ -22,7 +22,7 @@ import { UsersService } from '../auth/users.service.js';
 @Injectable()
 export class LockdownService {
   constructor(
-        private readonly zones: ZoneRepository,
+    private readonly zones: ZoneRepository,
     private readonly users: UsersService,
     private readonly site: SiteService,
     private readonly changes: PermissionChangesService,
@@ -90,7 +90,14 @@ export class LockdownService {
     return zone;
   }
 
-  private async save(record: LockdownRecord, action: string, dto: LockdownCommandDto, reason: string | null, revokes: boolean, actor: Actor): Promise<void> {
+  private async save(
+    record: LockdownRecord,
+    action: string,
+    dto: LockdownCommandDto,
+    reason: string | null,
+    revokes: boolean,
+    actor: Actor,
+  ): Promise<void> {
     const empty = record.site === null && Object.keys(record.zones).length === 0;
     await this.site.setLockdown(empty ? null : record, this.clock.now());
     const target = dto.scope === 'site' ? 'site' : `zone ${dto.zoneId}`;
@@ -101,7 +108,11 @@ export class LockdownService {
       detail: reason ? `${target}: ${reason}` : target,
     });
     // Starting a lockdown takes access away: it must not wait behind anything.
-    await this.changes.record(`${action === 'lockdown.start' ? 'lockdown started' : 'lockdown ended'}: ${target}`, { structural: true, revokes, actorUserId: actor.id });
+    await this.changes.record(`${action === 'lockdown.start' ? 'lockdown started' : 'lockdown ended'}: ${target}`, {
+      structural: true,
+      revokes,
+      actorUserId: actor.id,
+    });
   }
 
   private async broadcast(): Promise<LockdownView> {

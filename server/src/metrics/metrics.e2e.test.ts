@@ -16,7 +16,13 @@ function parse(text: string): Map<string, number> {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     const m = SAMPLE.exec(line);
     assert.ok(m, `not a Prometheus sample line: ${line}`);
-    samples.set(`${m[1]}${(m[2] ?? '').replace(/,?instance_id="[^"]*"/, '').replace(/\{,/, '{').replace('{}', '')}`, Number(m[3]));
+    samples.set(
+      `${m[1]}${(m[2] ?? '')
+        .replace(/,?instance_id="[^"]*"/, '')
+        .replace(/\{,/, '{')
+        .replace('{}', '')}`,
+      Number(m[3]),
+    );
   }
   return samples;
 }
@@ -55,8 +61,20 @@ describe('metrics', () => {
     const admin = await t.token('admin');
     const person = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body[0]!;
     const sentAt = Date.now();
-    const events = [1, 2, 3].map((seq) => grantedAccess(person, { seq, occurredAt: sentAt - 2000, doorId: 'machine-room', readerId: 'machine-room-in', zoneId: 'machine-room' }));
-    await agent.publishAsync(agentTopic('agent-1', 'state'), JSON.stringify({ agentId: 'agent-1', online: true, at: sentAt, outboxDepth: 7 }), { qos: 1, retain: true });
+    const events = [1, 2, 3].map((seq) =>
+      grantedAccess(person, {
+        seq,
+        occurredAt: sentAt - 2000,
+        doorId: 'machine-room',
+        readerId: 'machine-room-in',
+        zoneId: 'machine-room',
+      }),
+    );
+    await agent.publishAsync(
+      agentTopic('agent-1', 'state'),
+      JSON.stringify({ agentId: 'agent-1', online: true, at: sentAt, outboxDepth: 7 }),
+      { qos: 1, retain: true },
+    );
     await agent.publishAsync(agentTopic('agent-1', 'events'), JSON.stringify({ events }), { qos: 1 });
     await waitFor(() => acks.on(agentTopic('agent-1', 'events-ack')).length > 0, 'the events acknowledged');
     const after = await waitFor(async () => {
@@ -69,11 +87,18 @@ describe('metrics', () => {
     assert.equal(stored(after) - stored(before), 3);
     const delays = (s: Map<string, number>) => s.get('acs_event_ingest_delay_seconds_count') ?? 0;
     assert.equal(delays(after) - delays(before), 3);
-    assert.equal(after.get('acs_event_ingest_delay_seconds_bucket{le="1"}') ?? 0, before.get('acs_event_ingest_delay_seconds_bucket{le="1"}') ?? 0, 'two seconds old events are not counted under 1 s');
+    assert.equal(
+      after.get('acs_event_ingest_delay_seconds_bucket{le="1"}') ?? 0,
+      before.get('acs_event_ingest_delay_seconds_bucket{le="1"}') ?? 0,
+      'two seconds old events are not counted under 1 s',
+    );
     assert.equal(after.get('acs_agent_up{agent="agent-1"}'), 1);
     assert.ok((after.get('acs_agents_online') ?? 0) >= 1);
     assert.ok((after.get('acs_agent_permission_version_lag{agent="agent-1"}') ?? -1) >= 0);
-    assert.ok([...after.keys()].some((k) => k.startsWith('acs_http_request_duration_seconds_count{method="GET",route="/api/people"')), 'HTTP latency is labelled by route pattern');
+    assert.ok(
+      [...after.keys()].some((k) => k.startsWith('acs_http_request_duration_seconds_count{method="GET",route="/api/people"')),
+      'HTTP latency is labelled by route pattern',
+    );
   });
 });
 
@@ -89,7 +114,11 @@ describe('metrics with ACS_METRICS_TOKEN', () => {
     assert.equal((await fetch(`${t.url}/api/metrics`)).status, 401);
     assert.equal((await fetch(`${t.url}/api/metrics`, { headers: { authorization: `Bearer ${token.replace('0', 'x')}` } })).status, 401);
     const session = await t.token('admin');
-    assert.equal((await fetch(`${t.url}/api/metrics`, { headers: { authorization: `Bearer ${session}` } })).status, 401, 'a dashboard session is not a metrics token');
+    assert.equal(
+      (await fetch(`${t.url}/api/metrics`, { headers: { authorization: `Bearer ${session}` } })).status,
+      401,
+      'a dashboard session is not a metrics token',
+    );
     const ok = await fetch(`${t.url}/api/metrics`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /acs_events_ingested_total/);

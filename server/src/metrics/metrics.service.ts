@@ -40,15 +40,38 @@ export class MetricsService {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ instance_id: config.instanceId });
     collectDefaultMetrics({ register: this.registry, prefix: 'acs_process_' });
-    this.eventsIngested = new Counter({ name: 'acs_events_ingested_total', help: 'Agent events received, by outcome: stored, duplicate (already stored) or refused', labelNames: ['outcome'], registers });
-    this.ingestDelay = new Histogram({ name: 'acs_event_ingest_delay_seconds', help: 'Device time of an event to the moment it was stored (includes time in the agent outbox and clock drift)', buckets: DELAY_BUCKETS, registers });
-    this.httpDuration = new Histogram({ name: 'acs_http_request_duration_seconds', help: 'HTTP API handling time, by route pattern', labelNames: ['method', 'route', 'status'], buckets: HANDLING_BUCKETS, registers });
-    this.mqttDuration = new Histogram({ name: 'acs_mqtt_message_duration_seconds', help: 'Handling time of a message from an agent, by channel', labelNames: ['channel', 'outcome'], buckets: HANDLING_BUCKETS, registers });
+    this.eventsIngested = new Counter({
+      name: 'acs_events_ingested_total',
+      help: 'Agent events received, by outcome: stored, duplicate (already stored) or refused',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.ingestDelay = new Histogram({
+      name: 'acs_event_ingest_delay_seconds',
+      help: 'Device time of an event to the moment it was stored (includes time in the agent outbox and clock drift)',
+      buckets: DELAY_BUCKETS,
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'acs_http_request_duration_seconds',
+      help: 'HTTP API handling time, by route pattern',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HANDLING_BUCKETS,
+      registers,
+    });
+    this.mqttDuration = new Histogram({
+      name: 'acs_mqtt_message_duration_seconds',
+      help: 'Handling time of a message from an agent, by channel',
+      labelNames: ['channel', 'outcome'],
+      buckets: HANDLING_BUCKETS,
+      registers,
+    });
     this.scrapeTimeGauges(registers);
   }
 
   recordIngest(counts: Record<IngestOutcome, number>, storedDeviceTimes: readonly number[], storedAt: number): void {
-    for (const outcome of ['stored', 'duplicate', 'refused'] as const) if (counts[outcome] > 0) this.eventsIngested.inc({ outcome }, counts[outcome]);
+    for (const outcome of ['stored', 'duplicate', 'refused'] as const)
+      if (counts[outcome] > 0) this.eventsIngested.inc({ outcome }, counts[outcome]);
     for (const at of storedDeviceTimes) this.ingestDelay.observe(Math.max(0, (storedAt - at) / 1000));
   }
 
@@ -71,7 +94,8 @@ export class MetricsService {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
         const pattern = req.route?.path;
-        const route = typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : (req.url ?? '').startsWith('/api') ? 'unmatched' : 'static';
+        const route =
+          typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` : (req.url ?? '').startsWith('/api') ? 'unmatched' : 'static';
         // A server's requests always carry a method; only client-side messages lack one.
         end({ method: req.method ?? 'unknown', route, status: String(res.statusCode) });
       });
@@ -107,7 +131,8 @@ export class MetricsService {
       },
     });
     // One read of the agents feeds the per-agent gauges; prom-client collects them one by one.
-    let agentsRead: Promise<{ agents: Pick<AgentEntity, 'id' | 'online' | 'appliedVersion' | 'outboxDepth'>[]; version: number }> | null = null;
+    let agentsRead: Promise<{ agents: Pick<AgentEntity, 'id' | 'online' | 'appliedVersion' | 'outboxDepth'>[]; version: number }> | null =
+      null;
     const agents = () => {
       agentsRead ??= (async () => {
         const [rows, version] = await Promise.all([agentRows.syncStates(), site.storedPermissionVersion()]);

@@ -65,7 +65,10 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
     beforeAll(async () => {
       broker = await start();
       admin = await broker.t.token('admin');
-      const door = await broker.t.request('POST', '/api/doors', { token: admin, body: { id: B_DOOR, name: 'B door', fromZoneId: 'lobby', toZoneId: 'office', agentId: 'agent-b' } });
+      const door = await broker.t.request('POST', '/api/doors', {
+        token: admin,
+        body: { id: B_DOOR, name: 'B door', fromZoneId: 'lobby', toZoneId: 'office', agentId: 'agent-b' },
+      });
       assert.equal(door.status, 201);
     });
     afterAll(async () => {
@@ -100,7 +103,10 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
       const b = await connect('agent-b');
       const bInbox = new MessageLog(b);
       await b.subscribeAsync(agentTopic('agent-b', 'permissions'), { qos: 1 });
-      await b.publishAsync(agentTopic('agent-b', 'state'), JSON.stringify({ agentId: 'agent-b', online: true, at: Date.now() }), { qos: 1, retain: true });
+      await b.publishAsync(agentTopic('agent-b', 'state'), JSON.stringify({ agentId: 'agent-b', online: true, at: Date.now() }), {
+        qos: 1,
+        retain: true,
+      });
 
       const a = await connect('agent-a');
       const aInbox = new MessageLog(a);
@@ -116,7 +122,11 @@ function brokerContract(name: string, skip: string | false, start: () => Promise
       await sleep(300);
       // The server's announcement of its versions is for every agent to read.
       const leaked = aInbox.messages.filter((m) => !m.topic.startsWith('acs/v1/agents/agent-a/') && m.topic !== SERVER_ANNOUNCEMENT_TOPIC);
-      assert.deepEqual(leaked.map((m) => m.topic), [], 'A received nothing of B');
+      assert.deepEqual(
+        leaked.map((m) => m.topic),
+        [],
+        'A received nothing of B',
+      );
     });
 
     test('agent A cannot publish events as B, nor a permission set for itself', async () => {

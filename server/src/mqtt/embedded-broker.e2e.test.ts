@@ -74,7 +74,10 @@ describe('embedded broker access control', () => {
   test('a wrong password, an unknown agent and a forged server identity are refused', async () => {
     await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-2', 'wrong-password'), /Bad username or password|Not authorized/i);
     await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-77', bPassword), /Bad username or password|Not authorized/i);
-    await assert.rejects(connectAgent(t.server.mqttUrl, SERVER_MQTT_USERNAME, 'guess', { clientId: 'acs-server' }), /Bad username or password|Not authorized/i);
+    await assert.rejects(
+      connectAgent(t.server.mqttUrl, SERVER_MQTT_USERNAME, 'guess', { clientId: 'acs-server' }),
+      /Bad username or password|Not authorized/i,
+    );
     assert.ok(t.logs.matching(/refused agent agent-2 .*wrong password/, 'warn').length >= 1);
   });
 
@@ -101,12 +104,17 @@ describe('client ids follow the identity the broker authenticated', () => {
     const admin = await t.token('admin');
     const created = await t.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: 'agent-2', name: 'Second' } });
     assert.equal(created.status, 201);
-    await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-2', created.body.mqttPassword, { clientId: agentClientId('agent-1') }), /Identifier rejected/);
+    await assert.rejects(
+      connectAgent(t.server.mqttUrl, 'agent-2', created.body.mqttPassword, { clientId: agentClientId('agent-1') }),
+      /Identifier rejected/,
+    );
     await assert.rejects(connectAgent(t.server.mqttUrl, 'agent-2', 'not-its-password'), /Bad username or password|Not authorized/);
     const real = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
     assert.ok(real.connected, 'agent-1 connects with its own client id');
     // The same identity may open a second, suffixed connection (a diagnostic tool) without displacing the agent.
-    const tool = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword(), { clientId: `${agentClientId('agent-1')}/doctor` });
+    const tool = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword(), {
+      clientId: `${agentClientId('agent-1')}/doctor`,
+    });
     await sleep(100);
     assert.ok(real.connected && tool.connected);
     await tool.endAsync(true);

@@ -120,7 +120,10 @@ export class EmbeddedBrokerService {
    * large as a permission set; agents and anyone else are held to the agent limit.
    */
   private packetLimitFor(connect: ConnectInfo | null): number {
-    const isServer = connect?.username === SERVER_MQTT_USERNAME && connect.password !== undefined && sameSecret(connect.password.toString('utf8'), this.serverPassword);
+    const isServer =
+      connect?.username === SERVER_MQTT_USERNAME &&
+      connect.password !== undefined &&
+      sameSecret(connect.password.toString('utf8'), this.serverPassword);
     return (isServer ? SERVER_PAYLOAD_LIMIT_BYTES : AGENT_PAYLOAD_LIMIT_BYTES) + PACKET_OVERHEAD_BYTES;
   }
 
@@ -143,7 +146,12 @@ export class EmbeddedBrokerService {
     // server's) is refused, whatever connected first and however often the broker restarted.
     if (!isAgentClientId(client.id, username)) {
       this.logger.warn(`refused agent ${username}: client id ${client.id} is not its own (${agentClientId(username)})`);
-      throw this.refuse(username, client, `client id ${client.id.slice(0, 80)} is not its own (${agentClientId(username)})`, IDENTIFIER_REJECTED);
+      throw this.refuse(
+        username,
+        client,
+        `client id ${client.id.slice(0, 80)} is not its own (${agentClientId(username)})`,
+        IDENTIFIER_REJECTED,
+      );
     }
     return { kind: 'agent', agentId: username };
   }

@@ -75,20 +75,21 @@ export class MqttClientService {
       this.logger.log(`connected to ${redact(connection.url)} as ${this.config.mqttClientId}`);
       // What this server speaks, retained for every agent (protocol.ts). Every instance of one
       // release publishes the same; during a rolling upgrade the last one to connect wins.
-      const announcement: ServerAnnouncement = { softwareVersion: SERVER_VERSION, protocol: CURRENT_PROTOCOL, minAgentProtocol: MIN_AGENT_PROTOCOL, at: Date.now() };
+      const announcement: ServerAnnouncement = {
+        softwareVersion: SERVER_VERSION,
+        protocol: CURRENT_PROTOCOL,
+        minAgentProtocol: MIN_AGENT_PROTOCOL,
+        at: Date.now(),
+      };
       client.publish(SERVER_ANNOUNCEMENT_TOPIC, JSON.stringify(announcement), { qos: 1, retain: true }, (err) => {
         if (err && this.client === client) this.logger.warn(`could not announce the server's versions: ${err.message}`);
       });
       // Subscribing again on every connection also brings the agents' retained states.
-      client.subscribe(
-        serverSubscriptions(shared),
-        { qos: 1 },
-        (err, granted) => {
-          if (err && this.client === client) this.logger.error(`subscribing failed: ${err.message}`);
-          const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
-          if (refused.length) this.logger.error(`the broker refused subscriptions: ${refused.join(', ')}`);
-        },
-      );
+      client.subscribe(serverSubscriptions(shared), { qos: 1 }, (err, granted) => {
+        if (err && this.client === client) this.logger.error(`subscribing failed: ${err.message}`);
+        const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+        if (refused.length) this.logger.error(`the broker refused subscriptions: ${refused.join(', ')}`);
+      });
     });
     client.on('offline', () => this.logger.warn(`lost the broker at ${redact(connection.url)}; reconnecting`));
     client.on('error', (err) => this.logger.error(`MQTT: ${err.message}`));

@@ -102,7 +102,11 @@ export class PacketSizeGuard extends Transform {
  * writes go straight to the socket, and either side ending ends both. `onRefused` hears why
  * a connection was cut.
  */
-export function guardedConnection(socket: Socket, limitFor: (connect: ConnectInfo | null) => number, onRefused: (err: Error) => void): Duplex {
+export function guardedConnection(
+  socket: Socket,
+  limitFor: (connect: ConnectInfo | null) => number,
+  onRefused: (err: Error) => void,
+): Duplex {
   const guard = new PacketSizeGuard(limitFor);
   const connection = new Duplex({
     read() {

@@ -15,12 +15,28 @@ import { connectAgent, sleep, startTestServer, type TestServer, waitFor } from '
 import { PacketSizeGuard, PacketTooLargeError } from './packet-size-guard.js';
 
 function connectPacket(username: string): Buffer {
-  return mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `acs-agent-${username}`, keepalive: 30, username, password: Buffer.from('x') });
+  return mqttPacket.generate({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    clientId: `acs-agent-${username}`,
+    keepalive: 30,
+    username,
+    password: Buffer.from('x'),
+  });
 }
 
 describe('the packet size guard', () => {
   test('refuses a packet over the limit from its header alone, whatever the chunking', async () => {
-    const publish = mqttPacket.generate({ cmd: 'publish', topic: 'acs/v1/agents/a/events', payload: Buffer.alloc(2000), qos: 0, retain: false, dup: false });
+    const publish = mqttPacket.generate({
+      cmd: 'publish',
+      topic: 'acs/v1/agents/a/events',
+      payload: Buffer.alloc(2000),
+      qos: 0,
+      retain: false,
+      dup: false,
+    });
     const stream = Buffer.concat([connectPacket('a'), publish]);
     for (const cut of [1, 2, 3, 7, 50, stream.length]) {
       const guard = new PacketSizeGuard(() => 1000);
@@ -63,12 +79,29 @@ describe('the packet size guard', () => {
 });
 
 /** Sends a CONNECT as `agentId` and then the fixed header of a PUBLISH announcing `size` bytes, followed by `send` bytes of it. */
-async function announceHugePublish(port: number, agentId: string, password: string, size: number, send: number): Promise<{ closed: Promise<void>; socket: Socket }> {
+async function announceHugePublish(
+  port: number,
+  agentId: string,
+  password: string,
+  size: number,
+  send: number,
+): Promise<{ closed: Promise<void>; socket: Socket }> {
   const socket = rawConnect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);
-  socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `acs-agent-${agentId}`, keepalive: 30, username: agentId, password: Buffer.from(password) }));
+  socket.write(
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: `acs-agent-${agentId}`,
+      keepalive: 30,
+      username: agentId,
+      password: Buffer.from(password),
+    }),
+  );
   await sleep(200);
   const topic = Buffer.from(agentTopic(agentId, 'events'));
   const remaining = 2 + topic.length + size;
@@ -105,7 +138,10 @@ describe('payload limits on the embedded broker', () => {
     const before = process.memoryUsage().rss;
     const { closed } = await announceHugePublish(port, 'agent-1', password, 100 * 1024 * 1024, 100 * 1024 * 1024);
     await closed;
-    await waitFor(() => t.logs.matching(/cut the MQTT connection from .*over the limit of 263168 bytes/, 'warn').length === 1, 'the refusal in the log');
+    await waitFor(
+      () => t.logs.matching(/cut the MQTT connection from .*over the limit of 263168 bytes/, 'warn').length === 1,
+      'the refusal in the log',
+    );
     global.gc?.();
     const growth = process.memoryUsage().rss - before;
     assert.ok(growth < 40 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MB`);
@@ -147,7 +183,10 @@ describeUnless(mosquittoMissing())('payload limits on Mosquitto with the deploym
     const agent = await connectAgent(mosquitto.url, 'agent-a', agentPassword);
     await agent.publishAsync(agentTopic('agent-a', 'events'), Buffer.alloc(AGENT_PAYLOAD_LIMIT_BYTES + 1, 0x20), { qos: 1 });
     await waitFor(() => t.server.app.get(AgentMessageRouter).stats.oversized === 1, 'the oversized message dropped');
-    assert.equal(t.logs.matching(/dropped a message of 262145 bytes from agent agent-a .*over the limit of 262144 bytes/, 'warn').length, 1);
+    assert.equal(
+      t.logs.matching(/dropped a message of 262145 bytes from agent agent-a .*over the limit of 262144 bytes/, 'warn').length,
+      1,
+    );
     await agent.endAsync(true);
   });
 });

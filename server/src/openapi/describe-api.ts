@@ -16,11 +16,14 @@ import { buildOpenApiDocument } from './openapi-document.js';
 export async function describeApi(): Promise<OpenAPIObject> {
   // The configuration is only read to shape the dynamic modules; nothing is opened or written.
   const config = loadServerConfig({}, {});
-  const app = await NestFactory.create(AppModule.forRoot(config, new SystemClock(), new PasswordHasher(), () => undefined), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create(
+    AppModule.forRoot(config, new SystemClock(), new PasswordHasher(), () => undefined),
+    {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    },
+  );
   try {
     app.setGlobalPrefix('api');
     return buildOpenApiDocument(app);

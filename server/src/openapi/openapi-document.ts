@@ -67,7 +67,11 @@ interface Operation {
 
 /** A FileUpload route: multipart/form-data with the file beside the body's fields; without a required file, JSON too. */
 function uploadBody(rule: UploadRule, body: JsonSchema | null): unknown {
-  const file = { type: 'string', format: 'binary', description: `${rule.kinds.join(', ')} (by content), at most ${describeBytes(rule.maxBytes)}` };
+  const file = {
+    type: 'string',
+    format: 'binary',
+    description: `${rule.kinds.join(', ')} (by content), at most ${describeBytes(rule.maxBytes)}`,
+  };
   const multipart = {
     type: 'object',
     properties: { ...(body?.properties ?? {}), [rule.field]: file },
@@ -139,7 +143,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       }
       operation.responses = {
         ...operation.responses,
-        ...(handler.isPublic ? {} : { '401': { description: 'No session, or it has ended' }, '403': { description: 'Not allowed for this role' } }),
+        ...(handler.isPublic
+          ? {}
+          : { '401': { description: 'No session, or it has ended' }, '403': { description: 'Not allowed for this role' } }),
         ...(handler.body || handler.query ? { '400': { description: 'validation_failed: the message names each bad field' } } : {}),
         ...(handler.upload
           ? {

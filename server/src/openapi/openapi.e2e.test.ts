@@ -5,8 +5,22 @@ import { startTestServer, type TestServer } from '../testing/server-harness.js';
 
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; 'x-roles'?: string[]; parameters?: Array<{ name: string; in: string; schema: Record<string, unknown> }>; requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
-  components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>; securitySchemes: Record<string, unknown> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: unknown[];
+        'x-roles'?: string[];
+        parameters?: Array<{ name: string; in: string; schema: Record<string, unknown> }>;
+        requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }>;
+    securitySchemes: Record<string, unknown>;
+  };
 }
 
 describe('the OpenAPI description', () => {
@@ -28,12 +42,24 @@ describe('the OpenAPI description', () => {
     const doc = (await t.request<Doc>('GET', '/api/openapi.json', { token: await t.token('auditor') })).body;
     assert.match(doc.openapi, /^3\./);
     assert.ok(doc.components.securitySchemes['session']);
-    const docs = new Set(['GET /api/docs', 'GET /api/docs/swagger-ui.css', 'GET /api/docs/swagger-ui-bundle.js', 'GET /api/docs/docs.js', 'GET /api/docs/docs.css']);
+    const docs = new Set([
+      'GET /api/docs',
+      'GET /api/docs/swagger-ui.css',
+      'GET /api/docs/swagger-ui-bundle.js',
+      'GET /api/docs/docs.js',
+      'GET /api/docs/docs.css',
+    ]);
     for (const route of listRoutes(t.server.app).filter((r) => r.path.startsWith('/api') && !docs.has(`${r.method} ${r.path}`))) {
       const path = route.path.replace(/:([a-zA-Z]+)/g, '{$1}');
       const operation = doc.paths[path]?.[route.method.toLowerCase()];
       assert.ok(operation, `${route.method} ${route.path} is described`);
-      const open = ['POST /api/auth/login', 'GET /api/health', 'GET /api/health/live', 'GET /api/health/ready', 'GET /api/metrics'].includes(`${route.method} ${route.path}`);
+      const open = [
+        'POST /api/auth/login',
+        'GET /api/health',
+        'GET /api/health/live',
+        'GET /api/health/ready',
+        'GET /api/metrics',
+      ].includes(`${route.method} ${route.path}`);
       assert.deepEqual(operation.security, open ? [] : [{ session: [] }], `${route.method} ${route.path} security`);
       if (!open) assert.ok(operation['x-roles']?.length, `${route.method} ${route.path} lists its roles`);
     }
@@ -62,7 +88,8 @@ describe('the OpenAPI description', () => {
   test('upload routes are described as multipart/form-data with the file, its types and its limit', async () => {
     const doc = (await t.request<Doc>('GET', '/api/openapi.json', { token: await t.token('admin') })).body;
     type Multipart = { properties: Record<string, Record<string, unknown>>; required: string[] };
-    const content = (path: string, method: string) => doc.paths[path]![method]!.requestBody!.content as unknown as Record<string, { schema: Multipart }>;
+    const content = (path: string, method: string) =>
+      doc.paths[path]![method]!.requestBody!.content as unknown as Record<string, { schema: Multipart }>;
     const note = content('/api/incidents/{id}/notes', 'post');
     assert.equal(note['multipart/form-data']!.schema.properties['attachment']!['format'], 'binary');
     assert.match(String(note['multipart/form-data']!.schema.properties['attachment']!['description']), /pdf, png, jpeg, webp, text .*2 MB/);

@@ -35,9 +35,11 @@ type Ctor = abstract new (...args: never[]) => unknown;
 
 // class-transformer keeps @Type(() => X) in a storage its index does not export.
 const require = createRequire(import.meta.url);
-const typeStorage = (require('class-transformer/cjs/storage.js') as {
-  defaultMetadataStorage: { findTypeMetadata(target: Ctor, property: string): { typeFunction: () => unknown } | undefined };
-}).defaultMetadataStorage;
+const typeStorage = (
+  require('class-transformer/cjs/storage.js') as {
+    defaultMetadataStorage: { findTypeMetadata(target: Ctor, property: string): { typeFunction: () => unknown } | undefined };
+  }
+).defaultMetadataStorage;
 
 /** Custom validators of this code base, described for readers of the API. */
 const CUSTOM: Record<string, JsonSchema> = {
@@ -111,7 +113,12 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
  * Swagger decorators. Nested DTOs are added to `components` and referenced.
  */
 export function schemaOfDto(dto: Ctor, components: Record<string, JsonSchema>): JsonSchema {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(dto as unknown as new () => object, '', true, false) as ValidationMetadataLike[];
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(
+    dto as unknown as new () => object,
+    '',
+    true,
+    false,
+  ) as ValidationMetadataLike[];
   const byProperty = new Map<string, ValidationMetadataLike[]>();
   for (const m of metadatas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
   const properties: Record<string, JsonSchema> = {};

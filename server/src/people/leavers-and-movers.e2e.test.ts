@@ -40,11 +40,24 @@ describe('departments, movers and leavers, with proof from the agents', () => {
       const m = inbox.on(permissionsTopic).length ? latest() : null;
       return m && m.set.version >= minVersion ? m : null;
     }, `a snapshot of version ${minVersion} or later`);
-    await agent.publishAsync(agentTopic('agent-1', 'applied'), JSON.stringify({ version: message.set.version, hash: message.hash, appliedAt: clock.now() }), { qos: 1 });
-    await waitFor(async () => (await api.ok<AgentLagView[]>('GET', '/api/agents/lag', admin)).find((a) => a.agentId === 'agent-1')!.appliedVersion === message.set.version, 'the confirmation');
+    await agent.publishAsync(
+      agentTopic('agent-1', 'applied'),
+      JSON.stringify({ version: message.set.version, hash: message.hash, appliedAt: clock.now() }),
+      { qos: 1 },
+    );
+    await waitFor(
+      async () =>
+        (await api.ok<AgentLagView[]>('GET', '/api/agents/lag', admin)).find((a) => a.agentId === 'agent-1')!.appliedVersion ===
+        message.set.version,
+      'the confirmation',
+    );
     return message.set.version;
   }
-  const grantsOf = (personId: string) => t.server.app.get(DataSource).getRepository(GrantEntity).find({ where: { personId }, order: { createdAt: 'ASC' } });
+  const grantsOf = (personId: string) =>
+    t.server.app
+      .get(DataSource)
+      .getRepository(GrantEntity)
+      .find({ where: { personId }, order: { createdAt: 'ASC' } });
 
   beforeAll(async () => {
     t = await startTestServer({}, { clock });
@@ -55,7 +68,10 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     agent = await connectAgent(t.server.mqttUrl, 'agent-1', await t.demoAgentPassword());
     inbox = new MessageLog(agent);
     await agent.subscribeAsync(permissionsTopic, { qos: 1 });
-    await agent.publishAsync(agentTopic('agent-1', 'state'), JSON.stringify({ agentId: 'agent-1', online: true, at: clock.now() }), { qos: 1, retain: true });
+    await agent.publishAsync(agentTopic('agent-1', 'state'), JSON.stringify({ agentId: 'agent-1', online: true, at: clock.now() }), {
+      qos: 1,
+      retain: true,
+    });
     await agent.publishAsync(agentTopic('agent-1', 'sync'), JSON.stringify({ haveVersion: null, haveHash: null }), { qos: 1 });
     await confirmLatest(1);
   });
@@ -66,28 +82,56 @@ describe('departments, movers and leavers, with proof from the agents', () => {
 
   test('departments carry default zones of level L0/L1 only; names are unique; a rename follows the members', async () => {
     const listed = await api.ok<DepartmentView[]>('GET', '/api/departments', await t.token('zhangwei'));
-    assert.deepEqual(listed.map((d) => [d.name, d.memberCount]), [['Facilities', 1], ['Finance', 1], ['IT', 1], ['R&D', 1]]);
+    assert.deepEqual(
+      listed.map((d) => [d.name, d.memberCount]),
+      [
+        ['Facilities', 1],
+        ['Finance', 1],
+        ['IT', 1],
+        ['R&D', 1],
+      ],
+    );
     const security = await api.ok<DepartmentView>('POST', '/api/departments', admin, {
       name: 'Security',
       defaultZones: [{ zoneId: 'lobby' }, { zoneId: 'office', scheduleId: 'business-hours' }],
     });
-    assert.deepEqual(security.defaultZones, [{ zoneId: 'lobby', scheduleId: null }, { zoneId: 'office', scheduleId: 'business-hours' }]);
-    await api.fails('POST', '/api/departments', admin, { name: 'Security' }, 409, [/department Security already exists/]);
-    await api.fails('POST', '/api/departments', admin, { name: 'Ops', defaultZones: [{ zoneId: 'lab' }, { zoneId: 'nowhere' }, { zoneId: 'office', scheduleId: 'never' }, { zoneId: 'office' }] }, 400, [
-      /defaultZones\.0\.zoneId: lab is L2; department defaults stop at L1/,
-      /defaultZones\.1\.zoneId: no zone nowhere/,
-      /defaultZones\.2\.scheduleId: no schedule never/,
-      /defaultZones\.3\.zoneId: office is listed twice/,
+    assert.deepEqual(security.defaultZones, [
+      { zoneId: 'lobby', scheduleId: null },
+      { zoneId: 'office', scheduleId: 'business-hours' },
     ]);
+    await api.fails('POST', '/api/departments', admin, { name: 'Security' }, 409, [/department Security already exists/]);
+    await api.fails(
+      'POST',
+      '/api/departments',
+      admin,
+      {
+        name: 'Ops',
+        defaultZones: [{ zoneId: 'lab' }, { zoneId: 'nowhere' }, { zoneId: 'office', scheduleId: 'never' }, { zoneId: 'office' }],
+      },
+      400,
+      [
+        /defaultZones\.0\.zoneId: lab is L2; department defaults stop at L1/,
+        /defaultZones\.1\.zoneId: no zone nowhere/,
+        /defaultZones\.2\.scheduleId: no schedule never/,
+        /defaultZones\.3\.zoneId: office is listed twice/,
+      ],
+    );
     await api.fails('POST', '/api/departments', admin, { name: '' }, 400, [/name must be longer than or equal to 1/]);
     await api.fails('POST', '/api/departments', admin, { name: 'X', defaultZones: 'office' }, 400, [/defaultZones must be an array/]);
 
     const finance = listed.find((d) => d.name === 'Finance')!;
     await api.ok('PATCH', `/api/departments/${finance.id}`, admin, { name: '财务 Finance' });
-    assert.equal((await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Zhao Min'))!.department, '财务 Finance');
+    assert.equal(
+      (await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Zhao Min'))!.department,
+      '财务 Finance',
+    );
     await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { name: 'IT' }, 409, [/department IT already exists/]);
-    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ zoneId: 'machine-room' }] }, 400, [/machine-room is L3; department defaults stop at L1/]);
-    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ scheduleId: 'always' }] }, 400, [/defaultZones\.0\.zoneId must be a string/]);
+    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ zoneId: 'machine-room' }] }, 400, [
+      /machine-room is L3; department defaults stop at L1/,
+    ]);
+    await api.fails('PATCH', `/api/departments/${finance.id}`, admin, { defaultZones: [{ scheduleId: 'always' }] }, 400, [
+      /defaultZones\.0\.zoneId must be a string/,
+    ]);
     await api.fails('PATCH', '/api/departments/no-such', admin, { name: 'x' }, 404);
     await api.fails('DELETE', `/api/departments/${finance.id}`, admin, undefined, 409, [/still has 1 member/]);
     const empty = await api.ok<DepartmentView>('POST', '/api/departments', admin, { name: 'Temporary team' });
@@ -99,10 +143,19 @@ describe('departments, movers and leavers, with proof from the agents', () => {
   });
 
   test('a person who joins a department gets its default zones; an unknown department is refused', async () => {
-    const joined = await api.ok<PersonView>('POST', '/api/people', admin, { name: '陈静 Chen Jing', kind: 'employee', department: 'Security' });
+    const joined = await api.ok<PersonView>('POST', '/api/people', admin, {
+      name: '陈静 Chen Jing',
+      kind: 'employee',
+      department: 'Security',
+    });
     const grants = await api.ok<GrantView[]>('GET', `/api/grants?personId=${joined.id}`, admin);
-    assert.deepEqual(grants.map((g) => [g.zoneId, g.scheduleId]).sort(), [['lobby', null], ['office', 'business-hours']]);
-    await api.fails('POST', '/api/people', admin, { name: 'Nobody', kind: 'employee', department: 'Marketing' }, 400, [/department: no department Marketing/]);
+    assert.deepEqual(grants.map((g) => [g.zoneId, g.scheduleId]).sort(), [
+      ['lobby', null],
+      ['office', 'business-hours'],
+    ]);
+    await api.fails('POST', '/api/people', admin, { name: 'Nobody', kind: 'employee', department: 'Marketing' }, 400, [
+      /department: no department Marketing/,
+    ]);
     await api.fails('PATCH', `/api/people/${joined.id}`, admin, { department: 'Marketing' }, 400, [/no department Marketing/]);
   });
 
@@ -114,7 +167,14 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     const grants = await grantsOf(zhang.id);
     const live = grants.filter((g) => g.revokedAt === null);
     const ended = grants.filter((g) => g.revokedAt !== null);
-    assert.deepEqual(live.map((g) => [g.zoneId, g.scheduleId]).sort(), [['lobby', null], ['office', 'always']], 'the office grant is kept as it was; the lobby is added');
+    assert.deepEqual(
+      live.map((g) => [g.zoneId, g.scheduleId]).sort(),
+      [
+        ['lobby', null],
+        ['office', 'always'],
+      ],
+      'the office grant is kept as it was; the lobby is added',
+    );
     assert.deepEqual(ended.map((g) => [g.zoneId, g.revokedReason, g.revokedByUserId, g.revokedAt]).sort(), [
       ['lab', 'person_moved', adminUser.id, before],
       ['machine-room', 'person_moved', adminUser.id, before],
@@ -132,17 +192,28 @@ describe('departments, movers and leavers, with proof from the agents', () => {
   test('a leaver loses every card, grant and pending request at once; the report proves when the agent confirmed it', async () => {
     const liNa = person('Li Na');
     const lina = await t.token('lina');
-    const pending = await api.ok<AccessRequestView>('POST', '/api/access-requests', lina, { zoneId: 'machine-room', reason: 'server maintenance' });
+    const pending = await api.ok<AccessRequestView>('POST', '/api/access-requests', lina, {
+      zoneId: 'machine-room',
+      reason: 'server maintenance',
+    });
     clock.set(T0 + 3_600_000);
     const departedAt = clock.now();
     const departed = await api.ok<PersonView>('PATCH', `/api/people/${liNa.id}`, admin, { status: 'departed' });
     assert.equal(departed.departedAt, departedAt);
-    const version = (await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).findOneByOrFail({ reason: `person ${liNa.id} departed` })).version;
+    const version = (
+      await t.server.app
+        .get(DataSource)
+        .getRepository(PermissionChangeEntity)
+        .findOneByOrFail({ reason: `person ${liNa.id} departed` })
+    ).version;
 
     const card = (await api.ok<CardView[]>('GET', `/api/cards?personId=${liNa.id}`, admin))[0]!;
     assert.equal(card.status, 'revoked');
     const history = await api.ok<CardHistoryView[]>('GET', `/api/cards/${card.id}/history`, admin);
-    assert.deepEqual(history.map((h) => [h.from, h.to, h.note, h.actor?.id]), [['active', 'revoked', 'person departed', adminUser.id]]);
+    assert.deepEqual(
+      history.map((h) => [h.from, h.to, h.note, h.actor?.id]),
+      [['active', 'revoked', 'person departed', adminUser.id]],
+    );
     assert.equal((await api.ok<AccessRequestView>('GET', `/api/access-requests/${pending.id}`, admin)).status, 'cancelled');
 
     const before = (await api.ok<LeaverView[]>('GET', '/api/reports/leavers', admin))[0]!;
@@ -169,7 +240,15 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     const after = (await api.ok<LeaverView[]>('GET', '/api/reports/leavers', admin))[0]!;
     assert.equal(after.allConfirmedAt, departedAt + 1500);
     assert.deepEqual(after.pendingAgentIds, []);
-    assert.deepEqual(after.agents, [{ agentId: 'agent-1', agentName: 'Demo agent 1 演示代理', confirmedVersion: confirmed, confirmedAt: departedAt + 1500, delayMs: 1500 }]);
+    assert.deepEqual(after.agents, [
+      {
+        agentId: 'agent-1',
+        agentName: 'Demo agent 1 演示代理',
+        confirmedVersion: confirmed,
+        confirmedAt: departedAt + 1500,
+        delayMs: 1500,
+      },
+    ]);
 
     const proof = await api.ok<RevocationProofView>('GET', `/api/revocations/${version}`, await t.token('auditor'));
     assert.equal(proof.complete, true);
@@ -185,12 +264,15 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     assert.equal((await api.ok<LeaverView[]>('GET', `/api/reports/leavers?from=${departedAt}&to=${departedAt + 1}`, admin)).length, 1);
   });
 
-  test('the leavers report exports as CSV in the reader\'s language, with times in the site time zone', async () => {
+  test("the leavers report exports as CSV in the reader's language, with times in the site time zone", async () => {
     const res = await t.request<string>('GET', '/api/reports/leavers.csv', { token: admin });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/csv; charset=utf-8/);
     assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="leavers.csv"/);
-    const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     assert.equal(
       lines[0],
       'Person,Kind,Department,Departed at (Asia/Shanghai),Permission version,Cards revoked,Grants ended,All agents confirmed at (Asia/Shanghai),Seconds to confirmation,Agents not yet confirmed',
@@ -203,7 +285,9 @@ describe('departments, movers and leavers, with proof from the agents', () => {
     const zh = await t.request<string>('GET', '/api/reports/leavers.csv', { token: auditor });
     assert.match(zh.body.split('\r\n')[0]!, /^人员,类别,部门,离职时间（Asia\/Shanghai）,权限版本/);
     // A byte-order mark leads, so spreadsheet programs read the Chinese as UTF-8 (fetch's text() strips it).
-    const raw = new Uint8Array(await (await fetch(`${t.url}/api/reports/leavers.csv`, { headers: { authorization: `Bearer ${auditor}` } })).arrayBuffer());
+    const raw = new Uint8Array(
+      await (await fetch(`${t.url}/api/reports/leavers.csv`, { headers: { authorization: `Bearer ${auditor}` } })).arrayBuffer(),
+    );
     assert.deepEqual([...raw.slice(0, 3)], [0xef, 0xbb, 0xbf]);
   });
 

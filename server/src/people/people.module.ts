@@ -10,7 +10,14 @@ import { PeopleService } from './people.service.js';
 import { PersonEntity } from './person.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonEntity]), DepartmentRepositoryModule, AccessRequestRepositoryModule, GrantRepositoryModule, CardRepositoryModule, SiteModule],
+  imports: [
+    TypeOrmModule.forFeature([PersonEntity]),
+    DepartmentRepositoryModule,
+    AccessRequestRepositoryModule,
+    GrantRepositoryModule,
+    CardRepositoryModule,
+    SiteModule,
+  ],
   controllers: [PeopleController],
   providers: [PeopleService],
   exports: [PeopleService],

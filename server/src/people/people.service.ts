@@ -89,7 +89,10 @@ export class PeopleService {
       return department ? this.grantDefaults(m, person.id, department.defaultZones, [], now, actor?.id ?? null) : 0;
     });
     if (added) {
-      await this.changes.record(`person ${person.id} joined ${department!.name}`, { personIds: [person.id], actorUserId: actor?.id ?? null });
+      await this.changes.record(`person ${person.id} joined ${department!.name}`, {
+        personIds: [person.id],
+        actorUserId: actor?.id ?? null,
+      });
     }
     return toPersonView(person);
   }
@@ -136,7 +139,14 @@ export class PeopleService {
           await endGrant(manager, grant, 'person_moved', now, actorId);
           outcome.endedGrants++;
         }
-        outcome.addedGrants = await this.grantDefaults(manager, id, defaults, live.filter((g) => keep.has(g.zoneId)).map((g) => g.zoneId), now, actorId);
+        outcome.addedGrants = await this.grantDefaults(
+          manager,
+          id,
+          defaults,
+          live.filter((g) => keep.has(g.zoneId)).map((g) => g.zoneId),
+          now,
+          actorId,
+        );
       }
       return outcome;
     });
@@ -148,7 +158,9 @@ export class PeopleService {
       person.departureVersion = version;
       await this.repo.save(person);
     } else if (outcome.moved) {
-      this.logger.log(`person ${id} moved to ${person.department ?? 'no department'}: ended ${outcome.endedGrants} grant(s), added ${outcome.addedGrants}`);
+      this.logger.log(
+        `person ${id} moved to ${person.department ?? 'no department'}: ended ${outcome.endedGrants} grant(s), added ${outcome.addedGrants}`,
+      );
       await this.changes.record(`person ${id} moved to ${person.department ?? 'no department'}`, {
         personIds: [id],
         revokes: outcome.endedGrants > 0,
@@ -207,7 +219,12 @@ export class PeopleService {
     const wanted = [...new Set(ids)];
     const found: PersonSummary[] = [];
     for (let i = 0; i < wanted.length; i += 1000) {
-      found.push(...(await this.repo.find({ select: { id: true, name: true, kind: true, status: true }, where: { id: In(wanted.slice(i, i + 1000)) } })));
+      found.push(
+        ...(await this.repo.find({
+          select: { id: true, name: true, kind: true, status: true },
+          where: { id: In(wanted.slice(i, i + 1000)) },
+        })),
+      );
     }
     return found;
   }
@@ -220,12 +237,28 @@ export class PeopleService {
    * The person record that holds a visit's card and grants: the existing one, or a new
    * active visitor. Inside the caller's transaction, so a failed check-in leaves no person.
    */
-  async ensureVisitor(existingId: string | null, visitor: { name: string; company: string | null }, at: number, manager: EntityManager): Promise<string> {
+  async ensureVisitor(
+    existingId: string | null,
+    visitor: { name: string; company: string | null },
+    at: number,
+    manager: EntityManager,
+  ): Promise<string> {
     const repo = manager.getRepository(PersonEntity);
     const person = existingId ? await repo.findOneBy({ id: existingId }) : null;
     if (person) return person.id;
     const id = newId();
-    await repo.insert({ id, name: visitor.name, kind: 'visitor', department: visitor.company, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: at, updatedAt: at });
+    await repo.insert({
+      id,
+      name: visitor.name,
+      kind: 'visitor',
+      department: visitor.company,
+      email: null,
+      status: 'active',
+      departedAt: null,
+      departureVersion: null,
+      createdAt: at,
+      updatedAt: at,
+    });
     return id;
   }
 

@@ -36,7 +36,10 @@ export class PersonRepository {
 
   /** Departed people, newest departure first; from `from` when given, else every departure. */
   departedSince(from?: number): Promise<PersonEntity[]> {
-    return this.people.find({ where: { status: 'departed', departedAt: from !== undefined ? MoreThanOrEqual(from) : Not(IsNull()) }, order: { departedAt: 'DESC' } });
+    return this.people.find({
+      where: { status: 'departed', departedAt: from !== undefined ? MoreThanOrEqual(from) : Not(IsNull()) },
+      order: { departedAt: 'DESC' },
+    });
   }
 
   /** People who departed in the period. */
@@ -65,7 +68,8 @@ export class PersonRepository {
     const wanted = [...new Set(ids)];
     const names = new Map<string, string>();
     for (let i = 0; i < wanted.length; i += 500) {
-      for (const p of await this.people.find({ select: { id: true, name: true }, where: { id: In(wanted.slice(i, i + 500)) } })) names.set(p.id, p.name);
+      for (const p of await this.people.find({ select: { id: true, name: true }, where: { id: In(wanted.slice(i, i + 500)) } }))
+        names.set(p.id, p.name);
     }
     return names;
   }

@@ -106,13 +106,11 @@ export class ProofService {
     const byVersion = new Map((versions.length ? await this.changes.findByVersions(versions) : []).map((c) => [c.version, c]));
     for (const p of people) {
       // Departures recorded before departure versions were kept have no version on the person: find the change by its reason.
-      const change = p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.latestWithReason(`person ${p.id} departed`);
+      const change =
+        p.departureVersion !== null ? byVersion.get(p.departureVersion) : await this.changes.latestWithReason(`person ${p.id} departed`);
       if (change) changeByPerson.set(p.id, change);
     }
-    const [cards, grants] = await Promise.all([
-      this.cards.statusesOfHolders(ids),
-      this.grants.endedByDepartureOf(ids),
-    ]);
+    const [cards, grants] = await Promise.all([this.cards.statusesOfHolders(ids), this.grants.endedByDepartureOf(ids)]);
     const steps = cards.length ? await this.cards.revocationsOf(cards.map((c) => c.id)) : [];
     const affected = await this.affectedAgents();
     const index = await this.index(Math.min(...[...changeByPerson.values()].map((c) => c.version), Number.MAX_SAFE_INTEGER));

@@ -22,7 +22,11 @@ export class ReadersController {
 
   @Roles(ADMIN)
   @Post(':id/provisioning-window')
-  openProvisioningWindow(@Param('id') id: string, @Body() dto: ProvisioningWindowDto, @CurrentAuth() auth: AuthContext): Promise<ReaderKeyOperationView> {
+  openProvisioningWindow(
+    @Param('id') id: string,
+    @Body() dto: ProvisioningWindowDto,
+    @CurrentAuth() auth: AuthContext,
+  ): Promise<ReaderKeyOperationView> {
     return this.readers.openProvisioningWindow(id, dto.minutes, auth.user.id);
   }
 

@@ -35,13 +35,25 @@ const OSDP: OsdpReaderDetail = {
   provisioningUntil: null,
 };
 
-function report(entries: Partial<ReaderReportEntry>[] = [], results: ReadersReport['results'] = [], osdp: Partial<OsdpReaderDetail> = {}): ReadersReport {
+function report(
+  entries: Partial<ReaderReportEntry>[] = [],
+  results: ReadersReport['results'] = [],
+  osdp: Partial<OsdpReaderDetail> = {},
+): ReadersReport {
   return {
     agentId: 'agent-1',
     at: Date.now(),
     readers: [
       { readerId: 'office-gate-in', type: 'rdm6300', doorId: 'office-gate', direction: 'in', online: true, fault: null },
-      { readerId: 'office-gate-out', type: 'osdp', doorId: 'office-gate', direction: 'out', online: true, fault: null, osdp: { ...OSDP, ...osdp } },
+      {
+        readerId: 'office-gate-out',
+        type: 'osdp',
+        doorId: 'office-gate',
+        direction: 'out',
+        online: true,
+        fault: null,
+        osdp: { ...OSDP, ...osdp },
+      },
       ...(entries as ReaderReportEntry[]),
     ],
     results,
@@ -81,7 +93,10 @@ describe('readers and OSDP key management', () => {
   }
 
   const commandsFor = (kind: CommandMessage['command']) =>
-    commands.on(agentTopic('agent-1', 'commands')).map((m) => JSON.parse(m.payload) as CommandMessage).filter((c) => c.command === kind);
+    commands
+      .on(agentTopic('agent-1', 'commands'))
+      .map((m) => JSON.parse(m.payload) as CommandMessage)
+      .filter((c) => c.command === kind);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -113,10 +128,15 @@ describe('readers and OSDP key management', () => {
   });
 
   test('a reader the agent stops reporting disappears; a malformed report changes nothing', async () => {
-    await publishReport(report([{ readerId: 'lab-out', type: 'osdp', doorId: 'lab', direction: 'out', online: false, fault: 'no_response', osdp: OSDP }]));
+    await publishReport(
+      report([{ readerId: 'lab-out', type: 'osdp', doorId: 'lab', direction: 'out', online: false, fault: 'no_response', osdp: OSDP }]),
+    );
     assert.equal((await readers()).find((r) => r.id === 'agent-1.lab-out')?.fault, 'no_response');
     await publishReport(report());
-    assert.equal((await readers()).find((r) => r.id === 'agent-1.lab-out'), undefined);
+    assert.equal(
+      (await readers()).find((r) => r.id === 'agent-1.lab-out'),
+      undefined,
+    );
     const malformed = t.server.app.get(AgentMessageRouter).stats.malformed;
     await publishReport('{"agentId":"agent-1","readers":[{"readerId":"x"}]}');
     await publishReport('not json');
@@ -130,9 +150,15 @@ describe('readers and OSDP key management', () => {
     assert.equal((await t.request('POST', `/api/readers/${REF}/provisioning-window`, { token: guard, body: { minutes: 10 } })).status, 403);
     const bad = await t.request<ApiError>('POST', `/api/readers/${REF}/provisioning-window`, { token: admin, body: { minutes: 0 } });
     assert.equal(bad.status, 400);
-    assert.equal((await t.request('POST', `/api/readers/${REF}/provisioning-window`, { token: admin, body: { minutes: 10, extra: 1 } })).status, 400);
+    assert.equal(
+      (await t.request('POST', `/api/readers/${REF}/provisioning-window`, { token: admin, body: { minutes: 10, extra: 1 } })).status,
+      400,
+    );
 
-    const res = await t.request<ReaderKeyOperationView>('POST', `/api/readers/${REF}/provisioning-window`, { token: admin, body: { minutes: 10 } });
+    const res = await t.request<ReaderKeyOperationView>('POST', `/api/readers/${REF}/provisioning-window`, {
+      token: admin,
+      body: { minutes: 10 },
+    });
     assert.equal(res.status, 201);
     assert.deepEqual([res.body.kind, res.body.status, res.body.detail, res.body.keyId], ['provisioning_window', 'sent', '10 min', null]);
     assert.ok(res.body.actorName);
@@ -140,7 +166,11 @@ describe('readers and OSDP key management', () => {
     assert.ok(command.command === 'reader-provisioning-window');
     assert.deepEqual([command.readerId, command.durationMs], ['office-gate-out', 600_000]);
 
-    await publishReport(report([], [{ commandId: command.commandId, readerId: 'office-gate-out', status: 'done', error: null, at: Date.now() }], { secureChannel: 'install_mode' }));
+    await publishReport(
+      report([], [{ commandId: command.commandId, readerId: 'office-gate-out', status: 'done', error: null, at: Date.now() }], {
+        secureChannel: 'install_mode',
+      }),
+    );
     const view = (await readers()).find((r) => r.id === REF)!;
     assert.deepEqual([view.lastOperation?.status, view.osdp?.secureChannel], ['done', 'install_mode']);
   });
@@ -160,7 +190,10 @@ describe('readers and OSDP key management', () => {
     assert.ok(!row.sealed.includes(command.key) && !row.sealed.includes(Buffer.from(command.key, 'hex').toString('base64')));
     assert.equal(t.server.app.get(ReaderKeyVault).open(row.sealed).toString('hex'), command.key);
     assert.equal(row.status, 'pending');
-    assert.ok(!(await readFile(join(t.dataDir, 'acs.sqlite'))).includes(Buffer.from(command.key, 'hex')), 'not in the database file in clear');
+    assert.ok(
+      !(await readFile(join(t.dataDir, 'acs.sqlite'))).includes(Buffer.from(command.key, 'hex')),
+      'not in the database file in clear',
+    );
 
     await publishReport(
       report([], [{ commandId: command.commandId, readerId: 'office-gate-out', status: 'done', error: null, at: Date.now() }], {
@@ -180,17 +213,37 @@ describe('readers and OSDP key management', () => {
     const before = (await readers()).find((r) => r.id === REF)!.key!;
     const res = await t.request<ReaderKeyOperationView>('POST', `/api/readers/${REF}/keys`, { token: admin });
     assert.equal(res.body.kind, 'key_rotate');
-    const command = await waitFor(() => commandsFor('reader-key').find((c) => c.command === 'reader-key' && c.keyId === res.body.keyId), 'the rotation command');
+    const command = await waitFor(
+      () => commandsFor('reader-key').find((c) => c.command === 'reader-key' && c.keyId === res.body.keyId),
+      'the rotation command',
+    );
     await publishReport(
-      report([], [{ commandId: command.commandId, readerId: 'office-gate-out', status: 'failed', error: 'no secure session with reader office-gate-out in time', at: Date.now() }], {
-        secureChannel: 'secure',
-        keyId: before.keyId,
-      }),
+      report(
+        [],
+        [
+          {
+            commandId: command.commandId,
+            readerId: 'office-gate-out',
+            status: 'failed',
+            error: 'no secure session with reader office-gate-out in time',
+            at: Date.now(),
+          },
+        ],
+        {
+          secureChannel: 'secure',
+          keyId: before.keyId,
+        },
+      ),
     );
     const view = (await readers()).find((r) => r.id === REF)!;
-    assert.deepEqual([view.lastOperation?.status, view.lastOperation?.detail], ['failed', 'no secure session with reader office-gate-out in time']);
+    assert.deepEqual(
+      [view.lastOperation?.status, view.lastOperation?.detail],
+      ['failed', 'no secure session with reader office-gate-out in time'],
+    );
     assert.equal(view.key?.keyId, before.keyId);
-    const operations = await t.request<ReaderKeyOperationView[]>('GET', `/api/readers/${REF}/operations`, { token: await t.token('auditor') });
+    const operations = await t.request<ReaderKeyOperationView[]>('GET', `/api/readers/${REF}/operations`, {
+      token: await t.token('auditor'),
+    });
     assert.deepEqual(
       operations.body.map((o) => [o.kind, o.status]),
       [
@@ -239,7 +292,10 @@ describe('readers and OSDP key management', () => {
     for (const row of sealed) assert.ok(!log.includes(row.sealed.slice(3, 40)), 'no sealed key');
     const tables = await t.request<Page<AuditEntryView>>('GET', `/api/audit?entityType=reader_keys`, { token: auditor });
     assert.deepEqual(tables.body.items, []);
-    assert.deepEqual((await t.request<Page<AuditEntryView>>('GET', `/api/audit?entityType=reader_key_operations`, { token: auditor })).body.items, []);
+    assert.deepEqual(
+      (await t.request<Page<AuditEntryView>>('GET', `/api/audit?entityType=reader_key_operations`, { token: auditor })).body.items,
+      [],
+    );
     const verify = await t.request<{ ok: boolean }>('GET', '/api/audit/verify', { token: auditor });
     assert.equal(verify.body.ok, true);
   });
@@ -247,7 +303,10 @@ describe('readers and OSDP key management', () => {
   test('refusals: a non-OSDP reader, an unknown reader, an agent that is offline', async () => {
     assert.equal((await t.request<ApiError>('POST', '/api/readers/agent-1.office-gate-in/keys', { token: admin })).status, 409);
     assert.equal((await t.request<ApiError>('POST', '/api/readers/agent-1.nowhere/keys', { token: admin })).status, 404);
-    assert.equal((await t.request<ApiError>('POST', '/api/readers/not-a-ref/provisioning-window', { token: admin, body: { minutes: 5 } })).status, 404);
+    assert.equal(
+      (await t.request<ApiError>('POST', '/api/readers/not-a-ref/provisioning-window', { token: admin, body: { minutes: 5 } })).status,
+      404,
+    );
     await publishState(false);
     const offline = await t.request<ApiError>('POST', `/api/readers/${REF}/keys`, { token: admin });
     assert.equal(offline.status, 409);

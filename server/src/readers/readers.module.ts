@@ -13,7 +13,13 @@ import { ReadersService } from './readers.service.js';
 
 /** Readers reported by agents, and OSDP key management. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity]), AgentRepositoryModule, AuthModule, MqttModule, RealtimeModule],
+  imports: [
+    TypeOrmModule.forFeature([ReaderEntity, ReaderKeyEntity, ReaderKeyOperationEntity]),
+    AgentRepositoryModule,
+    AuthModule,
+    MqttModule,
+    RealtimeModule,
+  ],
   controllers: [ReadersController],
   providers: [ReadersService, ReaderKeyVault],
   exports: [ReadersService, ReaderKeyVault],

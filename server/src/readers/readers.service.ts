@@ -59,7 +59,10 @@ export class ReadersService {
   // ------------------------------------------------------------------ reads
 
   async list(): Promise<ReaderView[]> {
-    const [readers, agents] = await Promise.all([this.readers.find({ order: { agentId: 'ASC', readerId: 'ASC' } }), this.agents.onlineStates()]);
+    const [readers, agents] = await Promise.all([
+      this.readers.find({ order: { agentId: 'ASC', readerId: 'ASC' } }),
+      this.agents.onlineStates(),
+    ]);
     const online = new Map(agents.map((a) => [a.id, a.online]));
     return this.views(readers, online);
   }
@@ -145,7 +148,14 @@ export class ReadersService {
     await this.requireAgentOnline(reader.agentId);
     const commandId = randomUUID();
     const operation = await this.dataSource.transaction(async (m) => {
-      const recorded = await this.recordOperation(m, { readerRef: ref, kind: 'provisioning_window', commandId, keyId: null, actorUserId, detail: `${minutes} min` });
+      const recorded = await this.recordOperation(m, {
+        readerRef: ref,
+        kind: 'provisioning_window',
+        commandId,
+        keyId: null,
+        actorUserId,
+        detail: `${minutes} min`,
+      });
       await this.audit.record(
         {
           action: 'reader.provisioning_window',
@@ -158,7 +168,12 @@ export class ReadersService {
       );
       return recorded;
     });
-    await this.sendCommand(reader.agentId, { command: 'reader-provisioning-window', commandId, readerId: reader.readerId, durationMs: minutes * 60_000 });
+    await this.sendCommand(reader.agentId, {
+      command: 'reader-provisioning-window',
+      commandId,
+      readerId: reader.readerId,
+      durationMs: minutes * 60_000,
+    });
     this.logger.log(`provisioning window of ${minutes} min opened for reader ${ref}`);
     return (await this.operationViews([operation]))[0]!;
   }
@@ -179,7 +194,16 @@ export class ReadersService {
     const operation = await this.dataSource.transaction(async (m) => {
       const keys = m.getRepository(ReaderKeyEntity);
       await keys.insert(
-        keys.create({ id: keyId, readerRef: ref, status: 'pending', sealed: this.vault.seal(secret), createdAt: now, createdBy: actorUserId, installedAt: null, retiredAt: null }),
+        keys.create({
+          id: keyId,
+          readerRef: ref,
+          status: 'pending',
+          sealed: this.vault.seal(secret),
+          createdAt: now,
+          createdBy: actorUserId,
+          installedAt: null,
+          retiredAt: null,
+        }),
       );
       const recorded = await this.recordOperation(m, { readerRef: ref, kind, commandId, keyId, actorUserId, detail: null });
       // The key by its id, never its value (sealed or not).
@@ -196,7 +220,13 @@ export class ReadersService {
       );
       return recorded;
     });
-    await this.sendCommand(reader.agentId, { command: 'reader-key', commandId, readerId: reader.readerId, keyId, key: secret.toString('hex') });
+    await this.sendCommand(reader.agentId, {
+      command: 'reader-key',
+      commandId,
+      readerId: reader.readerId,
+      keyId,
+      key: secret.toString('hex'),
+    });
     secret.fill(0);
     this.logger.log(`${kind === 'key_rotate' ? 'rotating the key of' : 'installing a key on'} reader ${ref} (key ${keyId})`);
     return (await this.operationViews([operation]))[0]!;
@@ -208,12 +238,12 @@ export class ReadersService {
   private async recordOperation(
     manager: EntityManager,
     fields: {
-    readerRef: string;
-    kind: ReaderKeyOperationKind;
-    commandId: string;
-    keyId: string | null;
-    actorUserId: string;
-    detail: string | null;
+      readerRef: string;
+      kind: ReaderKeyOperationKind;
+      commandId: string;
+      keyId: string | null;
+      actorUserId: string;
+      detail: string | null;
     },
   ): Promise<ReaderKeyOperationEntity> {
     const operations = manager.getRepository(ReaderKeyOperationEntity);
@@ -274,7 +304,9 @@ export class ReadersService {
     return readers.map((reader) => {
       const osdp = this.osdpDetail(reader);
       const active = activeKeys.find((k) => k.readerRef === reader.id);
-      const key: ReaderKeyView | null = active ? { keyId: active.id, installedAt: active.installedAt ?? active.createdAt, inForce: osdp?.keyId === active.id } : null;
+      const key: ReaderKeyView | null = active
+        ? { keyId: active.id, installedAt: active.installedAt ?? active.createdAt, inForce: osdp?.keyId === active.id }
+        : null;
       const agentIsOnline = agentOnline.get(reader.agentId) ?? false;
       return {
         id: reader.id,
@@ -306,7 +338,9 @@ export class ReadersService {
 
   private async operationViews(rows: ReaderKeyOperationEntity[]): Promise<ReaderKeyOperationView[]> {
     const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
-    const names = new Map([...(actorIds.length > 0 ? await this.users.refs(actorIds) : new Map<string, UserRef>())].map(([id, ref]) => [id, ref.name]));
+    const names = new Map(
+      [...(actorIds.length > 0 ? await this.users.refs(actorIds) : new Map<string, UserRef>())].map(([id, ref]) => [id, ref.name]),
+    );
     return rows.map((r) => ({
       id: r.id,
       readerRef: r.readerRef,

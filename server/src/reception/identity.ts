@@ -2,7 +2,10 @@ import { createHmac } from 'node:crypto';
 
 /** Uppercase letters and digits only: `110101 19900307 123X` and `110101199003071 23x` are one number. */
 export function normaliseIdNumber(value: string): string {
-  return value.normalize('NFKC').toUpperCase().replace(/[^0-9A-Z]/g, '');
+  return value
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '');
 }
 
 /** What a guard may see later: the last four characters (`**************123X`). */
@@ -17,5 +20,7 @@ export function maskIdNumber(value: string): string {
  * birth date and region code (resident ID numbers have little entropy).
  */
 export function hashIdNumber(value: string, key: Buffer): string {
-  return createHmac('sha256', key).update(`visitor-id\u0000${normaliseIdNumber(value)}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`visitor-id\u0000${normaliseIdNumber(value)}`)
+    .digest('hex');
 }

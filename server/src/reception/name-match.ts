@@ -42,7 +42,11 @@ export interface NameMatch<T> {
 }
 
 /** The closest entry at or above the threshold, or null. */
-export function bestMatch<T extends { name: string }>(name: string, entries: readonly T[], threshold = MATCH_THRESHOLD): NameMatch<T> | null {
+export function bestMatch<T extends { name: string }>(
+  name: string,
+  entries: readonly T[],
+  threshold = MATCH_THRESHOLD,
+): NameMatch<T> | null {
   let best: NameMatch<T> | null = null;
   for (const entry of entries) {
     const score = nameSimilarity(name, entry.name);

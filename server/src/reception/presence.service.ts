@@ -113,23 +113,50 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       `SELECT p.person_id, p.zone_id, p.at FROM ${presence} p WHERE p.at >= ${placeholder(ds, 1)} AND p.zone_id IS NOT NULL`,
       [now - PRESENCE_WINDOW_MS],
     );
-    const onSiteVisits: Array<{ id: string; person_id: string | null; visitor_name: string; checked_in_at: number | string; host_person_id: string; zone_id: string | null; at: number | string | null }> =
-      await ds.query(
-        `SELECT v.id, v.person_id, v.visitor_name, v.checked_in_at, v.host_person_id, p.zone_id, p.at FROM ${visits} v ` +
-          `LEFT JOIN ${presence} p ON p.person_id = v.person_id WHERE v.status = 'on_site'`,
-      );
+    const onSiteVisits: Array<{
+      id: string;
+      person_id: string | null;
+      visitor_name: string;
+      checked_in_at: number | string;
+      host_person_id: string;
+      zone_id: string | null;
+      at: number | string | null;
+    }> = await ds.query(
+      `SELECT v.id, v.person_id, v.visitor_name, v.checked_in_at, v.host_person_id, p.zone_id, p.at FROM ${visits} v ` +
+        `LEFT JOIN ${presence} p ON p.person_id = v.person_id WHERE v.status = 'on_site'`,
+    );
     // Names and kinds come from the people domain; visitors are listed from their visits.
-    const people = new Map((await this.people.summaries([...seen.map((s) => s.person_id), ...onSiteVisits.map((v) => v.host_person_id)])).map((p) => [p.id, p]));
+    const people = new Map(
+      (await this.people.summaries([...seen.map((s) => s.person_id), ...onSiteVisits.map((v) => v.host_person_id)])).map((p) => [p.id, p]),
+    );
     const employees = seen.flatMap((s) => {
       const person = people.get(s.person_id);
       return person && person.kind !== 'visitor' ? [{ ...s, name: person.name, kind: person.kind }] : [];
     });
     const list: OnSitePerson[] = [
-      ...employees.map((e) => ({ personId: e.person_id, visitId: null, name: e.name, kind: e.kind, zoneId: e.zone_id, zoneName: e.zone_id ? (zones.get(e.zone_id) ?? e.zone_id) : null, since: Number(e.at), hostName: null })),
+      ...employees.map((e) => ({
+        personId: e.person_id,
+        visitId: null,
+        name: e.name,
+        kind: e.kind,
+        zoneId: e.zone_id,
+        zoneName: e.zone_id ? (zones.get(e.zone_id) ?? e.zone_id) : null,
+        since: Number(e.at),
+        hostName: null,
+      })),
       ...onSiteVisits.map((v) => {
         const badged = v.at !== null && Number(v.at) >= Number(v.checked_in_at);
         const zoneId = badged ? v.zone_id : null;
-        return { personId: v.person_id, visitId: v.id, name: v.visitor_name, kind: 'visitor' as const, zoneId, zoneName: zoneId ? (zones.get(zoneId) ?? zoneId) : null, since: badged ? Number(v.at) : Number(v.checked_in_at), hostName: people.get(v.host_person_id)?.name ?? null };
+        return {
+          personId: v.person_id,
+          visitId: v.id,
+          name: v.visitor_name,
+          kind: 'visitor' as const,
+          zoneId,
+          zoneName: zoneId ? (zones.get(zoneId) ?? zoneId) : null,
+          since: badged ? Number(v.at) : Number(v.checked_in_at),
+          hostName: people.get(v.host_person_id)?.name ?? null,
+        };
       }),
     ];
     list.sort((a, b) => byName.compare(a.zoneName ?? '', b.zoneName ?? '') || byName.compare(a.name, b.name));

@@ -29,12 +29,28 @@ export class ReceptionListsService {
   async listWatchlist(): Promise<WatchlistEntryView[]> {
     const rows = await this.watchlist.find({ order: { createdAt: 'DESC' } });
     const refs = await this.users.refs(rows.map((r) => r.createdByUserId));
-    return rows.map((r) => ({ id: r.id, name: r.name, list: r.list, reason: r.reason, active: r.active, createdBy: r.createdByUserId ? (refs.get(r.createdByUserId)?.name ?? null) : null, createdAt: r.createdAt }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      list: r.list,
+      reason: r.reason,
+      active: r.active,
+      createdBy: r.createdByUserId ? (refs.get(r.createdByUserId)?.name ?? null) : null,
+      createdAt: r.createdAt,
+    }));
   }
 
   async addWatchlist(dto: CreateWatchlistEntryDto, actor: Actor): Promise<WatchlistEntryView> {
     if (!dto.name.trim() || !dto.reason.trim()) throw invalid('name and reason must not be blank');
-    const row: WatchlistEntryEntity = { id: newId(), name: dto.name.trim(), list: dto.list, reason: dto.reason.trim(), active: true, createdByUserId: actor.id, createdAt: this.clock.now() };
+    const row: WatchlistEntryEntity = {
+      id: newId(),
+      name: dto.name.trim(),
+      list: dto.list,
+      reason: dto.reason.trim(),
+      active: true,
+      createdByUserId: actor.id,
+      createdAt: this.clock.now(),
+    };
     await this.watchlist.insert(row);
     return (await this.listWatchlist()).find((e) => e.id === row.id)!;
   }
@@ -49,7 +65,12 @@ export class ReceptionListsService {
   async listPool(): Promise<PoolCardView[]> {
     const rows = await this.pool.find({ order: { label: 'ASC' } });
     const visitIds = rows.map((r) => r.visitId).filter((id): id is string => id !== null);
-    const names = new Map((visitIds.length ? await this.visits.find({ select: { id: true, visitorName: true }, where: { id: In(visitIds) } }) : []).map((v) => [v.id, v.visitorName]));
+    const names = new Map(
+      (visitIds.length ? await this.visits.find({ select: { id: true, visitorName: true }, where: { id: In(visitIds) } }) : []).map((v) => [
+        v.id,
+        v.visitorName,
+      ]),
+    );
     return rows.map((r) => ({
       credential: r.credential,
       credentialDisplay: displayCredential(r.credential),
@@ -63,10 +84,17 @@ export class ReceptionListsService {
   async addPoolCard(dto: CreatePoolCardDto): Promise<PoolCardView> {
     const parsed = credentialFromTyped(dto.cardNumber);
     if (!parsed.ok) throw invalid(parsed.error);
-    if (await this.pool.findOneBy({ credential: parsed.credential })) throw conflict(`${displayCredential(parsed.credential)} is already in the pool`);
+    if (await this.pool.findOneBy({ credential: parsed.credential }))
+      throw conflict(`${displayCredential(parsed.credential)} is already in the pool`);
     const live = await this.cards.liveWithCredential(parsed.credential);
     if (live) throw conflict(`${displayCredential(parsed.credential)} is an active ${live.type} card; a pool card must be unassigned`);
-    await this.pool.insert({ credential: parsed.credential, label: dto.label.trim(), status: 'available', visitId: null, updatedAt: this.clock.now() });
+    await this.pool.insert({
+      credential: parsed.credential,
+      label: dto.label.trim(),
+      status: 'available',
+      visitId: null,
+      updatedAt: this.clock.now(),
+    });
     return (await this.listPool()).find((c) => c.credential === parsed.credential)!;
   }
 

@@ -14,7 +14,11 @@ export class ReceptionSettingsService {
   }
 
   async updateSettings(dto: ReceptionSettingsDto): Promise<ReceptionSettingsView> {
-    const next = { ...(await this.settings()), ...(dto.endOfDay ? { endOfDay: dto.endOfDay } : {}), ...(dto.retentionDays ? { retentionDays: dto.retentionDays } : {}) };
+    const next = {
+      ...(await this.settings()),
+      ...(dto.endOfDay ? { endOfDay: dto.endOfDay } : {}),
+      ...(dto.retentionDays ? { retentionDays: dto.retentionDays } : {}),
+    };
     await this.site.setReceptionSettings(next);
     return next;
   }

@@ -95,8 +95,16 @@ describe('reception: visits from registration to sign-out', () => {
     // Nobody but the host (or an admin) decides; guards cannot.
     await api.fails('POST', `/api/visits/${visit.id}/host-decision`, other, { decision: 'approved' }, 403);
     await api.fails('POST', `/api/visits/${visit.id}/host-decision`, guard, { decision: 'approved' }, 403);
-    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000001', identity }, 409, [/host has not approved/]);
-    const approved = await api.ok<VisitView>('POST', `/api/visits/${visit.id}/host-decision`, host, { decision: 'approved', note: 'expected him' }, 200);
+    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000001', identity }, 409, [
+      /host has not approved/,
+    ]);
+    const approved = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/host-decision`,
+      host,
+      { decision: 'approved', note: 'expected him' },
+      200,
+    );
     assert.equal(approved.hostDecision, 'approved');
     assert.equal(approved.status, 'expected');
     await waitFor(() => guardSaw.find((v) => v.id === visit.id && v.hostDecision === 'approved'), 'the guard sees the approval');
@@ -107,16 +115,41 @@ describe('reception: visits from registration to sign-out', () => {
     const photo = pngImage(48, 64);
     const visit = guardSaw.find((v) => v.hostDecision === 'approved')!;
     await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000001' }, 400, [/identity/]);
-    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000001', identity: { idDocumentType: 'resident_id', idNumber: '<script>' } }, 400, [/idNumber/]);
-    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0009999999', identity }, 400, [/not a visitor pool card/]);
+    await api.fails(
+      'POST',
+      `/api/visits/${visit.id}/check-in`,
+      guard,
+      { cardNumber: '0008000001', identity: { idDocumentType: 'resident_id', idNumber: '<script>' } },
+      400,
+      [/idNumber/],
+    );
+    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0009999999', identity }, 400, [
+      /not a visitor pool card/,
+    ]);
     // The photo is an upload of its own (PUT …/photo), no longer a data URL in the JSON.
-    await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000001', identity, photo: 'data:image/png;base64,iVBORw0KGgo=' }, 400, [/photo should not exist/]);
-    const checkedIn = await api.ok<VisitView>('POST', `/api/visits/${visit.id}/check-in`, guard, {
-      cardNumber: '0008000001',
-      identity,
-      photoConsent: true,
-      items: [{ kind: 'laptop', description: 'ThinkPad X1', serial: 'PF-12345' }, { kind: 'storage_media', description: 'USB drive' }],
-    }, 200);
+    await api.fails(
+      'POST',
+      `/api/visits/${visit.id}/check-in`,
+      guard,
+      { cardNumber: '0008000001', identity, photo: 'data:image/png;base64,iVBORw0KGgo=' },
+      400,
+      [/photo should not exist/],
+    );
+    const checkedIn = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/check-in`,
+      guard,
+      {
+        cardNumber: '0008000001',
+        identity,
+        photoConsent: true,
+        items: [
+          { kind: 'laptop', description: 'ThinkPad X1', serial: 'PF-12345' },
+          { kind: 'storage_media', description: 'USB drive' },
+        ],
+      },
+      200,
+    );
     assert.equal(checkedIn.hasPhoto, false);
     const form = new FormData();
     form.set('photo', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'visitor.png');
@@ -144,7 +177,10 @@ describe('reception: visits from registration to sign-out', () => {
     assert.equal(card.type, 'visitor');
     assert.equal(card.status, 'active');
     assert.equal(card.validUntil, visit.windowEnd);
-    assert.deepEqual(card.grants.map((g) => g.zoneId), ['office']);
+    assert.deepEqual(
+      card.grants.map((g) => g.zoneId),
+      ['office'],
+    );
     assert.equal(card.grants[0]!.validUntil, visit.windowEnd);
     assert.deepEqual(card.escortPersonIds, [otherId]);
     // The pool card is lent: no second visitor gets it.
@@ -186,16 +222,29 @@ describe('reception: visits from registration to sign-out', () => {
     assert.ok(list.visitors >= 1);
   });
 
-  test('sign-out checks the items; a difference needs the guard\'s decision; the card goes back to the pool and off the agents', async () => {
+  test("sign-out checks the items; a difference needs the guard's decision; the card goes back to the pool and off the agents", async () => {
     const visit = guardSaw.find((v) => v.status === 'on_site')!;
-    await api.fails('POST', `/api/visits/${visit.id}/sign-out`, guard, { items: [{ kind: 'laptop', description: 'ThinkPad X1', serial: 'pf-12345' }] }, 409, [/missing: USB drive/, /itemsDecision/]);
+    await api.fails(
+      'POST',
+      `/api/visits/${visit.id}/sign-out`,
+      guard,
+      { items: [{ kind: 'laptop', description: 'ThinkPad X1', serial: 'pf-12345' }] },
+      409,
+      [/missing: USB drive/, /itemsDecision/],
+    );
     await t.server.app.get(AlertsService).idle();
     const alerts = await api.ok<AlertView[]>('GET', '/api/alerts', guard);
     assert.ok(alerts.some((a) => a.type === 'visitor_items_mismatch'));
-    const out = await api.ok<VisitView>('POST', `/api/visits/${visit.id}/sign-out`, guard, {
-      items: [{ kind: 'laptop', description: 'ThinkPad X1', serial: 'pf-12345' }],
-      itemsDecision: 'USB drive handed to the host for inspection',
-    }, 200);
+    const out = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/sign-out`,
+      guard,
+      {
+        items: [{ kind: 'laptop', description: 'ThinkPad X1', serial: 'pf-12345' }],
+        itemsDecision: 'USB drive handed to the host for inspection',
+      },
+      200,
+    );
     assert.equal(out.status, 'signed_out');
     assert.equal(out.signoutKind, 'guard');
     assert.ok(out.signedOutAt);
@@ -206,7 +255,12 @@ describe('reception: visits from registration to sign-out', () => {
   });
 
   test('a pre-registered visitor gets an invitation QR that opens nothing until check-in', async () => {
-    const visit = await api.ok<VisitView>('POST', '/api/visits', host, walkIn({ hostPersonId: undefined, visitorName: 'Invited Guest', zoneIds: ['office', 'lab'] }));
+    const visit = await api.ok<VisitView>(
+      'POST',
+      '/api/visits',
+      host,
+      walkIn({ hostPersonId: undefined, visitorName: 'Invited Guest', zoneIds: ['office', 'lab'] }),
+    );
     assert.equal(visit.status, 'expected');
     assert.equal(visit.hostDecision, 'approved');
     assert.match(visit.invitationCode!, /^ACSV1:[a-z0-9]{30}$/);
@@ -214,17 +268,30 @@ describe('reception: visits from registration to sign-out', () => {
     // Employees invite only to see themselves.
     await api.fails('POST', '/api/visits', other, walkIn({ hostPersonId: hostId }), 403);
     assert.equal(heldCard(credential), undefined);
-    const onSite = await api.ok<VisitView>('POST', `/api/visits/${visit.id}/check-in`, guard, { useQr: true, identity: { idDocumentType: 'passport', idNumber: 'E12345678' } }, 200);
+    const onSite = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/check-in`,
+      guard,
+      { useQr: true, identity: { idDocumentType: 'passport', idNumber: 'E12345678' } },
+      200,
+    );
     assert.equal(onSite.credentialKind, 'qr');
     const card = await waitFor(() => heldCard(credential), 'the QR credential at the agent', 3000);
     assert.deepEqual(card.grants.map((g) => g.zoneId).sort(), ['lab', 'office']);
     // An employee sees only their own visits.
     const mine = await api.ok<VisitView[]>('GET', '/api/visits?scope=history', other);
-    assert.equal(mine.some((v) => v.id === visit.id), false);
+    assert.equal(
+      mine.some((v) => v.id === visit.id),
+      false,
+    );
   });
 
   test('a watch-list match stops the counter until a supervisor decides, and the decision is recorded', async () => {
-    await api.ok<WatchlistEntryView>('POST', '/api/reception/watchlist', admin, { name: 'Wang Fang', list: 'deny', reason: 'Trespass 2025' });
+    await api.ok<WatchlistEntryView>('POST', '/api/reception/watchlist', admin, {
+      name: 'Wang Fang',
+      list: 'deny',
+      reason: 'Trespass 2025',
+    });
     await api.fails('POST', '/api/reception/watchlist', guard, { name: 'X', list: 'deny', reason: 'x' }, 403);
     await api.fails('POST', '/api/reception/watchlist', admin, { name: 'X', list: 'grey', reason: 'x' }, 400, [/list must be one of/]);
     const visit = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, walkIn({ visitorName: 'WANG-fang' }));
@@ -237,18 +304,30 @@ describe('reception: visits from registration to sign-out', () => {
     await api.fails('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000002', identity }, 409, [/supervisor/]);
     await api.fails('POST', `/api/visits/${visit.id}/watchlist-decision`, guard, { decision: 'allowed', note: 'ok' }, 403);
     await api.fails('POST', `/api/visits/${visit.id}/watchlist-decision`, admin, { decision: 'allowed' }, 400, [/note/]);
-    const decided = await api.ok<VisitView>('POST', `/api/visits/${visit.id}/watchlist-decision`, admin, { decision: 'allowed', note: 'Different person: birth year differs' }, 200);
+    const decided = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/watchlist-decision`,
+      admin,
+      { decision: 'allowed', note: 'Different person: birth year differs' },
+      200,
+    );
     assert.equal(decided.watchlist, 'allowed');
     assert.equal(decided.watchlistDecidedBy, 'Admin 管理员');
     await api.ok('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000002', identity }, 200);
     // A refused match ends the visit.
     const refused = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, walkIn({ visitorName: 'Wang Fang' }));
-    const after = await api.ok<VisitView>('POST', `/api/visits/${refused.id}/watchlist-decision`, admin, { decision: 'refused', note: 'Same person' }, 200);
+    const after = await api.ok<VisitView>(
+      'POST',
+      `/api/visits/${refused.id}/watchlist-decision`,
+      admin,
+      { decision: 'refused', note: 'Same person' },
+      200,
+    );
     assert.equal(after.status, 'denied');
   });
 
   test('bad input at every form gets a clear error and changes nothing', async () => {
-    const count = async () => (await t.dataSource().getRepository(VisitEntity).count());
+    const count = async () => await t.dataSource().getRepository(VisitEntity).count();
     const before = await count();
     await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ zoneIds: [] }), 400, [/at least one zone/]);
     await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ zoneIds: ['nowhere'] }), 400, [/zone nowhere does not exist/]);
@@ -259,7 +338,9 @@ describe('reception: visits from registration to sign-out', () => {
     await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ visitorPhone: 'call me' }), 400, [/visitorPhone/]);
     await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ escortPersonIds: ['ghost'] }), 400, [/escortPersonIds/]);
     await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ extra: 1 }), 400);
-    await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ identity: { idDocumentType: 'library_card', idNumber: '1234' } }), 400, [/idDocumentType/]);
+    await api.fails('POST', '/api/visits/walk-in', guard, walkIn({ identity: { idDocumentType: 'library_card', idNumber: '1234' } }), 400, [
+      /idDocumentType/,
+    ]);
     await api.fails('POST', '/api/visits/walk-in', host, walkIn(), 403);
     await api.fails('POST', '/api/reception/pool', admin, { cardNumber: 'not a card', label: 'X' }, 400, [/cardNumber/]);
     await api.fails('POST', '/api/reception/pool', admin, { cardNumber: '0008000001', label: 'dup' }, 409, [/already in the pool/]);
@@ -273,7 +354,12 @@ describe('reception: visits from registration to sign-out', () => {
 
   test('after the window: an overstay alert, then the end-of-day sign-out with its reason, then anonymisation after the retention period', async () => {
     const windowEnd = Date.now() + HOUR;
-    const visit = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, walkIn({ visitorName: 'Late Leaver', windowEnd, identity }));
+    const visit = await api.ok<VisitView>(
+      'POST',
+      '/api/visits/walk-in',
+      guard,
+      walkIn({ visitorName: 'Late Leaver', windowEnd, identity }),
+    );
     await api.ok('POST', `/api/visits/${visit.id}/host-decision`, host, { decision: 'approved' }, 200);
     await api.ok('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: '0008000003' }, 200);
     const visits = t.server.app.get(VisitSweeperService);
@@ -285,7 +371,9 @@ describe('reception: visits from registration to sign-out', () => {
       assert.equal(afterOne.overstay, true);
       assert.equal(sweep1.overstays >= 1, true);
       await t.server.app.get(AlertsService).idle();
-      assert.ok((await api.ok<AlertView[]>('GET', '/api/alerts', guard)).some((a) => a.type === 'visit_overstay' && a.holder === 'Late Leaver'));
+      assert.ok(
+        (await api.ok<AlertView[]>('GET', '/api/alerts', guard)).some((a) => a.type === 'visit_overstay' && a.holder === 'Late Leaver'),
+      );
       assert.equal((await visits.sweep(windowEnd + 120_000)).overstays, 0);
     }
     // A day later the end-of-day sweep has signed the visitor out, with the reason.
@@ -297,7 +385,9 @@ describe('reception: visits from registration to sign-out', () => {
     assert.ok(closed.signedOutAt);
     // The guard is told: a visitor signed out by the system may still be in the building.
     await t.server.app.get(AlertsService).idle();
-    const forced = (await api.ok<AlertView[]>('GET', '/api/alerts', guard)).find((a) => a.type === 'visit_forced_signout' && a.holder === 'Late Leaver');
+    const forced = (await api.ok<AlertView[]>('GET', '/api/alerts', guard)).find(
+      (a) => a.type === 'visit_forced_signout' && a.holder === 'Late Leaver',
+    );
     assert.ok(forced, 'a visit_forced_signout alert for the visitor');
     assert.match(forced.detail ?? '', /end-of-day sign-out at 23:59/);
     const pool = await api.ok<PoolCardView[]>('GET', '/api/reception/pool', guard);

@@ -57,7 +57,8 @@ export class VisitCheckInService {
     if (dto.identity) this.checks.recordIdentity(visit, dto.identity, actor);
     if (!visit.idCheckedAt) throw invalid('identity: record the identity document the guard checked');
     if (dto.useQr && dto.cardNumber) throw invalid('give either cardNumber (a pool card) or useQr, not both');
-    if (!dto.useQr && !dto.cardNumber) throw invalid('cardNumber: scan or type a visitor card from the pool, or set useQr to use the invitation QR');
+    if (!dto.useQr && !dto.cardNumber)
+      throw invalid('cardNumber: scan or type a visitor card from the pool, or set useQr to use the invitation QR');
     const problems: string[] = [];
     if (dto.escortPersonIds) visit.escortPersonIds = await this.checks.escorts(dto.escortPersonIds, problems);
     if (problems.length) throw invalid(problems);
@@ -73,16 +74,28 @@ export class VisitCheckInService {
       credential = parsed.credential;
       poolCard = await this.pool.findOneBy({ credential });
       if (!poolCard) throw invalid(`cardNumber: ${displayCredential(credential)} is not a visitor pool card`);
-      if (poolCard.status !== 'available') throw conflict(`pool card ${poolCard.label} is ${poolCard.status === 'issued' ? 'already lent to another visitor' : 'retired'}`);
+      if (poolCard.status !== 'available')
+        throw conflict(`pool card ${poolCard.label} is ${poolCard.status === 'issued' ? 'already lent to another visitor' : 'retired'}`);
     }
 
     await this.dataSource.transaction(async (m) => {
       const personId = await this.people.ensureVisitor(visit.personId, { name: visit.visitorName, company: visit.visitorCompany }, now, m);
       const cardId = await this.cards.issueVisitorCard(
-        { credential, personId, at: now, validUntil: visit.windowEnd, requestedByUserId: visit.createdByUserId, approvedByUserId: visit.hostDecidedByUserId, issuedByUserId: actor.id },
+        {
+          credential,
+          personId,
+          at: now,
+          validUntil: visit.windowEnd,
+          requestedByUserId: visit.createdByUserId,
+          approvedByUserId: visit.hostDecidedByUserId,
+          issuedByUserId: actor.id,
+        },
         m,
       );
-      await this.grants.grantVisitZones({ personId, zoneIds: visit.zoneIds, validUntil: visit.windowEnd, grantedByUserId: actor.id, at: now }, m);
+      await this.grants.grantVisitZones(
+        { personId, zoneIds: visit.zoneIds, validUntil: visit.windowEnd, grantedByUserId: actor.id, at: now },
+        m,
+      );
       if (poolCard) await m.getRepository(PoolCardEntity).update({ credential }, { status: 'issued', visitId: visit.id, updatedAt: now });
       Object.assign(visit, {
         status: 'on_site',
@@ -98,7 +111,11 @@ export class VisitCheckInService {
       });
       await m.getRepository(VisitEntity).save(visit);
     });
-    await this.changes.record(`visit ${visit.id} checked in`, { cardIds: [visit.cardId!], personIds: [visit.personId!], actorUserId: actor.id });
+    await this.changes.record(`visit ${visit.id} checked in`, {
+      cardIds: [visit.cardId!],
+      personIds: [visit.personId!],
+      actorUserId: actor.id,
+    });
     return this.records.publish(visit);
   }
 
@@ -132,13 +149,27 @@ export class VisitCheckInService {
       if (visit.cardId) await this.cards.returnVisitorCard(visit.cardId, now, m);
       if (visit.personId) await this.grants.endVisitGrants(visit.personId, now, m);
       if (visit.credentialKind === 'pool' && visit.credential) {
-        await m.getRepository(PoolCardEntity).update({ credential: visit.credential, visitId: visit.id }, { status: 'available', visitId: null, updatedAt: now });
+        await m
+          .getRepository(PoolCardEntity)
+          .update({ credential: visit.credential, visitId: visit.id }, { status: 'available', visitId: null, updatedAt: now });
       }
-      Object.assign(visit, { status: 'signed_out', signedOutAt: now, signedOutByUserId: actorUserId, signoutKind: kind, signoutReason: reason, updatedAt: now });
+      Object.assign(visit, {
+        status: 'signed_out',
+        signedOutAt: now,
+        signedOutByUserId: actorUserId,
+        signoutKind: kind,
+        signoutReason: reason,
+        updatedAt: now,
+      });
       await m.getRepository(VisitEntity).save(visit);
     });
     if (visit.cardId) {
-      await this.changes.record(`visit ${visit.id} signed out`, { cardIds: [visit.cardId], personIds: visit.personId ? [visit.personId] : [], revokes: true, actorUserId });
+      await this.changes.record(`visit ${visit.id} signed out`, {
+        cardIds: [visit.cardId],
+        personIds: visit.personId ? [visit.personId] : [],
+        revokes: true,
+        actorUserId,
+      });
     }
   }
 }

@@ -44,7 +44,8 @@ export class VisitRegistrationService {
     const windowStart = dto.windowStart ?? now;
     const visit = await this.newVisit(dto, hostPersonId, windowStart, 'invitation', actor);
     // The host inviting is the host's approval; staff inviting on a host's behalf still needs it.
-    if (hostPersonId === actor.personId) Object.assign(visit, { hostDecision: 'approved', hostDecidedByUserId: actor.id, hostDecidedAt: now });
+    if (hostPersonId === actor.personId)
+      Object.assign(visit, { hostDecision: 'approved', hostDecidedByUserId: actor.id, hostDecidedAt: now });
     visit.invitationToken = randomBytes(15).toString('hex');
     await this.visits.insert(visit);
     return this.records.publish(visit);
@@ -60,7 +61,13 @@ export class VisitRegistrationService {
     return this.records.publish(visit);
   }
 
-  private async newVisit(dto: CreateVisitDto, hostPersonId: string, windowStart: number, source: VisitEntity['source'], actor: Actor): Promise<VisitEntity> {
+  private async newVisit(
+    dto: CreateVisitDto,
+    hostPersonId: string,
+    windowStart: number,
+    source: VisitEntity['source'],
+    actor: Actor,
+  ): Promise<VisitEntity> {
     const now = this.clock.now();
     const problems: string[] = [];
     if (dto.windowEnd <= windowStart) problems.push('windowEnd must be after windowStart');
@@ -127,7 +134,14 @@ export class VisitRegistrationService {
       updatedAt: now,
     });
     if (match) {
-      this.signals.emit('visit.watchlist_match', { visitId: visit.id, visitorName: visit.visitorName, entryId: match.entry.id, score: match.score, decision: 'pending', at: now });
+      this.signals.emit('visit.watchlist_match', {
+        visitId: visit.id,
+        visitorName: visit.visitorName,
+        entryId: match.entry.id,
+        score: match.score,
+        decision: 'pending',
+        at: now,
+      });
     }
     return visit;
   }
@@ -181,8 +195,13 @@ export class VisitRegistrationService {
     const visit = await this.records.get(id);
     const isHost = actor.personId !== null && actor.personId === visit.hostPersonId;
     if (actor.role === 'employee' && !isHost) throw forbidden('only the host cancels their visit');
-    if (visit.status !== 'expected' && visit.status !== 'awaiting_host') throw conflict(`a visit that is ${visit.status} cannot be cancelled`);
-    Object.assign(visit, { status: 'cancelled', signoutReason: `cancelled by ${actor.displayName || actor.username}`, updatedAt: this.clock.now() });
+    if (visit.status !== 'expected' && visit.status !== 'awaiting_host')
+      throw conflict(`a visit that is ${visit.status} cannot be cancelled`);
+    Object.assign(visit, {
+      status: 'cancelled',
+      signoutReason: `cancelled by ${actor.displayName || actor.username}`,
+      updatedAt: this.clock.now(),
+    });
     await this.visits.save(visit);
     return this.records.publish(visit);
   }

@@ -30,7 +30,10 @@ function itemKey(item: VisitorItem): string {
   return `${item.kind}\u0000${id}`;
 }
 
-export function compareItems(before: readonly VisitorItem[], after: readonly VisitorItem[]): { missing: VisitorItem[]; extra: VisitorItem[] } {
+export function compareItems(
+  before: readonly VisitorItem[],
+  after: readonly VisitorItem[],
+): { missing: VisitorItem[]; extra: VisitorItem[] } {
   const remaining = new Map<string, VisitorItem[]>();
   for (const item of before) remaining.set(itemKey(item), [...(remaining.get(itemKey(item)) ?? []), item]);
   const extra: VisitorItem[] = [];

@@ -65,7 +65,13 @@ export class VisitSweeperService implements OnModuleInit, OnModuleDestroy {
       } else if (visit.overstayAt === null) {
         await this.visits.update({ id: visit.id }, { overstayAt: now, updatedAt: now });
         visit.overstayAt = now;
-        this.signals.emit('visit.overstay', { visitId: visit.id, visitorName: visit.visitorName, hostPersonId: visit.hostPersonId, windowEnd: visit.windowEnd, at: now });
+        this.signals.emit('visit.overstay', {
+          visitId: visit.id,
+          visitorName: visit.visitorName,
+          hostPersonId: visit.hostPersonId,
+          windowEnd: visit.windowEnd,
+          at: now,
+        });
         await this.records.publish(visit);
         overstays += 1;
       }
@@ -107,7 +113,13 @@ export class VisitSweeperService implements OnModuleInit, OnModuleDestroy {
         if (visit.personId) await this.people.anonymiseVisitor(visit.personId, ANONYMISED_NAME, now, m);
       });
     }
-    if (due.length) await this.audit.record({ action: 'visit.anonymise', entityType: 'visit', entityId: null, detail: `${due.length} visits ended before ${new Date(cutoff).toISOString()}` });
+    if (due.length)
+      await this.audit.record({
+        action: 'visit.anonymise',
+        entityType: 'visit',
+        entityId: null,
+        detail: `${due.length} visits ended before ${new Date(cutoff).toISOString()}`,
+      });
     return due.length;
   }
 }

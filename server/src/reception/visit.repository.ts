@@ -20,12 +20,20 @@ export class VisitRepository {
    */
   escortsOnSite(): Promise<Array<{ card_id: string; escort_person_ids: string }>> {
     const ds = this.visits.manager.connection;
-    return ds.query(`SELECT card_id, escort_person_ids FROM ${quotedTable(ds, VisitEntity)} WHERE status = 'on_site' AND card_id IS NOT NULL`);
+    return ds.query(
+      `SELECT card_id, escort_person_ids FROM ${quotedTable(ds, VisitEntity)} WHERE status = 'on_site' AND card_id IS NOT NULL`,
+    );
   }
 
   /** Visits checked in during the period: how and when they ended. */
-  checkedInBetween(from: number, to: number): Promise<Pick<VisitEntity, 'id' | 'checkedInAt' | 'signedOutAt' | 'status' | 'signoutKind' | 'signoutReason'>[]> {
-    return this.visits.find({ select: { id: true, checkedInAt: true, signedOutAt: true, status: true, signoutKind: true, signoutReason: true }, where: { checkedInAt: Between(from, to) } });
+  checkedInBetween(
+    from: number,
+    to: number,
+  ): Promise<Pick<VisitEntity, 'id' | 'checkedInAt' | 'signedOutAt' | 'status' | 'signoutKind' | 'signoutReason'>[]> {
+    return this.visits.find({
+      select: { id: true, checkedInAt: true, signedOutAt: true, status: true, signoutKind: true, signoutReason: true },
+      where: { checkedInAt: Between(from, to) },
+    });
   }
 
   /** Adds a card to the visitor card pool inside the caller's transaction. */

@@ -24,7 +24,8 @@ export class VisitorChecks {
     for (const id of unique) {
       const person = found.find((p) => p.id === id);
       if (!person) problems.push(`escortPersonIds: person ${id} does not exist`);
-      else if (person.kind !== 'employee' || person.status !== 'active') problems.push(`escortPersonIds: ${person.name} is not an active employee`);
+      else if (person.kind !== 'employee' || person.status !== 'active')
+        problems.push(`escortPersonIds: ${person.name} is not an active employee`);
     }
     return unique;
   }

@@ -29,7 +29,25 @@ export class VisitorLogExportService {
     const rows = await this.visits.find({ where: { checkedInAt: Between(from, to) }, order: { checkedInAt: 'ASC' } });
     const views = await this.records.views(rows);
     const csv = toCsv(
-      [L.visitor, L.company, L.host, L.purpose, L.zones, withTimeZone(L.windowStart, tz), withTimeZone(L.windowEnd, tz), withTimeZone(L.checkedIn, tz), L.checkedInBy, withTimeZone(L.signedOut, tz), L.signedOutBy, L.signoutKind, L.reason, L.card, L.idDocument, L.items, L.itemsDecision],
+      [
+        L.visitor,
+        L.company,
+        L.host,
+        L.purpose,
+        L.zones,
+        withTimeZone(L.windowStart, tz),
+        withTimeZone(L.windowEnd, tz),
+        withTimeZone(L.checkedIn, tz),
+        L.checkedInBy,
+        withTimeZone(L.signedOut, tz),
+        L.signedOutBy,
+        L.signoutKind,
+        L.reason,
+        L.card,
+        L.idDocument,
+        L.items,
+        L.itemsDecision,
+      ],
       views.map((v) => [
         v.visitorName,
         v.visitorCompany,
@@ -50,7 +68,12 @@ export class VisitorLogExportService {
         v.itemsDecision,
       ]),
     );
-    await this.audit.record({ action: 'report.export', entityType: 'visit', entityId: null, detail: `visitor log ${new Date(from).toISOString()} – ${new Date(to).toISOString()}: ${views.length} visits` });
+    await this.audit.record({
+      action: 'report.export',
+      entityType: 'visit',
+      entityId: null,
+      detail: `visitor log ${new Date(from).toISOString()} – ${new Date(to).toISOString()}: ${views.length} visits`,
+    });
     return { filename: `visitor-log-${formatSiteTime(from, tz).slice(0, 10)}-${formatSiteTime(to, tz).slice(0, 10)}.csv`, csv };
   }
 }

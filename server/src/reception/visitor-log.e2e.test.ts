@@ -21,13 +21,13 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < body.length; i += 1) {
     const c = body[i]!;
     if (quoted) {
-      if (c === '"' && body[i + 1] === '"') (cell += '"'), (i += 1);
+      if (c === '"' && body[i + 1] === '"') ((cell += '"'), (i += 1));
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === ',') (row.push(cell), (cell = ''));
     else if (c === '\r') continue;
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''));
     else cell += c;
   }
   return rows;
@@ -99,9 +99,16 @@ describe('visitor log report: 90 days', () => {
     assert.deepEqual(noExit, [], 'visits without an exit time');
     const automatic = data.filter((r) => r[kind] === 'End-of-day (automatic)');
     assert.equal(automatic.length, forced);
-    assert.deepEqual(automatic.filter((r) => !r[reason]), [], 'automatic sign-outs without a reason');
+    assert.deepEqual(
+      automatic.filter((r) => !r[reason]),
+      [],
+      'automatic sign-outs without a reason',
+    );
     // Exit times are after entry times, in site time (YYYY-MM-DD HH:mm:ss sorts as text).
     const entry = col('Checked in');
-    assert.deepEqual(data.filter((r) => r[exit]! < r[entry]!), []);
+    assert.deepEqual(
+      data.filter((r) => r[exit]! < r[entry]!),
+      [],
+    );
   });
 });

@@ -20,17 +20,31 @@ describe('a visitor photo is a multipart upload, kept only with consent and chec
   async function checkedIn(name: string, card: string, photoConsent: boolean): Promise<VisitView> {
     const admin = await t.token('admin');
     const host = (await api.ok<PersonView[]>('GET', '/api/people', admin)).find((p) => p.name.includes('Zhang Wei'))!;
-    const visit = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, { visitorName: name, hostPersonId: host.id, purpose: 'Delivery', zoneIds: ['office'], windowEnd: Date.now() + 2 * HOUR });
+    const visit = await api.ok<VisitView>('POST', '/api/visits/walk-in', guard, {
+      visitorName: name,
+      hostPersonId: host.id,
+      purpose: 'Delivery',
+      zoneIds: ['office'],
+      windowEnd: Date.now() + 2 * HOUR,
+    });
     await api.ok('POST', `/api/visits/${visit.id}/host-decision`, await t.token('zhangwei'), { decision: 'approved' }, 200);
-    return api.ok<VisitView>('POST', `/api/visits/${visit.id}/check-in`, guard, { cardNumber: card, identity: { idDocumentType: 'resident_id', idNumber: '110101199003071234' }, photoConsent }, 200);
+    return api.ok<VisitView>(
+      'POST',
+      `/api/visits/${visit.id}/check-in`,
+      guard,
+      { cardNumber: card, identity: { idDocumentType: 'resident_id', idNumber: '110101199003071234' }, photoConsent },
+      200,
+    );
   }
   function photoForm(data: Buffer, name: string, type: string): FormData {
     const form = new FormData();
     form.set('photo', new Blob([new Uint8Array(data)], { type }), name);
     return form;
   }
-  const upload = (visit: VisitView, form: FormData, token = guard) => t.request<VisitView & ApiError>('PUT', `/api/visits/${visit.id}/photo`, { token, form });
-  const storedPhoto = async (visit: VisitView) => (await api.ok<{ photo: string | null }>('GET', `/api/visits/${visit.id}/photo`, guard)).photo;
+  const upload = (visit: VisitView, form: FormData, token = guard) =>
+    t.request<VisitView & ApiError>('PUT', `/api/visits/${visit.id}/photo`, { token, form });
+  const storedPhoto = async (visit: VisitView) =>
+    (await api.ok<{ photo: string | null }>('GET', `/api/visits/${visit.id}/photo`, guard)).photo;
 
   beforeAll(async () => {
     t = await startTestServer();

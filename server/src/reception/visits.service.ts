@@ -53,7 +53,8 @@ export class VisitsService {
   async setPhoto(id: string, file: ReceivedFile): Promise<VisitView> {
     const visit = await this.get(id);
     if (visit.status !== 'on_site') throw conflict(`the visit is ${visit.status}; the photo is taken once the visitor is checked in`);
-    if (!visit.photoConsent) throw invalid('photo: a photo is kept only with the visitor\'s recorded consent (check in with photoConsent: true)');
+    if (!visit.photoConsent)
+      throw invalid("photo: a photo is kept only with the visitor's recorded consent (check in with photoConsent: true)");
     // A data URL as before, so photos stored earlier and GET …/photo stay as they are.
     Object.assign(visit, { photo: `data:${file.mimetype};base64,${file.buffer.toString('base64')}`, updatedAt: this.clock.now() });
     await this.visits.save(visit);
@@ -75,11 +76,18 @@ export class VisitsService {
     } else if (scope === 'active') {
       rows = await this.visits.find({ where: { status: 'on_site' }, order: { checkedInAt: 'ASC' } });
     } else if (scope === 'pending') {
-      rows = await this.visits.find({ where: [{ status: 'awaiting_host' }, { watchlistStatus: 'pending', status: Not(In(['denied', 'cancelled'])) }], order: { createdAt: 'ASC' } });
+      rows = await this.visits.find({
+        where: [{ status: 'awaiting_host' }, { watchlistStatus: 'pending', status: Not(In(['denied', 'cancelled'])) }],
+        order: { createdAt: 'ASC' },
+      });
     } else if (scope === 'today') {
       const start = startOfLocalDay(site.timeZone, now);
       rows = await this.visits.find({
-        where: [{ windowStart: Between(start, start + 86_400_000) }, { status: In(['on_site', 'awaiting_host']) }, { status: 'expected', windowStart: LessThan(start + 86_400_000) }],
+        where: [
+          { windowStart: Between(start, start + 86_400_000) },
+          { status: In(['on_site', 'awaiting_host']) },
+          { status: 'expected', windowStart: LessThan(start + 86_400_000) },
+        ],
         order: { windowStart: 'ASC' },
       });
     } else {
@@ -103,7 +111,14 @@ export class VisitsService {
     const entryIds = [...new Set(rows.map((v) => v.watchlistEntryId).filter((id): id is string => id !== null))];
     const entries = new Map((entryIds.length ? await this.watchlist.findBy({ id: In(entryIds) }) : []).map((e) => [e.id, e]));
     const refs = await this.users.refs(
-      rows.flatMap((v) => [v.hostDecidedByUserId, v.watchlistDecidedByUserId, v.idCheckedByUserId, v.checkedInByUserId, v.signedOutByUserId, v.createdByUserId]),
+      rows.flatMap((v) => [
+        v.hostDecidedByUserId,
+        v.watchlistDecidedByUserId,
+        v.idCheckedByUserId,
+        v.checkedInByUserId,
+        v.signedOutByUserId,
+        v.createdByUserId,
+      ]),
     );
     const name = (id: string | null) => (id ? (refs.get(id)?.name ?? id) : null);
     return rows.map((v) => {
@@ -127,7 +142,9 @@ export class VisitsService {
         hostDecidedAt: v.hostDecidedAt,
         hostNote: v.hostNote,
         watchlist: v.watchlistStatus,
-        watchlistMatch: entry ? { entryId: entry.id, name: entry.name, list: entry.list, reason: entry.reason, score: v.watchlistScore ?? 0 } : null,
+        watchlistMatch: entry
+          ? { entryId: entry.id, name: entry.name, list: entry.list, reason: entry.reason, score: v.watchlistScore ?? 0 }
+          : null,
         watchlistDecidedBy: name(v.watchlistDecidedByUserId),
         watchlistNote: v.watchlistNote,
         idDocumentType: v.idDocumentType,

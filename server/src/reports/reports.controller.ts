@@ -44,12 +44,56 @@ export class ReportsController {
     const { rows, refs } = await this.reports.alerts(from, to);
     const L = auth.user.locale === 'zh-CN';
     const heading = L
-      ? [`发生时间 (${tz})`, '类型', '严重程度', '门', '人员', '次数', `确认时间 (${tz})`, '确认人', '响应用时（秒）', '备注', '已升级', '事件']
-      : [`Raised (${tz})`, 'Type', 'Severity', 'Door', 'Person', 'Count', `Acknowledged (${tz})`, 'By', 'Response (s)', 'Note', 'Escalated', 'Incident'];
-    await this.send(res, 'alerts.csv', toCsv(heading, rows.map((r) => [
-      formatSiteTime(r.firstAt, tz), r.type, r.severity, r.doorId, r.holder, r.count, formatSiteTime(r.acknowledgedAt, tz),
-      r.acknowledgedByUserId ? (refs.get(r.acknowledgedByUserId)?.name ?? '') : '', r.acknowledgedAt ? Math.round((r.acknowledgedAt - r.firstAt) / 1000) : '', r.note, r.escalatedAt ? 'yes' : '', r.incidentId,
-    ])), `alerts ${rows.length}`);
+      ? [
+          `发生时间 (${tz})`,
+          '类型',
+          '严重程度',
+          '门',
+          '人员',
+          '次数',
+          `确认时间 (${tz})`,
+          '确认人',
+          '响应用时（秒）',
+          '备注',
+          '已升级',
+          '事件',
+        ]
+      : [
+          `Raised (${tz})`,
+          'Type',
+          'Severity',
+          'Door',
+          'Person',
+          'Count',
+          `Acknowledged (${tz})`,
+          'By',
+          'Response (s)',
+          'Note',
+          'Escalated',
+          'Incident',
+        ];
+    await this.send(
+      res,
+      'alerts.csv',
+      toCsv(
+        heading,
+        rows.map((r) => [
+          formatSiteTime(r.firstAt, tz),
+          r.type,
+          r.severity,
+          r.doorId,
+          r.holder,
+          r.count,
+          formatSiteTime(r.acknowledgedAt, tz),
+          r.acknowledgedByUserId ? (refs.get(r.acknowledgedByUserId)?.name ?? '') : '',
+          r.acknowledgedAt ? Math.round((r.acknowledgedAt - r.firstAt) / 1000) : '',
+          r.note,
+          r.escalatedAt ? 'yes' : '',
+          r.incidentId,
+        ]),
+      ),
+      `alerts ${rows.length}`,
+    );
   }
 
   /** Incidents of a period with response and closing times. */
@@ -61,12 +105,62 @@ export class ReportsController {
     const name = (id: string | null) => (id ? (refs.get(id)?.name ?? '') : '');
     const L = auth.user.locale === 'zh-CN';
     const heading = L
-      ? ['编号', '等级', '标题', '原因', '区域', '状态', `创建 (${tz})`, '首次响应（分钟）', `关闭 (${tz})`, '处理用时（小时）', '负责人', '关闭人', '结论', '纠正措施']
-      : ['Number', 'Level', 'Title', 'Cause', 'Zone', 'Status', `Opened (${tz})`, 'First response (min)', `Closed (${tz})`, 'To close (h)', 'Owner', 'Closed by', 'Outcome', 'Corrective actions'];
-    await this.send(res, 'incidents.csv', toCsv(heading, rows.map((r) => [
-      r.number, r.level, r.title, r.cause, r.zoneId, r.status, formatSiteTime(r.createdAt, tz), r.respondedAt ? ((r.respondedAt - r.createdAt) / 60_000).toFixed(1) : '',
-      formatSiteTime(r.closedAt, tz), r.closedAt ? ((r.closedAt - r.createdAt) / 3_600_000).toFixed(1) : '', name(r.ownerUserId), name(r.closedByUserId), r.outcome, r.correctiveActions,
-    ])), `incidents ${rows.length}`);
+      ? [
+          '编号',
+          '等级',
+          '标题',
+          '原因',
+          '区域',
+          '状态',
+          `创建 (${tz})`,
+          '首次响应（分钟）',
+          `关闭 (${tz})`,
+          '处理用时（小时）',
+          '负责人',
+          '关闭人',
+          '结论',
+          '纠正措施',
+        ]
+      : [
+          'Number',
+          'Level',
+          'Title',
+          'Cause',
+          'Zone',
+          'Status',
+          `Opened (${tz})`,
+          'First response (min)',
+          `Closed (${tz})`,
+          'To close (h)',
+          'Owner',
+          'Closed by',
+          'Outcome',
+          'Corrective actions',
+        ];
+    await this.send(
+      res,
+      'incidents.csv',
+      toCsv(
+        heading,
+        rows.map((r) => [
+          r.number,
+          r.level,
+          r.title,
+          r.cause,
+          r.zoneId,
+          r.status,
+          formatSiteTime(r.createdAt, tz),
+          r.respondedAt ? ((r.respondedAt - r.createdAt) / 60_000).toFixed(1) : '',
+          formatSiteTime(r.closedAt, tz),
+          r.closedAt ? ((r.closedAt - r.createdAt) / 3_600_000).toFixed(1) : '',
+          name(r.ownerUserId),
+          name(r.closedByUserId),
+          r.outcome,
+          r.correctiveActions,
+        ]),
+      ),
+      `incidents ${rows.length}`,
+    );
   }
 
   /** The equipment and media log of a period: every movement with the item as it was. */
@@ -76,11 +170,30 @@ export class ReportsController {
     const { from, to, tz } = await this.period(query);
     const { rows, refs } = await this.reports.movements(from, to);
     const L = auth.user.locale === 'zh-CN';
-    const heading = L ? ['序号', `时间 (${tz})`, '事件', '资产标签', '描述（当时）', '决定', '原因', '经办人'] : ['Seq', `Time (${tz})`, 'Event', 'Asset tag', 'Description (then)', 'Decision', 'Reason', 'By'];
-    await this.send(res, 'equipment-log.csv', toCsv(heading, rows.map((r) => {
-      const snapshot = r.itemSnapshot ? (JSON.parse(r.itemSnapshot) as { description?: string }) : null;
-      return [r.seq, formatSiteTime(r.at, tz), r.kind, r.assetTag, snapshot?.description ?? '', r.decision, r.reason, r.actorUserId ? (refs.get(r.actorUserId)?.name ?? '') : ''];
-    })), `equipment movements ${rows.length}`);
+    const heading = L
+      ? ['序号', `时间 (${tz})`, '事件', '资产标签', '描述（当时）', '决定', '原因', '经办人']
+      : ['Seq', `Time (${tz})`, 'Event', 'Asset tag', 'Description (then)', 'Decision', 'Reason', 'By'];
+    await this.send(
+      res,
+      'equipment-log.csv',
+      toCsv(
+        heading,
+        rows.map((r) => {
+          const snapshot = r.itemSnapshot ? (JSON.parse(r.itemSnapshot) as { description?: string }) : null;
+          return [
+            r.seq,
+            formatSiteTime(r.at, tz),
+            r.kind,
+            r.assetTag,
+            snapshot?.description ?? '',
+            r.decision,
+            r.reason,
+            r.actorUserId ? (refs.get(r.actorUserId)?.name ?? '') : '',
+          ];
+        }),
+      ),
+      `equipment movements ${rows.length}`,
+    );
   }
 
   /**
@@ -89,18 +202,40 @@ export class ReportsController {
    */
   @Roles(['admin', 'auditor'])
   @Get('zone-access.csv')
-  async zoneAccess(@CurrentAuth() auth: AuthContext, @Query('zoneId') zoneId: string | undefined, @Res() res: StreamResponse): Promise<void> {
+  async zoneAccess(
+    @CurrentAuth() auth: AuthContext,
+    @Query('zoneId') zoneId: string | undefined,
+    @Res() res: StreamResponse,
+  ): Promise<void> {
     if (!zoneId || typeof zoneId !== 'string' || zoneId.length > 64) throw invalid('zoneId is required');
     const access = await this.reports.zoneAccess(zoneId);
     if (!access) throw notFound(`zone ${zoneId}`);
     const { zone, grants, people } = access;
     const tz = (await this.site.get()).timeZone;
     const L = auth.user.locale === 'zh-CN';
-    const heading = L ? ['区域', '人员', '类别', '人员状态', '时间表', `有效期至 (${tz})`, `授权时间 (${tz})`] : ['Zone', 'Person', 'Kind', 'Person status', 'Schedule', `Valid until (${tz})`, `Granted (${tz})`];
-    await this.send(res, `zone-access-${zoneId}.csv`, toCsv(heading, grants.map((g) => {
-      const p = people.get(g.personId);
-      return [zone.name, p?.name ?? g.personId, p?.kind, p?.status, g.scheduleId ?? (L ? '全天' : 'at any time'), formatSiteTime(g.validUntil, tz), formatSiteTime(g.createdAt, tz)];
-    })), `zone ${zoneId}: ${grants.length} grants`);
+    const heading = L
+      ? ['区域', '人员', '类别', '人员状态', '时间表', `有效期至 (${tz})`, `授权时间 (${tz})`]
+      : ['Zone', 'Person', 'Kind', 'Person status', 'Schedule', `Valid until (${tz})`, `Granted (${tz})`];
+    await this.send(
+      res,
+      `zone-access-${zoneId}.csv`,
+      toCsv(
+        heading,
+        grants.map((g) => {
+          const p = people.get(g.personId);
+          return [
+            zone.name,
+            p?.name ?? g.personId,
+            p?.kind,
+            p?.status,
+            g.scheduleId ?? (L ? '全天' : 'at any time'),
+            formatSiteTime(g.validUntil, tz),
+            formatSiteTime(g.createdAt, tz),
+          ];
+        }),
+      ),
+      `zone ${zoneId}: ${grants.length} grants`,
+    );
   }
 
   private async period(query: PeriodQuery): Promise<{ from: number; to: number; tz: string }> {
@@ -122,13 +257,28 @@ export class ReportsController {
     const tz = (await this.site.get()).timeZone;
     const locale = auth.user.locale;
     const filter: ListEventsQuery = { ...query, kind: 'access' };
-    await this.audit.record({ action: 'report.export', entityType: 'events', entityId: null, detail: `access history ${JSON.stringify({ personId: query.personId, doorId: query.doorId, zoneId: query.zoneId, from: query.from, to: query.to })}` });
+    await this.audit.record({
+      action: 'report.export',
+      entityType: 'events',
+      entityId: null,
+      detail: `access history ${JSON.stringify({ personId: query.personId, doorId: query.doorId, zoneId: query.zoneId, from: query.from, to: query.to })}`,
+    });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="access-history.csv"`);
     const heading = HEADINGS[locale].map((h, i) => (i === 0 ? `${h} (${tz})` : h));
     let first = true;
     for await (const page of this.events.stream(auth, filter)) {
-      const rows = page.map((e) => [formatSiteTime(e.occurredAt, tz), e.doorName ?? e.doorId, e.direction, e.zoneId, e.holder, e.credentialDisplay, e.granted ? 'yes' : 'no', e.reason, e.agentId]);
+      const rows = page.map((e) => [
+        formatSiteTime(e.occurredAt, tz),
+        e.doorName ?? e.doorId,
+        e.direction,
+        e.zoneId,
+        e.holder,
+        e.credentialDisplay,
+        e.granted ? 'yes' : 'no',
+        e.reason,
+        e.agentId,
+      ]);
       // toCsv adds the byte-order mark and heading; later pages are rows only.
       const text = first ? toCsv(heading, rows) : toCsv([], rows).replace(/^\uFEFF\r\n/, '');
       first = false;

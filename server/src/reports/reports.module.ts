@@ -13,7 +13,17 @@ import { ReportsService } from './reports.service.js';
 
 /** Streaming report exports: the rows come from the domains that own them. */
 @Module({
-  imports: [EventsModule, SiteModule, AuthModule, IncidentsModule, PeopleModule, ZoneRepositoryModule, GrantRepositoryModule, AlertRepositoryModule, EquipmentRepositoryModule],
+  imports: [
+    EventsModule,
+    SiteModule,
+    AuthModule,
+    IncidentsModule,
+    PeopleModule,
+    ZoneRepositoryModule,
+    GrantRepositoryModule,
+    AlertRepositoryModule,
+    EquipmentRepositoryModule,
+  ],
   controllers: [ReportsController],
   providers: [ReportsService],
 })

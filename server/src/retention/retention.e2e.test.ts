@@ -55,7 +55,12 @@ describe('retention with legal hold, and the streamed access-history report', ()
     assert.equal(settings.events, 365);
     assert.equal(settings.incidents, null);
     await api.fails('POST', '/api/retention/holds', admin, { reason: 'x', periodFrom: 10, periodTo: 5 }, 400, [/after/]);
-    const hold = await api.ok<LegalHoldView>('POST', '/api/retention/holds', admin, { reason: 'Court order 2026-17', personId: zhang.id, periodFrom: old - DAY, periodTo: old + DAY });
+    const hold = await api.ok<LegalHoldView>('POST', '/api/retention/holds', admin, {
+      reason: 'Court order 2026-17',
+      personId: zhang.id,
+      periodFrom: old - DAY,
+      periodTo: old + DAY,
+    });
     assert.equal(hold.personName, zhang.name);
 
     const run = await api.ok<RetentionRunView>('POST', '/api/retention/run', admin, undefined, 200);
@@ -76,15 +81,24 @@ describe('retention with legal hold, and the streamed access-history report', ()
   test('the access history of one person over a period streams as CSV, in order, every row once', async () => {
     const start = Date.now() - 10 * DAY;
     await ingest(zhang, 12_000, start, 60_000);
-    const res = await fetch(`${t.url}/api/reports/access-history.csv?personId=${zhang.id}&from=${start}&to=${Date.now()}`, { headers: { authorization: `Bearer ${admin}` } });
+    const res = await fetch(`${t.url}/api/reports/access-history.csv?personId=${zhang.id}&from=${start}&to=${Date.now()}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /text\/csv/);
-    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     assert.match(lines[0]!, /^Time \(Asia\/Shanghai\),Door,Direction,Zone,Person/);
     assert.equal(lines.length, 1 + 12_000);
     const times = lines.slice(1).map((l) => l.split(',')[0]!);
     assert.deepEqual(times, [...times].sort());
-    const page = await api.ok<Page<{ personId: string }>>('GET', `/api/events?personId=${zhang.id}&zoneId=lab&from=${start}&to=${start + 10 * 60_000}&limit=500`, admin);
+    const page = await api.ok<Page<{ personId: string }>>(
+      'GET',
+      `/api/events?personId=${zhang.id}&zoneId=lab&from=${start}&to=${start + 10 * 60_000}&limit=500`,
+      admin,
+    );
     assert.equal(page.items.length, 10);
     await api.fails('GET', `/api/events?from=10&to=5`, admin, undefined, 400, [/before/]);
     const bad = await fetch(`${t.url}/api/reports/access-history.csv?from=10&to=5`, { headers: { authorization: `Bearer ${admin}` } });
@@ -102,10 +116,18 @@ describe('retention with legal hold, and the streamed access-history report', ()
       const event = grantedAccess(wang, { seq: seq++, occurredAt: start });
       await repo.insert({ ...event, occurredAt, receivedAt: Date.now(), deviceOccurredAt: null, deviceId: null, type: null, detail: null });
     }
-    const res = await fetch(`${t.url}/api/reports/access-history.csv?personId=${wang.id}&from=${start}`, { headers: { authorization: `Bearer ${admin}` } });
+    const res = await fetch(`${t.url}/api/reports/access-history.csv?personId=${wang.id}&from=${start}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     assert.equal(res.status, 200);
-    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     assert.equal(lines.length, 1 + 2500 + wild.length, 'every row, the last past the first 2,000-row page');
-    assert.deepEqual(lines.slice(-2).map((l) => l.split(',')[0]), wild.map((ms) => `invalid time (${ms} ms)`));
+    assert.deepEqual(
+      lines.slice(-2).map((l) => l.split(',')[0]),
+      wild.map((ms) => `invalid time (${ms} ms)`),
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import { DEFAULT_RETENTION, type LegalHoldView, RETENTION_RECORD_TYPES, type RetentionRecordType, type RetentionRunView, type RetentionSettingsView } from '@acs/shared/api/retention';
+import {
+  DEFAULT_RETENTION,
+  type LegalHoldView,
+  RETENTION_RECORD_TYPES,
+  type RetentionRecordType,
+  type RetentionRunView,
+  type RetentionSettingsView,
+} from '@acs/shared/api/retention';
 import { AlertRepository } from '../alerts/alert.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../auth/users.service.js';

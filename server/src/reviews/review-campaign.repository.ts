@@ -13,5 +13,9 @@ export class ReviewCampaignRepository {
   }
 }
 
-@Module({ imports: [TypeOrmModule.forFeature([ReviewCampaignEntity])], providers: [ReviewCampaignRepository], exports: [ReviewCampaignRepository] })
+@Module({
+  imports: [TypeOrmModule.forFeature([ReviewCampaignEntity])],
+  providers: [ReviewCampaignRepository],
+  exports: [ReviewCampaignRepository],
+})
 export class ReviewCampaignRepositoryModule {}

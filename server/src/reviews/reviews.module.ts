@@ -12,7 +12,15 @@ import { ReviewsController } from './reviews.controller.js';
 import { ReviewsService } from './reviews.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ReviewCampaignEntity, ReviewItemEntity]), GrantRepositoryModule, ZoneRepositoryModule, PersonRepositoryModule, ScheduleRepositoryModule, AuthModule, SiteModule],
+  imports: [
+    TypeOrmModule.forFeature([ReviewCampaignEntity, ReviewItemEntity]),
+    GrantRepositoryModule,
+    ZoneRepositoryModule,
+    PersonRepositoryModule,
+    ScheduleRepositoryModule,
+    AuthModule,
+    SiteModule,
+  ],
   controllers: [ReviewsController],
   providers: [ReviewsService],
 })

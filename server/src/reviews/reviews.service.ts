@@ -126,7 +126,13 @@ export class ReviewsService {
     return { campaign: this.toCampaignView(campaign, items, users), items: await this.itemViews(items, users) };
   }
 
-  async decide(campaignId: string, itemId: string, decision: 'keep' | 'remove', note: string | null, actor: Actor): Promise<ReviewItemView> {
+  async decide(
+    campaignId: string,
+    itemId: string,
+    decision: 'keep' | 'remove',
+    note: string | null,
+    actor: Actor,
+  ): Promise<ReviewItemView> {
     const campaign = await this.campaigns.findOneBy({ id: campaignId });
     if (!campaign) throw notFound(`access review ${campaignId}`);
     const item = await this.items.findOneBy({ id: itemId, campaignId });
@@ -220,7 +226,11 @@ export class ReviewsService {
     return new Set((await this.zones.ownedBy(auth.user.personId)).map((z) => z.id));
   }
 
-  private toCampaignView(c: ReviewCampaignEntity, items: ReviewItemEntity[], users: Map<string, { id: string; name: string }>): ReviewCampaignView {
+  private toCampaignView(
+    c: ReviewCampaignEntity,
+    items: ReviewItemEntity[],
+    users: Map<string, { id: string; name: string }>,
+  ): ReviewCampaignView {
     const progress: ReviewProgressView = {
       total: items.length,
       decided: items.filter((i) => i.decision !== null).length,

@@ -10,7 +10,14 @@ import { SchedulesController } from './schedules.controller.js';
 import { SchedulesService } from './schedules.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ScheduleEntity]), DepartmentRepositoryModule, ReviewItemRepositoryModule, AccessRequestRepositoryModule, GrantRepositoryModule, SiteModule],
+  imports: [
+    TypeOrmModule.forFeature([ScheduleEntity]),
+    DepartmentRepositoryModule,
+    ReviewItemRepositoryModule,
+    AccessRequestRepositoryModule,
+    GrantRepositoryModule,
+    SiteModule,
+  ],
   controllers: [SchedulesController],
   providers: [SchedulesService],
   exports: [SchedulesService],

@@ -23,7 +23,9 @@ export function toScheduleView(s: ScheduleEntity): Schedule {
 
 /** Weekly windows in the site's time zone; an end before the start runs past midnight. An empty window is refused. */
 function normaliseWindows(windows: readonly ScheduleWindowDto[]): ScheduleWindow[] {
-  const problems = windows.flatMap((w, i) => (w.start === w.end ? [`windows.${i}: start and end are both ${w.start}; the window would be empty`] : []));
+  const problems = windows.flatMap((w, i) =>
+    w.start === w.end ? [`windows.${i}: start and end are both ${w.start}; the window would be empty`] : [],
+  );
   if (problems.length) throw invalid(problems);
   return windows.map((w) => ({ days: [...w.days].sort((a, b) => a - b), start: w.start, end: w.end }));
 }

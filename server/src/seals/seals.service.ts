@@ -55,10 +55,24 @@ export class SealsService {
     Object.assign(seal, { status: dto.result, lastInspectedAt: now, lastInspectedByUserId: actor.id });
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(SealEntity).save(seal);
-      await this.movements.append(m, 'seal_inspected', { item, sealId: seal.id, actor, decision: dto.result === 'intact' ? 'allow' : 'stop', reason: `${dto.result}${dto.note?.trim() ? `: ${dto.note.trim()}` : ''}` });
+      await this.movements.append(m, 'seal_inspected', {
+        item,
+        sealId: seal.id,
+        actor,
+        decision: dto.result === 'intact' ? 'allow' : 'stop',
+        reason: `${dto.result}${dto.note?.trim() ? `: ${dto.note.trim()}` : ''}`,
+      });
     });
     if (dto.result === 'broken') {
-      this.signals.emit('seal.broken', { sealId: seal.id, sealNumber: seal.number, equipmentId: seal.equipmentId, zoneId: seal.zoneId, inspectedByUserId: actor.id, note: dto.note?.trim() || null, at: now });
+      this.signals.emit('seal.broken', {
+        sealId: seal.id,
+        sealNumber: seal.number,
+        equipmentId: seal.equipmentId,
+        zoneId: seal.zoneId,
+        inspectedByUserId: actor.id,
+        note: dto.note?.trim() || null,
+        at: now,
+      });
     }
     return (await this.views([seal]))[0]!;
   }
@@ -72,7 +86,12 @@ export class SealsService {
       if (await m.getRepository(SealEntity).existsBy({ number: seal.number })) throw conflict(`seal ${seal.number} is already on record`);
       await m.getRepository(SealEntity).insert(seal);
       await m.getRepository(SealEntity).update({ id: old.id }, { status: 'replaced', replacedBySealId: seal.id });
-      await this.movements.append(m, 'seal_replaced', { item, sealId: seal.id, actor, reason: `${old.number} → ${seal.number}: ${dto.note.trim()}` });
+      await this.movements.append(m, 'seal_replaced', {
+        item,
+        sealId: seal.id,
+        actor,
+        reason: `${old.number} → ${seal.number}: ${dto.note.trim()}`,
+      });
     });
     return (await this.views([seal]))[0]!;
   }

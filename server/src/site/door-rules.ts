@@ -50,7 +50,8 @@ export function mergeDoorRules(current: DoorRuleSettings | null, input: unknown)
         continue;
       }
       for (const [type, hours] of Object.entries(value)) {
-        if (!(CARD_TYPES as readonly string[]).includes(type)) problems.push(`doorRules.offlineLimitHours.${type}: card types are ${CARD_TYPES.join(', ')}`);
+        if (!(CARD_TYPES as readonly string[]).includes(type))
+          problems.push(`doorRules.offlineLimitHours.${type}: card types are ${CARD_TYPES.join(', ')}`);
         else if (hours !== null && (!Number.isInteger(hours) || (hours as number) < minHours || (hours as number) > maxHours)) {
           problems.push(`doorRules.offlineLimitHours.${type} must be whole hours ${minHours}-${maxHours}, or null for no limit`);
         } else rules.offlineLimitHours![type as CardType] = hours as number | null;

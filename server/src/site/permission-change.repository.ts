@@ -48,5 +48,9 @@ export class PermissionChangeRepository {
   }
 }
 
-@Module({ imports: [TypeOrmModule.forFeature([PermissionChangeEntity])], providers: [PermissionChangeRepository], exports: [PermissionChangeRepository] })
+@Module({
+  imports: [TypeOrmModule.forFeature([PermissionChangeEntity])],
+  providers: [PermissionChangeRepository],
+  exports: [PermissionChangeRepository],
+})
 export class PermissionChangeRepositoryModule {}

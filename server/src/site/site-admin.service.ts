@@ -116,7 +116,8 @@ export class SiteAdminService {
       for (const [key, value] of Object.entries(dto.levelNames)) {
         const level = Number(key);
         if (!/^\d$/.test(key) || level > MAX_LEVEL) problems.push(`levelNames.${key}: levels are 0-${MAX_LEVEL}`);
-        else if (typeof value !== 'string' || value.trim().length > 50) problems.push(`levelNames.${key} must be a name of at most 50 characters`);
+        else if (typeof value !== 'string' || value.trim().length > 50)
+          problems.push(`levelNames.${key} must be a name of at most 50 characters`);
         else if (value.trim() === '') delete levelNames[key];
         else levelNames[key] = value.trim();
       }
@@ -138,7 +139,8 @@ export class SiteAdminService {
           continue;
         }
         for (const field of Object.keys(settings)) {
-          if (field !== 'ceiling' && field !== 'validityDays') problems.push(`cardTypes.${type}.${field}: property ${field} should not exist`);
+          if (field !== 'ceiling' && field !== 'validityDays')
+            problems.push(`cardTypes.${type}.${field}: property ${field} should not exist`);
         }
         if (settings.ceiling !== undefined) {
           const ceiling = settings.ceiling;

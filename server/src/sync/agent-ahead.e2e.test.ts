@@ -40,7 +40,7 @@ describe('an agent ahead of a restored server', () => {
     await t?.close();
   });
 
-  test('an agent holding version N+10 of a server at N is sent a newer set and ends up confirming the server\'s current version', async () => {
+  test("an agent holding version N+10 of a server at N is sent a newer set and ends up confirming the server's current version", async () => {
     const serverVersion = (await agentView()).targetVersion!;
     const held = serverVersion + 10;
     await publish('sync', { haveVersion: held, haveHash: 'a'.repeat(64) });
@@ -51,7 +51,7 @@ describe('an agent ahead of a restored server', () => {
       const v = await agentView();
       return v.appliedVersion === snapshot.set.version ? v : null;
     }, 'the confirmation');
-    assert.equal(view.targetVersion, snapshot.set.version, 'the confirmed version is the server\'s current one');
+    assert.equal(view.targetVersion, snapshot.set.version, "the confirmed version is the server's current one");
     assert.equal(view.hashMatches, true);
     assert.equal(t.logs.matching(/holds permission version \d+, newer than the server's/, 'warn').length, 1);
   });

@@ -71,7 +71,8 @@ function cardPerCredential(rows: readonly CardEntity[]): Map<string, CardEntity>
 
 function choose(chosen: Map<string, CardEntity>, card: CardEntity): void {
   const other = chosen.get(card.credential);
-  if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt)) chosen.set(card.credential, card);
+  if (!other || (isLive(card) && !isLive(other)) || (isLive(card) === isLive(other) && card.updatedAt > other.updatedAt))
+    chosen.set(card.credential, card);
 }
 
 /**
@@ -220,7 +221,8 @@ export class PermissionCompiler {
   cardPayload(source: CardSource, entered: ReadonlySet<string>): PermissionCard {
     const { card, holder } = source;
     const grants: PermissionGrant[] = [];
-    for (const g of source.grants) if (entered.has(g.zoneId)) grants.push({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil });
+    for (const g of source.grants)
+      if (entered.has(g.zoneId)) grants.push({ zoneId: g.zoneId, scheduleId: g.scheduleId, validUntil: g.validUntil });
     if (grants.length > 1) grants.sort(byGrant);
     return {
       credential: card.credential,
@@ -266,11 +268,22 @@ export class PermissionCompiler {
   async loadStructure(): Promise<PermissionStructureSource> {
     const site = await this.site.storedOrFail();
     const [zones, doors, schedules] = await Promise.all([this.zones.all(), this.doors.agentDriven(), this.schedules.all()]);
-    return { version: site.permissionVersion, site, zones: new Map(zones.map((z) => [z.id, z])), doorsByAgent: doorsByAgent(doors), schedules: new Map(schedules.map((s) => [s.id, s])) };
+    return {
+      version: site.permissionVersion,
+      site,
+      zones: new Map(zones.map((z) => [z.id, z])),
+      doorsByAgent: doorsByAgent(doors),
+      schedules: new Map(schedules.map((s) => [s.id, s])),
+    };
   }
 
   /** Everything of an agent's set but the cards, for cards whose grants use `scheduleIds`. */
-  headerFor(source: PermissionStructureSource, agentId: string, issuedAt: number, scheduleIds: ReadonlySet<string>): { header: Omit<PermissionSet, 'cards'>; groupKey: string } {
+  headerFor(
+    source: PermissionStructureSource,
+    agentId: string,
+    issuedAt: number,
+    scheduleIds: ReadonlySet<string>,
+  ): { header: Omit<PermissionSet, 'cards'>; groupKey: string } {
     const { doors, zoneIds, groupKey } = enteredBy(source, agentId);
     const header: Omit<PermissionSet, 'cards'> = {
       agentId,
@@ -281,7 +294,14 @@ export class PermissionCompiler {
       zones: [...zoneIds]
         .map((id) => source.zones.get(id)!)
         .sort(byId)
-        .map((z) => ({ id: z.id, name: z.name, level: z.level, parentId: z.parentId, antiPassback: z.antiPassback, ...(z.twoPerson ? { twoPerson: true } : {}) })),
+        .map((z) => ({
+          id: z.id,
+          name: z.name,
+          level: z.level,
+          parentId: z.parentId,
+          antiPassback: z.antiPassback,
+          ...(z.twoPerson ? { twoPerson: true } : {}),
+        })),
       doors: doors.map((d) => ({
         id: d.id,
         name: d.name,
@@ -347,7 +367,9 @@ export class PermissionCompiler {
 function lockdownFor(site: SiteSettingsEntity, zoneIds: ReadonlySet<string>): Pick<PermissionSet, 'lockdown'> {
   const lockdown = site.lockdown;
   if (!lockdown) return {};
-  const zones = Object.keys(lockdown.zones).filter((id) => zoneIds.has(id)).sort();
+  const zones = Object.keys(lockdown.zones)
+    .filter((id) => zoneIds.has(id))
+    .sort();
   if (!lockdown.site && zones.length === 0) return {};
   return { lockdown: { site: lockdown.site !== null, zoneIds: zones } };
 }
@@ -363,7 +385,10 @@ export function doorRulesFor(site: SiteSettingsEntity): NonNullable<PermissionSe
 }
 
 /** An agent's doors, the zones a holder can enter through them (`in` enters toZone, `out` fromZone) and those zones' outer zones. */
-function enteredBy(source: PermissionStructureSource, agentId: string): { doors: DoorEntity[]; entered: Set<string>; zoneIds: Set<string>; groupKey: string } {
+function enteredBy(
+  source: PermissionStructureSource,
+  agentId: string,
+): { doors: DoorEntity[]; entered: Set<string>; zoneIds: Set<string>; groupKey: string } {
   const doors = [...(source.doorsByAgent.get(agentId) ?? [])].sort(byId);
   const entered = new Set(doors.flatMap((d) => [d.fromZoneId, d.toZoneId]));
   const zoneIds = new Set<string>();

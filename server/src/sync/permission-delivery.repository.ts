@@ -20,5 +20,9 @@ export class PermissionDeliveryRepository {
   }
 }
 
-@Module({ imports: [TypeOrmModule.forFeature([PermissionDeliveryEntity])], providers: [PermissionDeliveryRepository], exports: [PermissionDeliveryRepository] })
+@Module({
+  imports: [TypeOrmModule.forFeature([PermissionDeliveryEntity])],
+  providers: [PermissionDeliveryRepository],
+  exports: [PermissionDeliveryRepository],
+})
 export class PermissionDeliveryRepositoryModule {}

@@ -25,7 +25,8 @@ describe('permission sync', () => {
   const agentUpdates: AgentView[] = [];
   const permissionsTopic = agentTopic('agent-1', 'permissions');
 
-  const messages = (): PermissionsChannelMessage[] => inbox.on(permissionsTopic).map((m) => JSON.parse(m.payload) as PermissionsChannelMessage);
+  const messages = (): PermissionsChannelMessage[] =>
+    inbox.on(permissionsTopic).map((m) => JSON.parse(m.payload) as PermissionsChannelMessage);
   const snapshots = (): PermissionsMessage[] => messages().filter((m): m is PermissionsMessage => m.kind === 'snapshot');
   /** What the agent holds after every snapshot and delta so far. */
   const latest = (): HeldSet => foldPermissions(messages())!;
@@ -78,11 +79,20 @@ describe('permission sync', () => {
     assert.deepEqual(set.schedules.map((s) => s.id).sort(), ['always', 'business-hours']);
     const byCredential = new Map(set.cards.map((c) => [c.credential, c]));
     assert.equal(set.cards.length, 5);
-    assert.deepEqual(byCredential.get('em4100:7654321')!.grants.map((g) => g.zoneId).sort(), ['machine-room', 'office']);
+    assert.deepEqual(
+      byCredential
+        .get('em4100:7654321')!
+        .grants.map((g) => g.zoneId)
+        .sort(),
+      ['machine-room', 'office'],
+    );
     assert.equal(byCredential.get('em4100:7654321')!.type, 'contractor');
     assert.equal(byCredential.get('em4100:9990001')!.status, 'suspended');
     assert.equal(byCredential.get('em4100:5550001')!.holder, '访客 Visitor 01');
-    assert.deepEqual(byCredential.get('em4100:1234567')!.grants.map((g) => g.scheduleId), ['business-hours', 'business-hours']);
+    assert.deepEqual(
+      byCredential.get('em4100:1234567')!.grants.map((g) => g.scheduleId),
+      ['business-hours', 'business-hours'],
+    );
   });
 
   test('"applied" updates the agent view and the delivery record', async () => {
@@ -94,7 +104,10 @@ describe('permission sync', () => {
     }, 'the applied version');
     assert.equal(view.hashMatches, true);
     assert.ok(agentUpdates.some((a) => a.appliedVersion === set.version && a.hashMatches === true));
-    const delivery = await t.server.app.get(DataSource).getRepository(PermissionDeliveryEntity).findOneByOrFail({ agentId: 'agent-1', version: set.version });
+    const delivery = await t.server.app
+      .get(DataSource)
+      .getRepository(PermissionDeliveryEntity)
+      .findOneByOrFail({ agentId: 'agent-1', version: set.version });
     assert.equal(delivery.compiledHash, hash);
     assert.ok(delivery.sentAt !== null && delivery.confirmedAt !== null && delivery.confirmedAt >= delivery.sentAt);
     assert.equal(delivery.hashMatches, true);
@@ -130,14 +143,20 @@ describe('permission sync', () => {
     const people = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body;
     const visitor = people.find((p) => p.kind === 'visitor')!;
     for (let i = 0; i < 5; i++) {
-      assert.equal((await t.request('PATCH', `/api/people/${visitor.id}`, { token: admin, body: { name: `访客 Visitor 0${i + 2}` } })).status, 200);
+      assert.equal(
+        (await t.request('PATCH', `/api/people/${visitor.id}`, { token: admin, body: { name: `访客 Visitor 0${i + 2}` } })).status,
+        200,
+      );
     }
     const target = (await agentView()).targetVersion;
     await waitFor(() => latest().set.version === target, 'the final version');
     await sleep(150);
     const pushed = messages().slice(count);
     assert.equal(pushed.length, 5, `${pushed.length} messages for 5 changes`);
-    assert.ok(pushed.every((m) => m.kind === 'delta' && m.upserts.length === 1), 'each a delta of the one card');
+    assert.ok(
+      pushed.every((m) => m.kind === 'delta' && m.upserts.length === 1),
+      'each a delta of the one card',
+    );
     assert.equal(latest().hash, permissionSetHash(latest().set));
     assert.equal(latest().set.cards.find((c) => c.credential === 'em4100:5550001')!.holder, '访客 Visitor 06');
   });
@@ -174,7 +193,10 @@ describe('permission sync', () => {
     await publish('state', { agentId: 'agent-1', online: false, at: Date.now() }, true);
     await waitFor(async () => !(await agentView()).online, 'agent-1 offline');
     const count = snapshots().length;
-    assert.equal((await t.request('POST', '/api/zones', { token: admin, body: { id: 'roof', name: 'Roof', level: 1, parentId: 'lobby' } })).status, 201);
+    assert.equal(
+      (await t.request('POST', '/api/zones', { token: admin, body: { id: 'roof', name: 'Roof', level: 1, parentId: 'lobby' } })).status,
+      201,
+    );
     await sleep(300);
     assert.equal(snapshots().length, count);
     await publish('sync', { haveVersion: latest().set.version, haveHash: latest().hash });
@@ -226,7 +248,10 @@ describe('permission sync', () => {
       const held = await binarySnapshot(raw);
 
       const scheduleId = held.set.schedules[0]!.id;
-      const edit = await t.request('PATCH', `/api/schedules/${scheduleId}`, { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }] } });
+      const edit = await t.request('PATCH', `/api/schedules/${scheduleId}`, {
+        token: admin,
+        body: { windows: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }] },
+      });
       assert.equal(edit.status, 200);
       const payload = await waitFor(() => raw[0], 'the structural change');
       assert.ok(payload.length < 8192, `${payload.length} bytes`);
@@ -234,7 +259,9 @@ describe('permission sync', () => {
       assert.equal(message.kind, 'structure');
       const folded = foldPermissions([held, message])!;
       assert.equal(folded.hash, permissionSetHash(folded.set), 'the header over the cards held hashes as announced');
-      assert.deepEqual(folded.set.schedules.find((s) => s.id === scheduleId)?.windows, [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }]);
+      assert.deepEqual(folded.set.schedules.find((s) => s.id === scheduleId)?.windows, [
+        { days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' },
+      ]);
       assert.equal(folded.set.version, (await agentView()).targetVersion);
     } finally {
       agent.off('message', listener);
@@ -245,9 +272,15 @@ describe('permission sync', () => {
     const compiler = t.server.app.get(PermissionCompiler);
     const source = await compiler.loadSource();
     const sets = await Promise.all(Array.from({ length: 50 }, () => compiler.compileFor(source, 'agent-1', Date.now())));
-    assert.ok(sets.every((s) => s.cards === sets[0]!.cards), 'one compiled card list for the group');
+    assert.ok(
+      sets.every((s) => s.cards === sets[0]!.cards),
+      'one compiled card list for the group',
+    );
     const encoded = sets.map((s) => compiler.encodedCards(s.cards));
-    assert.ok(encoded.every((e) => e === encoded[0]), 'one encoding for the group');
+    assert.ok(
+      encoded.every((e) => e === encoded[0]),
+      'one encoding for the group',
+    );
     assert.equal(sets[0]!.hash, permissionSetHash(sets[0]!.set));
   });
 });

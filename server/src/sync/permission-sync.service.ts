@@ -2,7 +2,14 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { Subscription } from 'rxjs';
-import type { AppliedMessage, PermissionCard, PermissionDelta, PermissionSet, PermissionStructure, SyncRequest } from '@acs/shared/mqtt/payloads';
+import type {
+  AppliedMessage,
+  PermissionCard,
+  PermissionDelta,
+  PermissionSet,
+  PermissionStructure,
+  SyncRequest,
+} from '@acs/shared/mqtt/payloads';
 import { addCardHash, cardHash, combineHash, headerCanonical, removeCardHash } from '@acs/shared/sync/permission-hash';
 import { encodePayload } from '@acs/shared/mqtt/payloads';
 import { compressLarge } from '@acs/shared/mqtt/compression';
@@ -48,7 +55,10 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
   /** Per group of agents with the same zones: the cards of the current version, as sent. */
   private readonly groups = new Map<string, CardGroup>();
   /** Per agent: the version last sent and its header, the base of the next delta. */
-  private readonly lastSent = new Map<string, { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string; cardSum: bigint }>();
+  private readonly lastSent = new Map<
+    string,
+    { version: number; hash: string; header: Omit<PermissionSet, 'cards'>; groupKey: string; cardSum: bigint }
+  >();
   private stopped = false;
   /**
    * Per agent, from its last sync request: whether it reads binary sets. Older agents
@@ -156,13 +166,27 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
       const version = Math.max(change.version, last.version);
       const header = { ...last.header, version, issuedAt: now };
       const hash = combineHash(headerCanonical(header), group.cardSum);
-      const delta: PermissionDelta = { kind: 'delta', agentId, baseVersion: last.version, baseHash: last.hash, version, issuedAt: now, upserts, removals, hash };
+      const delta: PermissionDelta = {
+        kind: 'delta',
+        agentId,
+        baseVersion: last.version,
+        baseHash: last.hash,
+        version,
+        issuedAt: now,
+        upserts,
+        removals,
+        hash,
+      };
       await this.recordSent(agentId, version, hash, group.cards.size, now);
       this.lastSent.set(agentId, { version, hash, header, groupKey: last.groupKey, cardSum: group.cardSum });
-      this.mqtt.publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta))).catch((err: unknown) => {
-        this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
-      });
-      this.logger.log(`sent permission delta ${last.version} → ${change.version} to agent ${agentId} (${upserts.length} cards, ${removals.length} removed${change.revokes ? ', revocation' : ''})`);
+      this.mqtt
+        .publish(agentTopic(agentId, 'permissions'), await compressLarge(encodePayload('permissions', delta)))
+        .catch((err: unknown) => {
+          this.logger.warn(`permission delta ${change.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
+        });
+      this.logger.log(
+        `sent permission delta ${last.version} → ${change.version} to agent ${agentId} (${upserts.length} cards, ${removals.length} removed${change.revokes ? ', revocation' : ''})`,
+      );
     }
     await this.agents.broadcastAll();
   }
@@ -171,9 +195,11 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.chain = this.chain.then(() => this.pushToOnlineAgents(true)).catch((err: unknown) => {
-        this.logger.error(`pushing permission sets failed: ${(err as Error).stack ?? String(err)}`);
-      });
+      this.chain = this.chain
+        .then(() => this.pushToOnlineAgents(true))
+        .catch((err: unknown) => {
+          this.logger.error(`pushing permission sets failed: ${(err as Error).stack ?? String(err)}`);
+        });
     }, COALESCE_MS);
   }
 
@@ -200,8 +226,13 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     if (request.haveVersion !== null && request.haveVersion > source.version) {
       // Only a server restored from a backup is behind its agents; a set with a version the
       // agent already passed would look stale to it, so the server's version jumps ahead.
-      const raised = await this.changes.raiseAbove(request.haveVersion, `agent ${agentId} holds version ${request.haveVersion}, ahead of the server's ${source.version}`);
-      this.logger.warn(`agent ${agentId} holds permission version ${request.haveVersion}, newer than the server's ${source.version} (restored from a backup?); version raised to ${raised ?? 'above it already'}`);
+      const raised = await this.changes.raiseAbove(
+        request.haveVersion,
+        `agent ${agentId} holds version ${request.haveVersion}, ahead of the server's ${source.version}`,
+      );
+      this.logger.warn(
+        `agent ${agentId} holds permission version ${request.haveVersion}, newer than the server's ${source.version} (restored from a backup?); version raised to ${raised ?? 'above it already'}`,
+      );
       this.recent = null;
       source = await this.recentSource();
     }
@@ -288,7 +319,13 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const { set, hash } = compiled;
     const group = this.groups.get(groupKey);
     if (!group || group.version < set.version || (group.version === set.version && group.cardSum !== compiled.cardSum)) {
-      this.groups.set(groupKey, { entered: compiled.entered, cards: new Map(set.cards.map((c) => [c.credential, c])), cardSum: compiled.cardSum, version: set.version, scheduleIds: compiled.cards.scheduleIds });
+      this.groups.set(groupKey, {
+        entered: compiled.entered,
+        cards: new Map(set.cards.map((c) => [c.credential, c])),
+        cardSum: compiled.cardSum,
+        version: set.version,
+        scheduleIds: compiled.cards.scheduleIds,
+      });
     }
     const { cards: _cards, ...header } = set;
     this.lastSent.set(agentId, { version: set.version, hash, header, groupKey, cardSum: compiled.cardSum });
@@ -303,7 +340,9 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
     const binary = this.binaryAgents.get(agentId) ?? false;
     if (!binary && this.binaryAgents.has(agentId) && !this.warnedJson.has(agentId)) {
       this.warnedJson.add(agentId);
-      this.logger.warn(`agent ${agentId} reads only JSON permission sets (software older than the binary permission format): it gets JSON, several times larger; upgrade it`);
+      this.logger.warn(
+        `agent ${agentId} reads only JSON permission sets (software older than the binary permission format): it gets JSON, several times larger; upgrade it`,
+      );
     }
     let payloads: Uint8Array[];
     if (binary) {
@@ -322,7 +361,9 @@ export class PermissionSyncService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`permission set ${set.version} for agent ${agentId} not delivered: ${(err as Error).message}`);
       });
     }
-    this.logger.log(`sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${binary ? `binary, ${payloads.length} parts` : 'JSON'}, ${why})`);
+    this.logger.log(
+      `sent permission set ${set.version} to agent ${agentId} (${set.cards.length} cards, ${binary ? `binary, ${payloads.length} parts` : 'JSON'}, ${why})`,
+    );
     return compiled;
   }
 

@@ -12,7 +12,10 @@ export function demoCredentialOf(person: { name: string }): string | undefined {
  * A granted badge by `person` at the lab door as agent-1 reports it: tests override what
  * they are about (door, zone, time, sequence number).
  */
-export function grantedAccess(person: { id: string; name: string }, fields: Pick<AccessEvent, 'seq' | 'occurredAt'> & Partial<AccessEvent>): AccessEvent {
+export function grantedAccess(
+  person: { id: string; name: string },
+  fields: Pick<AccessEvent, 'seq' | 'occurredAt'> & Partial<AccessEvent>,
+): AccessEvent {
   return {
     eventId: randomUUID(),
     agentId: 'agent-1',

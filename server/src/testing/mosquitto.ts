@@ -63,7 +63,12 @@ const TLS_FILES = new Set(['cafile', 'certfile', 'keyfile']);
  * files make-lab-certs.sh writes (its port is then the last of `ports`), and left out
  * otherwise, with the settings that follow it up to the next listener.
  */
-export function testConfig(deployConf: string, dir: string, ports: readonly number[], tls?: { certDir: string; extra?: readonly string[] }): string {
+export function testConfig(
+  deployConf: string,
+  dir: string,
+  ports: readonly number[],
+  tls?: { certDir: string; extra?: readonly string[] },
+): string {
   const lines: string[] = [];
   let listeners = 0;
   let inTlsListener = false;
@@ -114,7 +119,13 @@ export async function startMosquitto(accounts: Record<string, string>, options: 
   await copyFile(join(deploy, 'acl'), join(dir, 'acl'));
   const passwd = join(dir, 'passwd');
   // Plain `user:password` lines hashed in place in one run (a thousand agents for the benchmark).
-  await writeFile(passwd, Object.entries(accounts).map(([username, password]) => `${username}:${password}\n`).join(''), { mode: 0o600 });
+  await writeFile(
+    passwd,
+    Object.entries(accounts)
+      .map(([username, password]) => `${username}:${password}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   await promisify(execFile)(MOSQUITTO_PASSWD_BIN, ['-U', passwd]);
   const port = await freePort();
   const serverPort = await freePort();

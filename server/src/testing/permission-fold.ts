@@ -33,7 +33,11 @@ export function foldPermissions(messages: readonly PermissionsChannelMessage[]):
     for (const card of base.set.cards) cards.set(card.credential, card);
     for (const credential of message.removals) cards.delete(credential);
     for (const card of message.upserts) cards.set(card.credential, card);
-    held = { kind: 'delta', set: { ...base.set, version: message.version, issuedAt: message.issuedAt, cards: [...cards.values()] }, hash: message.hash };
+    held = {
+      kind: 'delta',
+      set: { ...base.set, version: message.version, issuedAt: message.issuedAt, cards: [...cards.values()] },
+      hash: message.hash,
+    };
   }
   return held;
 }

@@ -109,7 +109,7 @@ export function jpegImage(width: number, height: number, metadataBytes = 0): Buf
   if (spare) scan[scan.length - 1] = (1 << spare) - 1;
   const oneSymbol = (tableClass: number, symbol: number) => [(tableClass << 4) | 0, 1, ...new Array<number>(15).fill(0), symbol];
   const comments: Buffer[] = [];
-  for (let left = metadataBytes; left > 0; ) {
+  for (let left = metadataBytes; left > 0;) {
     const length = Math.min(left, 65_000);
     const body = noise(length).map((b) => (b === 0xff ? 0xfe : b));
     comments.push(Buffer.concat([Buffer.from([0xff, 0xfe, (length + 2) >> 8, (length + 2) & 0xff]), body]));

@@ -72,7 +72,11 @@ export class TestServer {
   }
 
   /** `form` is sent as multipart/form-data (fetch sets the boundary). */
-  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; form?: FormData } = {}): Promise<ApiResult<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; rawBody?: string; form?: FormData } = {},
+  ): Promise<ApiResult<T>> {
     const headers: Record<string, string> = {};
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     let body: string | FormData | null = null;
@@ -157,7 +161,11 @@ export class MessageLog {
   }
 }
 
-export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -10,7 +10,9 @@ import type { ServerConfig } from '../config/server-config.js';
 import { openDatabase } from '../database/data-source.js';
 
 export const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
-export const postgresSkip = postgresUrl ? false : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run on PostgreSQL';
+export const postgresSkip = postgresUrl
+  ? false
+  : 'set ACS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run on PostgreSQL';
 
 export type DatabaseSettings = Pick<ServerConfig, 'db' | 'sqlitePath' | 'databaseUrl' | 'dbSchema'>;
 

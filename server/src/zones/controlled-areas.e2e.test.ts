@@ -18,7 +18,10 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
   const person = (name: string) => people.find((p) => p.name.includes(name))!;
 
   async function lastChange(): Promise<PermissionChangeEntity> {
-    const rows = await t.server.app.get(DataSource).getRepository(PermissionChangeEntity).find({ order: { version: 'DESC' }, take: 1 });
+    const rows = await t.server.app
+      .get(DataSource)
+      .getRepository(PermissionChangeEntity)
+      .find({ order: { version: 'DESC' }, take: 1 });
     return rows[0]!;
   }
   async function version(): Promise<number> {
@@ -36,7 +39,13 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
   });
 
   test('a zone is edited (name, level, parent, owner, anti-passback) and each edit is a structural change by the admin', async () => {
-    await api.ok('POST', '/api/zones', admin, { id: 'archive', name: 'Archive', level: 2, parentId: 'office', ownerPersonId: person('Li Na').id });
+    await api.ok('POST', '/api/zones', admin, {
+      id: 'archive',
+      name: 'Archive',
+      level: 2,
+      parentId: 'office',
+      ownerPersonId: person('Li Na').id,
+    });
     const me = await api.ok<{ id: string }>('GET', '/api/auth/me', admin);
     const zone = await api.ok<ZoneView>('PATCH', '/api/zones/archive', admin, {
       name: '档案室 Archive',
@@ -70,7 +79,9 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
   });
 
   test('an L2/L3 zone keeps a responsible owner: clearing it or raising an ownerless zone is refused', async () => {
-    await api.fails('PATCH', '/api/zones/lab', admin, { ownerPersonId: null }, 400, [/ownerPersonId is required for a zone of level 2 or above/]);
+    await api.fails('PATCH', '/api/zones/lab', admin, { ownerPersonId: null }, 400, [
+      /ownerPersonId is required for a zone of level 2 or above/,
+    ]);
     await api.fails('PATCH', '/api/zones/office', admin, { level: 2 }, 400, [/ownerPersonId is required/]);
     await api.fails('PATCH', '/api/zones/lab', admin, { ownerPersonId: person('Wang Qiang').id }, 400, [/must be an employee/]);
     await api.fails('PATCH', '/api/zones/lab', admin, { ownerPersonId: 'no-such-person' }, 400, [/no person no-such-person/]);
@@ -78,7 +89,15 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
 
   test('moving a zone that a door joins to a non-adjacent place is refused', async () => {
     await api.ok('POST', '/api/zones', admin, { id: 'yard', name: 'Yard', level: 0 });
-    await api.fails('PATCH', '/api/zones/lab', admin, { parentId: 'yard' }, 409, [/moving zone lab would break doors lab: a door joins a zone and one of its inner zones/], 'conflict');
+    await api.fails(
+      'PATCH',
+      '/api/zones/lab',
+      admin,
+      { parentId: 'yard' },
+      409,
+      [/moving zone lab would break doors lab: a door joins a zone and one of its inner zones/],
+      'conflict',
+    );
     assert.equal((await api.ok<ZoneView>('GET', '/api/zones/lab', admin)).parentId, 'office');
   });
 
@@ -96,10 +115,21 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
     await api.fails('POST', '/api/doors', admin, { name: 'Shortcut', fromZoneId: 'lobby', toZoneId: 'lab' }, 400, [
       /zones lobby and lab are not adjacent: a door joins a zone and one of its inner zones, or two zones inside the same outer zone/,
     ]);
-    const sibling = await api.ok<DoorView>('POST', '/api/doors', admin, { id: 'lab-to-mr', name: 'Lab ↔ machine room', fromZoneId: 'lab', toZoneId: 'machine-room', failMode: 'safe' });
+    const sibling = await api.ok<DoorView>('POST', '/api/doors', admin, {
+      id: 'lab-to-mr',
+      name: 'Lab ↔ machine room',
+      fromZoneId: 'lab',
+      toZoneId: 'machine-room',
+      failMode: 'safe',
+    });
     assert.equal(sibling.failMode, 'safe');
     assert.equal(sibling.releaseMs, 5000);
-    const edited = await api.ok<DoorView>('PATCH', '/api/doors/lab-to-mr', admin, { releaseMs: 8000, heldOpenMs: 60_000, agentId: 'agent-1', failMode: 'secure' });
+    const edited = await api.ok<DoorView>('PATCH', '/api/doors/lab-to-mr', admin, {
+      releaseMs: 8000,
+      heldOpenMs: 60_000,
+      agentId: 'agent-1',
+      failMode: 'secure',
+    });
     assert.deepEqual(
       { releaseMs: edited.releaseMs, heldOpenMs: edited.heldOpenMs, agentId: edited.agentId, failMode: edited.failMode },
       { releaseMs: 8000, heldOpenMs: 60_000, agentId: 'agent-1', failMode: 'secure' },
@@ -119,14 +149,27 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
   });
 
   test('schedules are edited with their windows and holiday mode; an empty window or a schedule in use is refused', async () => {
-    const created = await api.ok<Schedule>('POST', '/api/schedules', admin, { id: 'night', name: 'Night', holidays: 'normal', windows: [{ days: [1, 2], start: '22:00', end: '06:00' }] });
+    const created = await api.ok<Schedule>('POST', '/api/schedules', admin, {
+      id: 'night',
+      name: 'Night',
+      holidays: 'normal',
+      windows: [{ days: [1, 2], start: '22:00', end: '06:00' }],
+    });
     assert.equal(created.holidays, 'normal');
-    const edited = await api.ok<Schedule>('PATCH', '/api/schedules/night', admin, { holidays: 'closed', windows: [{ days: [5, 1], start: '20:00', end: '07:00' }] });
+    const edited = await api.ok<Schedule>('PATCH', '/api/schedules/night', admin, {
+      holidays: 'closed',
+      windows: [{ days: [5, 1], start: '20:00', end: '07:00' }],
+    });
     assert.deepEqual(edited, { id: 'night', name: 'Night', holidays: 'closed', windows: [{ days: [1, 5], start: '20:00', end: '07:00' }] });
     assert.equal((await lastChange()).reason, 'schedule night updated');
-    await api.fails('PATCH', '/api/schedules/night', admin, { windows: [{ days: [1], start: '08:00', end: '08:00' }] }, 400, [/window would be empty/]);
+    await api.fails('PATCH', '/api/schedules/night', admin, { windows: [{ days: [1], start: '08:00', end: '08:00' }] }, 400, [
+      /window would be empty/,
+    ]);
     await api.fails('PATCH', '/api/schedules/night', admin, { holidays: 'sometimes' }, 400, [/holidays must be "closed" or "normal"/]);
-    await api.fails('PATCH', '/api/schedules/night', admin, { windows: [{ days: [0], start: '8:00', end: '09:00' }] }, 400, [/windows\.0\.days/, /windows\.0\.start must be HH:MM/]);
+    await api.fails('PATCH', '/api/schedules/night', admin, { windows: [{ days: [0], start: '8:00', end: '09:00' }] }, 400, [
+      /windows\.0\.days/,
+      /windows\.0\.start must be HH:MM/,
+    ]);
     await api.fails('DELETE', '/api/schedules/always', admin, undefined, 409, [/grant\(s\)/, /default zones of IT/]);
     await api.ok('DELETE', '/api/schedules/night', admin);
     await api.fails('DELETE', '/api/schedules/night', admin, undefined, 404);
@@ -138,7 +181,10 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
     assert.deepEqual(before.cardTypes.contractor, { ceiling: 2, validityDays: 180 });
     assert.deepEqual(before.levelNames, {});
 
-    const named = await api.ok<SiteView>('PATCH', '/api/site', admin, { levelNames: { '2': '受控区 Controlled', '4': 'Vault' }, cardTypes: { temporary: { validityDays: 7 } } });
+    const named = await api.ok<SiteView>('PATCH', '/api/site', admin, {
+      levelNames: { '2': '受控区 Controlled', '4': 'Vault' },
+      cardTypes: { temporary: { validityDays: 7 } },
+    });
     assert.deepEqual(named.levelNames, { '2': '受控区 Controlled', '4': 'Vault' });
     assert.deepEqual(named.cardTypes.temporary, { ceiling: 2, validityDays: 7 });
     assert.equal(named.permissionVersion, before.permissionVersion, 'names and default validity do not reach the doors');
@@ -147,7 +193,11 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
       { date: '2026-10-01', name: '国庆节 National Day' },
       { date: '2026-02-17', name: '春节 Spring Festival' },
     ];
-    const changed = await api.ok<SiteView>('PATCH', '/api/site', admin, { timeZone: 'Europe/Berlin', holidays, cardTypes: { contractor: { ceiling: 1 } } });
+    const changed = await api.ok<SiteView>('PATCH', '/api/site', admin, {
+      timeZone: 'Europe/Berlin',
+      holidays,
+      cardTypes: { contractor: { ceiling: 1 } },
+    });
     assert.equal(changed.timeZone, 'Europe/Berlin');
     assert.deepEqual(changed.holidays, [holidays[1], holidays[0]]);
     assert.equal(changed.cardTypes.contractor.ceiling, 1);
@@ -164,12 +214,29 @@ describe('controlled areas: zones, doors, schedules and site settings', () => {
   test('bad site settings are refused with the path of each problem, and nothing changes', async () => {
     const before = await api.ok<SiteView>('GET', '/api/site', admin);
     await api.fails('PATCH', '/api/site', admin, { timeZone: 'Mars/Olympus' }, 400, [/timeZone: Mars\/Olympus is not an IANA time zone/]);
-    await api.fails('PATCH', '/api/site', admin, { holidays: [{ date: '2026-02-30', name: 'x' }, { date: '2026-05-01', name: 'a' }, { date: '2026-05-01', name: 'b' }] }, 400, [
-      /holidays\.0\.date: 2026-02-30 is not a calendar date/,
-      /holidays\.2\.date: 2026-05-01 is listed twice/,
+    await api.fails(
+      'PATCH',
+      '/api/site',
+      admin,
+      {
+        holidays: [
+          { date: '2026-02-30', name: 'x' },
+          { date: '2026-05-01', name: 'a' },
+          { date: '2026-05-01', name: 'b' },
+        ],
+      },
+      400,
+      [/holidays\.0\.date: 2026-02-30 is not a calendar date/, /holidays\.2\.date: 2026-05-01 is listed twice/],
+    );
+    await api.fails('PATCH', '/api/site', admin, { holidays: [{ date: '1 May', name: '' }] }, 400, [
+      /holidays\.0\.date must be YYYY-MM-DD/,
+      /holidays\.0\.name must be longer/,
     ]);
-    await api.fails('PATCH', '/api/site', admin, { holidays: [{ date: '1 May', name: '' }] }, 400, [/holidays\.0\.date must be YYYY-MM-DD/, /holidays\.0\.name must be longer/]);
-    await api.fails('PATCH', '/api/site', admin, { levelNames: { '10': 'x', a: 'y', '3': 7 } }, 400, [/levelNames\.10: levels are 0-9/, /levelNames\.a/, /levelNames\.3 must be a name/]);
+    await api.fails('PATCH', '/api/site', admin, { levelNames: { '10': 'x', a: 'y', '3': 7 } }, 400, [
+      /levelNames\.10: levels are 0-9/,
+      /levelNames\.a/,
+      /levelNames\.3 must be a name/,
+    ]);
     await api.fails('PATCH', '/api/site', admin, { cardTypes: { visitor: { ceiling: 3 } } }, 400, [/visitor cards never open L3/]);
     await api.fails('PATCH', '/api/site', admin, { cardTypes: { robot: {}, employee: { validityDays: 0, colour: 'red' } } }, 400, [
       /cardTypes\.robot: card types are employee, contractor, temporary, visitor/,

@@ -39,5 +39,4 @@ export function areAdjacent(zones: ReadonlyMap<string, ZoneNode>, a: string, b: 
   return za.parentId === b || zb.parentId === a || za.parentId === zb.parentId;
 }
 
-export const ADJACENCY_RULE =
-  'a door joins a zone and one of its inner zones, or two zones inside the same outer zone';
+export const ADJACENCY_RULE = 'a door joins a zone and one of its inner zones, or two zones inside the same outer zone';

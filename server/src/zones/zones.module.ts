@@ -12,7 +12,16 @@ import { ZonesController } from './zones.controller.js';
 import { ZonesService } from './zones.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ZoneEntity]), DepartmentRepositoryModule, ReviewItemRepositoryModule, AccessRequestRepositoryModule, GrantRepositoryModule, DoorRepositoryModule, PersonRepositoryModule, SiteModule],
+  imports: [
+    TypeOrmModule.forFeature([ZoneEntity]),
+    DepartmentRepositoryModule,
+    ReviewItemRepositoryModule,
+    AccessRequestRepositoryModule,
+    GrantRepositoryModule,
+    DoorRepositoryModule,
+    PersonRepositoryModule,
+    SiteModule,
+  ],
   controllers: [ZonesController],
   providers: [ZonesService],
   exports: [ZonesService],

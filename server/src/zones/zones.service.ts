@@ -117,9 +117,12 @@ export class ZonesService {
     }
     const looserChildren = all.filter((z) => z.parentId === id && z.level < level);
     if (looserChildren.length) {
-      problems.push(`level: inner zones ${looserChildren.map((z) => `${z.id} (L${z.level})`).join(', ')} would be less restricted than their outer zone`);
+      problems.push(
+        `level: inner zones ${looserChildren.map((z) => `${z.id} (L${z.level})`).join(', ')} would be less restricted than their outer zone`,
+      );
     }
-    if (dto.ownerPersonId !== undefined || level !== zone.level) problems.push(...(await this.ownerProblems(level, ownerPersonId, dto.ownerPersonId === undefined)));
+    if (dto.ownerPersonId !== undefined || level !== zone.level)
+      problems.push(...(await this.ownerProblems(level, ownerPersonId, dto.ownerPersonId === undefined)));
     if (problems.length) throw invalid(problems);
 
     if (parentId !== zone.parentId) {

@@ -11,7 +11,17 @@ export type IncidentLevel = (typeof INCIDENT_LEVELS)[number];
 export const INCIDENT_STATUSES = ['open', 'investigating', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const INCIDENT_CAUSES = ['forced_entry', 'tailgating', 'lost_card', 'card_misuse', 'visitor', 'equipment', 'seal', 'system_fault', 'other'] as const;
+export const INCIDENT_CAUSES = [
+  'forced_entry',
+  'tailgating',
+  'lost_card',
+  'card_misuse',
+  'visitor',
+  'equipment',
+  'seal',
+  'system_fault',
+  'other',
+] as const;
 export type IncidentCause = (typeof INCIDENT_CAUSES)[number];
 
 export const INCIDENT_ENTRY_KINDS = ['created', 'note', 'attachment', 'status', 'level', 'owner', 'alert', 'violation', 'closed'] as const;

@@ -192,7 +192,10 @@ describe('Wiegand decoding rejects what does not check', () => {
   test('a flipped parity bit itself fails', () => {
     const result = decodeWiegand(flip(good, 26), ALL);
     assert.ok(isWiegandDecodeError(result) && result.error === 'parity');
-    assert.deepEqual(result.failures.map((f) => f.bit), [26]);
+    assert.deepEqual(
+      result.failures.map((f) => f.bit),
+      [26],
+    );
   });
 
   test('Corporate 1000 35-bit reports each of its three parity bits', () => {
@@ -200,11 +203,17 @@ describe('Wiegand decoding rejects what does not check', () => {
     // Bit 3 is covered by bit 2 (even), bit 35 (odd) and bit 1 (all): all three fail.
     const three = decodeWiegand(flip(bits, 3), ALL);
     assert.ok(isWiegandDecodeError(three) && three.error === 'parity');
-    assert.deepEqual(three.failures.map((f) => f.bit), [2, 35, 1]);
+    assert.deepEqual(
+      three.failures.map((f) => f.bit),
+      [2, 35, 1],
+    );
     // Bit 1 covers only itself among the masks of the others.
     const one = decodeWiegand(flip(bits, 1), ALL);
     assert.ok(isWiegandDecodeError(one) && one.error === 'parity');
-    assert.deepEqual(one.failures.map((f) => f.bit), [1]);
+    assert.deepEqual(
+      one.failures.map((f) => f.bit),
+      [1],
+    );
   });
 
   test('a frame one bit short (a dropped pulse) matches no format', () => {
@@ -287,16 +296,28 @@ describe('custom Wiegand layouts from configuration', () => {
   };
 
   test('names overlapping fields', () => {
-    assert.match(problems([{ ...acme, card: { start: 9, length: 24 } }]).join('\n'), /formats\.0\.card: bit 9 is already used by the facility field/);
+    assert.match(
+      problems([{ ...acme, card: { start: 9, length: 24 } }]).join('\n'),
+      /formats\.0\.card: bit 9 is already used by the facility field/,
+    );
   });
 
   test('names a field that runs past the frame', () => {
-    assert.match(problems([{ ...acme, card: { start: 10, length: 30 } }]).join('\n'), /formats\.0\.card: bits 10-39 run past the 34-bit frame/);
+    assert.match(
+      problems([{ ...acme, card: { start: 10, length: 30 } }]).join('\n'),
+      /formats\.0\.card: bits 10-39 run past the 34-bit frame/,
+    );
   });
 
   test('names a parity bit that sits in a field or covers itself', () => {
-    assert.match(problems([{ ...acme, parity: [{ bit: 5, type: 'even', covers: ['2-4'] }] }]).join('\n'), /parity\.0\.bit: bit 5 is already used by the facility field/);
-    assert.match(problems([{ ...acme, parity: [{ bit: 1, type: 'even', covers: ['1-17'] }] }]).join('\n'), /parity\.0\.covers: a parity bit cannot cover itself \(bit 1\)/);
+    assert.match(
+      problems([{ ...acme, parity: [{ bit: 5, type: 'even', covers: ['2-4'] }] }]).join('\n'),
+      /parity\.0\.bit: bit 5 is already used by the facility field/,
+    );
+    assert.match(
+      problems([{ ...acme, parity: [{ bit: 1, type: 'even', covers: ['1-17'] }] }]).join('\n'),
+      /parity\.0\.covers: a parity bit cannot cover itself \(bit 1\)/,
+    );
   });
 
   test('names a parity computed before a parity bit it covers', () => {
@@ -313,8 +334,14 @@ describe('custom Wiegand layouts from configuration', () => {
   });
 
   test('names a bad range, an unknown built-in, a reserved id and a duplicate', () => {
-    assert.match(problems([{ ...acme, parity: [{ bit: 1, type: 'even', covers: ['17-2'] }] }]).join('\n'), /parity\.0\.covers\.0: range '17-2' must be 'first-last', running upwards/);
-    assert.match(problems(['h99999']).join('\n'), /formats\.0: 'h99999' is not a built-in format \(h10301, h10306, corp1000-35, h10304, corp1000-48\)/);
+    assert.match(
+      problems([{ ...acme, parity: [{ bit: 1, type: 'even', covers: ['17-2'] }] }]).join('\n'),
+      /parity\.0\.covers\.0: range '17-2' must be 'first-last', running upwards/,
+    );
+    assert.match(
+      problems(['h99999']).join('\n'),
+      /formats\.0: 'h99999' is not a built-in format \(h10301, h10306, corp1000-35, h10304, corp1000-48\)/,
+    );
     assert.match(problems([{ ...acme, id: 'uid' }]).join('\n'), /formats\.0\.id: em4100, uid and raw are reserved/);
     assert.match(problems(['h10301', { ...acme, id: 'h10301' }]).join('\n'), /formats\.1: format id 'h10301' is listed twice/);
   });

@@ -191,7 +191,8 @@ export function failedParities(format: WiegandFormat, bits: WiegandBits): Wiegan
   const failures: WiegandParityFailure[] = [];
   for (const parity of format.parity) {
     const ones = countOnes(bits, parity.covers) + bits[parity.bit - 1]!;
-    if ((parity.type === 'even' ? ones % 2 : (ones + 1) % 2) !== 0) failures.push({ format: format.id, bit: parity.bit, type: parity.type });
+    if ((parity.type === 'even' ? ones % 2 : (ones + 1) % 2) !== 0)
+      failures.push({ format: format.id, bit: parity.bit, type: parity.type });
   }
   return failures;
 }
@@ -204,7 +205,11 @@ export function decodeWiegand(bits: WiegandBits, formats: readonly WiegandFormat
   const candidates = formats.filter((f) => f.bits === bits.length);
   if (candidates.length === 0) {
     const lengths = [...new Set(formats.map((f) => f.bits))].sort((a, b) => a - b).join(', ');
-    return { error: 'bit_count', bitCount: bits.length, message: `${bits.length}-bit frame: no configured format has ${bits.length} bits (configured: ${lengths || 'none'})` };
+    return {
+      error: 'bit_count',
+      bitCount: bits.length,
+      message: `${bits.length}-bit frame: no configured format has ${bits.length} bits (configured: ${lengths || 'none'})`,
+    };
   }
   const failures: WiegandParityFailure[] = [];
   for (const format of candidates) {
@@ -260,32 +265,39 @@ const fieldSchema = z.strictObject({
 });
 
 /** `5`, a range `'2-13'`, or a list of both; checked by hand so each error says what is wrong. */
-const coversSchema = z.union([z.string(), z.array(z.union([z.number(), z.string()])).min(1)], {
-  error: "expected 'all-others' or a list of bit positions and ranges such as [1, '3-7']",
-}).transform((value, ctx): number[] | 'all-others' => {
-  if (value === 'all-others') return value;
-  if (typeof value === 'string') {
-    ctx.addIssue({ code: 'custom', message: `expected 'all-others' or a list such as ['${value}'], got '${value}'` });
-    return z.NEVER;
-  }
-  const positions: number[] = [];
-  value.forEach((item, i) => {
-    if (typeof item === 'number') {
-      if (Number.isInteger(item) && item >= 1 && item <= MAX_WIEGAND_BITS) positions.push(item);
-      else ctx.addIssue({ code: 'custom', path: [i], message: `bit position ${item} must be a whole number from 1 to ${MAX_WIEGAND_BITS}` });
-      return;
+const coversSchema = z
+  .union([z.string(), z.array(z.union([z.number(), z.string()])).min(1)], {
+    error: "expected 'all-others' or a list of bit positions and ranges such as [1, '3-7']",
+  })
+  .transform((value, ctx): number[] | 'all-others' => {
+    if (value === 'all-others') return value;
+    if (typeof value === 'string') {
+      ctx.addIssue({ code: 'custom', message: `expected 'all-others' or a list such as ['${value}'], got '${value}'` });
+      return z.NEVER;
     }
-    const m = /^(\d{1,3})-(\d{1,3})$/.exec(item);
-    const from = Number(m?.[1]);
-    const to = Number(m?.[2]);
-    if (!m || from < 1 || to > MAX_WIEGAND_BITS || from > to) {
-      ctx.addIssue({ code: 'custom', path: [i], message: `range '${item}' must be 'first-last', running upwards within 1-${MAX_WIEGAND_BITS}` });
-      return;
-    }
-    positions.push(...range(from, to));
+    const positions: number[] = [];
+    value.forEach((item, i) => {
+      if (typeof item === 'number') {
+        if (Number.isInteger(item) && item >= 1 && item <= MAX_WIEGAND_BITS) positions.push(item);
+        else
+          ctx.addIssue({ code: 'custom', path: [i], message: `bit position ${item} must be a whole number from 1 to ${MAX_WIEGAND_BITS}` });
+        return;
+      }
+      const m = /^(\d{1,3})-(\d{1,3})$/.exec(item);
+      const from = Number(m?.[1]);
+      const to = Number(m?.[2]);
+      if (!m || from < 1 || to > MAX_WIEGAND_BITS || from > to) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `range '${item}' must be 'first-last', running upwards within 1-${MAX_WIEGAND_BITS}`,
+        });
+        return;
+      }
+      positions.push(...range(from, to));
+    });
+    return positions;
   });
-  return positions;
-});
 
 const paritySchema = z.strictObject({
   bit: positionSchema,
@@ -330,7 +342,11 @@ export const wiegandFormatSchema = z
       const field = raw[name];
       if (!field) continue;
       if (outside(field)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `bits ${field.start}-${field.start + field.length - 1} run past the ${raw.bits}-bit frame` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `bits ${field.start}-${field.start + field.length - 1} run past the ${raw.bits}-bit frame`,
+        });
       } else {
         claim(range(field.start, field.start + field.length - 1), `the ${name} field`, [name]);
       }
@@ -343,9 +359,7 @@ export const wiegandFormatSchema = z
       }
       claim([p.bit], `parity[${i}]`, ['parity', i, 'bit']);
       const covers =
-        p.covers === 'all-others'
-          ? range(1, raw.bits).filter((q) => q !== p.bit)
-          : [...new Set(p.covers)].sort((a, b) => a - b);
+        p.covers === 'all-others' ? range(1, raw.bits).filter((q) => q !== p.bit) : [...new Set(p.covers)].sort((a, b) => a - b);
       const bad = covers.find((q) => q > raw.bits || q === p.bit);
       if (bad !== undefined) {
         ctx.addIssue({

@@ -7,7 +7,9 @@ describe('compressed MQTT payloads', () => {
   test('small payloads stay plain JSON; large ones go out gzip and come back byte for byte', async () => {
     const small = JSON.stringify({ kind: 'delta', upserts: [] });
     assert.equal(await compressLarge(small), small);
-    const large = JSON.stringify({ cards: Array.from({ length: 5000 }, (_, i) => ({ credential: `em4100:${i}`, holder: `Person ${i}`, grants: [{ zoneId: 'office' }] })) });
+    const large = JSON.stringify({
+      cards: Array.from({ length: 5000 }, (_, i) => ({ credential: `em4100:${i}`, holder: `Person ${i}`, grants: [{ zoneId: 'office' }] })),
+    });
     assert.ok(Buffer.byteLength(large) >= COMPRESS_FROM_BYTES);
     const wire = await compressLarge(large);
     assert.ok(Buffer.isBuffer(wire) && isCompressed(wire));

@@ -23,7 +23,15 @@ const VALID: { [C in Channel]: unknown } = {
   events: {
     events: [
       sampleAccessEvent({ eventId: '6f1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a10' }),
-      { kind: 'door', eventId: '0d1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a11', agentId: 'agent-1', seq: 2, occurredAt: 1_700_000_000_500, doorId: 'lab', type: 'opened' },
+      {
+        kind: 'door',
+        eventId: '0d1c9a57-1d2b-4c1e-9a0e-3c1b5e2f7a11',
+        agentId: 'agent-1',
+        seq: 2,
+        occurredAt: 1_700_000_000_500,
+        doorId: 'lab',
+        type: 'opened',
+      },
     ],
   },
   sync: { haveVersion: 3, haveHash: 'a'.repeat(64) },
@@ -69,7 +77,24 @@ function mutate(value: unknown, path: Path, replacement: unknown): unknown {
 }
 
 const extreme = fc.oneof(
-  fc.constantFrom(0, -1, 1.5, Number.MAX_SAFE_INTEGER, 2 ** 53, -(2 ** 63), 8.64e15, 1e308, '', ' ', '\u202e', 'x'.repeat(70_000), null, true, [], {}),
+  fc.constantFrom(
+    0,
+    -1,
+    1.5,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53,
+    -(2 ** 63),
+    8.64e15,
+    1e308,
+    '',
+    ' ',
+    '\u202e',
+    'x'.repeat(70_000),
+    null,
+    true,
+    [],
+    {},
+  ),
   fc.jsonValue({ maxDepth: 3 }),
   fc.constant(undefined),
 );
@@ -101,15 +126,21 @@ describe('MQTT payload decoding under fuzzing', () => {
 
   test('arbitrary JSON on any channel is decoded or refused with a reason', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CHANNELS), fc.jsonValue({ maxDepth: 5 }), (channel, json) => checkDecoding(channel, JSON.stringify(json) ?? 'null')),
+      fc.property(fc.constantFrom(...CHANNELS), fc.jsonValue({ maxDepth: 5 }), (channel, json) =>
+        checkDecoding(channel, JSON.stringify(json) ?? 'null'),
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });
 
   test('valid messages with one part replaced by anything are decoded or refused with a reason', () => {
-    const mutated = fc.constantFrom(...CHANNELS).chain((channel) =>
-      fc.tuple(fc.constant(channel), fc.constantFrom(...paths(VALID[channel])), extreme).map(([c, path, value]) => [c, mutate(VALID[c], path, value)] as const),
-    );
+    const mutated = fc
+      .constantFrom(...CHANNELS)
+      .chain((channel) =>
+        fc
+          .tuple(fc.constant(channel), fc.constantFrom(...paths(VALID[channel])), extreme)
+          .map(([c, path, value]) => [c, mutate(VALID[c], path, value)] as const),
+      );
     fc.assert(
       fc.property(mutated, ([channel, message]) => checkDecoding(channel, JSON.stringify(message) ?? 'null')),
       { seed: SEED, numRuns: RUNS * 3 },
@@ -119,15 +150,22 @@ describe('MQTT payload decoding under fuzzing', () => {
   test('compressed payloads that are corrupt, truncated or expand too far are refused with a reason', async () => {
     const real = gzipSync(Buffer.from(JSON.stringify(VALID.permissions)));
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: real.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.boolean(), async (at, noise, truncate) => {
-        const broken = truncate ? real.subarray(0, Math.max(2, at)) : Buffer.concat([real.subarray(0, at), Buffer.from(noise), real.subarray(at + noise.length)]);
-        if (broken[0] !== 0x1f || broken[1] !== 0x8b) return;
-        const outcome = await decompressIfNeeded(Buffer.from(broken)).then(
-          (bytes) => checkDecoding('permissions', bytes),
-          (err: unknown) => assert.ok(err instanceof Error && err.message.length > 0),
-        );
-        return outcome;
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: real.length - 1 }),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (at, noise, truncate) => {
+          const broken = truncate
+            ? real.subarray(0, Math.max(2, at))
+            : Buffer.concat([real.subarray(0, at), Buffer.from(noise), real.subarray(at + noise.length)]);
+          if (broken[0] !== 0x1f || broken[1] !== 0x8b) return;
+          const outcome = await decompressIfNeeded(Buffer.from(broken)).then(
+            (bytes) => checkDecoding('permissions', bytes),
+            (err: unknown) => assert.ok(err instanceof Error && err.message.length > 0),
+          );
+          return outcome;
+        },
+      ),
       { seed: SEED, numRuns: 100 },
     );
     await assert.rejects(decompressIfNeeded(gzipSync(Buffer.alloc(2 * 1024 * 1024)), 1024 * 1024), /expand|limit|larger|exceed/i);

@@ -108,7 +108,16 @@ export const doorRulesSchema = z.object({
   /** How long the first person of an L3 two-person entry waits for the second. */
   twoPersonWindowMs: z.number().int().min(1000).max(600_000).optional(),
   /** Per card type: after this long without contact with the server the agent refuses the card. */
-  offlineLimitsMs: z.partialRecord(cardTypeSchema, z.number().int().min(60_000).max(30 * 24 * 3_600_000)).optional(),
+  offlineLimitsMs: z
+    .partialRecord(
+      cardTypeSchema,
+      z
+        .number()
+        .int()
+        .min(60_000)
+        .max(30 * 24 * 3_600_000),
+    )
+    .optional(),
 });
 export type DoorRules = z.infer<typeof doorRulesSchema>;
 
@@ -185,7 +194,11 @@ export const permissionStructureSchema = z.object({
 export type PermissionStructure = z.infer<typeof permissionStructureSchema>;
 
 /** Everything the `permissions` channel carries. */
-export const permissionsMessageSchema = z.discriminatedUnion('kind', [permissionSnapshotSchema, permissionDeltaSchema, permissionStructureSchema]);
+export const permissionsMessageSchema = z.discriminatedUnion('kind', [
+  permissionSnapshotSchema,
+  permissionDeltaSchema,
+  permissionStructureSchema,
+]);
 export type PermissionsChannelMessage = z.infer<typeof permissionsMessageSchema>;
 
 /** Agent → server on `sync`: what the agent holds, asking for what it lacks. */
@@ -266,15 +279,7 @@ export const accessEventSchema = z.object({
 });
 export type AccessEvent = z.infer<typeof accessEventSchema>;
 
-export const DOOR_EVENT_TYPES = [
-  'opened',
-  'closed',
-  'forced_open',
-  'held_open_prealarm',
-  'held_open',
-  'exit_request',
-  'relocked',
-] as const;
+export const DOOR_EVENT_TYPES = ['opened', 'closed', 'forced_open', 'held_open_prealarm', 'held_open', 'exit_request', 'relocked'] as const;
 
 export const doorEventSchema = z.object({
   ...eventBase,

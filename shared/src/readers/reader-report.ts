@@ -108,7 +108,11 @@ export const readerProvisioningWindowCommandSchema = z.object({
   commandId: z.uuid(),
   readerId: slugSchema,
   /** From when the agent receives it; 0 closes the window. */
-  durationMs: z.number().int().min(0).max(24 * 3600_000),
+  durationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600_000),
 });
 export type ReaderProvisioningWindowCommand = z.infer<typeof readerProvisioningWindowCommandSchema>;
 

@@ -32,13 +32,13 @@ const set = (cards: PermissionCard[]): PermissionSet => ({
 });
 
 describe('permission set hash', () => {
-  test('does not depend on the order of cards or of a card\'s grants', () => {
+  test("does not depend on the order of cards or of a card's grants", () => {
     const a = set([card(1), card(2), card(3)]);
     const reordered = set([card(3), card(1), { ...card(2), grants: [...card(2).grants].reverse() }]);
     assert.equal(permissionSetHash(a), permissionSetHash(reordered));
   });
 
-  test('changes when one card\'s status changes', () => {
+  test("changes when one card's status changes", () => {
     assert.notEqual(permissionSetHash(set([card(1), card(2)])), permissionSetHash(set([card(1), card(2, 'revoked')])));
   });
 

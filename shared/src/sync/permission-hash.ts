@@ -18,7 +18,8 @@ import type { PermissionCard, PermissionSet } from '../mqtt/payloads.js';
 const MOD = 1n << 128n;
 
 export function cardHash(card: PermissionCard): bigint {
-  const sorted = card.grants.length > 1 ? [...card.grants].sort((a, b) => (a.zoneId < b.zoneId ? -1 : a.zoneId > b.zoneId ? 1 : 0)) : card.grants;
+  const sorted =
+    card.grants.length > 1 ? [...card.grants].sort((a, b) => (a.zoneId < b.zoneId ? -1 : a.zoneId > b.zoneId ? 1 : 0)) : card.grants;
   const grants = sorted.map((g) => [g.zoneId, g.scheduleId, g.validUntil]);
   const canonical = JSON.stringify([
     card.credential,
@@ -67,7 +68,16 @@ export function headerCanonical(set: Omit<PermissionSet, 'cards'>): string {
     byId(set.doors).map((d) => [d.id, d.name, d.fromZoneId, d.toZoneId, d.releaseMs, d.heldOpenMs]),
     byId(set.schedules).map((s) => [s.id, s.name, s.holidays, s.windows.map((w) => [[...w.days].sort(), w.start, w.end])]),
     ...(set.lockdown ? [['lockdown', set.lockdown.site, [...set.lockdown.zoneIds].sort()]] : []),
-    ...(set.rules ? [['rules', set.rules.escortWindowMs ?? null, set.rules.twoPersonWindowMs ?? null, Object.entries(set.rules.offlineLimitsMs ?? {}).sort()]] : []),
+    ...(set.rules
+      ? [
+          [
+            'rules',
+            set.rules.escortWindowMs ?? null,
+            set.rules.twoPersonWindowMs ?? null,
+            Object.entries(set.rules.offlineLimitsMs ?? {}).sort(),
+          ],
+        ]
+      : []),
   ]);
 }
 

@@ -17,11 +17,49 @@ import {
 } from './permission-wire.js';
 
 function cards(): PermissionCard[] {
-  const base = { personId: 'p-1', holder: 'Zhang Wei', type: 'employee', status: 'active', validFrom: null, validUntil: null, levelCeilingOverride: null } as const;
+  const base = {
+    personId: 'p-1',
+    holder: 'Zhang Wei',
+    type: 'employee',
+    status: 'active',
+    validFrom: null,
+    validUntil: null,
+    levelCeilingOverride: null,
+  } as const;
   return [
-    { ...base, credential: 'em4100:1', cardId: 'card-1', grants: [{ zoneId: 'office', scheduleId: null, validUntil: null }, { zoneId: 'lab', scheduleId: 'office-hours', validUntil: Date.UTC(2030, 0, 1) }] },
-    { ...base, credential: 'em4100:2', cardId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', personId: null, holder: '', type: 'visitor', status: 'suspended', validFrom: 5, validUntil: 10, grants: [], escortPersonIds: ['p-9', 'p-1'] },
-    { ...base, credential: 'h10301:1:2', cardId: 'card-3', personId: 'ffffffff-0000-4abc-9def-123456789abc', holder: '张伟', type: 'contractor', levelCeilingOverride: 3, lockdownAccess: true, grants: [{ zoneId: 'office', scheduleId: null, validUntil: null }] },
+    {
+      ...base,
+      credential: 'em4100:1',
+      cardId: 'card-1',
+      grants: [
+        { zoneId: 'office', scheduleId: null, validUntil: null },
+        { zoneId: 'lab', scheduleId: 'office-hours', validUntil: Date.UTC(2030, 0, 1) },
+      ],
+    },
+    {
+      ...base,
+      credential: 'em4100:2',
+      cardId: '5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+      personId: null,
+      holder: '',
+      type: 'visitor',
+      status: 'suspended',
+      validFrom: 5,
+      validUntil: 10,
+      grants: [],
+      escortPersonIds: ['p-9', 'p-1'],
+    },
+    {
+      ...base,
+      credential: 'h10301:1:2',
+      cardId: 'card-3',
+      personId: 'ffffffff-0000-4abc-9def-123456789abc',
+      holder: '张伟',
+      type: 'contractor',
+      levelCeilingOverride: 3,
+      lockdownAccess: true,
+      grants: [{ zoneId: 'office', scheduleId: null, validUntil: null }],
+    },
   ];
 }
 
@@ -34,7 +72,9 @@ function set(): PermissionSet {
     cardTypeCeilings: { employee: 3, contractor: 2, temporary: 2, visitor: 2 },
     zones: [{ id: 'office', name: 'Office', level: 1, parentId: null, antiPassback: 'off' }],
     doors: [],
-    schedules: [{ id: 'office-hours', name: 'Office hours', holidays: 'closed', windows: [{ days: [1, 2, 3], start: '08:00', end: '18:00' }] }],
+    schedules: [
+      { id: 'office-hours', name: 'Office hours', holidays: 'closed', windows: [{ days: [1, 2, 3], start: '08:00', end: '18:00' }] },
+    ],
     cards: cards(),
   };
 }
@@ -58,7 +98,13 @@ describe('binary permission sets', () => {
     const many: PermissionCard[] = [];
     for (let i = 0; i < 20_000; i++) {
       const hex = i.toString(16).padStart(12, '0');
-      many.push({ ...cards()[0]!, credential: `h10301:${i >> 16}:${i & 65535}`, cardId: `c0000000-0000-4000-8000-${hex}`, personId: `b0000000-0000-4000-8000-${hex}`, holder: `Person ${i}` });
+      many.push({
+        ...cards()[0]!,
+        credential: `h10301:${i >> 16}:${i & 65535}`,
+        cardId: `c0000000-0000-4000-8000-${hex}`,
+        personId: `b0000000-0000-4000-8000-${hex}`,
+        holder: `Person ${i}`,
+      });
     }
     const big = { ...set(), cards: many };
     const json = JSON.stringify({ kind: 'snapshot', set: big, hash: permissionSetHash(big) }).length;

@@ -85,7 +85,9 @@ export function isWirePart(bytes: Uint8Array): boolean {
 function checkFrame(bytes: Uint8Array, type: number, what: string, prefix: number): DataView {
   if (!isWireFrame(bytes)) throw new WireFormatError(`not a binary permission ${what}`);
   if (bytes[4] !== WIRE_SCHEMA_VERSION) {
-    throw new WireFormatError(`binary permission ${what} of schema version ${bytes[4]}; this agent reads version ${WIRE_SCHEMA_VERSION}: upgrade the agent`);
+    throw new WireFormatError(
+      `binary permission ${what} of schema version ${bytes[4]}; this agent reads version ${WIRE_SCHEMA_VERSION}: upgrade the agent`,
+    );
   }
   if (bytes[5] !== type) throw new WireFormatError(`expected a binary permission ${what}, got frame type 0x${bytes[5]!.toString(16)}`);
   if (bytes.length < prefix) throw new WireFormatError(`truncated binary permission ${what}: ${bytes.length} bytes`);
@@ -199,7 +201,8 @@ export async function snapshotPayloads(message: PermissionSnapshot, format: 'bin
   }
   const { cards, ...header } = message.set;
   const blocks: Uint8Array[] = [];
-  for (let at = 0; at < cards.length || blocks.length === 0; at += CARDS_PER_BLOCK) blocks.push(encodeCards(cards.slice(at, at + CARDS_PER_BLOCK)));
+  for (let at = 0; at < cards.length || blocks.length === 0; at += CARDS_PER_BLOCK)
+    blocks.push(encodeCards(cards.slice(at, at + CARDS_PER_BLOCK)));
   const encoded = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
   const compressed = encoded.length >= 64 * 1024;
   const section = compressed ? await gzipCards(encoded) : encoded;
@@ -225,11 +228,15 @@ export interface WirePart {
 export function parsePart(bytes: Uint8Array): WirePart {
   const view = checkFrame(bytes, PART, 'part', PART_PREFIX);
   const part = { transferId: view.getUint32(8), index: view.getUint32(12), count: view.getUint32(16), data: bytes.subarray(PART_PREFIX) };
-  if (part.count === 0 || part.index >= part.count) throw new WireFormatError(`part ${part.index} of ${part.count} is not a part of anything`);
+  if (part.count === 0 || part.index >= part.count)
+    throw new WireFormatError(`part ${part.index} of ${part.count} is not a part of anything`);
   if (part.count * PART_DATA_BYTES > MAX_DOCUMENT_BYTES) {
-    throw new WireFormatError(`the set announces ${part.count} parts (up to ${part.count * (PART_DATA_BYTES / 1024 / 1024)} MiB), more than the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB an agent accepts`);
+    throw new WireFormatError(
+      `the set announces ${part.count} parts (up to ${part.count * (PART_DATA_BYTES / 1024 / 1024)} MiB), more than the ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB an agent accepts`,
+    );
   }
-  if (part.data.length > PART_DATA_BYTES) throw new WireFormatError(`part ${part.index} carries ${part.data.length} bytes, more than ${PART_DATA_BYTES}`);
+  if (part.data.length > PART_DATA_BYTES)
+    throw new WireFormatError(`part ${part.index} carries ${part.data.length} bytes, more than ${PART_DATA_BYTES}`);
   return part;
 }
 
@@ -289,11 +296,13 @@ function unpack(bytes: Uint8Array, what: string): unknown {
 
 /** Decodes and checks a document. The head and the lists are checked here; each card as it is iterated. */
 export function decodeDocument(document: Uint8Array): DecodedDocument {
-  if (document.length > MAX_DOCUMENT_BYTES) throw new WireFormatError(`the set is ${document.length} bytes, more than the ${MAX_DOCUMENT_BYTES} an agent accepts`);
+  if (document.length > MAX_DOCUMENT_BYTES)
+    throw new WireFormatError(`the set is ${document.length} bytes, more than the ${MAX_DOCUMENT_BYTES} an agent accepts`);
   const view = checkFrame(document, DOCUMENT, 'set', DOCUMENT_PREFIX);
   if (document[6]! > 1 || document[7] !== 0) throw new WireFormatError(`unknown cards encoding ${document[6]}`);
   const headLength = view.getUint32(8);
-  if (DOCUMENT_PREFIX + headLength > document.length) throw new WireFormatError(`truncated set: its head announces ${headLength} bytes, ${document.length - DOCUMENT_PREFIX} follow`);
+  if (DOCUMENT_PREFIX + headLength > document.length)
+    throw new WireFormatError(`truncated set: its head announces ${headLength} bytes, ${document.length - DOCUMENT_PREFIX} follow`);
   const head = headSchema.safeParse(unpack(document.subarray(DOCUMENT_PREFIX, DOCUMENT_PREFIX + headLength), 'head'));
   if (!head.success) throw new WireFormatError(`invalid head: ${z.prettifyError(head.error)}`);
   let section = document.subarray(DOCUMENT_PREFIX + headLength);
@@ -302,7 +311,9 @@ export function decodeDocument(document: Uint8Array): DecodedDocument {
       section = gunzipSync(section, { maxOutputLength: MAX_DOCUMENT_BYTES });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new WireFormatError(`the cards section is unusable: ${code === 'ERR_BUFFER_TOO_LARGE' ? `expands beyond ${MAX_DOCUMENT_BYTES} bytes` : (err as Error).message}`);
+      throw new WireFormatError(
+        `the cards section is unusable: ${code === 'ERR_BUFFER_TOO_LARGE' ? `expands beyond ${MAX_DOCUMENT_BYTES} bytes` : (err as Error).message}`,
+      );
     }
   }
   let blocks: unknown[];
@@ -335,11 +346,15 @@ function cardColumns(raw: unknown, first: number): WireCards {
   if (typeof raw !== 'object' || raw === null) throw new WireFormatError('the cards section is not a map of columns');
   const c = raw as Record<string, unknown>;
   const n = c.n;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_CARDS) throw new WireFormatError(`invalid card count ${String(n)} (at most ${MAX_CARDS})`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_CARDS)
+    throw new WireFormatError(`invalid card count ${String(n)} (at most ${MAX_CARDS})`);
   const arrays = ['credential', 'cardId', 'personId', 'holder', 'validFrom', 'validUntil', 'grants', 'escorts'] as const;
   const bytes = ['type', 'status', 'override', 'flags'] as const;
-  for (const name of arrays) if (!Array.isArray(c[name]) || (c[name] as unknown[]).length !== n) throw new WireFormatError(`column ${name} is not a list of ${n} values`);
-  for (const name of bytes) if (!(c[name] instanceof Uint8Array) || c[name].length !== n) throw new WireFormatError(`column ${name} is not ${n} bytes`);
+  for (const name of arrays)
+    if (!Array.isArray(c[name]) || (c[name] as unknown[]).length !== n)
+      throw new WireFormatError(`column ${name} is not a list of ${n} values`);
+  for (const name of bytes)
+    if (!(c[name] instanceof Uint8Array) || c[name].length !== n) throw new WireFormatError(`column ${name} is not ${n} bytes`);
   const lists = listsSchema.safeParse({ grantLists: c.grantLists, escortLists: c.escortLists });
   if (!lists.success) throw new WireFormatError(`invalid grant or escort lists: ${z.prettifyError(lists.error)}`);
   const { grantLists, escortLists } = lists.data;
@@ -362,7 +377,8 @@ function cardColumns(raw: unknown, first: number): WireCards {
       throw new WireFormatError(`card ${first + i}: ${what}`);
     };
     const credential = col.credential[i];
-    if (typeof credential !== 'string' || credential.length < 3 || credential.length > 100) fail('credential must be a string of 3 to 100 characters');
+    if (typeof credential !== 'string' || credential.length < 3 || credential.length > 100)
+      fail('credential must be a string of 3 to 100 characters');
     const cardId = id(col.cardId[i]) ?? fail('cardId must be an id of 1 to 64 characters or a 16-byte UUID');
     const rawPerson = col.personId[i];
     const personId = rawPerson === null ? null : (id(rawPerson) ?? fail('personId must be null, an id or a 16-byte UUID'));
@@ -377,9 +393,13 @@ function cardColumns(raw: unknown, first: number): WireCards {
     const validFrom = epoch(col.validFrom[i]) ?? fail('validFrom must be null or epoch milliseconds');
     const validUntil = epoch(col.validUntil[i]) ?? fail('validUntil must be null or epoch milliseconds');
     const grantRef = col.grants[i];
-    const grants = (typeof grantRef === 'number' ? grantLists[grantRef] : undefined) ?? fail(`grant list ${String(grantRef)} does not exist`);
+    const grants =
+      (typeof grantRef === 'number' ? grantLists[grantRef] : undefined) ?? fail(`grant list ${String(grantRef)} does not exist`);
     const escortRef = col.escorts[i];
-    const escorts = escortRef === -1 ? null : ((typeof escortRef === 'number' ? escortLists[escortRef] : undefined) ?? fail(`escort list ${String(escortRef)} does not exist`));
+    const escorts =
+      escortRef === -1
+        ? null
+        : ((typeof escortRef === 'number' ? escortLists[escortRef] : undefined) ?? fail(`escort list ${String(escortRef)} does not exist`));
     return {
       credential: credential as string,
       cardId,

@@ -10,7 +10,12 @@ import { isDeepStrictEqual } from 'node:util';
 
 /** The root prototype of some realm: what `{}` and `Object.prototype` are made of. */
 function isRootObjectPrototype(proto: object | null): boolean {
-  return proto !== null && Object.getPrototypeOf(proto) === null && typeof (proto as { constructor?: unknown }).constructor === 'function' && (proto as { constructor: { name: string } }).constructor.name === 'Object';
+  return (
+    proto !== null &&
+    Object.getPrototypeOf(proto) === null &&
+    typeof (proto as { constructor?: unknown }).constructor === 'function' &&
+    (proto as { constructor: { name: string } }).constructor.name === 'Object'
+  );
 }
 
 /**
@@ -60,7 +65,12 @@ function notDeepStrictEqual(actual: unknown, expected: unknown, message?: string
   }
 }
 
-const realmTolerant: Partial<Record<PropertyKey, unknown>> = { deepEqual: deepStrictEqual, deepStrictEqual, notDeepEqual: notDeepStrictEqual, notDeepStrictEqual };
+const realmTolerant: Partial<Record<PropertyKey, unknown>> = {
+  deepEqual: deepStrictEqual,
+  deepStrictEqual,
+  notDeepEqual: notDeepStrictEqual,
+  notDeepStrictEqual,
+};
 
 /**
  * `assert(value)` and every method of node:assert/strict, node's own functions except deep

@@ -80,9 +80,22 @@ type FakeTimerOptions = NonNullable<Parameters<typeof jest.useFakeTimers>[0]>;
 type FakeableApi = NonNullable<Extract<FakeTimerOptions, { doNotFake?: unknown }>['doNotFake']>[number];
 
 const ALL_FAKEABLE: FakeableApi[] = [
-  'Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
-  'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
-  'setTimeout', 'clearTimeout', 'Temporal',
+  'Date',
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'requestIdleCallback',
+  'cancelIdleCallback',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+  'Temporal',
 ];
 
 /**

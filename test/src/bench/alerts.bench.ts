@@ -19,7 +19,12 @@ export const alertsBench: BenchModule = {
   description: `forced door in the simulator → alert in a socket.io client, ${ROUNDS} rounds`,
   async run() {
     const system = await startSystem();
-    const socket: Socket<ServerToClientEvents> = io(system.server.url, { auth: { token: await system.token('guard') }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket: Socket<ServerToClientEvents> = io(system.server.url, {
+      auth: { token: await system.token('guard') },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -41,7 +46,10 @@ export const alertsBench: BenchModule = {
         const arrived = new Promise<number>((resolve) => (waiting = { resolve, count }));
         const started = performance.now();
         door.force();
-        const at = await Promise.race([arrived, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`round ${i}: no alert within 5 s`)), 5000))]);
+        const at = await Promise.race([
+          arrived,
+          new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`round ${i}: no alert within 5 s`)), 5000)),
+        ]);
         latencies.push(at - started);
         count += 1;
         door.close();

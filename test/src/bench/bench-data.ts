@@ -51,7 +51,14 @@ export function benchPermissionSet(agentId: string, cardholders: number, version
       { id: 'gate', name: 'Gate', fromZoneId: 'lobby', toZoneId: 'office', releaseMs: 3000, heldOpenMs: 30000 },
       { id: 'lab', name: 'Lab', fromZoneId: 'office', toZoneId: 'lab', releaseMs: 3000, heldOpenMs: 30000 },
     ],
-    schedules: [{ id: 'office-hours', name: 'Office hours', holidays: 'closed', windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }] }],
+    schedules: [
+      {
+        id: 'office-hours',
+        name: 'Office hours',
+        holidays: 'closed',
+        windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+      },
+    ],
     cards,
   };
 }

@@ -60,10 +60,19 @@ async function measure(postgresUrl: string, instances: number): Promise<Run> {
     for (let i = 0; i < AGENTS; i += 500) {
       const chunk = agentIds.slice(i, i + 500);
       const values = chunk.map((_, k) => `($${k + 1}, $${k + 1}, 'lobby', 'office', $${k + 1}, 5000, 30000, 'secure', 0, 0)`).join(', ');
-      await cluster.query(`INSERT INTO doors (id, name, from_zone_id, to_zone_id, agent_id, release_ms, held_open_ms, fail_mode, created_at, updated_at) VALUES ${values}`, chunk);
+      await cluster.query(
+        `INSERT INTO doors (id, name, from_zone_id, to_zone_id, agent_id, release_ms, held_open_ms, fail_mode, created_at, updated_at) VALUES ${values}`,
+        chunk,
+      );
     }
     const watcher = cluster.instances[cluster.instances.length - 1]!;
-    const login = (await (await fetch(`${watcher.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CLUSTER_ADMIN_PASSWORD }) })).json()) as LoginResponse;
+    const login = (await (
+      await fetch(`${watcher.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: CLUSTER_ADMIN_PASSWORD }),
+      })
+    ).json()) as LoginResponse;
     const socket = io(watcher.url, { auth: { token: login.token }, transports: ['websocket'], reconnection: false, forceNew: true });
     const seen = new Set<string>();
     socket.on('event:v1', (e: { eventId: string }) => seen.add(e.eventId));
@@ -73,7 +82,13 @@ async function measure(postgresUrl: string, instances: number): Promise<Run> {
     for (let i = 0; i < AGENTS; i += 100) {
       const wave = await Promise.all(
         agentIds.slice(i, i + 100).map(async (id) => {
-          const client = await mqtt.connectAsync(cluster.mosquitto.url, { clientId: id, username: id, password: cluster.agentPasswords[id]!, reconnectPeriod: 0, clean: true });
+          const client = await mqtt.connectAsync(cluster.mosquitto.url, {
+            clientId: id,
+            username: id,
+            password: cluster.agentPasswords[id]!,
+            reconnectPeriod: 0,
+            clean: true,
+          });
           await client.subscribeAsync(agentTopic(id, 'events-ack'), { qos: 1 });
           return client;
         }),
@@ -111,7 +126,9 @@ async function measure(postgresUrl: string, instances: number): Promise<Run> {
     while (seen.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const elapsed = (Date.now() - started) / 1000;
     socket.close();
-    const stored = await cluster.query<{ n: string; distinct_seq: string }>(`SELECT count(*) AS n, count(DISTINCT (agent_id, seq)) AS distinct_seq FROM events WHERE agent_id LIKE 'bench-%'`);
+    const stored = await cluster.query<{ n: string; distinct_seq: string }>(
+      `SELECT count(*) AS n, count(DISTINCT (agent_id, seq)) AS distinct_seq FROM events WHERE agent_id LIKE 'bench-%'`,
+    );
     const storedCount = Number(stored[0]!.n);
     const run: Run = {
       instances,
@@ -128,13 +145,43 @@ async function measure(postgresUrl: string, instances: number): Promise<Run> {
     try {
       await pool.query(`CREATE TABLE "${cluster.schema}".bare_events (LIKE "${cluster.schema}".events INCLUDING ALL)`);
       const rows = sent.map((e) => toEventRow(e, Date.now()));
-      const columns = ['event_id', 'agent_id', 'seq', 'kind', 'occurred_at', 'received_at', 'door_id', 'reader_id', 'direction', 'zone_id', 'credential', 'granted', 'reason', 'permission_version'];
+      const columns = [
+        'event_id',
+        'agent_id',
+        'seq',
+        'kind',
+        'occurred_at',
+        'received_at',
+        'door_id',
+        'reader_id',
+        'direction',
+        'zone_id',
+        'credential',
+        'granted',
+        'reason',
+        'permission_version',
+      ];
       const bareStarted = Date.now();
       for (let i = 0; i < rows.length; i += 500) {
         const chunk = rows.slice(i, i + 500);
         const params: unknown[] = [];
         const tuples = chunk.map((r) => {
-          const values = [r.eventId, r.agentId, r.seq, r.kind, r.occurredAt, r.receivedAt, r.doorId, r.readerId, r.direction, r.zoneId, r.credential, r.granted, r.reason, r.permissionVersion];
+          const values = [
+            r.eventId,
+            r.agentId,
+            r.seq,
+            r.kind,
+            r.occurredAt,
+            r.receivedAt,
+            r.doorId,
+            r.readerId,
+            r.direction,
+            r.zoneId,
+            r.credential,
+            r.granted,
+            r.reason,
+            r.permissionVersion,
+          ];
           const start = params.length;
           params.push(...values);
           return `(${values.map((_, k) => `$${start + k + 1}`).join(', ')})`;
@@ -161,7 +208,8 @@ export const clusterBench: BenchModule = {
     const counts = (process.env.ACS_BENCH_CLUSTER_INSTANCES ?? '1,3').split(',').map(Number);
     for (const instances of counts) {
       const r = await measure(postgresUrl, instances);
-      results[`${instances} instance(s)`] = `instances ${r.instances}, agents ${AGENTS}, events ${r.events}, lost ${r.lost}, duplicated ${r.duplicated}`;
+      results[`${instances} instance(s)`] =
+        `instances ${r.instances}, agents ${AGENTS}, events ${r.events}, lost ${r.lost}, duplicated ${r.duplicated}`;
       results[`${instances} instance(s) ingest`] =
         `ingest ${Math.round(r.ingestPerSecond)} ev/s sustained (broker → database → socket), bare insert ${Math.round(r.bareInsertPerSecond)} ev/s, ratio ${(r.ingestPerSecond / r.bareInsertPerSecond).toFixed(2)}`;
     }

@@ -16,7 +16,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, LocalStore, parseAgentConfig, PermissionHolder, Rdm6300Decoder, startAgent, type AgentDecision, type RunningAgent } from '@acs/edge-agent';
+import {
+  createLogger,
+  LocalStore,
+  parseAgentConfig,
+  PermissionHolder,
+  Rdm6300Decoder,
+  startAgent,
+  type AgentDecision,
+  type RunningAgent,
+} from '@acs/edge-agent';
 import { FakeServer, startBroker } from '@acs/edge-agent/test-support/broker';
 import type { AgentEvent } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
@@ -58,7 +67,15 @@ async function backlog(dataDir: string, n: number): Promise<void> {
   const store = await LocalStore.open(dataDir);
   const events: AgentEvent[] = [];
   for (let i = 1; i <= n; i++) {
-    events.push({ kind: 'door', eventId: randomUUID(), agentId: 'agent-1', seq: store.lastSeq + i, occurredAt: Date.now(), doorId: 'gate', type: i % 2 ? 'opened' : 'closed' });
+    events.push({
+      kind: 'door',
+      eventId: randomUUID(),
+      agentId: 'agent-1',
+      seq: store.lastSeq + i,
+      occurredAt: Date.now(),
+      doorId: 'gate',
+      type: i % 2 ? 'opened' : 'closed',
+    });
   }
   await store.appendEvents(events);
   await store.close();
@@ -72,7 +89,11 @@ async function badges(agent: RunningAgent, n: number): Promise<number[]> {
   const readers = agent.hardware.readers;
   for (let i = 0; i < n; i++) {
     const reader = readers[i % readers.length]!;
-    reader.emit('card', { readerId: reader.id, credential: benchCredential((i * 7919) % CARDHOLDERS), receivedAtNs: process.hrtime.bigint() });
+    reader.emit('card', {
+      readerId: reader.id,
+      credential: benchCredential((i * 7919) % CARDHOLDERS),
+      receivedAtNs: process.hrtime.bigint(),
+    });
     await new Promise((r) => setImmediate(r));
   }
   agent.decisions.off('decision', onDecision);
@@ -88,7 +109,9 @@ interface SnapshotServer {
 
 /** The broker and the encoded snapshots in a child process (snapshot-server.child.ts). */
 async function snapshotServer(cardholders: number): Promise<SnapshotServer> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', SNAPSHOT_SERVER_CHILD, String(cardholders)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', SNAPSHOT_SERVER_CHILD, String(cardholders)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const line = await lines.next();
@@ -138,7 +161,11 @@ async function presentBadges(agent: RunningAgent, cardholders: number, during: (
       await new Promise((r) => setTimeout(r, Math.max(0, Number(dueNs - process.hrtime.bigint()) / 1e6)));
       // A timer may fire a little early: the frame then arrives when it fires.
       const firedNs = process.hrtime.bigint();
-      reader.emit('card', { readerId: reader.id, credential: benchCredential((++i * 7919) % cardholders), receivedAtNs: firedNs < dueNs ? firedNs : dueNs });
+      reader.emit('card', {
+        readerId: reader.id,
+        credential: benchCredential((++i * 7919) % cardholders),
+        receivedAtNs: firedNs < dueNs ? firedNs : dueNs,
+      });
       const now = process.hrtime.bigint();
       if (now > dueNs) dueNs = now;
     }
@@ -171,7 +198,11 @@ export async function badgeDuringSnapshot(cardholders: number): Promise<BadgeRun
       },
       { baseDir: dataDir },
     );
-    const running = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }), mqtt: { reconnectPeriodMs: 200 } });
+    const running = await startAgent(config, {
+      controlServer: false,
+      log: createLogger('acs:bench', { level: 'error' }),
+      mqtt: { reconnectPeriodMs: 200 },
+    });
     agent = running;
     const holds = (version: number) =>
       new Promise<void>((resolve) => {
@@ -243,7 +274,8 @@ export const edgeBench: BenchModule = {
     const broker = await startBroker();
     const server = await FakeServer.connect(broker.url);
     server.on('message', (m) => {
-      if (m.channel === 'events') void server.publish('events-ack', { seqs: (m.payload as { events: AgentEvent[] }).events.map((e) => e.seq) });
+      if (m.channel === 'events')
+        void server.publish('events-ack', { seqs: (m.payload as { events: AgentEvent[] }).events.map((e) => e.seq) });
     });
     let agent: RunningAgent | null = null;
     try {
@@ -268,7 +300,11 @@ export const edgeBench: BenchModule = {
         { baseDir: dataDir },
       );
       // Phase 1: the agent starts with a backlog and flushes it to the server while badges arrive.
-      agent = await startAgent(config, { controlServer: false, log: createLogger('acs:bench', { level: 'error' }), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
+      agent = await startAgent(config, {
+        controlServer: false,
+        log: createLogger('acs:bench', { level: 'error' }),
+        mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 },
+      });
       const backlogBefore = await agent.outboxSize();
       const flushing = stats(await badges(agent, BADGES));
       const backlogAfter = await agent.outboxSize();

@@ -34,7 +34,8 @@ async function seed(server: TestServer, now: number): Promise<string[]> {
   const table = pg ? `"${(ds.driver as { schema?: string }).schema ?? 'public'}"."events"` : '"events"';
   const personId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const people = Array.from({ length: PEOPLE }, (_, n) => personId(n));
-  const columns = '(event_id, agent_id, seq, kind, occurred_at, received_at, door_id, reader_id, direction, zone_id, credential, person_id, holder, granted, reason, permission_version)';
+  const columns =
+    '(event_id, agent_id, seq, kind, occurred_at, received_at, door_id, reader_id, direction, zone_id, credential, person_id, holder, granted, reason, permission_version)';
   const old = EVENTS - EXPORT_EVENTS;
   // j is the row number; `at` spreads the first rows over 355 days, the last over 10.
   const at = `CASE WHEN j >= ${old} THEN ${now - 10 * DAY} + ((j - ${old}) * ${10 * DAY}) / ${EXPORT_EVENTS} ELSE ${now - 365 * DAY} + (j * ${355 * DAY}) / ${Math.max(1, old)} END`;
@@ -46,7 +47,8 @@ async function seed(server: TestServer, now: number): Promise<string[]> {
   const CHUNK = 500_000;
   for (let i = 0; i < EVENTS; i += CHUNK) {
     await ds.query(`INSERT INTO ${table} ${columns} ${select(i, Math.min(EVENTS, i + CHUNK))}`);
-    if ((i / CHUNK) % 2 === 1) progress(`${((i + CHUNK) / 1e6).toFixed(1)}M events (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    if ((i / CHUNK) % 2 === 1)
+      progress(`${((i + CHUNK) / 1e6).toFixed(1)}M events (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   if (pg) await ds.query(`ANALYZE ${table}`);
   progress(`seeded ${EVENTS.toLocaleString('en')} events in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -60,7 +62,9 @@ async function measure(label: string, server: TestServer, people: string[], now:
   for (let i = 0; i < QUERIES + 5; i++) {
     const person = people[(i * 397) % PEOPLE]!;
     const started = performance.now();
-    const res = await server.request<Page<EventView>>('GET', `/api/events?personId=${person}&from=${now - 365 * DAY}&to=${now}&limit=100`, { token: admin });
+    const res = await server.request<Page<EventView>>('GET', `/api/events?personId=${person}&from=${now - 365 * DAY}&to=${now}&limit=100`, {
+      token: admin,
+    });
     const ms = performance.now() - started;
     if (res.status !== 200) throw new Error(`history → ${res.status}`);
     rows = res.body.items.length;
@@ -89,7 +93,9 @@ async function measure(label: string, server: TestServer, people: string[], now:
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const started = performance.now();
-  const res = await fetch(`${server.url}/api/reports/access-history.csv?from=${now - 10 * DAY - 1}&to=${now + 1}`, { headers: { authorization: `Bearer ${admin}` } });
+  const res = await fetch(`${server.url}/api/reports/access-history.csv?from=${now - 10 * DAY - 1}&to=${now + 1}`, {
+    headers: { authorization: `Bearer ${admin}` },
+  });
   if (res.status !== 200) throw new Error(`access-history.csv → ${res.status} ${await res.text()}`);
   let lines = 0;
   let bytes = 0;
@@ -109,7 +115,11 @@ async function measure(label: string, server: TestServer, people: string[], now:
   };
 }
 
-async function one(label: string, overrides: Parameters<typeof startTestServer>[0], cleanup?: () => Promise<void>): Promise<Record<string, string>> {
+async function one(
+  label: string,
+  overrides: Parameters<typeof startTestServer>[0],
+  cleanup?: () => Promise<void>,
+): Promise<Record<string, string>> {
   const server = await startTestServer({ mode: 'demo', ...overrides });
   try {
     const now = Date.now();

@@ -39,7 +39,10 @@ if (mode === 'prepare') {
     await new Promise((r) => setTimeout(r, 50));
   }
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  if (process.env.ACS_BENCH_MEM_DEBUG) process.stderr.write(`heapTotal ${Math.round(heapTotal / 1e6)} external ${Math.round(external / 1e6)}\n`);
+  if (process.env.ACS_BENCH_MEM_DEBUG)
+    process.stderr.write(`heapTotal ${Math.round(heapTotal / 1e6)} external ${Math.round(external / 1e6)}\n`);
   await store.close();
-  process.stdout.write(`${JSON.stringify({ rssMb: Math.round(rss / 1e6), heapMb: Math.round(heapUsed / 1e6), baselineMb: Math.round(baseline / 1e6), loadMs })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rssMb: Math.round(rss / 1e6), heapMb: Math.round(heapUsed / 1e6), baselineMb: Math.round(baseline / 1e6), loadMs })}\n`,
+  );
 }

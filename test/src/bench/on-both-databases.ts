@@ -24,5 +24,8 @@ export async function onBothDatabases(run: OneRun): Promise<Record<string, strin
     }
   };
   await query(`CREATE SCHEMA ${schema}`);
-  return { ...results, ...(await run('PostgreSQL', { db: 'postgres', databaseUrl: pgUrl, dbSchema: schema }, () => query(`DROP SCHEMA ${schema} CASCADE`))) };
+  return {
+    ...results,
+    ...(await run('PostgreSQL', { db: 'postgres', databaseUrl: pgUrl, dbSchema: schema }, () => query(`DROP SCHEMA ${schema} CASCADE`))),
+  };
 }

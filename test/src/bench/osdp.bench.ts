@@ -11,14 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createLogger,
-  LocalStore,
-  parseAgentConfig,
-  PermissionHolder,
-  startAgent,
-  type AgentDecision,
-} from '@acs/edge-agent';
+import { createLogger, LocalStore, parseAgentConfig, PermissionHolder, startAgent, type AgentDecision } from '@acs/edge-agent';
 import { findSocat, PtyPair, SimOsdpLine, SimOsdpPd } from '@acs/hardware-sim';
 import type { PermissionSet } from '@acs/shared/mqtt/payloads';
 import { permissionSetHash } from '@acs/shared/sync/permission-hash';
@@ -118,7 +111,13 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
             id: 'rs485',
             type: 'osdp',
             serial: { path: pty.hostPath, driver: 'system', baudRate: scenario.baudRate },
-            devices: pds.map((pd, i) => ({ id: `reader-${i + 1}`, door: `door-${i + 1}`, direction: 'in', address: pd.address, secureChannel: false })),
+            devices: pds.map((pd, i) => ({
+              id: `reader-${i + 1}`,
+              door: `door-${i + 1}`,
+              direction: 'in',
+              address: pd.address,
+              secureChannel: false,
+            })),
           },
         ],
         doors: set.doors.map((door, i) => ({ id: door.id, lock: { line: 5 + i } })),
@@ -182,10 +181,19 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         mean: total / latencies.length,
-        arrivalP50: percentile([...arrivals].sort((a, b) => a - b), 50),
+        arrivalP50: percentile(
+          [...arrivals].sort((a, b) => a - b),
+          50,
+        ),
         wireShare: wire / total,
-        softwareP50Us: percentile([...software].sort((a, b) => a - b), 50),
-        softwareP99Us: percentile([...software].sort((a, b) => a - b), 99),
+        softwareP50Us: percentile(
+          [...software].sort((a, b) => a - b),
+          50,
+        ),
+        softwareP99Us: percentile(
+          [...software].sort((a, b) => a - b),
+          99,
+        ),
         granted,
       };
     } finally {

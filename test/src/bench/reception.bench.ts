@@ -33,13 +33,35 @@ async function seed(server: TestServer): Promise<void> {
     for (let j = i; j < Math.min(EMPLOYEES_ON_SITE + VISITORS_ON_SITE, i + 500); j++) {
       const id = randomUUID();
       people.push(id);
-      rows.push({ id, name: `Bench ${j}`, kind: j < EMPLOYEES_ON_SITE ? 'employee' : 'visitor', department: null, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: now, updatedAt: now });
+      rows.push({
+        id,
+        name: `Bench ${j}`,
+        kind: j < EMPLOYEES_ON_SITE ? 'employee' : 'visitor',
+        department: null,
+        email: null,
+        status: 'active',
+        departedAt: null,
+        departureVersion: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     await ds.createQueryBuilder().insert().into(PersonEntity).values(rows).execute();
   }
   const zones = ['lobby', 'office', 'lab', 'machine-room'];
-  const presence: Partial<PresenceEntity>[] = people.map((personId, i) => ({ personId, zoneId: zones[i % zones.length]!, doorId: 'office-gate', at: now - (i % 600) * 60_000 }));
-  for (let i = 0; i < presence.length; i += 500) await ds.createQueryBuilder().insert().into(PresenceEntity).values(presence.slice(i, i + 500)).execute();
+  const presence: Partial<PresenceEntity>[] = people.map((personId, i) => ({
+    personId,
+    zoneId: zones[i % zones.length]!,
+    doorId: 'office-gate',
+    at: now - (i % 600) * 60_000,
+  }));
+  for (let i = 0; i < presence.length; i += 500)
+    await ds
+      .createQueryBuilder()
+      .insert()
+      .into(PresenceEntity)
+      .values(presence.slice(i, i + 500))
+      .execute();
   const hostId = people[0]!;
   const visits: Partial<VisitEntity>[] = people.slice(EMPLOYEES_ON_SITE).map((personId, i) => ({
     id: randomUUID(),
@@ -64,11 +86,18 @@ async function seed(server: TestServer): Promise<void> {
     createdAt: now,
     updatedAt: now,
   }));
-  for (let i = 0; i < visits.length; i += 100) await ds.createQueryBuilder().insert().into(VisitEntity).values(visits.slice(i, i + 100)).execute();
+  for (let i = 0; i < visits.length; i += 100)
+    await ds
+      .createQueryBuilder()
+      .insert()
+      .into(VisitEntity)
+      .values(visits.slice(i, i + 100))
+      .execute();
 
   // One million past events: plain multi-row INSERTs (the entity layer would take minutes).
   const table = pg ? `"${(ds.driver as { schema?: string }).schema ?? 'public'}"."events"` : '"events"';
-  const columns = '(event_id, agent_id, seq, kind, occurred_at, received_at, door_id, reader_id, direction, zone_id, credential, person_id, holder, granted, reason, permission_version)';
+  const columns =
+    '(event_id, agent_id, seq, kind, occurred_at, received_at, door_id, reader_id, direction, zone_id, credential, person_id, holder, granted, reason, permission_version)';
   const ROWS = 1000;
   const started = performance.now();
   const runner = ds.createQueryRunner();
@@ -79,7 +108,9 @@ async function seed(server: TestServer): Promise<void> {
       for (let j = i; j < i + ROWS; j++) {
         const at = now - 90 * 86_400_000 + Math.floor((j / PAST_EVENTS) * 89 * 86_400_000);
         const person = people[j % people.length]!;
-        values.push(`('${randomBytes(16).toString('hex')}', 'agent-1', ${j + 1}, 'access', ${at}, ${at}, 'office-gate', 'office-gate-in', 'in', 'office', 'em4100:${j % 4_000_000}', '${person}', 'Bench', ${pg ? 'true' : 1}, 'granted', 1)`);
+        values.push(
+          `('${randomBytes(16).toString('hex')}', 'agent-1', ${j + 1}, 'access', ${at}, ${at}, 'office-gate', 'office-gate-in', 'in', 'office', 'em4100:${j % 4_000_000}', '${person}', 'Bench', ${pg ? 'true' : 1}, 'granted', 1)`,
+        );
       }
       await runner.query(`INSERT INTO ${table} ${columns} VALUES ${values.join(',')}`);
       if ((i / ROWS) % 200 === 199) progress(`${((i + ROWS) / 1000).toFixed(0)}k events`);
@@ -108,7 +139,11 @@ async function measure(server: TestServer): Promise<{ p50: number; p99: number; 
   return { ...stats(times), people, bytes };
 }
 
-async function run(label: string, overrides: Parameters<typeof startTestServer>[0], schemaCleanup?: () => Promise<void>): Promise<Record<string, string>> {
+async function run(
+  label: string,
+  overrides: Parameters<typeof startTestServer>[0],
+  schemaCleanup?: () => Promise<void>,
+): Promise<Record<string, string>> {
   const server = await startTestServer({ mode: 'demo', ...overrides });
   try {
     await seed(server);

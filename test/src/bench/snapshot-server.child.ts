@@ -33,7 +33,8 @@ process.stdout.write(`ready ${broker.url} ${bytes}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, version] = line.trim().split(' ');
   if (command !== 'publish') continue;
-  for (const part of payloads.get(Number(version)) ?? []) await client.publishAsync(agentTopic('agent-1', 'permissions'), Buffer.from(part.buffer, part.byteOffset, part.length), { qos: 1 });
+  for (const part of payloads.get(Number(version)) ?? [])
+    await client.publishAsync(agentTopic('agent-1', 'permissions'), Buffer.from(part.buffer, part.byteOffset, part.length), { qos: 1 });
   process.stdout.write('published\n');
 }
 await client.endAsync();

@@ -19,7 +19,15 @@ import { createLogger, parseAgentConfig, startAgent, type RunningAgent } from '@
 import type { CardView } from '@acs/shared/api/cards';
 import { decompressIfNeeded } from '@acs/shared/mqtt/compression';
 import type { PermissionSet, PermissionsChannelMessage } from '@acs/shared/mqtt/payloads';
-import { assembleDocument, documentToMessage, isWirePart, PartAssembler, snapshotPayloads, splitIntoParts, WIRE_FORMAT } from '@acs/shared/sync/permission-wire';
+import {
+  assembleDocument,
+  documentToMessage,
+  isWirePart,
+  PartAssembler,
+  snapshotPayloads,
+  splitIntoParts,
+  WIRE_FORMAT,
+} from '@acs/shared/sync/permission-wire';
 import { PermissionCompiler } from '@acs/server/sync/permission-compiler';
 import { LocalStore, PermissionHolder } from '@acs/edge-agent';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -47,7 +55,10 @@ const STRUCTURAL_EDITS = 20;
  * of the database (and its longest event-loop stall), the bytes on the wire, and an agent's
  * apply of those bytes in a fresh store (worker decode and compile, persist, swap).
  */
-async function snapshotPhases(server: TestServer, agentId: string): Promise<{ compileMs: number; compileStallMs: number; wireBytes: number; parts: number; jsonBytes: number; applyMs: number }> {
+async function snapshotPhases(
+  server: TestServer,
+  agentId: string,
+): Promise<{ compileMs: number; compileStallMs: number; wireBytes: number; parts: number; jsonBytes: number; applyMs: number }> {
   const compiler = server.server.app.get(PermissionCompiler);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -70,7 +81,14 @@ async function snapshotPhases(server: TestServer, agentId: string): Promise<{ co
   await store.close();
   await rm(dir, { recursive: true, force: true });
   if (outcome?.status !== 'applied') throw new Error(`the agent did not apply the set: ${JSON.stringify(outcome)}`);
-  return { compileMs, compileStallMs: loop.max / 1e6, wireBytes: parts.reduce((n, p) => n + p.length, 0), parts: parts.length, jsonBytes: json, applyMs };
+  return {
+    compileMs,
+    compileStallMs: loop.max / 1e6,
+    wireBytes: parts.reduce((n, p) => n + p.length, 0),
+    parts: parts.length,
+    jsonBytes: json,
+    applyMs,
+  };
 }
 
 async function snapshotPayloadsJson(compiled: { set: PermissionSet; hash: string }): Promise<number> {
@@ -88,7 +106,18 @@ export async function seed(server: TestServer): Promise<void> {
     const grants: Partial<GrantEntity>[] = [];
     for (let j = i; j < Math.min(CARDHOLDERS, i + CHUNK); j++) {
       const personId = randomUUID();
-      people.push({ id: personId, name: `Bench ${j}`, kind: 'employee', department: null, email: null, status: 'active', departedAt: null, departureVersion: null, createdAt: now, updatedAt: now });
+      people.push({
+        id: personId,
+        name: `Bench ${j}`,
+        kind: 'employee',
+        department: null,
+        email: null,
+        status: 'active',
+        departedAt: null,
+        departureVersion: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       cards.push({
         id: randomUUID(),
         credential: `h10301:${(j >> 16) & 255}:${j & 65535}`,
@@ -107,7 +136,19 @@ export async function seed(server: TestServer): Promise<void> {
         createdAt: now,
         updatedAt: now,
       });
-      grants.push({ id: randomUUID(), personId, zoneId: 'office', scheduleId: null, validUntil: null, createdAt: now, revokedAt: null, revokedReason: null, grantedByUserId: null, revokedByUserId: null, accessRequestId: null });
+      grants.push({
+        id: randomUUID(),
+        personId,
+        zoneId: 'office',
+        scheduleId: null,
+        validUntil: null,
+        createdAt: now,
+        revokedAt: null,
+        revokedReason: null,
+        grantedByUserId: null,
+        revokedByUserId: null,
+        accessRequestId: null,
+      });
     }
     await ds.createQueryBuilder().insert().into(PersonEntity).values(people).execute();
     await ds.createQueryBuilder().insert().into(CardEntity).values(cards).execute();
@@ -141,11 +182,13 @@ class ProtocolAgent {
     // (a thousand agents at once overflow the listen backlog).
     let client: MqttClient | null = null;
     for (let attempt = 0; !client; attempt += 1) {
-      client = await mqtt.connectAsync(url, { clientId: agentClientId(id), username: id, password, reconnectPeriod: 0, clean: true, connectTimeout: 30_000 }).catch(async (err: unknown) => {
-        if (attempt >= 30) throw err;
-        await new Promise((r) => setTimeout(r, 250 + Math.random() * 250 * 2 ** Math.min(attempt, 4)));
-        return null;
-      });
+      client = await mqtt
+        .connectAsync(url, { clientId: agentClientId(id), username: id, password, reconnectPeriod: 0, clean: true, connectTimeout: 30_000 })
+        .catch(async (err: unknown) => {
+          if (attempt >= 30) throw err;
+          await new Promise((r) => setTimeout(r, 250 + Math.random() * 250 * 2 ** Math.min(attempt, 4)));
+          return null;
+        });
     }
     const agent = new ProtocolAgent(id, client);
     // In arrival order, as the agent does: a large snapshot takes longer to decompress than the delta after it.
@@ -163,8 +206,13 @@ class ProtocolAgent {
       });
     });
     await client.subscribeAsync(agentTopic(id, 'permissions'), { qos: 1 });
-    await client.publishAsync(agentTopic(id, 'state'), JSON.stringify({ agentId: id, online: true, at: Date.now() }), { qos: 1, retain: true });
-    await client.publishAsync(agentTopic(id, 'sync'), JSON.stringify({ haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] }), { qos: 1 });
+    await client.publishAsync(agentTopic(id, 'state'), JSON.stringify({ agentId: id, online: true, at: Date.now() }), {
+      qos: 1,
+      retain: true,
+    });
+    await client.publishAsync(agentTopic(id, 'sync'), JSON.stringify({ haveVersion: null, haveHash: null, accepts: [WIRE_FORMAT] }), {
+      qos: 1,
+    });
     return agent;
   }
 
@@ -175,7 +223,9 @@ class ProtocolAgent {
       this.hash = message.hash;
     } else {
       if (message.baseVersion !== this.version || message.baseHash !== this.hash) {
-        void this.client.publishAsync(agentTopic(this.id, 'sync'), JSON.stringify({ haveVersion: this.version, haveHash: this.hash }), { qos: 1 });
+        void this.client.publishAsync(agentTopic(this.id, 'sync'), JSON.stringify({ haveVersion: this.version, haveHash: this.hash }), {
+          qos: 1,
+        });
         return;
       }
       if (message.kind === 'structure') {
@@ -183,7 +233,11 @@ class ProtocolAgent {
         this.version = message.header.version;
         this.hash = message.hash;
         this.heldAt.set(this.version, performance.now());
-        void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
+        void this.client.publishAsync(
+          agentTopic(this.id, 'applied'),
+          JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }),
+          { qos: 1 },
+        );
         return;
       }
       for (const credential of message.removals) this.notActive.add(credential);
@@ -191,13 +245,18 @@ class ProtocolAgent {
         if (card.status === 'active') this.notActive.delete(card.credential);
         else this.notActive.add(card.credential);
         if (card.status === 'revoked') this.revokedAt.set(card.credential, performance.now());
-        if (card.status === 'active' && card.grants.length > 0 && !this.grantedAt.has(card.credential)) this.grantedAt.set(card.credential, performance.now());
+        if (card.status === 'active' && card.grants.length > 0 && !this.grantedAt.has(card.credential))
+          this.grantedAt.set(card.credential, performance.now());
       }
       this.version = message.version;
       this.hash = message.hash;
     }
     this.heldAt.set(this.version, performance.now());
-    void this.client.publishAsync(agentTopic(this.id, 'applied'), JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }), { qos: 1 });
+    void this.client.publishAsync(
+      agentTopic(this.id, 'applied'),
+      JSON.stringify({ version: this.version, hash: this.hash, appliedAt: Date.now() }),
+      { qos: 1 },
+    );
   }
 
   close(): Promise<void> {
@@ -223,8 +282,14 @@ export const syncBench: BenchModule = {
       const passwords: string[] = [];
       for (let i = 0; i < AGENTS - 1; i++) {
         const id = `bench-${i}`;
-        const made = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id, name: `Bench ${i}` } });
-        await server.request('POST', '/api/doors', { token: admin, body: { id: `${id}-lab`, name: `Bench lab ${i}`, fromZoneId: 'office', toZoneId: 'lab', agentId: id } });
+        const made = await server.request<{ mqttPassword: string }>('POST', '/api/agents', {
+          token: admin,
+          body: { id, name: `Bench ${i}` },
+        });
+        await server.request('POST', '/api/doors', {
+          token: admin,
+          body: { id: `${id}-lab`, name: `Bench lab ${i}`, fromZoneId: 'office', toZoneId: 'lab', agentId: id },
+        });
         passwords.push(made.body.mqttPassword);
       }
 
@@ -235,15 +300,29 @@ export const syncBench: BenchModule = {
       (globalThis as { gc?: () => void }).gc?.();
       progress(`registered ${AGENTS - 1} agents with a door each`);
       // 1. Full snapshot for a new agent: the real edge agent, first contact.
-      const created = await server.request<{ mqttPassword: string }>('POST', '/api/agents', { token: admin, body: { id: 'bench-real', name: 'Bench real agent' } });
-      await server.request('POST', '/api/doors', { token: admin, body: { id: 'bench-real-lab', name: 'Bench lab', fromZoneId: 'office', toZoneId: 'lab', agentId: 'bench-real' } });
+      const created = await server.request<{ mqttPassword: string }>('POST', '/api/agents', {
+        token: admin,
+        body: { id: 'bench-real', name: 'Bench real agent' },
+      });
+      await server.request('POST', '/api/doors', {
+        token: admin,
+        body: { id: 'bench-real-lab', name: 'Bench lab', fromZoneId: 'office', toZoneId: 'lab', agentId: 'bench-real' },
+      });
       const config = parseAgentConfig({
         version: 1,
         agentId: 'bench-real',
         mqtt: { url: server.server.mqttUrl, password: created.body.mqttPassword },
         dataDir: join(server.dataDir, 'bench-real'),
         gpio: { provider: 'sim' },
-        readers: [{ id: 'bench-real-lab-in', door: 'bench-real-lab', direction: 'in', type: 'rdm6300', serial: { path: 'sim/bench-real-lab-in', driver: 'sim' } }],
+        readers: [
+          {
+            id: 'bench-real-lab-in',
+            door: 'bench-real-lab',
+            direction: 'in',
+            type: 'rdm6300',
+            serial: { path: 'sim/bench-real-lab-in', driver: 'sim' },
+          },
+        ],
         doors: [{ id: 'bench-real-lab', lock: { line: 23 }, contact: { line: 24, openLevel: 1 } }],
       });
       const deliveries = server.server.app.get(DataSource).getRepository(PermissionDeliveryEntity);
@@ -266,17 +345,25 @@ export const syncBench: BenchModule = {
       progress(`full snapshot confirmed ${snapshotMs.toFixed(0)} ms after the agent connected`);
       // ACS_BENCH_SYNC=snapshot: only this part (to profile it: node --cpu-prof ... sync).
       if (process.env.ACS_BENCH_SYNC === 'snapshot') {
-        return { 'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`, phases: JSON.stringify(phases), 'stall meanwhile (ms)': (snapshotLoop.max / 1e6).toFixed(1) };
+        return {
+          'full snapshot, new agent': `${snapshotMs.toFixed(0)} ms (target 3000 ms: ${snapshotMs < 3000 ? 'met' : 'NOT met'})`,
+          phases: JSON.stringify(phases),
+          'stall meanwhile (ms)': (snapshotLoop.max / 1e6).toFixed(1),
+        };
       }
 
       // 2. 99 more agents, at the protocol level.
       // All of them at once, as after a broker or server restart.
       const connectStarted = performance.now();
-      protocolAgents.push(...(await Promise.all(passwords.map((password, i) => ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, password)))));
+      protocolAgents.push(
+        ...(await Promise.all(passwords.map((password, i) => ProtocolAgent.connect(server.server.mqttUrl, `bench-${i}`, password)))),
+      );
       progress(`${protocolAgents.length} protocol agents connected at once`);
-      const target = async () => (await server.request<{ permissionVersion: number }>('GET', '/api/site', { token: admin })).body.permissionVersion;
+      const target = async () =>
+        (await server.request<{ permissionVersion: number }>('GET', '/api/site', { token: admin })).body.permissionVersion;
       const version = await target();
-      while (protocolAgents.some((a) => a.version !== version) || (realAgent.permissionVersion ?? 0) < version) await new Promise((r) => setTimeout(r, 50));
+      while (protocolAgents.some((a) => a.version !== version) || (realAgent.permissionVersion ?? 0) < version)
+        await new Promise((r) => setTimeout(r, 50));
       const allSyncedMs = performance.now() - connectStarted;
       progress(`all ${AGENTS} agents hold version ${version}`);
 
@@ -286,7 +373,10 @@ export const syncBench: BenchModule = {
       for (let i = 0; i < STRUCTURAL_EDITS; i++) {
         const bytesBefore = protocolAgents.map((a) => a.bytesReceived);
         const started = performance.now();
-        const edit = await server.request('PATCH', '/api/schedules/business-hours', { token: admin, body: { windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: i % 2 ? '18:00' : '19:00' }] } });
+        const edit = await server.request('PATCH', '/api/schedules/business-hours', {
+          token: admin,
+          body: { windows: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: i % 2 ? '18:00' : '19:00' }] },
+        });
         if (edit.status !== 200) throw new Error(`schedule edit → ${edit.status} ${JSON.stringify(edit.body)}`);
         const wanted = await target();
         let realDone = 0;
@@ -303,13 +393,18 @@ export const syncBench: BenchModule = {
       progress(`${STRUCTURAL_EDITS} schedule edits`);
 
       // 3. Revocations through the API.
-      const cards = (await server.request<CardView[]>('GET', '/api/cards', { token: admin })).body.filter((c) => c.status === 'active' && c.credential.startsWith('h10301:'));
+      const cards = (await server.request<CardView[]>('GET', '/api/cards', { token: admin })).body.filter(
+        (c) => c.status === 'active' && c.credential.startsWith('h10301:'),
+      );
       const latencies: number[] = [];
       const realLatencies: number[] = [];
       for (let i = 0; i < REVOCATIONS; i++) {
         const card = cards[(i * 997) % cards.length]!;
         const started = performance.now();
-        const res = await server.request<{ permissionVersion: number }>('POST', `/api/cards/${card.id}/transition`, { token: admin, body: { to: 'revoked', note: 'bench' } });
+        const res = await server.request<{ permissionVersion: number }>('POST', `/api/cards/${card.id}/transition`, {
+          token: admin,
+          body: { to: 'revoked', note: 'bench' },
+        });
         if (res.status !== 201) throw new Error(`revocation → ${res.status} ${JSON.stringify(res.body)}`);
         const wanted = res.body.permissionVersion;
         let realDone = 0;
@@ -326,13 +421,25 @@ export const syncBench: BenchModule = {
       // 4. Visitor check-ins through the API: from the guard's call to the visitor's
       // card held active, with its grant, by all 100 agents.
       const guard = await server.token('guard');
-      const hostId = (await server.request<Array<{ id: string; name: string }>>('GET', '/api/people', { token: admin })).body.find((p) => p.name.includes('Zhang Wei'))!.id;
+      const hostId = (await server.request<Array<{ id: string; name: string }>>('GET', '/api/people', { token: admin })).body.find((p) =>
+        p.name.includes('Zhang Wei'),
+      )!.id;
       const visitIds: string[] = [];
       for (let i = 0; i < CHECK_INS; i++) {
-        await server.request('POST', '/api/reception/pool', { token: admin, body: { cardNumber: String(7_000_000 + i).padStart(10, '0'), label: `B-${i}` } });
+        await server.request('POST', '/api/reception/pool', {
+          token: admin,
+          body: { cardNumber: String(7_000_000 + i).padStart(10, '0'), label: `B-${i}` },
+        });
         const visit = await server.request<{ id: string }>('POST', '/api/visits/walk-in', {
           token: guard,
-          body: { visitorName: `Bench visitor ${i}`, hostPersonId: hostId, purpose: 'bench', zoneIds: ['lab'], windowEnd: Date.now() + 3_600_000, identity: { idDocumentType: 'passport', idNumber: `E${1000 + i}` } },
+          body: {
+            visitorName: `Bench visitor ${i}`,
+            hostPersonId: hostId,
+            purpose: 'bench',
+            zoneIds: ['lab'],
+            windowEnd: Date.now() + 3_600_000,
+            identity: { idDocumentType: 'passport', idNumber: `E${1000 + i}` },
+          },
         });
         await server.request('POST', `/api/visits/${visit.body.id}/host-decision`, { token: admin, body: { decision: 'approved' } });
         visitIds.push(visit.body.id);
@@ -342,7 +449,10 @@ export const syncBench: BenchModule = {
       for (let i = 0; i < CHECK_INS; i++) {
         const credential = `em4100:${7_000_000 + i}`;
         const started = performance.now();
-        const res = await server.request<{ status: string }>('POST', `/api/visits/${visitIds[i]}/check-in`, { token: guard, body: { cardNumber: String(7_000_000 + i).padStart(10, '0') } });
+        const res = await server.request<{ status: string }>('POST', `/api/visits/${visitIds[i]}/check-in`, {
+          token: guard,
+          body: { cardNumber: String(7_000_000 + i).padStart(10, '0') },
+        });
         if (res.status !== 200) throw new Error(`check-in → ${res.status} ${JSON.stringify(res.body)}`);
         const wanted = await target();
         let realDone = 0;

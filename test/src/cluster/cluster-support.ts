@@ -51,7 +51,11 @@ function serverEnv(base: Record<string, string>, index: number, dataDir: string)
 }
 
 async function spawnInstance(env: Record<string, string>, index: number): Promise<ServerInstance> {
-  const child = spawn(process.execPath, [...(process.env.ACS_CLUSTER_NODE_ARGS ? process.env.ACS_CLUSTER_NODE_ARGS.split(' ') : []), SERVER_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.ACS_CLUSTER_NODE_ARGS ? process.env.ACS_CLUSTER_NODE_ARGS.split(' ') : []), SERVER_MAIN],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
@@ -84,7 +88,12 @@ export interface ClusterOptions {
 }
 
 /** Prepares the database as the compose set-up does, then starts `count` instances. */
-export async function startCluster(postgresUrl: string, count: number, agentIds: readonly string[] = ['agent-1', 'agent-2'], options: ClusterOptions = {}): Promise<Cluster> {
+export async function startCluster(
+  postgresUrl: string,
+  count: number,
+  agentIds: readonly string[] = ['agent-1', 'agent-2'],
+  options: ClusterOptions = {},
+): Promise<Cluster> {
   const secret = () => randomBytes(18).toString('base64url');
   const agentPasswords = Object.fromEntries(agentIds.map((id) => [id, secret()]));
   const serverPassword = secret();
@@ -110,7 +119,10 @@ export async function startCluster(postgresUrl: string, count: number, agentIds:
     for (let i = 0; i < agentIds.length; i += 500) {
       const chunk = agentIds.slice(i, i + 500);
       const values = chunk.map((_, k) => `($${k + 1}, $${k + 1}, '!', false, 0, ${now})`).join(', ');
-      await pool.query(`INSERT INTO "${schema}".agents (id, name, mqtt_password_hash, online, contiguous_seq, created_at) VALUES ${values}`, chunk);
+      await pool.query(
+        `INSERT INTO "${schema}".agents (id, name, mqtt_password_hash, online, contiguous_seq, created_at) VALUES ${values}`,
+        chunk,
+      );
     }
   } else {
     for (const id of agentIds) {
@@ -226,7 +238,10 @@ export async function startNginx(backends: readonly string[]): Promise<RunningNg
   child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();

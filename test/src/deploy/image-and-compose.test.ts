@@ -70,7 +70,10 @@ interface RuntimeStage {
 /** The last stage of the Dockerfile, continuation lines joined. */
 async function runtimeStage(): Promise<RuntimeStage> {
   const text = (await readFile(join(repoRoot, 'Dockerfile'), 'utf8')).replace(/\\\n/g, ' ');
-  const all = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const all = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const lines = all.slice(all.map((l) => /^FROM\b/i.test(l)).lastIndexOf(true));
   const userIndex = lines.findIndex((l) => /^USER\b/i.test(l));
   const ownedByNode: string[] = [];
@@ -99,8 +102,13 @@ describeUnless(composeSkip)('compose file', () => {
     const foreign = [SECRETS.ACS_ADMIN_PASSWORD, SECRETS.ACS_AGENT_1_MQTT_PASSWORD, SECRETS.ACS_AGENT_2_MQTT_PASSWORD];
     for (const [name, service] of servers) {
       const env = service.environment ?? {};
-      assert.deepEqual(Object.keys(env).filter((k) => /ADMIN_PASSWORD|AGENT.*PASSWORD/.test(k)), [], `${name}'s variables`);
-      for (const [key, value] of Object.entries(env)) assert.ok(!foreign.some((secret) => String(value).includes(secret)), `${name}: ${key} carries another's password`);
+      assert.deepEqual(
+        Object.keys(env).filter((k) => /ADMIN_PASSWORD|AGENT.*PASSWORD/.test(k)),
+        [],
+        `${name}'s variables`,
+      );
+      for (const [key, value] of Object.entries(env))
+        assert.ok(!foreign.some((secret) => String(value).includes(secret)), `${name}: ${key} carries another's password`);
     }
     // The one-shot set-up still gets them: it creates the admin and the agents' accounts.
     const setup = services['server-setup']!.environment!;
@@ -117,7 +125,10 @@ describeUnless(composeSkip)('compose file', () => {
       const named = mounts(agent).filter((m) => m.named);
       assert.ok(named.length > 0, `${name} mounts a named volume`);
       for (const volume of named) {
-        assert.ok(stage.ownedByNode.some((folder) => under(volume.target, folder)), `${name}: ${volume.target} is not under ${stage.ownedByNode.join(', ') || 'any folder chowned to node'}`);
+        assert.ok(
+          stage.ownedByNode.some((folder) => under(volume.target, folder)),
+          `${name}: ${volume.target} is not under ${stage.ownedByNode.join(', ') || 'any folder chowned to node'}`,
+        );
       }
       const dataDir = agent.environment?.ACS_AGENT_DATA_DIR;
       assert.ok(dataDir && named.some((v) => under(posix.normalize(dataDir), v.target)), `${name}: ACS_AGENT_DATA_DIR is on its volume`);
@@ -126,7 +137,7 @@ describeUnless(composeSkip)('compose file', () => {
 });
 
 describe('runtime image', () => {
-  test('copies built output and production packages only, never the dashboard build stage\'s node_modules or the whole build tree', async () => {
+  test("copies built output and production packages only, never the dashboard build stage's node_modules or the whole build tree", async () => {
     const stage = await runtimeStage();
     const copies = stage.lines.filter((l) => /^COPY\b/i.test(l));
     assert.ok(copies.length > 0);
@@ -140,11 +151,14 @@ describe('runtime image', () => {
     assert.match(install, /--omit=dev/);
     assert.match(install, /--workspace=server/);
     assert.doesNotMatch(install, /dashboard/, 'the dashboard is shipped as its compiled bundle');
-    assert.ok(copies.some((c) => /dashboard\/dist/.test(c)), 'the compiled dashboard is in the image');
+    assert.ok(
+      copies.some((c) => /dashboard\/dist/.test(c)),
+      'the compiled dashboard is in the image',
+    );
   });
 
   const skip = process.getuid?.() === 0 ? false : 'needs root to run the command as another user (setpriv)';
-  testUnless(skip)('the image\'s command, run as a non-root user against a fresh data folder it owns, starts the server', async () => {
+  testUnless(skip)("the image's command, run as a non-root user against a fresh data folder it owns, starts the server", async () => {
     const stage = await runtimeStage();
     assert.deepEqual(stage.cmd.slice(0, 1), ['node']);
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-image-data-'));
@@ -153,7 +167,14 @@ describe('runtime image', () => {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...stage.cmd.slice(1)], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ACS_DATA_DIR: dataDir, ACS_HOST: '127.0.0.1', ACS_HTTP_PORT: String(httpPort), ACS_MQTT_PORT: String(mqttPort) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        ACS_DATA_DIR: dataDir,
+        ACS_HOST: '127.0.0.1',
+        ACS_HTTP_PORT: String(httpPort),
+        ACS_MQTT_PORT: String(mqttPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -164,7 +185,10 @@ describe('runtime image', () => {
       const deadline = Date.now() + 60_000;
       let status = 0;
       while (Date.now() < deadline && child.exitCode === null) {
-        status = await fetch(`http://127.0.0.1:${httpPort}/api/health`).then((r) => r.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${httpPort}/api/health`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) break;
         await new Promise((r) => setTimeout(r, 250));
       }

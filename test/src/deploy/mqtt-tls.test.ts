@@ -38,20 +38,24 @@ describeUnless(mosquittoMissing())('agents over MQTT with TLS', () => {
   test('an agent that trusts the lab CA connects over mqtts', async () => {
     const data = await mkdtemp(join(dir, 'agent-'));
     const log = captureLogger('info');
-    const config = simAgentConfig(data, broker.tlsUrl!, { mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'lab', 'ca.crt') } } });
+    const config = simAgentConfig(data, broker.tlsUrl!, {
+      mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'lab', 'ca.crt') } },
+    });
     const agent = await startAgent(config, { log: log.logger, controlServer: false });
     onTestFinished(() => agent.stop());
     await until(() => agent.mqttConnected, 5000, 'the agent to connect over TLS');
     assert.deepEqual(log.find('TLS'), []);
   });
 
-  test("an agent given another CA refuses the broker and logs that its certificate does not verify", async () => {
+  test('an agent given another CA refuses the broker and logs that its certificate does not verify', async () => {
     const data = await mkdtemp(join(dir, 'agent-'));
     const log = captureLogger('info');
-    const config = simAgentConfig(data, broker.tlsUrl!, { mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'other', 'ca.crt') } } });
+    const config = simAgentConfig(data, broker.tlsUrl!, {
+      mqtt: { url: broker.tlsUrl!, password: PASSWORD, tls: { caFile: join(dir, 'other', 'ca.crt') } },
+    });
     const agent = await startAgent(config, { log: log.logger, controlServer: false });
     onTestFinished(() => agent.stop());
-    await until(() => log.find("does not verify against mqtt.tls.caFile", 'ERROR').length > 0, 5000, 'the certificate error in the log');
+    await until(() => log.find('does not verify against mqtt.tls.caFile', 'ERROR').length > 0, 5000, 'the certificate error in the log');
     assert.equal(agent.mqttConnected, false);
     assert.match(log.find('TLS', 'ERROR')[0]!, /self-signed certificate in certificate chain|unable to verify/);
   });

@@ -43,14 +43,26 @@ describe('bad input at the server boundaries', () => {
     };
     await intruder.publishAsync(topic, JSON.stringify({ events: [forged] }), { qos: 1 });
 
-    await waitFor(() => logs.lines.slice(errorsBefore).filter((l) => /events/.test(l.message) && (l.level === 'warn' || l.level === 'error')).length >= 3, 'three refusals in the log');
-    const refusals = logs.lines.slice(errorsBefore).filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.message).join('\n');
+    await waitFor(
+      () =>
+        logs.lines.slice(errorsBefore).filter((l) => /events/.test(l.message) && (l.level === 'warn' || l.level === 'error')).length >= 3,
+      'three refusals in the log',
+    );
+    const refusals = logs.lines
+      .slice(errorsBefore)
+      .filter((l) => l.level === 'warn' || l.level === 'error')
+      .map((l) => l.message)
+      .join('\n');
     assert.match(refusals, /not JSON/);
     assert.match(refusals, /eventId/);
     assert.match(refusals, /agent-2/);
 
     const guard = await system.token('guard');
-    assert.equal((await system.events(guard)).some((e) => e.eventId === forged.eventId), false, 'the forged event was not stored');
+    assert.equal(
+      (await system.events(guard)).some((e) => e.eventId === forged.eventId),
+      false,
+      'the forged event was not stored',
+    );
 
     const decided: string[] = [];
     system.agent.decisions.on('decision', (d) => decided.push(d.event.eventId));
@@ -68,7 +80,10 @@ describe('bad input at the server boundaries', () => {
     assert.equal(missing.body.error, 'validation_failed');
     assert.match(JSON.stringify(missing.body.message), /credential/);
 
-    const badFormat = await system.api<{ error: string; message: string[] }>(admin, 'POST', '/api/cards', { credential: '12345', type: 'employee' });
+    const badFormat = await system.api<{ error: string; message: string[] }>(admin, 'POST', '/api/cards', {
+      credential: '12345',
+      type: 'employee',
+    });
     assert.equal(badFormat.status, 400);
     assert.match(JSON.stringify(badFormat.body.message), /credential/);
 

@@ -32,11 +32,15 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
     await waitFor(() => system.sim.lockReleases('lab').length > releasesBefore, 'the lock relay to release');
     const [allowedId, deniedId] = decisions as [string, string];
 
-    const stored = await waitFor(async () => {
-      const events = await system.events(guard);
-      const mine = events.filter((e) => e.eventId === allowedId || e.eventId === deniedId);
-      return mine.length === 2 ? mine : undefined;
-    }, 'both events in the server', 10_000);
+    const stored = await waitFor(
+      async () => {
+        const events = await system.events(guard);
+        const mine = events.filter((e) => e.eventId === allowedId || e.eventId === deniedId);
+        return mine.length === 2 ? mine : undefined;
+      },
+      'both events in the server',
+      10_000,
+    );
     const allowed = stored.find((e) => e.eventId === allowedId)!;
     const denied = stored.find((e) => e.eventId === deniedId)!;
     assert.equal(allowed.granted, true);
@@ -48,7 +52,10 @@ describe('a badge at a simulated reader reaches the door and the dashboard', () 
     assert.equal(denied.reason, 'level_ceiling');
     assert.ok(allowed.receivedAt >= allowed.occurredAt - 5_000, 'server time recorded beside device time');
 
-    await waitFor(() => live.events.some((e) => e.eventId === deniedId) && live.events.some((e) => e.eventId === allowedId), 'both events pushed over socket.io');
+    await waitFor(
+      () => live.events.some((e) => e.eventId === deniedId) && live.events.some((e) => e.eventId === allowedId),
+      'both events pushed over socket.io',
+    );
     assert.equal(live.events.filter((e: EventView) => e.eventId === allowedId).length, 1);
 
     // Relay: one release for the allowed card, none for the denied one.

@@ -47,16 +47,23 @@ describeUnless(chromiumSkipReason())('admin pages in Chromium: a card through it
     await cardRow(page).getByTestId(`card-action-${action}`).click();
     if (note) await page.getByTestId('transition-note').fill(note);
     await page.getByTestId('transition-confirm').click();
-    await page.locator(`[data-testid="cards-row"][data-credential="${CREDENTIAL}"][data-status="${expected}"]`).waitFor().catch(async (err: unknown) => {
-      await page.screenshot({ path: join(screenshots, `step-${action}-failed.png`) });
-      throw err;
-    });
+    await page
+      .locator(`[data-testid="cards-row"][data-credential="${CREDENTIAL}"][data-status="${expected}"]`)
+      .waitFor()
+      .catch(async (err: unknown) => {
+        await page.screenshot({ path: join(screenshots, `step-${action}-failed.png`) });
+        throw err;
+      });
   }
 
   async function agentHoldsCurrentVersion(): Promise<void> {
     const token = await system.token('admin');
     const site = await system.api<SiteView>(token, 'GET', '/api/site');
-    await waitFor(() => (system.agent.permissionVersion ?? 0) >= site.body.permissionVersion, 'the agent to apply the current version', 10_000);
+    await waitFor(
+      () => (system.agent.permissionVersion ?? 0) >= site.body.permissionVersion,
+      'the agent to apply the current version',
+      10_000,
+    );
   }
 
   let lastBadgeAt = 0;

@@ -85,14 +85,19 @@ describeUnless(chromiumSkipReason())('the Content-Security-Policy in Chromium', 
       return window.__injected === true;
     })()`);
     assert.equal(ran, false);
-    assert.ok(violations.some((v) => v.directive.startsWith('script-src')), JSON.stringify(violations));
+    assert.ok(
+      violations.some((v) => v.directive.startsWith('script-src')),
+      JSON.stringify(violations),
+    );
     await page.close();
   });
 
   test('the dashboard refuses to be framed by another page', async () => {
     // The framing page on another local port: a different origin, yet no private-network
     // rule of the browser in the way, so only the dashboard's own headers can refuse.
-    const framer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${t.url}/"></iframe>`));
+    const framer = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<iframe src="${t.url}/"></iframe>`),
+    );
     await new Promise<void>((resolve) => framer.listen(0, '127.0.0.1', resolve));
     try {
       const { page } = await open();

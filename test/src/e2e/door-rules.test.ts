@@ -36,7 +36,9 @@ describe('door rules end to end: two-person, escort, lockdown', () => {
     system = await startSystem();
     admin = await system.token('admin');
     guard = await system.token('guard');
-    system.agent.decisions.on('decision', (d) => decisions.push({ door: d.doorId, granted: d.decision.granted, reason: d.decision.reason }));
+    system.agent.decisions.on('decision', (d) =>
+      decisions.push({ door: d.doorId, granted: d.decision.granted, reason: d.decision.reason }),
+    );
     await waitFor(() => system.agent.permissionVersion !== null, 'the first permission set');
   });
   afterAll(async () => {

@@ -49,7 +49,10 @@ describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
 
     await guard.getByTestId('nav-alerts').click();
     await guard.getByTestId('page-alerts').waitFor();
-    await guard.getByRole('radio', { name: '最近' }).click().catch(() => undefined);
+    await guard
+      .getByRole('radio', { name: '最近' })
+      .click()
+      .catch(() => undefined);
     const row = guard.locator('[data-testid="alert-row"][data-alert-type="door_forced"]').first();
     await row.waitFor();
     await row.getByTestId('alert-to-incident').click();
@@ -92,17 +95,21 @@ describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
     const files = Object.fromEntries(Object.entries(entries).map(([name, data]) => [name, strFromU8(data)]));
     const manifest = JSON.parse(files['manifest.json']!) as { auditChain: { ok: boolean }; files: Record<string, string> };
     assert.equal(Object.keys(manifest.files).length, 28);
-    for (const [name, hash] of Object.entries(manifest.files)) assert.equal(createHash('sha256').update(files[name]!, 'utf8').digest('hex'), hash, name);
+    for (const [name, hash] of Object.entries(manifest.files))
+      assert.equal(createHash('sha256').update(files[name]!, 'utf8').digest('hex'), hash, name);
     assert.equal(manifest.auditChain.ok, true);
     // The closed incident of the first test is in the monitoring control's figures.
     assert.match(files['en/A.7.4.md']!, /\| Incidents opened \/ closed \| 1 \/ 1 \|/);
     assert.match(files['zh-CN/A.7.4.md']!, /物理安全监视/);
   });
 
-  test('a guard reads one person\'s access history on the reports page and downloads it as CSV', async () => {
+  test("a guard reads one person's access history on the reports page and downloads it as CSV", async () => {
     await system.sim.badge('office-gate', 3887558);
     const admin = await system.token('admin');
-    await waitFor(async () => (await system.events(admin)).some((e) => e.kind === 'access' && e.credential === 'em4100:3887558'), 'the badge stored');
+    await waitFor(
+      async () => (await system.events(admin)).some((e) => e.kind === 'access' && e.credential === 'em4100:3887558'),
+      'the badge stored',
+    );
     const guard = await signIn('guard');
     await guard.getByTestId('nav-reports').click();
     await guard.getByTestId('page-reports').waitFor();
@@ -136,7 +143,10 @@ describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
     assert.equal(walkIn.status, 201, JSON.stringify(walkIn.body));
     const visit = walkIn.body.id;
     assert.equal((await system.api(host, 'POST', `/api/visits/${visit}/host-decision`, { decision: 'approved' })).status, 200);
-    const checkIn = await system.api(guard, 'POST', `/api/visits/${visit}/check-in`, { cardNumber: '0005550105', identity: { idDocumentType: 'passport', idNumber: 'E12345678' } });
+    const checkIn = await system.api(guard, 'POST', `/api/visits/${visit}/check-in`, {
+      cardNumber: '0005550105',
+      identity: { idDocumentType: 'passport', idNumber: 'E12345678' },
+    });
     assert.equal(checkIn.status, 200, JSON.stringify(checkIn.body));
     assert.equal((await system.api(guard, 'POST', `/api/visits/${visit}/sign-out`, {})).status, 200);
 
@@ -155,6 +165,9 @@ describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
     assert.equal(cells[6], 'Guard');
     const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByTestId('visitor-log-csv').click()]);
     const csv = (await readFile(await download.path())).toString('utf8').replace(/^\uFEFF/, '');
-    assert.ok(csv.split('\r\n').some((line) => line.includes('Log Visitor 记录访客') && line.includes('Quarterly audit')), csv.slice(0, 500));
+    assert.ok(
+      csv.split('\r\n').some((line) => line.includes('Log Visitor 记录访客') && line.includes('Quarterly audit')),
+      csv.slice(0, 500),
+    );
   });
 });

@@ -47,8 +47,14 @@ describe('production logs are JSON, say who and which request, and hold no secre
     const login = await system.server.login('admin', 'admin-demo');
     adminId = login.user.id;
     secrets.push(login.token);
-    assert.equal((await system.server.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'Wrong-Horse-42' } })).status, 401);
-    assert.equal((await system.server.request('POST', '/api/auth/login', { body: { username: 'Zhang Wei', password: 'Typed-In-Name-7' } })).status, 401);
+    assert.equal(
+      (await system.server.request('POST', '/api/auth/login', { body: { username: 'admin', password: 'Wrong-Horse-42' } })).status,
+      401,
+    );
+    assert.equal(
+      (await system.server.request('POST', '/api/auth/login', { body: { username: 'Zhang Wei', password: 'Typed-In-Name-7' } })).status,
+      401,
+    );
     secrets.push('Wrong-Horse-42', 'Typed-In-Name-7');
 
     const decisions: string[] = [];
@@ -60,7 +66,10 @@ describe('production logs are JSON, say who and which request, and hold no secre
 
     const cards = await system.api<Array<{ id: string; credential: string }>>(login.token, 'GET', '/api/cards');
     const card = cards.body.find((c) => c.credential === 'em4100:1234567')!;
-    const patched = await system.server.request('POST', `/api/cards/${card.id}/transition`, { token: login.token, body: { to: 'suspended' } });
+    const patched = await system.server.request('POST', `/api/cards/${card.id}/transition`, {
+      token: login.token,
+      body: { to: 'suspended' },
+    });
     assert.ok(patched.status < 300, `transition answered ${patched.status}`);
     suspendRequestId = patched.headers.get('x-request-id')!;
     assert.ok(suspendRequestId, 'the response names its request id');
@@ -75,10 +84,17 @@ describe('production logs are JSON, say who and which request, and hold no secre
   test('every server line is JSON; request lines carry the request id and the signed-in user', () => {
     const lines = parseAll(serverLines, 'server');
     assert.ok(lines.length > 10, 'the run logged something');
-    for (const l of lines) assert.ok(typeof l.level === 'string' && typeof l.msg === 'string' && typeof l.time === 'string', JSON.stringify(l));
+    for (const l of lines)
+      assert.ok(typeof l.level === 'string' && typeof l.msg === 'string' && typeof l.time === 'string', JSON.stringify(l));
     const suspension = lines.filter((l) => l.requestId === suspendRequestId);
-    assert.ok(suspension.some((l) => /^POST \/api\/cards\/\S+\/transition 20\d /.test(l.msg)), 'the access line');
-    assert.ok(suspension.some((l) => /^card \S+ \(…4567\): active → suspended by user /.test(l.msg)), 'the service line, within the request');
+    assert.ok(
+      suspension.some((l) => /^POST \/api\/cards\/\S+\/transition 20\d /.test(l.msg)),
+      'the access line',
+    );
+    assert.ok(
+      suspension.some((l) => /^card \S+ \(…4567\): active → suspended by user /.test(l.msg)),
+      'the service line, within the request',
+    );
     for (const l of suspension) assert.equal(l.userId, adminId);
     assert.ok(lines.some((l) => l.msg.startsWith('sign-in failed for an unknown username') && typeof l.requestId === 'string'));
   });
@@ -87,14 +103,21 @@ describe('production logs are JSON, say who and which request, and hold no secre
     const lines = parseAll(agentLines, 'agent');
     assert.ok(lines.length > 5, 'the agent logged something');
     for (const l of lines) assert.equal(l.agentId, 'agent-1', JSON.stringify(l));
-    assert.ok(lines.some((l) => l.msg === 'lab: granted …7558 (granted)'), 'the granted decision');
-    assert.ok(lines.some((l) => /^machine-room: denied …4321 /.test(l.msg)), 'the denied decision');
+    assert.ok(
+      lines.some((l) => l.msg === 'lab: granted …7558 (granted)'),
+      'the granted decision',
+    );
+    assert.ok(
+      lines.some((l) => /^machine-room: denied …4321 /.test(l.msg)),
+      'the denied decision',
+    );
   });
 
   test('no line holds a full card number, a password, a token or a person name', () => {
     const text = [...serverLines, ...agentLines].join('\n');
     for (const secret of secrets) assert.ok(!text.includes(secret), `a log line contains the secret ${secret.slice(0, 4)}…`);
     for (const card of ['3887558', '7654321', '1234567']) assert.ok(!text.includes(card), `a log line contains the card number ${card}`);
-    for (const name of ['Zhang Wei', '张伟', 'Wang Qiang', 'zhangwei']) assert.ok(!text.includes(name), `a log line contains the name ${name}`);
+    for (const name of ['Zhang Wei', '张伟', 'Wang Qiang', 'zhangwei'])
+      assert.ok(!text.includes(name), `a log line contains the name ${name}`);
   });
 });

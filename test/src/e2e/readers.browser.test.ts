@@ -41,10 +41,14 @@ describeUnless(chromiumSkipReason())('the Readers page in Chromium', () => {
 
   test('an admin provisions the OSDP reader: window, key, secure channel, then a card over it', async () => {
     const admin = await system.token('admin');
-    await waitFor(async () => {
-      const res = await system.api<ReaderView[]>(admin, 'GET', '/api/readers');
-      return res.body.some((r) => r.id === READER && r.online && r.osdp?.secureChannel === 'awaiting_key');
-    }, 'the OSDP reader reported online, awaiting its key', 15_000);
+    await waitFor(
+      async () => {
+        const res = await system.api<ReaderView[]>(admin, 'GET', '/api/readers');
+        return res.body.some((r) => r.id === READER && r.online && r.osdp?.secureChannel === 'awaiting_key');
+      },
+      'the OSDP reader reported online, awaiting its key',
+      15_000,
+    );
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page, system.server.url, 'admin');
@@ -84,7 +88,11 @@ describeUnless(chromiumSkipReason())('the Readers page in Chromium', () => {
     await waitFor(() => decided.length === 1, 'the decision at the OSDP reader', 5000);
     assert.equal(decided[0], 'h10301:123:4567 unknown_card');
 
-    const operations = await system.api<Array<{ kind: string; status: string }>>(await system.token('auditor'), 'GET', `/api/readers/${READER}/operations`);
+    const operations = await system.api<Array<{ kind: string; status: string }>>(
+      await system.token('auditor'),
+      'GET',
+      `/api/readers/${READER}/operations`,
+    );
     assert.deepEqual(
       operations.body.map((o) => [o.kind, o.status]),
       [

@@ -44,7 +44,9 @@ describeUnless(chromiumSkipReason())('reception and the checkpoint in Chromium',
     system = await startSystem({ dashboard: true });
     browser = await launchChromium();
     admin = await system.token('admin');
-    system.agent.decisions.on('decision', (d) => decisions.push({ door: d.doorId, granted: d.decision.granted, reason: d.decision.reason }));
+    system.agent.decisions.on('decision', (d) =>
+      decisions.push({ door: d.doorId, granted: d.decision.granted, reason: d.decision.reason }),
+    );
     await waitFor(() => system.agent.permissionVersion !== null, 'the first permission set');
     await mkdir(screenshots, { recursive: true });
   });
@@ -81,16 +83,26 @@ describeUnless(chromiumSkipReason())('reception and the checkpoint in Chromium',
     assert.equal(await guard.getByTestId('walkin-purpose').inputValue(), '供应商会议');
     await guard.keyboard.press('Tab');
     await guard.keyboard.type('Office');
-    await guard.locator('.ant-select-item-option', { hasText: 'Office' }).waitFor({ timeout: 5000 }).catch(async (err: unknown) => {
-      await guard.screenshot({ path: join(screenshots, 'reception-walkin-failed.png') });
-      throw err;
-    });
+    await guard
+      .locator('.ant-select-item-option', { hasText: 'Office' })
+      .waitFor({ timeout: 5000 })
+      .catch(async (err: unknown) => {
+        await guard.screenshot({ path: join(screenshots, 'reception-walkin-failed.png') });
+        throw err;
+      });
     await guard.keyboard.press('Enter');
     await guard.getByTestId('walkin-zones').locator('.ant-select-selection-item', { hasText: 'Office' }).waitFor();
     await guard.keyboard.press('Escape');
-    await guard.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached', timeout: 2000 }).catch(() => undefined);
+    await guard
+      .locator('.ant-select-dropdown:visible')
+      .waitFor({ state: 'detached', timeout: 2000 })
+      .catch(() => undefined);
     await guard.keyboard.press('Tab');
-    assert.equal(await guard.getByTestId('walkin-hours').evaluate((el) => el.contains(el.ownerDocument.activeElement)), true, 'focus on the hours field');
+    assert.equal(
+      await guard.getByTestId('walkin-hours').evaluate((el) => el.contains(el.ownerDocument.activeElement)),
+      true,
+      'focus on the hours field',
+    );
     await guard.keyboard.press('Enter');
     const card = guard.locator('[data-testid="visit-card"][data-visit-name="陈杰 Chen Jie"]');
     await card.waitFor({ timeout: 5000 }).catch(async (err: unknown) => {

@@ -38,10 +38,14 @@ describe('proof that a revocation reached the doors, against a running agent', (
     assert.equal(res.status, 201);
     const version = res.body.permissionVersion;
 
-    const proof = await waitFor(async () => {
-      const p = (await system.api<RevocationProofView>(admin, 'GET', `/api/revocations/${version}`)).body;
-      return p.complete ? p : null;
-    }, 'every agent to confirm the revocation', 10_000);
+    const proof = await waitFor(
+      async () => {
+        const p = (await system.api<RevocationProofView>(admin, 'GET', `/api/revocations/${version}`)).body;
+        return p.complete ? p : null;
+      },
+      'every agent to confirm the revocation',
+      10_000,
+    );
     assert.ok(proof.at >= clicked && proof.at <= answered, 'the change is stamped with the click');
     assert.deepEqual(proof.cardIds, [card.id]);
     assert.equal(proof.agents.length, 1);
@@ -65,10 +69,14 @@ describe('proof that a revocation reached the doors, against a running agent', (
     const liNa = people.find((p) => p.name.includes('Li Na'))!;
     assert.equal((await system.api(admin, 'PATCH', `/api/people/${liNa.id}`, { status: 'departed' })).status, 200);
 
-    const leaver = await waitFor(async () => {
-      const l = (await system.api<LeaverView[]>(admin, 'GET', '/api/reports/leavers')).body.find((x) => x.personId === liNa.id);
-      return l?.allConfirmedAt ? l : null;
-    }, 'the agent to confirm the departure', 10_000);
+    const leaver = await waitFor(
+      async () => {
+        const l = (await system.api<LeaverView[]>(admin, 'GET', '/api/reports/leavers')).body.find((x) => x.personId === liNa.id);
+        return l?.allConfirmedAt ? l : null;
+      },
+      'the agent to confirm the departure',
+      10_000,
+    );
     assert.equal(leaver.cardsRevoked, 1);
     assert.equal(leaver.grantsEnded, 2);
     assert.deepEqual(leaver.pendingAgentIds, []);

@@ -26,10 +26,14 @@ describe('scripted scenarios from the command line', () => {
       'granted',
     ]);
     // The door events reach the guard's event list too.
-    const doorEvents = await waitFor(async () => {
-      const types = (await site.system.events(guard)).filter((e) => e.kind === 'door').map((e) => `${e.doorId}:${e.type}`);
-      return types.includes('machine-room:forced_open') ? types : null;
-    }, 'the forced door at the server', 10_000);
+    const doorEvents = await waitFor(
+      async () => {
+        const types = (await site.system.events(guard)).filter((e) => e.kind === 'door').map((e) => `${e.doorId}:${e.type}`);
+        return types.includes('machine-room:forced_open') ? types : null;
+      },
+      'the forced door at the server',
+      10_000,
+    );
     assert.ok(doorEvents.includes('lab:opened'));
   });
 
@@ -57,10 +61,18 @@ describe('scripted scenarios from the command line', () => {
     // an anti-passback breach is covered by door-rules tests; the agent's last will at the end.
     const cards = (await site.system.api<Array<{ id: string; credential: string; status: string }>>(admin, 'GET', '/api/cards')).body;
     const contractor = cards.find((c) => c.credential === 'em4100:7654321')!;
-    assert.equal((await site.system.api(admin, 'POST', `/api/cards/${contractor.id}/transition`, { to: 'lost', note: 'reported lost at reception' })).status, 201);
+    assert.equal(
+      (await site.system.api(admin, 'POST', `/api/cards/${contractor.id}/transition`, { to: 'lost', note: 'reported lost at reception' }))
+        .status,
+      201,
+    );
     assert.equal((await site.system.api(admin, 'PATCH', '/api/doors/lab', { heldOpenMs: 5000 })).status, 200);
     const version = (await site.system.api<{ permissionVersion: number }>(admin, 'GET', '/api/site')).body.permissionVersion;
-    await waitFor(() => (site.system.agent.permissionVersion ?? 0) >= version, 'the agent to apply the lost card and the door timing', 10_000);
+    await waitFor(
+      () => (site.system.agent.permissionVersion ?? 0) >= version,
+      'the agent to apply the lost card and the door timing',
+      10_000,
+    );
     const file = join(site.dataDir, 'alarms.json');
     await writeFile(
       file,
@@ -81,15 +93,24 @@ describe('scripted scenarios from the command line', () => {
     );
     const run = await cli('scenario', file);
     assert.equal(run.code, 0, [...run.out, ...run.err].join('\n'));
-    const types = await waitFor(async () => {
-      const alerts = (await site.system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts?scope=recent')).body.map((a) => a.type);
-      const wanted = ['escort_violation', 'door_forced', 'card_lost_used', 'repeated_denials', 'door_held_prealarm', 'door_held_open'];
-      return wanted.every((w) => alerts.includes(w)) ? alerts : null;
-    }, 'the alerts of every simulated cause', 10_000);
+    const types = await waitFor(
+      async () => {
+        const alerts = (await site.system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts?scope=recent')).body.map((a) => a.type);
+        const wanted = ['escort_violation', 'door_forced', 'card_lost_used', 'repeated_denials', 'door_held_prealarm', 'door_held_open'];
+        return wanted.every((w) => alerts.includes(w)) ? alerts : null;
+      },
+      'the alerts of every simulated cause',
+      10_000,
+    );
     assert.ok(types.length >= 6);
     // The agent goes away (it says so on stopping, as its last will says for it when it dies).
     await site.system.agent.stop();
-    await waitFor(async () => (await site.system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts')).body.some((a) => a.type === 'agent_offline'), 'agent_offline when the agent is gone', 15_000);
+    await waitFor(
+      async () =>
+        (await site.system.api<Array<{ type: string }>>(guard, 'GET', '/api/alerts')).body.some((a) => a.type === 'agent_offline'),
+      'agent_offline when the agent is gone',
+      15_000,
+    );
   });
 });
 
@@ -116,17 +137,37 @@ describe('alerts from reader trouble and card states in a scenario file', () => 
   test('reader fault and recovery, tamper, revoked and expired cards, anti-passback', async () => {
     const admin = await site.system.token('admin');
     const guard = await site.system.token('guard');
-    const cards = (await site.system.api<Array<{ id: string; credential: string; personId: string | null }>>(admin, 'GET', '/api/cards')).body;
+    const cards = (await site.system.api<Array<{ id: string; credential: string; personId: string | null }>>(admin, 'GET', '/api/cards'))
+      .body;
     const lina = cards.find((c) => c.credential === 'em4100:1234567')!.personId!;
     const now = Date.now();
-    const revoked = await site.system.api<{ id: string }>(admin, 'POST', '/api/cards', { credential: 'em4100:4400001', type: 'employee', personId: lina, note: 'second card' });
+    const revoked = await site.system.api<{ id: string }>(admin, 'POST', '/api/cards', {
+      credential: 'em4100:4400001',
+      type: 'employee',
+      personId: lina,
+      note: 'second card',
+    });
     assert.equal(revoked.status, 201, JSON.stringify(revoked.body));
-    assert.equal((await site.system.api(admin, 'POST', `/api/cards/${revoked.body.id}/transition`, { to: 'revoked', note: 'left the project' })).status, 201);
-    const expiring = await site.system.api<{ id: string }>(admin, 'POST', '/api/cards', { credential: 'em4100:4400002', type: 'employee', personId: lina, validFrom: now - 60_000, validUntil: now + 4000 });
+    assert.equal(
+      (await site.system.api(admin, 'POST', `/api/cards/${revoked.body.id}/transition`, { to: 'revoked', note: 'left the project' }))
+        .status,
+      201,
+    );
+    const expiring = await site.system.api<{ id: string }>(admin, 'POST', '/api/cards', {
+      credential: 'em4100:4400002',
+      type: 'employee',
+      personId: lina,
+      validFrom: now - 60_000,
+      validUntil: now + 4000,
+    });
     assert.equal(expiring.status, 201, JSON.stringify(expiring.body));
     // Requested by one admin, approved by another, issued by the first, then active.
     const approver = await site.system.token('approver');
-    for (const [token, to] of [[approver, 'approved'], [admin, 'issued'], [admin, 'active']] as const) {
+    for (const [token, to] of [
+      [approver, 'approved'],
+      [admin, 'issued'],
+      [admin, 'active'],
+    ] as const) {
       const step = await site.system.api(token, 'POST', `/api/cards/${expiring.body.id}/transition`, { to });
       assert.equal(step.status, 201, `${to}: ${JSON.stringify(step.body)}`);
     }
@@ -151,7 +192,13 @@ describe('alerts from reader trouble and card states in a scenario file', () => 
           { do: 'badge', door: 'lab', card: '4400002', expectRelease: false, note: 'the expired card' },
           { do: 'badge', door: 'lab', card: '3887558', expectRelease: true, note: 'Zhang Wei enters the lab' },
           { do: 'wait', ms: 1200 },
-          { do: 'badge', door: 'lab', card: '3887558', expectRelease: false, note: 'and badges in again without having left: anti-passback' },
+          {
+            do: 'badge',
+            door: 'lab',
+            card: '3887558',
+            expectRelease: false,
+            note: 'and badges in again without having left: anti-passback',
+          },
         ],
       }),
     );
@@ -161,12 +208,16 @@ describe('alerts from reader trouble and card states in a scenario file', () => 
     assert.deepEqual(site.reasons.slice(-4), ['card_revoked', 'card_expired', 'granted', 'anti_passback']);
 
     type Alert = { type: string; active: boolean; detail: string | null; credential: string | null; doorId: string | null };
-    const alerts = await waitFor(async () => {
-      const list = (await site.system.api<Alert[]>(guard, 'GET', '/api/alerts?scope=recent')).body;
-      const wanted = ['reader_fault', 'tamper', 'card_revoked_used', 'card_expired_used', 'anti_passback'];
-      const fault = list.find((a) => a.type === 'reader_fault');
-      return wanted.every((w) => list.some((a) => a.type === w)) && fault && !fault.active ? list : null;
-    }, 'an alert for every cause, and the reader fault cleared once the reader works again', 15_000);
+    const alerts = await waitFor(
+      async () => {
+        const list = (await site.system.api<Alert[]>(guard, 'GET', '/api/alerts?scope=recent')).body;
+        const wanted = ['reader_fault', 'tamper', 'card_revoked_used', 'card_expired_used', 'anti_passback'];
+        const fault = list.find((a) => a.type === 'reader_fault');
+        return wanted.every((w) => list.some((a) => a.type === w)) && fault && !fault.active ? list : null;
+      },
+      'an alert for every cause, and the reader fault cleared once the reader works again',
+      15_000,
+    );
     const byType = (type: string) => alerts.find((a) => a.type === type)!;
     assert.match(byType('reader_fault').detail ?? '', /lab-in/);
     assert.match(byType('tamper').detail ?? '', /office-gate-out: tamper switch active/);
@@ -187,7 +238,11 @@ function simulatedSite(prefix: string) {
   beforeAll(async () => {
     site.system = await startSystem();
     site.dataDir = await mkdtemp(join(tmpdir(), prefix));
-    control = await startControlServer({ sim: site.system.sim, agentId: site.system.agent.agentId, registryDir: registryDirForDataDir(site.dataDir) });
+    control = await startControlServer({
+      sim: site.system.sim,
+      agentId: site.system.agent.agentId,
+      registryDir: registryDirForDataDir(site.dataDir),
+    });
     site.system.agent.decisions.on('decision', (d) => site.reasons.push(d.decision.reason));
   });
   afterAll(async () => {

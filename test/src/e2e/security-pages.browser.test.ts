@@ -67,7 +67,10 @@ describeUnless(chromiumSkipReason())('the audit log and user accounts pages in C
     }, 'the role change');
     await row.getByTestId('user-enabled-switch').click();
     await row.locator('.ant-tag', { hasText: '已停用' }).waitFor();
-    assert.equal((await t.request('POST', '/api/auth/login', { body: { username: 'meilin', password: 'lantern harbour 42' } })).status, 401);
+    assert.equal(
+      (await t.request('POST', '/api/auth/login', { body: { username: 'meilin', password: 'lantern harbour 42' } })).status,
+      401,
+    );
     await page.screenshot({ path: join(screenshots, 'users-zh-CN.png') });
     await page.close();
   });
@@ -85,7 +88,13 @@ describeUnless(chromiumSkipReason())('the audit log and user accounts pages in C
     await page.getByTestId('audit-filter-apply').click();
     const update = page.locator('[data-testid="audit-row"][data-action="update"][data-entity-type="users"]').first();
     await update.waitFor();
-    await waitFor(async () => (await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.every((r) => r.getAttribute('data-entity-type') === 'users'))), 'filtered rows');
+    await waitFor(
+      async () =>
+        await page
+          .locator('[data-testid="audit-row"]')
+          .evaluateAll((rows) => rows.every((r) => r.getAttribute('data-entity-type') === 'users')),
+      'filtered rows',
+    );
     await update.locator('.ant-table-row-expand-icon').click();
     const changed = page.locator('[data-testid="audit-diff-row"][data-changed="true"]').first();
     await changed.waitFor();

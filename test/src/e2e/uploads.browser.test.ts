@@ -43,14 +43,21 @@ describeUnless(chromiumSkipReason())('uploads from the dashboard in Chromium', (
   });
 
   test('a guard attaches a real 1.5 MB PDF to an incident; it is stored whole and comes back as a PDF', async () => {
-    const incident = (await t.request<IncidentDetailView>('POST', '/api/incidents', { token: guard, body: { title: '机房封条断开', description: '22:00 巡查发现', level: 2 } })).body;
+    const incident = (
+      await t.request<IncidentDetailView>('POST', '/api/incidents', {
+        token: guard,
+        body: { title: '机房封条断开', description: '22:00 巡查发现', level: 2 },
+      })
+    ).body;
     const { page, violations } = await signIn('guard');
     await page.goto(`${t.url}/incidents?incident=${incident.id}`);
     const drawer = page.getByTestId('incident-drawer');
     await drawer.waitFor();
 
     // Over the limit: the dashboard says so in the user's language before sending anything.
-    await drawer.locator('input[type=file]').setInputFiles({ name: 'cctv-export.pdf', mimeType: 'application/pdf', buffer: pdfFile(2.5 * MB) });
+    await drawer
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'cctv-export.pdf', mimeType: 'application/pdf', buffer: pdfFile(2.5 * MB) });
     await page.locator('.action-error', { hasText: '附件不能超过 2 MB' }).waitFor();
 
     const pdf = pdfFile(1.5 * MB, 'Guard statement, 22:00 round');
@@ -64,9 +71,13 @@ describeUnless(chromiumSkipReason())('uploads from the dashboard in Chromium', (
     await drawer.locator('.ant-upload-list-item').waitFor({ state: 'detached' });
     await page.screenshot({ path: join(screenshots, 'incident-attachment-zh-CN.png') });
 
-    const stored = (await t.request<IncidentDetailView>('GET', `/api/incidents/${incident.id}`, { token: guard })).body.entries.find((e) => e.kind === 'attachment')!;
+    const stored = (await t.request<IncidentDetailView>('GET', `/api/incidents/${incident.id}`, { token: guard })).body.entries.find(
+      (e) => e.kind === 'attachment',
+    )!;
     assert.deepEqual(stored.attachment, { name: '值班陈述.pdf', type: 'application/pdf', size: pdf.length });
-    const download = await fetch(`${t.url}/api/incidents/${incident.id}/attachments/${stored.id}`, { headers: { authorization: `Bearer ${guard}` } });
+    const download = await fetch(`${t.url}/api/incidents/${incident.id}/attachments/${stored.id}`, {
+      headers: { authorization: `Bearer ${guard}` },
+    });
     assert.ok(Buffer.from(await download.arrayBuffer()).equals(pdf), 'the same bytes come back');
     assert.deepEqual(violations, []);
     await page.close();
@@ -75,8 +86,27 @@ describeUnless(chromiumSkipReason())('uploads from the dashboard in Chromium', (
   test('a phone-sized photo (4000×3000, several MB) is shrunk in the browser and kept at check-in with consent', async () => {
     const admin = await t.token('admin');
     const host = (await t.request<PersonView[]>('GET', '/api/people', { token: admin })).body.find((p) => p.name.includes('Zhang Wei'))!;
-    const visit = (await t.request<VisitView>('POST', '/api/visits/walk-in', { token: guard, body: { visitorName: '周婷 Zhou Ting', hostPersonId: host.id, purpose: '面试', zoneIds: ['office'], windowEnd: Date.now() + 3_600_000 } })).body;
-    assert.equal((await t.request('POST', `/api/visits/${visit.id}/host-decision`, { token: await t.token('zhangwei'), body: { decision: 'approved' } })).status, 200);
+    const visit = (
+      await t.request<VisitView>('POST', '/api/visits/walk-in', {
+        token: guard,
+        body: {
+          visitorName: '周婷 Zhou Ting',
+          hostPersonId: host.id,
+          purpose: '面试',
+          zoneIds: ['office'],
+          windowEnd: Date.now() + 3_600_000,
+        },
+      })
+    ).body;
+    assert.equal(
+      (
+        await t.request('POST', `/api/visits/${visit.id}/host-decision`, {
+          token: await t.token('zhangwei'),
+          body: { decision: 'approved' },
+        })
+      ).status,
+      200,
+    );
 
     const { page, violations } = await signIn('guard');
     // A camera's JPEG: made by this browser's own encoder, with enough detail to weigh what a phone photo weighs.
@@ -117,14 +147,20 @@ describeUnless(chromiumSkipReason())('uploads from the dashboard in Chromium', (
     await page.getByTestId('checkin-idnumber').fill('110101199003071234');
     assert.equal(await page.getByTestId('checkin-photo-input').count(), 0, 'no photo without consent');
     await page.getByTestId('checkin-photo-consent').click();
-    await page.getByTestId('checkin-photo-input').setInputFiles({ name: 'IMG_20250301_091500.jpg', mimeType: 'image/jpeg', buffer: phoneJpeg });
+    await page
+      .getByTestId('checkin-photo-input')
+      .setInputFiles({ name: 'IMG_20250301_091500.jpg', mimeType: 'image/jpeg', buffer: phoneJpeg });
     const shrunk = page.getByTestId('checkin-photo-size');
     await shrunk.waitFor({ timeout: 10_000 });
     assert.match(await shrunk.innerText(), /800×600/);
     await page.screenshot({ path: join(screenshots, 'reception-photo-zh-CN.png') });
     await page.getByTestId('checkin-submit').click();
     await waitFor(async () => (await card.getAttribute('data-visit-status')) === 'on_site', 'the visit on site', 10_000);
-    const kept = await waitFor(async () => (await t.request<{ photo: string | null }>('GET', `/api/visits/${visit.id}/photo`, { token: guard })).body.photo, 'the photo stored', 10_000);
+    const kept = await waitFor(
+      async () => (await t.request<{ photo: string | null }>('GET', `/api/visits/${visit.id}/photo`, { token: guard })).body.photo,
+      'the photo stored',
+      10_000,
+    );
     assert.match(kept, /^data:image\/jpeg;base64,\/9j\//);
     const bytes = Buffer.from(kept.split(',')[1]!, 'base64');
     assert.ok(bytes.length < 400 * 1024, `shrunk to ${Math.round(bytes.length / 1024)} KB`);

@@ -7,7 +7,11 @@
 import { createLogger, loadAgentConfig, startAgent } from '@acs/edge-agent';
 
 const config = loadAgentConfig(process.env.BURST_CONFIG!, { env: process.env });
-const agent = await startAgent(config, { controlServer: false, log: createLogger('acs:burst', { level: 'error' }), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
+const agent = await startAgent(config, {
+  controlServer: false,
+  log: createLogger('acs:burst', { level: 'error' }),
+  mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 },
+});
 agent.decisions.on('decision', (d) => process.stdout.write(`decided ${d.event.seq}\n`));
 const readers = agent.hardware.readers;
 const cards = ['em4100:3887558', 'em4100:1234567', 'em4100:7654321', 'em4100:5550001'];

@@ -28,7 +28,11 @@ function assertComplete(rows: Array<{ seq: number }>, atLeast: number): void {
   const seqs = rows.map((r) => r.seq);
   assert.ok(seqs.length >= atLeast, `${seqs.length} events stored, expected at least ${atLeast}`);
   assert.equal(new Set(seqs).size, seqs.length, 'no event stored twice');
-  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'no gap in the sequence');
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    'no gap in the sequence',
+  );
 }
 
 describe('fault injection: the agent loses no event', () => {
@@ -66,12 +70,20 @@ describe('fault injection: the agent loses no event', () => {
 
     // The same agent, started again on the same data folder.
     const config = loadAgentConfig(DEMO_CONFIG, { env });
-    const agent: RunningAgent = await startAgent(config, { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
+    const agent: RunningAgent = await startAgent(config, {
+      controlServer: false,
+      log: quiet(),
+      mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 },
+    });
     cleanups.push(() => agent.stop());
-    const rows = await waitFor(async () => {
-      const r = await storedEvents(server, 'agent-1');
-      return r.length >= highestSeen && (await agent.outboxSize()) === 0 ? r : null;
-    }, 'every decided event at the server', 60_000);
+    const rows = await waitFor(
+      async () => {
+        const r = await storedEvents(server, 'agent-1');
+        return r.length >= highestSeen && (await agent.outboxSize()) === 0 ? r : null;
+      },
+      'every decided event at the server',
+      60_000,
+    );
     assertComplete(rows, highestSeen);
   });
 
@@ -84,7 +96,11 @@ describe('fault injection: the agent loses no event', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'acs-outage-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = { ACS_AGENT_MQTT_URL: broker.url, ACS_AGENT_MQTT_PASSWORD: await server.demoAgentPassword(), ACS_AGENT_DATA_DIR: dataDir };
-    const agent = await startAgent(loadAgentConfig(DEMO_CONFIG, { env }), { controlServer: false, log: quiet(), mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 } });
+    const agent = await startAgent(loadAgentConfig(DEMO_CONFIG, { env }), {
+      controlServer: false,
+      log: quiet(),
+      mqtt: { reconnectPeriodMs: 200, reconnectMaxMs: 1000 },
+    });
     cleanups.push(() => agent.stop());
     await waitFor(() => agent.permissionVersion !== null && agent.mqttConnected, 'the agent online with its permission set', 15_000);
 
@@ -94,7 +110,11 @@ describe('fault injection: the agent loses no event', () => {
       const readers = agent.hardware.readers;
       for (let i = 0; i < n; i++) {
         const reader = readers[i % readers.length]!;
-        reader.emit('card', { readerId: reader.id, credential: i % 2 ? 'em4100:3887558' : 'em4100:7654321', receivedAtNs: process.hrtime.bigint() });
+        reader.emit('card', {
+          readerId: reader.id,
+          credential: i % 2 ? 'em4100:3887558' : 'em4100:7654321',
+          receivedAtNs: process.hrtime.bigint(),
+        });
       }
     };
     badgeBurst(50);
@@ -104,14 +124,21 @@ describe('fault injection: the agent loses no event', () => {
     await waitFor(() => !agent.mqttConnected, 'the agent to notice the outage');
     badgeBurst(300);
     assert.equal(decisions.length, 350, 'doors keep deciding with the broker down');
-    assert.ok(decisions.slice(50).some((d) => d.granted), 'and keep granting from the local set');
+    assert.ok(
+      decisions.slice(50).some((d) => d.granted),
+      'and keep granting from the local set',
+    );
     await new Promise((r) => setTimeout(r, 1500));
 
     broker = await startBroker(port);
-    const rows = await waitFor(async () => {
-      const r = await storedEvents(server, 'agent-1');
-      return r.filter((e) => e.kind === 'access').length >= 350 && (await agent.outboxSize()) === 0 ? r : null;
-    }, 'the backlog to reach the server after the outage', 30_000);
+    const rows = await waitFor(
+      async () => {
+        const r = await storedEvents(server, 'agent-1');
+        return r.filter((e) => e.kind === 'access').length >= 350 && (await agent.outboxSize()) === 0 ? r : null;
+      },
+      'the backlog to reach the server after the outage',
+      30_000,
+    );
     assertComplete(rows, 350);
     assert.equal(rows.filter((e) => e.kind === 'access').length, 350, 'each of the 350 decisions stored once');
   });

@@ -12,7 +12,9 @@ export function chromiumPath(): string | null {
 }
 
 export function chromiumSkipReason(): string | false {
-  return chromiumPath() ? false : `no Chromium at ${process.env.ACS_TEST_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install -y chromium; .ci/run does)`;
+  return chromiumPath()
+    ? false
+    : `no Chromium at ${process.env.ACS_TEST_CHROMIUM ?? '/usr/bin/chromium'} (apt-get install -y chromium; .ci/run does)`;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -20,7 +22,14 @@ export async function launchChromium(): Promise<Browser> {
   if (!executablePath) throw new Error('Chromium is not installed');
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -47,7 +56,8 @@ export async function watchCspViolations(page: Page): Promise<CspViolation[]> {
     window.__acsCspViolation?.({ url: e.documentURI, directive: e.effectiveDirective, blocked: e.blockedURI || e.sample, source: e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber });
   });`);
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) seen.push({ url: page.url(), directive: 'console', blocked: message.text() });
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+      seen.push({ url: page.url(), directive: 'console', blocked: message.text() });
   });
   return seen;
 }

@@ -14,7 +14,15 @@ import type { EventView } from '@acs/shared/api/events';
 import type { Page } from '@acs/shared/api/http';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { agentTopic } from '@acs/shared/mqtt/topics';
-import { createLogger, loadAgentConfig, parseAgentConfig, startAgent, type AgentConfig, type Logger, type RunningAgent } from '@acs/edge-agent';
+import {
+  createLogger,
+  loadAgentConfig,
+  parseAgentConfig,
+  startAgent,
+  type AgentConfig,
+  type Logger,
+  type RunningAgent,
+} from '@acs/edge-agent';
 import type { StartOptions } from '@acs/server/server';
 import type { SimHardware } from '@acs/hardware-sim';
 import { startTestServer, waitFor, type TestServer } from '@acs/server/testing/server-harness';
@@ -159,7 +167,10 @@ async function registerFreshAgent(server: TestServer): Promise<{ config: AgentCo
   const admin = await server.token('admin');
   const agentId = `e2e-${randomBytes(4).toString('hex')}`;
   const doorId = `${agentId}-lab`;
-  const created = await server.request<CreatedAgentView>('POST', '/api/agents', { token: admin, body: { id: agentId, name: `E2E ${agentId}` } });
+  const created = await server.request<CreatedAgentView>('POST', '/api/agents', {
+    token: admin,
+    body: { id: agentId, name: `E2E ${agentId}` },
+  });
   if (created.status !== 201) throw new Error(`POST /api/agents → ${created.status} ${JSON.stringify(created.body)}`);
   const door = await server.request('POST', '/api/doors', {
     token: admin,
@@ -173,7 +184,9 @@ async function registerFreshAgent(server: TestServer): Promise<{ config: AgentCo
       mqtt: { url: server.server.mqttUrl, password: created.body.mqttPassword },
       dataDir: join(server.dataDir, agentId),
       gpio: { provider: 'sim' },
-      readers: [{ id: `${doorId}-in`, door: doorId, direction: 'in', type: 'rdm6300', serial: { path: `sim/${doorId}-in`, driver: 'sim' } }],
+      readers: [
+        { id: `${doorId}-in`, door: doorId, direction: 'in', type: 'rdm6300', serial: { path: `sim/${doorId}-in`, driver: 'sim' } },
+      ],
       doors: [{ id: doorId, lock: { line: 23, activeLow: false, failMode: 'secure' }, contact: { line: 24, openLevel: 1 } }],
     },
     { env: {} },

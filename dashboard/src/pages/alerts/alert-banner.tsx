@@ -10,7 +10,12 @@ import { useNavigate } from 'react-router';
 import { beep, useActiveAlerts } from './use-alerts';
 
 export function alertWhere(alert: AlertView): string {
-  return [alert.doorName ?? alert.doorId, alert.holder, alert.agentId && !alert.doorId ? alert.agentId : null, alert.detail && !alert.doorId ? alert.detail : null]
+  return [
+    alert.doorName ?? alert.doorId,
+    alert.holder,
+    alert.agentId && !alert.doorId ? alert.agentId : null,
+    alert.detail && !alert.doorId ? alert.detail : null,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -64,7 +69,15 @@ export function AlertBanner() {
   );
 }
 
-export function AcknowledgeDialog({ alert, onClose, onDone }: { alert: AlertView | null; onClose: () => void; onDone: (alert: AlertView) => void }) {
+export function AcknowledgeDialog({
+  alert,
+  onClose,
+  onDone,
+}: {
+  alert: AlertView | null;
+  onClose: () => void;
+  onDone: (alert: AlertView) => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [note, setNote] = useState('');

@@ -40,7 +40,11 @@ export function AlertsPage() {
           <Tag color={SEVERITY_COLOR[a.severity]}>{t(`alerts.severity.${a.severity}`)}</Tag>
           {t(`alerts.typeName.${a.type}`)}
           {a.active && <Typography.Text type="danger"> · {t('alerts.activeNow')}</Typography.Text>}
-          {a.escalatedAt && <Tag color="magenta" style={{ marginLeft: 6 }} data-testid="alert-escalated">{t('alerts.escalated')}</Tag>}
+          {a.escalatedAt && (
+            <Tag color="magenta" style={{ marginLeft: 6 }} data-testid="alert-escalated">
+              {t('alerts.escalated')}
+            </Tag>
+          )}
         </span>
       ),
     },
@@ -61,7 +65,13 @@ export function AlertsPage() {
         ) : (
           <span>
             <Tag>{t(`alerts.statusName.${a.status}`)}</Tag>
-            <Typography.Text type="secondary">{t('alerts.by', { name: a.acknowledgedBy ?? '—', time: a.acknowledgedAt ? formats.dateTime(a.acknowledgedAt) : '', note: a.note ?? '' })}</Typography.Text>
+            <Typography.Text type="secondary">
+              {t('alerts.by', {
+                name: a.acknowledgedBy ?? '—',
+                time: a.acknowledgedAt ? formats.dateTime(a.acknowledgedAt) : '',
+                note: a.note ?? '',
+              })}
+            </Typography.Text>
           </span>
         ),
     },
@@ -107,7 +117,9 @@ export function AlertsPage() {
         dataSource={rows}
         pagination={{ pageSize: 50 }}
         locale={{ emptyText: t('alerts.empty') }}
-        onRow={(a) => ({ 'data-testid': 'alert-row', 'data-alert-type': a.type, 'data-status': a.status }) as React.HTMLAttributes<HTMLElement>}
+        onRow={(a) =>
+          ({ 'data-testid': 'alert-row', 'data-alert-type': a.type, 'data-status': a.status }) as React.HTMLAttributes<HTMLElement>
+        }
       />
       <AcknowledgeDialog alert={acknowledging} onClose={() => setAcknowledging(null)} onDone={() => undefined} />
       {escalating && (

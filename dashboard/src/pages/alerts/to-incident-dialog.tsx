@@ -9,7 +9,15 @@ import { useApiMutation } from '../../api/query';
 import { useAction } from '../../components/admin-kit';
 
 /** A guard makes an incident of an alert: the level and what is known so far. */
-export function ToIncidentDialog({ alert, onClose, onDone }: { alert: AlertView; onClose: () => void; onDone: (incidentId: string) => void }) {
+export function ToIncidentDialog({
+  alert,
+  onClose,
+  onDone,
+}: {
+  alert: AlertView;
+  onClose: () => void;
+  onDone: (incidentId: string) => void;
+}) {
   const { t } = useTranslation();
   const run = useAction();
   const [level, setLevel] = useState<IncidentLevel>(alert.severity === 'critical' ? 2 : 1);
@@ -32,8 +40,20 @@ export function ToIncidentDialog({ alert, onClose, onDone }: { alert: AlertView;
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <span>{t('alerts.incidentLevel')}</span>
-        <Select<IncidentLevel> value={level} onChange={setLevel} style={{ width: 200 }} options={INCIDENT_LEVELS.map((l) => ({ value: l, label: t(`incidents.levels.${l}`) }))} data-testid="to-incident-level" />
-        <Input.TextArea rows={3} placeholder={t('alerts.incidentNote')} value={note} onChange={(e) => setNote(e.target.value)} data-testid="to-incident-note" />
+        <Select<IncidentLevel>
+          value={level}
+          onChange={setLevel}
+          style={{ width: 200 }}
+          options={INCIDENT_LEVELS.map((l) => ({ value: l, label: t(`incidents.levels.${l}`) }))}
+          data-testid="to-incident-level"
+        />
+        <Input.TextArea
+          rows={3}
+          placeholder={t('alerts.incidentNote')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          data-testid="to-incident-note"
+        />
       </Space>
     </Modal>
   );

@@ -37,7 +37,10 @@ export function useActiveAlerts(): { alerts: AlertView[]; replace: (alert: Alert
     on: { 'alert:v1': pushed },
   });
   // An answer to this user's own change (an acknowledgement) is folded in like a push.
-  const replace = useCallback((alert: AlertView) => queryClient.setQueryData<ActiveAlerts>(ACTIVE_ALERTS, (current) => pushed(current, alert)), [queryClient]);
+  const replace = useCallback(
+    (alert: AlertView) => queryClient.setQueryData<ActiveAlerts>(ACTIVE_ALERTS, (current) => pushed(current, alert)),
+    [queryClient],
+  );
   return { alerts: query.data?.toHandle ?? [], replace };
 }
 

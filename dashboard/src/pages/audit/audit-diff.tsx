@@ -53,9 +53,17 @@ export function AuditDiff({ entry }: { entry: AuditEntryView }) {
       data-testid="audit-diff"
       dataSource={rows}
       rowClassName={(row) => (row.changed ? 'audit-changed' : '')}
-      onRow={(row) => ({ 'data-testid': 'audit-diff-row', 'data-field': row.field, 'data-changed': String(row.changed) }) as HTMLAttributes<HTMLElement>}
+      onRow={(row) =>
+        ({ 'data-testid': 'audit-diff-row', 'data-field': row.field, 'data-changed': String(row.changed) }) as HTMLAttributes<HTMLElement>
+      }
       columns={[
-        { key: 'field', title: t('audit.field'), dataIndex: 'field', width: 200, render: (field: string) => <span className="mono">{field}</span> },
+        {
+          key: 'field',
+          title: t('audit.field'),
+          dataIndex: 'field',
+          width: 200,
+          render: (field: string) => <span className="mono">{field}</span>,
+        },
         {
           key: 'before',
           title: t('audit.before'),

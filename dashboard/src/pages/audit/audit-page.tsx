@@ -44,7 +44,11 @@ const ENTITY_LABELS: Partial<Record<string, keyof Messages['auditEntity']>> = {
 };
 
 function clean(filters: Filters): Filters {
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]));
+  return Object.fromEntries(
+    Object.entries(filters)
+      .filter(([, v]) => typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => [k, String(v).trim()]),
+  );
 }
 
 /** Admins and auditors read the append-only audit log and check its hash chain. */
@@ -102,7 +106,11 @@ export function AuditPage() {
       key: 'action',
       title: t('audit.action'),
       width: 150,
-      render: (_, e) => <Tag color={e.action === 'delete' || e.action.endsWith('failed') ? 'red' : e.action === 'create' ? 'green' : 'blue'}>{actionLabel(e.action)}</Tag>,
+      render: (_, e) => (
+        <Tag color={e.action === 'delete' || e.action.endsWith('failed') ? 'red' : e.action === 'create' ? 'green' : 'blue'}>
+          {actionLabel(e.action)}
+        </Tag>
+      ),
     },
     {
       key: 'entity',
@@ -220,7 +228,14 @@ export function AuditPage() {
             </div>
           ),
         }}
-        onRow={(e) => ({ 'data-testid': 'audit-row', 'data-seq': e.seq, 'data-action': e.action, 'data-entity-type': e.entityType ?? '' }) as HTMLAttributes<HTMLElement>}
+        onRow={(e) =>
+          ({
+            'data-testid': 'audit-row',
+            'data-seq': e.seq,
+            'data-action': e.action,
+            'data-entity-type': e.entityType ?? '',
+          }) as HTMLAttributes<HTMLElement>
+        }
       />
       {next && (
         <div className="audit-more">
@@ -247,7 +262,14 @@ function EvidencePackButton() {
   };
   return (
     <Space.Compact>
-      <InputNumber min={1} max={1095} value={days} onChange={(v) => setDays(Number(v) || 365)} addonAfter={t('audit.evidenceDays')} style={{ width: 130 }} />
+      <InputNumber
+        min={1}
+        max={1095}
+        value={days}
+        onChange={(v) => setDays(Number(v) || 365)}
+        addonAfter={t('audit.evidenceDays')}
+        style={{ width: 130 }}
+      />
       <Button icon={<FileZipOutlined />} onClick={download} loading={busy} data-testid="evidence-pack">
         {t('audit.evidencePack')}
       </Button>

@@ -80,7 +80,12 @@ export function CardRequestForm({
         <Form.Item
           name="number"
           label={t('cardAdmin.number')}
-          rules={[{ validator: (_, value: CardNumberValue | undefined) => (value?.cardNumber?.trim() ? Promise.resolve() : Promise.reject(new Error(t('admin.required')))) }]}
+          rules={[
+            {
+              validator: (_, value: CardNumberValue | undefined) =>
+                value?.cardNumber?.trim() ? Promise.resolve() : Promise.reject(new Error(t('admin.required'))),
+            },
+          ]}
         >
           <CardNumberInput />
         </Form.Item>
@@ -117,7 +122,11 @@ export function TransitionDialog({
       title={card && to ? t('cardAdmin.transitionTitle', { number: card.display, status: t(`cardStatus.${to}`) }) : ''}
       okText={to ? t(`cardAction.${to}`) : t('admin.confirm')}
       cancelText={t('admin.cancel')}
-      okButtonProps={{ danger: to === 'revoked' || to === 'lost' || to === 'destroyed' || to === 'suspended', loading: busy, 'data-testid': 'transition-confirm' }}
+      okButtonProps={{
+        danger: to === 'revoked' || to === 'lost' || to === 'destroyed' || to === 'suspended',
+        loading: busy,
+        'data-testid': 'transition-confirm',
+      }}
       onOk={async () => {
         setBusy(true);
         try {
@@ -129,13 +138,27 @@ export function TransitionDialog({
       onCancel={onCancel}
       destroyOnHidden
     >
-      <Input.TextArea value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder={t('admin.notePlaceholder')} data-testid="transition-note" />
+      <Input.TextArea
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        maxLength={500}
+        placeholder={t('admin.notePlaceholder')}
+        data-testid="transition-note"
+      />
     </Modal>
   );
 }
 
 /** Offers a replacement for a lost or destroyed card: a new request for the same holder. */
-export function ReplacementDialog({ card, onCancel, onSubmit }: { card: CardView | null; onCancel: () => void; onSubmit: (value: CardNumberValue) => Promise<boolean> }) {
+export function ReplacementDialog({
+  card,
+  onCancel,
+  onSubmit,
+}: {
+  card: CardView | null;
+  onCancel: () => void;
+  onSubmit: (value: CardNumberValue) => Promise<boolean>;
+}) {
   const { t } = useTranslation();
   const [value, setValue] = useState<CardNumberValue>({ format: 'em4100', cardNumber: '' });
   useEffect(() => setValue({ format: card?.credential.startsWith('em4100:') ? 'em4100' : 'h10301', cardNumber: '' }), [card]);
@@ -165,7 +188,13 @@ export function CardHistoryDrawer({ card, onClose }: { card: CardView | null; on
   // A history that cannot be read shows as empty.
   const rows = history.isError ? [] : history.data;
   return (
-    <Drawer open={card !== null} onClose={onClose} size={560} title={card ? t('cardAdmin.historyTitle', { number: card.display }) : ''} data-testid="card-history">
+    <Drawer
+      open={card !== null}
+      onClose={onClose}
+      size={560}
+      title={card ? t('cardAdmin.historyTitle', { number: card.display }) : ''}
+      data-testid="card-history"
+    >
       <Table<CardHistoryView>
         size="small"
         rowKey="id"
@@ -174,7 +203,11 @@ export function CardHistoryDrawer({ card, onClose }: { card: CardView | null; on
         pagination={false}
         columns={[
           { key: 'at', title: t('cardAdmin.at'), width: 170, render: (_, h) => formats.dateTime(h.at) },
-          { key: 'step', title: t('cardAdmin.step'), render: (_, h) => `${h.from ? t(`cardStatus.${h.from}`) : '—'} → ${t(`cardStatus.${h.to}`)}` },
+          {
+            key: 'step',
+            title: t('cardAdmin.step'),
+            render: (_, h) => `${h.from ? t(`cardStatus.${h.from}`) : '—'} → ${t(`cardStatus.${h.to}`)}`,
+          },
           { key: 'actor', title: t('cardAdmin.actor'), render: (_, h) => h.actor?.name ?? t('common.none') },
           { key: 'note', title: t('admin.note'), render: (_, h) => h.note ?? '' },
         ]}

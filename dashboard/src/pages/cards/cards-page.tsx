@@ -54,7 +54,10 @@ export function CardsPage() {
   };
   const replace = async (value: CardNumberValue): Promise<boolean> => {
     if (!replacing) return false;
-    const done = await run(() => changes.replace(replacing.id, { format: value.format, cardNumber: value.cardNumber.trim() }), t('cardAdmin.replacementRequested'));
+    const done = await run(
+      () => changes.replace(replacing.id, { format: value.format, cardNumber: value.cardNumber.trim() }),
+      t('cardAdmin.replacementRequested'),
+    );
     return done !== undefined;
   };
 
@@ -165,7 +168,14 @@ export function CardsPage() {
                 {t('cardAdmin.replacement')}
               </Button>
             )}
-            <Button size="small" type="text" icon={<HistoryOutlined />} onClick={() => setHistory(card)} data-testid="card-history-open" aria-label={t('cardAdmin.history')} />
+            <Button
+              size="small"
+              type="text"
+              icon={<HistoryOutlined />}
+              onClick={() => setHistory(card)}
+              data-testid="card-history-open"
+              aria-label={t('cardAdmin.history')}
+            />
           </Space>
         ),
       },

@@ -80,7 +80,12 @@ export function DoorForm({ open, door, zones, agents, onCancel, onSubmit }: Door
       <Alert type="info" showIcon title={t('doorAdmin.adjacencyRule')} className="form-rule" />
       <Form form={form} layout="vertical" data-testid="door-form">
         {!door && (
-          <Form.Item name="id" label={t('admin.id')} extra={t('admin.idHelp')} rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}>
+          <Form.Item
+            name="id"
+            label={t('admin.id')}
+            extra={t('admin.idHelp')}
+            rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}
+          >
             <Input data-testid="door-id" />
           </Form.Item>
         )}
@@ -96,13 +101,24 @@ export function DoorForm({ open, door, zones, agents, onCancel, onSubmit }: Door
         <Form.Item name="agentId" label={t('doorAdmin.agent')}>
           <Select
             data-testid="door-agent"
-            options={[{ value: null as unknown as string, label: t('doorAdmin.agentNone') }, ...agents.map((a) => ({ value: a.id, label: a.name }))]}
+            options={[
+              { value: null as unknown as string, label: t('doorAdmin.agentNone') },
+              ...agents.map((a) => ({ value: a.id, label: a.name })),
+            ]}
           />
         </Form.Item>
-        <Form.Item name="releaseSeconds" label={t('doorAdmin.releaseSeconds')} rules={[{ required: true, type: 'number', min: 3, max: 600 }]}>
+        <Form.Item
+          name="releaseSeconds"
+          label={t('doorAdmin.releaseSeconds')}
+          rules={[{ required: true, type: 'number', min: 3, max: 600 }]}
+        >
           <InputNumber min={3} max={600} step={1} data-testid="door-release" />
         </Form.Item>
-        <Form.Item name="heldOpenSeconds" label={t('doorAdmin.heldOpenSeconds')} rules={[{ required: true, type: 'number', min: 5, max: 3600 }]}>
+        <Form.Item
+          name="heldOpenSeconds"
+          label={t('doorAdmin.heldOpenSeconds')}
+          rules={[{ required: true, type: 'number', min: 5, max: 3600 }]}
+        >
           <InputNumber min={5} max={3600} step={5} data-testid="door-held-open" />
         </Form.Item>
         <Form.Item name="failMode" label={t('doorAdmin.failMode')}>

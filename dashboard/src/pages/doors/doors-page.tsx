@@ -65,7 +65,12 @@ export function DoorsPage() {
           <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(door)} data-testid="door-edit">
             {t('admin.edit')}
           </Button>
-          <Popconfirm title={t('admin.confirmDelete', { name: door.name })} onConfirm={() => remove(door)} okText={t('admin.delete')} cancelText={t('admin.cancel')}>
+          <Popconfirm
+            title={t('admin.confirmDelete', { name: door.name })}
+            onConfirm={() => remove(door)}
+            okText={t('admin.delete')}
+            cancelText={t('admin.cancel')}
+          >
             <Button size="small" danger icon={<DeleteOutlined />} data-testid="door-delete" aria-label={t('admin.delete')} />
           </Popconfirm>
         </Space>

@@ -1,7 +1,16 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { DATA_HANDLING, EQUIPMENT_KINDS, GATE_PASS_TYPES, type CheckpointDecision, type DataHandling, type EquipmentView, type GatePassView, type SealView } from '@acs/shared/api/equipment';
+import {
+  DATA_HANDLING,
+  EQUIPMENT_KINDS,
+  GATE_PASS_TYPES,
+  type CheckpointDecision,
+  type DataHandling,
+  type EquipmentView,
+  type GatePassView,
+  type SealView,
+} from '@acs/shared/api/equipment';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
@@ -43,7 +52,14 @@ function RegisterTab() {
   const [form] = Form.useForm();
   const [returning, setReturning] = useState<EquipmentView | null>(null);
   const counter = user.role === 'admin' || user.role === 'guard';
-  const add = async (values: { assetTag: string; kind: (typeof EQUIPMENT_KINDS)[number]; description: string; serial?: string; homeZoneId?: string; storesData?: boolean }) => {
+  const add = async (values: {
+    assetTag: string;
+    kind: (typeof EQUIPMENT_KINDS)[number];
+    description: string;
+    serial?: string;
+    homeZoneId?: string;
+    storesData?: boolean;
+  }) => {
     if (await run(() => changes.register(values), t('equipment.added'))) form.resetFields();
   };
   return (
@@ -63,7 +79,12 @@ function RegisterTab() {
             <Input placeholder={t('equipment.serial')} />
           </Form.Item>
           <Form.Item name="homeZoneId">
-            <Select allowClear style={{ width: 160 }} placeholder={t('equipment.homeZone')} options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))} />
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              placeholder={t('equipment.homeZone')}
+              options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))}
+            />
           </Form.Item>
           <Form.Item name="storesData" valuePropName="checked">
             <Checkbox>{t('equipment.storesData')}</Checkbox>
@@ -79,9 +100,17 @@ function RegisterTab() {
         dataSource={list.data ?? []}
         pagination={{ pageSize: 50 }}
         columns={[
-          { key: 'tag', title: t('equipment.assetTag'), render: (_, e: EquipmentView) => <Typography.Text code>{e.assetTag}</Typography.Text> },
+          {
+            key: 'tag',
+            title: t('equipment.assetTag'),
+            render: (_, e: EquipmentView) => <Typography.Text code>{e.assetTag}</Typography.Text>,
+          },
           { key: 'kind', title: t('equipment.kind'), render: (_, e: EquipmentView) => t(`equipment.kinds.${e.kind}`) },
-          { key: 'description', title: t('equipment.description'), render: (_, e: EquipmentView) => `${e.description}${e.serial ? ` (${e.serial})` : ''}` },
+          {
+            key: 'description',
+            title: t('equipment.description'),
+            render: (_, e: EquipmentView) => `${e.description}${e.serial ? ` (${e.serial})` : ''}`,
+          },
           { key: 'owner', title: t('equipment.owner'), render: (_, e: EquipmentView) => e.ownerName ?? '' },
           { key: 'zone', title: t('equipment.homeZone'), render: (_, e: EquipmentView) => e.homeZoneId ?? '' },
           { key: 'data', title: t('equipment.storesData'), render: (_, e: EquipmentView) => (e.storesData ? '✓' : '') },
@@ -90,7 +119,10 @@ function RegisterTab() {
             title: t('equipment.status'),
             render: (_, e: EquipmentView) => (
               <Space>
-                <Tag color={e.status === 'in_service' ? 'green' : e.status === 'awaiting_check' ? 'orange' : 'default'} data-testid="equipment-status">
+                <Tag
+                  color={e.status === 'in_service' ? 'green' : e.status === 'awaiting_check' ? 'orange' : 'default'}
+                  data-testid="equipment-status"
+                >
                   {t(`equipment.statuses.${e.status}`)}
                 </Tag>
                 {counter && e.status === 'awaiting_check' && (
@@ -103,12 +135,7 @@ function RegisterTab() {
           },
         ]}
       />
-      {returning && (
-        <ReturnDialog
-          item={returning}
-          onClose={() => setReturning(null)}
-        />
-      )}
+      {returning && <ReturnDialog item={returning} onClose={() => setReturning(null)} />}
     </Space>
   );
 }
@@ -120,7 +147,12 @@ function ReturnDialog({ item, onClose }: { item: EquipmentView; onClose: () => v
   const [check, setCheck] = useState<'intact' | 'tamper_free'>('tamper_free');
   const [note, setNote] = useState('');
   return (
-    <Modal open title={`${t('equipment.returnToService')}: ${item.assetTag}`} onCancel={onClose} onOk={async () => (await run(() => changes.returnToService(item.id, check, note))) && onClose()}>
+    <Modal
+      open
+      title={`${t('equipment.returnToService')}: ${item.assetTag}`}
+      onCancel={onClose}
+      onOk={async () => (await run(() => changes.returnToService(item.id, check, note))) && onClose()}
+    >
       <Radio.Group value={check} onChange={(e) => setCheck(e.target.value)}>
         <Radio value="intact">{t('equipment.checkIntact')}</Radio>
         <Radio value="tamper_free">{t('equipment.checkTamper')}</Radio>
@@ -140,9 +172,20 @@ function PassesTab() {
   const [form] = Form.useForm();
   const type = Form.useWatch('type', form) as string | undefined;
   const [handling, setHandling] = useState<GatePassView | null>(null);
-  const request = async (values: { assetTag: string; type: (typeof GATE_PASS_TYPES)[number]; reason: string; expectedReturnAt?: { valueOf(): number } }) => {
+  const request = async (values: {
+    assetTag: string;
+    type: (typeof GATE_PASS_TYPES)[number];
+    reason: string;
+    expectedReturnAt?: { valueOf(): number };
+  }) => {
     const created = await run(
-      () => changes.requestPass({ assetTag: values.assetTag, type: values.type, reason: values.reason, ...(values.expectedReturnAt ? { expectedReturnAt: values.expectedReturnAt.valueOf() } : {}) }),
+      () =>
+        changes.requestPass({
+          assetTag: values.assetTag,
+          type: values.type,
+          reason: values.reason,
+          ...(values.expectedReturnAt ? { expectedReturnAt: values.expectedReturnAt.valueOf() } : {}),
+        }),
       t('equipment.requested'),
     );
     if (created) form.resetFields();
@@ -159,14 +202,23 @@ function PassesTab() {
             <Input placeholder={t('equipment.assetTag')} data-testid="pass-tag" />
           </Form.Item>
           <Form.Item name="type">
-            <Select style={{ width: 140 }} options={GATE_PASS_TYPES.map((k) => ({ value: k, label: t(`equipment.passTypes.${k}`) }))} data-testid="pass-type" />
+            <Select
+              style={{ width: 140 }}
+              options={GATE_PASS_TYPES.map((k) => ({ value: k, label: t(`equipment.passTypes.${k}`) }))}
+              data-testid="pass-type"
+            />
           </Form.Item>
           <Form.Item name="reason" rules={[{ required: true, whitespace: true }]}>
             <Input placeholder={t('equipment.reason')} data-testid="pass-reason" />
           </Form.Item>
           {returnable && (
             <Form.Item name="expectedReturnAt" rules={[{ required: true }]}>
-              <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" placeholder={t('equipment.expectedReturn')} data-testid="pass-return" />
+              <DatePicker
+                showTime={{ format: 'HH:mm' }}
+                format="YYYY-MM-DD HH:mm"
+                placeholder={t('equipment.expectedReturn')}
+                data-testid="pass-return"
+              />
             </Form.Item>
           )}
           <Button type="primary" htmlType="submit" data-testid="pass-submit">
@@ -180,12 +232,28 @@ function PassesTab() {
         dataSource={list.data ?? []}
         pagination={{ pageSize: 50 }}
         columns={[
-          { key: 'number', title: t('equipment.passNumber'), render: (_, p: GatePassView) => <Typography.Text code data-testid="pass-number">{p.number}</Typography.Text> },
+          {
+            key: 'number',
+            title: t('equipment.passNumber'),
+            render: (_, p: GatePassView) => (
+              <Typography.Text code data-testid="pass-number">
+                {p.number}
+              </Typography.Text>
+            ),
+          },
           { key: 'item', title: t('equipment.assetTag'), render: (_, p: GatePassView) => `${p.assetTag} · ${p.equipmentDescription}` },
           { key: 'type', title: t('equipment.passType'), render: (_, p: GatePassView) => t(`equipment.passTypes.${p.type}`) },
           { key: 'reason', title: t('equipment.reason'), render: (_, p: GatePassView) => p.reason },
-          { key: 'by', title: t('equipment.requestedBy'), render: (_, p: GatePassView) => `${p.requestedBy ?? ''}${p.approvedBy ? ` → ${p.approvedBy}` : ''}` },
-          { key: 'return', title: t('equipment.expectedReturn'), render: (_, p: GatePassView) => (p.expectedReturnAt ? formats.dateTime(p.expectedReturnAt) : '') },
+          {
+            key: 'by',
+            title: t('equipment.requestedBy'),
+            render: (_, p: GatePassView) => `${p.requestedBy ?? ''}${p.approvedBy ? ` → ${p.approvedBy}` : ''}`,
+          },
+          {
+            key: 'return',
+            title: t('equipment.expectedReturn'),
+            render: (_, p: GatePassView) => (p.expectedReturnAt ? formats.dateTime(p.expectedReturnAt) : ''),
+          },
           {
             key: 'status',
             title: t('equipment.status'),
@@ -214,22 +282,20 @@ function PassesTab() {
                     </Button>
                   </>
                 )}
-                {p.type === 'repair' && !p.dataHandling && (p.status === 'requested' || p.status === 'approved') && user.role !== 'auditor' && (
-                  <Button size="small" onClick={() => setHandling(p)}>
-                    {t('equipment.recordData')}
-                  </Button>
-                )}
+                {p.type === 'repair' &&
+                  !p.dataHandling &&
+                  (p.status === 'requested' || p.status === 'approved') &&
+                  user.role !== 'auditor' && (
+                    <Button size="small" onClick={() => setHandling(p)}>
+                      {t('equipment.recordData')}
+                    </Button>
+                  )}
               </Space>
             ),
           },
         ]}
       />
-      {handling && (
-        <DataHandlingDialog
-          pass={handling}
-          onClose={() => setHandling(null)}
-        />
-      )}
+      {handling && <DataHandlingDialog pass={handling} onClose={() => setHandling(null)} />}
     </Space>
   );
 }
@@ -241,7 +307,12 @@ function DataHandlingDialog({ pass, onClose }: { pass: GatePassView; onClose: ()
   const [value, setValue] = useState<DataHandling>('wiped');
   const [note, setNote] = useState('');
   return (
-    <Modal open title={`${t('equipment.recordData')}: ${pass.number}`} onCancel={onClose} onOk={async () => (await run(() => changes.recordDataHandling(pass.id, value, note))) && onClose()}>
+    <Modal
+      open
+      title={`${t('equipment.recordData')}: ${pass.number}`}
+      onCancel={onClose}
+      onOk={async () => (await run(() => changes.recordDataHandling(pass.id, value, note))) && onClose()}
+    >
       <Radio.Group value={value} onChange={(e) => setValue(e.target.value)}>
         {DATA_HANDLING.map((d) => (
           <Radio key={d} value={d}>
@@ -249,7 +320,12 @@ function DataHandlingDialog({ pass, onClose }: { pass: GatePassView; onClose: ()
           </Radio>
         ))}
       </Radio.Group>
-      <Input.TextArea style={{ marginTop: 8 }} placeholder={t('equipment.dataNote')} value={note} onChange={(e) => setNote(e.target.value)} />
+      <Input.TextArea
+        style={{ marginTop: 8 }}
+        placeholder={t('equipment.dataNote')}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
     </Modal>
   );
 }
@@ -272,7 +348,14 @@ function CheckpointTab() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Form form={form} layout="inline" onFinish={check} initialValues={{ direction: 'out' }}>
         <Form.Item name="direction">
-          <Radio.Group optionType="button" options={[{ value: 'out', label: t('equipment.out') }, { value: 'in', label: t('equipment.in') }]} data-testid="checkpoint-direction" />
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'out', label: t('equipment.out') },
+              { value: 'in', label: t('equipment.in') },
+            ]}
+            data-testid="checkpoint-direction"
+          />
         </Form.Item>
         <Form.Item name="assetTag" rules={[{ required: true }]}>
           <Input autoFocus size="large" placeholder={t('equipment.assetTag')} data-testid="checkpoint-tag" />
@@ -290,7 +373,9 @@ function CheckpointTab() {
           showIcon
           data-testid="checkpoint-result"
           data-decision={result.decision}
-          message={<span style={{ fontSize: 32, fontWeight: 700 }}>{t(result.decision === 'allow' ? 'equipment.allow' : 'equipment.stop')}</span>}
+          message={
+            <span style={{ fontSize: 32, fontWeight: 700 }}>{t(result.decision === 'allow' ? 'equipment.allow' : 'equipment.stop')}</span>
+          }
           description={
             <span style={{ fontSize: 18 }}>
               {t(`equipment.reasons.${result.reason}`)}
@@ -314,7 +399,16 @@ function SealsTab() {
   const [form] = Form.useForm();
   const counter = user.role === 'admin' || user.role === 'guard';
   const apply = async (values: { number: string; assetTag?: string; location?: string }) => {
-    if (await run(() => changes.applySeal({ number: values.number, ...(values.assetTag ? { assetTag: values.assetTag } : {}), ...(values.location ? { location: values.location } : {}) }))) form.resetFields();
+    if (
+      await run(() =>
+        changes.applySeal({
+          number: values.number,
+          ...(values.assetTag ? { assetTag: values.assetTag } : {}),
+          ...(values.location ? { location: values.location } : {}),
+        }),
+      )
+    )
+      form.resetFields();
   };
   const inspect = (seal: SealView, result: 'intact' | 'broken') => {
     let note = '';
@@ -361,11 +455,31 @@ function SealsTab() {
         size="small"
         dataSource={list.data ?? []}
         columns={[
-          { key: 'number', title: t('equipment.sealNumber'), render: (_, s: SealView) => <Typography.Text code>{s.number}</Typography.Text> },
+          {
+            key: 'number',
+            title: t('equipment.sealNumber'),
+            render: (_, s: SealView) => <Typography.Text code>{s.number}</Typography.Text>,
+          },
           { key: 'on', title: t('equipment.location'), render: (_, s: SealView) => s.assetTag ?? s.location ?? '' },
-          { key: 'applied', title: t('equipment.appliedBy'), render: (_, s: SealView) => `${s.appliedBy ?? ''} ${formats.dateTime(s.appliedAt)}` },
-          { key: 'inspected', title: t('equipment.lastInspected'), render: (_, s: SealView) => (s.lastInspectedAt ? `${s.lastInspectedBy ?? ''} ${formats.dateTime(s.lastInspectedAt)}` : '') },
-          { key: 'status', title: t('equipment.status'), render: (_, s: SealView) => <Tag color={s.status === 'intact' ? 'green' : s.status === 'broken' ? 'red' : 'default'}>{t(`equipment.sealStatuses.${s.status}`)}</Tag> },
+          {
+            key: 'applied',
+            title: t('equipment.appliedBy'),
+            render: (_, s: SealView) => `${s.appliedBy ?? ''} ${formats.dateTime(s.appliedAt)}`,
+          },
+          {
+            key: 'inspected',
+            title: t('equipment.lastInspected'),
+            render: (_, s: SealView) => (s.lastInspectedAt ? `${s.lastInspectedBy ?? ''} ${formats.dateTime(s.lastInspectedAt)}` : ''),
+          },
+          {
+            key: 'status',
+            title: t('equipment.status'),
+            render: (_, s: SealView) => (
+              <Tag color={s.status === 'intact' ? 'green' : s.status === 'broken' ? 'red' : 'default'}>
+                {t(`equipment.sealStatuses.${s.status}`)}
+              </Tag>
+            ),
+          },
           {
             key: 'actions',
             title: '',
@@ -374,11 +488,19 @@ function SealsTab() {
                 <Space>
                   {s.status === 'intact' && (
                     <>
-                      <Button size="small" onClick={() => inspect(s, 'intact')}>{t('equipment.intact')}</Button>
-                      <Button size="small" danger onClick={() => inspect(s, 'broken')}>{t('equipment.broken')}</Button>
+                      <Button size="small" onClick={() => inspect(s, 'intact')}>
+                        {t('equipment.intact')}
+                      </Button>
+                      <Button size="small" danger onClick={() => inspect(s, 'broken')}>
+                        {t('equipment.broken')}
+                      </Button>
                     </>
                   )}
-                  {(s.status === 'intact' || s.status === 'broken') && <Button size="small" onClick={() => replace(s)}>{t('equipment.replace')}</Button>}
+                  {(s.status === 'intact' || s.status === 'broken') && (
+                    <Button size="small" onClick={() => replace(s)}>
+                      {t('equipment.replace')}
+                    </Button>
+                  )}
                 </Space>
               ),
           },
@@ -410,16 +532,34 @@ function MediaTab() {
           <Input placeholder={t('equipment.description')} />
         </Form.Item>
         <Form.Item name="zoneId" rules={[{ required: true }]}>
-          <Select style={{ width: 180 }} placeholder={t('equipment.zone')} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
+          <Select
+            style={{ width: 180 }}
+            placeholder={t('equipment.zone')}
+            options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))}
+          />
         </Form.Item>
         <Form.Item name="personId">
-          <Select allowClear showSearch optionFilterProp="label" style={{ width: 180 }} placeholder={t('equipment.person')} options={personOptions} />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 180 }}
+            placeholder={t('equipment.person')}
+            options={personOptions}
+          />
         </Form.Item>
         <Button type="primary" htmlType="submit">
           {t('equipment.checkMedia')}
         </Button>
       </Form>
-      {result && <Alert type={result.violation ? 'error' : 'success'} showIcon message={result.violation ? t('equipment.violation') : t('equipment.mediaOk')} description={result.detail} />}
+      {result && (
+        <Alert
+          type={result.violation ? 'error' : 'success'}
+          showIcon
+          message={result.violation ? t('equipment.violation') : t('equipment.mediaOk')}
+          description={result.detail}
+        />
+      )}
     </Space>
   );
 }
@@ -436,7 +576,11 @@ function MovementsTab() {
       pagination={{ pageSize: 50 }}
       columns={[
         { key: 'at', title: t('equipment.when'), render: (_, m) => formats.dateTime(m.at) },
-        { key: 'kind', title: t('equipment.movementKind'), render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag> },
+        {
+          key: 'kind',
+          title: t('equipment.movementKind'),
+          render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag>,
+        },
         { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
         { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
         { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },

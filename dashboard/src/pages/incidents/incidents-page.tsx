@@ -1,9 +1,40 @@
 import { useEffect, useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Drawer, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tabs,
+  Tag,
+  Timeline,
+  Typography,
+  Upload,
+} from 'antd';
 import { PaperClipOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ALERT_SEVERITIES, ALERT_TYPES, type AlertSeverity, type AlertType } from '@acs/shared/api/alerts';
-import { ATTACHMENT_MAX_BYTES, INCIDENT_CAUSES, INCIDENT_LEVELS, VIOLATION_LEVELS, type AlertRulesView, type IncidentDetailView, type IncidentLevel, type IncidentView, type ViolationLevel } from '@acs/shared/api/incidents';
+import {
+  ATTACHMENT_MAX_BYTES,
+  INCIDENT_CAUSES,
+  INCIDENT_LEVELS,
+  VIOLATION_LEVELS,
+  type AlertRulesView,
+  type IncidentDetailView,
+  type IncidentLevel,
+  type IncidentView,
+  type ViolationLevel,
+} from '@acs/shared/api/incidents';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
@@ -28,10 +59,14 @@ export function IncidentsPage() {
   const staff = user.role !== 'employee';
   const items = [
     { key: 'incidents', label: t('incidents.tabs.incidents'), children: <IncidentsTab /> },
-    ...(user.role === 'admin' || user.role === 'auditor' ? [{ key: 'violations', label: t('incidents.tabs.violations'), children: <ViolationsTab /> }] : []),
+    ...(user.role === 'admin' || user.role === 'auditor'
+      ? [{ key: 'violations', label: t('incidents.tabs.violations'), children: <ViolationsTab /> }]
+      : []),
     ...(staff ? [{ key: 'stats', label: t('incidents.tabs.stats'), children: <StatsTab /> }] : []),
     ...(staff ? [{ key: 'rules', label: t('incidents.tabs.rules'), children: <RulesTab /> }] : []),
-    ...(user.role === 'admin' || user.role === 'auditor' ? [{ key: 'retention', label: t('incidents.tabs.retention'), children: <RetentionTab /> }] : []),
+    ...(user.role === 'admin' || user.role === 'auditor'
+      ? [{ key: 'retention', label: t('incidents.tabs.retention'), children: <RetentionTab /> }]
+      : []),
   ];
   return (
     <Card size="small" title={staff ? t('incidents.title') : t('incidents.mine')} data-testid="page-incidents">
@@ -57,7 +92,13 @@ function IncidentsTab() {
   const [form] = Form.useForm();
   const staff = user.role !== 'employee';
   const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
-  const report = async (values: { title: string; description: string; level?: IncidentLevel; cause?: (typeof INCIDENT_CAUSES)[number]; zoneId?: string }) => {
+  const report = async (values: {
+    title: string;
+    description: string;
+    level?: IncidentLevel;
+    cause?: (typeof INCIDENT_CAUSES)[number];
+    zoneId?: string;
+  }) => {
     const created = await run(() => changes.report(values), t('incidents.reported'));
     if (created) {
       setReporting(false);
@@ -77,15 +118,28 @@ function IncidentsTab() {
         size="small"
         dataSource={list.data ?? []}
         pagination={{ pageSize: 50 }}
-        onRow={(i) => ({ onClick: () => setOpen(i.id), style: { cursor: 'pointer' }, 'data-testid': 'incident-row', 'data-status': i.status }) as React.HTMLAttributes<HTMLElement>}
+        onRow={(i) =>
+          ({
+            onClick: () => setOpen(i.id),
+            style: { cursor: 'pointer' },
+            'data-testid': 'incident-row',
+            'data-status': i.status,
+          }) as React.HTMLAttributes<HTMLElement>
+        }
         columns={[
           { key: 'number', title: t('incidents.number'), render: (_, i) => <Typography.Text code>{i.number}</Typography.Text> },
           { key: 'level', title: t('incidents.level'), render: (_, i) => <IncidentLevelTag level={i.level} /> },
           { key: 'title', title: t('incidents.titleField'), render: (_, i) => i.title },
-          { key: 'status', title: t('incidents.status'), render: (_, i) => <Tag color={i.status === 'closed' ? 'default' : 'gold'}>{t(`incidents.statuses.${i.status}`)}</Tag> },
+          {
+            key: 'status',
+            title: t('incidents.status'),
+            render: (_, i) => <Tag color={i.status === 'closed' ? 'default' : 'gold'}>{t(`incidents.statuses.${i.status}`)}</Tag>,
+          },
           { key: 'owner', title: t('incidents.owner'), render: (_, i) => i.owner?.name ?? t('incidents.none') },
           { key: 'created', title: t('incidents.created'), render: (_, i) => formats.dateTime(i.createdAt) },
-          ...(staff ? [] : [{ key: 'feedback', title: t('incidents.feedbackLabel'), render: (_: unknown, i: IncidentView) => i.feedback ?? '' }]),
+          ...(staff
+            ? []
+            : [{ key: 'feedback', title: t('incidents.feedbackLabel'), render: (_: unknown, i: IncidentView) => i.feedback ?? '' }]),
         ]}
       />
       <Modal open={reporting} title={t('incidents.reportTitle')} onCancel={() => setReporting(false)} footer={null} destroyOnHidden>
@@ -112,12 +166,7 @@ function IncidentsTab() {
           </Button>
         </Form>
       </Modal>
-      {open && (
-        <IncidentDrawer
-          incidentId={open}
-          onClose={() => setOpen(null)}
-        />
-      )}
+      {open && <IncidentDrawer incidentId={open} onClose={() => setOpen(null)} />}
     </Space>
   );
 }
@@ -151,12 +200,20 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
   // The file is sent as it is (multipart); the server checks the type by content. The size is
   // checked here too so that a guard learns it before the upload, not after it.
   const pickFile = (f: File) => {
-    if (f.size > ATTACHMENT_MAX_BYTES) message.error({ content: t('incidents.attachmentTooLarge', { size: (f.size / 1024 / 1024).toFixed(1) }), className: 'action-error' });
+    if (f.size > ATTACHMENT_MAX_BYTES)
+      message.error({ content: t('incidents.attachmentTooLarge', { size: (f.size / 1024 / 1024).toFixed(1) }), className: 'action-error' });
     else setFile(f);
     return false;
   };
   return (
-    <Drawer open width={720} title={`${incident.number} · ${incident.title}`} onClose={onClose} data-testid="incident-drawer" data-status={incident.status}>
+    <Drawer
+      open
+      width={720}
+      title={`${incident.number} · ${incident.title}`}
+      onClose={onClose}
+      data-testid="incident-drawer"
+      data-status={incident.status}
+    >
       <Descriptions size="small" column={2} bordered>
         <Descriptions.Item label={t('incidents.level')}>
           <IncidentLevelTag level={incident.level} />
@@ -166,19 +223,44 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
         </Descriptions.Item>
         <Descriptions.Item label={t('incidents.owner')}>{incident.owner?.name ?? t('incidents.none')}</Descriptions.Item>
         <Descriptions.Item label={t('incidents.reporter')}>{incident.reporter?.name ?? t('incidents.none')}</Descriptions.Item>
-        <Descriptions.Item label={t('incidents.cause')}>{incident.cause ? t(`incidents.causes.${incident.cause}`) : t('incidents.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('incidents.cause')}>
+          {incident.cause ? t(`incidents.causes.${incident.cause}`) : t('incidents.none')}
+        </Descriptions.Item>
         <Descriptions.Item label={t('incidents.zone')}>{incident.zoneId ?? t('incidents.none')}</Descriptions.Item>
         <Descriptions.Item label={t('incidents.description')} span={2}>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{incident.description}</Typography.Paragraph>
         </Descriptions.Item>
-        {incident.outcome && <Descriptions.Item label={t('incidents.outcome')} span={2}>{incident.outcome}</Descriptions.Item>}
-        {incident.correctiveActions && <Descriptions.Item label={t('incidents.correctiveActions')} span={2}>{incident.correctiveActions}</Descriptions.Item>}
-        {incident.feedback && <Descriptions.Item label={t('incidents.feedback')} span={2}>{incident.feedback}</Descriptions.Item>}
+        {incident.outcome && (
+          <Descriptions.Item label={t('incidents.outcome')} span={2}>
+            {incident.outcome}
+          </Descriptions.Item>
+        )}
+        {incident.correctiveActions && (
+          <Descriptions.Item label={t('incidents.correctiveActions')} span={2}>
+            {incident.correctiveActions}
+          </Descriptions.Item>
+        )}
+        {incident.feedback && (
+          <Descriptions.Item label={t('incidents.feedback')} span={2}>
+            {incident.feedback}
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {operator && incident.status !== 'closed' && (
         <Space style={{ marginTop: 12 }} wrap>
-          {incident.status === 'open' && <Button onClick={() => apply(() => changes.update(incident.id, { status: 'investigating' }))} data-testid="incident-investigate">{t('incidents.investigate')}</Button>}
-          {incident.owner?.id !== user.id && <Button onClick={() => apply(() => changes.update(incident.id, { ownerUserId: user.id }))}>{t('incidents.takeOwnership')}</Button>}
+          {incident.status === 'open' && (
+            <Button
+              onClick={() => apply(() => changes.update(incident.id, { status: 'investigating' }))}
+              data-testid="incident-investigate"
+            >
+              {t('incidents.investigate')}
+            </Button>
+          )}
+          {incident.owner?.id !== user.id && (
+            <Button onClick={() => apply(() => changes.update(incident.id, { ownerUserId: user.id }))}>
+              {t('incidents.takeOwnership')}
+            </Button>
+          )}
           <Select<IncidentLevel>
             value={incident.level}
             style={{ width: 150 }}
@@ -186,7 +268,14 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
             options={INCIDENT_LEVELS.map((l) => ({ value: l, label: t(`incidents.levels.${l}`) }))}
           />
           <Button onClick={() => setViolating(true)}>{t('incidents.recordViolation')}</Button>
-          <Button type="primary" danger disabled={!canClose} title={canClose ? undefined : t('incidents.level3Manager')} onClick={() => setClosing(true)} data-testid="incident-close">
+          <Button
+            type="primary"
+            danger
+            disabled={!canClose}
+            title={canClose ? undefined : t('incidents.level3Manager')}
+            onClick={() => setClosing(true)}
+            data-testid="incident-close"
+          >
             {t('incidents.close')}
           </Button>
         </Space>
@@ -204,7 +293,11 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
               </Typography.Text>
               <div style={{ whiteSpace: 'pre-wrap' }}>{e.text}</div>
               {e.attachment && (
-                <Button size="small" icon={<PaperClipOutlined />} onClick={() => run(() => downloadCsv(`/api/incidents/${incident.id}/attachments/${e.id}`, e.attachment!.name))}>
+                <Button
+                  size="small"
+                  icon={<PaperClipOutlined />}
+                  onClick={() => run(() => downloadCsv(`/api/incidents/${incident.id}/attachments/${e.id}`, e.attachment!.name))}
+                >
                   {e.attachment.name} ({Math.ceil(e.attachment.size / 1024)} KiB)
                 </Button>
               )}
@@ -227,7 +320,13 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
       )}
       {incident.status !== 'closed' && user.role !== 'auditor' && (
         <Space direction="vertical" style={{ width: '100%', marginTop: 12 }}>
-          <Input.TextArea rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('incidents.addNote')} data-testid="incident-note" />
+          <Input.TextArea
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder={t('incidents.addNote')}
+            data-testid="incident-note"
+          />
           <Space>
             <Upload
               beforeUpload={pickFile}
@@ -265,17 +364,20 @@ function IncidentDrawer({ incidentId, onClose }: { incidentId: string; onClose: 
           }}
         />
       )}
-      {violating && (
-        <ViolationDialog
-          incidentId={incident.id}
-          onClose={() => setViolating(false)}
-        />
-      )}
+      {violating && <ViolationDialog incidentId={incident.id} onClose={() => setViolating(false)} />}
     </Drawer>
   );
 }
 
-function CloseDialog({ incident, onClose, onDone }: { incident: IncidentDetailView; onClose: () => void; onDone: (next: IncidentDetailView) => void }) {
+function CloseDialog({
+  incident,
+  onClose,
+  onDone,
+}: {
+  incident: IncidentDetailView;
+  onClose: () => void;
+  onDone: (next: IncidentDetailView) => void;
+}) {
   const { t } = useTranslation();
   const run = useAction();
   const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
@@ -309,7 +411,8 @@ function ViolationDialog({ incidentId, onClose }: { incidentId?: string; onClose
   const changes = useMutations(incidentsApi, INCIDENT_CHANGES);
   const people = useQuery(peopleQueries.list);
   const submit = async (values: { personId: string; level: ViolationLevel; description: string }) => {
-    if (await run(() => changes.recordViolation({ ...values, ...(incidentId ? { incidentId } : {}) }), t('incidents.violationRecorded'))) onClose();
+    if (await run(() => changes.recordViolation({ ...values, ...(incidentId ? { incidentId } : {}) }), t('incidents.violationRecorded')))
+      onClose();
   };
   return (
     <Modal open title={t('incidents.recordViolation')} onCancel={onClose} footer={null} destroyOnHidden>
@@ -339,7 +442,16 @@ function ViolationsTab() {
   const rows = useQuery(incidentQueries.violations(personId)).data ?? [];
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Select allowClear showSearch optionFilterProp="label" style={{ width: 260 }} placeholder={t('incidents.filterPerson')} value={personId} onChange={setPersonId} options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+      <Select
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        style={{ width: 260 }}
+        placeholder={t('incidents.filterPerson')}
+        value={personId}
+        onChange={setPersonId}
+        options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+      />
       <Table
         size="small"
         rowKey="id"
@@ -366,7 +478,17 @@ function StatsTab() {
   const minutes = (ms: number | null) => (ms === null ? t('incidents.none') : t('incidents.minutes', { value: (ms / 60_000).toFixed(1) }));
   const table = (title: string, data: Record<string, number>, label: (key: string) => string) => (
     <Card size="small" title={title}>
-      <Table size="small" pagination={false} rowKey="key" dataSource={Object.entries(data).map(([key, count]) => ({ key, count }))} columns={[{ key: 'k', render: (_, r) => label(r.key) }, { key: 'c', render: (_, r) => r.count, align: 'right' }]} showHeader={false} />
+      <Table
+        size="small"
+        pagination={false}
+        rowKey="key"
+        dataSource={Object.entries(data).map(([key, count]) => ({ key, count }))}
+        columns={[
+          { key: 'k', render: (_, r) => label(r.key) },
+          { key: 'c', render: (_, r) => r.count, align: 'right' },
+        ]}
+        showHeader={false}
+      />
     </Card>
   );
   return (
@@ -389,7 +511,11 @@ function StatsTab() {
           </Row>
           <Row gutter={16}>
             <Col span={6}>{table(t('incidents.byLevel'), stats.byLevel, (k) => t(`incidents.levels.${k as '1' | '2' | '3'}`))}</Col>
-            <Col span={6}>{table(t('incidents.byCause'), stats.byCause, (k) => ((INCIDENT_CAUSES as readonly string[]).includes(k) ? t(`incidents.causes.${k as (typeof INCIDENT_CAUSES)[number]}`) : k))}</Col>
+            <Col span={6}>
+              {table(t('incidents.byCause'), stats.byCause, (k) =>
+                (INCIDENT_CAUSES as readonly string[]).includes(k) ? t(`incidents.causes.${k as (typeof INCIDENT_CAUSES)[number]}`) : k,
+              )}
+            </Col>
             <Col span={6}>{table(t('incidents.byZone'), stats.byZone, (k) => k)}</Col>
             <Col span={6}>{table(t('incidents.byMonth'), stats.byMonth, (k) => k)}</Col>
           </Row>
@@ -411,7 +537,9 @@ function RulesTab() {
   const rows = useMemo(() => {
     if (!draft) return [];
     const out: Array<{ key: string; level: '0' | '1' | '2' | '3'; type: AlertType; value: AlertSeverity | 'off' }> = [];
-    for (const level of ['0', '1', '2', '3'] as const) for (const [type, value] of Object.entries(draft.levels[level] ?? {})) out.push({ key: `${level}:${type}`, level, type: type as AlertType, value: value! });
+    for (const level of ['0', '1', '2', '3'] as const)
+      for (const [type, value] of Object.entries(draft.levels[level] ?? {}))
+        out.push({ key: `${level}:${type}`, level, type: type as AlertType, value: value! });
     return out;
   }, [draft]);
   if (!draft) return null;
@@ -422,7 +550,14 @@ function RulesTab() {
       <Typography.Title level={5}>{t('incidents.rulesTitle')}</Typography.Title>
       <Space wrap>
         <span>{t('incidents.escalateAfter')}</span>
-        <InputNumber disabled={!admin} min={10} max={86400} value={draft.escalateAfterSeconds} onChange={(v) => set({ escalateAfterSeconds: Number(v) })} data-testid="rules-escalate" />
+        <InputNumber
+          disabled={!admin}
+          min={10}
+          max={86400}
+          value={draft.escalateAfterSeconds}
+          onChange={(v) => set({ escalateAfterSeconds: Number(v) })}
+          data-testid="rules-escalate"
+        />
         <span>{t('incidents.escalateSeverities')}</span>
         <Select
           disabled={!admin}
@@ -435,13 +570,37 @@ function RulesTab() {
       </Space>
       <Space wrap>
         <span>{t('incidents.repeatedCount')}</span>
-        <InputNumber disabled={!admin} min={2} max={100} value={draft.repeatedDenials.count} onChange={(v) => set({ repeatedDenials: { ...draft.repeatedDenials, count: Number(v) } })} />
+        <InputNumber
+          disabled={!admin}
+          min={2}
+          max={100}
+          value={draft.repeatedDenials.count}
+          onChange={(v) => set({ repeatedDenials: { ...draft.repeatedDenials, count: Number(v) } })}
+        />
         <span>{t('incidents.repeatedWindow')}</span>
-        <InputNumber disabled={!admin} min={5} max={3600} value={draft.repeatedDenials.windowSeconds} onChange={(v) => set({ repeatedDenials: { ...draft.repeatedDenials, windowSeconds: Number(v) } })} />
+        <InputNumber
+          disabled={!admin}
+          min={5}
+          max={3600}
+          value={draft.repeatedDenials.windowSeconds}
+          onChange={(v) => set({ repeatedDenials: { ...draft.repeatedDenials, windowSeconds: Number(v) } })}
+        />
         <span>{t('incidents.syncLag')}</span>
-        <InputNumber disabled={!admin} min={10} max={86400} value={draft.syncLagSeconds} onChange={(v) => set({ syncLagSeconds: Number(v) })} />
+        <InputNumber
+          disabled={!admin}
+          min={10}
+          max={86400}
+          value={draft.syncLagSeconds}
+          onChange={(v) => set({ syncLagSeconds: Number(v) })}
+        />
         <span>{t('incidents.clockDrift')}</span>
-        <InputNumber disabled={!admin} min={1} max={86400} value={draft.clockDriftSeconds} onChange={(v) => set({ clockDriftSeconds: Number(v) })} />
+        <InputNumber
+          disabled={!admin}
+          min={1}
+          max={86400}
+          value={draft.clockDriftSeconds}
+          onChange={(v) => set({ clockDriftSeconds: Number(v) })}
+        />
       </Space>
       <Typography.Text strong>{t('incidents.perLevel')}</Typography.Text>
       <Table
@@ -461,7 +620,10 @@ function RulesTab() {
                 style={{ width: 140 }}
                 value={r.value}
                 onChange={(value) => set({ levels: { ...draft.levels, [r.level]: { ...draft.levels[r.level], [r.type]: value } } })}
-                options={[...ALERT_SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) })), { value: 'off', label: t('incidents.off') }]}
+                options={[
+                  ...ALERT_SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) })),
+                  { value: 'off', label: t('incidents.off') },
+                ]}
               />
             ),
           },
@@ -469,12 +631,19 @@ function RulesTab() {
       />
       {admin && (
         <Space>
-          <Select style={{ width: 90 }} value={newLevel} onChange={setNewLevel} options={(['0', '1', '2', '3'] as const).map((l) => ({ value: l, label: `L${l}` }))} />
+          <Select
+            style={{ width: 90 }}
+            value={newLevel}
+            onChange={setNewLevel}
+            options={(['0', '1', '2', '3'] as const).map((l) => ({ value: l, label: `L${l}` }))}
+          />
           <Select
             style={{ width: 260 }}
             placeholder={t('incidents.alertType')}
             options={ALERT_TYPES.map((type) => ({ value: type, label: t(`alerts.typeName.${type}`) }))}
-            onChange={(type: AlertType) => set({ levels: { ...draft.levels, [newLevel]: { ...draft.levels[newLevel], [type]: 'critical' } } })}
+            onChange={(type: AlertType) =>
+              set({ levels: { ...draft.levels, [newLevel]: { ...draft.levels[newLevel], [type]: 'critical' } } })
+            }
             value={null}
           />
           <Button type="primary" onClick={() => run(() => alertChanges.updateRules(draft), t('incidents.saved'))} data-testid="rules-save">

@@ -31,7 +31,19 @@ export function RetentionTab() {
   useEffect(() => setDraft(settings.data ?? null), [settings.data]);
   if (!draft) return null;
   const place = async (values: { reason: string; personId?: string; period: [{ valueOf(): number }, { valueOf(): number }] }) => {
-    if (await run(() => changes.placeHold({ reason: values.reason, personId: values.personId, periodFrom: values.period[0].valueOf(), periodTo: values.period[1].valueOf() }), t('incidents.saved'))) form.resetFields();
+    if (
+      await run(
+        () =>
+          changes.placeHold({
+            reason: values.reason,
+            personId: values.personId,
+            periodFrom: values.period[0].valueOf(),
+            periodTo: values.period[1].valueOf(),
+          }),
+        t('incidents.saved'),
+      )
+    )
+      form.resetFields();
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="retention-tab">
@@ -40,8 +52,20 @@ export function RetentionTab() {
         {RETENTION_RECORD_TYPES.map((type) => (
           <Space key={type}>
             <span>{t(`retention.types.${type}`)}</span>
-            <InputNumber disabled={!admin || draft[type] === null} min={30} max={36500} {...(draft[type] === null ? {} : { value: draft[type] })} onChange={(v) => setDraft({ ...draft, [type]: Number(v) })} addonAfter={t('retention.days')} style={{ width: 150 }} />
-            <Checkbox disabled={!admin} checked={draft[type] === null} onChange={(e) => setDraft({ ...draft, [type]: e.target.checked ? null : 365 })}>
+            <InputNumber
+              disabled={!admin || draft[type] === null}
+              min={30}
+              max={36500}
+              {...(draft[type] === null ? {} : { value: draft[type] })}
+              onChange={(v) => setDraft({ ...draft, [type]: Number(v) })}
+              addonAfter={t('retention.days')}
+              style={{ width: 150 }}
+            />
+            <Checkbox
+              disabled={!admin}
+              checked={draft[type] === null}
+              onChange={(e) => setDraft({ ...draft, [type]: e.target.checked ? null : 365 })}
+            >
               {t('retention.forever')}
             </Checkbox>
           </Space>
@@ -72,7 +96,14 @@ export function RetentionTab() {
             <Input placeholder={t('retention.reason')} style={{ width: 240 }} />
           </Form.Item>
           <Form.Item name="personId">
-            <Select allowClear showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('retention.allPeople')} options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              style={{ width: 200 }}
+              placeholder={t('retention.allPeople')}
+              options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            />
           </Form.Item>
           <Form.Item name="period" rules={[{ required: true }]}>
             <DatePicker.RangePicker />
@@ -89,7 +120,11 @@ export function RetentionTab() {
         columns={[
           { key: 'reason', title: t('retention.reason'), render: (_, h) => h.reason },
           { key: 'who', title: t('incidents.person'), render: (_, h) => h.personName ?? t('retention.allPeople') },
-          { key: 'period', title: t('retention.period'), render: (_, h) => `${formats.dateTime(h.periodFrom)} – ${formats.dateTime(h.periodTo)}` },
+          {
+            key: 'period',
+            title: t('retention.period'),
+            render: (_, h) => `${formats.dateTime(h.periodFrom)} – ${formats.dateTime(h.periodTo)}`,
+          },
           { key: 'by', title: t('incidents.recordedBy'), render: (_, h) => `${h.createdBy ?? ''} ${formats.dateTime(h.createdAt)}` },
           {
             key: 'state',

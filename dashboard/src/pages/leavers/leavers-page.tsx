@@ -27,7 +27,12 @@ export function LeaversPage() {
   const columns: ColumnsType<LeaverRow> = [
     { key: 'name', title: t('leavers.person'), dataIndex: 'name' },
     { key: 'department', title: t('leavers.department'), render: (_, l) => l.department ?? t('common.none') },
-    { key: 'departedAt', title: t('leavers.departedAt'), render: (_, l) => formats.dateTime(l.departedAt), sorter: (a, b) => a.departedAt - b.departedAt },
+    {
+      key: 'departedAt',
+      title: t('leavers.departedAt'),
+      render: (_, l) => formats.dateTime(l.departedAt),
+      sorter: (a, b) => a.departedAt - b.departedAt,
+    },
     { key: 'cards', title: t('leavers.cards'), dataIndex: 'cardsRevoked', width: 90, align: 'right' },
     { key: 'grants', title: t('leavers.grants'), dataIndex: 'grantsEnded', width: 90, align: 'right' },
     {
@@ -47,7 +52,8 @@ export function LeaversPage() {
     {
       key: 'delay',
       title: t('leavers.delay'),
-      render: (_, l) => (l.allConfirmedAt !== null && l.revokedAt !== null ? <Tag color="success">{seconds(l.allConfirmedAt - l.revokedAt)}</Tag> : ''),
+      render: (_, l) =>
+        l.allConfirmedAt !== null && l.revokedAt !== null ? <Tag color="success">{seconds(l.allConfirmedAt - l.revokedAt)}</Tag> : '',
     },
   ];
 
@@ -62,7 +68,11 @@ export function LeaversPage() {
       rowAttributes={(l) => ({ 'data-confirmed': String(l.allConfirmedAt !== null) })}
       tools={
         canExport && (
-          <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv('/api/reports/leavers.csv', 'leavers.csv'))} data-testid="leavers-export">
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() => run(() => downloadCsv('/api/reports/leavers.csv', 'leavers.csv'))}
+            data-testid="leavers-export"
+          >
             {t('admin.export')}
           </Button>
         )

@@ -95,9 +95,7 @@ export function AgentsPanel({ live, doorNames }: { live: LiveAgents; doorNames: 
                     : t('live.agents.versions', { applied: agent.appliedVersion, target: agent.targetVersion })}
                 </div>
                 <div>{hash}</div>
-                {agent.appliedAt !== null && (
-                  <div>{t('live.agents.appliedAt', { time: formats.dateTime(agent.appliedAt) })}</div>
-                )}
+                {agent.appliedAt !== null && <div>{t('live.agents.appliedAt', { time: formats.dateTime(agent.appliedAt) })}</div>}
               </>
             }
           >
@@ -131,9 +129,7 @@ export function AgentsPanel({ live, doorNames }: { live: LiveAgents; doorNames: 
         )
       }
     >
-      {live.error && (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: live.error.message })} className="live-alert" />
-      )}
+      {live.error && <Alert type="error" showIcon title={t('common.loadFailed', { message: live.error.message })} className="live-alert" />}
       <Table<AgentView>
         size="small"
         rowKey="id"

@@ -62,7 +62,9 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
           <Tooltip
             title={
               <>
-                {untrusted && <div>{t('live.events.deviceTimeRejected', { claim: claimedTime(event.deviceOccurredAt!, formats.dateTime) })}</div>}
+                {untrusted && (
+                  <div>{t('live.events.deviceTimeRejected', { claim: claimedTime(event.deviceOccurredAt!, formats.dateTime) })}</div>
+                )}
                 <div>{t('live.events.deviceTime', { time: formats.dateTime(event.occurredAt) })}</div>
                 <div>{t('live.events.serverTime', { time: formats.dateTime(event.receivedAt) })}</div>
                 {late && <div>{t('live.events.delayed')}</div>}

@@ -65,7 +65,11 @@ export function MyAccessPage() {
                   t('admin.anyTime')
                 ),
             },
-            { key: 'validUntil', title: t('myAccess.validUntil'), render: (_, g) => (g.validUntil === null ? t('admin.noEnd') : formats.dateTime(g.validUntil)) },
+            {
+              key: 'validUntil',
+              title: t('myAccess.validUntil'),
+              render: (_, g) => (g.validUntil === null ? t('admin.noEnd') : formats.dateTime(g.validUntil)),
+            },
           ]}
         />
       </Card>
@@ -81,8 +85,16 @@ export function MyAccessPage() {
           columns={[
             { key: 'number', title: t('cards.number'), render: (_, c) => <span className="mono">{c.display}</span> },
             { key: 'type', title: t('cards.type'), render: (_, c) => t(`cardType.${c.type}`) },
-            { key: 'status', title: t('cards.status'), render: (_, c) => <Tag color={cardStatusColor(c.status)}>{t(`cardStatus.${c.status}`)}</Tag> },
-            { key: 'validUntil', title: t('cards.validUntil'), render: (_, c) => (c.validUntil === null ? t('cards.noLimit') : formats.dateTime(c.validUntil)) },
+            {
+              key: 'status',
+              title: t('cards.status'),
+              render: (_, c) => <Tag color={cardStatusColor(c.status)}>{t(`cardStatus.${c.status}`)}</Tag>,
+            },
+            {
+              key: 'validUntil',
+              title: t('cards.validUntil'),
+              render: (_, c) => (c.validUntil === null ? t('cards.noLimit') : formats.dateTime(c.validUntil)),
+            },
           ]}
         />
       </Card>

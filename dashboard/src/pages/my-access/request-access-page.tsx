@@ -33,7 +33,13 @@ export function RequestAccessPage() {
   const submit = async () => {
     const v = await form.validateFields();
     const done = await run(
-      () => changes.createAccessRequest({ zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, until: endOfDay(v.until), reason: v.reason.trim() }),
+      () =>
+        changes.createAccessRequest({
+          zoneId: v.zoneId,
+          scheduleId: v.scheduleId ?? null,
+          until: endOfDay(v.until),
+          reason: v.reason.trim(),
+        }),
       t('requestAccess.submitted'),
     );
     if (done) form.resetFields();
@@ -60,12 +66,21 @@ export function RequestAccessPage() {
             </Typography.Paragraph>
           )}
           <Form.Item name="scheduleId" label={t('requestAccess.schedule')}>
-            <Select allowClear placeholder={t('admin.anyTime')} options={(schedules.data ?? []).map((s) => ({ value: s.id, label: s.name }))} data-testid="request-schedule" />
+            <Select
+              allowClear
+              placeholder={t('admin.anyTime')}
+              options={(schedules.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+              data-testid="request-schedule"
+            />
           </Form.Item>
           <Form.Item name="until" label={t('requestAccess.until')}>
             <Input type="date" data-testid="request-until" />
           </Form.Item>
-          <Form.Item name="reason" label={t('requestAccess.reason')} rules={[{ required: true, whitespace: true, min: 3, message: t('requestAccess.reasonPlaceholder') }]}>
+          <Form.Item
+            name="reason"
+            label={t('requestAccess.reason')}
+            rules={[{ required: true, whitespace: true, min: 3, message: t('requestAccess.reasonPlaceholder') }]}
+          >
             <Input.TextArea maxLength={500} placeholder={t('requestAccess.reasonPlaceholder')} data-testid="request-reason" />
           </Form.Item>
           <Button type="primary" icon={<SendOutlined />} onClick={submit} data-testid="request-submit">
@@ -81,7 +96,9 @@ export function RequestAccessPage() {
           loading={mine.isFetching && !mine.data}
           pagination={false}
           locale={{ emptyText: t('requestAdmin.empty') }}
-          onRow={(r) => ({ 'data-testid': 'my-request-row', 'data-id': r.id, 'data-status': r.status }) as React.HTMLAttributes<HTMLElement>}
+          onRow={(r) =>
+            ({ 'data-testid': 'my-request-row', 'data-id': r.id, 'data-status': r.status }) as React.HTMLAttributes<HTMLElement>
+          }
           columns={[
             {
               key: 'zone',
@@ -95,7 +112,11 @@ export function RequestAccessPage() {
             { key: 'requestedAt', title: t('requestAdmin.requestedAt'), render: (_, r) => formats.dateTime(r.requestedAt) },
             { key: 'reason', title: t('requestAdmin.reason'), dataIndex: 'reason' },
             { key: 'status', title: t('requestAdmin.status'), render: (_, r) => <RequestStatusTag status={r.status} /> },
-            { key: 'decision', title: t('requestAdmin.decision'), render: (_, r) => (r.decidedBy ? `${r.decidedBy.name}${r.decisionReason ? `: ${r.decisionReason}` : ''}` : '') },
+            {
+              key: 'decision',
+              title: t('requestAdmin.decision'),
+              render: (_, r) => (r.decidedBy ? `${r.decidedBy.name}${r.decisionReason ? `: ${r.decisionReason}` : ''}` : ''),
+            },
             {
               key: 'actions',
               render: (_, r) =>

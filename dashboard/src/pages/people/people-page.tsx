@@ -104,7 +104,13 @@ export function PeoplePage() {
         )
       }
     >
-      <PersonForm open={editing !== undefined} person={editing ?? null} departments={departments.data ?? []} onCancel={() => setEditing(undefined)} onSubmit={save} />
+      <PersonForm
+        open={editing !== undefined}
+        person={editing ?? null}
+        departments={departments.data ?? []}
+        onCancel={() => setEditing(undefined)}
+        onSubmit={save}
+      />
     </ListPage>
   );
 }

@@ -22,12 +22,21 @@ export function PersonForm({ open, person, departments, onCancel, onSubmit }: Pe
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    form.setFieldsValue(person ? { name: person.name, kind: person.kind, department: person.department, email: person.email } : { kind: 'employee', department: null });
+    form.setFieldsValue(
+      person
+        ? { name: person.name, kind: person.kind, department: person.department, email: person.email }
+        : { kind: 'employee', department: null },
+    );
   }, [open, person, form]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    const body: PersonInput = { name: v.name, kind: v.kind, department: v.department ?? null, email: v.email?.trim() ? v.email.trim() : null };
+    const body: PersonInput = {
+      name: v.name,
+      kind: v.kind,
+      department: v.department ?? null,
+      email: v.email?.trim() ? v.email.trim() : null,
+    };
     if (await onSubmit(body)) onCancel();
   };
   const moving = person !== null && (department ?? null) !== person.department;
@@ -54,7 +63,10 @@ export function PersonForm({ open, person, departments, onCancel, onSubmit }: Pe
           <Select
             data-testid="person-department"
             allowClear
-            options={[{ value: null as unknown as string, label: t('admin.none') }, ...departments.map((d) => ({ value: d.name, label: d.name }))]}
+            options={[
+              { value: null as unknown as string, label: t('admin.none') },
+              ...departments.map((d) => ({ value: d.name, label: d.name })),
+            ]}
           />
         </Form.Item>
         {moving && <Alert type="warning" showIcon title={t('peopleAdmin.moveHint')} className="form-rule" data-testid="move-hint" />}

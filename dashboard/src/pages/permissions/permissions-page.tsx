@@ -41,7 +41,13 @@ export function PermissionsPage() {
   const grant = async () => {
     const v = await form.validateFields();
     const done = await run(
-      () => changes.createGrant({ personId: v.personId, zoneId: v.zoneId, scheduleId: v.scheduleId ?? null, validUntil: endOfDay(v.validUntil) }),
+      () =>
+        changes.createGrant({
+          personId: v.personId,
+          zoneId: v.zoneId,
+          scheduleId: v.scheduleId ?? null,
+          validUntil: endOfDay(v.validUntil),
+        }),
       t('grantAdmin.granted'),
     );
     if (done) setGranting(false);
@@ -51,7 +57,12 @@ export function PermissionsPage() {
   };
 
   const columns: ColumnsType<GrantView> = [
-    { key: 'person', title: t('grantAdmin.person'), render: (_, g) => personNames.get(g.personId) ?? g.personId, sorter: (a, b) => (personNames.get(a.personId) ?? '').localeCompare(personNames.get(b.personId) ?? '') },
+    {
+      key: 'person',
+      title: t('grantAdmin.person'),
+      render: (_, g) => personNames.get(g.personId) ?? g.personId,
+      sorter: (a, b) => (personNames.get(a.personId) ?? '').localeCompare(personNames.get(b.personId) ?? ''),
+    },
     {
       key: 'zone',
       title: t('grantAdmin.zone'),
@@ -64,9 +75,22 @@ export function PermissionsPage() {
         );
       },
     },
-    { key: 'schedule', title: t('grantAdmin.schedule'), render: (_, g) => (g.scheduleId ? (scheduleNames.get(g.scheduleId) ?? g.scheduleId) : t('admin.anyTime')) },
-    { key: 'validUntil', title: t('grantAdmin.validUntil'), render: (_, g) => (g.validUntil === null ? t('admin.noEnd') : formats.dateTime(g.validUntil)) },
-    { key: 'createdAt', title: t('grantAdmin.createdAt'), render: (_, g) => formats.dateTime(g.createdAt), sorter: (a, b) => a.createdAt - b.createdAt },
+    {
+      key: 'schedule',
+      title: t('grantAdmin.schedule'),
+      render: (_, g) => (g.scheduleId ? (scheduleNames.get(g.scheduleId) ?? g.scheduleId) : t('admin.anyTime')),
+    },
+    {
+      key: 'validUntil',
+      title: t('grantAdmin.validUntil'),
+      render: (_, g) => (g.validUntil === null ? t('admin.noEnd') : formats.dateTime(g.validUntil)),
+    },
+    {
+      key: 'createdAt',
+      title: t('grantAdmin.createdAt'),
+      render: (_, g) => formats.dateTime(g.createdAt),
+      sorter: (a, b) => a.createdAt - b.createdAt,
+    },
   ];
   if (isAdmin) {
     columns.push({
@@ -75,7 +99,10 @@ export function PermissionsPage() {
       width: 110,
       render: (_, g) => (
         <Popconfirm
-          title={t('grantAdmin.revokeConfirm', { person: personNames.get(g.personId) ?? '', zone: zoneById.get(g.zoneId)?.name ?? g.zoneId })}
+          title={t('grantAdmin.revokeConfirm', {
+            person: personNames.get(g.personId) ?? '',
+            zone: zoneById.get(g.zoneId)?.name ?? g.zoneId,
+          })}
           onConfirm={() => revoke(g)}
           okText={t('grantAdmin.revoke')}
           cancelText={t('admin.cancel')}
@@ -128,7 +155,12 @@ export function PermissionsPage() {
             />
           </Form.Item>
           <Form.Item name="scheduleId" label={t('grantAdmin.schedule')}>
-            <Select allowClear placeholder={t('admin.anyTime')} options={(schedules.data ?? []).map((s) => ({ value: s.id, label: s.name }))} data-testid="grant-schedule" />
+            <Select
+              allowClear
+              placeholder={t('admin.anyTime')}
+              options={(schedules.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
+              data-testid="grant-schedule"
+            />
           </Form.Item>
           <Form.Item name="validUntil" label={t('grantAdmin.validUntil')}>
             <Input type="date" data-testid="grant-valid-until" />

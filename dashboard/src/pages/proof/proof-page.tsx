@@ -50,7 +50,9 @@ export function ProofPage() {
           dataSource={lag ?? []}
           pagination={false}
           locale={{ emptyText: t('live.agents.empty') }}
-          onRow={(a) => ({ 'data-testid': 'lag-row', 'data-agent-id': a.agentId, 'data-behind': String(a.behind) }) as React.HTMLAttributes<HTMLElement>}
+          onRow={(a) =>
+            ({ 'data-testid': 'lag-row', 'data-agent-id': a.agentId, 'data-behind': String(a.behind) }) as React.HTMLAttributes<HTMLElement>
+          }
           expandable={{
             rowExpandable: (a) => a.missing.length > 0,
             expandedRowRender: (a) => (
@@ -59,7 +61,8 @@ export function ProofPage() {
                 dataSource={a.missing}
                 renderItem={(c) => (
                   <List.Item>
-                    <span className="mono">v{c.version}</span> {formats.dateTime(c.at)} {c.reason} {c.revokes && <Tag color="red">{t('proof.revocationsTitle')}</Tag>}
+                    <span className="mono">v{c.version}</span> {formats.dateTime(c.at)} {c.reason}{' '}
+                    {c.revokes && <Tag color="red">{t('proof.revocationsTitle')}</Tag>}
                   </List.Item>
                 )}
               />
@@ -95,9 +98,14 @@ export function ProofPage() {
             {
               key: 'missing',
               title: t('proof.missing'),
-              render: (_, a) => (a.missingCount ? t('proof.missingCount', { count: a.missingCount, revocations: a.missingRevocations }) : t('common.none')),
+              render: (_, a) =>
+                a.missingCount ? t('proof.missingCount', { count: a.missingCount, revocations: a.missingRevocations }) : t('common.none'),
             },
-            { key: 'since', title: t('proof.behindSince'), render: (_, a) => (a.behindSince ? formats.dateTime(a.behindSince) : t('common.none')) },
+            {
+              key: 'since',
+              title: t('proof.behindSince'),
+              render: (_, a) => (a.behindSince ? formats.dateTime(a.behindSince) : t('common.none')),
+            },
           ]}
         />
       </Card>
@@ -109,12 +117,22 @@ export function ProofPage() {
           dataSource={revocations ?? []}
           pagination={{ defaultPageSize: 20, hideOnSinglePage: true }}
           locale={{ emptyText: t('common.noData') }}
-          onRow={(r) => ({ 'data-testid': 'revocation-row', 'data-version': r.version, 'data-complete': String(r.complete) }) as React.HTMLAttributes<HTMLElement>}
+          onRow={(r) =>
+            ({
+              'data-testid': 'revocation-row',
+              'data-version': r.version,
+              'data-complete': String(r.complete),
+            }) as React.HTMLAttributes<HTMLElement>
+          }
           columns={[
             { key: 'version', title: t('proof.change'), width: 80, render: (_, r) => <span className="mono">v{r.version}</span> },
             { key: 'at', title: t('proof.clickAt'), render: (_, r) => formats.dateTime(r.at) },
             { key: 'actor', title: t('proof.actor'), render: (_, r) => r.actor?.name ?? t('common.none') },
-            { key: 'reason', title: t('proof.reason'), render: (_, r) => <Typography.Text className="small-note">{r.reason}</Typography.Text> },
+            {
+              key: 'reason',
+              title: t('proof.reason'),
+              render: (_, r) => <Typography.Text className="small-note">{r.reason}</Typography.Text>,
+            },
             {
               key: 'agents',
               title: t('proof.confirmations'),
@@ -130,7 +148,8 @@ export function ProofPage() {
             {
               key: 'delay',
               title: t('proof.delay'),
-              render: (_, r) => (r.complete ? <Tag color="success">{seconds(r.delayMs ?? 0)}</Tag> : <Tag color="warning">{t('proof.pending')}</Tag>),
+              render: (_, r) =>
+                r.complete ? <Tag color="success">{seconds(r.delayMs ?? 0)}</Tag> : <Tag color="warning">{t('proof.pending')}</Tag>,
             },
           ]}
         />

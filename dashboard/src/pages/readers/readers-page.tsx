@@ -46,7 +46,9 @@ const SECURE_COLOR: Record<SecureChannelState, string> = {
 };
 
 function sortReaders(readers: ReaderView[]): ReaderView[] {
-  return [...readers].sort((a, b) => a.agentId.localeCompare(b.agentId) || a.doorId.localeCompare(b.doorId) || a.readerId.localeCompare(b.readerId));
+  return [...readers].sort(
+    (a, b) => a.agentId.localeCompare(b.agentId) || a.doorId.localeCompare(b.doorId) || a.readerId.localeCompare(b.readerId),
+  );
 }
 
 /**
@@ -96,7 +98,9 @@ export function ReadersPage() {
 
   const capabilityLabel = (cap: OsdpCapability) => {
     const key = CAPABILITY_KEYS[cap.function];
-    return key ? t(`readers.capability.${key}` as 'readers.capability.other', { count: cap.items }) : t('readers.capability.other', { code: cap.function });
+    return key
+      ? t(`readers.capability.${key}` as 'readers.capability.other', { count: cap.items })
+      : t('readers.capability.other', { code: cap.function });
   };
 
   const run = async (reader: ReaderView, action: () => Promise<unknown>, done: string) => {
@@ -126,7 +130,9 @@ export function ReadersPage() {
             </Typography.Text>
             {reader.osdp && (
               <div>
-                <Typography.Text type="secondary">{t('readers.address', { address: reader.osdp.address, baud: reader.osdp.baudRate })}</Typography.Text>
+                <Typography.Text type="secondary">
+                  {t('readers.address', { address: reader.osdp.address, baud: reader.osdp.baudRate })}
+                </Typography.Text>
               </div>
             )}
           </div>
@@ -146,7 +152,9 @@ export function ReadersPage() {
             )}
             {reader.fault && (
               <div>
-                <Typography.Text type="danger">{t(`readers.fault.${reader.fault}` as 'readers.fault.no_response', { defaultValue: reader.fault })}</Typography.Text>
+                <Typography.Text type="danger">
+                  {t(`readers.fault.${reader.fault}` as 'readers.fault.no_response', { defaultValue: reader.fault })}
+                </Typography.Text>
               </div>
             )}
           </div>
@@ -192,7 +200,10 @@ export function ReadersPage() {
         render: (_, reader) =>
           reader.osdp ? (
             <div data-testid="reader-secure-channel" data-state={reader.osdp.secureChannel}>
-              <Tag color={SECURE_COLOR[reader.osdp.secureChannel]} icon={reader.osdp.secureChannel === 'key_reset' ? <WarningOutlined /> : undefined}>
+              <Tag
+                color={SECURE_COLOR[reader.osdp.secureChannel]}
+                icon={reader.osdp.secureChannel === 'key_reset' ? <WarningOutlined /> : undefined}
+              >
                 {t(`readers.secureState.${reader.osdp.secureChannel}`)}
               </Tag>
               {reader.osdp.provisioningUntil !== null && reader.osdp.provisioningUntil > now && (
@@ -239,9 +250,13 @@ export function ReadersPage() {
             <div data-testid="reader-last-operation" data-status={op.status}>
               <div>
                 {t(`readers.operationKind.${op.kind}`)}{' '}
-                <Tag color={op.status === 'done' ? 'success' : op.status === 'failed' ? 'error' : 'processing'}>{t(`readers.operationStatus.${op.status}`)}</Tag>
+                <Tag color={op.status === 'done' ? 'success' : op.status === 'failed' ? 'error' : 'processing'}>
+                  {t(`readers.operationStatus.${op.status}`)}
+                </Tag>
               </div>
-              <Typography.Text type="secondary">{t('readers.operationBy', { name: op.actorName ?? t('common.none'), time: formats.compact(op.requestedAt, now) })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('readers.operationBy', { name: op.actorName ?? t('common.none'), time: formats.compact(op.requestedAt, now) })}
+              </Typography.Text>
               {op.status === 'failed' && op.detail && (
                 <div>
                   <Typography.Text type="danger">{op.detail}</Typography.Text>
@@ -264,7 +279,12 @@ export function ReadersPage() {
                 return (
                   <Space orientation="vertical" size={4}>
                     <Tooltip title={offlineHint ?? (secureOff ? t('readers.secureChannelOff') : undefined)}>
-                      <Button size="small" data-testid="open-window" disabled={!reader.agentOnline || secureOff} onClick={() => setWindowFor(reader)}>
+                      <Button
+                        size="small"
+                        data-testid="open-window"
+                        disabled={!reader.agentOnline || secureOff}
+                        onClick={() => setWindowFor(reader)}
+                      >
                         {t('readers.openWindow')}
                       </Button>
                     </Tooltip>
@@ -277,7 +297,14 @@ export function ReadersPage() {
                       onConfirm={() => run(reader, () => changes.installKey(reader.id), t('readers.keySent'))}
                     >
                       <Tooltip title={offlineHint ?? (secureOff ? t('readers.secureChannelOff') : undefined)}>
-                        <Button size="small" type="primary" icon={<KeyOutlined />} data-testid="install-key" disabled={!reader.agentOnline || secureOff} loading={busy === reader.id}>
+                        <Button
+                          size="small"
+                          type="primary"
+                          icon={<KeyOutlined />}
+                          data-testid="install-key"
+                          disabled={!reader.agentOnline || secureOff}
+                          loading={busy === reader.id}
+                        >
                           {reader.key ? t('readers.rotateKey') : t('readers.installKey')}
                         </Button>
                       </Tooltip>
@@ -300,7 +327,9 @@ export function ReadersPage() {
         query={query}
         columns={columns}
         searchPlaceholder={t('readers.searchPlaceholder')}
-        searchText={(reader) => [reader.readerId, reader.doorId, reader.agentId, reader.type, reader.osdp?.identity?.serialNumber ?? ''].join(' ')}
+        searchText={(reader) =>
+          [reader.readerId, reader.doorId, reader.agentId, reader.type, reader.osdp?.identity?.serialNumber ?? ''].join(' ')
+        }
       />
       <Modal
         open={windowFor !== null}

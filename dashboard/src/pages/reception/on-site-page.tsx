@@ -29,10 +29,20 @@ export function OnSitePage() {
           </Space>
         }
       >
-        {data && <Typography.Text strong data-testid="on-site-total">{t('onSite.total', { count: data.people.length, employees: data.employees, visitors: data.visitors })}</Typography.Text>}
+        {data && (
+          <Typography.Text strong data-testid="on-site-total">
+            {t('onSite.total', { count: data.people.length, employees: data.employees, visitors: data.visitors })}
+          </Typography.Text>
+        )}
       </Card>
       {[...byZone.entries()].map(([zoneId, people]) => (
-        <Card key={zoneId ?? 'none'} size="small" className="print-page" title={`${t('onSite.zone')}: ${people[0]?.zoneName ?? t('onSite.unknownZone')} (${people.length})`} data-testid="on-site-zone">
+        <Card
+          key={zoneId ?? 'none'}
+          size="small"
+          className="print-page"
+          title={`${t('onSite.zone')}: ${people[0]?.zoneName ?? t('onSite.unknownZone')} (${people.length})`}
+          data-testid="on-site-zone"
+        >
           <Typography.Text type="secondary" className="print-only">
             {t('onSite.generatedAt', { time: formats.dateTime(data!.at) })}
           </Typography.Text>
@@ -44,7 +54,11 @@ export function OnSitePage() {
             columns={[
               { key: 'check', title: t('onSite.musterCheck'), width: 70, render: () => '☐' },
               { key: 'name', title: t('onSite.name'), render: (_, p) => p.name },
-              { key: 'kind', title: t('onSite.kind'), render: (_, p) => <Tag color={p.kind === 'visitor' ? 'orange' : 'blue'}>{t(`onSite.kinds.${p.kind}`)}</Tag> },
+              {
+                key: 'kind',
+                title: t('onSite.kind'),
+                render: (_, p) => <Tag color={p.kind === 'visitor' ? 'orange' : 'blue'}>{t(`onSite.kinds.${p.kind}`)}</Tag>,
+              },
               { key: 'host', title: t('onSite.host'), render: (_, p) => p.hostName ?? '' },
               { key: 'since', title: t('onSite.since'), render: (_, p) => formats.dateTime(p.since) },
             ]}

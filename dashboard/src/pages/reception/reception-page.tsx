@@ -1,8 +1,33 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Col, Empty, Form, Input, InputNumber, Modal, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Row,
+  Select,
+  Space,
+  Tag,
+  Typography,
+  type InputRef,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ID_DOCUMENT_TYPES, VISITOR_ITEM_KINDS, type IdDocumentType, type VisitorItem, type VisitorItemKind, type VisitView } from '@acs/shared/api/reception';
+import {
+  ID_DOCUMENT_TYPES,
+  VISITOR_ITEM_KINDS,
+  type IdDocumentType,
+  type VisitorItem,
+  type VisitorItemKind,
+  type VisitView,
+} from '@acs/shared/api/reception';
 import { useMutations } from '../../api/query';
 import { DESK_CHANGES, listVisits, visitKeys, visitsApi } from '../../api/visits';
 import { useAction, useHasRole } from '../../components/admin-kit';
@@ -18,10 +43,27 @@ const HOUR = 3_600_000;
 /** The large state a guard reads from across the counter. */
 export function VisitStateTag({ visit }: { visit: VisitView }) {
   const { t } = useTranslation();
-  if (visit.watchlist === 'pending' && visit.status !== 'denied') return <Tag color="red" className="visit-state">{t('reception.watchPending')}</Tag>;
-  if (visit.status === 'on_site' && visit.overstay) return <Tag color="red" className="visit-state">{t('reception.overdue')}</Tag>;
-  if (visit.status === 'expected' && visit.hostDecision === 'approved') return <Tag color="green" className="visit-state">{t('reception.approved')}</Tag>;
-  const color = { expected: 'blue', awaiting_host: 'gold', denied: 'red', on_site: 'green', signed_out: 'default', cancelled: 'default' }[visit.status];
+  if (visit.watchlist === 'pending' && visit.status !== 'denied')
+    return (
+      <Tag color="red" className="visit-state">
+        {t('reception.watchPending')}
+      </Tag>
+    );
+  if (visit.status === 'on_site' && visit.overstay)
+    return (
+      <Tag color="red" className="visit-state">
+        {t('reception.overdue')}
+      </Tag>
+    );
+  if (visit.status === 'expected' && visit.hostDecision === 'approved')
+    return (
+      <Tag color="green" className="visit-state">
+        {t('reception.approved')}
+      </Tag>
+    );
+  const color = { expected: 'blue', awaiting_host: 'gold', denied: 'red', on_site: 'green', signed_out: 'default', cancelled: 'default' }[
+    visit.status
+  ];
   return (
     <Tag color={color} className="visit-state">
       {t(`reception.status.${visit.status}`)}
@@ -65,14 +107,28 @@ export function ReceptionPage() {
   const today = useLiveQuery<VisitView[]>({
     queryKey: visitKeys.list('today'),
     snapshot: (signal) => listVisits('today', signal),
-    on: { 'visit:v1': (list = [], visit) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list]) },
+    on: {
+      'visit:v1': (list = [], visit) =>
+        list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list],
+    },
   });
   const visits = today.data ?? [];
 
-  const hosts = useMemo(() => (people.data ?? []).filter((p) => p.kind === 'employee' && p.status === 'active').map((p) => ({ value: p.id, label: p.name })), [people.data]);
+  const hosts = useMemo(
+    () => (people.data ?? []).filter((p) => p.kind === 'employee' && p.status === 'active').map((p) => ({ value: p.id, label: p.name })),
+    [people.data],
+  );
   const zoneOptions = useMemo(() => (zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` })), [zones.data]);
 
-  const register = async (values: { visitorName: string; visitorCompany?: string; visitorPhone?: string; hostPersonId: string; purpose: string; zoneIds: string[]; hours: number }) => {
+  const register = async (values: {
+    visitorName: string;
+    visitorCompany?: string;
+    visitorPhone?: string;
+    hostPersonId: string;
+    purpose: string;
+    zoneIds: string[];
+    hours: number;
+  }) => {
     const created = await run(
       () =>
         changes.walkIn({
@@ -107,7 +163,14 @@ export function ReceptionPage() {
     <Row gutter={16} data-testid="page-reception">
       <Col xs={24} lg={9}>
         <Card size="small" title={t('reception.walkIn')}>
-          <Form form={form} layout="vertical" onFinish={register} initialValues={{ hours: 4, zoneIds: [] }} data-testid="walkin-form" data-ready={people.data && zones.data ? 'yes' : 'no'}>
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={register}
+            initialValues={{ hours: 4, zoneIds: [] }}
+            data-testid="walkin-form"
+            data-ready={people.data && zones.data ? 'yes' : 'no'}
+          >
             <Form.Item name="visitorName" label={t('reception.visitorName')} rules={[{ required: true, whitespace: true }]}>
               <Input ref={nameRef} autoFocus size="large" data-testid="walkin-name" />
             </Form.Item>
@@ -136,22 +199,44 @@ export function ReceptionPage() {
         </Card>
       </Col>
       <Col xs={24} lg={15}>
-        <Card size="small" title={t('reception.today')} extra={<Button size="small" onClick={() => void today.refetch()}>↻</Button>}>
+        <Card
+          size="small"
+          title={t('reception.today')}
+          extra={
+            <Button size="small" onClick={() => void today.refetch()}>
+              ↻
+            </Button>
+          }
+        >
           {shown.length === 0 && <Empty description={t('reception.noVisits')} />}
           <Space direction="vertical" style={{ width: '100%' }}>
             {shown.map((v) => (
-              <Card key={v.id} size="small" className={`visit-card visit-${v.status}`} data-testid="visit-card" data-visit-name={v.visitorName} data-visit-status={v.status}>
+              <Card
+                key={v.id}
+                size="small"
+                className={`visit-card visit-${v.status}`}
+                data-testid="visit-card"
+                data-visit-name={v.visitorName}
+                data-visit-status={v.status}
+              >
                 <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
                   <Space direction="vertical" size={0}>
                     <Typography.Text strong style={{ fontSize: 18 }}>
                       {v.visitorName} {v.visitorCompany && <Typography.Text type="secondary">· {v.visitorCompany}</Typography.Text>}
                     </Typography.Text>
                     <Typography.Text type="secondary">
-                      {t('reception.host')}: {v.hostName} · {t('reception.window')}: {formats.dateTime(v.windowStart)} – {formats.dateTime(v.windowEnd)}
+                      {t('reception.host')}: {v.hostName} · {t('reception.window')}: {formats.dateTime(v.windowStart)} –{' '}
+                      {formats.dateTime(v.windowEnd)}
                       {v.credentialDisplay && ` · ${t('reception.cardShort')}: ${v.credentialDisplay}`}
                     </Typography.Text>
-                    {v.idNumberMasked && <Typography.Text type="secondary">{t('reception.idChecked', { doc: `${t(`reception.idTypes.${v.idDocumentType!}`)} ${v.idNumberMasked}` })}</Typography.Text>}
-                    {v.signoutReason && <Typography.Text type="secondary">{t('reception.signoutReason', { reason: v.signoutReason })}</Typography.Text>}
+                    {v.idNumberMasked && (
+                      <Typography.Text type="secondary">
+                        {t('reception.idChecked', { doc: `${t(`reception.idTypes.${v.idDocumentType!}`)} ${v.idNumberMasked}` })}
+                      </Typography.Text>
+                    )}
+                    {v.signoutReason && (
+                      <Typography.Text type="secondary">{t('reception.signoutReason', { reason: v.signoutReason })}</Typography.Text>
+                    )}
                   </Space>
                   <Space>
                     <VisitStateTag visit={v} />
@@ -253,11 +338,20 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
       message.success(t('reception.photoKept'));
       return true;
     } catch (error) {
-      message.error({ content: t('reception.photoFailed', { message: error instanceof Error ? error.message : String(error) }), className: 'action-error' });
+      message.error({
+        content: t('reception.photoFailed', { message: error instanceof Error ? error.message : String(error) }),
+        className: 'action-error',
+      });
       return false;
     }
   };
-  const submit = async (values: { cardNumber?: string; idDocumentType: IdDocumentType; idNumber?: string; items?: string; photoConsent?: boolean }) => {
+  const submit = async (values: {
+    cardNumber?: string;
+    idDocumentType: IdDocumentType;
+    idNumber?: string;
+    items?: string;
+    photoConsent?: boolean;
+  }) => {
     const keepPhoto = values.photoConsent === true && photo !== null;
     const done =
       checkedIn ??
@@ -280,7 +374,14 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
   };
   return (
     <Modal open title={t('reception.checkInTitle', { name: visit.visitorName })} onCancel={onClose} footer={null} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ idDocumentType: 'resident_id' }} data-testid="checkin-form" disabled={checkedIn !== null}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ idDocumentType: 'resident_id' }}
+        data-testid="checkin-form"
+        disabled={checkedIn !== null}
+      >
         {visit.invitationCode && (
           <Form.Item>
             <Checkbox checked={useQr} onChange={(e) => setUseQr(e.target.checked)} data-testid="checkin-qr">
@@ -297,7 +398,10 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
         <Row gutter={8}>
           <Col span={10}>
             <Form.Item name="idDocumentType" label={t('reception.idType')}>
-              <Select options={ID_DOCUMENT_TYPES.map((d) => ({ value: d, label: t(`reception.idTypes.${d}`) }))} data-testid="checkin-idtype" />
+              <Select
+                options={ID_DOCUMENT_TYPES.map((d) => ({ value: d, label: t(`reception.idTypes.${d}`) }))}
+                data-testid="checkin-idtype"
+              />
             </Form.Item>
           </Col>
           <Col span={14}>
@@ -315,9 +419,19 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
         {consent && (
           <Form.Item label={t('reception.photo')}>
             {/* capture: a tablet at the counter opens its camera; a desktop offers a file. */}
-            <input ref={fileRef} type="file" accept="image/*" capture="user" hidden onChange={(e) => void pickPhoto(e.target.files?.[0])} data-testid="checkin-photo-input" />
+            <input
+              ref={fileRef}
+              type="file"
+              accept="image/*"
+              capture="user"
+              hidden
+              onChange={(e) => void pickPhoto(e.target.files?.[0])}
+              data-testid="checkin-photo-input"
+            />
             <Space align="start">
-              {photo && <img src={photo.url} alt={t('reception.photo')} className="checkin-photo-preview" data-testid="checkin-photo-preview" />}
+              {photo && (
+                <img src={photo.url} alt={t('reception.photo')} className="checkin-photo-preview" data-testid="checkin-photo-preview" />
+              )}
               <Space direction="vertical">
                 <Button loading={shrinking} onClick={() => fileRef.current?.click()} data-testid="checkin-photo">
                   {photo ? t('reception.retakePhoto') : t('reception.takePhoto')}
@@ -337,7 +451,14 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
           </Form.Item>
         )}
         {checkedIn ? (
-          <Button type="primary" size="large" block disabled={false} onClick={() => void submit({ ...form.getFieldsValue(true), photoConsent: true })} data-testid="checkin-photo-retry">
+          <Button
+            type="primary"
+            size="large"
+            block
+            disabled={false}
+            onClick={() => void submit({ ...form.getFieldsValue(true), photoConsent: true })}
+            data-testid="checkin-photo-retry"
+          >
             {t('reception.retryPhoto')}
           </Button>
         ) : (
@@ -371,7 +492,11 @@ function SignOutDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
           <Typography.Paragraph>{t('reception.itemsChecked')}</Typography.Paragraph>
           {visit.items.map((item, i) => (
             <div key={i}>
-              <Checkbox checked={present[i] ?? true} onChange={(e) => setPresent((p) => p.map((x, j) => (j === i ? e.target.checked : x)))} data-testid="signout-item">
+              <Checkbox
+                checked={present[i] ?? true}
+                onChange={(e) => setPresent((p) => p.map((x, j) => (j === i ? e.target.checked : x)))}
+                data-testid="signout-item"
+              >
                 {item.kind}: {item.description} {item.serial && `(${item.serial})`}
               </Checkbox>
             </div>
@@ -379,7 +504,13 @@ function SignOutDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
         </>
       )}
       {differs && (
-        <Input.TextArea style={{ marginTop: 8 }} placeholder={t('reception.itemsDecision')} value={decision} onChange={(e) => setDecision(e.target.value)} data-testid="signout-decision" />
+        <Input.TextArea
+          style={{ marginTop: 8 }}
+          placeholder={t('reception.itemsDecision')}
+          value={decision}
+          onChange={(e) => setDecision(e.target.value)}
+          data-testid="signout-decision"
+        />
       )}
       <Button type="primary" size="large" block style={{ marginTop: 12 }} onClick={submit} autoFocus data-testid="signout-submit">
         {t('reception.confirmSignOut')}

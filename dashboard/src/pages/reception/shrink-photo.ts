@@ -17,7 +17,9 @@ export async function shrinkPhoto(file: Blob, maxSide = PHOTO_MAX_SIDE, quality 
     if (!context) throw new Error('no 2D canvas');
     context.imageSmoothingQuality = 'high';
     context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the photo could not be encoded'))), 'image/jpeg', quality));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the photo could not be encoded'))), 'image/jpeg', quality),
+    );
   } finally {
     bitmap.close();
   }

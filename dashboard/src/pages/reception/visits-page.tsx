@@ -32,7 +32,10 @@ export function VisitsPage() {
   const visits = useLiveQuery<VisitView[]>({
     queryKey: visitKeys.list(scope),
     snapshot: (signal) => listVisits(scope, signal),
-    on: { 'visit:v1': (list = [], visit) => (list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list]) },
+    on: {
+      'visit:v1': (list = [], visit) =>
+        list.some((v) => v.id === visit.id) ? list.map((v) => (v.id === visit.id ? visit : v)) : [visit, ...list],
+    },
   });
   const rows = visits.data ?? [];
   const changes = useMutations(visitsApi, VISIT_CHANGES);
@@ -46,7 +49,13 @@ export function VisitsPage() {
   const decide = (visit: VisitView, decision: 'approved' | 'denied') =>
     run(() => changes.hostDecision(visit.id, decision), t(decision === 'approved' ? 'visits.approvedMsg' : 'visits.deniedMsg'));
 
-  const invite = async (values: { visitorName: string; visitorCompany?: string; purpose: string; zoneIds: string[]; window: [{ valueOf(): number }, { valueOf(): number }] }) => {
+  const invite = async (values: {
+    visitorName: string;
+    visitorCompany?: string;
+    purpose: string;
+    zoneIds: string[];
+    window: [{ valueOf(): number }, { valueOf(): number }];
+  }) => {
     const created = await run(
       () =>
         changes.invite({
@@ -63,9 +72,22 @@ export function VisitsPage() {
   };
 
   const columns: ColumnsType<VisitView> = [
-    { key: 'visitor', title: t('reception.visitorName'), render: (_, v) => <span data-testid="visit-row" data-visit-name={v.visitorName}>{v.visitorName}{v.visitorCompany ? ` · ${v.visitorCompany}` : ''}</span> },
+    {
+      key: 'visitor',
+      title: t('reception.visitorName'),
+      render: (_, v) => (
+        <span data-testid="visit-row" data-visit-name={v.visitorName}>
+          {v.visitorName}
+          {v.visitorCompany ? ` · ${v.visitorCompany}` : ''}
+        </span>
+      ),
+    },
     { key: 'host', title: t('reception.host'), render: (_, v) => v.hostName },
-    { key: 'window', title: t('reception.window'), render: (_, v) => `${formats.dateTime(v.windowStart)} – ${formats.dateTime(v.windowEnd)}` },
+    {
+      key: 'window',
+      title: t('reception.window'),
+      render: (_, v) => `${formats.dateTime(v.windowStart)} – ${formats.dateTime(v.windowEnd)}`,
+    },
     { key: 'state', title: t('equipment.status'), render: (_, v) => <VisitStateTag visit={v} /> },
     {
       key: 'actions',
@@ -82,9 +104,15 @@ export function VisitsPage() {
               </Button>
             </>
           )}
-          {v.invitationCode && <Typography.Text code copyable title={t('reception.invitation')}>{v.invitationCode}</Typography.Text>}
+          {v.invitationCode && (
+            <Typography.Text code copyable title={t('reception.invitation')}>
+              {v.invitationCode}
+            </Typography.Text>
+          )}
           {(v.status === 'expected' || v.status === 'awaiting_host') && user.role !== 'auditor' && (
-            <Button size="small" onClick={() => run(() => changes.cancel(v.id))}>{t('reception.cancel')}</Button>
+            <Button size="small" onClick={() => run(() => changes.cancel(v.id))}>
+              {t('reception.cancel')}
+            </Button>
           )}
         </Space>
       ),
@@ -123,7 +151,13 @@ export function VisitsPage() {
         title={isEmployee ? t('visits.mine') : t('visits.history')}
         extra={
           (user.role === 'admin' || user.role === 'auditor') && (
-            <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/visits/export.csv?from=${Date.now() - 90 * 86_400_000}&to=${Date.now()}`, 'visitor-log.csv'))} data-testid="visits-export">
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() =>
+                run(() => downloadCsv(`/api/visits/export.csv?from=${Date.now() - 90 * 86_400_000}&to=${Date.now()}`, 'visitor-log.csv'))
+              }
+              data-testid="visits-export"
+            >
               {t('visits.export')}
             </Button>
           )

@@ -43,7 +43,16 @@ export function ReportsPage() {
     { key: 'equipment', label: t('reports.tabs.equipment'), children: <EquipmentLogTab /> },
   ];
   return (
-    <Card size="small" title={t('reports.title')} data-testid="page-reports" extra={<Button className="no-print" icon={<PrinterOutlined />} onClick={() => window.print()}>{t('reports.print')}</Button>}>
+    <Card
+      size="small"
+      title={t('reports.title')}
+      data-testid="page-reports"
+      extra={
+        <Button className="no-print" icon={<PrinterOutlined />} onClick={() => window.print()}>
+          {t('reports.print')}
+        </Button>
+      }
+    >
       <Tabs items={items} destroyOnHidden />
     </Card>
   );
@@ -65,14 +74,22 @@ function AccessHistoryTab() {
   // A search the user starts: through the cache, its failure shown like a failed action.
   const load = async (query: EventQuery, before?: string) => {
     setLoading(true);
-    const page = await run(() => queryClient.fetchQuery(eventQueries.page({ ...query, kind: 'access', limit: 500, ...(before ? { before } : {}) })));
+    const page = await run(() =>
+      queryClient.fetchQuery(eventQueries.page({ ...query, kind: 'access', limit: 500, ...(before ? { before } : {}) })),
+    );
     setLoading(false);
     if (!page) return;
     setRows((r) => (before ? [...r, ...page.items] : page.items));
     setNext(page.next);
   };
   const apply = (values: { personId?: string; zoneId?: string; doorId?: string; period?: Range }) => {
-    const query: EventQuery = { personId: values.personId, zoneId: values.zoneId, doorId: values.doorId, from: values.period?.[0].valueOf(), to: values.period ? values.period[1].valueOf() + DAY : undefined };
+    const query: EventQuery = {
+      personId: values.personId,
+      zoneId: values.zoneId,
+      doorId: values.doorId,
+      from: values.period?.[0].valueOf(),
+      to: values.period ? values.period[1].valueOf() + DAY : undefined,
+    };
     setFilters(query);
     void load(query);
   };
@@ -80,13 +97,31 @@ function AccessHistoryTab() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Form layout="inline" onFinish={apply} className="no-print">
         <Form.Item name="personId">
-          <Select allowClear showSearch optionFilterProp="label" style={{ width: 200 }} placeholder={t('reports.person')} options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))} data-testid="report-person" />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 200 }}
+            placeholder={t('reports.person')}
+            options={(people.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            data-testid="report-person"
+          />
         </Form.Item>
         <Form.Item name="zoneId">
-          <Select allowClear style={{ width: 160 }} placeholder={t('reports.zone')} options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))} />
+          <Select
+            allowClear
+            style={{ width: 160 }}
+            placeholder={t('reports.zone')}
+            options={(zones.data ?? []).map((z) => ({ value: z.id, label: z.name }))}
+          />
         </Form.Item>
         <Form.Item name="doorId">
-          <Select allowClear style={{ width: 160 }} placeholder={t('reports.door')} options={(doors.data ?? []).map((d) => ({ value: d.id, label: d.name }))} />
+          <Select
+            allowClear
+            style={{ width: 160 }}
+            placeholder={t('reports.door')}
+            options={(doors.data ?? []).map((d) => ({ value: d.id, label: d.name }))}
+          />
         </Form.Item>
         <Form.Item name="period">
           <DatePicker.RangePicker />
@@ -167,7 +202,11 @@ function VisitorLogTab() {
           {t('reports.search')}
         </Button>
         {(user.role === 'admin' || user.role === 'auditor') && (
-          <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/visits/export.csv?${search(period)}`, 'visitor-log.csv'))} data-testid="visitor-log-csv">
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() => run(() => downloadCsv(`/api/visits/export.csv?${search(period)}`, 'visitor-log.csv'))}
+            data-testid="visitor-log-csv"
+          >
             {t('reports.csv')}
           </Button>
         )}
@@ -180,7 +219,11 @@ function VisitorLogTab() {
         pagination={false}
         data-testid="report-visitors"
         columns={[
-          { key: 'visitor', title: t('reception.visitorName'), render: (_, v) => `${v.visitorName}${v.visitorCompany ? ` · ${v.visitorCompany}` : ''}` },
+          {
+            key: 'visitor',
+            title: t('reception.visitorName'),
+            render: (_, v) => `${v.visitorName}${v.visitorCompany ? ` · ${v.visitorCompany}` : ''}`,
+          },
           { key: 'host', title: t('reception.host'), render: (_, v) => v.hostName },
           { key: 'purpose', title: t('reception.purpose'), render: (_, v) => v.purpose },
           { key: 'card', title: t('reports.card'), render: (_, v) => v.credentialDisplay ?? '' },
@@ -189,7 +232,12 @@ function VisitorLogTab() {
           {
             key: 'how',
             title: t('reports.signout'),
-            render: (_, v) => (v.signoutKind ? <span title={v.signoutReason ?? undefined}>{t(`reports.signoutKinds.${v.signoutKind}`)}</span> : <VisitStateTag visit={v} />),
+            render: (_, v) =>
+              v.signoutKind ? (
+                <span title={v.signoutReason ?? undefined}>{t(`reports.signoutKinds.${v.signoutKind}`)}</span>
+              ) : (
+                <VisitStateTag visit={v} />
+              ),
           },
         ]}
       />
@@ -211,8 +259,18 @@ function ZoneAccessTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space className="no-print">
-        <Select style={{ width: 240 }} {...(zoneId === undefined ? {} : { value: zoneId })} placeholder={t('reports.zone')} onChange={choose} options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))} />
-        <Button icon={<DownloadOutlined />} disabled={!zoneId} onClick={() => run(() => downloadCsv(`/api/reports/zone-access.csv?${search({ zoneId })}`, `zone-access-${zoneId}.csv`))}>
+        <Select
+          style={{ width: 240 }}
+          {...(zoneId === undefined ? {} : { value: zoneId })}
+          placeholder={t('reports.zone')}
+          onChange={choose}
+          options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (L${z.level})` }))}
+        />
+        <Button
+          icon={<DownloadOutlined />}
+          disabled={!zoneId}
+          onClick={() => run(() => downloadCsv(`/api/reports/zone-access.csv?${search({ zoneId })}`, `zone-access-${zoneId}.csv`))}
+        >
           {t('reports.csv')}
         </Button>
       </Space>
@@ -226,7 +284,11 @@ function ZoneAccessTab() {
           { key: 'person', title: t('reports.person'), render: (_, g) => names.get(g.personId)?.name ?? g.personId },
           { key: 'kind', title: t('reports.kind'), render: (_, g) => names.get(g.personId)?.kind ?? '' },
           { key: 'schedule', title: t('reports.schedule'), render: (_, g) => g.scheduleId ?? t('reports.anyTime') },
-          { key: 'until', title: t('reports.validUntil'), render: (_, g) => (g.validUntil ? formats.dateTime(g.validUntil) : t('reports.noEnd')) },
+          {
+            key: 'until',
+            title: t('reports.validUntil'),
+            render: (_, g) => (g.validUntil ? formats.dateTime(g.validUntil) : t('reports.noEnd')),
+          },
         ]}
       />
     </Space>
@@ -246,10 +308,17 @@ function PeriodCsvTab({ kind }: { kind: 'alerts' }) {
       <Typography.Paragraph>{t('reports.alertsHelp')}</Typography.Paragraph>
       <Space>
         <DatePicker.RangePicker onChange={(v) => setRange(v as Range)} />
-        <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/alerts.csv?${period()}`, 'alerts.csv'))} data-testid={`report-${kind}-csv`}>
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => run(() => downloadCsv(`/api/reports/alerts.csv?${period()}`, 'alerts.csv'))}
+          data-testid={`report-${kind}-csv`}
+        >
           {t('reports.alertsCsv')}
         </Button>
-        <Button icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/incidents.csv?${period()}`, 'incidents.csv'))}>
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => run(() => downloadCsv(`/api/reports/incidents.csv?${period()}`, 'incidents.csv'))}
+        >
           {t('reports.incidentsCsv')}
         </Button>
       </Space>
@@ -264,7 +333,15 @@ function EquipmentLogTab() {
   const list = useQuery(equipmentQueries.movements);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Button className="no-print" icon={<DownloadOutlined />} onClick={() => run(() => downloadCsv(`/api/reports/movements.csv?${search({ from: Date.now() - 90 * DAY, to: Date.now() })}`, 'equipment-log.csv'))}>
+      <Button
+        className="no-print"
+        icon={<DownloadOutlined />}
+        onClick={() =>
+          run(() =>
+            downloadCsv(`/api/reports/movements.csv?${search({ from: Date.now() - 90 * DAY, to: Date.now() })}`, 'equipment-log.csv'),
+          )
+        }
+      >
         {t('reports.csv')}
       </Button>
       <Table
@@ -274,7 +351,11 @@ function EquipmentLogTab() {
         pagination={false}
         columns={[
           { key: 'at', title: t('reports.time'), render: (_, m) => formats.dateTime(m.at) },
-          { key: 'kind', title: t('reports.event'), render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag> },
+          {
+            key: 'kind',
+            title: t('reports.event'),
+            render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag>,
+          },
           { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
           { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
           { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },

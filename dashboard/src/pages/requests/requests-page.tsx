@@ -12,7 +12,12 @@ import { LevelTag, useAction, useLevelLabel, useSite } from '../../components/ad
 import { ListPage } from '../../components/list-page';
 import { useDateFormatters } from '../../format/date-format';
 
-const STATUS_COLOR: Record<AccessRequestStatus, string> = { pending: 'processing', approved: 'success', refused: 'error', cancelled: 'default' };
+const STATUS_COLOR: Record<AccessRequestStatus, string> = {
+  pending: 'processing',
+  approved: 'success',
+  refused: 'error',
+  cancelled: 'default',
+};
 
 export function RequestStatusTag({ status }: { status: AccessRequestStatus }) {
   const { t } = useTranslation();
@@ -68,9 +73,18 @@ export function RequestsPage() {
         </span>
       ),
     },
-    { key: 'until', title: t('requestAdmin.until'), render: (_, r) => (r.validUntil === null ? t('admin.noEnd') : formats.dateTime(r.validUntil)) },
+    {
+      key: 'until',
+      title: t('requestAdmin.until'),
+      render: (_, r) => (r.validUntil === null ? t('admin.noEnd') : formats.dateTime(r.validUntil)),
+    },
     { key: 'reason', title: t('requestAdmin.reason'), dataIndex: 'reason' },
-    { key: 'requestedAt', title: t('requestAdmin.requestedAt'), render: (_, r) => formats.dateTime(r.requestedAt), sorter: (a, b) => a.requestedAt - b.requestedAt },
+    {
+      key: 'requestedAt',
+      title: t('requestAdmin.requestedAt'),
+      render: (_, r) => formats.dateTime(r.requestedAt),
+      sorter: (a, b) => a.requestedAt - b.requestedAt,
+    },
     { key: 'status', title: t('requestAdmin.status'), width: 100, render: (_, r) => <RequestStatusTag status={r.status} /> },
     {
       key: 'decision',
@@ -124,12 +138,19 @@ export function RequestsPage() {
         open={deciding !== null}
         title={
           deciding
-            ? t(deciding.approve ? 'requestAdmin.approveTitle' : 'requestAdmin.refuseTitle', { person: deciding.request.personName, zone: deciding.request.zoneName })
+            ? t(deciding.approve ? 'requestAdmin.approveTitle' : 'requestAdmin.refuseTitle', {
+                person: deciding.request.personName,
+                zone: deciding.request.zoneName,
+              })
             : ''
         }
         okText={deciding?.approve ? t('requestAdmin.approve') : t('requestAdmin.refuse')}
         cancelText={t('admin.cancel')}
-        okButtonProps={{ danger: deciding?.approve === false, disabled: deciding?.approve === false && !reason.trim(), 'data-testid': 'request-decision-confirm' }}
+        okButtonProps={{
+          danger: deciding?.approve === false,
+          disabled: deciding?.approve === false && !reason.trim(),
+          'data-testid': 'request-decision-confirm',
+        }}
         onOk={decide}
         onCancel={() => setDeciding(null)}
         destroyOnHidden

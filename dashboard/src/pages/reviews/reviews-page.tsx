@@ -45,7 +45,11 @@ export function ReviewsPage() {
 
   const start = async () => {
     const v = await form.validateFields();
-    const done = await run(() => changes.startReview({ ...(v.name?.trim() ? { name: v.name.trim() } : {}), ...(v.zoneIds?.length ? { zoneIds: v.zoneIds } : {}) }), t('admin.done'));
+    const done = await run(
+      () =>
+        changes.startReview({ ...(v.name?.trim() ? { name: v.name.trim() } : {}), ...(v.zoneIds?.length ? { zoneIds: v.zoneIds } : {}) }),
+      t('admin.done'),
+    );
     if (done) {
       setStarting(false);
       form.resetFields();
@@ -58,7 +62,8 @@ export function ReviewsPage() {
   const close = async (c: ReviewCampaignView) => {
     await run(() => changes.closeReview(c.id), t('admin.done'));
   };
-  const exportCsv = (c: ReviewCampaignView) => run(() => downloadCsv(`/api/reviews/${encodeURIComponent(c.id)}/export.csv`, `access-review-${c.startedAt}.csv`));
+  const exportCsv = (c: ReviewCampaignView) =>
+    run(() => downloadCsv(`/api/reviews/${encodeURIComponent(c.id)}/export.csv`, `access-review-${c.startedAt}.csv`));
 
   const progressOf = (c: ReviewCampaignView) => (c.progress.total ? Math.round((c.progress.decided / c.progress.total) * 100) : 100);
 
@@ -85,10 +90,22 @@ export function ReviewsPage() {
           pagination={false}
           locale={{ emptyText: t('reviewAdmin.empty') }}
           rowClassName={(c) => (c.id === selected ? 'row-selected' : '')}
-          onRow={(c) => ({ onClick: () => setSelected(c.id), 'data-testid': 'review-row', 'data-id': c.id, 'data-status': c.status }) as React.HTMLAttributes<HTMLElement>}
+          onRow={(c) =>
+            ({
+              onClick: () => setSelected(c.id),
+              'data-testid': 'review-row',
+              'data-id': c.id,
+              'data-status': c.status,
+            }) as React.HTMLAttributes<HTMLElement>
+          }
           columns={[
             { key: 'name', title: t('reviewAdmin.campaign'), dataIndex: 'name' },
-            { key: 'status', title: t('reviewAdmin.status'), width: 100, render: (_, c) => <Tag color={c.status === 'open' ? 'processing' : 'default'}>{t(`reviewStatus.${c.status}`)}</Tag> },
+            {
+              key: 'status',
+              title: t('reviewAdmin.status'),
+              width: 100,
+              render: (_, c) => <Tag color={c.status === 'open' ? 'processing' : 'default'}>{t(`reviewStatus.${c.status}`)}</Tag>,
+            },
             { key: 'startedAt', title: t('reviewAdmin.startedAt'), render: (_, c) => formats.dateTime(c.startedAt) },
             { key: 'startedBy', title: t('reviewAdmin.startedBy'), render: (_, c) => c.startedBy?.name ?? '' },
             {
@@ -114,7 +131,12 @@ export function ReviewsPage() {
                     </Button>
                   )}
                   {isAdmin && c.status === 'open' && (
-                    <Popconfirm title={t('reviewAdmin.closeConfirm')} onConfirm={() => close(c)} okText={t('reviewAdmin.close')} cancelText={t('admin.cancel')}>
+                    <Popconfirm
+                      title={t('reviewAdmin.closeConfirm')}
+                      onConfirm={() => close(c)}
+                      okText={t('reviewAdmin.close')}
+                      cancelText={t('admin.cancel')}
+                    >
                       <Button size="small" icon={<StopOutlined />} data-testid="review-close">
                         {t('reviewAdmin.close')}
                       </Button>
@@ -134,7 +156,13 @@ export function ReviewsPage() {
             dataSource={detail.items}
             pagination={{ defaultPageSize: 50, hideOnSinglePage: true }}
             locale={{ emptyText: t('common.noData') }}
-            onRow={(i) => ({ 'data-testid': 'review-item', 'data-id': i.id, 'data-decision': i.decision ?? 'pending' }) as React.HTMLAttributes<HTMLElement>}
+            onRow={(i) =>
+              ({
+                'data-testid': 'review-item',
+                'data-id': i.id,
+                'data-decision': i.decision ?? 'pending',
+              }) as React.HTMLAttributes<HTMLElement>
+            }
             columns={[
               {
                 key: 'zone',
@@ -145,8 +173,16 @@ export function ReviewsPage() {
                 },
               },
               { key: 'person', title: t('reviewAdmin.person'), dataIndex: 'personName' },
-              { key: 'schedule', title: t('reviewAdmin.schedule'), render: (_, i) => (i.scheduleId ? (scheduleNames.get(i.scheduleId) ?? i.scheduleId) : t('admin.anyTime')) },
-              { key: 'validUntil', title: t('reviewAdmin.validUntil'), render: (_, i) => (i.validUntil === null ? t('admin.noEnd') : formats.dateTime(i.validUntil)) },
+              {
+                key: 'schedule',
+                title: t('reviewAdmin.schedule'),
+                render: (_, i) => (i.scheduleId ? (scheduleNames.get(i.scheduleId) ?? i.scheduleId) : t('admin.anyTime')),
+              },
+              {
+                key: 'validUntil',
+                title: t('reviewAdmin.validUntil'),
+                render: (_, i) => (i.validUntil === null ? t('admin.noEnd') : formats.dateTime(i.validUntil)),
+              },
               {
                 key: 'decision',
                 title: t('reviewAdmin.decision'),
@@ -204,7 +240,10 @@ export function ReviewsPage() {
             <Input maxLength={200} />
           </Form.Item>
           <Form.Item name="zoneIds" label={t('reviewAdmin.zones')} extra={t('reviewAdmin.zonesHelp')}>
-            <Select mode="multiple" options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (${levelLabel(z.level)})` }))} />
+            <Select
+              mode="multiple"
+              options={(zones.data ?? []).map((z) => ({ value: z.id, label: `${z.name} (${levelLabel(z.level)})` }))}
+            />
           </Form.Item>
         </Form>
       </Modal>

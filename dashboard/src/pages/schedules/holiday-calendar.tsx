@@ -19,7 +19,9 @@ export function HolidayCalendar({ site, editable }: { site: SiteView | undefined
 
   const add = () => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !name.trim()) return;
-    setRows((current) => [...current.filter((h) => h.date !== date), { date, name: name.trim() }].sort((a, b) => a.date.localeCompare(b.date)));
+    setRows((current) =>
+      [...current.filter((h) => h.date !== date), { date, name: name.trim() }].sort((a, b) => a.date.localeCompare(b.date)),
+    );
     setDate('');
     setName('');
   };
@@ -38,7 +40,13 @@ export function HolidayCalendar({ site, editable }: { site: SiteView | undefined
         locale={{ emptyText: t('common.noData') }}
         onRow={(h) => ({ 'data-testid': 'holiday-row', 'data-date': h.date }) as React.HTMLAttributes<HTMLElement>}
         columns={[
-          { key: 'date', title: t('holidayAdmin.date'), dataIndex: 'date', width: 140, render: (d: string) => <span className="mono">{d}</span> },
+          {
+            key: 'date',
+            title: t('holidayAdmin.date'),
+            dataIndex: 'date',
+            width: 140,
+            render: (d: string) => <span className="mono">{d}</span>,
+          },
           { key: 'name', title: t('holidayAdmin.name'), dataIndex: 'name' },
           ...(editable
             ? [
@@ -46,7 +54,14 @@ export function HolidayCalendar({ site, editable }: { site: SiteView | undefined
                   key: 'actions',
                   width: 60,
                   render: (_: unknown, h: HolidayView) => (
-                    <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('admin.delete')} onClick={() => setRows((r) => r.filter((x) => x.date !== h.date))} />
+                    <Button
+                      size="small"
+                      type="text"
+                      danger
+                      icon={<DeleteOutlined />}
+                      aria-label={t('admin.delete')}
+                      onClick={() => setRows((r) => r.filter((x) => x.date !== h.date))}
+                    />
                   ),
                 },
               ]
@@ -55,8 +70,21 @@ export function HolidayCalendar({ site, editable }: { site: SiteView | undefined
       />
       {editable && (
         <Space wrap className="holiday-add">
-          <Input placeholder="YYYY-MM-DD" value={date} onChange={(e) => setDate(e.target.value)} style={{ width: 130 }} className="mono" data-testid="holiday-date" />
-          <Input placeholder={t('holidayAdmin.name')} value={name} onChange={(e) => setName(e.target.value)} style={{ width: 220 }} data-testid="holiday-name" />
+          <Input
+            placeholder="YYYY-MM-DD"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            style={{ width: 130 }}
+            className="mono"
+            data-testid="holiday-date"
+          />
+          <Input
+            placeholder={t('holidayAdmin.name')}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            style={{ width: 220 }}
+            data-testid="holiday-name"
+          />
           <Button icon={<PlusOutlined />} onClick={add} data-testid="holiday-add">
             {t('holidayAdmin.add')}
           </Button>

@@ -50,7 +50,12 @@ export function ScheduleForm({ open, schedule, onCancel, onSubmit }: ScheduleFor
     >
       <Form form={form} layout="vertical" data-testid="schedule-form">
         {!schedule && (
-          <Form.Item name="id" label={t('admin.id')} extra={t('admin.idHelp')} rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}>
+          <Form.Item
+            name="id"
+            label={t('admin.id')}
+            extra={t('admin.idHelp')}
+            rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}
+          >
             <Input data-testid="schedule-id" />
           </Form.Item>
         )}
@@ -76,7 +81,10 @@ export function ScheduleForm({ open, schedule, onCancel, onSubmit }: ScheduleFor
                   <Form.Item name={[field.name, 'days']} rules={[{ required: true, type: 'array', min: 1, message: t('admin.required') }]}>
                     <Checkbox.Group options={DAYS.map((d) => ({ value: d, label: t(`weekday.${d}`) }))} />
                   </Form.Item>
-                  <Form.Item name={[field.name, 'start']} rules={[{ required: true, pattern: HHMM, message: t('scheduleAdmin.timeFormat') }]}>
+                  <Form.Item
+                    name={[field.name, 'start']}
+                    rules={[{ required: true, pattern: HHMM, message: t('scheduleAdmin.timeFormat') }]}
+                  >
                     <Input placeholder={t('scheduleAdmin.start')} style={{ width: 90 }} className="mono" />
                   </Form.Item>
                   <Form.Item name={[field.name, 'end']} rules={[{ required: true, pattern: HHMM, message: t('scheduleAdmin.timeFormat') }]}>

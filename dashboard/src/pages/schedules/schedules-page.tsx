@@ -24,7 +24,9 @@ export function SchedulesPage() {
   const [editing, setEditing] = useState<Schedule | null | undefined>(undefined);
 
   const windowText = (s: Schedule) =>
-    s.windows.map((w) => `${w.days.map((d) => t(`weekday.${String(d) as '1'}`)).join('')} ${w.start}–${w.end}`).join(t('common.listSeparator'));
+    s.windows
+      .map((w) => `${w.days.map((d) => t(`weekday.${String(d) as '1'}`)).join('')} ${w.start}–${w.end}`)
+      .join(t('common.listSeparator'));
 
   const save = async (values: ScheduleInput): Promise<boolean> => {
     const done = await run(() => (editing ? changes.update(editing.id, values) : changes.create(values)), t('admin.saved'));
@@ -36,12 +38,20 @@ export function SchedulesPage() {
 
   const columns: ColumnsType<ScheduleRow> = [
     { key: 'name', title: t('scheduleAdmin.name'), dataIndex: 'name', sorter: (a, b) => a.name.localeCompare(b.name) },
-    { key: 'windows', title: t('scheduleAdmin.windows'), render: (_, s) => <span className="mono">{windowText(s) || t('common.none')}</span> },
+    {
+      key: 'windows',
+      title: t('scheduleAdmin.windows'),
+      render: (_, s) => <span className="mono">{windowText(s) || t('common.none')}</span>,
+    },
     {
       key: 'holidays',
       title: t('scheduleAdmin.holidays'),
       width: 170,
-      render: (_, s) => <Tag color={s.holidays === 'closed' ? 'orange' : 'default'}>{s.holidays === 'closed' ? t('scheduleAdmin.holidaysClosed') : t('scheduleAdmin.holidaysNormal')}</Tag>,
+      render: (_, s) => (
+        <Tag color={s.holidays === 'closed' ? 'orange' : 'default'}>
+          {s.holidays === 'closed' ? t('scheduleAdmin.holidaysClosed') : t('scheduleAdmin.holidaysNormal')}
+        </Tag>
+      ),
     },
   ];
   if (isAdmin) {
@@ -54,7 +64,12 @@ export function SchedulesPage() {
           <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(s)} data-testid="schedule-edit">
             {t('admin.edit')}
           </Button>
-          <Popconfirm title={t('admin.confirmDelete', { name: s.name })} onConfirm={() => remove(s)} okText={t('admin.delete')} cancelText={t('admin.cancel')}>
+          <Popconfirm
+            title={t('admin.confirmDelete', { name: s.name })}
+            onConfirm={() => remove(s)}
+            okText={t('admin.delete')}
+            cancelText={t('admin.cancel')}
+          >
             <Button size="small" danger icon={<DeleteOutlined />} data-testid="schedule-delete" aria-label={t('admin.delete')} />
           </Popconfirm>
         </Space>

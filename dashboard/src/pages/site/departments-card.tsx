@@ -33,7 +33,10 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
 
   const save = async () => {
     const v = await form.validateFields();
-    const body = { name: v.name, defaultZones: (v.defaultZones ?? []).map((z) => ({ zoneId: z.zoneId, scheduleId: z.scheduleId ?? null })) };
+    const body = {
+      name: v.name,
+      defaultZones: (v.defaultZones ?? []).map((z) => ({ zoneId: z.zoneId, scheduleId: z.scheduleId ?? null })),
+    };
     const done = await run(() => (editing ? changes.updateDepartment(editing.id, body) : changes.createDepartment(body)), t('admin.saved'));
     if (done) setEditing(undefined);
   };
@@ -72,7 +75,8 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
               d.defaultZones.length
                 ? d.defaultZones.map((z) => (
                     <Tag key={z.zoneId}>
-                      {zoneNames.get(z.zoneId) ?? z.zoneId} · {z.scheduleId ? (scheduleNames.get(z.scheduleId) ?? z.scheduleId) : t('admin.anyTime')}
+                      {zoneNames.get(z.zoneId) ?? z.zoneId} ·{' '}
+                      {z.scheduleId ? (scheduleNames.get(z.scheduleId) ?? z.scheduleId) : t('admin.anyTime')}
                     </Tag>
                   ))
                 : t('common.none'),
@@ -89,7 +93,12 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
                       <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(d)}>
                         {t('admin.edit')}
                       </Button>
-                      <Popconfirm title={t('admin.confirmDelete', { name: d.name })} onConfirm={() => remove(d)} okText={t('admin.delete')} cancelText={t('admin.cancel')}>
+                      <Popconfirm
+                        title={t('admin.confirmDelete', { name: d.name })}
+                        onConfirm={() => remove(d)}
+                        okText={t('admin.delete')}
+                        cancelText={t('admin.cancel')}
+                      >
                         <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('admin.delete')} />
                       </Popconfirm>
                     </Space>
@@ -109,7 +118,11 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
         destroyOnHidden
       >
         <Form form={form} layout="vertical">
-          <Form.Item name="name" label={t('departmentAdmin.name')} rules={[{ required: true, whitespace: true, message: t('admin.required') }]}>
+          <Form.Item
+            name="name"
+            label={t('departmentAdmin.name')}
+            rules={[{ required: true, whitespace: true, message: t('admin.required') }]}
+          >
             <Input maxLength={200} />
           </Form.Item>
           <Typography.Text strong>{t('departmentAdmin.defaultZones')}</Typography.Text>
@@ -121,7 +134,9 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
                     <Form.Item name={[field.name, 'zoneId']} rules={[{ required: true, message: t('admin.required') }]}>
                       <Select
                         style={{ width: 220 }}
-                        options={(zones.data ?? []).filter((z) => z.level <= 1).map((z) => ({ value: z.id, label: `${z.name} (${levelLabel(z.level)})` }))}
+                        options={(zones.data ?? [])
+                          .filter((z) => z.level <= 1)
+                          .map((z) => ({ value: z.id, label: `${z.name} (${levelLabel(z.level)})` }))}
                       />
                     </Form.Item>
                     <Form.Item name={[field.name, 'scheduleId']}>
@@ -132,7 +147,12 @@ export function DepartmentsCard({ editable, levelLabel }: { editable: boolean; l
                         options={(schedules.data ?? []).map((s) => ({ value: s.id, label: s.name }))}
                       />
                     </Form.Item>
-                    <Button type="text" icon={<MinusCircleOutlined />} onClick={() => removeField(field.name)} aria-label={t('admin.delete')} />
+                    <Button
+                      type="text"
+                      icon={<MinusCircleOutlined />}
+                      onClick={() => removeField(field.name)}
+                      aria-label={t('admin.delete')}
+                    />
                   </Space>
                 ))}
                 <Button icon={<PlusOutlined />} onClick={() => add({ zoneId: undefined, scheduleId: null })}>

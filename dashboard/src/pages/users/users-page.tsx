@@ -19,7 +19,15 @@ const ROLES = Object.keys(ROLE_ORDER) as UserRole[];
 
 type Row = UserAccountView;
 
-function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (user: UserAccountView) => void }) {
+function CreateUserDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (user: UserAccountView) => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm<NewUser & { personId?: string }>();
   const [saving, setSaving] = useState(false);
@@ -31,7 +39,11 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
     setSaving(true);
     setProblem(null);
     try {
-      const user = await changes.create({ ...values, personId: values.personId || undefined, displayName: values.displayName || undefined });
+      const user = await changes.create({
+        ...values,
+        personId: values.personId || undefined,
+        displayName: values.displayName || undefined,
+      });
       form.resetFields();
       onCreated(user);
     } catch (err) {
@@ -42,13 +54,7 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
   };
 
   return (
-    <Modal
-      open={open}
-      title={t('users.create')}
-      onCancel={onClose}
-      footer={null}
-      destroyOnHidden
-    >
+    <Modal open={open} title={t('users.create')} onCancel={onClose} footer={null} destroyOnHidden>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ role: 'employee' }}>
         <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('users.usernameRequired') }]}>
           <Input autoComplete="off" data-testid="user-form-username" />
@@ -193,4 +199,3 @@ export function UsersPage() {
     </>
   );
 }
-

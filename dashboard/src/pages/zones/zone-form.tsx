@@ -27,7 +27,14 @@ export function ZoneForm({ open, zone, zones, people, levelLabel, onCancel, onSu
     form.resetFields();
     form.setFieldsValue(
       zone
-        ? { name: zone.name, level: zone.level, parentId: zone.parentId, ownerPersonId: zone.ownerPersonId, antiPassback: zone.antiPassback, twoPerson: zone.twoPerson }
+        ? {
+            name: zone.name,
+            level: zone.level,
+            parentId: zone.parentId,
+            ownerPersonId: zone.ownerPersonId,
+            antiPassback: zone.antiPassback,
+            twoPerson: zone.twoPerson,
+          }
         : { level: 1, parentId: null, ownerPersonId: null, antiPassback: 'off', twoPerson: false },
     );
   }, [open, zone, form]);
@@ -62,7 +69,12 @@ export function ZoneForm({ open, zone, zones, people, levelLabel, onCancel, onSu
         }}
       >
         {!zone && (
-          <Form.Item name="id" label={t('admin.id')} extra={t('admin.idHelp')} rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}>
+          <Form.Item
+            name="id"
+            label={t('admin.id')}
+            extra={t('admin.idHelp')}
+            rules={[{ pattern: /^[a-z0-9][a-z0-9-]{0,62}$/, message: t('admin.idHelp') }]}
+          >
             <Input data-testid="zone-id" />
           </Form.Item>
         )}

@@ -86,7 +86,12 @@ export function ZonesPage() {
           <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(zone)} data-testid="zone-edit">
             {t('admin.edit')}
           </Button>
-          <Popconfirm title={t('admin.confirmDelete', { name: zone.name })} onConfirm={() => remove(zone)} okText={t('admin.delete')} cancelText={t('admin.cancel')}>
+          <Popconfirm
+            title={t('admin.confirmDelete', { name: zone.name })}
+            onConfirm={() => remove(zone)}
+            okText={t('admin.delete')}
+            cancelText={t('admin.cancel')}
+          >
             <Button size="small" danger icon={<DeleteOutlined />} data-testid="zone-delete" aria-label={t('admin.delete')} />
           </Popconfirm>
         </Space>

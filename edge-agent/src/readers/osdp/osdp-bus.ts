@@ -83,7 +83,9 @@ export class OsdpBus extends EventEmitter<OsdpBusEvents> {
     this.decoder = new OsdpFrameDecoder({
       onFrame: (frame) => this.onFrame(frame),
       onReject: (rejection) =>
-        options.log.debug(() => `OSDP frame rejected on ${this.path}: ${rejection.reason} (${rejection.detail}) ${rejection.bytes.toString('hex')}`),
+        options.log.debug(
+          () => `OSDP frame rejected on ${this.path}: ${rejection.reason} (${rejection.detail}) ${rejection.bytes.toString('hex')}`,
+        ),
       // A pause of a few byte times (at least 20 ms) inside a frame means it was cut short.
       interByteTimeoutMs: Math.max(20, wireTimeMs(8, options.baudRate)),
     });

@@ -38,8 +38,17 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
       [CMD.ID, 1, null],
       [CMD.CAP, 2, null],
     ]);
-    assert.deepEqual(reader.describe().osdp?.identity, { vendorCode: '5a4353', model: 2, version: 1, serialNumber: 0x1000 + 0x65, firmware: '1.4.2' });
-    assert.ok(caps.some((c) => c.function === 4 && c.items === 1), 'the LED capability is reported');
+    assert.deepEqual(reader.describe().osdp?.identity, {
+      vendorCode: '5a4353',
+      model: 2,
+      version: 1,
+      serialNumber: 0x1000 + 0x65,
+      firmware: '1.4.2',
+    });
+    assert.ok(
+      caps.some((c) => c.function === 4 && c.items === 1),
+      'the LED capability is reported',
+    );
     assert.equal(reader.describe().online, true);
     assert.equal(reader.describe().osdp?.secureChannel, 'disabled');
 
@@ -59,7 +68,10 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
     reader.signal('deny');
     await eventually(() => pd.buzzer?.count === 3 && pd.led()?.temporary?.onColor === LED_COLOR.RED, 'red LED and three beeps');
     reader.indicateLockdown(true);
-    await eventually(() => pd.led()?.permanent?.offTime === 5 && pd.led()?.permanent?.onColor === LED_COLOR.RED, 'flashing red permanent LED');
+    await eventually(
+      () => pd.led()?.permanent?.offTime === 5 && pd.led()?.permanent?.onColor === LED_COLOR.RED,
+      'flashing red permanent LED',
+    );
     reader.indicateLockdown(false);
     await eventually(() => pd.led()?.permanent?.offTime === 0, 'steady LED again');
 
@@ -102,7 +114,11 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
 
   test('inside the secure channel: CHLNG/SCRYPT, then every command MACed and data encrypted, KEYSET installs a new key', async () => {
     const store = await storeWithKey('vault-in', KEY);
-    const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'vault-in', address: 1, secureChannel: true, pd: { scbk: KEY } }] });
+    const rig = await OsdpRig.create({
+      transport: 'pty',
+      store,
+      readers: [{ id: 'vault-in', address: 1, secureChannel: true, pd: { scbk: KEY } }],
+    });
     onTestFinished(() => rig.close());
     const pd = rig.pd('vault-in');
     const reader = rig.reader('vault-in');
@@ -121,7 +137,10 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
     const newKey = Buffer.from('ffeeddccbbaa99887766554433221100', 'hex');
     await reader.installKey(newKey, 'key-2');
     assert.deepEqual(pd.key, newKey, 'the reader stores the new key');
-    await eventually(() => reader.session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length >= 2, 'a new session with the new key');
+    await eventually(
+      () => reader.session.isSecure && pd.received.filter((c) => c.code === CMD.CHLNG).length >= 2,
+      'a new session with the new key',
+    );
     const record = JSON.parse((await store.read(osdpRecordKey('vault-in')))!) as OsdpReaderRecord;
     assert.deepEqual([record.scbk, record.keyId, record.pendingScbk], [newKey.toString('hex'), 'key-2', null]);
     assert.equal(reader.describe().osdp?.keyId, 'key-2');
@@ -140,7 +159,18 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
   test('a reader without LED or buzzer gets no LED or BUZ commands', async () => {
     const rig = await OsdpRig.create({
       transport: 'pty',
-      readers: [{ id: 'plain', address: 2, pd: { capabilities: [{ function: 3, compliance: 1, items: 0 }, { function: 8, compliance: 1, items: 0 }] } }],
+      readers: [
+        {
+          id: 'plain',
+          address: 2,
+          pd: {
+            capabilities: [
+              { function: 3, compliance: 1, items: 0 },
+              { function: 8, compliance: 1, items: 0 },
+            ],
+          },
+        },
+      ],
     });
     onTestFinished(() => rig.close());
     await rig.start();
@@ -157,7 +187,18 @@ describeUnless(skip)('OSDP commands between the agent and a simulated reader ove
   test('a reader that declares no CRC support is spoken to with checksums', async () => {
     const rig = await OsdpRig.create({
       transport: 'pty',
-      readers: [{ id: 'old', address: 4, pd: { capabilities: [{ function: 3, compliance: 1, items: 0 }, { function: 8, compliance: 0, items: 0 }] } }],
+      readers: [
+        {
+          id: 'old',
+          address: 4,
+          pd: {
+            capabilities: [
+              { function: 3, compliance: 1, items: 0 },
+              { function: 8, compliance: 0, items: 0 },
+            ],
+          },
+        },
+      ],
     });
     onTestFinished(() => rig.close());
     await rig.start();

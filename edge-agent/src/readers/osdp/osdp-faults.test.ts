@@ -35,7 +35,10 @@ describeUnless(skip)('OSDP faults and the control panel’s reaction', () => {
     assert.equal((await eventually(() => rig.events.cards[0], 'the card despite lost replies')).credential, 'h10301:5:55');
     assert.ok(rig.reader('r').session.stats.retries >= before + 2, 'retried');
     const seqs = pd.received.map((c) => c.sequence);
-    assert.ok(seqs.some((s, i) => i > 0 && s === seqs[i - 1]), 'a sequence number was sent twice (a retry)');
+    assert.ok(
+      seqs.some((s, i) => i > 0 && s === seqs[i - 1]),
+      'a sequence number was sent twice (a retry)',
+    );
     assert.deepEqual(rig.events.faults, []);
   });
 
@@ -172,13 +175,22 @@ describeUnless(skip)('OSDP faults and the control panel’s reaction', () => {
   });
 
   test('an unplugged line is a port fault for every reader on it; they recover when it is back', async () => {
-    const rig = await OsdpRig.create({ transport: 'in-process', readers: [{ id: 'a', address: 1 }, { id: 'b', address: 2 }] });
+    const rig = await OsdpRig.create({
+      transport: 'in-process',
+      readers: [
+        { id: 'a', address: 1 },
+        { id: 'b', address: 2 },
+      ],
+    });
     onTestFinished(() => rig.close());
     await rig.start();
     await eventually(() => rig.reader('a').describe().online && rig.reader('b').describe().online, 'both online');
     rig.simBinding!.unplug(rig.bus.path);
     await eventually(() => rig.events.faults.length === 2, 'a fault per reader');
-    assert.deepEqual(rig.events.faults.map((f) => [f.readerId, f.code]).sort(), [['a', 'port_closed'], ['b', 'port_closed']]);
+    assert.deepEqual(rig.events.faults.map((f) => [f.readerId, f.code]).sort(), [
+      ['a', 'port_closed'],
+      ['b', 'port_closed'],
+    ]);
     rig.simBinding!.replug(rig.bus.path);
     await eventually(() => rig.events.recovered.length === 2, 'both recovered');
     rig.pd('b').presentH10301(2, 2);

@@ -45,7 +45,9 @@ class Fuzz {
   validFrame(reply = this.random() < 0.5): Buffer {
     const withScb = this.random() < 0.3;
     const scbType = this.pick([0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x00, 0x42]);
-    const scb = withScb ? [scbType >= 0x15 && scbType <= 0x18 ? 2 : 3, scbType, this.int(256)].slice(0, scbType >= 0x15 && scbType <= 0x18 ? 2 : 3) : null;
+    const scb = withScb
+      ? [scbType >= 0x15 && scbType <= 0x18 ? 2 : 3, scbType, this.int(256)].slice(0, scbType >= 0x15 && scbType <= 0x18 ? 2 : 3)
+      : null;
     return encodePacket(
       {
         address: this.int(0x80),
@@ -68,7 +70,11 @@ class Fuzz {
       case 1: // truncate
         return out.subarray(0, this.int(out.length));
       case 2: // insert noise
-        return Buffer.concat([out.subarray(0, this.int(out.length + 1)), this.bytes(1 + this.int(8)), out.subarray(this.int(out.length + 1))]);
+        return Buffer.concat([
+          out.subarray(0, this.int(out.length + 1)),
+          this.bytes(1 + this.int(8)),
+          out.subarray(this.int(out.length + 1)),
+        ]);
       case 3: // absurd LEN
         if (out.length > 4) out.writeUInt16LE(this.int(0x10000), out[0] === 0xff ? 3 : 2);
         return out;
@@ -100,7 +106,7 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
         parts.push(kind === 0 ? fuzz.bytes(fuzz.int(40)) : kind === 1 ? fuzz.validFrame() : fuzz.mutate(fuzz.validFrame()));
       }
       const stream = Buffer.concat(parts);
-      for (let offset = 0; offset < stream.length; ) {
+      for (let offset = 0; offset < stream.length;) {
         const size = 1 + fuzz.int(16);
         clock += BigInt(fuzz.int(3)) * 3_000_000n;
         decoder.push(stream.subarray(offset, offset + size), clock);
@@ -130,7 +136,16 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
             address: command.addressByte & 0x7f,
             reply: true,
             sequence: (fuzz.random() < 0.6 ? command.sequence : fuzz.int(4)) as Sequence,
-            scb: fuzz.random() < 0.3 ? fuzz.pick([[2, 0x16], [2, 0x18], [3, 0x12, 0], [3, 0x14, 1], [3, 0x12, 1]]) : null,
+            scb:
+              fuzz.random() < 0.3
+                ? fuzz.pick([
+                    [2, 0x16],
+                    [2, 0x18],
+                    [3, 0x12, 0],
+                    [3, 0x14, 1],
+                    [3, 0x12, 1],
+                  ])
+                : null,
             code: fuzz.pick([0x40, 0x41, 0x45, 0x46, 0x50, 0x53, 0x54, 0x76, 0x78, 0x79, fuzz.int(256)]),
             data: fuzz.bytes(fuzz.pick([0, 1, 2, 3, 4, 5, 8, 12, 16, 17, 32, fuzz.int(64)])),
           },
@@ -154,7 +169,10 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     });
     const bus = new OsdpBus({ path, baudRate: 115200, binding, timing, log: log.logger.child('osdp') });
     const store = new MemoryReaderSettingsStore();
-    await store.write(osdpRecordKey('secure'), JSON.stringify({ scbk: Buffer.alloc(16, 9).toString('hex'), keyId: 'k', keyInstalledAt: 1 }));
+    await store.write(
+      osdpRecordKey('secure'),
+      JSON.stringify({ scbk: Buffer.alloc(16, 9).toString('hex'), keyId: 'k', keyInstalledAt: 1 }),
+    );
     const readers = [
       new OsdpReader({ id: 'plain', address: 1, secureChannel: false, bus, timing, log: log.logger }),
       new OsdpReader({ id: 'secure', address: 2, secureChannel: true, bus, timing, log: log.logger }),
@@ -174,15 +192,19 @@ describe(`OSDP fuzzing (seed ${SEED})`, () => {
     }
     // Commands and feedback thrown in while the device talks nonsense.
     const pending: Promise<unknown>[] = [];
-    await eventually(() => {
-      if (fuzz.int(20) === 0) for (const reader of readers) reader.signal(fuzz.random() < 0.5 ? 'grant' : 'deny');
-      if (fuzz.int(50) === 0) pending.push(readers[1]!.installKey(fuzz.bytes(16), 'fuzz').catch(() => undefined));
-      if (fuzz.int(80) === 0) readers[1]!.openProvisioningWindow(50);
-      return answered >= 800;
-    }, '800 garbage replies', 60_000);
+    await eventually(
+      () => {
+        if (fuzz.int(20) === 0) for (const reader of readers) reader.signal(fuzz.random() < 0.5 ? 'grant' : 'deny');
+        if (fuzz.int(50) === 0) pending.push(readers[1]!.installKey(fuzz.bytes(16), 'fuzz').catch(() => undefined));
+        if (fuzz.int(80) === 0) readers[1]!.openProvisioningWindow(50);
+        return answered >= 800;
+      },
+      '800 garbage replies',
+      60_000,
+    );
     assert.deepEqual(uncaught, []);
-    const loopErrors = log.find("OSDP line").filter((l) => l.includes("ERROR") && l.includes("Error"));
-    assert.deepEqual(loopErrors, [], "the poll loop never failed");
+    const loopErrors = log.find('OSDP line').filter((l) => l.includes('ERROR') && l.includes('Error'));
+    assert.deepEqual(loopErrors, [], 'the poll loop never failed');
 
     // A well-behaved reader on the same line: the control panel picks it up again.
     fuzzing = false;

@@ -56,7 +56,13 @@ describe('OSDP reply parsing', () => {
     const caps = parsePdcap(hex('04 01 02  05 01 01  08 00 00  09 01 01'));
     assert.equal(caps.length, 4);
     assert.deepEqual(summariseCapabilities(caps), { leds: 2, buzzer: true, crc: false, secureChannel: true, readers: 0 });
-    assert.deepEqual(summariseCapabilities(parsePdcap(hex('03 01 00'))), { leds: 0, buzzer: false, crc: true, secureChannel: false, readers: 0 });
+    assert.deepEqual(summariseCapabilities(parsePdcap(hex('03 01 00'))), {
+      leds: 0,
+      buzzer: false,
+      crc: true,
+      secureChannel: false,
+      readers: 0,
+    });
     assert.throws(() => parsePdcap(hex('04 01')), OsdpReplyError);
   });
 
@@ -142,7 +148,12 @@ describe(`OSDP reply parsers, properties (fast-check, seed ${PROPERTY_SEED})`, (
       fc.property(
         fc.nat({ max: 0x7e }),
         fc.integer({ min: 1, max: 0xffffffff }),
-        fc.array(fc.tuple(fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 255 })).map(([fn, compliance, items]) => ({ function: fn, compliance, items })), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc
+            .tuple(fc.nat({ max: 255 }), fc.nat({ max: 255 }), fc.nat({ max: 255 }))
+            .map(([fn, compliance, items]) => ({ function: fn, compliance, items })),
+          { minLength: 1, maxLength: 20 },
+        ),
         (address, baudRate, caps) => {
           assert.deepEqual(parseCom(comsetPayload(address, baudRate)), { address, baudRate });
           assert.deepEqual(parsePdcap(Buffer.from(caps.flatMap((c) => [c.function, c.compliance, c.items]))), caps);

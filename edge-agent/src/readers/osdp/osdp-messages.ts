@@ -94,7 +94,8 @@ export function buzzerPayload(request: BuzzerRequest): Buffer {
 
 export function comsetPayload(address: number, baudRate: number): Buffer {
   if (!Number.isInteger(address) || address < 0 || address > 0x7e) throw new RangeError(`address must be 0-126, got ${address}`);
-  if (!Number.isInteger(baudRate) || baudRate <= 0 || baudRate > 0xffffffff) throw new RangeError(`baud rate must be a positive 32-bit number`);
+  if (!Number.isInteger(baudRate) || baudRate <= 0 || baudRate > 0xffffffff)
+    throw new RangeError(`baud rate must be a positive 32-bit number`);
   const out = Buffer.alloc(5);
   out[0] = address;
   out.writeUInt32LE(baudRate, 1);
@@ -194,7 +195,8 @@ export interface KeypadRead {
 }
 
 export function parseKeypad(data: Buffer): KeypadRead {
-  if (data.length < 2 || data.length !== 2 + data[1]!) throw new OsdpReplyError(`osdp_KEYPAD length ${data.length} does not match its count`);
+  if (data.length < 2 || data.length !== 2 + data[1]!)
+    throw new OsdpReplyError(`osdp_KEYPAD length ${data.length} does not match its count`);
   let keys = '';
   for (const b of data.subarray(2)) {
     if (b >= 0x30 && b <= 0x39) keys += String.fromCharCode(b);

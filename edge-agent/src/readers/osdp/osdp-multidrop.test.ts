@@ -23,7 +23,11 @@ describeUnless(skip)('several OSDP readers on one line', () => {
       await rig.start();
       await eventually(() => specs.every((s) => rig.reader(s.id).session.status().capabilities), 'every reader online', 8000);
       const serials = specs.map((s) => rig.reader(s.id).describe().osdp?.identity?.serialNumber);
-      assert.deepEqual(serials, specs.map((s) => 0x1000 + s.address), 'each reader answered with its own identity');
+      assert.deepEqual(
+        serials,
+        specs.map((s) => 0x1000 + s.address),
+        'each reader answered with its own identity',
+      );
 
       specs.forEach((s, i) => rig.pd(s.id).presentH10301(100 + i, 1000 + i));
       await eventually(() => rig.events.cards.length === count, 'a card from every reader', 8000);
@@ -35,7 +39,10 @@ describeUnless(skip)('several OSDP readers on one line', () => {
       await eventually(() => rig.pd('r2').buzzer !== null, 'the beep at r2');
       for (const s of specs) if (s.id !== 'r2') assert.equal(rig.pd(s.id).buzzer, null, `${s.id} stayed quiet`);
 
-      await eventually(() => specs.every((s) => rig.pd(s.id).received.filter((c) => c.code === CMD.POLL).length >= 5), 'every reader polled again and again');
+      await eventually(
+        () => specs.every((s) => rig.pd(s.id).received.filter((c) => c.code === CMD.POLL).length >= 5),
+        'every reader polled again and again',
+      );
       assert.equal(rig.line.stats.overlaps, 0, 'one command on the wire at a time');
       assert.deepEqual(rig.events.faults, []);
     });
@@ -56,7 +63,10 @@ describeUnless(skip)('several OSDP readers on one line', () => {
     });
     onTestFinished(() => rig.close());
     await rig.start();
-    await eventually(() => rig.reader('secure').session.isSecure && rig.reader('plain').describe().online && rig.reader('silent').describe().online, 'all up');
+    await eventually(
+      () => rig.reader('secure').session.isSecure && rig.reader('plain').describe().online && rig.reader('silent').describe().online,
+      'all up',
+    );
     rig.pd('silent').fault('drop_reply');
     const fault = await eventually(() => rig.events.faults[0], 'the silent reader’s fault', 5000);
     assert.deepEqual([fault.readerId, fault.code], ['silent', 'no_response']);

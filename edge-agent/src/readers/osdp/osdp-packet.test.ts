@@ -32,7 +32,10 @@ describe('OSDP check characters (documented OSDP test vectors)', () => {
 describe('OSDP packet encoding (documented OSDP test vectors)', () => {
   test('POLL and ID to address 0x65 with the mark byte, byte for byte', () => {
     assert.deepEqual(encodePacket({ address: 0x65, reply: false, sequence: 0, code: 0x60 }), hex('FF 53 65 08 00 04 60 60 90'));
-    assert.deepEqual(encodePacket({ address: 0x65, reply: false, sequence: 0, code: 0x61, data: [0x00] }), hex('FF 53 65 09 00 04 61 00 D9 7A'));
+    assert.deepEqual(
+      encodePacket({ address: 0x65, reply: false, sequence: 0, code: 0x61, data: [0x00] }),
+      hex('FF 53 65 09 00 04 61 00 D9 7A'),
+    );
   });
 
   test('POLL to address 0 with sequence 1 and its ACK, without the mark byte', () => {
@@ -42,12 +45,18 @@ describe('OSDP packet encoding (documented OSDP test vectors)', () => {
 
   test('COMSET broadcast with CRC and with a checksum, as published', () => {
     const payload = hex('00 80 25 00 00');
-    assert.deepEqual(encodePacket({ address: 0x7f, reply: false, sequence: 0, code: 0x6e, data: payload }, { mark: false }), hex('53 7F 0D 00 04 6E 00 80 25 00 00 6E 38'));
+    assert.deepEqual(
+      encodePacket({ address: 0x7f, reply: false, sequence: 0, code: 0x6e, data: payload }, { mark: false }),
+      hex('53 7F 0D 00 04 6E 00 80 25 00 00 6E 38'),
+    );
     assert.deepEqual(
       encodePacket({ address: 0x7f, reply: false, sequence: 0, check: 'checksum', code: 0x6e, data: payload }, { mark: false }),
       hex('53 7F 0C 00 00 6E 00 80 25 00 00 0F'),
     );
-    assert.deepEqual(encodePacket({ address: 0x65, reply: true, sequence: 1, check: 'checksum', code: 0x40 }, { mark: false }), hex('53 E5 07 00 01 40 80'));
+    assert.deepEqual(
+      encodePacket({ address: 0x65, reply: true, sequence: 1, check: 'checksum', code: 0x40 }, { mark: false }),
+      hex('53 E5 07 00 01 40 80'),
+    );
   });
 
   test('the RAW reply of H10301 FC=123 CN=4567 decodes to its fields', () => {
@@ -66,10 +75,12 @@ describe('OSDP packet encoding (documented OSDP test vectors)', () => {
   test('a security block with a MAC puts the MAC after the data and counts it in LEN', () => {
     const bytes = encodePacket(
       { address: 3, reply: false, sequence: 2, scb: [2, 0x15], code: 0x60 },
-      { mac: (input) => {
-        assert.deepEqual(input, hex('53 03 0E 00 0E 02 15 60'));
-        return hex('A1 A2 A3 A4 FF FF');
-      } },
+      {
+        mac: (input) => {
+          assert.deepEqual(input, hex('53 03 0E 00 0E 02 15 60'));
+          return hex('A1 A2 A3 A4 FF FF');
+        },
+      },
     );
     const parsed = parsePacket(bytes.subarray(1));
     assert.ok(parsed.ok);
@@ -94,7 +105,10 @@ describe('OSDP frame decoder', () => {
     const { decoder, frames } = collect();
     for (const b of poll) decoder.push(Buffer.from([b]));
     decoder.push(Buffer.concat([id, poll]));
-    assert.deepEqual(frames.map((f) => f.packet.code), [0x60, 0x61, 0x60]);
+    assert.deepEqual(
+      frames.map((f) => f.packet.code),
+      [0x60, 0x61, 0x60],
+    );
     assert.deepEqual(frames[1]!.bytes, id.subarray(1));
   });
 
@@ -110,14 +124,20 @@ describe('OSDP frame decoder', () => {
     const corrupt = Buffer.from(poll);
     corrupt[corrupt.length - 1]! ^= 0x01;
     decoder.push(Buffer.concat([corrupt, id]));
-    assert.deepEqual(frames.map((f) => f.packet.code), [0x61]);
+    assert.deepEqual(
+      frames.map((f) => f.packet.code),
+      [0x61],
+    );
     assert.equal(rejections[0]!.reason, 'bad_check');
   });
 
   test('a SOM inside noise with an absurd length does not swallow the next frame', () => {
     const { decoder, frames, rejections } = collect();
     decoder.push(Buffer.concat([hex('53 00 FF 7F 04'), id]));
-    assert.deepEqual(frames.map((f) => f.packet.code), [0x61]);
+    assert.deepEqual(
+      frames.map((f) => f.packet.code),
+      [0x61],
+    );
     assert.equal(rejections[0]!.reason, 'bad_length');
   });
 
@@ -126,7 +146,10 @@ describe('OSDP frame decoder', () => {
     const t0 = 1_000_000_000n;
     decoder.push(hex('FF 53 65 10 00 04 61'), t0);
     decoder.push(id, t0 + 50_000_000n);
-    assert.deepEqual(frames.map((f) => f.packet.code), [0x61]);
+    assert.deepEqual(
+      frames.map((f) => f.packet.code),
+      [0x61],
+    );
     assert.ok(rejections.some((r) => r.reason === 'truncated'));
   });
 
@@ -137,7 +160,10 @@ describe('OSDP frame decoder', () => {
     assert.equal(frames.length, 0);
     assert.equal(decoder.missingBytes(), 32 - 6 - 10);
     decoder.resync();
-    assert.deepEqual(frames.map((f) => f.packet.code), [0x61]);
+    assert.deepEqual(
+      frames.map((f) => f.packet.code),
+      [0x61],
+    );
   });
 
   test('a well-checked frame whose security block does not fit is rejected as malformed', () => {
@@ -217,7 +243,16 @@ describe(`OSDP codec properties (fast-check, seed ${PROPERTY_SEED})`, () => {
         const p = parsed.packet;
         assert.deepEqual(
           [p.address, p.reply, p.sequence, p.check, p.scb, p.code, p.data, p.mac],
-          [fields.address, fields.reply, fields.sequence, fields.check, fields.scb ? Buffer.from(fields.scb) : null, fields.code, Buffer.from(fields.data), mac],
+          [
+            fields.address,
+            fields.reply,
+            fields.sequence,
+            fields.check,
+            fields.scb ? Buffer.from(fields.scb) : null,
+            fields.code,
+            Buffer.from(fields.data),
+            mac,
+          ],
         );
       }),
       500,
@@ -225,7 +260,9 @@ describe(`OSDP codec properties (fast-check, seed ${PROPERTY_SEED})`, () => {
   });
 
   test('any bytes in any chunks: nothing thrown, the same frames and rejections as in one chunk, every rejection with a reason', () => {
-    const som = fc.array(fc.oneof(fc.constantFrom(0x53, 0xff, 0x00, 0x04, 0x08), fc.nat({ max: 255 })), { maxLength: 120, size: 'max' }).map((b) => Uint8Array.from(b));
+    const som = fc
+      .array(fc.oneof(fc.constantFrom(0x53, 0xff, 0x00, 0x04, 0x08), fc.nat({ max: 255 })), { maxLength: 120, size: 'max' })
+      .map((b) => Uint8Array.from(b));
     checkProperty(
       fc.property(fc.oneof(som, bytesArbitrary(200)), cutsArbitrary, fc.boolean(), (bytes, cuts, resync) => {
         const whole = decodeChunks([bytes], resync);
@@ -246,7 +283,10 @@ describe(`OSDP codec properties (fast-check, seed ${PROPERTY_SEED})`, () => {
     checkProperty(
       fc.property(fc.array(packet, { maxLength: 10, size: 'max' }), cutsArbitrary, (sent, cuts) => {
         const { frames, rejections } = decodeChunks(splitAt(Buffer.concat(sent.map((p) => p.bytes)), cuts));
-        assert.deepEqual(frames, sent.map((p) => p.frame.toString('hex')));
+        assert.deepEqual(
+          frames,
+          sent.map((p) => p.frame.toString('hex')),
+        );
         assert.deepEqual(rejections, []);
       }),
       200,

@@ -12,15 +12,7 @@
  * frames split across reads, frames cut short, bad lengths and bad check characters,
  * and never throws on input.
  */
-import {
-  CTRL_CRC,
-  CTRL_SCB,
-  CTRL_SEQUENCE_MASK,
-  OSDP_MARK,
-  OSDP_REPLY_FLAG,
-  OSDP_SOM,
-  scbHasMac,
-} from './osdp-protocol.js';
+import { CTRL_CRC, CTRL_SCB, CTRL_SEQUENCE_MASK, OSDP_MARK, OSDP_REPLY_FLAG, OSDP_SOM, scbHasMac } from './osdp-protocol.js';
 
 // ------------------------------------------------------------------ check characters
 
@@ -106,7 +98,8 @@ export function encodePacket(fields: PacketFields, options: EncodeOptions = {}):
   if (!Number.isInteger(fields.address) || fields.address < 0 || fields.address > 0x7f) {
     throw new OsdpEncodeError(`address must be 0x00-0x7F, got ${fields.address}`);
   }
-  if (scb && (scb.length < 2 || scb[0] !== scb.length)) throw new OsdpEncodeError('security block length byte must equal its size (at least 2)');
+  if (scb && (scb.length < 2 || scb[0] !== scb.length))
+    throw new OsdpEncodeError('security block length byte must equal its size (at least 2)');
   const hasMac = scb !== null && scbHasMac(scb[1]!);
   if (hasMac && !options.mac) throw new OsdpEncodeError('this security block type needs a MAC');
   const checkLength = check === 'crc' ? 2 : 1;
@@ -160,7 +153,10 @@ const MIN_LENGTH_CRC = 8;
  * its LEN field. Checks the check characters and the security block's structure.
  */
 export function parsePacket(frame: Buffer): ParseResult {
-  const reject = (reason: FrameRejectReason, detail: string): ParseResult => ({ ok: false, rejection: { reason, detail, bytes: Buffer.from(frame) } });
+  const reject = (reason: FrameRejectReason, detail: string): ParseResult => ({
+    ok: false,
+    rejection: { reason, detail, bytes: Buffer.from(frame) },
+  });
   if (frame.length < 5 || frame[0] !== OSDP_SOM) return reject('malformed', 'does not start with SOM');
   const length = frame[2]! | (frame[3]! << 8);
   if (length !== frame.length) return reject('bad_length', `LEN ${length} but ${frame.length} bytes`);
@@ -327,7 +323,11 @@ export class OsdpFrameDecoder {
       const length = this.buffer[2]! | (this.buffer[3]! << 8);
       const minLength = this.buffer[4]! & CTRL_CRC ? MIN_LENGTH_CRC : MIN_LENGTH_CHECKSUM;
       if (length < minLength || length > maxLength) {
-        this.reject({ reason: 'bad_length', detail: `LEN ${length} outside ${minLength}-${maxLength}`, bytes: Buffer.from(this.buffer.subarray(0, 5)) });
+        this.reject({
+          reason: 'bad_length',
+          detail: `LEN ${length} outside ${minLength}-${maxLength}`,
+          bytes: Buffer.from(this.buffer.subarray(0, 5)),
+        });
         this.buffer = this.buffer.subarray(1);
         continue;
       }

@@ -127,7 +127,9 @@ export class PdSecureChannel {
     if (!this.options.enabled) return;
     if (summary && !summary.secureChannel) {
       if (this.handshakeOutcome !== 'unsupported') {
-        this.options.log.error(`reader ${this.options.readerId} has no secure channel but the configuration asks for one; its cards are refused`);
+        this.options.log.error(
+          `reader ${this.options.readerId} has no secure channel but the configuration asks for one; its cards are refused`,
+        );
       }
       this.handshakeOutcome = 'unsupported';
       return;
@@ -196,7 +198,8 @@ export class PdSecureChannel {
   /** The command of the handshake step under way, with its security block. */
   handshakeRequest(): { step: HandshakeStep; code: number; data: Buffer; scb: Buffer } {
     const session = this.secure!;
-    if (this.handshakeStepValue === 'scrypt') return { step: 'scrypt', code: CMD.SCRYPT, data: this.pendingScrypt!, scb: session.scryptScb() };
+    if (this.handshakeStepValue === 'scrypt')
+      return { step: 'scrypt', code: CMD.SCRYPT, data: this.pendingScrypt!, scb: session.scryptScb() };
     return { step: 'chlng', code: CMD.CHLNG, data: session.cpRandom, scb: session.challengeScb() };
   }
 

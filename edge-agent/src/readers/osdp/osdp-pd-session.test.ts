@@ -93,7 +93,10 @@ describe('OSDP PD session, exchange by exchange', () => {
     assert.equal(session.stats.invalidReplies, invalidBefore, 'the NAK was not taken for a stray reply');
     const restartedAt = sent.length;
     until(() => sent.length >= restartedAt + 6, 'a few exchanges after the restart');
-    assert.ok(pd.received.slice(-5).every((c) => c.code === CMD.POLL || c.code === CMD.ID || c.code === CMD.CAP), 'start-up again, then polls');
+    assert.ok(
+      pd.received.slice(-5).every((c) => c.code === CMD.POLL || c.code === CMD.ID || c.code === CMD.CAP),
+      'start-up again, then polls',
+    );
     assert.equal(session.stats.naks, 1, 'and no more NAKs: the counters agree again');
     assert.equal(session.isOnline, true, 'the reader never went offline');
   });
@@ -112,7 +115,10 @@ describe('OSDP PD session, exchange by exchange', () => {
     assert.ok(pd.received.filter((c) => c.code === CMD.CHLNG).length >= 3, 'the handshake was tried again');
     assert.equal(keyResets.length, 1, 'one alert per episode');
     assert.equal(session.secureState(), 'key_reset', 'not downgraded to a plain failure by later attempts');
-    assert.ok(pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1), 'never asked for SCBK-D');
+    assert.ok(
+      pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1),
+      'never asked for SCBK-D',
+    );
     assert.equal(pd.keysets, 0, 'never re-keyed');
   });
 

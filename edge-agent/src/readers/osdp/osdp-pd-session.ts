@@ -13,7 +13,15 @@ import { EventEmitter } from 'node:events';
 import type { SecureChannelState } from '@acs/shared/readers/reader-report';
 import type { WiegandFormat } from '@acs/shared/credentials/wiegand';
 import type { Logger } from '../../log/logger.js';
-import { parseKeypad, parseLocalStatus, parseRaw, type CapabilitySummary, type LocalStatus, type PdCapability, type PdIdentity } from './osdp-messages.js';
+import {
+  parseKeypad,
+  parseLocalStatus,
+  parseRaw,
+  type CapabilitySummary,
+  type LocalStatus,
+  type PdCapability,
+  type PdIdentity,
+} from './osdp-messages.js';
 import { encodePacket, type CheckType, type OsdpPacket, type Sequence } from './osdp-packet.js';
 import { OsdpCommandError, PdCommandQueue, type CommandReply, type CommandRequest, type QueuedCommand } from './osdp-pd-command-queue.js';
 import { PdDiscovery, type DiscoveryStep } from './osdp-pd-discovery.js';
@@ -389,7 +397,9 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
             if (command.request.code === CMD.KEYSET) this.secureChannel.afterKeyset(Buffer.from(command.request.data ?? []).subarray(2));
             command.resolve({ code: packet.code, data });
           } else {
-            command.reject(new OsdpCommandError(`${commandName(command.request.code)} answered with ${replyName(packet.code)}`, 'unexpected_reply'));
+            command.reject(
+              new OsdpCommandError(`${commandName(command.request.code)} answered with ${replyName(packet.code)}`, 'unexpected_reply'),
+            );
           }
         } else {
           this.handlePollReply(packet.code, data, receivedAtNs);
@@ -413,7 +423,13 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
     return this.options.now?.() ?? Date.now();
   }
 
-  private build(step: ExchangeStep, code: number, data: Buffer, command: QueuedCommand | null, handshakeScb?: Buffer): Omit<InFlight, 'sends' | 'busy' | 'retryAt'> {
+  private build(
+    step: ExchangeStep,
+    code: number,
+    data: Buffer,
+    command: QueuedCommand | null,
+    handshakeScb?: Buffer,
+  ): Omit<InFlight, 'sends' | 'busy' | 'retryAt'> {
     const secured = this.secureChannel.isEstablished && !handshakeScb;
     const fields = { address: this.addressValue, sequence: this.sequence, check: this.discovery.check, code, data };
     const mark = this.options.mark ?? true;
@@ -528,7 +544,12 @@ export class OsdpPdSession extends EventEmitter<PdSessionEvents> {
       if (inFlight.code === CMD.POLL && !this.secureChannel.hasSession) log.debug(() => what);
       else log.warn(what);
       this.secureChannel.sessionRefused();
-      if (inFlight.command && this.options.secureChannel && this.secureChannel.canHandshake(now) && !inFlight.command.request.requiresSecure) {
+      if (
+        inFlight.command &&
+        this.options.secureChannel &&
+        this.secureChannel.canHandshake(now) &&
+        !inFlight.command.request.requiresSecure
+      ) {
         inFlight.command.request.requiresSecure = true;
         this.commands.putBack(inFlight.command);
       } else {

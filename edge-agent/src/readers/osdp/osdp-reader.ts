@@ -33,7 +33,14 @@ export interface OsdpReaderRecord {
   address: { configured: number; current: number } | null;
 }
 
-const EMPTY_RECORD: OsdpReaderRecord = { scbk: null, keyId: null, keyInstalledAt: null, pendingScbk: null, pendingKeyId: null, address: null };
+const EMPTY_RECORD: OsdpReaderRecord = {
+  scbk: null,
+  keyId: null,
+  keyInstalledAt: null,
+  pendingScbk: null,
+  pendingKeyId: null,
+  address: null,
+};
 
 export function osdpRecordKey(readerId: string): string {
   return `osdp-reader:${readerId}`;
@@ -87,7 +94,9 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
       ...(options.now ? { now: options.now } : {}),
     });
     this.session.on('changed', () => this.evaluate());
-    this.session.on('card', (card) => this.emit('card', { readerId: this.id, credential: card.credential, receivedAtNs: card.receivedAtNs }));
+    this.session.on('card', (card) =>
+      this.emit('card', { readerId: this.id, credential: card.credential, receivedAtNs: card.receivedAtNs }),
+    );
     this.session.on('keypad', (keypad) => this.emit('keypad', { readerId: this.id, keys: keypad.keys, receivedAtNs: keypad.receivedAtNs }));
     this.session.on('keyReset', (detail) => this.emit('alert', { readerId: this.id, type: 'reader_key_reset', detail }));
     this.session.on('keyPromoted', (key) => void this.promotePendingKey(key));
@@ -99,7 +108,8 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
    * failures are logged (a reader that loses power goes offline, which is a fault already).
    */
   private onLocalStatus(status: LocalStatus): void {
-    if (status.tamper && !this.tampered) this.emit('alert', { readerId: this.id, type: 'tamper', detail: 'tamper switch active (enclosure opened or reader removed)' });
+    if (status.tamper && !this.tampered)
+      this.emit('alert', { readerId: this.id, type: 'tamper', detail: 'tamper switch active (enclosure opened or reader removed)' });
     else if (!status.tamper && this.tampered) this.options.log.info(`reader ${this.id}: tamper switch back to normal`);
     if (status.powerFailure) this.options.log.warn(`reader ${this.id}: reports a power failure`);
     this.tampered = status.tamper;
@@ -141,7 +151,9 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
           : { onTime: 2, offTime: 2, onColor: LED_COLOR.RED, offColor: LED_COLOR.BLACK, timer: 20 },
       }),
     );
-    this.fireAndForget(CMD.BUZ, () => buzzerPayload(granted ? { tone: 2, onTime: 2, offTime: 0, count: 1 } : { tone: 2, onTime: 1, offTime: 1, count: 3 }));
+    this.fireAndForget(CMD.BUZ, () =>
+      buzzerPayload(granted ? { tone: 2, onTime: 2, offTime: 0, count: 1 } : { tone: 2, onTime: 1, offTime: 1, count: 3 }),
+    );
   }
 
   indicateLockdown(active: boolean): void {
@@ -155,7 +167,9 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
 
   private fireAndForget(code: number, payload: () => Buffer): void {
     if (!this.session.isOnline || !this.session.supports(code)) return;
-    this.session.send({ code, data: payload() }).catch((err: unknown) => this.options.log.debug(() => `reader ${this.id}: feedback not shown: ${(err as Error).message}`));
+    this.session
+      .send({ code, data: payload() })
+      .catch((err: unknown) => this.options.log.debug(() => `reader ${this.id}: feedback not shown: ${(err as Error).message}`));
     this.options.bus.wake();
   }
 
@@ -180,14 +194,17 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
   openProvisioningWindow(durationMs: number): void {
     const until = durationMs > 0 ? this.now() + durationMs : null;
     this.options.log.info(
-      until ? `provisioning window open for reader ${this.id} until ${new Date(until).toISOString()}` : `provisioning window of reader ${this.id} closed`,
+      until
+        ? `provisioning window open for reader ${this.id} until ${new Date(until).toISOString()}`
+        : `provisioning window of reader ${this.id} closed`,
     );
     this.session.setProvisioningWindow(until);
     this.options.bus.wake();
   }
 
   async installKey(key: Buffer, keyId: string): Promise<void> {
-    if (!this.options.secureChannel) throw new OsdpCommandError(`reader ${this.id} is configured without a secure channel`, 'secure_channel');
+    if (!this.options.secureChannel)
+      throw new OsdpCommandError(`reader ${this.id} is configured without a secure channel`, 'secure_channel');
     if (key.length !== 16) throw new RangeError('an OSDP key (SCBK) is 16 bytes');
     const hex = key.toString('hex');
     if (this.record.scbk === hex) return;
@@ -195,7 +212,12 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     await this.saveRecord({ ...this.record, pendingScbk: hex, pendingKeyId: keyId });
     this.applyKeys();
     this.options.log.info(`installing a new key on reader ${this.id}`, { keyId });
-    const sending = this.session.send({ code: CMD.KEYSET, data: keysetPayload(key), requiresSecure: true, waitMs: this.options.timing.keyInstallTimeoutMs });
+    const sending = this.session.send({
+      code: CMD.KEYSET,
+      data: keysetPayload(key),
+      requiresSecure: true,
+      waitMs: this.options.timing.keyInstallTimeoutMs,
+    });
     this.options.bus.wake();
     try {
       await sending;
@@ -323,8 +345,10 @@ export class OsdpReader extends EventEmitter<CardReaderEvents> implements CardRe
     const status = this.session.status();
     if (status.online === null) return this.reportedFault === null ? null : undefined;
     if (status.online === false) return { code: 'no_response', message: `reader ${this.id} (address ${status.address}) does not answer` };
-    if (status.secureChannel === 'failed') return { code: 'secure_channel_failed', message: `the secure channel handshake with reader ${this.id} fails (another key?)` };
-    if (status.secureChannel === 'unsupported') return { code: 'secure_channel_unsupported', message: `reader ${this.id} has no secure channel` };
+    if (status.secureChannel === 'failed')
+      return { code: 'secure_channel_failed', message: `the secure channel handshake with reader ${this.id} fails (another key?)` };
+    if (status.secureChannel === 'unsupported')
+      return { code: 'secure_channel_unsupported', message: `reader ${this.id} has no secure channel` };
     return null;
   }
 

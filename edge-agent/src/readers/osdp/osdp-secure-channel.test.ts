@@ -118,7 +118,10 @@ describe('CP secure session', () => {
   });
 
   test('every factory key is tried, and only for a handshake with the PD’s own key', () => {
-    assert.deepEqual(FACTORY_DEFAULT_KEYS.map((k) => k.name), ['SCBK-D', 'all-zero']);
+    assert.deepEqual(
+      FACTORY_DEFAULT_KEYS.map((k) => k.name),
+      ['SCBK-D', 'all-zero'],
+    );
     for (const { name, key } of FACTORY_DEFAULT_KEYS) {
       const own = new CpSecureSession(hex('00112233445566778899aabbccddeeff'), 'scbk', CP_RND);
       assert.equal(own.checkCcrypt(pdAnswer(key, own)).factoryKey, name);

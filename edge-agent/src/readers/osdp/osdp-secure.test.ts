@@ -26,7 +26,11 @@ async function storeWith(readerId: string, record: Partial<OsdpReaderRecord>): P
 
 async function secureRig(pdKey: Buffer | null = KEY) {
   const store = await storeWith('r', { scbk: KEY.toString('hex'), keyId: 'key-1', keyInstalledAt: 1 });
-  const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'r', address: 1, secureChannel: true, pd: { scbk: pdKey } }] });
+  const rig = await OsdpRig.create({
+    transport: 'pty',
+    store,
+    readers: [{ id: 'r', address: 1, secureChannel: true, pd: { scbk: pdKey } }],
+  });
   await rig.start();
   return rig;
 }
@@ -67,7 +71,11 @@ describeUnless(skip)('OSDP secure channel rules', () => {
   });
 
   test('without a key and without a provisioning window: no handshake with SCBK-D, cards refused, state awaiting_key', async () => {
-    const rig = await OsdpRig.create({ transport: 'pty', timing: { keyInstallTimeoutMs: 500 }, readers: [{ id: 'r', address: 1, secureChannel: true }] });
+    const rig = await OsdpRig.create({
+      transport: 'pty',
+      timing: { keyInstallTimeoutMs: 500 },
+      readers: [{ id: 'r', address: 1, secureChannel: true }],
+    });
     onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('r');
@@ -86,7 +94,14 @@ describeUnless(skip)('OSDP secure channel rules', () => {
 
   test('inside a provisioning window: install mode with SCBK-D, then KEYSET to the reader’s own key; the window closing ends install mode', async () => {
     const store = new MemoryReaderSettingsStore();
-    const rig = await OsdpRig.create({ transport: 'pty', store, readers: [{ id: 'r', address: 1, secureChannel: true }, { id: 'other', address: 2, secureChannel: true }] });
+    const rig = await OsdpRig.create({
+      transport: 'pty',
+      store,
+      readers: [
+        { id: 'r', address: 1, secureChannel: true },
+        { id: 'other', address: 2, secureChannel: true },
+      ],
+    });
     onTestFinished(() => rig.close());
     await rig.start();
     const reader = rig.reader('r');
@@ -129,7 +144,10 @@ describeUnless(skip)('OSDP secure channel rules', () => {
     await sleep(800); // several handshake attempts (retry every 300 ms)
     assert.equal(rig.events.alerts.length, 1, 'one alert per episode');
     assert.ok(pd.received.filter((c) => c.code === CMD.CHLNG).length >= 3, 'the handshake was tried again');
-    assert.ok(pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1), 'never with SCBK-D');
+    assert.ok(
+      pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1),
+      'never with SCBK-D',
+    );
     assert.equal(pd.keysets, 0, 'no automatic re-key');
     assert.equal(pd.key, null);
     pd.presentH10301(3, 300);
@@ -158,8 +176,15 @@ describeUnless(skip)('OSDP secure channel rules', () => {
     assert.equal(reader.describe().osdp?.secureChannel, 'key_reset');
     await sleep(700); // two more handshake attempts (retry every 300 ms)
     assert.equal(rig.events.alerts.length, 1, 'one alert per episode');
-    assert.deepEqual(rig.events.faults.filter((f) => f.code === 'secure_channel_failed'), [], 'not reported as a plain handshake failure');
-    assert.ok(pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1), 'never with a default key');
+    assert.deepEqual(
+      rig.events.faults.filter((f) => f.code === 'secure_channel_failed'),
+      [],
+      'not reported as a plain handshake failure',
+    );
+    assert.ok(
+      pd.received.every((c) => c.code !== CMD.CHLNG || c.keySelector === 1),
+      'never with a default key',
+    );
     assert.deepEqual([pd.keysets, pd.key], [0, null], 'no automatic re-key');
 
     // Provisioning still works the usual way: a window, install mode with SCBK-D, a key installed by an admin.

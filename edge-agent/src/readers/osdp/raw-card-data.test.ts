@@ -33,7 +33,13 @@ describe('osdp_RAW card data → credential', () => {
 
   test("the reader's configured formats decide: a custom layout is read, a format left out gives raw bits", () => {
     const [acme] = wiegandFormatListSchema.parse([
-      { id: 'acme-30', bits: 30, facility: { start: 2, length: 10 }, card: { start: 12, length: 18 }, parity: [{ bit: 1, type: 'odd', covers: ['2-15'] }] },
+      {
+        id: 'acme-30',
+        bits: 30,
+        facility: { start: 2, length: 10 },
+        card: { start: 12, length: 18 },
+        parity: [{ bit: 1, type: 'odd', covers: ['2-15'] }],
+      },
     ]);
     const bits = bitsToString(encodeWiegand(acme!, { facility: 700, card: 123_456 }));
     assert.equal(decodeRawCardData(1, 30, packBits(bits), [acme!]), 'acme-30:700:123456');

@@ -49,7 +49,8 @@ export function decodeRawCardData(
   bytes: Uint8Array,
   formats: readonly WiegandFormat[] = DEFAULT_RAW_WIEGAND_FORMATS,
 ): string {
-  if (!Number.isInteger(bitCount) || bitCount < 1 || bitCount > MAX_RAW_BITS) throw new RawCardDataError(`bit count ${bitCount} outside 1-${MAX_RAW_BITS}`);
+  if (!Number.isInteger(bitCount) || bitCount < 1 || bitCount > MAX_RAW_BITS)
+    throw new RawCardDataError(`bit count ${bitCount} outside 1-${MAX_RAW_BITS}`);
   if (bytes.length !== Math.ceil(bitCount / 8)) {
     throw new RawCardDataError(`${bitCount} bits need ${Math.ceil(bitCount / 8)} bytes, got ${bytes.length}`);
   }

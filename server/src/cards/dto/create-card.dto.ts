@@ -6,8 +6,7 @@ import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { IsCredential } from '../../common/is-credential.validator.js';
 import { HumanText } from '../../common/human-text.js';
 
-export const normalizeCredential = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+export const normalizeCredential = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /**
  * `POST /api/cards` requests a card (status `requested`). The number is either the

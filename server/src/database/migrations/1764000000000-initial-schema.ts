@@ -19,10 +19,21 @@ const epochMs = bigint;
 const bool = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable: nullable });
 
 const fk = (name: string, column: string, table: string, onDelete?: 'CASCADE'): TableForeignKey =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], ...(onDelete ? { onDelete } : {}) });
+  new TableForeignKey({
+    name,
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: ['id'],
+    ...(onDelete ? { onDelete } : {}),
+  });
 
 const index = (name: string, columns: string[], options: { unique?: boolean; where?: string } = {}): TableIndex =>
-  new TableIndex({ name, columnNames: columns, isUnique: options.unique ?? false, ...(options.where === undefined ? {} : { where: options.where }) });
+  new TableIndex({
+    name,
+    columnNames: columns,
+    isUnique: options.unique ?? false,
+    ...(options.where === undefined ? {} : { where: options.where }),
+  });
 
 export class InitialSchema1764000000000 implements MigrationInterface {
   name = 'InitialSchema1764000000000';
@@ -151,7 +162,14 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'schedules',
-        columns: [key('id', '64'), text('name', '200'), json('windows'), text('holidays', '16'), epochMs('created_at'), epochMs('updated_at')],
+        columns: [
+          key('id', '64'),
+          text('name', '200'),
+          json('windows'),
+          text('holidays', '16'),
+          epochMs('created_at'),
+          epochMs('updated_at'),
+        ],
       }),
     );
 

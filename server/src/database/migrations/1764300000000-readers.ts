@@ -4,7 +4,12 @@ import { type MigrationInterface, type QueryRunner, Table, TableIndex, type Tabl
 // epoch-millisecond bigint timestamps). OSDP key management: readers reported by agents, OSDP keys
 // sealed with the server's master key, and the record of every key operation.
 
-const text = (name: string, length: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length, isNullable: nullable });
+const text = (name: string, length: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length,
+  isNullable: nullable,
+});
 const key = (name: string, length: string): TableColumnOptions => ({ name, type: 'varchar', length, isPrimary: true });
 const epochMs = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
 

@@ -59,7 +59,9 @@ export class AuditLogAndAccounts1764400000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.query(`INSERT INTO ${table(queryRunner, 'audit_chain_head')} (id, last_seq, last_hash) VALUES (1, 0, '${GENESIS_HASH}')`);
+    await queryRunner.query(
+      `INSERT INTO ${table(queryRunner, 'audit_chain_head')} (id, last_seq, last_hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+    );
 
     // SQLite keeps booleans as 0/1 and TypeORM compares defaults in that form.
     const no = isPostgres(queryRunner) ? false : 0;
@@ -103,12 +105,18 @@ export class AuditLogAndAccounts1764400000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TRIGGER audit_log_refuse_truncate BEFORE TRUNCATE ON ${log} FOR EACH STATEMENT EXECUTE FUNCTION ${fn('acs_audit_log_refuse_change')}()`,
     );
-    await queryRunner.query(`CREATE TRIGGER audit_log_link BEFORE INSERT ON ${log} FOR EACH ROW EXECUTE FUNCTION ${fn('acs_audit_log_link')}()`);
+    await queryRunner.query(
+      `CREATE TRIGGER audit_log_link BEFORE INSERT ON ${log} FOR EACH ROW EXECUTE FUNCTION ${fn('acs_audit_log_link')}()`,
+    );
   }
 
   private async sqliteTriggers(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TRIGGER audit_log_refuse_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END`);
-    await queryRunner.query(`CREATE TRIGGER audit_log_refuse_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END`);
+    await queryRunner.query(
+      `CREATE TRIGGER audit_log_refuse_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END`,
+    );
+    await queryRunner.query(
+      `CREATE TRIGGER audit_log_refuse_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END`,
+    );
     await queryRunner.query(`
       CREATE TRIGGER audit_log_link BEFORE INSERT ON audit_log
       WHEN NEW.seq <> (SELECT last_seq FROM audit_chain_head WHERE id = 1) + 1

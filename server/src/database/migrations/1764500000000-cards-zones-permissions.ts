@@ -1,4 +1,12 @@
-import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableForeignKey, TableIndex, type TableColumnOptions } from 'typeorm';
+import {
+  type MigrationInterface,
+  type QueryRunner,
+  Table,
+  TableColumn,
+  TableForeignKey,
+  TableIndex,
+  type TableColumnOptions,
+} from 'typeorm';
 
 // Cards and permissions: card lifecycle with separation of duties, departments, access requests,
 // access reviews, door fail mode, site level names, holiday names and card-type validity.
@@ -6,14 +14,20 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableFor
 // epoch-millisecond bigint timestamps).
 
 const key = (name: string, length: string): TableColumnOptions => ({ name, type: 'varchar', length, isPrimary: true });
-const text = (name: string, length: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length, isNullable: nullable });
+const text = (name: string, length: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length,
+  isNullable: nullable,
+});
 const json = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
 const epochMs = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
 
 const fk = (name: string, column: string, table: string): TableForeignKey =>
   new TableForeignKey({ name, columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'] });
 
-const index = (name: string, columns: string[], unique = false): TableIndex => new TableIndex({ name, columnNames: columns, isUnique: unique });
+const index = (name: string, columns: string[], unique = false): TableIndex =>
+  new TableIndex({ name, columnNames: columns, isUnique: unique });
 
 export class CardsZonesPermissions1764500000000 implements MigrationInterface {
   name = 'CardsZonesPermissions1764500000000';
@@ -24,7 +38,9 @@ export class CardsZonesPermissions1764500000000 implements MigrationInterface {
       new TableColumn(json('level_names', true)),
       new TableColumn(json('card_type_validity_days', true)),
     ]);
-    await queryRunner.addColumns('doors', [new TableColumn({ name: 'fail_mode', type: 'varchar', length: '16', isNullable: false, default: "'secure'" })]);
+    await queryRunner.addColumns('doors', [
+      new TableColumn({ name: 'fail_mode', type: 'varchar', length: '16', isNullable: false, default: "'secure'" }),
+    ]);
     await queryRunner.addColumns('cards', [
       new TableColumn(text('requested_by_user_id', '36', true)),
       new TableColumn(text('approved_by_user_id', '36', true)),
@@ -135,7 +151,8 @@ export class CardsZonesPermissions1764500000000 implements MigrationInterface {
     }
     await queryRunner.dropColumn('people', 'departure_version');
     for (const column of ['access_request_id', 'revoked_by_user_id', 'granted_by_user_id']) await queryRunner.dropColumn('grants', column);
-    for (const column of ['replaces_card_id', 'issued_by_user_id', 'approved_by_user_id', 'requested_by_user_id']) await queryRunner.dropColumn('cards', column);
+    for (const column of ['replaces_card_id', 'issued_by_user_id', 'approved_by_user_id', 'requested_by_user_id'])
+      await queryRunner.dropColumn('cards', column);
     await queryRunner.dropColumn('doors', 'fail_mode');
     for (const column of ['card_type_validity_days', 'level_names', 'holiday_names']) await queryRunner.dropColumn('site_settings', column);
   }

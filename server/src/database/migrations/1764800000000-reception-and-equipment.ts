@@ -82,19 +82,38 @@ export class ReceptionAndEquipment1764800000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'watchlist_entries',
-        columns: [uuidPk, text('name', '200'), text('list', '16'), text('reason', '500'), bool('active', true), text('created_by_user_id', '36', true), epochMs('created_at')],
+        columns: [
+          uuidPk,
+          text('name', '200'),
+          text('list', '16'),
+          text('reason', '500'),
+          bool('active', true),
+          text('created_by_user_id', '36', true),
+          epochMs('created_at'),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'visitor_pool_cards',
-        columns: [{ name: 'credential', type: 'varchar', length: '100', isPrimary: true }, text('label', '40'), text('status', '16'), text('visit_id', '36', true), epochMs('updated_at')],
+        columns: [
+          { name: 'credential', type: 'varchar', length: '100', isPrimary: true },
+          text('label', '40'),
+          text('status', '16'),
+          text('visit_id', '36', true),
+          epochMs('updated_at'),
+        ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'person_presence',
-        columns: [{ name: 'person_id', type: 'varchar', length: '36', isPrimary: true }, text('zone_id', '64', true), text('door_id', '64', true), epochMs('at')],
+        columns: [
+          { name: 'person_id', type: 'varchar', length: '36', isPrimary: true },
+          text('zone_id', '64', true),
+          text('door_id', '64', true),
+          epochMs('at'),
+        ],
       }),
     );
     await index('person_presence', 'idx_presence_at', ['at']);
@@ -197,7 +216,16 @@ export class ReceptionAndEquipment1764800000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const name of ['equipment_movements', 'seals', 'gate_passes', 'equipment', 'person_presence', 'visitor_pool_cards', 'watchlist_entries', 'visits']) {
+    for (const name of [
+      'equipment_movements',
+      'seals',
+      'gate_passes',
+      'equipment',
+      'person_presence',
+      'visitor_pool_cards',
+      'watchlist_entries',
+      'visits',
+    ]) {
       await queryRunner.dropTable(name);
     }
     await queryRunner.dropColumn('site_settings', 'reception');

@@ -59,7 +59,10 @@ export class IncidentsAndAlertRules1764900000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('incident_entries', new TableIndex({ name: 'idx_incident_entries_incident', columnNames: ['incident_id', 'at'] }));
+    await queryRunner.createIndex(
+      'incident_entries',
+      new TableIndex({ name: 'idx_incident_entries_incident', columnNames: ['incident_id', 'at'] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'violations',

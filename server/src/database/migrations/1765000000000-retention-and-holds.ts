@@ -23,7 +23,10 @@ export class RetentionAndHolds1765000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('events', new TableIndex({ name: 'ix_events_zone_occurred_at', columnNames: ['zone_id', 'occurred_at'] }));
+    await queryRunner.createIndex(
+      'events',
+      new TableIndex({ name: 'ix_events_zone_occurred_at', columnNames: ['zone_id', 'occurred_at'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -19,7 +19,10 @@ export class RefusedEvents1765200000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('refused_events', new TableIndex({ name: 'ix_refused_events_agent_seq', columnNames: ['agent_id', 'seq'] }));
+    await queryRunner.createIndex(
+      'refused_events',
+      new TableIndex({ name: 'ix_refused_events_agent_seq', columnNames: ['agent_id', 'seq'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

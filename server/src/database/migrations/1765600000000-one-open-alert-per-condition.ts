@@ -18,6 +18,8 @@ export class OneOpenAlertPerCondition1765600000000 implements MigrationInterface
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX ${queryRunner.connection.driver.options.type === 'postgres' ? `${table(queryRunner, 'alerts').split('.')[0]}.` : ''}ux_alerts_open_key`);
+    await queryRunner.query(
+      `DROP INDEX ${queryRunner.connection.driver.options.type === 'postgres' ? `${table(queryRunner, 'alerts').split('.')[0]}.` : ''}ux_alerts_open_key`,
+    );
   }
 }

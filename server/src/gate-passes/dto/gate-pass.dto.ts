@@ -1,5 +1,12 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { DATA_HANDLING, type DataHandling, GATE_PASS_STATUSES, GATE_PASS_TYPES, type GatePassStatus, type GatePassType } from '@acs/shared/api/equipment';
+import {
+  DATA_HANDLING,
+  type DataHandling,
+  GATE_PASS_STATUSES,
+  GATE_PASS_TYPES,
+  type GatePassStatus,
+  type GatePassType,
+} from '@acs/shared/api/equipment';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 import { TAG, TAG_MESSAGE } from '../../equipment/dto/equipment.dto.js';

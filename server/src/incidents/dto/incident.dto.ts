@@ -1,5 +1,12 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { INCIDENT_CAUSES, INCIDENT_LEVELS, type IncidentCause, type IncidentLevel, VIOLATION_LEVELS, type ViolationLevel } from '@acs/shared/api/incidents';
+import {
+  INCIDENT_CAUSES,
+  INCIDENT_LEVELS,
+  type IncidentCause,
+  type IncidentLevel,
+  VIOLATION_LEVELS,
+  type ViolationLevel,
+} from '@acs/shared/api/incidents';
 import { HumanText } from '../../common/human-text.js';
 
 const LEVEL_MESSAGE = 'level must be 1 (minor), 2 (serious) or 3 (critical)';

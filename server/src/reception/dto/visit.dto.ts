@@ -15,7 +15,14 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ID_DOCUMENT_TYPES, type IdDocumentType, VISITOR_ITEM_KINDS, type VisitorItemKind, WATCHLIST_LISTS, type WatchlistList } from '@acs/shared/api/reception';
+import {
+  ID_DOCUMENT_TYPES,
+  type IdDocumentType,
+  VISITOR_ITEM_KINDS,
+  type VisitorItemKind,
+  WATCHLIST_LISTS,
+  type WatchlistList,
+} from '@acs/shared/api/reception';
 import { MAX_EPOCH_MS } from '../../common/dto-rules.js';
 import { PeriodQuery } from '../../common/period.query.js';
 import { HumanText } from '../../common/human-text.js';
