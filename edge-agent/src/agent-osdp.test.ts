@@ -78,7 +78,7 @@ describe('edge agent with an OSDP reader', () => {
     );
     const entry = lastReport()!.readers.find((e) => e.readerId === 'office-gate-out')!;
     assert.equal(entry.osdp?.keyId, 'key-1');
-    assert.ok(entry.osdp!.keyInstalledAt! > 0);
+    assert.ok(entry.osdp.keyInstalledAt! > 0);
     assert.ok(!JSON.stringify(server.received('readers')).includes(key), 'the key never travels in a report');
 
     // A command for a reader that cannot take it fails with a reason.

@@ -61,7 +61,7 @@ describe('acs-agent command line', () => {
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       const timer = setTimeout(() => reject(new Error(`agent did not start:\n${seen}`)), 10_000);
-      child.stderr!.on('data', (d) => {
+      child.stderr.on('data', (d) => {
         seen += d;
         if (seen.includes('agent agent-cli running')) {
           clearTimeout(timer);

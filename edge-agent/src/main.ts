@@ -105,5 +105,5 @@ try {
   log.error('the agent could not start', { error: (err as Error).stack ?? String(err) });
   process.exit(1);
 }
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a signal handler may have set it while start-up awaited
+ 
 if (stopRequested) await shutdown(stopRequested);

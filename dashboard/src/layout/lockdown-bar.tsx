@@ -48,7 +48,7 @@ export function LockdownBanners() {
         ),
         okText: t('lockdown.end'),
         cancelText: t('lockdown.cancel'),
-        okButtonProps: { 'data-testid': 'lockdown-end-confirm' } as Record<string, string>,
+        okButtonProps: { 'data-testid': 'lockdown-end-confirm' },
         onOk: async () => {
           try {
             const ended = await sendEnd({ ...command, ...(note.trim() ? { reason: note.trim() } : {}) });
@@ -80,7 +80,7 @@ export function LockdownBanners() {
           key: z.zoneId,
           title: t('lockdown.bannerZone', { zone: z.zoneName }),
           part: z,
-          command: { scope: 'zone', zoneId: z.zoneId } as LockdownCommand,
+          command: { scope: 'zone', zoneId: z.zoneId },
           target: z.zoneName,
         })),
       ]

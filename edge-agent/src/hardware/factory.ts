@@ -188,7 +188,7 @@ export async function buildReader(reader: Exclude<ReaderConfig, { type: 'osdp' }
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- its static methods are the API the agent and the tests call
+ 
 export class HardwareFactory {
   /**
    * Readers and GPIO for `config`. Pass `sim` to reuse simulated hardware a test built

@@ -40,6 +40,6 @@ describe('agent logger', () => {
     createLogger('acs:agent', { level: 'info', sink: (l) => lines.push(l) })
       .with({ agentId: 'agent-7' })
       .warn('door held open');
-    assert.match(lines[0]!, /^\S+ WARN  acs:agent door held open$/);
+    assert.match(lines[0]!, /^\S+ WARN {2}acs:agent door held open$/);
   });
 });

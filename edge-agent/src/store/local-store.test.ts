@@ -87,7 +87,7 @@ describe('local store', () => {
     const loaded = await store.loadPermissions();
     assert.equal(loaded?.set.version, 5);
     assert.equal(loaded?.appliedAt, 77);
-    assert.equal(permissionSetHash(loaded!.set), hash);
+    assert.equal(permissionSetHash(loaded.set), hash);
   });
 
   test('keeps outbox events and the sequence counter across restarts', async () => {

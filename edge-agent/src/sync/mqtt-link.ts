@@ -435,7 +435,7 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       do {
         this.flushAgain = false;
         await this.publishBatches();
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a flush asked for during the await sets it
+         
       } while (this.flushAgain);
     } catch (err) {
       this.options.log.error('could not read events from the outbox', { error: (err as Error).message });

@@ -43,7 +43,7 @@ describe('simulator control server', () => {
   test('registers itself where acs-sim looks and removes the entry on close', async () => {
     const { server, registryDir, dir } = await setup();
     assert.equal(server.registryFile, join(dir, 'sim', 'agent-1.json'));
-    const entry = JSON.parse(await readFile(server.registryFile!, 'utf8'));
+    const entry = JSON.parse(await readFile(server.registryFile, 'utf8'));
     assert.deepEqual([entry.agentId, entry.port, entry.pid, entry.doors], ['agent-1', server.port, process.pid, ['lab', 'store']]);
     assert.equal((await readRegistry(registryDir)).length, 1);
     await server.close();

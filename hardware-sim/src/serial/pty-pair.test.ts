@@ -16,7 +16,7 @@ const skip = socat ? false : 'socat is not installed: pseudo-terminal tests skip
 if (skip) console.log(`# ${skip}`);
 
 async function openHost(path: string): Promise<SerialPortStream> {
-  const port = new SerialPortStream({ binding: SerialPort.binding as BindingInterface, path, baudRate: 9600, autoOpen: false });
+  const port = new SerialPortStream({ binding: SerialPort.binding, path, baudRate: 9600, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   return port;
 }

@@ -89,8 +89,8 @@ export class DomainSignalBus {
   on<K extends DomainSignalName>(name: K, listener: DomainSignalListener<K>): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener as DomainSignalListener<never>);
-    return () => set.delete(listener as DomainSignalListener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   emit<K extends DomainSignalName>(name: K, payload: DomainSignals[K]): void {

@@ -42,5 +42,5 @@ export function securityHeaders(): Middleware {
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-  }) as Middleware;
+  });
 }

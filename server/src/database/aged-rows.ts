@@ -35,7 +35,7 @@ export async function purgeAgedRows(
   beforeDelete?: (manager: EntityManager, doomed: string, params: unknown[]) => Promise<void>,
 ): Promise<PurgeCount> {
   const ds = table.manager.connection;
-  const name = quotedTable(ds, table.target as EntityTarget<ObjectLiteral>);
+  const name = quotedTable(ds, table.target);
   const params: unknown[] = [cutoff];
   const p = () => placeholder(ds, params.length);
   const aged = `${spec.time} IS NOT NULL AND ${spec.time} < ${p()}${spec.extra}`;

@@ -54,7 +54,7 @@ const BACKENDS: Backend[] = [
 
 /** A data source that knows only the first `count` migrations: the schema of an older release. */
 async function migratedTo(settings: Parameters<typeof dataSourceOptions>[0], count: number): Promise<DataSource> {
-  const ds = new DataSource({ ...dataSourceOptions(settings), migrations: MIGRATIONS.slice(0, count) } as never);
+  const ds = new DataSource({ ...dataSourceOptions(settings), migrations: MIGRATIONS.slice(0, count) });
   await ds.initialize();
   await prepareDatabase(ds, settings);
   return ds;

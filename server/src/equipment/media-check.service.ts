@@ -38,7 +38,7 @@ export class MediaCheckService {
     const registered = item !== null && item.kind === 'storage_medium' && item.status === 'in_service';
     const violation = !registered && zone.level >= 2;
     const detail = registered
-      ? `registered medium ${item!.assetTag}`
+      ? `registered medium ${item.assetTag}`
       : violation
         ? `unregistered storage medium "${dto.description.trim()}" into L${zone.level} zone ${zone.name}`
         : `unregistered storage medium "${dto.description.trim()}" into L${zone.level} zone ${zone.name} (allowed below L2; register it before use)`;

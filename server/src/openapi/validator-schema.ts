@@ -114,7 +114,7 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
  */
 export function schemaOfDto(dto: Ctor, components: Record<string, JsonSchema>): JsonSchema {
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(
-    dto as unknown as new () => object,
+    dto,
     '',
     true,
     false,

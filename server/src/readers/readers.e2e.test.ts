@@ -205,7 +205,7 @@ describe('readers and OSDP key management', () => {
     const view = (await readers()).find((r) => r.id === REF)!;
     assert.equal(view.key?.keyId, command.keyId);
     assert.equal(view.key?.inForce, true);
-    assert.ok(view.key!.installedAt > 0);
+    assert.ok(view.key.installedAt > 0);
     assert.deepEqual([view.lastOperation?.kind, view.lastOperation?.status], ['key_install', 'done']);
   });
 

@@ -86,7 +86,7 @@ export class VisitRegistrationService {
     const match = bestMatch(dto.visitorName, await this.watchlist.findBy({ active: true }));
     const visit: VisitEntity = Object.assign(new VisitEntity(), {
       id: newId(),
-      status: 'expected' as VisitStatus,
+      status: 'expected',
       source,
       visitorName: dto.visitorName.trim(),
       visitorCompany: dto.visitorCompany?.trim() || null,
@@ -177,7 +177,7 @@ export class VisitRegistrationService {
       watchlistDecidedByUserId: actor.id,
       watchlistNote: dto.note.trim(),
       updatedAt: now,
-      ...(dto.decision === 'refused' ? { status: 'denied' as VisitStatus } : {}),
+      ...(dto.decision === 'refused' ? { status: 'denied' } : {}),
     });
     await this.visits.save(visit);
     this.signals.emit('visit.watchlist_match', {

@@ -180,7 +180,7 @@ export class SiteAdminService {
       site.holidayNames = holidayNames!;
     }
     if (levelNames) site.levelNames = levelNames;
-    if (ceilings) site.cardTypeCeilings = ceilings as Record<CardType, number>;
+    if (ceilings) site.cardTypeCeilings = ceilings;
     if (validity) site.cardTypeValidityDays = validity;
     site.updatedAt = this.clock.now();
     // Saved without the permission version, which record() raises concurrently on this row:

@@ -41,7 +41,7 @@ describe('an agent ahead of a restored server', () => {
   });
 
   test("an agent holding version N+10 of a server at N is sent a newer set and ends up confirming the server's current version", async () => {
-    const serverVersion = (await agentView()).targetVersion!;
+    const serverVersion = (await agentView()).targetVersion;
     const held = serverVersion + 10;
     await publish('sync', { haveVersion: held, haveHash: 'a'.repeat(64) });
     const snapshot = await waitFor(() => snapshots().find((s) => s.set.version > held), 'a snapshot newer than the held version');

@@ -292,7 +292,7 @@ describe('custom Wiegand layouts from configuration', () => {
   const problems = (input: unknown) => {
     const result = z.object({ formats: wiegandFormatListSchema }).safeParse({ formats: input });
     assert.equal(result.success, false);
-    return result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    return result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   };
 
   test('names overlapping fields', () => {

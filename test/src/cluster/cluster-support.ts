@@ -57,19 +57,19 @@ async function spawnInstance(env: Record<string, string>, index: number): Promis
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
-  child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
+  child.stdout.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
+  child.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-200_000)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`instance ${index} did not start within 60 s:\n${output.slice(-4000)}`)), 60_000);
     const check = () => {
       const m = /Dashboard\s+http:\/\/localhost:(\d+)\//.exec(output);
       if (m) {
         clearTimeout(timer);
-        child.stdout!.off('data', check);
+        child.stdout.off('data', check);
         resolve(`http://127.0.0.1:${m[1]}`);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`instance ${index} exited with ${code}:\n${output.slice(-4000)}`));
@@ -235,7 +235,7 @@ export async function startNginx(backends: readonly string[]): Promise<RunningNg
   await writeFile(join(dir, 'nginx.conf'), main);
   const child = spawn(NGINX_BIN, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
   const deadline = Date.now() + 10_000;
   for (;;) {
     const up = await fetch(`http://127.0.0.1:${port}/api/health`).then(

@@ -237,7 +237,7 @@ describeUnless(SKIP)('three server instances, one killed in the middle of a burs
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString('utf8')));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'] as string | undefined, body }),
+            resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body }),
           );
         }).on('error', reject);
       });

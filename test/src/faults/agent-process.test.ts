@@ -44,7 +44,7 @@ describe('alerts whose cause is the agent process itself', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
+    child.stderr.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
     cleanups.push(async () => {
       child.kill('SIGCONT');
       child.kill('SIGKILL');

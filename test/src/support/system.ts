@@ -73,7 +73,7 @@ export class TestSystem {
     return this.server.token(user);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the body they expect; tests assert it
+   
   async api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await this.server.request<T>(method, path, { token, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, body: res.body };

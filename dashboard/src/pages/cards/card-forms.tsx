@@ -14,7 +14,7 @@ import { useDateFormatters } from '../../format/date-format';
 export function endOfDay(date: string | undefined): number | null {
   if (!date) return null;
   const [y, m, d] = date.split('-').map(Number);
-  return new Date(y!, m! - 1, d!, 23, 59, 59, 999).getTime();
+  return new Date(y!, m! - 1, d, 23, 59, 59, 999).getTime();
 }
 
 interface RequestValues {

@@ -539,7 +539,7 @@ function RulesTab() {
     const out: Array<{ key: string; level: '0' | '1' | '2' | '3'; type: AlertType; value: AlertSeverity | 'off' }> = [];
     for (const level of ['0', '1', '2', '3'] as const)
       for (const [type, value] of Object.entries(draft.levels[level] ?? {}))
-        out.push({ key: `${level}:${type}`, level, type: type as AlertType, value: value! });
+        out.push({ key: `${level}:${type}`, level, type: type as AlertType, value: value });
     return out;
   }, [draft]);
   if (!draft) return null;

@@ -293,7 +293,7 @@ export function ReadersPage() {
                       description={<div className="reader-confirm">{t('readers.installKeyConfirm')}</div>}
                       okText={t('readers.confirm')}
                       cancelText={t('readers.cancel')}
-                      okButtonProps={{ 'data-testid': 'confirm-install-key' } as Record<string, string>}
+                      okButtonProps={{ 'data-testid': 'confirm-install-key' }}
                       onConfirm={() => run(reader, () => changes.installKey(reader.id), t('readers.keySent'))}
                     >
                       <Tooltip title={offlineHint ?? (secureOff ? t('readers.secureChannelOff') : undefined)}>
@@ -336,7 +336,7 @@ export function ReadersPage() {
         title={windowFor ? t('readers.openWindowTitle', { reader: windowFor.readerId }) : ''}
         okText={t('readers.confirm')}
         cancelText={t('readers.cancel')}
-        okButtonProps={{ 'data-testid': 'confirm-open-window' } as Record<string, string>}
+        okButtonProps={{ 'data-testid': 'confirm-open-window' }}
         confirmLoading={windowFor !== null && busy === windowFor.id}
         onCancel={() => setWindowFor(null)}
         onOk={async () => {

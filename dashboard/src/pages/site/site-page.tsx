@@ -39,7 +39,7 @@ export function SitePage() {
     form.setFieldsValue({
       name: site.data.name,
       timeZone: site.data.timeZone,
-      levelNames: Object.fromEntries(LEVEL_LIST.map((l) => [String(l), site.data!.levelNames[String(l)] ?? ''])),
+      levelNames: Object.fromEntries(LEVEL_LIST.map((l) => [String(l), site.data.levelNames[String(l)] ?? ''])),
       cardTypes: site.data.cardTypes,
       doorRules: site.data.doorRules,
     });

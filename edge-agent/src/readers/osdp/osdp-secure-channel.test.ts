@@ -101,7 +101,7 @@ describe('CP secure session', () => {
     assert.equal(check.verified, true);
     const keys = deriveSessionKeys(scbk, CP_RND);
     assert.deepEqual(check.scrypt, serverCryptogram(keys, CP_RND, PD_RND));
-    assert.equal(session.acceptRmacI(0x01, initialReplyMac(keys, check.scrypt!)), true);
+    assert.equal(session.acceptRmacI(0x01, initialReplyMac(keys, check.scrypt)), true);
     assert.equal(session.isEstablished, true);
   });
 
