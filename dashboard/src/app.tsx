@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
 import { QueryClientProvider } from '@tanstack/react-query';
 import enUS from 'antd/es/locale/en_US';
@@ -32,6 +32,31 @@ const APP_THEME = {
   },
 };
 
+/**
+ * Buttons and forms hand async handlers to antd, which ignores the promise they return. A
+ * handler's failure that no `useAction` caught would otherwise only reach the console: this
+ * shows it like any failed action. A form's own validation failure is already shown beside
+ * its fields, so it is left alone.
+ */
+function FailedHandlerMessages() {
+  const { message } = AntApp.useApp();
+  const { t } = useTranslation();
+  useEffect(() => {
+    const onRejection = (event: PromiseRejectionEvent) => {
+      const reason: unknown = event.reason;
+      event.preventDefault();
+      if (typeof reason === 'object' && reason !== null && 'errorFields' in reason) return;
+      message.error({
+        content: t('admin.failed', { message: reason instanceof Error ? reason.message : String(reason) }),
+        className: 'action-error',
+      });
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    return () => window.removeEventListener('unhandledrejection', onRejection);
+  }, [message, t]);
+  return null;
+}
+
 function RoleGate({ route }: { route: AppRoute }) {
   const user = useSignedInUser();
   return route.roles.includes(user.role) ? <route.Page /> : <ForbiddenPage />;
@@ -53,6 +78,7 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={APP_THEME} componentSize="middle">
         <AntApp>
+          <FailedHandlerMessages />
           <BrowserRouter>
             <AuthProvider>
               <Routes>

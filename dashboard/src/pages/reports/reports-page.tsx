@@ -135,9 +135,9 @@ function AccessHistoryTab() {
             // A long history streams: the received size is shown until the file is saved.
             const key = 'access-history-download';
             await run(() =>
-              downloadCsv(`/api/reports/access-history.csv?${search({ ...filters })}`, 'access-history.csv', (bytes) =>
-                message.loading({ key, content: t('reports.downloading', { size: (bytes / 1024 / 1024).toFixed(1) }), duration: 0 }),
-              ),
+              downloadCsv(`/api/reports/access-history.csv?${search({ ...filters })}`, 'access-history.csv', (bytes) => {
+                void message.loading({ key, content: t('reports.downloading', { size: (bytes / 1024 / 1024).toFixed(1) }), duration: 0 });
+              }),
             );
             message.destroy(key);
           }}
