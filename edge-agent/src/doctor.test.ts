@@ -33,7 +33,8 @@ async function brokerWithPassword() {
   return startBroker(0, {
     authenticate: (_client, username, password, done) => {
       if (username === 'agent-1' && password?.toString() === PASSWORD) return done(null, true);
-      done(Object.assign(new Error('bad credentials'), { returnCode: 4 }) as AuthenticateError, false);
+      const refused: AuthenticateError = Object.assign(new Error('bad credentials'), { returnCode: 4 as const });
+      done(refused, false);
     },
   });
 }

@@ -71,7 +71,7 @@ async function withoutSimulator(args: string[], requests: string, stopWhen?: Reg
   if (stopWhen) {
     let seen = '';
     const stop = (d: Buffer) => {
-      seen += d;
+      seen += d.toString();
       if (stopWhen.test(seen)) child.kill('SIGTERM');
     };
     child.stdout.on('data', stop);

@@ -86,11 +86,11 @@ async function moduleFolders(): Promise<Map<Type, string>> {
 }
 
 /** The entity classes a module registers with TypeOrmModule.forFeature. */
-function registeredEntities(module: Type): Function[] {
+function registeredEntities(module: Type): Type[] {
   const imports = (Reflect.getMetadata('imports', module) ?? []) as unknown[];
   return imports
     .filter((i): i is DynamicModule => typeof i === 'object' && i !== null && (i as DynamicModule).module === TypeOrmModule)
-    .flatMap((i) => (i.providers ?? []) as { targetEntitySchema?: { target: Function } }[])
+    .flatMap((i) => (i.providers ?? []) as { targetEntitySchema?: { target: Type } }[])
     .flatMap((p) => (p.targetEntitySchema ? [p.targetEntitySchema.target] : []));
 }
 
@@ -172,7 +172,7 @@ describe('architecture: domain walls', () => {
       class PersonEntity {}
       class ZoneEntity {}
       const storage = { tables: [{ target: PersonEntity }, { target: ZoneEntity }] };
-      const forFeature = (entities: Function[]): DynamicModule => ({
+      const forFeature = (entities: Type[]): DynamicModule => ({
         module: TypeOrmModule,
         providers: entities.map((e) => ({
           provide: `${e.name}Repository`,

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
 import { type INestApplication, type LoggerService, type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -142,7 +141,7 @@ export async function startServer(overrides: Partial<ServerConfig> = {}, options
     await app.listen(config.httpPort, config.host).catch((err: unknown) => {
       throw portProblem(err, 'HTTP', config.host, config.httpPort, 'ACS_HTTP_PORT');
     });
-    const httpPort = ((app.getHttpServer()).address() as AddressInfo).port;
+    const httpPort = (app.getHttpServer().address() as AddressInfo).port;
     await mqttClient.connect(connection);
     const httpUrl = `http://${reachableHost(config.host)}:${httpPort}`;
     log.log(`listening on ${httpUrl} (${config.mode} mode), MQTT ${redact(connection.url)}`);

@@ -58,7 +58,8 @@ describe('an agent refused by the broker', () => {
         attempts.push(Date.now());
         if (attempts.length <= 4) {
           const returnCode = attempts.length <= 2 ? 2 : 5;
-          return done(Object.assign(new Error('refused'), { returnCode }) as AuthenticateError, false);
+          const refused: AuthenticateError = Object.assign(new Error('refused'), { returnCode });
+          return done(refused, false);
         }
         done(null, true);
       },

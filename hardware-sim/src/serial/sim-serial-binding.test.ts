@@ -80,8 +80,8 @@ describe('simulated serial binding', () => {
       await close(b);
     });
     const got: string[] = [];
-    a.on('data', (d: Buffer) => got.push(`a:${d}`));
-    b.on('data', (d: Buffer) => got.push(`b:${d}`));
+    a.on('data', (d: Buffer) => got.push(`a:${d.toString()}`));
+    b.on('data', (d: Buffer) => got.push(`b:${d.toString()}`));
     one.device('sim/same').write(Buffer.from('1'));
     await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(got, ['a:1']);

@@ -5,7 +5,6 @@ import type { AccessRequestView } from '@acs/shared/api/access-requests';
 import type { GrantView } from '@acs/shared/api/grants';
 import type { PersonView } from '@acs/shared/api/people';
 import type { ReviewCampaignDetailView, ReviewCampaignView, ReviewItemView } from '@acs/shared/api/reviews';
-import type { UserView } from '@acs/shared/api/users';
 import { GrantEntity } from '../grants/grant.entity.js';
 import { PermissionChangeEntity } from '../site/permission-change.entity.js';
 import { type ApiCaller, apiCaller } from '../testing/api-expect.js';

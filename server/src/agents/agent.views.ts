@@ -1,3 +1,1 @@
-import type { AgentView } from '@acs/shared/api/agents';
-
 export type { CreatedAgentView } from '@acs/shared/api/agents';

@@ -189,17 +189,17 @@ describe('the audit log over HTTP (SQLite)', () => {
     assert.equal(verified.body.checked, verified.body.lastSeq);
 
     const ds = t.server.app.get(DataSource);
-    const [{ sql: updateTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [
-      { sql: string },
-    ];
-    const [{ sql: deleteTrigger }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`)) as [
-      { sql: string },
-    ];
+    const [{ sql: updateTrigger }] = await ds.query<[{ sql: string }]>(
+      `SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`,
+    );
+    const [{ sql: deleteTrigger }] = await ds.query<[{ sql: string }]>(
+      `SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_delete'`,
+    );
     await ds.query('DROP TRIGGER audit_log_refuse_update');
     await ds.query('DROP TRIGGER audit_log_refuse_delete');
     try {
       const target = 4;
-      const [row] = (await ds.query('SELECT after_state FROM audit_log WHERE seq = ?', [target])) as Array<{ after_state: string | null }>;
+      const [row] = await ds.query<Array<{ after_state: string | null }>>('SELECT after_state FROM audit_log WHERE seq = ?', [target]);
       await ds.query(`UPDATE audit_log SET after_state = ? WHERE seq = ?`, ['{"name":"someone else"}', target]);
       const edited = (await t.request<AuditVerifyView>('GET', '/api/audit/verify', { token: admin })).body;
       assert.equal(edited.ok, false);

@@ -58,11 +58,11 @@ interface Contents {
 async function contents(ds: DataSource, schema: string | null = null): Promise<Contents> {
   const q = (table: string) => (schema ? `"${schema}".${table}` : table);
   const count = async (table: string) =>
-    Number(((await ds.query(`SELECT count(*) AS n FROM ${q(table)}`)) as Array<{ n: number | string }>)[0]!.n);
-  const site = (await ds.query(`SELECT permission_version FROM ${q('site_settings')}`)) as Array<{ permission_version: number | string }>;
-  const deliveries = (await ds.query(
+    Number((await ds.query<Array<{ n: number | string }>>(`SELECT count(*) AS n FROM ${q(table)}`))[0]!.n);
+  const site = await ds.query<Array<{ permission_version: number | string }>>(`SELECT permission_version FROM ${q('site_settings')}`);
+  const deliveries = await ds.query<unknown[]>(
     `SELECT agent_id, version, compiled_hash FROM ${q('permission_deliveries')} ORDER BY agent_id, version`,
-  )) as unknown[];
+  );
   return {
     events: await count('events'),
     permissionVersion: Number(site[0]!.permission_version),

@@ -203,9 +203,9 @@ async function restorePostgres(config: DatabaseSettings, from: string, force: bo
     );
   }
   const tables = await withPostgres(config, async (ds) => {
-    const rows = (await ds.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [schema])) as Array<{
-      n: number;
-    }>;
+    const rows = await ds.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`, [
+      schema,
+    ]);
     return rows[0]!.n;
   });
   if (tables > 0 && !force) {

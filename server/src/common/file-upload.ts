@@ -51,6 +51,7 @@ export function sniffFileKind(data: Buffer): FileKind | null {
   } catch {
     return null;
   }
+  // eslint-disable-next-line no-control-regex -- finding control characters is this check's purpose
   return /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text) ? null : 'text';
 }
 

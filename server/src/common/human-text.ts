@@ -23,7 +23,9 @@ export interface HumanTextOptions {
   allowEmpty?: boolean;
 }
 
+// eslint-disable-next-line no-control-regex -- these two match the control characters human text must not hold
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+// eslint-disable-next-line no-control-regex
 const LINE_CONTROL = /[\u0009\u000A\u000D\u2028\u2029]/u;
 const INVISIBLE = /[\u200B\u2060\uFEFF\u180E]/u;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;

@@ -182,7 +182,10 @@ export function requestContextMiddleware(logger: Pick<LoggerService, 'log' | 'de
       res.once('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const line = `${req.method ?? '?'} ${path} ${res.statusCode} ${ms.toFixed(1)} ms`;
-        requestContext.run(store, () => (QUIET_PATHS.test(path) ? logger.debug?.(line, 'Http') : logger.log(line, 'Http')));
+        requestContext.run(store, () => {
+          if (QUIET_PATHS.test(path)) logger.debug?.(line, 'Http');
+          else logger.log(line, 'Http');
+        });
       });
     }
     requestContext.run(store, next);

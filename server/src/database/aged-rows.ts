@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
 import { placeholder, quotedTable } from './raw-sql.js';
 
 /** A period (and, when it names one, a person) whose records retention must keep. */
@@ -51,13 +51,14 @@ export async function purgeAgedRows(
       return `(${spec.time} BETWEEN ${fromP} AND ${toP} AND ${spec.person} = ${p()})`;
     });
   const keep = exclusions.length ? ` AND NOT (${exclusions.join(' OR ')})` : '';
-  const [{ n: agedCount }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`, params.slice(0, 1))) as [
-    { n: number | string },
-  ];
+  const [{ n: agedCount }] = await ds.query<[{ n: number | string }]>(
+    `SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`,
+    params.slice(0, 1),
+  );
   await ds.transaction(async (m) => {
     if (beforeDelete) await beforeDelete(m, `${aged}${keep}`, params);
     await m.query(`DELETE FROM ${name} WHERE ${aged}${keep}`, params);
   });
-  const [{ n: left }] = (await ds.query(`SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`, params.slice(0, 1))) as [{ n: number | string }];
+  const [{ n: left }] = await ds.query<[{ n: number | string }]>(`SELECT COUNT(*) AS n FROM ${name} WHERE ${aged}`, params.slice(0, 1));
   return { deleted: Number(agedCount) - Number(left), held: Number(left) };
 }

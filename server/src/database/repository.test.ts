@@ -43,7 +43,7 @@ import { DomainSignalBus } from '../common/domain-signals.js';
 interface Backend {
   name: string;
   skip: string | false;
-  open(): Promise<{ ds: DataSource; dispose(): Promise<void> }>;
+  open(): Promise<{ ds: DataSource; dispose: () => Promise<void> }>;
 }
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;
@@ -254,9 +254,9 @@ for (const backend of BACKENDS) {
             await runner.release();
           }
         } else {
-          const triggers = (await ds.query(
+          const triggers = await ds.query<Array<{ sql: string }>>(
             `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_log_refuse_%'`,
-          )) as Array<{ sql: string }>;
+          );
           await ds.query('DROP TRIGGER audit_log_refuse_update');
           await ds.query('DROP TRIGGER audit_log_refuse_delete');
           try {

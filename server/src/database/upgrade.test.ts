@@ -23,7 +23,7 @@ export const PREVIOUS_RELEASE = 'RetentionAndHolds1765000000000';
 interface Backend {
   name: string;
   skip: string | false;
-  settings(): Promise<{ settings: Parameters<typeof dataSourceOptions>[0]; dispose(ds: DataSource): Promise<void> }>;
+  settings(): Promise<{ settings: Parameters<typeof dataSourceOptions>[0]; dispose: (ds: DataSource) => Promise<void> }>;
 }
 
 const postgresUrl = process.env.ACS_TEST_POSTGRES_URL;

@@ -39,7 +39,7 @@ export class DatabaseHealthIndicator {
       const rows = await within(
         PROBE_TIMEOUT_MS,
         'the database',
-        this.dataSource.query(`SELECT name FROM ${table}`) as Promise<Array<{ name: string }>>,
+        this.dataSource.query<Array<{ name: string }>>(`SELECT name FROM ${table}`),
       );
       const applied = new Set(rows.map((r) => r.name));
       const missing = MIGRATIONS.map((m) => m.name).filter((name) => !applied.has(name));

@@ -121,10 +121,12 @@ describe('health', () => {
     const t = await startTestServer();
     servers.push(t);
     const ds = t.dataSource();
-    const [last] = (await ds.query('SELECT name, timestamp FROM migrations ORDER BY timestamp DESC LIMIT 1')) as Array<{
-      name: string;
-      timestamp: number;
-    }>;
+    const [last] = await ds.query<
+      Array<{
+        name: string;
+        timestamp: number;
+      }>
+    >('SELECT name, timestamp FROM migrations ORDER BY timestamp DESC LIMIT 1');
     await ds.query('DELETE FROM migrations WHERE name = ?', [last!.name]);
     const down = await ready(t);
     assert.equal(down.status, 503);
@@ -146,19 +148,17 @@ describe('health', () => {
     assert.equal(down.status, 503, JSON.stringify(down.body));
     assert.match(down.body.error?.['jobs']?.message ?? '', /no recent run of/);
     const now = Date.now();
-    await ds
-      .getRepository(JobRunEntity)
-      .insert(
-        [...scheduled.entries()].map(([job, { periodMs }]) => ({
-          id: randomUUID(),
-          job,
-          period: Math.floor(now / periodMs),
-          instanceId: 'elsewhere',
-          startedAt: now - 10,
-          finishedAt: now,
-          outcome: 'done' as const,
-        })),
-      );
+    await ds.getRepository(JobRunEntity).insert(
+      [...scheduled.entries()].map(([job, { periodMs }]) => ({
+        id: randomUUID(),
+        job,
+        period: Math.floor(now / periodMs),
+        instanceId: 'elsewhere',
+        startedAt: now - 10,
+        finishedAt: now,
+        outcome: 'done' as const,
+      })),
+    );
     const up = await ready(t);
     assert.equal(up.status, 200, JSON.stringify(up.body));
   });

@@ -47,6 +47,7 @@ interface Attachment {
 function plainFileName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
   const clean = base
+    // eslint-disable-next-line no-control-regex -- a file name loses its control characters
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
     .slice(0, 200);

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AuthErrorCode, type AuthenticateError, type Client } from 'aedes';
 import { slugSchema } from '@acs/shared/access/model';
 import { TOPIC_ROOT, agentClientId, agentMayPublish, agentMaySubscribe, isAgentClientId } from '@acs/shared/mqtt/topics';
 import { AGENT_PAYLOAD_LIMIT_BYTES, PACKET_OVERHEAD_BYTES, SERVER_PAYLOAD_LIMIT_BYTES } from '@acs/shared/mqtt/limits';
@@ -21,8 +21,8 @@ type Principal = { kind: 'server' } | { kind: 'agent'; agentId: string };
 const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
-function authError(message: string, returnCode: number): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+function authError(message: string, returnCode: AuthErrorCode): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode });
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { VisitStatus, VisitView } from '@acs/shared/api/reception';
+import type { VisitView } from '@acs/shared/api/reception';
 import type { Actor } from '../common/actor.js';
 import { conflict, forbidden, invalid } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';

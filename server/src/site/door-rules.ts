@@ -49,7 +49,7 @@ export function mergeDoorRules(current: DoorRuleSettings | null, input: unknown)
         problems.push('doorRules.offlineLimitHours must be an object: card type → hours or null');
         continue;
       }
-      for (const [type, hours] of Object.entries(value)) {
+      for (const [type, hours] of Object.entries(value as Record<string, unknown>)) {
         if (!(CARD_TYPES as readonly string[]).includes(type))
           problems.push(`doorRules.offlineLimitHours.${type}: card types are ${CARD_TYPES.join(', ')}`);
         else if (hours !== null && (!Number.isInteger(hours) || (hours as number) < minHours || (hours as number) > maxHours)) {

@@ -249,7 +249,7 @@ export class PermissionCompiler {
   async compileFor(source: PermissionSource, agentId: string, issuedAt: number): Promise<CompiledSet> {
     const { entered, groupKey } = enteredBy(source, agentId);
     let byGroup = this.cardCache.get(source);
-    if (!byGroup) this.cardCache.set(source, (byGroup = new Map()));
+    if (!byGroup) this.cardCache.set(source, (byGroup = new Map<string, Promise<CompiledCards>>()));
     let pending = byGroup.get(groupKey);
     if (!pending) {
       pending = this.compileCards(source, entered);

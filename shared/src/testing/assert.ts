@@ -44,7 +44,7 @@ function sameButForRealm(actual: unknown, expected: unknown): boolean {
 }
 
 /** Node's assertion error, its stack starting where the test called the assertion. */
-function rethrowFrom(err: unknown, caller: Function): never {
+function rethrowFrom(err: unknown, caller: (...args: never[]) => unknown): never {
   if (typeof err === 'object' && err !== null) Error.captureStackTrace(err, caller);
   throw err;
 }

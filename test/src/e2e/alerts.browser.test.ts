@@ -31,7 +31,7 @@ describeUnless(chromiumSkipReason())('alerts on the guard dashboard in Chromium'
     await page.getByTestId('login-submit').click();
     await page.locator('[data-testid="socket-status"][data-state="connected"]').waitFor();
 
-    await system.sim.door('machine-room').force();
+    system.sim.door('machine-room').force();
     const banner = page.locator('[data-testid="alert-banner"][data-alert-type="door_forced"]');
     await banner.waitFor({ timeout: 5000 });
     assert.match(await banner.innerText(), /强行开门/);

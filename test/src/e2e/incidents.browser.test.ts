@@ -39,7 +39,7 @@ describeUnless(chromiumSkipReason())('incidents in Chromium', () => {
 
   test('a forced door: banner, the guard acknowledges, makes an incident of it, investigates and closes it', async () => {
     const guard = await signIn('guard');
-    await system.sim.door('lab').force();
+    system.sim.door('lab').force();
     const banner = guard.locator('[data-testid="alert-banner"][data-alert-type="door_forced"]');
     await banner.waitFor({ timeout: 5000 });
     await guard.getByTestId('alert-banner-ack').click();

@@ -108,7 +108,7 @@ describeUnless(chromiumSkipReason())('the audit log and user accounts pages in C
     await page.screenshot({ path: join(screenshots, 'audit-en.png') });
 
     const ds = t.dataSource();
-    const [{ sql }] = (await ds.query(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`)) as [{ sql: string }];
+    const [{ sql }] = await ds.query<[{ sql: string }]>(`SELECT sql FROM sqlite_master WHERE name = 'audit_log_refuse_update'`);
     await ds.query('DROP TRIGGER audit_log_refuse_update');
     await ds.query(`UPDATE audit_log SET detail = 'edited' WHERE seq = 2`);
     await ds.query(sql);

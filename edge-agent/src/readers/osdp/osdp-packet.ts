@@ -125,11 +125,10 @@ export function encodePacket(fields: PacketFields, options: EncodeOptions = {}):
   }
   if (check === 'crc') {
     const crc = crc16(out, som, i);
-    out[i++] = crc & 0xff;
-    out[i++] = crc >> 8;
+    out[i] = crc & 0xff;
+    out[i + 1] = crc >> 8;
   } else {
     out[i] = checksum8(out, som, i);
-    i += 1;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { IsSlug } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';
 

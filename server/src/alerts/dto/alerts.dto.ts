@@ -38,7 +38,7 @@ class AlertLevelRules implements ValidatorConstraintInterface {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     for (const [level, rules] of Object.entries(value)) {
       if (!['0', '1', '2', '3'].includes(level) || typeof rules !== 'object' || rules === null || Array.isArray(rules)) return false;
-      for (const [type, severity] of Object.entries(rules)) {
+      for (const [type, severity] of Object.entries(rules as Record<string, unknown>)) {
         if (!(ALERT_TYPES as readonly string[]).includes(type)) return false;
         if (!([...ALERT_SEVERITIES, 'off'] as string[]).includes(String(severity))) return false;
       }

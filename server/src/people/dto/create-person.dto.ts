@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, MaxLength, MinLength } from 'class-validator';
 import type { PersonKind, PersonStatus } from '@acs/shared/api/people';
 import { IsEmailAddress } from '../../common/dto-rules.js';
 import { HumanText } from '../../common/human-text.js';

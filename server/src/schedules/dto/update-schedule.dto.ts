@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ScheduleWindowDto } from './create-schedule.dto.js';
 import { HumanText } from '../../common/human-text.js';
 

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@acs/shared/access/model';
 import { HumanText } from '../../common/human-text.js';
 
