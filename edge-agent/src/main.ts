@@ -105,5 +105,5 @@ try {
   log.error('the agent could not start', { error: (err as Error).stack ?? String(err) });
   process.exit(1);
 }
- 
+
 if (stopRequested) await shutdown(stopRequested);

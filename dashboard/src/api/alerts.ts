@@ -19,7 +19,7 @@ export const alertQueries = {
 export const alertsApi = {
   list: (scope: AlertScope, signal?: AbortSignal) => http.get('/api/alerts', { params: { query: { scope } }, signal }),
   acknowledge: (id: string, note: string) => http.post('/api/alerts/{id}/acknowledge', { ...byId(id), body: { note } }),
-  toIncident: (alertId: string, level: IncidentLevel, note?: string  ) =>
+  toIncident: (alertId: string, level: IncidentLevel, note?: string) =>
     http.post('/api/alerts/{id}/incident', { ...byId(alertId), body: { level, note } }),
   updateRules: (body: Dto<'AlertRulesDto'>) => http.put('/api/alerts/rules', { body }),
 };

@@ -198,7 +198,7 @@ export class CardTable implements CardLookup {
       status: CARD_STATUSES[d.statuses[row]!]!,
       validFrom: nullable(d.validFrom[row]!),
       validUntil: nullable(d.validUntil[row]!),
-       
+
       ceiling: override >= 0 ? override : (this.ceilings[type] ?? DEFAULT_CARD_TYPE_CEILINGS[type]),
       grants: this.grantList(d.grantRefs[row]!).byZone,
       escortPersonIds: escorts < 0 ? null : this.escortList(escorts).set,

@@ -188,7 +188,6 @@ export async function buildReader(reader: Exclude<ReaderConfig, { type: 'osdp' }
   }
 }
 
- 
 export class HardwareFactory {
   /**
    * Readers and GPIO for `config`. Pass `sim` to reuse simulated hardware a test built

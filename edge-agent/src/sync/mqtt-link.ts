@@ -435,7 +435,6 @@ export class MqttLink extends EventEmitter<MqttLinkEvents> {
       do {
         this.flushAgain = false;
         await this.publishBatches();
-         
       } while (this.flushAgain);
     } catch (err) {
       this.options.log.error('could not read events from the outbox', { error: (err as Error).message });

@@ -286,7 +286,7 @@ export class SimOsdpPd {
     let after: (() => void) | undefined;
     this.notTaken = false;
     const reply = this.process(frame, nowMs, (fn) => (after = fn));
-     
+
     if (!this.notTaken) {
       this.lastSequence = frame.sequence;
       this.lastReply = reply;
@@ -349,7 +349,7 @@ export class SimOsdpPd {
           event.data.copy(body, 4);
           return reply(0x50, body);
         }
-         
+
         const digits = Buffer.from([...event.keys].map((k) => (k === '*' ? 0x7f : k === '#' ? 0x0d : k.charCodeAt(0))));
         return reply(0x53, Buffer.concat([Buffer.from([0, digits.length]), digits]));
       }

@@ -81,7 +81,8 @@ export function isSecretColumn(column: string): boolean {
 export function redact(value: unknown): string {
   if (value === null || value === undefined) return '[redacted]';
   // A JSON column's secret is fingerprinted by its content, not as "[object Object]".
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : `${value as number | bigint | boolean}`;
+  const text =
+    typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : `${value as number | bigint | boolean}`;
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
   return `[redacted:${digest}]`;
 }

@@ -83,7 +83,7 @@ export function toApiError(exception: unknown): ApiError {
     const tooLarge = tooLargeMessage(exception.cause);
     if (tooLarge) return { statusCode: status, error: 'payload_too_large', message: tooLarge };
     if (typeof response === 'object' && response !== null && 'message' in response) {
-      const m = (response).message;
+      const m = response.message;
       if (typeof m === 'string' || (Array.isArray(m) && m.every((x) => typeof x === 'string'))) message = m;
     }
     return { statusCode: status, error: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message };

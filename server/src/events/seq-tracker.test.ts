@@ -29,22 +29,20 @@ describe('sequence tracking from the stored events', () => {
   });
   beforeEach(async () => {
     agentId = `agent-${randomUUID().slice(0, 8)}`;
-    await ds
-      .getRepository(AgentEntity)
-      .insert({
-        id: agentId,
-        name: agentId,
-        mqttPasswordHash: '!',
-        online: false,
-        lastSeenAt: null,
-        softwareVersion: null,
-        appliedVersion: null,
-        appliedHash: null,
-        appliedAt: null,
-        hashMatches: null,
-        contiguousSeq: 0,
-        createdAt: 0,
-      });
+    await ds.getRepository(AgentEntity).insert({
+      id: agentId,
+      name: agentId,
+      mqttPasswordHash: '!',
+      online: false,
+      lastSeenAt: null,
+      softwareVersion: null,
+      appliedVersion: null,
+      appliedHash: null,
+      appliedAt: null,
+      hashMatches: null,
+      contiguousSeq: 0,
+      createdAt: 0,
+    });
   });
 
   /** Two trackers on one database: two server instances ingesting parts of one agent's batches. */

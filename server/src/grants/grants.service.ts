@@ -122,21 +122,19 @@ export class GrantsService {
     visit: { personId: string; zoneIds: readonly string[]; validUntil: number; grantedByUserId: string; at: number },
     manager: EntityManager,
   ): Promise<void> {
-    await manager
-      .getRepository(GrantEntity)
-      .insert(
-        visit.zoneIds.map((zoneId) => ({
-          id: newId(),
-          personId: visit.personId,
-          zoneId,
-          scheduleId: null,
-          validUntil: visit.validUntil,
-          createdAt: visit.at,
-          revokedAt: null,
-          revokedReason: null,
-          grantedByUserId: visit.grantedByUserId,
-        })),
-      );
+    await manager.getRepository(GrantEntity).insert(
+      visit.zoneIds.map((zoneId) => ({
+        id: newId(),
+        personId: visit.personId,
+        zoneId,
+        scheduleId: null,
+        validUntil: visit.validUntil,
+        createdAt: visit.at,
+        revokedAt: null,
+        revokedReason: null,
+        grantedByUserId: visit.grantedByUserId,
+      })),
+    );
   }
 
   /** The visit ended: every live grant of the visitor ends, inside the sign-out's transaction. */

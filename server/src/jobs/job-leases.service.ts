@@ -176,17 +176,15 @@ export class JobLeases {
 
   private async runClaimed(name: string, period: number, leaseMs: number, job: () => Promise<unknown>): Promise<void> {
     const runId = randomUUID();
-    await this.dataSource
-      .getRepository(JobRunEntity)
-      .insert({
-        id: runId,
-        job: name,
-        period,
-        instanceId: this.instanceId,
-        startedAt: this.clock.now(),
-        finishedAt: null,
-        outcome: 'running',
-      });
+    await this.dataSource.getRepository(JobRunEntity).insert({
+      id: runId,
+      job: name,
+      period,
+      instanceId: this.instanceId,
+      startedAt: this.clock.now(),
+      finishedAt: null,
+      outcome: 'running',
+    });
     const renewal = setInterval(() => void this.renew(name, period, leaseMs), Math.max(Math.floor(leaseMs / 3), 100));
     renewal.unref();
     let failure: { error: unknown } | null = null;

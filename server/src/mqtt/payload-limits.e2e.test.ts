@@ -46,7 +46,7 @@ describe('the packet size guard', () => {
       for (let i = 0; i < stream.length; i += cut) guard.write(stream.subarray(i, i + cut));
       await sleep(0);
       assert.ok(failure instanceof PacketTooLargeError, `chunks of ${cut}`);
-      assert.equal((failure).limit, 1000);
+      assert.equal(failure.limit, 1000);
     }
   });
 

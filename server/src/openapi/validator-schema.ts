@@ -113,12 +113,7 @@ function apply(schema: JsonSchema, m: ValidationMetadataLike): void {
  * Swagger decorators. Nested DTOs are added to `components` and referenced.
  */
 export function schemaOfDto(dto: Ctor, components: Record<string, JsonSchema>): JsonSchema {
-  const metadatas = getMetadataStorage().getTargetValidationMetadatas(
-    dto,
-    '',
-    true,
-    false,
-  ) as ValidationMetadataLike[];
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false) as ValidationMetadataLike[];
   const byProperty = new Map<string, ValidationMetadataLike[]>();
   for (const m of metadatas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
   const properties: Record<string, JsonSchema> = {};

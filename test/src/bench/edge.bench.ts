@@ -155,7 +155,7 @@ async function presentBadges(agent: RunningAgent, cardholders: number, during: (
   const loop = (async () => {
     let dueNs = process.hrtime.bigint();
     let i = 0;
-     
+
     while (presenting) {
       dueNs += 1_000_000n;
       await new Promise((r) => setTimeout(r, Math.max(0, Number(dueNs - process.hrtime.bigint()) / 1e6)));

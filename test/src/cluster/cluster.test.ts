@@ -236,9 +236,7 @@ describeUnless(SKIP)('three server instances, one killed in the middle of a burs
         httpsGet(`${nginx.httpsUrl}/api/health`, { ca: readFileSync(nginx.caFile) }, (res) => {
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString('utf8')));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body }),
-          );
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body }));
         }).on('error', reject);
       });
       assert.equal(secure.status, 200, secure.body);

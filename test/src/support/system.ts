@@ -73,7 +73,6 @@ export class TestSystem {
     return this.server.token(user);
   }
 
-   
   async api<T>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await this.server.request<T>(method, path, { token, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, body: res.body };
