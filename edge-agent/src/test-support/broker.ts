@@ -3,7 +3,7 @@
    the agent tests read whatever field of a message they wait for; typing payloads per channel would touch every one of them. */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { onTestFinished } from '@acs/shared/testing/jest-support';
+import { onTestFinished } from '@acs/shared/testing/test-cleanup';
 import { Aedes, type AedesOptions } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { parseAgentTopic, type Channel } from '@acs/shared/mqtt/topics';

@@ -2,6 +2,7 @@
 // the test that made the mess, and timers faked per API. Not a test file itself;
 // scripts/jest-setup.mjs wires the per-test part in for every test file.
 import { describe, jest, test } from '@jest/globals';
+import { runTestCleanups } from './test-cleanup.js';
 
 /** A reason to skip (printed with the skipped suite or test), or false/undefined to run it. */
 export type SkipReason = string | boolean | undefined | null;
@@ -27,45 +28,19 @@ export function testUnless(skip: SkipReason): (name: string, body: TestBody, tim
   return (name, body, timeoutMs) => test.skip(skippedName(name, skip), body as () => Promise<unknown>, timeoutMs);
 }
 
-type Cleanup = () => unknown;
-
-let currentTest: { cleanups: Cleanup[] } | undefined;
+export { onTestFinished, testStarting } from './test-cleanup.js';
 
 /**
- * Runs `cleanup` when the current test ends, pass or fail, after the suite's afterEach hooks:
- * the helpers that start a server, a broker or a temporary folder for one test register their
- * teardown here. Cleanups run in the order they were registered.
- */
-export function onTestFinished(cleanup: Cleanup): void {
-  if (!currentTest) throw new Error('onTestFinished() belongs inside a test (or its beforeEach); use afterAll for a whole suite');
-  currentTest.cleanups.push(cleanup);
-}
-
-/** For scripts/jest-setup.mjs: a test (with its beforeEach hooks) is starting. */
-export function testStarting(): void {
-  currentTest = { cleanups: [] };
-}
-
-/**
- * For scripts/jest-setup.mjs: the test has ended. Every cleanup runs even when an earlier one threw; the
- * failure (or all of them) then fails the test.
+ * For scripts/jest-setup.mjs: the test has ended. Runs its cleanups (see test-cleanup.ts), then
+ * like node's per-test mocks, faked timers and spies do not outlive the test.
  */
 export async function testFinished(): Promise<void> {
-  const cleanups = currentTest?.cleanups ?? [];
-  currentTest = undefined;
-  const failures: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      await cleanup();
-    } catch (err) {
-      failures.push(err);
-    }
+  try {
+    await runTestCleanups();
+  } finally {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
   }
-  // Like node's per-test mocks: faked timers and spies do not outlive the test.
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} test cleanups failed`);
 }
 
 /** The timer APIs of node's mock timers, each with the Jest fake-timer functions it stands for. */
