@@ -29,8 +29,8 @@ export function useApiMutation<V, R>(mutationFn: (variables: V) => Promise<R>, i
   });
 }
 
-// Any call's arguments: the wrapped object keeps each call's own signature.
-type Calls = Record<string, (...args: any[]) => Promise<unknown>>;
+// Calls with any arguments (a function taking `never` accepts them all): the wrapped object keeps each call's own signature.
+type Calls = Record<string, (...args: never[]) => Promise<unknown>>;
 
 /**
  * A domain's changes (e.g. zonesApi) as mutations: the same calls, run through one
@@ -44,12 +44,10 @@ export function useMutations<A extends Calls>(calls: A, invalidates: readonly Qu
       for (const queryKey of invalidates) void queryClient.invalidateQueries({ queryKey });
     },
   });
-  const keys = JSON.stringify(invalidates);
+  // `invalidates` is read by useMutation's onSuccess, which always sees the latest options.
   return useMemo(
     () =>
-      Object.fromEntries(
-        Object.entries(calls).map(([name, call]) => [name, (...args: unknown[]) => mutateAsync(() => call(...args))]),
-      ) as A,
-    [calls, mutateAsync, keys],
+      Object.fromEntries(Object.entries(calls).map(([name, call]) => [name, (...args: never[]) => mutateAsync(() => call(...args))])) as A,
+    [calls, mutateAsync],
   );
 }

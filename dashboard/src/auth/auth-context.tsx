@@ -1,6 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useEffectEvent, useMemo, useState, type ReactNode } from 'react';
 import type { UserView } from '@acs/shared/api/users';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { QueryObserver, useQueryClient } from '@tanstack/react-query';
 import { authApi, authKeys } from '../api/auth';
 import { ApiRequestError, onUnauthorized } from '../api/client';
 import { applyLocale, currentLocale, takeSignedOutChoice } from '../i18n/i18n';
@@ -18,13 +18,15 @@ interface AuthState {
   reason: SignedOutReason;
 }
 
+// Function properties, not methods: each is a closure that components take out of the context
+// and pass on (`const { signOut } = useAuth()`), with no `this` to lose.
 export interface AuthContextValue extends AuthState {
   /** Throws ApiRequestError (`invalid_credentials`, `too_many_attempts`, unreachable...). */
-  signIn(username: string, password: string): Promise<void>;
-  signOut(): void;
-  setUser(user: UserView): void;
+  signIn: (username: string, password: string) => Promise<void>;
+  signOut: () => void;
+  setUser: (user: UserView) => void;
   /** Try restoring the session again after the server was unreachable. */
-  retry(): void;
+  retry: () => void;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -49,43 +51,44 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const token = readToken();
     return token ? { status: 'checking', user: null, token, reason: null } : SIGNED_OUT;
   });
-  const statusRef = useRef(state.status);
-  statusRef.current = state.status;
   const [attempt, setAttempt] = useState(0);
   const queryClient = useQueryClient();
 
-  useEffect(() => {
-    onUnauthorized(() => {
-      if (statusRef.current === 'signed-out') return;
-      clearToken();
-      queryClient.clear();
-      setState({ ...SIGNED_OUT, reason: 'expired' });
-    });
-    return () => onUnauthorized(null);
-  }, [queryClient]);
-
-  // Restore a session kept in sessionStorage (page reload).
-  const restoring = state.status === 'checking' || state.status === 'unreachable' ? state.token : null;
-  const restored = useQuery({
-    queryKey: [...authKeys.me, 'restore', restoring, attempt],
-    queryFn: async ({ signal }) => settleLocale(await authApi.me(signal), false),
-    enabled: restoring !== null,
-    gcTime: 0,
+  // Reads the status at the time of the 401, not the one the effect below was set up with.
+  const expire = useEffectEvent(() => {
+    if (state.status === 'signed-out') return;
+    clearToken();
+    queryClient.clear();
+    setState({ ...SIGNED_OUT, reason: 'expired' });
   });
   useEffect(() => {
+    onUnauthorized(() => expire());
+    return () => onUnauthorized(null);
+  }, []);
+
+  // Restore a session kept in sessionStorage (page reload): the query's outcome, once it
+  // comes, moves the session on; one that comes after the session moved on otherwise is dropped.
+  const restoring = state.status === 'checking' || state.status === 'unreachable' ? state.token : null;
+  useEffect(() => {
     if (restoring === null) return;
-    if (restored.data) {
-      setState({ status: 'signed-in', user: restored.data, token: restoring, reason: null });
-    } else if (restored.error) {
-      const error = restored.error;
-      if (error instanceof ApiRequestError && error.unreachable) {
-        setState({ status: 'unreachable', user: null, token: restoring, reason: null });
-      } else {
-        clearToken();
-        setState({ ...SIGNED_OUT, reason: error instanceof ApiRequestError && error.status === 401 ? 'expired' : null });
+    const restore = new QueryObserver(queryClient, {
+      queryKey: [...authKeys.me, 'restore', restoring, attempt],
+      queryFn: async ({ signal }) => settleLocale(await authApi.me(signal), false),
+      gcTime: 0,
+    });
+    return restore.subscribe(({ data, error }) => {
+      if (data) {
+        setState({ status: 'signed-in', user: data, token: restoring, reason: null });
+      } else if (error) {
+        if (error instanceof ApiRequestError && error.unreachable) {
+          setState({ status: 'unreachable', user: null, token: restoring, reason: null });
+        } else {
+          clearToken();
+          setState({ ...SIGNED_OUT, reason: error instanceof ApiRequestError && error.status === 401 ? 'expired' : null });
+        }
       }
-    }
-  }, [restored.data, restored.error, restoring]);
+    });
+  }, [queryClient, restoring, attempt]);
 
   const signIn = useCallback(async (username: string, password: string) => {
     const response = await authApi.login(username, password);

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState, type HTMLAttributes, type Key, type ReactNode } from 'react';
+import { useMemo, useState, type HTMLAttributes, type Key, type ReactNode } from 'react';
 import { Alert, Button, Card, Input, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { UseQueryResult } from '@tanstack/react-query';
+import { useResetState } from './reset-state';
 
 export interface ListPageProps<T extends { id: string }> {
   title: string;
@@ -33,20 +34,20 @@ export function ListPage<T extends { id: string }>(props: ListPageProps<T>) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const { data, error, isFetching: loading, refetch } = props.query;
+  const { searchText, arrange } = props;
   const needle = search.trim().toLowerCase();
 
   const rows = useMemo(() => {
     const all = data ?? [];
-    const filtered = needle ? all.filter((row) => props.searchText(row).toLowerCase().includes(needle)) : all;
-    return props.arrange ? props.arrange(filtered, needle !== '') : filtered;
-    // props.searchText / arrange are defined once per page component.
-  }, [data, needle]);
+    const filtered = needle ? all.filter((row) => searchText(row).toLowerCase().includes(needle)) : all;
+    return arrange ? arrange(filtered, needle !== '') : filtered;
+  }, [data, needle, searchText, arrange]);
 
   // Trees open fully on each load; the user may then fold branches.
-  const [expanded, setExpanded] = useState<readonly Key[]>([]);
-  useEffect(() => {
-    if (props.expandAll && data) setExpanded(data.map((row) => row.id));
-  }, [data, props.expandAll]);
+  const [expanded, setExpanded] = useResetState<readonly Key[]>(
+    () => (props.expandAll && data ? data.map((row) => row.id) : []),
+    [data, props.expandAll],
+  );
 
   return (
     <Card

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { CardStatus, ZoneLevel } from '@acs/shared/access/model';
+import type { MovementView } from '@acs/shared/api/equipment';
 
 /** Zone level names: the default set L0-L3 is translated, other levels show their number. */
 export function zoneLevelLabel(t: TFunction, level: ZoneLevel): string {
@@ -52,4 +53,10 @@ export function cardStatusColor(status: CardStatus): string {
     case 'returned':
       return 'default';
   }
+}
+
+/** The item's description in a movement's snapshot of it (the server writes it as text), or nothing. */
+export function snapshotDescription(movement: Pick<MovementView, 'itemSnapshot'>): string {
+  const description = movement.itemSnapshot?.description;
+  return typeof description === 'string' ? description : '';
 }

@@ -80,7 +80,7 @@ export function LockdownBanners() {
           key: z.zoneId,
           title: t('lockdown.bannerZone', { zone: z.zoneName }),
           part: z,
-          command: { scope: 'zone', zoneId: z.zoneId },
+          command: { scope: 'zone', zoneId: z.zoneId } satisfies LockdownCommand,
           target: z.zoneName,
         })),
       ]

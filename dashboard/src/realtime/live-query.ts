@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useQuery, useQueryClient, type QueryKey, type UseQueryResult } from '@tanstack/react-query';
 import type { ServerToClientEvents } from '@acs/shared/realtime/events';
 import { useRealtime } from './realtime-context';
@@ -35,8 +35,12 @@ export interface LiveQueryOptions<Snapshot, T> {
 export function useLiveQuery<Snapshot, T = Snapshot>(options: LiveQueryOptions<Snapshot, T>): UseQueryResult<T> {
   const queryClient = useQueryClient();
   const { socket, connectionEpoch } = useRealtime();
+  // The options of the latest render, for the query's and the socket's callbacks; set once the
+  // render is committed (before the query's own effects run), not while rendering.
   const latest = useRef(options);
-  latest.current = options;
+  useLayoutEffect(() => {
+    latest.current = options;
+  });
   const { queryKey } = options;
 
   const query = useQuery<T>({
@@ -54,13 +58,12 @@ export function useLiveQuery<Snapshot, T = Snapshot>(options: LiveQueryOptions<S
   });
 
   const epochAtMount = useRef(connectionEpoch);
-  const keyText = JSON.stringify(queryKey);
   useEffect(() => {
     if (connectionEpoch === epochAtMount.current) return;
     epochAtMount.current = connectionEpoch;
-    void queryClient.invalidateQueries({ queryKey, exact: true });
-    // queryKey is compared by its text: callers build it anew on each render.
-  }, [connectionEpoch, keyText, queryClient]);
+    // The current key (callers build it anew on each render, so it is no dependency here).
+    void queryClient.invalidateQueries({ queryKey: latest.current.queryKey, exact: true });
+  }, [connectionEpoch, queryClient]);
 
   const events = Object.keys(options.on).sort().join(' ');
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, RealtimeAuth, ServerToClientEvents } from '@acs/shared/realtime/events';
 import { authApi } from '../api/auth';
@@ -69,6 +69,9 @@ export function RealtimeProvider({ token, children }: { token: string; children:
       if (!client.active) retryLater();
     });
 
+    // The socket connects as it is created, so it is made here rather than while rendering, and
+    // closed by this effect's cleanup; handing it to the pages is what this state is for.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the socket is an external resource this effect creates
     setSocket(client);
     return () => {
       clearTimeout(retryTimer);
@@ -88,13 +91,14 @@ export function useRealtime(): RealtimeContextValue {
 /** Subscribes to a server event for the component's lifetime; the handler may change freely. */
 export function useSocketEvent<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): void {
   const { socket } = useRealtime();
-  const latest = useRef(handler);
-  latest.current = handler;
+  // The handler of the latest render, without subscribing again each time it changes.
+  const onEvent = useEffectEvent((...args: Parameters<ServerToClientEvents[E]>) =>
+    (handler as (...a: Parameters<ServerToClientEvents[E]>) => void)(...args),
+  );
 
   useEffect(() => {
     if (!socket) return;
-    const listener = ((...args: Parameters<ServerToClientEvents[E]>) =>
-      (latest.current as (...a: Parameters<ServerToClientEvents[E]>) => void)(...args)) as ServerToClientEvents[E];
+    const listener = ((...args: Parameters<ServerToClientEvents[E]>) => onEvent(...args)) as ServerToClientEvents[E];
     // socket.io's typed `on` needs the listener typed by the event name.
     (socket.on as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
     return () => {

@@ -128,7 +128,7 @@ export function AlertsPage() {
           onClose={() => setEscalating(null)}
           onDone={(incidentId) => {
             setEscalating(null);
-            navigate(`/incidents?incident=${encodeURIComponent(incidentId)}`);
+            void navigate(`/incidents?incident=${encodeURIComponent(incidentId)}`);
           }}
         />
       )}

@@ -7,6 +7,7 @@ import type { PersonView } from '@acs/shared/api/people';
 import { useQuery } from '@tanstack/react-query';
 import { type CardRequestInput, cardQueries } from '../../api/cards';
 import { CardNumberInput, type CardNumberValue, usePersonOptions } from '../../components/admin-kit';
+import { useResetState } from '../../components/reset-state';
 import { CARD_TYPE_LIST } from '../../format/codes';
 import { useDateFormatters } from '../../format/date-format';
 
@@ -113,9 +114,9 @@ export function TransitionDialog({
   onConfirm: (note: string) => Promise<void>;
 }) {
   const { t } = useTranslation();
-  const [note, setNote] = useState('');
+  // Each card and step starts with an empty note.
+  const [note, setNote] = useResetState(() => '', [card, to]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setNote(''), [card, to]);
   return (
     <Modal
       open={card !== null && to !== null}
@@ -160,8 +161,11 @@ export function ReplacementDialog({
   onSubmit: (value: CardNumberValue) => Promise<boolean>;
 }) {
   const { t } = useTranslation();
-  const [value, setValue] = useState<CardNumberValue>({ format: 'em4100', cardNumber: '' });
-  useEffect(() => setValue({ format: card?.credential.startsWith('em4100:') ? 'em4100' : 'h10301', cardNumber: '' }), [card]);
+  // Each card starts over with an empty number in the format of the card it replaces.
+  const [value, setValue] = useResetState<CardNumberValue>(
+    () => ({ format: card?.credential.startsWith('em4100:') ? 'em4100' : 'h10301', cardNumber: '' }),
+    [card],
+  );
   return (
     <Modal
       open={card !== null}

@@ -14,6 +14,7 @@ import {
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { snapshotDescription } from '../../format/labels';
 import { useLiveQuery } from '../../realtime/live-query';
 import { useQuery } from '@tanstack/react-query';
 import { EQUIPMENT_CHANGES, equipmentApi, equipmentKeys, equipmentQueries, listGatePasses } from '../../api/equipment';
@@ -153,7 +154,7 @@ function ReturnDialog({ item, onClose }: { item: EquipmentView; onClose: () => v
       onCancel={onClose}
       onOk={async () => (await run(() => changes.returnToService(item.id, check, note))) && onClose()}
     >
-      <Radio.Group value={check} onChange={(e) => setCheck(e.target.value)}>
+      <Radio.Group value={check} onChange={(e) => setCheck(e.target.value as typeof check)}>
         <Radio value="intact">{t('equipment.checkIntact')}</Radio>
         <Radio value="tamper_free">{t('equipment.checkTamper')}</Radio>
       </Radio.Group>
@@ -313,7 +314,7 @@ function DataHandlingDialog({ pass, onClose }: { pass: GatePassView; onClose: ()
       onCancel={onClose}
       onOk={async () => (await run(() => changes.recordDataHandling(pass.id, value, note))) && onClose()}
     >
-      <Radio.Group value={value} onChange={(e) => setValue(e.target.value)}>
+      <Radio.Group value={value} onChange={(e) => setValue(e.target.value as DataHandling)}>
         {DATA_HANDLING.map((d) => (
           <Radio key={d} value={d}>
             {t(`equipment.dataHandlings.${d}`)}
@@ -582,7 +583,7 @@ function MovementsTab() {
           render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag>,
         },
         { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
-        { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
+        { key: 'item', title: t('equipment.description'), render: (_, m) => snapshotDescription(m) },
         { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },
         { key: 'actor', title: t('equipment.actor'), render: (_, m) => m.actor ?? '' },
       ]}

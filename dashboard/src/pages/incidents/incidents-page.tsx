@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   App,
   Button,
@@ -37,6 +37,7 @@ import {
 } from '@acs/shared/api/incidents';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
+import { useResetState } from '../../components/reset-state';
 import { useDateFormatters } from '../../format/date-format';
 import { RetentionTab } from './retention-tab';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -471,9 +472,11 @@ function ViolationsTab() {
 
 function StatsTab() {
   const { t } = useTranslation();
-  const [days, setDays] = useState(365);
   // The period ends when it is chosen, not at each render.
-  const to = useMemo(() => Date.now(), [days]);
+  const [{ days, to }, setPeriod] = useState(() => ({ days: 365, to: Date.now() }));
+  const chooseDays = (chosen: number) => {
+    if (chosen !== days) setPeriod({ days: chosen, to: Date.now() });
+  };
   const stats = useQuery(incidentQueries.stats(to - days * 86_400_000, to)).data ?? null;
   const minutes = (ms: number | null) => (ms === null ? t('incidents.none') : t('incidents.minutes', { value: (ms / 60_000).toFixed(1) }));
   const table = (title: string, data: Record<string, number>, label: (key: string) => string) => (
@@ -494,7 +497,7 @@ function StatsTab() {
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="incident-stats">
       <Space>
-        <InputNumber min={1} max={3650} value={days} onChange={(v) => setDays(Number(v) || 365)} addonAfter="d" />
+        <InputNumber min={1} max={3650} value={days} onChange={(v) => chooseDays(Number(v) || 365)} addonAfter="d" />
       </Space>
       {stats && (
         <>
@@ -531,9 +534,9 @@ function RulesTab() {
   const user = useSignedInUser();
   const rules = useQuery(alertQueries.rules);
   const alertChanges = useMutations(alertsApi, [alertKeys.rules]);
-  const [draft, setDraft] = useState<AlertRulesView | null>(null);
+  // Edits start over from the rules each time they are loaded.
+  const [draft, setDraft] = useResetState<AlertRulesView | null>(() => rules.data ?? null, [rules.data]);
   const [newLevel, setNewLevel] = useState<'0' | '1' | '2' | '3'>('3');
-  useEffect(() => setDraft(rules.data ?? null), [rules.data]);
   const rows = useMemo(() => {
     if (!draft) return [];
     const out: Array<{ key: string; level: '0' | '1' | '2' | '3'; type: AlertType; value: AlertSeverity | 'off' }> = [];

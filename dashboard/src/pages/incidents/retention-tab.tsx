@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RETENTION_RECORD_TYPES, type RetentionRunView, type RetentionSettingsView } from '@acs/shared/api/retention';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction } from '../../components/admin-kit';
+import { useResetState } from '../../components/reset-state';
 import { useDateFormatters } from '../../format/date-format';
 import { useQuery } from '@tanstack/react-query';
 import { peopleQueries } from '../../api/people';
@@ -25,10 +26,10 @@ export function RetentionTab() {
   const people = useQuery(peopleQueries.list);
   // A run deletes what is past its keeping time, from any of these lists.
   const changes = useMutations(retentionApi, [retentionKeys.settings, eventKeys.all, alertKeys.all, incidentKeys.all, equipmentKeys.all]);
-  const [draft, setDraft] = useState<RetentionSettingsView | null>(null);
+  // Edits start over from the settings each time they are loaded.
+  const [draft, setDraft] = useResetState<RetentionSettingsView | null>(() => settings.data ?? null, [settings.data]);
   const [result, setResult] = useState<RetentionRunView | null>(null);
   const [form] = Form.useForm();
-  useEffect(() => setDraft(settings.data ?? null), [settings.data]);
   if (!draft) return null;
   const place = async (values: { reason: string; personId?: string; period: [{ valueOf(): number }, { valueOf(): number }] }) => {
     if (

@@ -1,4 +1,4 @@
-import { useMemo, useState, type HTMLAttributes } from 'react';
+import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { Alert, Card, Segmented, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import {
@@ -42,10 +42,23 @@ function matches(filter: EventFilter, event: EventView): boolean {
 export function EventStreamTable({ stream }: { stream: LiveEvents }) {
   const { t } = useTranslation();
   const formats = useDateFormatters();
-  // Read at render time, not from a ticking clock: re-rendering 500 rows every second
-  // would cost more than it shows. The CSS animation fades the highlight by itself.
-  const now = Date.now();
+  // Not a ticking clock: re-rendering 500 rows every second would cost more than it shows,
+  // and the CSS animation fades the highlight by itself. The rows are shown as of the latest
+  // arrival, or later: when the filter changes, and once the last highlight has run its course.
+  const [clock, setClock] = useState(() => Date.now());
+  const lastArrival = useMemo(() => Math.max(0, ...stream.arrivedAt.values()), [stream.arrivedAt]);
+  const now = Math.max(clock, lastArrival);
+  useEffect(() => {
+    const highlightEnds = lastArrival + HIGHLIGHT_MS;
+    if (highlightEnds <= clock) return;
+    const timer = setTimeout(() => setClock(Date.now()), highlightEnds - Date.now());
+    return () => clearTimeout(timer);
+  }, [lastArrival, clock]);
   const [filter, setFilter] = useState<EventFilter>('all');
+  const chooseFilter = (chosen: EventFilter) => {
+    setFilter(chosen);
+    setClock(Date.now());
+  };
 
   const rows = useMemo(() => stream.events.filter((event) => matches(filter, event)), [stream.events, filter]);
 
@@ -63,7 +76,9 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
             title={
               <>
                 {untrusted && (
-                  <div>{t('live.events.deviceTimeRejected', { claim: claimedTime(event.deviceOccurredAt!, formats.dateTime) })}</div>
+                  <div>
+                    {t('live.events.deviceTimeRejected', { claim: claimedTime(event.deviceOccurredAt!, (ms) => formats.dateTime(ms)) })}
+                  </div>
                 )}
                 <div>{t('live.events.deviceTime', { time: formats.dateTime(event.occurredAt) })}</div>
                 <div>{t('live.events.serverTime', { time: formats.dateTime(event.receivedAt) })}</div>
@@ -138,7 +153,7 @@ export function EventStreamTable({ stream }: { stream: LiveEvents }) {
           <Segmented<EventFilter>
             size="small"
             value={filter}
-            onChange={setFilter}
+            onChange={chooseFilter}
             options={[
               { value: 'all', label: t('live.events.filterAll') },
               { value: 'denied', label: t('live.events.filterDenied') },

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { App, Badge, Button, Form, InputNumber, Modal, Popconfirm, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { ClockCircleOutlined, KeyOutlined, WarningOutlined } from '@ant-design/icons';
@@ -96,24 +96,30 @@ export function ReadersPage() {
   const [minutes, setMinutes] = useState<number>(15);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const capabilityLabel = (cap: OsdpCapability) => {
-    const key = CAPABILITY_KEYS[cap.function];
-    return key
-      ? t(`readers.capability.${key}` as 'readers.capability.other', { count: cap.items })
-      : t('readers.capability.other', { code: cap.function });
-  };
+  const capabilityLabel = useCallback(
+    (cap: OsdpCapability) => {
+      const key = CAPABILITY_KEYS[cap.function];
+      return key
+        ? t(`readers.capability.${key}` as 'readers.capability.other', { count: cap.items })
+        : t('readers.capability.other', { code: cap.function });
+    },
+    [t],
+  );
 
-  const run = async (reader: ReaderView, action: () => Promise<unknown>, done: string) => {
-    setBusy(reader.id);
-    try {
-      await action();
-      message.success(done);
-    } catch (err) {
-      message.error(t('readers.actionFailed', { message: (err as Error).message }));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const run = useCallback(
+    async (reader: ReaderView, action: () => Promise<unknown>, done: string) => {
+      setBusy(reader.id);
+      try {
+        await action();
+        message.success(done);
+      } catch (err) {
+        message.error(t('readers.actionFailed', { message: (err as Error).message }));
+      } finally {
+        setBusy(null);
+      }
+    },
+    [message, t],
+  );
 
   const columns: ColumnsType<ReaderView> = useMemo(
     () => [
@@ -316,7 +322,7 @@ export function ReadersPage() {
           ]
         : []),
     ],
-    [t, formats, now, isAdmin, busy],
+    [t, formats, now, isAdmin, busy, capabilityLabel, run, changes],
   );
 
   return (

@@ -456,7 +456,7 @@ function CheckInDialog({ visit, onClose }: { visit: VisitView; onClose: () => vo
             size="large"
             block
             disabled={false}
-            onClick={() => void submit({ ...form.getFieldsValue(true), photoConsent: true })}
+            onClick={() => void submit({ ...(form.getFieldsValue(true) as Parameters<typeof submit>[0]), photoConsent: true })}
             data-testid="checkin-photo-retry"
           >
             {t('reception.retryPhoto')}

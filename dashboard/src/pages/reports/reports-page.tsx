@@ -12,6 +12,7 @@ import { visitQueries } from '../../api/visits';
 import { useSignedInUser } from '../../auth/auth-context';
 import { useAction, useActionError } from '../../components/admin-kit';
 import { useDateFormatters } from '../../format/date-format';
+import { snapshotDescription } from '../../format/labels';
 import { VisitStateTag } from '../reception/reception-page';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { doorQueries } from '../../api/doors';
@@ -357,7 +358,7 @@ function EquipmentLogTab() {
             render: (_, m) => <Tag {...(m.decision === 'stop' ? { color: 'red' } : {})}>{m.kind}</Tag>,
           },
           { key: 'tag', title: t('equipment.assetTag'), render: (_, m) => m.assetTag ?? '' },
-          { key: 'item', title: t('equipment.description'), render: (_, m) => String(m.itemSnapshot?.description ?? '') },
+          { key: 'item', title: t('equipment.description'), render: (_, m) => snapshotDescription(m) },
           { key: 'reason', title: t('equipment.reason'), render: (_, m) => m.reason ?? '' },
           { key: 'actor', title: t('equipment.actor'), render: (_, m) => m.actor ?? '' },
         ]}

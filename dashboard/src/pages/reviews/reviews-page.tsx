@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Form, Input, Modal, Popconfirm, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import { CheckOutlined, DeleteOutlined, DownloadOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -39,9 +39,8 @@ export function ReviewsPage() {
   const changes = useMutations(permissionsApi, [permissionKeys.reviews, permissionKeys.grants]);
   const selectedDetail = useQuery({ ...permissionQueries.review(selected ?? ''), enabled: selected !== null });
   const detail = selectedDetail.isError ? null : (selectedDetail.data ?? null);
-  useEffect(() => {
-    if (!selected && campaigns.data?.length) setSelected(campaigns.data[0]!.id);
-  }, [campaigns.data, selected]);
+  // Until one is chosen, the first campaign of the list is shown (set while rendering, not in an effect).
+  if (!selected && campaigns.data?.length) setSelected(campaigns.data[0]!.id);
 
   const start = async () => {
     const v = await form.validateFields();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Card, Input, Space, Table, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -6,16 +6,17 @@ import type { HolidayView, SiteView } from '@acs/shared/api/site';
 import { useMutations } from '../../api/query';
 import { siteApi, siteKeys } from '../../api/site';
 import { useAction } from '../../components/admin-kit';
+import { useResetState } from '../../components/reset-state';
 
 /** The site's holiday calendar (dates in the site time zone, with names), edited as a whole. */
 export function HolidayCalendar({ site, editable }: { site: SiteView | undefined; editable: boolean }) {
   const { t } = useTranslation();
   const run = useAction();
   const changes = useMutations(siteApi, [siteKeys.site]);
-  const [rows, setRows] = useState<HolidayView[]>([]);
+  // Edits start over from the site each time it is loaded.
+  const [rows, setRows] = useResetState<HolidayView[]>(() => site?.holidays ?? [], [site]);
   const [date, setDate] = useState('');
   const [name, setName] = useState('');
-  useEffect(() => setRows(site?.holidays ?? []), [site]);
 
   const add = () => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !name.trim()) return;
