@@ -10,12 +10,12 @@ import { PermissionHolder } from './permission-holder.js';
 
 const CARDHOLDERS = 100_000;
 /**
- * The target is a loop stall under 5 ms (docs/benchmarks.md#targets) (`npm run bench -- edge` measures it); the
- * tests share two cores with other work, where an idle event loop alone is sometimes 20-40 ms
- * late, so this allows more. Decoding and compiling 100,000 cards on this thread, as before,
- * stalled it for one to two seconds.
+ * Not the target: the target (a loop stall under 5 ms, docs/benchmarks.md#targets) is measured
+ * by `npm run bench -- edge`. This bound only catches a return to decoding and compiling on the
+ * doors' thread, which stalled it for one to two seconds at 100,000 cards; it leaves room for a
+ * loaded CI machine, where this test has seen 108 ms stalls from other suites' work alone.
  */
-const STALL_LIMIT_MS = 100;
+const STALL_LIMIT_MS = 500;
 
 /** Version 2 revokes the card being badged and adds one that version 1 does not know. */
 function payloads(): { v1: Buffer; v2: Buffer; badged: string } {
