@@ -35,6 +35,20 @@ describeUnless(chromiumSkipReason())('lockdown from the guard dashboard in Chrom
     await system?.close();
   });
 
+  test('an async handler that fails with nothing to catch it shows as a failed action; a form validation failure does not', async () => {
+    const guard = await signIn('guard');
+    // What an antd onClick/onFinish that threw would leave behind: a rejection no one handles.
+    await guard.evaluate(() => {
+      void Promise.reject(Object.assign(new Error('validation'), { errorFields: [{ name: ['x'], errors: ['required'] }] }));
+      void Promise.reject(new Error('网络中断'));
+    });
+    const shown = guard.locator('.action-error');
+    await shown.first().waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(await shown.allInnerTexts(), ['操作失败：网络中断']);
+    await guard.close();
+  });
+
   test('a guard locks the site down: every staff screen shows the banner live, the door refuses, the guard ends it', async () => {
     const guard = await signIn('guard');
     const auditor = await signIn('auditor');
